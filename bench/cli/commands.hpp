@@ -1,0 +1,12 @@
+// The subcommands of the `flowbench` CLI; each Add*Command registers one on the app.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace flowbench::cli {
+
+void AddInfraCommand(CLI::App& app);  // flowbench infra up|down|status
+
+}  // namespace flowbench::cli

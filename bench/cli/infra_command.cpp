@@ -1,0 +1,87 @@
+// flowbench infra up|down|status: the embedded PostgreSQL and RabbitMQ.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "bench/cli/commands.hpp"
+#include "common/infra/infra.hpp"
+
+namespace flowbench::cli {
+namespace {
+
+// Exit codes of `infra status`, as `systemctl status` uses them.
+constexpr int kUnhealthy = 1;
+constexpr int kNotStarted = 3;
+
+void PrintStatus(const std::vector<infra::ComponentStatus>& status) {
+  for (const infra::ComponentStatus& c : status) {
+    std::printf("%-11s %-9s %-8s %s\n            %s\n", c.name.c_str(),
+                c.healthy ? "healthy" : "DOWN", c.managed ? "embedded" : "external",
+                c.url.c_str(), c.detail.c_str());
+  }
+}
+
+int Up(const infra::InfraOptions& options) {
+  infra::UpResult result = infra::InfraUp(options);
+  if (result.reused) {
+    std::printf("already running in %s; reusing it\n", options.state_dir.c_str());
+  } else {
+    std::printf("started in %.1f s (state: %s)\n", result.seconds,
+                infra::StateFile(options.state_dir).c_str());
+  }
+  PrintStatus(infra::InfraStatus(options.state_dir));
+  return 0;
+}
+
+int Status(const infra::InfraOptions& options) {
+  std::vector<infra::ComponentStatus> status = infra::InfraStatus(options.state_dir);
+  if (status.empty()) {
+    std::printf("nothing started in %s (run `flowbench infra up`)\n", options.state_dir.c_str());
+    return kNotStarted;
+  }
+  PrintStatus(status);
+  for (const infra::ComponentStatus& c : status) {
+    if (!c.healthy) {
+      std::printf("\nsomething is down: `flowbench infra down` then `flowbench infra up` "
+                  "starts afresh\n");
+      return kUnhealthy;
+    }
+  }
+  return 0;
+}
+
+int Down(const infra::InfraOptions& options) {
+  bool had_state = infra::LoadInfraState(options.state_dir).has_value();
+  infra::InfraDown(options.state_dir);
+  std::printf(had_state ? "stopped\n" : "nothing was running\n");
+  return 0;
+}
+
+}  // namespace
+
+void AddInfraCommand(CLI::App& app) {
+  CLI::App* infra_cmd =
+      app.add_subcommand("infra", "the embedded PostgreSQL and RabbitMQ (private, loopback only)");
+  infra_cmd->require_subcommand(1);
+  auto options = std::make_shared<infra::InfraOptions>();
+  infra::BindInfraOptions(*infra_cmd, *options);
+
+  // The options are the `infra` command's; fallthrough() lets them follow `up` as well
+  // (`flowbench infra up --state-dir D`). CLI11 runs a callback inside parse(); the exit code leaves through CLI::RuntimeError,
+  // which app.exit() turns into the process's exit code without printing anything.
+  auto exit_with = [](int code) {
+    if (code != 0) throw CLI::RuntimeError(code);
+  };
+  infra_cmd->add_subcommand("up", "start both servers (or reuse running ones), wait until ready")
+      ->callback([options, exit_with] { exit_with(Up(*options)); })
+      ->fallthrough();
+  infra_cmd->add_subcommand("status", "is each server alive and answering?")
+      ->callback([options, exit_with] { exit_with(Status(*options)); })
+      ->fallthrough();
+  infra_cmd->add_subcommand("down", "stop exactly what `infra up` started, remove its data")
+      ->callback([options, exit_with] { exit_with(Down(*options)); })
+      ->fallthrough();
+}
+
+}  // namespace flowbench::cli

@@ -1,0 +1,57 @@
+// `flowbench infra` as a user runs it: the real binary, its output and its exit codes.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "common/infra/process.hpp"
+#include "common/infra/testing/embedded_infra.hpp"
+
+namespace flowbench {
+namespace {
+
+infra::CommandResult Flowbench(std::vector<std::string> args) {
+  const char* bin_dir = std::getenv("FLOWBENCH_BIN_DIR");
+  std::vector<std::string> argv{std::string(bin_dir ? bin_dir : ".") + "/flowbench"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return infra::RunCommand(argv);
+}
+
+TEST(InfraCommand, UpStatusDownAsAUserSeesThem) {
+  std::string dir = testing::MakeTempDir("flowbench-cli").string();
+
+  infra::CommandResult before = Flowbench({"infra", "status", "--state-dir", dir});
+  EXPECT_EQ(before.exit_code, 3) << before.output;
+  EXPECT_NE(before.output.find("nothing started"), std::string::npos) << before.output;
+
+  infra::CommandResult up = Flowbench({"infra", "up", "--state-dir", dir});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  EXPECT_NE(up.output.find("started in"), std::string::npos) << up.output;
+
+  infra::CommandResult status = Flowbench({"infra", "status", "--state-dir", dir});
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_NE(status.output.find("postgresql  healthy"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("rabbitmq    healthy"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("management http://127.0.0.1:"), std::string::npos);
+
+  infra::CommandResult again = Flowbench({"infra", "up", "--state-dir", dir});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("already running"), std::string::npos) << again.output;
+
+  infra::CommandResult down = Flowbench({"infra", "down", "--state-dir", dir});
+  EXPECT_EQ(down.exit_code, 0) << down.output;
+  EXPECT_NE(down.output.find("stopped"), std::string::npos) << down.output;
+  EXPECT_EQ(Flowbench({"infra", "status", "--state-dir", dir}).exit_code, 3);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(InfraCommand, MisuseIsAClearErrorWithANonZeroExitCode) {
+  infra::CommandResult none = Flowbench({"infra"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.output.find("subcommand"), std::string::npos) << none.output;
+  infra::CommandResult unknown = Flowbench({"infra", "up", "--no-such-flag"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.output.find("--no-such-flag"), std::string::npos) << unknown.output;
+}
+
+}  // namespace
+}  // namespace flowbench

@@ -1,0 +1,22 @@
+// flowbench: runs the same six microservice scenarios over blocking HTTP and over RabbitMQ,
+// and measures both honestly. `flowbench --help` lists the commands.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "bench/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"flowbench: the same microservices over blocking HTTP and over RabbitMQ, measured "
+               "side by side"};
+  app.require_subcommand(1);
+  flowbench::cli::AddInfraCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "flowbench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

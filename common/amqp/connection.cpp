@@ -1,0 +1,306 @@
+#include "common/amqp/connection.hpp"
+
+#include <amqp_tcp_socket.h>
+
+#include <vector>
+
+namespace flowbench {
+namespace {
+
+amqp_bytes_t Bytes(const std::string& s) {
+  return amqp_bytes_t{s.size(), const_cast<char*>(s.data())};
+}
+
+std::string ToString(amqp_bytes_t b) { return std::string(static_cast<char*>(b.bytes), b.len); }
+
+timeval ToTimeval(std::chrono::milliseconds timeout) {
+  return timeval{static_cast<time_t>(timeout.count() / 1000),
+                 static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+}
+
+std::string DescribeReply(const amqp_rpc_reply_t& reply) {
+  switch (reply.reply_type) {
+    case AMQP_RESPONSE_NORMAL: return "ok";
+    case AMQP_RESPONSE_NONE: return "missing RPC reply";
+    case AMQP_RESPONSE_LIBRARY_EXCEPTION: return amqp_error_string2(reply.library_error);
+    case AMQP_RESPONSE_SERVER_EXCEPTION:
+      if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
+        auto* m = static_cast<amqp_connection_close_t*>(reply.reply.decoded);
+        return "connection closed by broker: " + std::to_string(m->reply_code) + " " +
+               ToString(m->reply_text);
+      }
+      if (reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
+        auto* m = static_cast<amqp_channel_close_t*>(reply.reply.decoded);
+        return "channel closed by broker: " + std::to_string(m->reply_code) + " " +
+               ToString(m->reply_text);
+      }
+      return "unexpected server method " + std::to_string(reply.reply.id);
+  }
+  return "unknown reply";
+}
+
+// Builds an AMQP field table whose entries point into `strings`, which must outlive it.
+struct HeaderTable {
+  std::vector<amqp_table_entry_t> entries;
+  amqp_table_t table{0, nullptr};
+
+  HeaderTable(const std::map<std::string, std::string>& text,
+              const std::map<std::string, std::int64_t>& integers) {
+    for (const auto& [key, value] : text) {
+      amqp_table_entry_t e{};
+      e.key = Bytes(key);
+      e.value.kind = AMQP_FIELD_KIND_UTF8;
+      e.value.value.bytes = Bytes(value);
+      entries.push_back(e);
+    }
+    for (const auto& [key, value] : integers) {
+      amqp_table_entry_t e{};
+      e.key = Bytes(key);
+      e.value.kind = AMQP_FIELD_KIND_I64;
+      e.value.value.i64 = value;
+      entries.push_back(e);
+    }
+    table = amqp_table_t{static_cast<int>(entries.size()), entries.data()};
+  }
+};
+
+}  // namespace
+
+AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
+                               const std::string& connection_name) {
+  std::vector<char> buffer(url.begin(), url.end());
+  buffer.push_back('\0');
+  amqp_connection_info info{};
+  amqp_default_connection_info(&info);
+  if (amqp_parse_url(buffer.data(), &info) != AMQP_STATUS_OK) {
+    throw AmqpError("not an AMQP URL (amqp://user:password@host:port/vhost): " + url);
+  }
+  connection_ = amqp_new_connection();
+  amqp_socket_t* socket = amqp_tcp_socket_new(connection_);
+  if (socket == nullptr) {
+    amqp_destroy_connection(connection_);
+    throw AmqpError("cannot create a TCP socket for AMQP");
+  }
+  timeval tv = ToTimeval(timeout);
+  int status = amqp_socket_open_noblock(socket, info.host, info.port, &tv);
+  if (status != AMQP_STATUS_OK) {
+    amqp_destroy_connection(connection_);
+    throw AmqpError("cannot connect to RabbitMQ at " + std::string(info.host) + ":" +
+                    std::to_string(info.port) + ": " + amqp_error_string2(status));
+  }
+  // The login handshake is bounded too: a port that accepts but never speaks AMQP fails.
+  amqp_set_handshake_timeout(connection_, &tv);
+  amqp_set_rpc_timeout(connection_, &tv);
+
+  amqp_table_entry_t name_entry{};
+  name_entry.key = amqp_cstring_bytes("connection_name");
+  name_entry.value.kind = AMQP_FIELD_KIND_UTF8;
+  name_entry.value.value.bytes = Bytes(connection_name);
+  amqp_table_t properties{1, &name_entry};
+  amqp_rpc_reply_t reply =
+      amqp_login_with_properties(connection_, info.vhost, 0, 131072, 30, &properties,
+                                 AMQP_SASL_METHOD_PLAIN, info.user, info.password);
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+    std::string why = DescribeReply(reply);
+    amqp_destroy_connection(connection_);
+    throw AmqpError("RabbitMQ login failed: " + why);
+  }
+  amqp_channel_open(connection_, channel_);
+  CheckReply("channel.open");
+}
+
+AmqpConnection::~AmqpConnection() {
+  if (connection_ == nullptr) return;
+  // Best effort: the peer may already be gone, and a destructor must not throw.
+  amqp_channel_close(connection_, channel_, AMQP_REPLY_SUCCESS);
+  amqp_connection_close(connection_, AMQP_REPLY_SUCCESS);
+  amqp_destroy_connection(connection_);
+}
+
+void AmqpConnection::CheckReply(const char* what) {
+  amqp_rpc_reply_t reply = amqp_get_rpc_reply(connection_);
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+    throw AmqpError(std::string(what) + " failed: " + DescribeReply(reply));
+  }
+}
+
+void AmqpConnection::Check(int status, const char* what) {
+  if (status != AMQP_STATUS_OK) {
+    throw AmqpError(std::string(what) + " failed: " + amqp_error_string2(status));
+  }
+}
+
+void AmqpConnection::DeclareExchange(const std::string& name, const std::string& type) {
+  amqp_exchange_declare(connection_, channel_, Bytes(name), Bytes(type), 0, /*durable=*/1, 0, 0,
+                        amqp_empty_table);
+  CheckReply(("exchange.declare " + name).c_str());
+}
+
+std::uint32_t AmqpConnection::DeclareQueue(const std::string& name, const QueueOptions& options) {
+  std::map<std::string, std::string> text;
+  std::map<std::string, std::int64_t> integers;
+  if (!options.dead_letter_exchange.empty() || !options.dead_letter_routing_key.empty()) {
+    text["x-dead-letter-exchange"] = options.dead_letter_exchange;
+  }
+  if (!options.dead_letter_routing_key.empty()) {
+    text["x-dead-letter-routing-key"] = options.dead_letter_routing_key;
+  }
+  if (options.message_ttl_ms) integers["x-message-ttl"] = *options.message_ttl_ms;
+  HeaderTable arguments(text, integers);
+  amqp_queue_declare_ok_t* ok = amqp_queue_declare(connection_, channel_, Bytes(name), 0,
+                                                   options.durable ? 1 : 0, 0, 0, arguments.table);
+  CheckReply(("queue.declare " + name).c_str());
+  return ok->message_count;
+}
+
+void AmqpConnection::BindQueue(const std::string& queue, const std::string& exchange,
+                               const std::string& routing_key) {
+  amqp_queue_bind(connection_, channel_, Bytes(queue), Bytes(exchange), Bytes(routing_key),
+                  amqp_empty_table);
+  CheckReply(("queue.bind " + queue + " to " + exchange).c_str());
+}
+
+std::optional<std::uint32_t> AmqpConnection::QueueDepth(const std::string& name) {
+  amqp_queue_declare_ok_t* ok =
+      amqp_queue_declare(connection_, channel_, Bytes(name), /*passive=*/1, 0, 0, 0,
+                         amqp_empty_table);
+  amqp_rpc_reply_t reply = amqp_get_rpc_reply(connection_);
+  if (reply.reply_type == AMQP_RESPONSE_NORMAL) return ok->message_count;
+  if (reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION &&
+      reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD &&
+      static_cast<amqp_channel_close_t*>(reply.reply.decoded)->reply_code == AMQP_NOT_FOUND) {
+    // The broker closed the channel over the 404: confirm that, then open a fresh one.
+    amqp_channel_close_ok_t close_ok{};
+    Check(amqp_send_method(connection_, channel_, AMQP_CHANNEL_CLOSE_OK_METHOD, &close_ok),
+          "channel.close-ok");
+    ++channel_;
+    amqp_channel_open(connection_, channel_);
+    CheckReply("channel.open");
+    return std::nullopt;
+  }
+  throw AmqpError("queue.declare (passive) " + name + " failed: " + DescribeReply(reply));
+}
+
+void AmqpConnection::PurgeQueue(const std::string& name) {
+  amqp_queue_purge(connection_, channel_, Bytes(name));
+  CheckReply(("queue.purge " + name).c_str());
+}
+
+void AmqpConnection::EnableConfirms() {
+  amqp_confirm_select(connection_, channel_);
+  CheckReply("confirm.select");
+}
+
+std::uint64_t AmqpConnection::Publish(const std::string& exchange, const std::string& routing_key,
+                                      const std::string& body, const std::string& message_id,
+                                      const std::map<std::string, std::string>& headers,
+                                      const std::map<std::string, std::int64_t>& integer_headers,
+                                      std::optional<std::int64_t> expiration_ms) {
+  HeaderTable table(headers, integer_headers);
+  std::string expiration = expiration_ms ? std::to_string(*expiration_ms) : std::string();
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
+                 AMQP_BASIC_MESSAGE_ID_FLAG | AMQP_BASIC_HEADERS_FLAG;
+  props.content_type = amqp_cstring_bytes("application/json");
+  props.delivery_mode = 2;  // persistent
+  props.message_id = Bytes(message_id);
+  props.headers = table.table;
+  if (expiration_ms) {
+    props._flags |= AMQP_BASIC_EXPIRATION_FLAG;
+    props.expiration = Bytes(expiration);
+  }
+  Check(amqp_basic_publish(connection_, channel_, Bytes(exchange), Bytes(routing_key), 0, 0,
+                           &props, Bytes(body)),
+        "basic.publish");
+  return next_publish_tag_++;
+}
+
+std::optional<Confirm> AmqpConnection::NextConfirm(std::chrono::milliseconds timeout) {
+  timeval tv = ToTimeval(timeout);
+  amqp_frame_t frame{};
+  int status = amqp_simple_wait_frame_noblock(connection_, &frame, &tv);
+  if (status == AMQP_STATUS_TIMEOUT) return std::nullopt;
+  Check(status, "waiting for a publisher confirm");
+  if (frame.frame_type != AMQP_FRAME_METHOD) {
+    throw AmqpError("unexpected frame while waiting for a confirm");
+  }
+  switch (frame.payload.method.id) {
+    case AMQP_BASIC_ACK_METHOD: {
+      auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+      return Confirm{ack->delivery_tag, ack->multiple != 0, true};
+    }
+    case AMQP_BASIC_NACK_METHOD: {
+      auto* nack = static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
+      return Confirm{nack->delivery_tag, nack->multiple != 0, false};
+    }
+    case AMQP_CHANNEL_CLOSE_METHOD: {
+      auto* m = static_cast<amqp_channel_close_t*>(frame.payload.method.decoded);
+      throw AmqpError("channel closed by broker: " + std::to_string(m->reply_code) + " " +
+                      ToString(m->reply_text));
+    }
+    case AMQP_CONNECTION_CLOSE_METHOD: {
+      auto* m = static_cast<amqp_connection_close_t*>(frame.payload.method.decoded);
+      throw AmqpError("connection closed by broker: " + std::to_string(m->reply_code) + " " +
+                      ToString(m->reply_text));
+    }
+    default:
+      throw AmqpError("unexpected method " + std::to_string(frame.payload.method.id) +
+                      " while waiting for a confirm");
+  }
+}
+
+void AmqpConnection::Consume(const std::string& queue, std::uint16_t prefetch) {
+  amqp_basic_qos(connection_, channel_, 0, prefetch, 0);
+  CheckReply("basic.qos");
+  amqp_basic_consume(connection_, channel_, Bytes(queue), amqp_empty_bytes, 0, /*no_ack=*/0, 0,
+                     amqp_empty_table);
+  CheckReply(("basic.consume " + queue).c_str());
+}
+
+std::optional<Delivery> AmqpConnection::NextDelivery(std::chrono::milliseconds timeout) {
+  amqp_maybe_release_buffers(connection_);
+  timeval tv = ToTimeval(timeout);
+  amqp_envelope_t envelope{};
+  amqp_rpc_reply_t reply = amqp_consume_message(connection_, &envelope, &tv, 0);
+  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+      reply.library_error == AMQP_STATUS_TIMEOUT) {
+    return std::nullopt;
+  }
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+    throw AmqpError("basic.consume: " + DescribeReply(reply));
+  }
+  Delivery d;
+  d.delivery_tag = envelope.delivery_tag;
+  d.redelivered = envelope.redelivered != 0;
+  d.exchange = ToString(envelope.exchange);
+  d.routing_key = ToString(envelope.routing_key);
+  d.body = ToString(envelope.message.body);
+  const amqp_basic_properties_t& p = envelope.message.properties;
+  if (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG) d.message_id = ToString(p.message_id);
+  if (p._flags & AMQP_BASIC_HEADERS_FLAG) {
+    for (int i = 0; i < p.headers.num_entries; ++i) {
+      const amqp_table_entry_t& e = p.headers.entries[i];
+      switch (e.value.kind) {
+        case AMQP_FIELD_KIND_UTF8:
+        case AMQP_FIELD_KIND_BYTES:
+          d.headers[ToString(e.key)] = ToString(e.value.value.bytes);
+          break;
+        case AMQP_FIELD_KIND_I64: d.integer_headers[ToString(e.key)] = e.value.value.i64; break;
+        case AMQP_FIELD_KIND_I32: d.integer_headers[ToString(e.key)] = e.value.value.i32; break;
+        default: break;  // x-death and other broker tables: not used by flowbench
+      }
+    }
+  }
+  amqp_destroy_envelope(&envelope);
+  return d;
+}
+
+void AmqpConnection::Ack(std::uint64_t delivery_tag) {
+  Check(amqp_basic_ack(connection_, channel_, delivery_tag, 0), "basic.ack");
+}
+
+void AmqpConnection::Reject(std::uint64_t delivery_tag, bool requeue) {
+  Check(amqp_basic_nack(connection_, channel_, delivery_tag, 0, requeue ? 1 : 0), "basic.nack");
+}
+
+}  // namespace flowbench

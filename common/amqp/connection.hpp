@@ -1,0 +1,92 @@
+// One blocking AMQP 0-9-1 connection with one channel, over rabbitmq-c. Not thread-safe (no
+// rabbitmq-c connection is): the async build owns each one on its own thread; the driver,
+// `infra status` and tests use it directly. Every failure throws AmqpError with the
+// broker's or the library's own words.
+#pragma once
+
+#include <amqp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace flowbench {
+
+class AmqpError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Delivery {
+  std::uint64_t delivery_tag = 0;
+  bool redelivered = false;
+  std::string exchange;
+  std::string routing_key;
+  std::string body;
+  std::string message_id;
+  std::map<std::string, std::string> headers;  // string-valued headers (traceparent, ...)
+  std::map<std::string, std::int64_t> integer_headers;
+};
+
+struct Confirm {
+  std::uint64_t delivery_tag = 0;
+  bool multiple = false;  // confirms every tag up to delivery_tag
+  bool ack = true;        // false: the broker nacked (the message is not safe)
+};
+
+struct QueueOptions {
+  bool durable = true;
+  std::string dead_letter_exchange;  // x-dead-letter-exchange, when not empty
+  std::string dead_letter_routing_key;
+  std::optional<std::int64_t> message_ttl_ms;  // x-message-ttl
+};
+
+class AmqpConnection {
+ public:
+  // url: amqp://user:password@host:port/vhost; the timeout bounds the TCP connect and login.
+  AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
+                 const std::string& connection_name = "flowbench");
+  ~AmqpConnection();
+  AmqpConnection(const AmqpConnection&) = delete;
+  AmqpConnection& operator=(const AmqpConnection&) = delete;
+
+  // Topology (idempotent; a mismatch with an existing declaration is an AmqpError).
+  void DeclareExchange(const std::string& name, const std::string& type);
+  // Returns the number of ready messages in the queue.
+  std::uint32_t DeclareQueue(const std::string& name, const QueueOptions& options = {});
+  void BindQueue(const std::string& queue, const std::string& exchange,
+                 const std::string& routing_key = "");
+  // Passive declare: the queue's ready-message count, or nullopt when it does not exist
+  // (the channel is reopened after the broker's 404).
+  std::optional<std::uint32_t> QueueDepth(const std::string& name);
+  void PurgeQueue(const std::string& name);
+
+  // Publishing. After EnableConfirms() every publish gets a delivery tag (1, 2, ...) that the
+  // broker acks or nacks; read those with NextConfirm.
+  void EnableConfirms();
+  std::uint64_t Publish(const std::string& exchange, const std::string& routing_key,
+                        const std::string& body, const std::string& message_id,
+                        const std::map<std::string, std::string>& headers = {},
+                        const std::map<std::string, std::int64_t>& integer_headers = {},
+                        std::optional<std::int64_t> expiration_ms = std::nullopt);
+  std::optional<Confirm> NextConfirm(std::chrono::milliseconds timeout);
+
+  // Consuming, with manual acknowledgement and at most `prefetch` unacked deliveries.
+  void Consume(const std::string& queue, std::uint16_t prefetch);
+  std::optional<Delivery> NextDelivery(std::chrono::milliseconds timeout);
+  void Ack(std::uint64_t delivery_tag);
+  void Reject(std::uint64_t delivery_tag, bool requeue);
+
+ private:
+  void CheckReply(const char* what);
+  void Check(int status, const char* what);
+
+  amqp_connection_state_t connection_ = nullptr;
+  amqp_channel_t channel_ = 1;
+  std::uint64_t next_publish_tag_ = 1;
+};
+
+}  // namespace flowbench

@@ -1,0 +1,40 @@
+// The service and scenario catalogue matches CONTRACT §1 and §3.
+#include "common/domain/catalogue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace flowbench {
+namespace {
+
+TEST(Catalogue, TenServicesWithContractPorts) {
+  ASSERT_EQ(Services().size(), 10u);
+  std::set<int> ports;
+  for (const ServiceSpec& s : Services()) {
+    EXPECT_EQ(s.async_port, s.sync_port + 100) << s.name;
+    ports.insert(s.sync_port);
+  }
+  EXPECT_EQ(ports.size(), 10u);
+  EXPECT_EQ(FindService("user")->Port(Arch::kSync), 8001);
+  EXPECT_EQ(FindService("inventory")->Port(Arch::kAsync), 8110);
+  EXPECT_EQ(FindService("nope"), nullptr);
+}
+
+TEST(Catalogue, SixScenariosWithContractStatuses) {
+  ASSERT_EQ(Scenarios().size(), 6u);
+  EXPECT_EQ(FindScenario("scenario1")->Status(Arch::kSync), 201);
+  EXPECT_EQ(FindScenario("scenario1")->Status(Arch::kAsync), 202);
+  EXPECT_EQ(FindScenario("scenario5")->sync_failure_status, 400);
+  EXPECT_EQ(FindScenario("scenario6")->path, "/track_click");
+  for (const ScenarioSpec& s : Scenarios()) EXPECT_NE(FindService(s.service), nullptr) << s.id;
+}
+
+TEST(Catalogue, ArchNamesRoundTrip) {
+  EXPECT_EQ(ParseArch(ArchName(Arch::kSync)), Arch::kSync);
+  EXPECT_EQ(ParseArch(ArchName(Arch::kAsync)), Arch::kAsync);
+  EXPECT_FALSE(ParseArch("both"));
+}
+
+}  // namespace
+}  // namespace flowbench

@@ -1,0 +1,211 @@
+#include "common/domain/events.hpp"
+
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "common/domain/errors.hpp"
+#include "common/domain/json_fields.hpp"
+
+namespace flowbench {
+namespace {
+
+bool IsLowerHex(std::string_view s) {
+  return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+void RequireKnownStatus(const std::string& status) {
+  if (status != "succeeded" && status != "failed") {
+    throw ValidationError("payment status must be \"succeeded\" or \"failed\", not \"" + status +
+                          "\"");
+  }
+}
+
+OrderLine ReadOrderLine(const JsonFields& f) {
+  OrderLine line{f.Integer("order_id"), f.Integer("product_id"), f.Integer("quantity")};
+  if (line.order_id <= 0 || line.product_id <= 0 || line.quantity <= 0) {
+    throw ValidationError("order_id, product_id and quantity must be positive");
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string NewMessageId() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  char text[37];
+  std::snprintf(text, sizeof text,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return text;
+}
+
+std::string FormatTimestamp(SystemTime time) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch());
+  std::time_t seconds = static_cast<std::time_t>(micros.count() / 1'000'000);
+  long fraction = static_cast<long>(micros.count() % 1'000'000);
+  if (fraction < 0) {
+    fraction += 1'000'000;
+    --seconds;
+  }
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];  // room for any year the compiler imagines
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
+  return text;
+}
+
+SystemTime ParseTimestamp(std::string_view text) {
+  // GCC 12 has no std::chrono::parse; the format is fixed, so sscanf reads it exactly.
+  std::tm utc{};
+  long fraction = 0;
+  int consumed = 0;
+  std::string copy(text);
+  int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6ldZ%n", &utc.tm_year,
+                           &utc.tm_mon, &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec,
+                           &fraction, &consumed);
+  if (fields != 7 || consumed != static_cast<int>(copy.size()) || copy.size() != 27) {
+    throw ValidationError("timestamp '" + copy +
+                          "' is not RFC 3339 UTC with microseconds (2026-01-31T12:00:00.000000Z)");
+  }
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  std::time_t seconds = timegm(&utc);
+  return SystemTime(std::chrono::seconds(seconds)) + std::chrono::microseconds(fraction);
+}
+
+std::string EncodeEnvelope(const Envelope& e) {
+  boost::json::object json;
+  json["message_id"] = e.message_id;
+  json["type"] = e.type;
+  json["accepted_at"] = FormatTimestamp(e.accepted_at);
+  json["trace_id"] = e.trace_id;
+  json["payload"] = e.payload;
+  return boost::json::serialize(json);
+}
+
+Envelope DecodeEnvelope(std::string_view text) {
+  boost::json::object json = ParseJsonObject(text);
+  JsonFields fields(json);
+  Envelope e;
+  e.message_id = fields.String("message_id");
+  if (e.message_id.empty()) throw ValidationError("field 'message_id' must not be empty");
+  e.type = fields.String("type");
+  e.accepted_at = ParseTimestamp(fields.String("accepted_at"));
+  e.trace_id = fields.String("trace_id");
+  if (e.trace_id.size() != 32 || !IsLowerHex(e.trace_id)) {
+    throw ValidationError("field 'trace_id' must be 32 lowercase hex digits");
+  }
+  e.payload = fields.Object("payload");
+  return e;
+}
+
+boost::json::object ToJson(const UserRegistered& e) {
+  return {{"user_id", e.user_id}, {"email", e.email}};
+}
+boost::json::object ToJson(const PaymentInitiated& e) {
+  return {{"payment_id", e.payment_id}, {"amount", e.amount}, {"currency", e.currency}};
+}
+boost::json::object ToJson(const PaymentCompleted& e) {
+  return {{"payment_id", e.payment_id}, {"status", e.status}, {"transaction_id", e.transaction_id}};
+}
+boost::json::object ToJson(const ProductUpdated& e) {
+  return {{"product_id", e.product_id}, {"name", e.name}, {"stock", e.stock}};
+}
+boost::json::object ToJson(const ReportRequested& e) {
+  return {{"job_id", e.job_id}, {"report_type", e.report_type}};
+}
+boost::json::object ToJson(const OrderLine& e) {
+  return {{"order_id", e.order_id}, {"product_id", e.product_id}, {"quantity", e.quantity}};
+}
+boost::json::object ToJson(const PaymentFailed& e) {
+  boost::json::object json = ToJson(static_cast<const OrderLine&>(e));
+  json["reason"] = e.reason;
+  return json;
+}
+boost::json::object ToJson(const ClickTracked& e) {
+  return {{"user_id", e.user_id}, {"page", e.page}};
+}
+
+namespace {
+
+template <typename Event>
+Event Read(const JsonFields& f);
+
+template <>
+UserRegistered Read(const JsonFields& f) {
+  return {f.Integer("user_id"), f.String("email")};
+}
+template <>
+PaymentInitiated Read(const JsonFields& f) {
+  PaymentInitiated e{f.String("payment_id"), f.Number("amount"), f.String("currency")};
+  if (e.amount <= 0) throw ValidationError("field 'amount' must be a positive number");
+  return e;
+}
+template <>
+PaymentCompleted Read(const JsonFields& f) {
+  PaymentCompleted e{f.String("payment_id"), f.String("status"), f.String("transaction_id")};
+  RequireKnownStatus(e.status);
+  return e;
+}
+template <>
+ProductUpdated Read(const JsonFields& f) {
+  return {f.Integer("product_id"), f.String("name"), f.Integer("stock")};
+}
+template <>
+ReportRequested Read(const JsonFields& f) {
+  return {f.String("job_id"), f.String("report_type")};
+}
+template <>
+OrderCreated Read(const JsonFields& f) {
+  return {ReadOrderLine(f)};
+}
+template <>
+StockReserved Read(const JsonFields& f) {
+  return {ReadOrderLine(f)};
+}
+template <>
+PaymentSucceeded Read(const JsonFields& f) {
+  return {ReadOrderLine(f)};
+}
+template <>
+PaymentFailed Read(const JsonFields& f) {
+  PaymentFailed e;
+  static_cast<OrderLine&>(e) = ReadOrderLine(f);
+  e.reason = f.String("reason");
+  return e;
+}
+template <>
+ClickTracked Read(const JsonFields& f) {
+  return {f.Integer("user_id"), f.String("page")};
+}
+
+}  // namespace
+
+template <typename Event>
+Event PayloadAs(const Envelope& envelope) {
+  if (envelope.type != Event::kType) {
+    throw ValidationError("expected a '" + std::string(Event::kType) + "' message, got '" +
+                          envelope.type + "'");
+  }
+  return Read<Event>(JsonFields(envelope.payload));
+}
+
+template UserRegistered PayloadAs(const Envelope&);
+template PaymentInitiated PayloadAs(const Envelope&);
+template PaymentCompleted PayloadAs(const Envelope&);
+template ProductUpdated PayloadAs(const Envelope&);
+template ReportRequested PayloadAs(const Envelope&);
+template OrderCreated PayloadAs(const Envelope&);
+template StockReserved PayloadAs(const Envelope&);
+template PaymentSucceeded PayloadAs(const Envelope&);
+template PaymentFailed PayloadAs(const Envelope&);
+template ClickTracked PayloadAs(const Envelope&);
+
+}  // namespace flowbench

@@ -1,0 +1,92 @@
+#include "common/domain/json_fields.hpp"
+
+#include <cmath>
+
+#include "common/domain/errors.hpp"
+
+namespace flowbench {
+namespace {
+
+std::string Quote(std::string_view key) { return "'" + std::string(key) + "'"; }
+
+std::optional<std::int64_t> AsInteger(const boost::json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
+  // 3.0 is an integer written by a client that only has doubles (JavaScript's JSON.stringify
+  // never does this, Python's may); 3.5 is not.
+  if (v.is_double()) {
+    double d = v.get_double();
+    if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.0e15) {
+      return static_cast<std::int64_t>(d);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+boost::json::object ParseJsonObject(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(text, ec);
+  if (ec) throw MalformedJson("request body is not valid JSON: " + ec.message());
+  if (!value.is_object()) throw ValidationError("request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+const boost::json::value* JsonFields::Optional(std::string_view key) const {
+  auto it = object_.find(key);
+  if (it == object_.end() || it->value().is_null()) return nullptr;
+  return &it->value();
+}
+
+const boost::json::value& JsonFields::Required(std::string_view key) const {
+  const boost::json::value* v = Optional(key);
+  if (v == nullptr) throw ValidationError("field " + Quote(key) + " is required");
+  return *v;
+}
+
+std::string JsonFields::String(std::string_view key) const {
+  const boost::json::value& v = Required(key);
+  if (!v.is_string()) throw ValidationError("field " + Quote(key) + " must be a string");
+  return std::string(v.get_string());
+}
+
+std::optional<std::string> JsonFields::OptionalString(std::string_view key) const {
+  if (Optional(key) == nullptr) return std::nullopt;
+  return String(key);
+}
+
+std::int64_t JsonFields::Integer(std::string_view key) const {
+  std::optional<std::int64_t> i = AsInteger(Required(key));
+  if (!i) throw ValidationError("field " + Quote(key) + " must be an integer");
+  return *i;
+}
+
+std::optional<std::int64_t> JsonFields::OptionalInteger(std::string_view key) const {
+  if (Optional(key) == nullptr) return std::nullopt;
+  return Integer(key);
+}
+
+double JsonFields::Number(std::string_view key) const {
+  const boost::json::value& v = Required(key);
+  if (v.is_double()) return v.get_double();
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  throw ValidationError("field " + Quote(key) + " must be a number");
+}
+
+bool JsonFields::Bool(std::string_view key) const {
+  const boost::json::value& v = Required(key);
+  if (!v.is_bool()) throw ValidationError("field " + Quote(key) + " must be true or false");
+  return v.get_bool();
+}
+
+const boost::json::object& JsonFields::Object(std::string_view key) const {
+  const boost::json::value& v = Required(key);
+  if (!v.is_object()) throw ValidationError("field " + Quote(key) + " must be an object");
+  return v.get_object();
+}
+
+}  // namespace flowbench

@@ -1,0 +1,135 @@
+#include "common/infra/embedded_postgres.hpp"
+
+#include <pqxx/pqxx>
+
+#include <fstream>
+#include <stdexcept>
+
+#include "common/domain/json_fields.hpp"
+#include "common/infra/ports.hpp"
+#include "common/infra/process.hpp"
+
+namespace flowbench::infra {
+namespace fs = std::filesystem;
+namespace {
+
+std::vector<std::string> Command(const PostgresInstance& pg, const std::string& program,
+                                 std::vector<std::string> args) {
+  std::vector<std::string> argv;
+  if (!pg.run_as.empty()) argv = AsUser(pg.run_as);
+  argv.push_back((pg.bin_dir / program).string());
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+void Run(const PostgresInstance& pg, const std::string& program, std::vector<std::string> args) {
+  CommandResult r = RunCommand(Command(pg, program, std::move(args)));
+  if (r.exit_code != 0) {
+    throw std::runtime_error(program + " failed (exit " + std::to_string(r.exit_code) + "):\n" +
+                             r.output + "log:\n" + Tail(pg.dir / "postgres.log"));
+  }
+}
+
+// As root, PostgreSQL runs as "postgres": it needs a directory it owns and can reach (a
+// state directory under /root is not reachable for it).
+fs::path PrepareDirectory(fs::path dir, const std::string& run_as) {
+  fs::create_directories(dir);
+  if (run_as.empty()) return dir;
+  RunCommand({"chown", run_as + ":", dir.string()});
+  if (RunCommand({"runuser", "-u", run_as, "--", "test", "-w", dir.string()}).exit_code == 0) {
+    return dir;
+  }
+  fs::path fallback = fs::temp_directory_path() / ("flowbench-pg-" + std::to_string(FindFreePort()));
+  fs::create_directories(fallback);
+  RunCommand({"chown", run_as + ":", fallback.string()});
+  return fallback;
+}
+
+}  // namespace
+
+fs::path FindPostgresBinDir() {
+  if (const char* dir = std::getenv("FLOWBENCH_PG_BIN_DIR")) return dir;
+  fs::path best;
+  if (fs::exists("/usr/lib/postgresql")) {
+    int best_version = 0;
+    for (const fs::directory_entry& e : fs::directory_iterator("/usr/lib/postgresql")) {
+      int version = std::atoi(e.path().filename().c_str());
+      if (version > best_version && fs::exists(e.path() / "bin" / "initdb")) {
+        best_version = version;
+        best = e.path() / "bin";
+      }
+    }
+  }
+  if (best.empty()) {
+    throw std::runtime_error(
+        "PostgreSQL server binaries not found under /usr/lib/postgresql. Install them with "
+        "`sudo apt-get install postgresql` (or run compose/install-deps.sh), or point "
+        "FLOWBENCH_PG_BIN_DIR at a bin directory with initdb and pg_ctl, or give --pg-url.");
+  }
+  return best;
+}
+
+PostgresInstance StartPostgres(fs::path dir) {
+  PostgresInstance pg;
+  pg.bin_dir = FindPostgresBinDir();
+  pg.run_as = RunningAsRoot() ? "postgres" : "";
+  pg.dir = PrepareDirectory(std::move(dir), pg.run_as);
+  pg.port = FindFreePort();
+  fs::path data = pg.dir / "data";
+  if (fs::exists(data)) fs::remove_all(data);  // leftovers of a crashed instance
+
+  Run(pg, "initdb", {"-D", data.string(), "-A", "trust", "-U", "postgres", "--no-sync",
+                     "-E", "UTF8", "--locale=C"});
+  {
+    std::ofstream conf(data / "postgresql.conf", std::ios::app);
+    conf << "\n# flowbench: a private server on loopback only, no Unix socket\n"
+         << "port = " << pg.port << "\n"
+         << "listen_addresses = '127.0.0.1'\n"
+         << "unix_socket_directories = ''\n"
+         // Ten services per build, each with its own pool, both builds at once.
+         << "max_connections = 400\n";
+  }
+  Run(pg, "pg_ctl", {"-D", data.string(), "-l", (pg.dir / "postgres.log").string(), "-w", "-t",
+                     "60", "start"});
+
+  std::ifstream pid_file(data / "postmaster.pid");
+  pid_file >> pg.pid;
+  std::string admin_url = "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/postgres";
+  {
+    pqxx::connection admin(admin_url);
+    pqxx::nontransaction tx(admin);
+    tx.exec0("CREATE DATABASE flowbench");
+  }
+  pg.url = "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/flowbench";
+  return pg;
+}
+
+void StopPostgres(const PostgresInstance& pg) {
+  fs::path data = pg.dir / "data";
+  if (IsAlive(pg.pid)) {
+    CommandResult r = RunCommand(Command(pg, "pg_ctl", {"-D", data.string(), "-m", "fast", "-w",
+                                                        "-t", "30", "stop"}));
+    if (r.exit_code != 0) Terminate(pg.pid, std::chrono::seconds(10));
+  }
+  std::error_code ignored;  // a directory that is already gone is what we want
+  fs::remove_all(data, ignored);
+}
+
+boost::json::object ToJson(const PostgresInstance& pg) {
+  return {{"dir", pg.dir.string()}, {"bin_dir", pg.bin_dir.string()}, {"run_as", pg.run_as},
+          {"port", pg.port},        {"pid", pg.pid},                   {"url", pg.url}};
+}
+
+PostgresInstance PostgresFromJson(const boost::json::object& json) {
+  JsonFields f(json);
+  PostgresInstance pg;
+  pg.dir = f.String("dir");
+  pg.bin_dir = f.String("bin_dir");
+  pg.run_as = f.String("run_as");
+  pg.port = static_cast<int>(f.Integer("port"));
+  pg.pid = static_cast<pid_t>(f.Integer("pid"));
+  pg.url = f.String("url");
+  return pg;
+}
+
+}  // namespace flowbench::infra

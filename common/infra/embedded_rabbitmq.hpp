@@ -1,0 +1,36 @@
+// A private RabbitMQ node from the Debian package: its own node name, ports, epmd, data and
+// log directories, with the management and Prometheus plugins. Never touches the packaged
+// node (rabbit@host on 5672) or the system epmd.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <string>
+
+namespace flowbench::infra {
+
+struct RabbitInstance {
+  std::filesystem::path dir;  // HOME (Erlang cookie), config, mnesia/, log/
+  std::string node;           // flowbench-<port>@localhost
+  int amqp_port = 0;
+  int management_port = 0;
+  int prometheus_port = 0;
+  int dist_port = 0;
+  int epmd_port = 0;
+  pid_t pid = 0;       // the rabbitmq-server script: SIGTERM stops the node cleanly
+  pid_t epmd_pid = 0;  // our private epmd
+  std::string url;             // amqp://guest:guest@127.0.0.1:PORT/%2f
+  std::string management_url;  // http://127.0.0.1:PORT (guest/guest)
+};
+
+// Starts the node and waits (up to 90 s) until an AMQP login succeeds.
+RabbitInstance StartRabbit(std::filesystem::path dir);
+// Stops the node, then its epmd, and removes its data (mnesia).
+void StopRabbit(const RabbitInstance& instance);
+
+boost::json::object ToJson(const RabbitInstance& instance);
+RabbitInstance RabbitFromJson(const boost::json::object& json);
+
+}  // namespace flowbench::infra

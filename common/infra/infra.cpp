@@ -1,0 +1,260 @@
+#include "common/infra/infra.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <future>
+#include <pqxx/pqxx>
+#include <sstream>
+
+#include "common/amqp/connection.hpp"
+#include "common/domain/events.hpp"
+#include "common/domain/json_fields.hpp"
+#include "common/infra/process.hpp"
+
+namespace flowbench::infra {
+namespace fs = std::filesystem;
+namespace {
+
+// Holds an exclusive lock on <state dir>/.lock: two `infra up` in one directory never race.
+class StateLock {
+ public:
+  explicit StateLock(const fs::path& dir) {
+    fs::create_directories(dir);
+    fd_ = ::open((dir / ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
+      throw std::runtime_error("cannot lock " + (dir / ".lock").string());
+    }
+  }
+  ~StateLock() { ::close(fd_); }
+
+ private:
+  int fd_ = -1;
+};
+
+void WriteState(const fs::path& dir, const InfraState& state) {
+  fs::path tmp = StateFile(dir).string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << boost::json::serialize(ToJson(state)) << "\n";
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, StateFile(dir));  // atomic: readers never see half a file
+}
+
+std::string PostgresProblem(const std::string& url) {
+  try {
+    pqxx::connection c(url);
+    pqxx::nontransaction(c).exec1("SELECT 1");
+    return "";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+std::string RabbitProblem(const std::string& url) {
+  try {
+    AmqpConnection probe(url, std::chrono::seconds(3), "flowbench-infra-status");
+    return "";
+  } catch (const AmqpError& e) {
+    return e.what();
+  }
+}
+
+std::string Trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+void StopManaged(const InfraState& state) {
+  if (state.rabbitmq) StopRabbit(*state.rabbitmq);
+  if (state.postgres) StopPostgres(*state.postgres);
+}
+
+}  // namespace
+
+void BindInfraOptions(CLI::App& app, InfraOptions& o) {
+  const char* group = "Infrastructure";
+  app.add_option("--state-dir", o.state_dir,
+                 "where the embedded servers keep their data and infra.json")
+      ->envname("FLOWBENCH_STATE_DIR")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--pg-url", o.pg_url,
+                 "an external PostgreSQL (libpq URL) instead of the embedded one")
+      ->envname("FLOWBENCH_PG_URL")
+      ->group(group);
+  app.add_option("--amqp-url", o.amqp_url,
+                 "an external RabbitMQ (amqp://user:pass@host:port/vhost) instead of the "
+                 "embedded one")
+      ->envname("FLOWBENCH_AMQP_URL")
+      ->group(group);
+  app.add_option("--rabbitmq-management-url", o.management_url,
+                 "the external RabbitMQ's management API (http://host:15672)")
+      ->envname("FLOWBENCH_RABBITMQ_MANAGEMENT_URL")
+      ->group(group);
+}
+
+fs::path StateFile(const fs::path& state_dir) { return state_dir / "infra.json"; }
+
+boost::json::object ToJson(const InfraState& s) {
+  boost::json::object json{{"version", 1},
+                           {"pg_url", s.pg_url},
+                           {"amqp_url", s.amqp_url},
+                           {"management_url", s.management_url},
+                           {"started_at", s.started_at}};
+  if (s.postgres) json["postgres"] = ToJson(*s.postgres);
+  if (s.rabbitmq) json["rabbitmq"] = ToJson(*s.rabbitmq);
+  return json;
+}
+
+InfraState InfraStateFromJson(const boost::json::object& json) {
+  JsonFields f(json);
+  if (f.Integer("version") != 1) throw std::runtime_error("unknown infra.json version");
+  InfraState s;
+  s.pg_url = f.String("pg_url");
+  s.amqp_url = f.String("amqp_url");
+  s.management_url = f.String("management_url");
+  s.started_at = f.String("started_at");
+  if (json.contains("postgres")) s.postgres = PostgresFromJson(f.Object("postgres"));
+  if (json.contains("rabbitmq")) s.rabbitmq = RabbitFromJson(f.Object("rabbitmq"));
+  return s;
+}
+
+std::optional<InfraState> LoadInfraState(const fs::path& state_dir) {
+  std::ifstream in(StateFile(state_dir));
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return InfraStateFromJson(ParseJsonObject(text.str()));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(StateFile(state_dir).string() + " is unreadable (" + e.what() +
+                             "); remove it after stopping what it started");
+  }
+}
+
+std::vector<ComponentStatus> InfraStatus(const fs::path& state_dir) {
+  std::optional<InfraState> state = LoadInfraState(state_dir);
+  if (!state) return {};
+  std::vector<ComponentStatus> result;
+
+  ComponentStatus pg{"postgresql", state->postgres.has_value(), false, state->pg_url, ""};
+  if (state->postgres && !IsAlive(state->postgres->pid)) {
+    pg.detail = "crashed: process " + std::to_string(state->postgres->pid) + " is gone";
+  } else if (std::string problem = PostgresProblem(state->pg_url); !problem.empty()) {
+    pg.detail = "not answering: " + Trimmed(problem);
+  } else {
+    pg.healthy = true;
+    pg.detail = state->postgres ? "pid " + std::to_string(state->postgres->pid) + ", port " +
+                                      std::to_string(state->postgres->port)
+                                : "external";
+  }
+  result.push_back(pg);
+
+  ComponentStatus mq{"rabbitmq", state->rabbitmq.has_value(), false, state->amqp_url, ""};
+  if (state->rabbitmq && !IsAlive(state->rabbitmq->pid)) {
+    mq.detail = "crashed: process " + std::to_string(state->rabbitmq->pid) + " is gone";
+  } else if (std::string problem = RabbitProblem(state->amqp_url); !problem.empty()) {
+    mq.detail = "not answering: " + problem;
+  } else {
+    mq.healthy = true;
+    mq.detail = state->rabbitmq ? "pid " + std::to_string(state->rabbitmq->pid) + ", node " +
+                                      state->rabbitmq->node + ", management " +
+                                      state->management_url + " (guest/guest)"
+                                : "external";
+  }
+  result.push_back(mq);
+  return result;
+}
+
+UpResult InfraUp(const InfraOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  StateLock lock(options.state_dir);
+
+  if (std::optional<InfraState> previous = LoadInfraState(options.state_dir)) {
+    std::vector<ComponentStatus> status = InfraStatus(options.state_dir);
+    bool healthy = std::all_of(status.begin(), status.end(),
+                               [](const ComponentStatus& c) { return c.healthy; });
+    bool same_targets = (options.pg_url.empty() || options.pg_url == previous->pg_url) &&
+                        (options.amqp_url.empty() || options.amqp_url == previous->amqp_url);
+    if (healthy && same_targets) return UpResult{*previous, true, 0};
+    // A crashed or half-dead instance (or other targets asked for): clear it first.
+    StopManaged(*previous);
+    fs::remove(StateFile(options.state_dir));
+  }
+
+  InfraState state;
+  state.started_at = FormatTimestamp(std::chrono::system_clock::now());
+  // The two servers start in parallel: together they take as long as RabbitMQ alone.
+  std::future<PostgresInstance> pg;
+  std::future<RabbitInstance> mq;
+  if (options.pg_url.empty()) {
+    pg = std::async(std::launch::async, StartPostgres, options.state_dir / "postgres");
+  }
+  if (options.amqp_url.empty()) {
+    mq = std::async(std::launch::async, StartRabbit, options.state_dir / "rabbitmq");
+  }
+  std::string failure;
+  try {
+    if (pg.valid()) state.postgres = pg.get();
+  } catch (const std::exception& e) {
+    failure += std::string("PostgreSQL did not start: ") + e.what() + "\n";
+  }
+  try {
+    if (mq.valid()) state.rabbitmq = mq.get();
+  } catch (const std::exception& e) {
+    failure += std::string("RabbitMQ did not start: ") + e.what() + "\n";
+  }
+  if (!failure.empty()) {
+    StopManaged(state);  // never leave half an installation running
+    throw std::runtime_error(failure);
+  }
+
+  state.pg_url = state.postgres ? state.postgres->url : options.pg_url;
+  state.amqp_url = state.rabbitmq ? state.rabbitmq->url : options.amqp_url;
+  state.management_url = state.rabbitmq ? state.rabbitmq->management_url : options.management_url;
+  if (!state.postgres) {
+    if (std::string problem = PostgresProblem(state.pg_url); !problem.empty()) {
+      StopManaged(state);
+      throw std::runtime_error("the PostgreSQL at --pg-url does not answer: " + problem);
+    }
+  }
+  if (!state.rabbitmq) {
+    if (std::string problem = RabbitProblem(state.amqp_url); !problem.empty()) {
+      StopManaged(state);
+      throw std::runtime_error("the RabbitMQ at --amqp-url does not answer: " + problem);
+    }
+  }
+  WriteState(options.state_dir, state);
+  return UpResult{state, false,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+}
+
+void InfraDown(const fs::path& state_dir) {
+  if (!fs::exists(state_dir)) return;
+  StateLock lock(state_dir);
+  std::optional<InfraState> state = LoadInfraState(state_dir);
+  if (!state) return;
+  StopManaged(*state);
+  fs::remove(StateFile(state_dir));
+}
+
+std::string ResolvePgUrl(const InfraOptions& options) {
+  if (!options.pg_url.empty()) return options.pg_url;
+  if (std::optional<InfraState> state = LoadInfraState(options.state_dir)) return state->pg_url;
+  throw std::runtime_error("no PostgreSQL to use: run `flowbench infra up` (state directory " +
+                           options.state_dir.string() + ") or give --pg-url");
+}
+
+std::string ResolveAmqpUrl(const InfraOptions& options) {
+  if (!options.amqp_url.empty()) return options.amqp_url;
+  if (std::optional<InfraState> state = LoadInfraState(options.state_dir)) return state->amqp_url;
+  throw std::runtime_error("no RabbitMQ to use: run `flowbench infra up` (state directory " +
+                           options.state_dir.string() + ") or give --amqp-url");
+}
+
+}  // namespace flowbench::infra

@@ -1,0 +1,77 @@
+// `flowbench infra up|down|status`: the embedded PostgreSQL and RabbitMQ that make flowbench
+// work with no set-up, recorded in a state file (<state dir>/infra.json) that every other
+// command reads. With --pg-url / --amqp-url an external server is used instead, and never
+// started or stopped by us. The same functions are the fixture of the integration tests.
+#pragma once
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/infra/embedded_postgres.hpp"
+#include "common/infra/embedded_rabbitmq.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace flowbench::infra {
+
+struct InfraOptions {
+  std::filesystem::path state_dir = ".flowbench";  // --state-dir / FLOWBENCH_STATE_DIR
+  std::string pg_url;          // --pg-url / FLOWBENCH_PG_URL: an external PostgreSQL
+  std::string amqp_url;        // --amqp-url / FLOWBENCH_AMQP_URL: an external RabbitMQ
+  std::string management_url;  // --rabbitmq-management-url: its HTTP API, when known
+};
+
+void BindInfraOptions(CLI::App& app, InfraOptions& options);
+
+struct InfraState {
+  std::optional<PostgresInstance> postgres;  // set when we started it
+  std::optional<RabbitInstance> rabbitmq;
+  std::string pg_url;  // what to connect to, ours or external
+  std::string amqp_url;
+  std::string management_url;
+  std::string started_at;
+};
+
+boost::json::object ToJson(const InfraState& state);
+InfraState InfraStateFromJson(const boost::json::object& json);
+
+std::filesystem::path StateFile(const std::filesystem::path& state_dir);
+std::optional<InfraState> LoadInfraState(const std::filesystem::path& state_dir);
+
+struct ComponentStatus {
+  std::string name;  // "postgresql" | "rabbitmq"
+  bool managed = false;  // started by flowbench (else external)
+  bool healthy = false;
+  std::string url;
+  std::string detail;  // "pid 123, port 5433" or what is wrong
+};
+
+// Each component's health: for ours, the process is alive and answers; for an external one,
+// it answers. Empty when nothing was started.
+std::vector<ComponentStatus> InfraStatus(const std::filesystem::path& state_dir);
+
+struct UpResult {
+  InfraState state;
+  bool reused = false;  // a healthy instance was already running in this state directory
+  double seconds = 0;   // how long the start took
+};
+
+// Starts what is not external (PostgreSQL and RabbitMQ in parallel), waits until both answer
+// and writes the state file. Reuses a healthy running instance; cleans up after a crashed one.
+UpResult InfraUp(const InfraOptions& options);
+
+// Stops exactly the processes the state file names (by PID), removes their data and the
+// state file. Nothing to stop is not an error.
+void InfraDown(const std::filesystem::path& state_dir);
+
+// The URLs a service or the driver should use: the flags when given, else the state file.
+// Throws with a clear next step when neither says where the servers are.
+std::string ResolvePgUrl(const InfraOptions& options);
+std::string ResolveAmqpUrl(const InfraOptions& options);
+
+}  // namespace flowbench::infra

@@ -1,0 +1,135 @@
+// `flowbench infra`: the embedded PostgreSQL and RabbitMQ start, answer, are reused, are
+// seen crashed, and stop leaving no process and no port behind. Real servers throughout.
+#include "common/infra/infra.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <pqxx/pqxx>
+
+#include "common/amqp/connection.hpp"
+#include "common/infra/ports.hpp"
+#include "common/infra/process.hpp"
+#include "common/infra/testing/embedded_infra.hpp"
+
+namespace flowbench::infra {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct OurProcesses {
+  std::vector<pid_t> pids;
+  std::vector<int> ports;
+};
+
+OurProcesses Processes(const InfraState& s) {
+  pid_t beam = 0;
+  std::ifstream(s.rabbitmq->dir / "rabbit.pid") >> beam;
+  return {{s.postgres->pid, s.rabbitmq->pid, s.rabbitmq->epmd_pid, beam},
+          {s.postgres->port, s.rabbitmq->amqp_port, s.rabbitmq->management_port,
+           s.rabbitmq->epmd_port, s.rabbitmq->dist_port}};
+}
+
+void ExpectNothingLeft(const OurProcesses& ours) {
+  for (pid_t pid : ours.pids) EXPECT_FALSE(IsAlive(pid)) << "process " << pid << " still runs";
+  for (int port : ours.ports) EXPECT_FALSE(IsPortOpen(port)) << "port " << port << " still open";
+}
+
+TEST(Infra, UpStartsBothServersStatusSeesThemAndDownStopsEverything) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+
+  UpResult up = InfraUp(options);
+  EXPECT_FALSE(up.reused);
+  ASSERT_TRUE(up.state.postgres && up.state.rabbitmq);
+  OurProcesses ours = Processes(up.state);
+
+  // Both answer: a query, and an AMQP login.
+  pqxx::connection pg(up.state.pg_url);
+  EXPECT_EQ(pqxx::nontransaction(pg).exec1("SELECT current_database()")[0].as<std::string>(),
+            "flowbench");
+  EXPECT_NO_THROW(AmqpConnection(up.state.amqp_url, std::chrono::seconds(5)));
+  EXPECT_TRUE(IsPortOpen(up.state.rabbitmq->management_port));
+
+  std::vector<ComponentStatus> status = InfraStatus(dir);
+  ASSERT_EQ(status.size(), 2u);
+  for (const ComponentStatus& c : status) {
+    EXPECT_TRUE(c.healthy) << c.name << ": " << c.detail;
+    EXPECT_TRUE(c.managed);
+  }
+
+  // A second up in the same directory reuses what runs.
+  UpResult again = InfraUp(options);
+  EXPECT_TRUE(again.reused);
+  EXPECT_EQ(again.state.postgres->pid, up.state.postgres->pid);
+  EXPECT_EQ(again.state.rabbitmq->pid, up.state.rabbitmq->pid);
+
+  InfraDown(dir);
+  ExpectNothingLeft(ours);
+  EXPECT_FALSE(fs::exists(StateFile(dir)));
+  EXPECT_TRUE(InfraStatus(dir).empty());
+  InfraDown(dir);  // nothing to stop is not an error
+  fs::remove_all(dir);
+}
+
+TEST(Infra, StatusDetectsACrashedServerAndUpReplacesIt) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+  UpResult up = InfraUp(options);
+  OurProcesses first = Processes(up.state);
+
+  ::kill(up.state.postgres->pid, SIGKILL);
+  ASSERT_TRUE(WaitForExit(up.state.postgres->pid, std::chrono::seconds(10)));
+  std::vector<ComponentStatus> status = InfraStatus(dir);
+  ASSERT_EQ(status.size(), 2u);
+  EXPECT_FALSE(status[0].healthy);
+  EXPECT_NE(status[0].detail.find("crashed"), std::string::npos) << status[0].detail;
+  EXPECT_TRUE(status[1].healthy) << status[1].detail;
+
+  UpResult replaced = InfraUp(options);
+  EXPECT_FALSE(replaced.reused);
+  EXPECT_NE(replaced.state.postgres->pid, up.state.postgres->pid);
+  ExpectNothingLeft(first);  // the half-dead instance was cleared, RabbitMQ included
+  for (const ComponentStatus& c : InfraStatus(dir)) EXPECT_TRUE(c.healthy) << c.detail;
+
+  OurProcesses second = Processes(replaced.state);
+  InfraDown(dir);
+  ExpectNothingLeft(second);
+  fs::remove_all(dir);
+}
+
+TEST(Infra, ExternalUrlThatDoesNotAnswerIsAClearError) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+  options.pg_url = "postgresql://postgres@127.0.0.1:" + std::to_string(FindFreePort()) + "/x";
+  options.amqp_url = "amqp://guest:guest@127.0.0.1:" + std::to_string(FindFreePort()) + "/%2f";
+  try {
+    InfraUp(options);
+    ADD_FAILURE() << "InfraUp accepted servers that do not answer";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--pg-url does not answer"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(StateFile(dir)));
+  fs::remove_all(dir);
+}
+
+TEST(Infra, ResolveUrlsPrefersFlagsAndOtherwiseNamesTheNextStep) {
+  InfraOptions options;
+  options.state_dir = "/nonexistent/flowbench-state";
+  try {
+    ResolvePgUrl(options);
+    ADD_FAILURE() << "no error without a state file";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("flowbench infra up"), std::string::npos);
+  }
+  options.pg_url = "postgresql://db.example/x";
+  EXPECT_EQ(ResolvePgUrl(options), "postgresql://db.example/x");
+}
+
+}  // namespace
+}  // namespace flowbench::infra

@@ -1,0 +1,14 @@
+// Loopback ports: finding free ones for private servers, and asking whether one answers.
+#pragma once
+
+#include <chrono>
+
+namespace flowbench::infra {
+
+// A port that was free on 127.0.0.1 a moment ago (the kernel's choice for port 0).
+int FindFreePort();
+
+// True when something accepts TCP connections on 127.0.0.1:port.
+bool IsPortOpen(int port, std::chrono::milliseconds timeout = std::chrono::milliseconds(500));
+
+}  // namespace flowbench::infra

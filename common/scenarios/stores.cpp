@@ -1,0 +1,287 @@
+#include "common/scenarios/stores.hpp"
+
+#include <openssl/rand.h>
+
+#include "common/domain/errors.hpp"
+#include "common/domain/events.hpp"
+
+namespace flowbench {
+namespace {
+
+std::string RandomHex(int bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  unsigned char buffer[32];
+  if (RAND_bytes(buffer, bytes) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
+  std::string hex;
+  for (int i = 0; i < bytes; ++i) {
+    hex += kDigits[buffer[i] >> 4];
+    hex += kDigits[buffer[i] & 0xf];
+  }
+  return hex;
+}
+
+std::string TextOrEmpty(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
+
+User ReadUser(const pqxx::row& r) {
+  return User{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<bool>()};
+}
+
+Payment ReadPayment(const pqxx::row& r) {
+  return Payment{r[0].as<std::string>(), r[1].as<double>(), r[2].as<std::string>(),
+                 r[3].as<std::string>(), TextOrEmpty(r[4])};
+}
+
+Product ReadProduct(const pqxx::row& r) {
+  return Product{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::int64_t>()};
+}
+
+Order ReadOrder(const pqxx::row& r) {
+  return Order{r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+               r[3].as<std::string>()};
+}
+
+std::int64_t ChangeReserved(pqxx::work& tx, std::int64_t product_id, std::int64_t delta) {
+  // GREATEST keeps the CHECK (reserved >= 0) from failing a release that raced a reset.
+  pqxx::result r = tx.exec_params(
+      "UPDATE inventory SET reserved = GREATEST(reserved + $2, 0) WHERE product_id = $1 "
+      "RETURNING reserved",
+      product_id, delta);
+  if (r.empty()) throw NotFound("product " + std::to_string(product_id) + " does not exist");
+  return r[0][0].as<std::int64_t>();
+}
+
+}  // namespace
+
+// --- Scenario 1 ---------------------------------------------------------------------------
+User CreateUser(pqxx::work& tx, const Registration& registration) {
+  pqxx::result r = tx.exec_params(
+      "INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING "
+      "RETURNING id, email, welcome_email_sent",
+      registration.email);
+  if (r.empty()) throw Conflict("a user with email " + registration.email + " already exists");
+  return ReadUser(r[0]);
+}
+
+void MarkWelcomeEmailSent(pqxx::work& tx, std::int64_t user_id) {
+  pqxx::result r = tx.exec_params(
+      "UPDATE users SET welcome_email_sent = TRUE, email_sent_at = now() WHERE id = $1", user_id);
+  if (r.affected_rows() == 0) throw NotFound("user " + std::to_string(user_id) + " does not exist");
+}
+
+std::optional<User> FindUser(pqxx::work& tx, std::int64_t id) {
+  pqxx::result r =
+      tx.exec_params("SELECT id, email, welcome_email_sent FROM users WHERE id = $1", id);
+  if (r.empty()) return std::nullopt;
+  return ReadUser(r[0]);
+}
+
+boost::json::object ToJson(const User& u) {
+  return {{"id", u.id}, {"email", u.email}, {"welcome_email_sent", u.welcome_email_sent}};
+}
+
+// --- Scenario 2 ---------------------------------------------------------------------------
+std::string NewTransactionId() { return "txn_" + RandomHex(12); }
+
+Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, const std::string& status,
+                      const std::string& transaction_id) {
+  Payment payment{NewMessageId(), request.amount, request.currency, status, transaction_id};
+  tx.exec_params(
+      "INSERT INTO payments (payment_id, amount, currency, status, transaction_id, settled_at) "
+      "VALUES ($1, $2, $3, $4, NULLIF($5, ''), CASE WHEN $4 = 'processing' THEN NULL ELSE now() "
+      "END)",
+      payment.payment_id, payment.amount, payment.currency, payment.status, transaction_id);
+  return payment;
+}
+
+void SettlePayment(pqxx::work& tx, const std::string& payment_id, const std::string& status,
+                   const std::string& transaction_id) {
+  pqxx::result r = tx.exec_params(
+      "UPDATE payments SET status = $2, transaction_id = $3, settled_at = now() "
+      "WHERE payment_id = $1",
+      payment_id, status, transaction_id);
+  if (r.affected_rows() == 0) throw NotFound("payment " + payment_id + " does not exist");
+}
+
+std::optional<Payment> FindPayment(pqxx::work& tx, const std::string& payment_id) {
+  pqxx::result r = tx.exec_params(
+      "SELECT payment_id, amount, currency, status, transaction_id FROM payments "
+      "WHERE payment_id = $1",
+      payment_id);
+  if (r.empty()) return std::nullopt;
+  return ReadPayment(r[0]);
+}
+
+boost::json::object ToJson(const Payment& p) {
+  boost::json::object json{{"payment_id", p.payment_id},
+                           {"status", p.status},
+                           {"amount", p.amount},
+                           {"currency", p.currency}};
+  if (!p.transaction_id.empty()) json["transaction_id"] = p.transaction_id;
+  return json;
+}
+
+// --- Scenario 3 ---------------------------------------------------------------------------
+Product UpdateProduct(pqxx::work& tx, std::int64_t id, const ProductUpdate& update) {
+  pqxx::result r = tx.exec_params(
+      "UPDATE products SET name = CASE WHEN $2 THEN $3 ELSE name END, "
+      "stock = CASE WHEN $4 THEN $5::bigint ELSE stock END, updated_at = now() "
+      "WHERE id = $1 RETURNING id, name, stock",
+      id, update.name.has_value(), update.name.value_or(""), update.stock.has_value(),
+      update.stock.value_or(0));
+  if (r.empty()) throw NotFound("product " + std::to_string(id) + " does not exist");
+  return ReadProduct(r[0]);
+}
+
+std::optional<Product> FindProduct(pqxx::work& tx, std::int64_t id) {
+  pqxx::result r = tx.exec_params("SELECT id, name, stock FROM products WHERE id = $1", id);
+  if (r.empty()) return std::nullopt;
+  return ReadProduct(r[0]);
+}
+
+std::vector<Product> ListProducts(pqxx::work& tx) {
+  std::vector<Product> products;
+  for (const pqxx::row& r : tx.exec("SELECT id, name, stock FROM products ORDER BY id")) {
+    products.push_back(ReadProduct(r));
+  }
+  return products;
+}
+
+boost::json::object ToJson(const Product& p) {
+  return {{"id", p.id}, {"name", p.name}, {"stock", p.stock}};
+}
+
+// --- Scenario 4 ---------------------------------------------------------------------------
+ReportJob CreateReportJob(pqxx::work& tx, const ReportRequest& request, const std::string& status) {
+  ReportJob job{NewMessageId(), request.report_type, status, std::nullopt};
+  tx.exec_params("INSERT INTO report_jobs (job_id, report_type, status) VALUES ($1, $2, $3)",
+                 job.job_id, job.report_type, job.status);
+  return job;
+}
+
+void MarkReportRunning(pqxx::work& tx, const std::string& job_id) {
+  tx.exec_params(
+      "UPDATE report_jobs SET status = 'running' WHERE job_id = $1 AND status = 'queued'", job_id);
+}
+
+void CompleteReportJob(pqxx::work& tx, const std::string& job_id, const ReportResult& result) {
+  pqxx::result r = tx.exec_params(
+      "UPDATE report_jobs SET status = 'completed', report_hash = $2, iterations = $3, "
+      "computation_time_seconds = $4, completed_at = now() WHERE job_id = $1",
+      job_id, result.report_hash, static_cast<std::int64_t>(result.iterations),
+      result.computation_time_seconds);
+  if (r.affected_rows() == 0) throw NotFound("report job " + job_id + " does not exist");
+}
+
+std::optional<ReportJob> FindReportJob(pqxx::work& tx, const std::string& job_id) {
+  pqxx::result r = tx.exec_params(
+      "SELECT job_id, report_type, status, report_hash, iterations, computation_time_seconds "
+      "FROM report_jobs WHERE job_id = $1",
+      job_id);
+  if (r.empty()) return std::nullopt;
+  const pqxx::row& row = r[0];
+  ReportJob job{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                std::nullopt};
+  if (!row[3].is_null()) {
+    ReportResult result;
+    result.report_hash = row[3].as<std::string>();
+    result.iterations = row[4].is_null() ? 0 : row[4].as<std::uint64_t>();
+    result.computation_time_seconds = row[5].is_null() ? 0 : row[5].as<double>();
+    job.result = result;
+  }
+  return job;
+}
+
+boost::json::object ToJson(const ReportJob& job) {
+  boost::json::object json{
+      {"job_id", job.job_id}, {"report_type", job.report_type}, {"status", job.status}};
+  if (job.result) {
+    json["report_hash"] = job.result->report_hash;
+    json["iterations"] = job.result->iterations;
+    json["computation_time_seconds"] = job.result->computation_time_seconds;
+  }
+  return json;
+}
+
+// --- Scenario 5 ---------------------------------------------------------------------------
+Order CreateOrder(pqxx::work& tx, const OrderRequest& request) {
+  pqxx::result r = tx.exec_params(
+      "INSERT INTO orders (product_id, quantity, status) "
+      "SELECT id, $2, 'pending' FROM products WHERE id = $1 "
+      "RETURNING id, product_id, quantity, status",
+      request.product_id, request.quantity);
+  if (r.empty()) {
+    throw NotFound("product " + std::to_string(request.product_id) + " does not exist");
+  }
+  return ReadOrder(r[0]);
+}
+
+bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, const std::string& status) {
+  pqxx::result r = tx.exec_params(
+      "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2 "
+      "RETURNING id",
+      order_id, status);
+  if (!r.empty()) return true;
+  if (!FindOrder(tx, order_id)) {
+    throw NotFound("order " + std::to_string(order_id) + " does not exist");
+  }
+  return false;
+}
+
+std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id) {
+  pqxx::result r =
+      tx.exec_params("SELECT id, product_id, quantity, status FROM orders WHERE id = $1", id);
+  if (r.empty()) return std::nullopt;
+  return ReadOrder(r[0]);
+}
+
+boost::json::object ToJson(const Order& o) {
+  return {{"id", o.id}, {"product_id", o.product_id}, {"quantity", o.quantity},
+          {"status", o.status}};
+}
+
+std::int64_t ReserveStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity) {
+  return ChangeReserved(tx, product_id, quantity);
+}
+
+std::int64_t ReleaseStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity) {
+  return ChangeReserved(tx, product_id, -quantity);
+}
+
+std::optional<std::int64_t> FindReserved(pqxx::work& tx, std::int64_t product_id) {
+  pqxx::result r =
+      tx.exec_params("SELECT reserved FROM inventory WHERE product_id = $1", product_id);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::int64_t>();
+}
+
+// --- Scenario 6 ---------------------------------------------------------------------------
+std::size_t InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows) {
+  if (rows.empty()) return 0;
+  // One multi-row INSERT for the whole batch (libpqxx 6 cannot bind a variable number of
+  // parameters, so the values are quoted by the connection's own escaping).
+  std::string sql = "INSERT INTO clicks (user_id, page, clicked_at, message_id) VALUES ";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const ClickRow& row = rows[i];
+    if (i > 0) sql += ", ";
+    sql += "(" + std::to_string(row.click.user_id) + ", " + tx.quote(row.click.page) + ", " +
+           tx.quote(FormatTimestamp(row.clicked_at)) + "::timestamptz, " +
+           (row.message_id.empty() ? std::string("NULL") : tx.quote(row.message_id)) + ")";
+  }
+  sql += " ON CONFLICT (message_id) DO NOTHING";
+  return static_cast<std::size_t>(tx.exec0(sql).affected_rows());
+}
+
+std::int64_t CountClicks(pqxx::work& tx) {
+  return tx.exec1("SELECT count(*) FROM clicks")[0].as<std::int64_t>();
+}
+
+bool MarkMessageProcessed(pqxx::work& tx, const std::string& consumer,
+                          const std::string& message_id) {
+  pqxx::result r = tx.exec_params(
+      "INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) "
+      "ON CONFLICT DO NOTHING",
+      consumer, message_id);
+  return r.affected_rows() == 1;
+}
+
+}  // namespace flowbench

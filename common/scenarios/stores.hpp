@@ -1,0 +1,107 @@
+// The business steps of the six scenarios that touch the database, as plain functions on a
+// transaction and typed values. The sync handlers and the async consumers call exactly
+// these, so both builds do the same database work; only the transport around them differs.
+#pragma once
+
+#include <boost/json.hpp>
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/domain/requests.hpp"
+#include "common/domain/work.hpp"
+
+namespace flowbench {
+
+// --- Scenario 1: registration -------------------------------------------------------------
+struct User {
+  std::int64_t id = 0;
+  std::string email;
+  bool welcome_email_sent = false;
+};
+User CreateUser(pqxx::work& tx, const Registration& registration);  // 409 on a taken email
+void MarkWelcomeEmailSent(pqxx::work& tx, std::int64_t user_id);
+std::optional<User> FindUser(pqxx::work& tx, std::int64_t id);
+boost::json::object ToJson(const User& user);
+
+// --- Scenario 2: payment ------------------------------------------------------------------
+struct Payment {
+  std::string payment_id;
+  double amount = 0;
+  std::string currency;
+  std::string status;  // processing | succeeded | failed
+  std::string transaction_id;
+};
+Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, const std::string& status,
+                      const std::string& transaction_id = {});
+void SettlePayment(pqxx::work& tx, const std::string& payment_id, const std::string& status,
+                   const std::string& transaction_id);
+std::optional<Payment> FindPayment(pqxx::work& tx, const std::string& payment_id);
+boost::json::object ToJson(const Payment& payment);
+std::string NewTransactionId();  // "txn_" + 24 hex digits
+
+// --- Scenario 3: product update -----------------------------------------------------------
+struct Product {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t stock = 0;
+};
+Product UpdateProduct(pqxx::work& tx, std::int64_t id, const ProductUpdate& update);  // 404
+std::optional<Product> FindProduct(pqxx::work& tx, std::int64_t id);
+std::vector<Product> ListProducts(pqxx::work& tx);
+boost::json::object ToJson(const Product& product);
+
+// --- Scenario 4: report job ---------------------------------------------------------------
+struct ReportJob {
+  std::string job_id;
+  std::string report_type;
+  std::string status;  // queued | running | completed
+  std::optional<ReportResult> result;
+};
+ReportJob CreateReportJob(pqxx::work& tx, const ReportRequest& request, const std::string& status);
+void MarkReportRunning(pqxx::work& tx, const std::string& job_id);
+void CompleteReportJob(pqxx::work& tx, const std::string& job_id, const ReportResult& result);
+std::optional<ReportJob> FindReportJob(pqxx::work& tx, const std::string& job_id);
+boost::json::object ToJson(const ReportJob& job);
+
+// --- Scenario 5: order saga ---------------------------------------------------------------
+struct Order {
+  std::int64_t id = 0;
+  std::int64_t product_id = 0;
+  std::int64_t quantity = 0;
+  std::string status;  // pending | confirmed | failed
+};
+Order CreateOrder(pqxx::work& tx, const OrderRequest& request);  // 404 for an unknown product
+// Moves an order on; returns false when it was already in `status`.
+bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, const std::string& status);
+std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id);
+boost::json::object ToJson(const Order& order);
+
+// One atomic UPDATE each (no read-modify-write): concurrent reservations never lose one.
+// Both return the new `reserved`; an unknown product is a 404.
+std::int64_t ReserveStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity);
+std::int64_t ReleaseStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity);
+std::optional<std::int64_t> FindReserved(pqxx::work& tx, std::int64_t product_id);
+
+// --- Scenario 6: clicks -------------------------------------------------------------------
+struct ClickRow {
+  ClickRequest click;
+  std::chrono::system_clock::time_point clicked_at;
+  std::string message_id;  // empty in the sync build (no message)
+};
+// One multi-row INSERT; rows whose message_id was written before are skipped (redelivery).
+// Returns the number of rows written.
+std::size_t InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows);
+std::int64_t CountClicks(pqxx::work& tx);
+
+// --- Idempotent consumers -----------------------------------------------------------------
+// Records that `consumer` handled `message_id`, in the caller's transaction, so the record
+// and the effect commit together. False when it was recorded before: skip the effect.
+bool MarkMessageProcessed(pqxx::work& tx, const std::string& consumer,
+                          const std::string& message_id);
+
+}  // namespace flowbench

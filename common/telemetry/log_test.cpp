@@ -1,0 +1,32 @@
+// Structured log lines: one JSON object with the service identity and the trace id.
+#include "common/telemetry/log.hpp"
+
+#include <gtest/gtest.h>
+
+namespace flowbench {
+namespace {
+
+TEST(Log, LineIsOneJsonObjectWithIdentityTraceAndFields) {
+  log::Configure("async", "email");
+  std::string line = log::FormatLine(log::Level::kWarn, "email sent", {{"user_id", 7}},
+                                     "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  boost::json::object json = boost::json::parse(line).as_object();
+  EXPECT_EQ(json.at("level").as_string(), "warn");
+  EXPECT_EQ(json.at("arch").as_string(), "async");
+  EXPECT_EQ(json.at("service").as_string(), "email");
+  EXPECT_EQ(json.at("trace_id").as_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(json.at("msg").as_string(), "email sent");
+  EXPECT_EQ(json.at("user_id").as_int64(), 7);
+  EXPECT_EQ(json.at("ts").as_string().size(), 27u);
+}
+
+TEST(Log, MessageWithQuotesAndNewlinesStaysOneValidLine) {
+  std::string line = log::FormatLine(log::Level::kError, "bad \"body\"\nsecond line", {}, "");
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_EQ(boost::json::parse(line).at("msg").as_string(), "bad \"body\"\nsecond line");
+  EXPECT_FALSE(boost::json::parse(line).as_object().contains("trace_id"));
+}
+
+}  // namespace
+}  // namespace flowbench

@@ -1,0 +1,122 @@
+#include "common/telemetry/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <cmath>
+
+namespace flowbench {
+namespace {
+
+using prometheus::Labels;
+
+Labels Constant(std::string_view arch, std::string_view service) {
+  return {{"arch", std::string(arch)}, {"service", std::string(service)}};
+}
+
+}  // namespace
+
+const prometheus::Histogram::BucketBoundaries& Metrics::LatencyBuckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = [] {
+    prometheus::Histogram::BucketBoundaries b;
+    for (int i = 0; i < 64; ++i) b.push_back(0.0005 * std::pow(1.25, i));
+    return b;
+  }();
+  return buckets;
+}
+
+Metrics::Metrics(std::string_view arch, std::string_view service)
+    : registry_(std::make_shared<prometheus::Registry>()),
+      http_requests_(prometheus::BuildCounter()
+                         .Name("http_requests_total")
+                         .Help("HTTP requests answered, by method, route and status")
+                         .Labels(Constant(arch, service))
+                         .Register(*registry_)),
+      http_duration_(prometheus::BuildHistogram()
+                         .Name("http_request_duration_seconds")
+                         .Help("Time from request received to response written")
+                         .Labels(Constant(arch, service))
+                         .Register(*registry_)),
+      completion_(prometheus::BuildHistogram()
+                      .Name("flowbench_scenario_completion_seconds")
+                      .Help("From accepted_at to the end of the scenario's last piece of work")
+                      .Labels(Constant(arch, service))
+                      .Register(*registry_)),
+      published_(prometheus::BuildCounter()
+                     .Name("flowbench_messages_published_total")
+                     .Help("Messages published and confirmed by the broker")
+                     .Labels(Constant(arch, service))
+                     .Register(*registry_)),
+      consumed_(prometheus::BuildCounter()
+                    .Name("flowbench_messages_consumed_total")
+                    .Help("Messages consumed, by queue and outcome (ok, retried, dead_lettered, "
+                          "duplicate)")
+                    .Labels(Constant(arch, service))
+                    .Register(*registry_)),
+      handling_(prometheus::BuildHistogram()
+                    .Name("flowbench_message_handling_seconds")
+                    .Help("Time a consumer spent handling one message")
+                    .Labels(Constant(arch, service))
+                    .Register(*registry_)),
+      downstream_duration_(prometheus::BuildHistogram()
+                               .Name("flowbench_downstream_request_duration_seconds")
+                               .Help("Blocking HTTP calls to another service, by target")
+                               .Labels(Constant(arch, service))
+                               .Register(*registry_)),
+      downstream_failures_(prometheus::BuildCounter()
+                               .Name("flowbench_downstream_failures_total")
+                               .Help("Failed downstream calls, by target and reason")
+                               .Labels(Constant(arch, service))
+                               .Register(*registry_)),
+      breaker_state_(prometheus::BuildGauge()
+                         .Name("flowbench_circuit_breaker_state")
+                         .Help("Circuit breaker per target: 0 closed, 1 open, 2 half-open")
+                         .Labels(Constant(arch, service))
+                         .Register(*registry_)) {}
+
+void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route, int status,
+                                 double seconds) {
+  http_requests_
+      .Add({{"method", std::string(method)},
+            {"route", std::string(route)},
+            {"status", std::to_string(status)}})
+      .Increment();
+  http_duration_.Add({{"method", std::string(method)}, {"route", std::string(route)}},
+                     LatencyBuckets())
+      .Observe(seconds);
+}
+
+void Metrics::ObserveScenarioCompletion(std::string_view scenario, double seconds) {
+  completion_.Add({{"scenario", std::string(scenario)}}, LatencyBuckets()).Observe(seconds);
+}
+
+void Metrics::CountPublished(std::string_view exchange, std::string_view routing_key) {
+  published_.Add({{"exchange", std::string(exchange)}, {"routing_key", std::string(routing_key)}})
+      .Increment();
+}
+
+void Metrics::CountConsumed(std::string_view queue, std::string_view outcome) {
+  consumed_.Add({{"queue", std::string(queue)}, {"outcome", std::string(outcome)}}).Increment();
+}
+
+void Metrics::ObserveMessageHandling(std::string_view queue, double seconds) {
+  handling_.Add({{"queue", std::string(queue)}}, LatencyBuckets()).Observe(seconds);
+}
+
+void Metrics::ObserveDownstreamRequest(std::string_view target, double seconds) {
+  downstream_duration_.Add({{"target", std::string(target)}}, LatencyBuckets()).Observe(seconds);
+}
+
+void Metrics::CountDownstreamFailure(std::string_view target, std::string_view reason) {
+  downstream_failures_.Add({{"target", std::string(target)}, {"reason", std::string(reason)}})
+      .Increment();
+}
+
+void Metrics::SetCircuitBreakerState(std::string_view target, int state) {
+  breaker_state_.Add({{"target", std::string(target)}}).Set(state);
+}
+
+std::string Metrics::Exposition() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace flowbench

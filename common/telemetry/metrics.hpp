@@ -1,0 +1,63 @@
+// The metrics of CONTRACT §5 on prometheus-cpp. Every series carries the constant labels
+// `arch` and `service`, so one dashboard and one PromQL query can put the builds side by side.
+// Each service serves Exposition() on its own /metrics route (one port per service).
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace flowbench {
+
+class Metrics {
+ public:
+  Metrics(std::string_view arch, std::string_view service);
+
+  // Both builds.
+  void ObserveHttpRequest(std::string_view method, std::string_view route, int status,
+                          double seconds);
+  // From `accepted_at` to the end of the scenario's last piece of work.
+  void ObserveScenarioCompletion(std::string_view scenario, double seconds);
+
+  // Async build.
+  void CountPublished(std::string_view exchange, std::string_view routing_key);
+  // outcome: ok | retried | dead_lettered | duplicate
+  void CountConsumed(std::string_view queue, std::string_view outcome);
+  void ObserveMessageHandling(std::string_view queue, double seconds);
+
+  // Sync build.
+  void ObserveDownstreamRequest(std::string_view target, double seconds);
+  void CountDownstreamFailure(std::string_view target, std::string_view reason);
+  // 0 closed, 1 open, 2 half-open
+  void SetCircuitBreakerState(std::string_view target, int state);
+
+  prometheus::Registry& registry() { return *registry_; }
+
+  // Prometheus text format 0.0.4, for GET /metrics.
+  std::string Exposition() const;
+  static constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+  // Latency buckets: 0.5 ms growing by 25 % to ~10 min (64 buckets, <= 12.5 % error from
+  // bucket interpolation), fine enough that the driver can compute percentiles from them.
+  static const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& http_requests_;
+  prometheus::Family<prometheus::Histogram>& http_duration_;
+  prometheus::Family<prometheus::Histogram>& completion_;
+  prometheus::Family<prometheus::Counter>& published_;
+  prometheus::Family<prometheus::Counter>& consumed_;
+  prometheus::Family<prometheus::Histogram>& handling_;
+  prometheus::Family<prometheus::Histogram>& downstream_duration_;
+  prometheus::Family<prometheus::Counter>& downstream_failures_;
+  prometheus::Family<prometheus::Gauge>& breaker_state_;
+};
+
+}  // namespace flowbench

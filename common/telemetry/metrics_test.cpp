@@ -1,0 +1,59 @@
+// Metrics exposition: every family of CONTRACT §5, every series with arch and service.
+#include "common/telemetry/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace flowbench {
+namespace {
+
+TEST(Metrics, EverySeriesCarriesArchAndServiceLabels) {
+  Metrics metrics("sync", "order");
+  metrics.ObserveHttpRequest("POST", "/create_order", 400, 0.012);
+  metrics.ObserveScenarioCompletion("scenario5", 0.6);
+  metrics.ObserveDownstreamRequest("payment", 0.5);
+  metrics.CountDownstreamFailure("payment", "timeout");
+  metrics.SetCircuitBreakerState("payment", 1);
+  metrics.CountPublished("", "order_created_queue");
+  metrics.CountConsumed("order_payment_failed_queue", "ok");
+  metrics.ObserveMessageHandling("order_payment_failed_queue", 0.001);
+
+  std::string text = metrics.Exposition();
+  std::istringstream lines(text);
+  std::string line;
+  int series = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    ++series;
+    EXPECT_NE(line.find("arch=\"sync\""), std::string::npos) << line;
+    EXPECT_NE(line.find("service=\"order\""), std::string::npos) << line;
+  }
+  EXPECT_GT(series, 8);
+}
+
+TEST(Metrics, ExpositionHasTheContractNamesAndLabels) {
+  Metrics metrics("async", "user");
+  metrics.ObserveHttpRequest("POST", "/register", 202, 0.002);
+  metrics.ObserveScenarioCompletion("scenario1", 0.5);
+  metrics.CountConsumed("user_registered_queue", "duplicate");
+  std::string text = metrics.Exposition();
+  EXPECT_NE(text.find("http_requests_total{"), std::string::npos);
+  EXPECT_NE(text.find("status=\"202\""), std::string::npos);
+  EXPECT_NE(text.find("http_request_duration_seconds_bucket{"), std::string::npos);
+  EXPECT_NE(text.find("flowbench_scenario_completion_seconds_count{"), std::string::npos);
+  EXPECT_NE(text.find("scenario=\"scenario1\""), std::string::npos);
+  EXPECT_NE(text.find("outcome=\"duplicate\""), std::string::npos);
+}
+
+TEST(Metrics, LatencyBucketsSpanMillisecondsToMinutes) {
+  const auto& buckets = Metrics::LatencyBuckets();
+  EXPECT_DOUBLE_EQ(buckets.front(), 0.0005);
+  EXPECT_GT(buckets.back(), 600.0);
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    EXPECT_NEAR(buckets[i] / buckets[i - 1], 1.25, 1e-9);
+  }
+}
+
+}  // namespace
+}  // namespace flowbench

@@ -1,0 +1,68 @@
+#include "common/telemetry/trace.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace flowbench {
+namespace {
+
+bool IsLowerHex(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool IsAllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+
+std::string RandomHex(std::size_t bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  unsigned char buffer[16];
+  std::string hex;
+  do {
+    if (RAND_bytes(buffer, static_cast<int>(bytes)) != 1) {
+      throw std::runtime_error("OpenSSL RAND_bytes failed");
+    }
+    hex.clear();
+    for (std::size_t i = 0; i < bytes; ++i) {
+      hex += kDigits[buffer[i] >> 4];
+      hex += kDigits[buffer[i] & 0xf];
+    }
+  } while (IsAllZero(hex));
+  return hex;
+}
+
+int HexValue(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+
+}  // namespace
+
+TraceContext TraceContext::NewRoot() { return TraceContext{RandomHex(16), RandomHex(8), 1}; }
+
+TraceContext TraceContext::NewChild() const { return TraceContext{trace_id, RandomHex(8), flags}; }
+
+std::string TraceContext::ToTraceparent() const {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string flag_hex{kDigits[flags >> 4], kDigits[flags & 0xf]};
+  return "00-" + trace_id + "-" + parent_id + "-" + flag_hex;
+}
+
+std::optional<TraceContext> ParseTraceparent(std::string_view h) {
+  // version(2) - trace-id(32) - parent-id(16) - flags(2) = 55 characters
+  if (h.size() < 55 || h[2] != '-' || h[35] != '-' || h[52] != '-') return std::nullopt;
+  std::string_view version = h.substr(0, 2), trace = h.substr(3, 32), parent = h.substr(36, 16),
+                   flags = h.substr(53, 2);
+  if (!IsLowerHex(version) || version == "ff") return std::nullopt;
+  if (version == "00" && h.size() != 55) return std::nullopt;
+  // A later version may append fields, always after another '-'.
+  if (h.size() > 55 && h[55] != '-') return std::nullopt;
+  if (!IsLowerHex(trace) || IsAllZero(trace)) return std::nullopt;
+  if (!IsLowerHex(parent) || IsAllZero(parent)) return std::nullopt;
+  if (!IsLowerHex(flags)) return std::nullopt;
+  return TraceContext{std::string(trace), std::string(parent),
+                      static_cast<std::uint8_t>(HexValue(flags[0]) * 16 + HexValue(flags[1]))};
+}
+
+TraceContext ContinueOrStartTrace(std::string_view header) {
+  if (std::optional<TraceContext> incoming = ParseTraceparent(header)) return incoming->NewChild();
+  return TraceContext::NewRoot();
+}
+
+}  // namespace flowbench

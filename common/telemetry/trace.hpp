@@ -1,0 +1,30 @@
+// W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` header that
+// carries a request's trace id through HTTP calls (sync) and AMQP headers (async).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flowbench {
+
+struct TraceContext {
+  std::string trace_id;   // 32 lowercase hex digits, not all zero
+  std::string parent_id;  // 16 lowercase hex digits, not all zero: the span that sent it
+  std::uint8_t flags = 1;  // bit 0: sampled
+
+  static TraceContext NewRoot();
+  TraceContext NewChild() const;  // same trace, new span id
+  std::string ToTraceparent() const;  // "00-<trace_id>-<parent_id>-01"
+};
+
+// Parses a traceparent header; nullopt for anything the spec says to ignore (wrong length,
+// upper-case hex, all-zero ids, version ff, extra fields on version 00).
+std::optional<TraceContext> ParseTraceparent(std::string_view header);
+
+// The context of an incoming request: its parsed traceparent, or a new root when it has
+// none (or an invalid one), so every request has a trace id in the logs.
+TraceContext ContinueOrStartTrace(std::string_view traceparent_header);
+
+}  // namespace flowbench

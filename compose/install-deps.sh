@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages flowbench builds and runs with (see STACK.md in the
+# project notes). Idempotent: packages already present are skipped. Quiet unless it fails.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libboost1.81-dev libboost-json1.81-dev
+  libcpp-httplib-dev librabbitmq-dev libpqxx-dev libpq-dev prometheus-cpp-dev
+  libcli11-dev libbenchmark-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev
+  postgresql rabbitmq-server
+  prometheus docker-compose
+  wrk nodejs chromium
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+
+echo "install-deps: installing ${missing[*]}"
+log=$(mktemp)
+export DEBIAN_FRONTEND=noninteractive
+# The packaged servers must not start system-wide instances: flowbench runs private ones.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod +x /usr/sbin/policy-rc.d
+  trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  echo "install-deps: apt-get failed; its output:" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "install-deps: done"
