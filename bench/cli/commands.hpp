@@ -7,6 +7,7 @@ class App;
 
 namespace flowbench::cli {
 
-void AddInfraCommand(CLI::App& app);  // flowbench infra up|down|status
+void AddInfraCommand(CLI::App& app);    // flowbench infra up|down|status
+void AddSystemCommands(CLI::App& app);  // flowbench up|down|status
 
 }  // namespace flowbench::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
                "side by side"};
   app.require_subcommand(1);
   flowbench::cli::AddInfraCommand(app);
+  flowbench::cli::AddSystemCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -85,6 +85,16 @@ boost::json::object ToJson(const WorkloadSettings& settings) {
   return json;
 }
 
+std::vector<std::string> ToArgs(const WorkloadSettings& settings) {
+  std::vector<std::string> args;
+  for (const auto& [key, value] : ToJson(settings)) {
+    args.push_back(FlagName(key));
+    args.push_back(value.is_bool() ? (value.get_bool() ? "true" : "false")
+                                   : boost::json::serialize(value));
+  }
+  return args;
+}
+
 WorkloadSettings WorkloadSettingsFromJson(const boost::json::object& json) {
   WorkloadSettings settings;
   JsonFields fields(json);

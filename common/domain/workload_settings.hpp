@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -32,6 +34,9 @@ struct WorkloadSettings {
 // from FLOWBENCH_EMAIL_DELAY_MS, ... (a flag wins over the environment, the environment over
 // the default). Values out of range are rejected by CLI11 with a clear message.
 void BindWorkloadSettings(CLI::App& app, WorkloadSettings& settings);
+
+// The flags that reproduce `settings` in another process: {"--email-delay-ms", "500", ...}.
+std::vector<std::string> ToArgs(const WorkloadSettings& settings);
 
 // The same names as JSON keys: {"email_delay_ms": 500, ...}.
 boost::json::object ToJson(const WorkloadSettings& settings);

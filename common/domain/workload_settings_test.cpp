@@ -78,6 +78,12 @@ TEST(WorkloadSettings, JsonRoundTripKeepsEveryValue) {
   EXPECT_EQ(WorkloadSettingsFromJson(json), s);
 }
 
+TEST(WorkloadSettings, ArgsReproduceTheSettingsInAnotherProcess) {
+  WorkloadSettings s = Parse({"--email-delay-ms", "3", "--payment-failure-rate", "0.125",
+                              "--write-clicks", "false"});
+  EXPECT_EQ(Parse(ToArgs(s)), s);
+}
+
 TEST(WorkloadSettings, JsonWithUnknownKeyOrWrongTypeIsRejected) {
   boost::json::object unknown = ToJson(WorkloadSettings{});
   unknown["email_delay"] = 5;

@@ -1,0 +1,141 @@
+// flowbench up|down|status: both builds' ten services as processes, on top of the embedded
+// infrastructure (or external servers given by --pg-url / --amqp-url).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "bench/cli/commands.hpp"
+#include "common/domain/workload_settings.hpp"
+#include "common/infra/infra.hpp"
+#include "common/service/launcher.hpp"
+
+namespace flowbench::cli {
+namespace {
+
+struct SystemCommandOptions {
+  infra::InfraOptions infra;
+  std::string arch = "both";
+  int port_base = 0;
+  WorkloadSettings workload;
+  bool keep_infra = false;
+  std::vector<std::string> service_args;  // after `--`: forwarded to every service
+};
+
+std::vector<Arch> Archs(const std::string& name) {
+  if (name == "both") return {Arch::kSync, Arch::kAsync};
+  return {*ParseArch(name)};
+}
+
+int Up(const SystemCommandOptions& o) {
+  infra::UpResult infra_up = infra::InfraUp(o.infra);
+  std::printf("infrastructure %s (%s)\n", infra_up.reused ? "already running" : "started",
+              infra::StateFile(o.infra.state_dir).c_str());
+  for (Arch arch : Archs(o.arch)) {
+    if (std::optional<RunningSystem> running = LoadSystem(o.infra.state_dir, arch)) {
+      StopSystem(*running);  // `up` twice restarts with the settings given now
+      ForgetSystem(o.infra.state_dir, arch);
+    }
+    SystemOptions options;
+    options.arch = arch;
+    options.bin_dir = ExecutableDir();
+    options.run_dir = o.infra.state_dir / "run" / std::string(ArchName(arch));
+    // One base for both builds: sync on BASE+1..+10, async on BASE+101..+110, as the contract.
+    options.port_base = o.port_base == 0 ? 0 : o.port_base + (arch == Arch::kAsync ? 100 : 0);
+    options.pg_url = infra_up.state.pg_url;
+    options.amqp_url = infra_up.state.amqp_url;
+    options.extra_args = ToArgs(o.workload);
+    options.extra_args.insert(options.extra_args.end(), o.service_args.begin(),
+                              o.service_args.end());
+    RunningSystem system = StartSystem(options);
+    SaveSystem(o.infra.state_dir, system);
+    std::printf("%s build: 10 services healthy, logs in %s\n", std::string(ArchName(arch)).c_str(),
+                system.run_dir.c_str());
+    for (const RunningService& s : system.services) {
+      std::printf("  %-10s http://127.0.0.1:%d  (pid %d)\n", s.name.c_str(), s.port, s.pid);
+    }
+  }
+  return 0;
+}
+
+int Down(const SystemCommandOptions& o) {
+  for (Arch arch : Archs(o.arch)) {
+    if (std::optional<RunningSystem> system = LoadSystem(o.infra.state_dir, arch)) {
+      StopSystem(*system);
+      ForgetSystem(o.infra.state_dir, arch);
+      std::printf("%s build stopped\n", std::string(ArchName(arch)).c_str());
+    }
+  }
+  bool any_left = LoadSystem(o.infra.state_dir, Arch::kSync) ||
+                  LoadSystem(o.infra.state_dir, Arch::kAsync);
+  if (!o.keep_infra && !any_left && infra::LoadInfraState(o.infra.state_dir)) {
+    infra::InfraDown(o.infra.state_dir);
+    std::printf("infrastructure stopped\n");
+  }
+  return 0;
+}
+
+int Status(const SystemCommandOptions& o) {
+  int code = 0;
+  std::vector<infra::ComponentStatus> infra_status = infra::InfraStatus(o.infra.state_dir);
+  if (infra_status.empty()) {
+    std::printf("infrastructure: not started (run `flowbench up`)\n");
+    return 3;
+  }
+  for (const infra::ComponentStatus& c : infra_status) {
+    std::printf("%-11s %-8s %s  %s\n", c.name.c_str(), c.healthy ? "healthy" : "DOWN",
+                c.url.c_str(), c.detail.c_str());
+    if (!c.healthy) code = 1;
+  }
+  for (Arch arch : {Arch::kSync, Arch::kAsync}) {
+    std::optional<RunningSystem> system = LoadSystem(o.infra.state_dir, arch);
+    if (!system) {
+      std::printf("%s build: not started\n", std::string(ArchName(arch)).c_str());
+      continue;
+    }
+    std::printf("%s build (logs in %s):\n", std::string(ArchName(arch)).c_str(),
+                system->run_dir.c_str());
+    for (const ServiceHealth& h : CheckSystem(*system)) {
+      std::printf("  %-10s %-8s %s\n", h.name.c_str(), h.healthy ? "healthy" : "DOWN",
+                  h.detail.c_str());
+      if (!h.healthy) code = 1;
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+void AddSystemCommands(CLI::App& app) {
+  auto o = std::make_shared<SystemCommandOptions>();
+  auto exit_with = [](int code) {
+    if (code != 0) throw CLI::RuntimeError(code);
+  };
+
+  CLI::App* up = app.add_subcommand(
+      "up", "start the embedded infrastructure (unless external) and the services of a build");
+  infra::BindInfraOptions(*up, o->infra);
+  up->add_option("--arch", o->arch, "sync, async or both")
+      ->check(CLI::IsMember({"sync", "async", "both"}))
+      ->capture_default_str();
+  up->add_option("--port-base", o->port_base, "sync on BASE+1..BASE+10, async on BASE+101..BASE+110 (0: the contract's 8001.., 8101..)")
+      ->check(CLI::Range(0, 65000));
+  BindWorkloadSettings(*up, o->workload);
+  up->add_option("service-args", o->service_args,
+                 "after `--`: flags for every service (e.g. -- --http-threads 64)");
+  up->callback([o, exit_with] { exit_with(Up(*o)); });
+
+  CLI::App* down = app.add_subcommand(
+      "down", "stop the services, then the embedded infrastructure (unless --keep-infra)");
+  infra::BindInfraOptions(*down, o->infra);
+  down->add_option("--arch", o->arch, "sync, async or both")
+      ->check(CLI::IsMember({"sync", "async", "both"}))
+      ->capture_default_str();
+  down->add_flag("--keep-infra", o->keep_infra, "leave PostgreSQL and RabbitMQ running");
+  down->callback([o, exit_with] { exit_with(Down(*o)); });
+
+  CLI::App* status = app.add_subcommand("status", "health of the infrastructure and of every service");
+  infra::BindInfraOptions(*status, o->infra);
+  status->callback([o, exit_with] { exit_with(Status(*o)); });
+}
+
+}  // namespace flowbench::cli
