@@ -43,6 +43,23 @@ int FindFreePort() {
   return ntohs(address.sin_port);
 }
 
+int FindFreePortBase(int count) {
+  // Candidates from the kernel's own choice, so parallel callers rarely meet; each port of
+  // the range is then tried with a real bind.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    int base = FindFreePort();
+    if (base + count > 65535) continue;
+    bool all_free = true;
+    for (int port = base + 1; port <= base + count && all_free; ++port) {
+      Socket s;
+      sockaddr_in address = Loopback(port);
+      all_free = ::bind(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    }
+    if (all_free) return base;
+  }
+  throw std::runtime_error("no range of " + std::to_string(count) + " free ports found");
+}
+
 bool IsPortOpen(int port, std::chrono::milliseconds timeout) {
   Socket s;
   if (s.fd < 0) return false;

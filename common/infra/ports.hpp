@@ -8,6 +8,10 @@ namespace flowbench::infra {
 // A port that was free on 127.0.0.1 a moment ago (the kernel's choice for port 0).
 int FindFreePort();
 
+// A base B such that B+1 .. B+count are all free on 127.0.0.1 now: tests move a whole
+// build (ten services) to private ports with one --port-base.
+int FindFreePortBase(int count);
+
 // True when something accepts TCP connections on 127.0.0.1:port.
 bool IsPortOpen(int port, std::chrono::milliseconds timeout = std::chrono::milliseconds(500));
 
