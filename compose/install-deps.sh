@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libbenchmark-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev
   postgresql rabbitmq-server
   prometheus docker-compose
-  wrk nodejs chromium
+  wrk nodejs chromium libjs-chart.js
 )
 
 missing=()

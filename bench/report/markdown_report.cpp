@@ -1,0 +1,249 @@
+#include <sstream>
+
+#include "bench/report/aggregate.hpp"
+#include "bench/report/reports.hpp"
+#include "common/domain/catalogue.hpp"
+
+namespace flowbench::report {
+namespace {
+
+std::string Title(const std::string& scenario_id) {
+  const ScenarioSpec* spec = FindScenario(scenario_id);
+  return spec ? std::string(spec->title) : scenario_id;
+}
+
+// The figure of one scenario across the repeats of an architecture x profile.
+MeanSd ScenarioFigure(const RunResults& r, const std::string& arch, const std::string& profile,
+                      const std::string& scenario,
+                      const std::function<double(const ScenarioResult&)>& figure) {
+  std::vector<const ProfileRun*> runs;
+  for (const ProfileRun* run : r.Runs(arch, profile)) {
+    if (run->Scenario(scenario)) runs.push_back(run);
+  }
+  return Across(runs, [&](const ProfileRun& run) { return figure(*run.Scenario(scenario)); });
+}
+
+void Settings(std::ostringstream& md, const RunResults& r) {
+  md << "## What was run\n\n";
+  md << "| | |\n|---|---|\n";
+  md << "| profiles | ";
+  for (std::size_t i = 0; i < r.profiles.size(); ++i) md << (i ? ", " : "") << r.profiles[i];
+  md << " |\n";
+  int repeats = 0;
+  for (const ProfileRun& run : r.runs) repeats = std::max(repeats, run.repeat);
+  md << "| repeats | " << repeats << " (figures are mean ± sd over repeats when > 1) |\n";
+  md << "| created | " << r.created_at << " |\n";
+  md << "| commit | `" << r.git_commit << "` |\n";
+  for (const auto& [key, value] : r.machine) {
+    md << "| machine." << key << " | " << boost::json::serialize(value) << " |\n";
+  }
+  for (const auto& [key, value] : r.versions) {
+    md << "| " << key << " | " << boost::json::serialize(value) << " |\n";
+  }
+  md << "\nSettings in force (identical work in both builds; per-build transport settings):\n\n"
+     << "```json\n" << boost::json::serialize(r.settings) << "\n```\n\n";
+}
+
+void ProfileTable(std::ostringstream& md, const RunResults& r, const std::string& heading,
+                  const std::string& explanation,
+                  const std::function<double(const ProfileRun&)>& figure,
+                  const std::function<std::string(const MeanSd&)>& format, bool ratio) {
+  std::vector<std::string> archs = Archs(r);
+  md << "## " << heading << "\n\n" << explanation << "\n\n| profile |";
+  for (const std::string& a : archs) md << " " << a << " |";
+  if (ratio && archs.size() == 2) md << " sync / async |";
+  md << "\n|---|";
+  for (std::size_t i = 0; i < archs.size() + (ratio && archs.size() == 2 ? 1 : 0); ++i) md << "---|";
+  md << "\n";
+  for (const std::string& profile : r.profiles) {
+    md << "| " << profile << " |";
+    std::vector<MeanSd> values;
+    for (const std::string& a : archs) {
+      values.push_back(Across(r.Runs(a, profile), figure));
+      md << " " << format(values.back()) << " |";
+    }
+    if (ratio && archs.size() == 2) md << " " << Ratio(values[0].mean, values[1].mean) << " |";
+    md << "\n";
+  }
+  md << "\n";
+}
+
+void MedianVersusP95(std::ostringstream& md, const RunResults& r) {
+  md << "## Median vs p95\n\nThe gap between them is the tail that a typical request does not "
+        "see and an unlucky one does.\n\n| profile |";
+  for (const std::string& a : Archs(r)) md << " " << a << " p50 | " << a << " p95 | p95 / p50 |";
+  md << "\n|---|";
+  for (std::size_t i = 0; i < Archs(r).size(); ++i) md << "---|---|---|";
+  md << "\n";
+  for (const std::string& profile : r.profiles) {
+    md << "| " << profile << " |";
+    for (const std::string& a : Archs(r)) {
+      MeanSd p50 = Across(r.Runs(a, profile), [](const ProfileRun& run) { return run.overall.p50; });
+      MeanSd p95 = Across(r.Runs(a, profile), [](const ProfileRun& run) { return run.overall.p95; });
+      md << " " << Millis(p50) << " | " << Millis(p95) << " | " << Ratio(p95.mean, p50.mean) << " |";
+    }
+    md << "\n";
+  }
+  md << "\n";
+}
+
+void PerScenario(std::ostringstream& md, const RunResults& r) {
+  md << "## Per scenario\n\nClient-side latency from the intended send time "
+        "(coordinated omission corrected for the open-loop scenario), errors of every kind, "
+        "and throughput.\n\n";
+  for (const std::string& profile : r.profiles) {
+    md << "### " << profile << "\n\n"
+       << "| scenario | arch | requests | req/s | p50 | p95 | p99 | max | errors | dropped |\n"
+       << "|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const std::string& id : ScenarioIds(r)) {
+      for (const std::string& a : Archs(r)) {
+        auto fig = [&](const std::function<double(const ScenarioResult&)>& f) {
+          return ScenarioFigure(r, a, profile, id, f);
+        };
+        MeanSd requests = fig([](const ScenarioResult& s) { return double(s.requests); });
+        if (requests.n == 0) continue;
+        md << "| " << id << " " << Title(id) << " | " << a << " | " << Number(requests.mean, 0)
+           << " | " << Number(fig([](const ScenarioResult& s) { return s.throughput_rps; }).mean)
+           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.p50; }))
+           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.p95; }))
+           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.p99; }))
+           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.max; }))
+           << " | " << Percent(fig([](const ScenarioResult& s) { return s.ErrorRate(); }))
+           << " | " << Number(fig([](const ScenarioResult& s) {
+                return double(s.dropped_iterations);
+              }).mean, 0)
+           << " |\n";
+      }
+    }
+    md << "\n";
+  }
+}
+
+void AckVersusCompletion(std::ostringstream& md, const RunResults& r) {
+  md << "## Acknowledgement vs completion\n\n"
+        "What the client saw (the answer) next to when the work was really done "
+        "(`flowbench_scenario_completion_seconds`, from the request's arrival to the end of its "
+        "last piece of work, scraped from the services). A fast 202 says nothing about when "
+        "the email was sent.\n\n";
+  for (const std::string& profile : r.profiles) {
+    md << "### " << profile << "\n\n"
+       << "| scenario | arch | answer p50 | answer p95 | completed | completion p50 | "
+          "completion p95 | completion p99 |\n|---|---|---|---|---|---|---|---|\n";
+    for (const std::string& id : ScenarioIds(r)) {
+      for (const std::string& a : Archs(r)) {
+        std::vector<const ProfileRun*> runs;
+        for (const ProfileRun* run : r.Runs(a, profile)) {
+          if (run->Scenario(id)) runs.push_back(run);
+        }
+        if (runs.empty()) continue;
+        auto answer = [&](auto f) {
+          return Across(runs, [&](const ProfileRun& run) { return f(*run.Scenario(id)); });
+        };
+        md << "| " << id << " | " << a << " | "
+           << Millis(answer([](const ScenarioResult& s) { return s.latency.p50; })) << " | "
+           << Millis(answer([](const ScenarioResult& s) { return s.latency.p95; })) << " | ";
+        bool all_have = true;
+        for (const ProfileRun* run : runs) all_have &= run->Scenario(id)->completion.has_value();
+        if (!all_have) {
+          md << "not measured | - | - | - |\n";
+          continue;
+        }
+        auto completion = [&](auto f) {
+          return Across(runs, [&](const ProfileRun& run) { return f(*run.Scenario(id)->completion); });
+        };
+        md << Number(completion([](const LatencySummary& c) { return double(c.count); }).mean, 0)
+           << " | " << Millis(completion([](const LatencySummary& c) { return c.p50; })) << " | "
+           << Millis(completion([](const LatencySummary& c) { return c.p95; })) << " | "
+           << Millis(completion([](const LatencySummary& c) { return c.p99; })) << " |\n";
+      }
+    }
+    md << "\n";
+  }
+}
+
+void Backlog(std::ostringstream& md, const RunResults& r) {
+  md << "## Backlog and drain\n\n"
+        "Queue depth sampled every second during the load; after the load stopped, the time "
+        "until every queue was empty. Work still queued when the load ends is work the async "
+        "build accepted but had not done yet.\n\n"
+        "| arch | profile | repeat | drain time | peak queue depths |\n|---|---|---|---|---|\n";
+  for (const ProfileRun& run : r.runs) {
+    if (run.queues.empty()) continue;
+    md << "| " << run.arch << " | " << run.profile << " | " << run.repeat << " | "
+       << (run.drained ? Millis(run.drain_seconds) : "did not drain in time") << " | ";
+    bool first = true;
+    for (const QueueSeries& q : run.queues) {
+      if (q.Peak() == 0) continue;
+      md << (first ? "" : ", ") << q.queue << " " << q.Peak();
+      first = false;
+    }
+    md << (first ? "all stayed empty" : "") << " |\n";
+  }
+  md << "\n";
+}
+
+void Resources(std::ostringstream& md, const RunResults& r) {
+  md << "## CPU and memory\n\nCPU seconds of every service process during the run (from "
+        "/proc), per 1,000 requests answered, and the largest resident set of any one "
+        "service. The embedded PostgreSQL and RabbitMQ are not included.\n\n"
+        "| arch | profile | requests | CPU s | CPU s / 1000 req | peak RSS (largest service) |\n"
+        "|---|---|---|---|---|---|\n";
+  for (const std::string& profile : r.profiles) {
+    for (const std::string& a : Archs(r)) {
+      std::vector<const ProfileRun*> runs = r.Runs(a, profile);
+      if (runs.empty()) continue;
+      MeanSd cpu = Across(runs, [](const ProfileRun& run) {
+        double total = 0;
+        for (const ServiceResources& s : run.resources) total += s.cpu_seconds;
+        return total;
+      });
+      MeanSd rss = Across(runs, [](const ProfileRun& run) {
+        std::uint64_t peak = 0;
+        for (const ServiceResources& s : run.resources) peak = std::max(peak, s.peak_rss_bytes);
+        return double(peak);
+      });
+      md << "| " << a << " | " << profile << " | "
+         << Number(Across(runs, [](const ProfileRun& run) { return double(run.Requests()); }).mean, 0)
+         << " | " << Number(cpu.mean, 2) << " | "
+         << Number(Across(runs, [](const ProfileRun& run) {
+              return run.CpuSecondsPer1000Requests();
+            }).mean, 3)
+         << " | " << Number(rss.mean / (1024.0 * 1024.0), 1) << " MiB |\n";
+    }
+  }
+  md << "\n";
+}
+
+}  // namespace
+
+std::string MarkdownReport(const RunResults& r) {
+  std::ostringstream md;
+  md << "# flowbench report: synchronous HTTP vs RabbitMQ\n\n"
+        "Every figure below was measured by `flowbench run`; nothing is rounded beyond its "
+        "display or edited. `results.json` next to this file holds the full data.\n\n";
+  ProfileTable(md, r, "p95 latency per profile",
+               "All scenarios' requests together, from the intended send time.",
+               [](const ProfileRun& run) { return run.overall.p95; },
+               [](const MeanSd& m) { return Millis(m); }, true);
+  ProfileTable(md, r, "Error rate per profile",
+               "Connection errors, timeouts, unexpected statuses and failed checks over all "
+               "requests.",
+               [](const ProfileRun& run) {
+                 return run.Requests() == 0 ? 0.0 : double(run.Errors()) / double(run.Requests());
+               },
+               [](const MeanSd& m) { return Percent(m); }, false);
+  ProfileTable(md, r, "Throughput per profile", "Requests answered per second, all scenarios.",
+               [](const ProfileRun& run) {
+                 return run.duration_seconds == 0 ? 0.0 : double(run.Requests()) / run.duration_seconds;
+               },
+               [](const MeanSd& m) { return Number(m.mean) + " req/s"; }, false);
+  MedianVersusP95(md, r);
+  PerScenario(md, r);
+  AckVersusCompletion(md, r);
+  Backlog(md, r);
+  Resources(md, r);
+  Settings(md, r);
+  return md.str();
+}
+
+}  // namespace flowbench::report

@@ -1,0 +1,104 @@
+// Report generation from a fixed results file: every table, mean ± sd across repeats, the
+// CSV, the k6 summary and the round trip of results.json.
+#include "bench/report/reports.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "bench/report/aggregate.hpp"
+
+namespace flowbench::report {
+namespace {
+
+std::string Fixture() {
+  return std::string(std::getenv("FLOWBENCH_SOURCE_DIR")) + "/bench/report/testdata/results.json";
+}
+
+TEST(Results, FixtureLoadsAndRoundTrips) {
+  RunResults r = LoadResults(Fixture());
+  ASSERT_EQ(r.runs.size(), 4u);
+  EXPECT_EQ(r.runs[0].Requests(), 1560u);
+  EXPECT_EQ(r.runs[0].Errors(), 3u);
+  RunResults again = RunResultsFromJson(ToJson(r));
+  EXPECT_EQ(boost::json::serialize(ToJson(again)), boost::json::serialize(ToJson(r)));
+}
+
+TEST(Results, WrongSchemaOrMissingFieldIsAClearError) {
+  boost::json::object json = ToJson(LoadResults(Fixture()));
+  json["schema"] = "something/v9";
+  EXPECT_THROW(RunResultsFromJson(json), std::runtime_error);
+  json = ToJson(LoadResults(Fixture()));
+  json.erase("runs");
+  EXPECT_ANY_THROW(RunResultsFromJson(json));
+}
+
+TEST(Aggregate, MeanAndSampleStandardDeviationAcrossRepeats) {
+  RunResults r = LoadResults(Fixture());
+  MeanSd p95 = Across(r.Runs("sync", "baseline"), [](const ProfileRun& run) {
+    return run.overall.p95;
+  });
+  EXPECT_EQ(p95.n, 2);
+  EXPECT_DOUBLE_EQ(p95.mean, 0.018);
+  EXPECT_NEAR(p95.sd, 0.0014142, 1e-6);
+  EXPECT_EQ(Millis(p95), "18.0 ± 1.4 ms");
+  EXPECT_EQ(Millis(0.5), "500 ms");
+  EXPECT_EQ(Millis(12.5), "12.50 s");
+  EXPECT_EQ(Percent(0.035), "3.50 %");
+  EXPECT_EQ(Ratio(18, 6), "3.0x");
+  EXPECT_EQ(Ratio(1, 0), "-");
+}
+
+TEST(MarkdownReport, HasEverySectionWithFiguresFromTheResults) {
+  std::string md = MarkdownReport(LoadResults(Fixture()));
+  for (const char* section :
+       {"## p95 latency per profile", "## Error rate per profile", "## Throughput per profile",
+        "## Median vs p95", "## Per scenario", "## Acknowledgement vs completion",
+        "## Backlog and drain", "## CPU and memory", "## What was run"}) {
+    EXPECT_NE(md.find(section), std::string::npos) << section;
+  }
+  EXPECT_NE(md.find("| baseline | 18.0 ± 1.4 ms | 6.00 ± 0.0 ms | 3.0x |"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| baseline | 0.19 ± 0.00 % | 0.00 ± 0.00 % |"), std::string::npos) << md;
+  EXPECT_NE(md.find("user_registered_queue 4"), std::string::npos);
+  EXPECT_EQ(md.find("click_tracked_queue 0"), std::string::npos);  // empty queues not listed
+  EXPECT_NE(md.find("| scenario1 | async | 4.00 ± 0.0 ms | 6.00 ± 0.0 ms | 60 | 520 ± 0.0 ms |"),
+            std::string::npos)
+      << md;
+}
+
+TEST(CsvReport, OneRowPerScenarioRunWithAHeader) {
+  std::string csv = CsvReport(LoadResults(Fixture()));
+  std::size_t lines = std::count(csv.begin(), csv.end(), '\n');
+  EXPECT_EQ(lines, 1u + 4u * 2u);
+  EXPECT_EQ(csv.rfind("arch,profile,repeat,scenario,", 0), 0u);
+  EXPECT_NE(csv.find("sync,baseline,1,scenario6,constant-arrival-rate,30,1500,50,2,3,0,0,0,0.002,"),
+            std::string::npos)
+      << csv;
+}
+
+TEST(K6Summary, HasTheMetricsK6ToolingReadsInMilliseconds) {
+  RunResults r = LoadResults(Fixture());
+  boost::json::object k6 = K6Summary(r.runs[0]);
+  const boost::json::object& metrics = k6.at("metrics").as_object();
+  EXPECT_EQ(metrics.at("http_reqs").at("count").as_uint64(), 1560u);
+  EXPECT_DOUBLE_EQ(metrics.at("http_req_duration").at("p(95)").as_double(), 17.0);
+  EXPECT_EQ(metrics.at("http_req_failed").at("passes").as_uint64(), 3u);
+  EXPECT_TRUE(metrics.contains("http_req_duration{scenario:scenario6}"));
+  EXPECT_EQ(metrics.at("dropped_iterations").at("count").as_uint64(), 2u);
+}
+
+TEST(WriteReports, WritesEveryFile) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "flowbench-report-test";
+  std::filesystem::create_directories(dir);
+  WriteReports(LoadResults(Fixture()), dir);
+  for (const char* name : {"report.md", "report.html", "results.csv",
+                           "k6-summary-sync-baseline-1.json", "k6-summary-async-baseline-2.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace flowbench::report
