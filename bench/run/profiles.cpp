@@ -1,0 +1,35 @@
+#include "bench/run/profiles.hpp"
+
+#include <algorithm>
+
+namespace flowbench::run {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr Profile kProfiles[] = {
+    {"baseline", {2, 2, 2, 1, 2}, 50, seconds(120), "study (published runs)"},
+    {"light", {5, 5, 5, 2, 5}, 100, seconds(120), "study (published runs)"},
+    {"medium", {10, 10, 10, 3, 10}, 150, seconds(120), "study (published runs)"},
+    {"medium_high", {15, 15, 15, 5, 15}, 200, seconds(120), "study (published runs)"},
+    {"heavy", {20, 20, 20, 7, 20}, 250, seconds(180), "study (published runs)"},
+    {"stress", {30, 30, 30, 10, 30}, 300, seconds(180), "study (published runs)"},
+    {"script-light", {2, 2, 2, 1, 2}, 20, seconds(30), "study's k6 script unified-test.js"},
+    {"script-medium", {5, 5, 5, 2, 5}, 100, seconds(60), "study's k6 script unified-test.js"},
+};
+
+}  // namespace
+
+std::span<const Profile> Profiles() { return kProfiles; }
+
+const Profile* FindProfile(std::string_view name) {
+  auto it = std::find_if(std::begin(kProfiles), std::end(kProfiles),
+                         [&](const Profile& p) { return p.name == name; });
+  return it == std::end(kProfiles) ? nullptr : &*it;
+}
+
+std::chrono::milliseconds ThinkTime(std::string_view scenario_id) {
+  return std::chrono::milliseconds(scenario_id == "scenario4" ? 2000 : 1000);
+}
+
+}  // namespace flowbench::run
