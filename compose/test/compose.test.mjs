@@ -122,3 +122,15 @@ test('the Dockerfile builds with packages of compose/install-deps.sh only, on De
     assert.match(dockerfile, new RegExp(`\\b${s.name}\\b`), `the Dockerfile does not build ${s.name}`);
   }
 });
+
+test('runtime-packages.sh names the installed Debian packages an executable needs (what the runtime image installs)', () => {
+  assert.match(read('Dockerfile'), /compose\/runtime-packages\.sh \/out\/bin\/\* > \/out\/runtime-packages\.txt/);
+  const packages = execFileSync(join(COMPOSE_DIR, 'runtime-packages.sh'), [TOOL], { encoding: 'utf8' }).trim().split('\n');
+  for (const p of ['libboost-json1.81.0', 'libstdc++6', 'libc6']) assert.ok(packages.includes(p), `${p} missing from ${packages}`);
+  for (const p of packages) {
+    assert.match(p, /^[a-z0-9][a-z0-9.+-]+$/, `'${p}' is not a package name`);
+    assert.doesNotMatch(p, /i386|^lib32/, `${p}: a 32-bit package for a 64-bit executable`);
+    const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
+    assert.equal(status, 'install ok installed', p);
+  }
+});
