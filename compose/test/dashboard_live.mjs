@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { iterate, k6, loadScript } from '../../k6-tests/test/k6-stub/harness.mjs';
+import { iterate, k6, loadScript } from '../../k6-tests/test/k6-standin/harness.mjs';
 import { SCENARIOS, SERVICES } from '../../k6-tests/lib/contract.js';
 import { COMPOSE_DIR, expectedArchs, expressions, loadDashboard, metricsOf, NOT_EXPORTED_NATIVELY } from './dashboard.mjs';
 

@@ -1,4 +1,4 @@
-// The k6 script (k6-tests/flowbench.js) loaded as an ES module with the k6 imports stubbed:
+// The k6 script (k6-tests/flowbench.js) loaded as an ES module with the k6 imports replaced by stand-ins:
 // its options (scenario names, executors, profiles, thresholds, summary stats), the requests
 // it sends and the checks it makes against answers that do and do not follow the contract.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { iterate, k6, loadScript } from './k6-stub/harness.mjs';
+import { iterate, k6, loadScript } from './k6-standin/harness.mjs';
 import { PROFILES, SCENARIOS } from '../lib/contract.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

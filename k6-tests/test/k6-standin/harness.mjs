@@ -1,4 +1,4 @@
-// Loads a k6 script in node as k6 would: k6 imports stubbed, __ENV from the caller, __VU and
+// Loads a k6 script in node as k6 would: k6 imports replaced by stand-ins, __ENV from the caller, __VU and
 // __ITER set per call. Each load is a fresh module instance (the script reads __ENV at init).
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
