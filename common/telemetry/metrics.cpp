@@ -26,6 +26,7 @@ const prometheus::Histogram::BucketBoundaries& Metrics::LatencyBuckets() {
 
 Metrics::Metrics(std::string_view arch, std::string_view service)
     : registry_(std::make_shared<prometheus::Registry>()),
+      process_(std::string(arch), std::string(service)),
       http_requests_(prometheus::BuildCounter()
                          .Name("http_requests_total")
                          .Help("HTTP requests answered, by method, route and status")
@@ -116,7 +117,9 @@ void Metrics::SetCircuitBreakerState(std::string_view target, int state) {
 }
 
 std::string Metrics::Exposition() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  for (prometheus::MetricFamily& f : process_.Collect()) families.push_back(std::move(f));
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 }  // namespace flowbench

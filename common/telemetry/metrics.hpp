@@ -10,6 +10,8 @@
 #include <prometheus/registry.h>
 
 #include <memory>
+
+#include "common/telemetry/process_metrics.hpp"
 #include <string>
 #include <string_view>
 
@@ -39,7 +41,7 @@ class Metrics {
 
   prometheus::Registry& registry() { return *registry_; }
 
-  // Prometheus text format 0.0.4, for GET /metrics.
+  // Prometheus text format 0.0.4, for GET /metrics: our families and the process's own.
   std::string Exposition() const;
   static constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -49,6 +51,7 @@ class Metrics {
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
+  ProcessMetrics process_;
   prometheus::Family<prometheus::Counter>& http_requests_;
   prometheus::Family<prometheus::Histogram>& http_duration_;
   prometheus::Family<prometheus::Histogram>& completion_;

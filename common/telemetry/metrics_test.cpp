@@ -46,6 +46,19 @@ TEST(Metrics, ExpositionHasTheContractNamesAndLabels) {
   EXPECT_NE(text.find("outcome=\"duplicate\""), std::string::npos);
 }
 
+TEST(Metrics, ExpositionHasTheProcessCpuAndMemoryOfThisProcess) {
+  Metrics metrics("sync", "user");
+  std::string text = metrics.Exposition();
+  EXPECT_NE(text.find("process_cpu_seconds_total{arch=\"sync\",service=\"user\"}"),
+            std::string::npos)
+      << text;
+  std::size_t rss = text.find("process_resident_memory_bytes{arch=\"sync\",service=\"user\"} ");
+  ASSERT_NE(rss, std::string::npos) << text;
+  double bytes = std::stod(text.substr(text.find("} ", rss) + 2));
+  EXPECT_GT(bytes, 1e6);
+  EXPECT_NE(text.find("process_start_time_seconds{"), std::string::npos);
+}
+
 TEST(Metrics, LatencyBucketsSpanMillisecondsToMinutes) {
   const auto& buckets = Metrics::LatencyBuckets();
   EXPECT_DOUBLE_EQ(buckets.front(), 0.0005);
