@@ -9,5 +9,6 @@ namespace flowbench::cli {
 
 void AddInfraCommand(CLI::App& app);    // flowbench infra up|down|status
 void AddSystemCommands(CLI::App& app);  // flowbench up|down|status
+void AddCompareCommand(CLI::App& app);  // flowbench compare A B ... [--threshold ...]
 
 }  // namespace flowbench::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   flowbench::cli::AddInfraCommand(app);
   flowbench::cli::AddSystemCommands(app);
+  flowbench::cli::AddCompareCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
