@@ -10,5 +10,6 @@ namespace flowbench::cli {
 void AddInfraCommand(CLI::App& app);    // flowbench infra up|down|status
 void AddSystemCommands(CLI::App& app);  // flowbench up|down|status
 void AddReportCommand(CLI::App& app);   // flowbench report DIR
+void AddCompareCommand(CLI::App& app);  // flowbench compare A B ... [--threshold ...]
 
 }  // namespace flowbench::cli

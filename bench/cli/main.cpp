@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddInfraCommand(app);
   flowbench::cli::AddSystemCommands(app);
   flowbench::cli::AddReportCommand(app);
+  flowbench::cli::AddCompareCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

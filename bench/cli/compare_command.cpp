@@ -1,0 +1,82 @@
+// flowbench compare A B ...: runs side by side (k6 summary-export, handleSummary data or
+// --out json NDJSON, plain or gzip, in any mix; format detected from the content), with
+// deltas and ratios to the first, and CI gates: --threshold 'scenario6:p95<50ms' exits 99
+// on a breach, as k6 does when its thresholds fail.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "bench/cli/commands.hpp"
+#include "bench/k6/result_reader.hpp"
+#include "bench/stats/compare_table.hpp"
+#include "bench/stats/threshold.hpp"
+
+namespace flowbench::cli {
+namespace {
+
+constexpr int kThresholdsBreached = 99;  // k6's exit code for failed thresholds
+constexpr int kUnreadableInput = 2;
+
+struct CompareCommandOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> thresholds;
+  stats::CompareOptions table;
+};
+
+int Compare(const CompareCommandOptions& o) {
+  std::vector<stats::Threshold> thresholds;
+  for (const std::string& text : o.thresholds) {
+    try {
+      thresholds.push_back(stats::ParseThreshold(text));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "flowbench compare: " << e.what() << "\n";
+      return kUnreadableInput;
+    }
+  }
+  // The readers every input is offered to; flowbench's results.json joins them here.
+  std::vector<std::unique_ptr<k6::ResultReader>> readers = k6::DefaultResultReaders();
+  std::vector<stats::RunSummary> runs;
+  for (const std::string& file : o.files) {
+    try {
+      runs.push_back(k6::ReadResultFile(file, readers));
+    } catch (const std::exception& e) {
+      std::cerr << "flowbench compare: " << e.what() << "\n";
+      return kUnreadableInput;
+    }
+  }
+  std::cout << stats::CompareTable(runs, o.table);
+  if (std::string own = stats::SourceThresholds(runs); !own.empty()) {
+    std::cout << "\n### Thresholds in the inputs\n\n" << own;
+  }
+  if (thresholds.empty()) return 0;
+  stats::ThresholdReport report = stats::CheckThresholds(runs, thresholds);
+  std::cout << "\n### Thresholds\n\n" << report.text;
+  return report.breached ? kThresholdsBreached : 0;
+}
+
+}  // namespace
+
+void AddCompareCommand(CLI::App& app) {
+  auto options = std::make_shared<CompareCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compare",
+      "side-by-side table (markdown) of runs, deltas and ratios to the first; inputs: k6 "
+      "--summary-export JSON, handleSummary data, --out json NDJSON (.gz too)");
+  cmd->add_option("files", options->files, "result files (one or more); the first is the baseline")
+      ->required()
+      ->check(CLI::ExistingFile)
+      ->expected(1, -1);
+  cmd->add_option("--threshold", options->thresholds,
+                  "gate, e.g. 'scenario6:p95<50ms', 'http_req_failed:rate<1%'; exit code 99 "
+                  "when any input breaches one (no data is a breach)");
+  cmd->add_option("--metric", options->table.metrics,
+                  "metric to show (name or full key such as http_req_duration{scenario:x}); "
+                  "repeatable; default: request duration, failures, counts, checks");
+  cmd->add_flag("--all", options->table.all_metrics, "show every metric");
+  cmd->callback([options] {
+    if (int code = Compare(*options); code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace flowbench::cli

@@ -1,0 +1,75 @@
+// `flowbench compare` as a user runs it, on the real k6 samples: the table, thresholds and
+// their exit codes (99 on a breach, like k6), and clear errors.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "bench/k6/k6_samples.hpp"
+#include "common/infra/process.hpp"
+
+namespace flowbench {
+namespace {
+
+using k6::testing::K6SamplesDir;
+
+infra::CommandResult Flowbench(std::vector<std::string> args) {
+  const char* bin_dir = std::getenv("FLOWBENCH_BIN_DIR");
+  std::vector<std::string> argv{std::string(bin_dir ? bin_dir : ".") + "/flowbench"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return infra::RunCommand(argv);
+}
+
+std::string Sample(const char* name) { return (K6SamplesDir() / name).string(); }
+
+TEST(CompareCommand, SideBySideOfAllThreeK6Formats) {
+  infra::CommandResult r = Flowbench({"compare", Sample("summary-export.json"),
+                                      Sample("handle-summary.json"), Sample("out.ndjson.gz")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(k6 summary-export)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(k6 handleSummary, 6.1 s)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(k6 NDJSON"), std::string::npos) << r.output;
+  // The same run read three ways: identical p(95) in A and B, so a zero delta and 1.00x.
+  EXPECT_NE(r.output.find("| http_req_duration | p(95) | 56.662 ms | 56.662 ms | 0.000 ms | 1.00x |"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("| http_req_duration{scenario:scenario6} | p(99) | - | - | - | - | "),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("| http_reqs | count | 317 | 317 | 0 | 1.00x | 317 | 0 | 1.00x |"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("`http_req_duration{scenario:scenario6}: p(99)<100` passed"),
+            std::string::npos) << r.output;
+}
+
+TEST(CompareCommand, ThresholdsGateWithExitCode99) {
+  infra::CommandResult pass = Flowbench({"compare", Sample("out.ndjson.gz"), "--threshold",
+                                         "scenario6:p99<100ms", "--threshold", "checks:rate>0.99"});
+  EXPECT_EQ(pass.exit_code, 0) << pass.output;
+  EXPECT_NE(pass.output.find("✓ A `scenario6:p99<100ms`"), std::string::npos) << pass.output;
+
+  infra::CommandResult breach = Flowbench({"compare", Sample("out.ndjson.gz"), "--threshold",
+                                           "http_req_duration:p95<1ms"});
+  EXPECT_EQ(breach.exit_code, 99) << breach.output;
+  EXPECT_NE(breach.output.find("BREACH"), std::string::npos) << breach.output;
+
+  // The summary has no p(99) (no summaryTrendStats): no data is a breach, not a pass.
+  infra::CommandResult no_data = Flowbench({"compare", Sample("summary-export.json"),
+                                            "--threshold", "scenario6:p99<100ms"});
+  EXPECT_EQ(no_data.exit_code, 99) << no_data.output;
+  EXPECT_NE(no_data.output.find("summaryTrendStats"), std::string::npos) << no_data.output;
+}
+
+TEST(CompareCommand, MistakesAreClearErrors) {
+  infra::CommandResult bad_threshold =
+      Flowbench({"compare", Sample("out.ndjson.gz"), "--threshold", "scenario6:p95 under 5"});
+  EXPECT_EQ(bad_threshold.exit_code, 2) << bad_threshold.output;
+  EXPECT_NE(bad_threshold.output.find("no comparator"), std::string::npos) << bad_threshold.output;
+
+  infra::CommandResult unknown = Flowbench({"compare", Sample("script.js")});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("not a format"), std::string::npos) << unknown.output;
+
+  EXPECT_NE(Flowbench({"compare", "/no/such/file.json"}).exit_code, 0);
+  EXPECT_NE(Flowbench({"compare"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace flowbench

@@ -1,0 +1,133 @@
+#include "bench/k6/result_reader.hpp"
+
+#include <zlib.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "bench/k6/k6_error.hpp"
+#include "bench/k6/ndjson_reader.hpp"
+#include "bench/k6/summary_readers.hpp"
+
+namespace flowbench::k6 {
+namespace json = boost::json;
+namespace {
+
+constexpr std::size_t kHeadBytes = 64 * 1024;
+// Summaries are kilobytes; a larger single document is not one (and is not parsed whole).
+constexpr std::uintmax_t kMaxDocumentBytes = 64ull << 20;
+
+class NdjsonReader : public ResultReader {
+ public:
+  std::string_view Name() const override { return "k6 NDJSON (--out json)"; }
+  bool Recognises(const FileProbe& probe) const override {
+    // Any of the first few lines will do, so a broken first line is reported by line
+    // number by the reader rather than as "unknown format".
+    std::string_view head = probe.head;
+    for (int i = 0; i < 5 && !head.empty(); ++i) {
+      std::size_t end = head.find('\n');
+      if (end == std::string_view::npos) break;  // a cut-off line proves nothing
+      json::error_code ec;
+      json::value line = json::parse(head.substr(0, end), ec);
+      head.remove_prefix(end + 1);
+      if (ec || !line.is_object()) continue;
+      const json::value* type = line.get_object().if_contains("type");
+      if (type && (*type == "Metric" || *type == "Point")) return true;
+    }
+    return false;
+  }
+  stats::RunSummary Read(const FileProbe& probe) const override { return ReadNdjsonFile(probe.path); }
+};
+
+class SummaryExportReader : public ResultReader {
+ public:
+  std::string_view Name() const override { return "k6 --summary-export"; }
+  bool Recognises(const FileProbe& probe) const override {
+    return probe.document && LooksLikeSummaryExport(*probe.document);
+  }
+  stats::RunSummary Read(const FileProbe& probe) const override {
+    return SummaryExportFromJson(*probe.document, probe.path.string());
+  }
+};
+
+class HandleSummaryReader : public ResultReader {
+ public:
+  std::string_view Name() const override { return "k6 handleSummary data"; }
+  bool Recognises(const FileProbe& probe) const override {
+    return probe.document && LooksLikeHandleSummary(*probe.document);
+  }
+  stats::RunSummary Read(const FileProbe& probe) const override {
+    return HandleSummaryFromJson(*probe.document, probe.path.string());
+  }
+};
+
+std::string ReadWholeFile(const std::filesystem::path& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (file == nullptr) throw K6FormatError(path.string() + ": cannot open");
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(file, gzclose);
+  std::string content;
+  char buffer[64 * 1024];
+  for (;;) {
+    int n = gzread(file, buffer, sizeof buffer);
+    if (n < 0) throw K6FormatError(path.string() + ": cannot read");
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+    if (content.size() > kMaxDocumentBytes) break;
+  }
+  return content;
+}
+
+}  // namespace
+
+FileProbe ProbeFile(const std::filesystem::path& path) {
+  FileProbe probe;
+  probe.path = path;
+  std::ifstream raw(path, std::ios::binary);
+  if (!raw) throw K6FormatError(path.string() + ": cannot open");
+  unsigned char magic[2] = {0, 0};
+  raw.read(reinterpret_cast<char*>(magic), 2);
+  probe.gzip = magic[0] == 0x1f && magic[1] == 0x8b;
+
+  std::error_code ec;
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  bool small = !ec && (probe.gzip ? size <= kMaxDocumentBytes / 16 : size <= kMaxDocumentBytes);
+  std::string content;
+  if (small) {
+    content = ReadWholeFile(path);
+    json::error_code parse_error;
+    json::value document = json::parse(content, parse_error);
+    if (!parse_error) probe.document = std::move(document);
+    probe.head = content.substr(0, kHeadBytes);
+  } else {
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (file == nullptr) throw K6FormatError(path.string() + ": cannot open");
+    probe.head.resize(kHeadBytes);
+    int n = gzread(file, probe.head.data(), static_cast<unsigned>(kHeadBytes));
+    gzclose(file);
+    probe.head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  }
+  return probe;
+}
+
+std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders() {
+  std::vector<std::unique_ptr<ResultReader>> readers;
+  readers.push_back(std::make_unique<HandleSummaryReader>());
+  readers.push_back(std::make_unique<SummaryExportReader>());
+  readers.push_back(std::make_unique<NdjsonReader>());
+  return readers;
+}
+
+stats::RunSummary ReadResultFile(const std::filesystem::path& path,
+                                 std::span<const std::unique_ptr<ResultReader>> readers) {
+  FileProbe probe = ProbeFile(path);
+  for (const auto& reader : readers) {
+    if (reader->Recognises(probe)) return reader->Read(probe);
+  }
+  std::ostringstream tried;
+  for (const auto& reader : readers) tried << (tried.tellp() > 0 ? ", " : "") << reader->Name();
+  throw K6FormatError(path.string() + ": not a format flowbench compare knows (tried: " +
+                      tried.str() + ")");
+}
+
+}  // namespace flowbench::k6

@@ -1,0 +1,47 @@
+// The inputs of `flowbench compare`: any file some ResultReader recognises becomes a
+// stats::RunSummary. The k6 formats register here; flowbench's own results.json is added by
+// writing one more ResultReader (Recognises: its "schema" field; Read: its scenarios as
+// "http_req_duration{scenario:...}" etc.) and registering it in DefaultResultReaders().
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/stats/run_summary.hpp"
+
+namespace flowbench::k6 {
+
+// What detection may look at without reading a GB file: the start of the (decompressed)
+// content, and the whole document when the file is a single small JSON value.
+struct FileProbe {
+  std::filesystem::path path;
+  bool gzip = false;
+  std::string head;                          // the first up to 64 KiB, decompressed
+  std::optional<boost::json::value> document;  // set when the whole file parses as one JSON value
+};
+
+FileProbe ProbeFile(const std::filesystem::path& path);  // throws K6FormatError if unreadable
+
+class ResultReader {
+ public:
+  virtual ~ResultReader() = default;
+  virtual std::string_view Name() const = 0;  // "k6 NDJSON"
+  virtual bool Recognises(const FileProbe& probe) const = 0;
+  virtual stats::RunSummary Read(const FileProbe& probe) const = 0;
+};
+
+// The k6 readers: --out json NDJSON (plain or gzip), --summary-export, handleSummary data.
+std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders();
+
+// The first reader that recognises the file reads it; a file nobody recognises is a
+// K6FormatError that lists what was tried.
+stats::RunSummary ReadResultFile(const std::filesystem::path& path,
+                                 std::span<const std::unique_ptr<ResultReader>> readers);
+
+}  // namespace flowbench::k6

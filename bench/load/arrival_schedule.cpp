@@ -1,0 +1,54 @@
+#include "bench/load/arrival_schedule.hpp"
+
+#include <cmath>
+
+namespace flowbench::load {
+
+ArrivalRate ConstantArrivalRate(double rate, Duration duration, int max_vus) {
+  return ArrivalRate{rate, {{rate, duration}}, max_vus, Duration{0}};
+}
+
+ArrivalRate RampingArrivalRate(double start_rate, std::vector<RateStage> stages, int max_vus) {
+  return ArrivalRate{start_rate, std::move(stages), max_vus, Duration{0}};
+}
+
+Duration TotalDuration(const ArrivalRate& executor) {
+  Duration total{0};
+  for (const RateStage& stage : executor.stages) total += stage.duration;
+  return total;
+}
+
+ArrivalSchedule::ArrivalSchedule(const ArrivalRate& executor) {
+  double start = 0, rate = executor.start_rate;
+  for (const RateStage& stage : executor.stages) {
+    double d = std::chrono::duration<double>(stage.duration).count();
+    if (d <= 0) continue;
+    segments_.push_back({start, d, rate, stage.target_rate, total_arrivals_});
+    total_arrivals_ += (rate + stage.target_rate) / 2 * d;
+    start += d;
+    rate = stage.target_rate;
+  }
+}
+
+double ArrivalSchedule::ExpectedIterations() const { return total_arrivals_; }
+
+std::optional<Duration> ArrivalSchedule::OffsetOf(std::uint64_t index) const {
+  const double n = static_cast<double>(index);
+  for (const Segment& s : segments_) {
+    double in_segment = (s.rate_from + s.rate_to) / 2 * s.duration_s;
+    double k = n - s.arrivals_before;  // arrivals still to go inside this segment
+    if (k >= in_segment) continue;
+    // Solve r0 t + (r1 - r0) t^2 / (2 D) = k for t in [0, D).
+    double a = (s.rate_to - s.rate_from) / (2 * s.duration_s);
+    double t;
+    if (std::abs(a) < 1e-12) {
+      t = s.rate_from > 0 ? k / s.rate_from : 0;
+    } else {
+      t = (-s.rate_from + std::sqrt(s.rate_from * s.rate_from + 4 * a * k)) / (2 * a);
+    }
+    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s.start_s + t));
+  }
+  return std::nullopt;
+}
+
+}  // namespace flowbench::load

@@ -1,0 +1,89 @@
+// What a load run is asked to do, in k6's terms, as plain data (no Asio): scenarios, each
+// with an executor, a request factory and a check. `flowbench run` builds these from the
+// contract's profiles (CONTRACT §6) and scenario_requests.hpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "bench/stats/recorder.hpp"
+
+namespace flowbench::load {
+
+using Clock = std::chrono::steady_clock;
+using Duration = std::chrono::nanoseconds;
+
+struct HttpRequestSpec {
+  std::string method = "GET";
+  std::string target = "/";  // path and query
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+struct HttpAnswer {
+  int status = 0;
+  std::string_view body;
+};
+
+// Builds iteration `iteration`'s request; `rng` is the VU's own (no shared state).
+using RequestFactory = std::function<HttpRequestSpec(std::mt19937_64& rng, std::uint64_t iteration)>;
+// nullopt when the answer is what the scenario expects, else kStatus or kCheck.
+using ResponseCheck = std::function<std::optional<stats::ErrorKind>(const HttpAnswer&)>;
+
+// Closed loop: `vus` users, each sends, waits for the answer, sleeps `think_time`, repeats.
+struct ConstantVus {
+  int vus = 1;
+  Duration duration = std::chrono::seconds(10);
+  Duration think_time = std::chrono::seconds(1);
+};
+
+struct RateStage {
+  double target_rate = 0;  // iterations per second reached at the end of the stage
+  Duration duration{};     // the rate moves linearly from the previous target, as in k6
+};
+
+// Open loop: iterations start on schedule whether or not earlier ones finished, each on an
+// idle VU (one keep-alive connection each, created on demand up to `max_vus`). One that
+// finds no idle VU waits up to `max_start_delay` for one (0, the default, is k6: it is
+// dropped at once); one that cannot start in time is counted as dropped, never skipped
+// silently. Latency runs from the scheduled time, so a late start shows in it.
+struct ArrivalRate {
+  double start_rate = 0;
+  std::vector<RateStage> stages;
+  int max_vus = 100;
+  Duration max_start_delay{0};
+};
+
+ArrivalRate ConstantArrivalRate(double rate, Duration duration, int max_vus);
+ArrivalRate RampingArrivalRate(double start_rate, std::vector<RateStage> stages, int max_vus);
+Duration TotalDuration(const ArrivalRate& executor);
+
+using Executor = std::variant<ConstantVus, ArrivalRate>;
+
+struct ScenarioLoad {
+  std::string name;  // "scenario6": the key of its results
+  std::string host = "127.0.0.1";
+  int port = 0;
+  Executor executor;
+  RequestFactory make_request;
+  ResponseCheck check;  // empty: any answer is fine
+  Duration request_timeout = std::chrono::seconds(10);
+};
+
+struct LoadOptions {
+  int threads = 1;  // worker threads, each with its own io_context and recorders
+  // After the schedule ends, in-flight iterations get this long to finish (k6's
+  // gracefulStop); what is still running then is counted as interrupted.
+  Duration graceful_stop = std::chrono::seconds(30);
+  Duration progress_interval = std::chrono::seconds(1);
+  std::uint64_t seed = 1;  // request factories' randomness
+};
+
+}  // namespace flowbench::load

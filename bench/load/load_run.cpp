@@ -1,0 +1,314 @@
+#include "bench/load/load_run.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <deque>
+#include <future>
+#include <thread>
+
+#include "bench/load/arrival_schedule.hpp"
+#include "bench/load/http_client.hpp"
+
+namespace flowbench::load {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// How long in-flight requests get after Stop() before the run is cut.
+constexpr Duration kStopGrace = 1s;
+
+Duration PlannedDuration(const Executor& executor) {
+  if (const auto* vus = std::get_if<ConstantVus>(&executor)) return vus->duration;
+  return TotalDuration(std::get<ArrivalRate>(executor));
+}
+
+void Account(stats::Recorder& recorder, const ScenarioLoad& load, const HttpOutcome& outcome,
+             Duration corrected, Duration uncorrected) {
+  if (outcome.transport_error) {
+    recorder.RecordError(*outcome.transport_error);
+    return;
+  }
+  recorder.RecordResponse(corrected.count(), uncorrected.count());
+  if (load.check) {
+    if (std::optional<stats::ErrorKind> kind = load.check(HttpAnswer{outcome.status, outcome.body})) {
+      recorder.RecordError(*kind);
+    }
+  }
+}
+
+asio::awaitable<void> Sleep(asio::steady_timer& timer, Clock::time_point until) {
+  boost::system::error_code ignored;
+  timer.expires_at(until);
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+}  // namespace
+
+// One worker thread: its io_context, and its share of every scenario.
+struct LoadRun::Worker {
+  struct Vu {
+    Vu(asio::any_io_executor ex, const ScenarioLoad& load, std::uint64_t seed)
+        : connection(std::move(ex), load.host, load.port), rng(seed) {}
+    HttpConnection connection;
+    std::mt19937_64 rng;
+  };
+
+  // One scenario's state on this worker; touched only by this worker's thread while running.
+  struct Share {
+    const ScenarioLoad* load = nullptr;
+    int scenario_index = 0;
+    stats::Recorder recorder;
+    std::uint64_t iterations = 0;
+    std::vector<std::unique_ptr<Vu>> vus;  // open loop: created on demand up to the bound
+    std::vector<Vu*> idle;
+    std::deque<Clock::time_point> waiting;  // due iterations waiting for a VU (max_start_delay)
+  };
+
+  // Declared first so that it is destroyed last: the shares' sockets need it.
+  std::unique_ptr<asio::io_context> context = std::make_unique<asio::io_context>(1);
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::vector<std::unique_ptr<Share>> shares;
+  int index = 0;
+  int threads = 1;
+  const LoadOptions* options = nullptr;
+  const std::atomic<bool>* stop = nullptr;
+  Clock::time_point start;
+  int running_tasks = 0;               // this thread only
+  std::atomic<bool> finished{false};   // every task done; read by the control thread
+  std::thread thread;
+
+  bool Stopping() const { return stop->load(std::memory_order_relaxed); }
+  std::uint64_t NextIteration(Share& s) { return s.iterations++ * threads + index; }
+
+  void TaskStarted() { ++running_tasks; }
+  void TaskEnded() {
+    if (--running_tasks == 0) finished.store(true, std::memory_order_release);
+  }
+
+  asio::awaitable<void> ClosedLoopVu(Share& s, int vu_index) {
+    const ConstantVus& plan = std::get<ConstantVus>(s.load->executor);
+    asio::any_io_executor ex = co_await asio::this_coro::executor;
+    Vu vu(ex, *s.load, options->seed * 1'000'003 + s.scenario_index * 10'007 + vu_index);
+    asio::steady_timer timer(ex);
+    const Clock::time_point end = start + plan.duration;
+    co_await Sleep(timer, start);
+    while (Clock::now() < end && !Stopping()) {
+      HttpRequestSpec request = s.load->make_request(vu.rng, NextIteration(s));
+      s.recorder.RecordStarted();
+      Clock::time_point sent = Clock::now();
+      HttpOutcome outcome = co_await vu.connection.Send(request, s.load->request_timeout);
+      Duration took = Clock::now() - sent;
+      Account(s.recorder, *s.load, outcome, took, took);  // closed loop: sent when intended
+      if (plan.think_time > Duration::zero()) {
+        co_await Sleep(timer, std::min(Clock::now() + plan.think_time, end));
+      }
+    }
+    TaskEnded();
+  }
+
+  Vu* TakeVu(Share& s, const ArrivalRate& plan, int worker_max_vus) {
+    if (!s.idle.empty()) {
+      Vu* vu = s.idle.back();
+      s.idle.pop_back();
+      return vu;
+    }
+    if (static_cast<int>(s.vus.size()) >= worker_max_vus) return nullptr;
+    std::uint64_t seed = options->seed * 1'000'003 + s.scenario_index * 10'007 + s.vus.size() * threads + index;
+    s.vus.push_back(std::make_unique<Vu>(context->get_executor(), *s.load, seed));
+    (void)plan;
+    return s.vus.back().get();
+  }
+
+  // Runs the iteration due at `due` on `vu`, then any that queued meanwhile, then idles.
+  asio::awaitable<void> OpenLoopIterations(Share& s, Vu* vu, Clock::time_point due) {
+    const ArrivalRate& plan = std::get<ArrivalRate>(s.load->executor);
+    for (;;) {
+      HttpRequestSpec request = s.load->make_request(vu->rng, NextIteration(s));
+      s.recorder.RecordStarted();
+      Clock::time_point sent = Clock::now();
+      HttpOutcome outcome = co_await vu->connection.Send(request, s.load->request_timeout);
+      Clock::time_point done = Clock::now();
+      Account(s.recorder, *s.load, outcome, done - due, done - sent);
+      std::optional<Clock::time_point> next;
+      while (!s.waiting.empty() && !Stopping()) {
+        Clock::time_point waited_since = s.waiting.front();
+        s.waiting.pop_front();
+        if (Clock::now() - waited_since <= plan.max_start_delay) {
+          next = waited_since;
+          break;
+        }
+        s.recorder.RecordDropped();
+      }
+      if (!next) break;
+      due = *next;
+    }
+    s.idle.push_back(vu);
+    TaskEnded();
+  }
+
+  asio::awaitable<void> ArrivalScheduler(Share& s) {
+    const ArrivalRate& plan = std::get<ArrivalRate>(s.load->executor);
+    const int worker_max_vus = std::max(1, (plan.max_vus + threads - 1 - index) / threads);
+    ArrivalSchedule schedule(plan);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    // This worker takes every threads-th iteration of the one schedule.
+    for (std::uint64_t i = static_cast<std::uint64_t>(index);; i += static_cast<std::uint64_t>(threads)) {
+      std::optional<Duration> offset = schedule.OffsetOf(i);
+      if (!offset || Stopping()) break;
+      Clock::time_point due = start + *offset;
+      co_await Sleep(timer, due);
+      if (Stopping()) break;
+      if (Vu* vu = TakeVu(s, plan, worker_max_vus)) {
+        TaskStarted();
+        asio::co_spawn(*context, OpenLoopIterations(s, vu, due), asio::detached);
+      } else if (plan.max_start_delay > Duration::zero()) {
+        s.waiting.push_back(due);
+      } else {
+        s.recorder.RecordDropped();
+      }
+    }
+    TaskEnded();
+  }
+
+  void Launch() {
+    guard.emplace(context->get_executor());
+    TaskStarted();  // held until every task is spawned, so `finished` cannot fire early
+    for (auto& share : shares) {
+      Share& s = *share;
+      if (const auto* vus = std::get_if<ConstantVus>(&s.load->executor)) {
+        for (int vu = index; vu < vus->vus; vu += threads) {
+          TaskStarted();
+          asio::co_spawn(*context, ClosedLoopVu(s, vu), asio::detached);
+        }
+      } else {
+        TaskStarted();
+        asio::co_spawn(*context, ArrivalScheduler(s), asio::detached);
+      }
+    }
+    asio::post(*context, [this] { TaskEnded(); });
+    thread = std::thread([this] { context->run(); });
+  }
+
+  // A copy of this worker's recorders, taken on its own thread (no lock on the hot path).
+  std::vector<stats::Recorder> Snapshot() {
+    std::promise<std::vector<stats::Recorder>> promise;
+    std::future<std::vector<stats::Recorder>> copy = promise.get_future();
+    asio::post(*context, [this, &promise] {
+      std::vector<stats::Recorder> recorders;
+      for (auto& s : shares) recorders.push_back(s->recorder);
+      promise.set_value(std::move(recorders));
+    });
+    return copy.get();
+  }
+
+  void Finish() {
+    guard.reset();
+    context->stop();
+    if (thread.joinable()) thread.join();
+    // Iterations still waiting for a VU never started: dropped, not forgotten.
+    for (auto& s : shares) {
+      for (std::size_t i = 0; i < s->waiting.size(); ++i) s->recorder.RecordDropped();
+      s->waiting.clear();
+      s->idle.clear();
+      s->vus.clear();  // sockets closed while the io_context still exists
+    }
+  }
+};
+
+LoadRun::LoadRun(std::vector<ScenarioLoad> scenarios, LoadOptions options)
+    : scenarios_(std::move(scenarios)), options_(options) {
+  if (options_.threads < 1) options_.threads = 1;
+}
+
+LoadRun::~LoadRun() = default;
+
+void LoadRun::Stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+
+LoadResult LoadRun::Run(const ProgressHook& progress) {
+  Duration planned{0};
+  for (const ScenarioLoad& s : scenarios_) planned = std::max(planned, PlannedDuration(s.executor));
+  // A common start a little ahead, so that every worker's schedule begins at the same instant.
+  const Clock::time_point start = Clock::now() + 20ms;
+  const Clock::time_point hard_end = start + planned + options_.graceful_stop;
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int w = 0; w < options_.threads; ++w) {
+    auto worker = std::make_unique<Worker>();
+    worker->index = w;
+    worker->threads = options_.threads;
+    worker->options = &options_;
+    worker->stop = &stop_requested_;
+    worker->start = start;
+    for (std::size_t i = 0; i < scenarios_.size(); ++i) {
+      auto share = std::make_unique<Worker::Share>();
+      share->load = &scenarios_[i];
+      share->scenario_index = static_cast<int>(i);
+      worker->shares.push_back(std::move(share));
+    }
+    worker->Launch();
+    workers.push_back(std::move(worker));
+  }
+
+  auto all_finished = [&] {
+    for (auto& w : workers) {
+      if (!w->finished.load(std::memory_order_acquire)) return false;
+    }
+    return true;
+  };
+  Clock::time_point next_progress = start + options_.progress_interval;
+  Clock::time_point stop_deadline = Clock::time_point::max();
+  std::uint64_t completed_before = 0;
+  bool stopped_early = false;
+  while (!all_finished() && Clock::now() < hard_end && Clock::now() < stop_deadline) {
+    std::this_thread::sleep_for(10ms);
+    if (stop_requested_.load() && stop_deadline == Clock::time_point::max()) {
+      stopped_early = true;
+      stop_deadline = Clock::now() + kStopGrace;
+    }
+    if (progress && Clock::now() >= next_progress) {
+      ProgressSnapshot snapshot;
+      snapshot.elapsed = Clock::now() - start;
+      snapshot.total = planned;
+      for (std::size_t i = 0; i < scenarios_.size(); ++i) snapshot.scenarios.push_back({scenarios_[i].name, {}});
+      for (auto& w : workers) {
+        std::vector<stats::Recorder> copies = w->Snapshot();
+        for (std::size_t i = 0; i < copies.size(); ++i) snapshot.scenarios[i].recorder.Merge(copies[i]);
+      }
+      stats::LatencyHistogram all;
+      for (const ScenarioProgress& s : snapshot.scenarios) {
+        snapshot.completed += s.recorder.Completed();
+        snapshot.errors += s.recorder.Errors().Total();
+        snapshot.dropped += s.recorder.Dropped();
+        all.Merge(s.recorder.Corrected());
+      }
+      snapshot.p95_ns = all.Percentile(95);
+      double interval_s = std::chrono::duration<double>(options_.progress_interval).count();
+      snapshot.requests_per_second = static_cast<double>(snapshot.completed - completed_before) / interval_s;
+      completed_before = snapshot.completed;
+      progress(snapshot);
+      next_progress += options_.progress_interval;
+    }
+  }
+
+  LoadResult result;
+  result.stopped_early = stopped_early;
+  for (auto& w : workers) w->Finish();
+  result.elapsed = Clock::now() - start;
+  for (std::size_t i = 0; i < scenarios_.size(); ++i) {
+    ScenarioResult r;
+    r.name = scenarios_[i].name;
+    for (auto& w : workers) r.recorder.Merge(w->shares[i]->recorder);
+    r.interrupted = r.recorder.Started() - std::min(r.recorder.Started(), r.recorder.Completed());
+    result.scenarios.push_back(std::move(r));
+  }
+  return result;
+}
+
+}  // namespace flowbench::load

@@ -1,0 +1,72 @@
+// The load engine, the wrk2 way: `threads` workers, each an io_context on its own thread
+// with its own share of every scenario's VUs and its own stats::Recorder per scenario (no
+// locks on the hot path, one relaxed load of the stop flag per iteration); recorders are
+// merged after the workers stop.
+//
+//   load::LoadRun run(scenarios, options);
+//   std::thread stopper = ...;                 // e.g. on SIGINT: run.Stop()
+//   load::LoadResult result = run.Run([](const load::ProgressSnapshot& p) { ...print... });
+//   result.scenarios[i].recorder.Corrected().Summary() ...
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/load/load_plan.hpp"
+#include "bench/stats/recorder.hpp"
+
+namespace flowbench::load {
+
+struct ScenarioProgress {
+  std::string name;
+  stats::Recorder recorder;  // everything so far, all workers merged
+};
+
+// Once per progress_interval, for a live progress line.
+struct ProgressSnapshot {
+  Duration elapsed{};
+  Duration total{};                 // the longest scenario's planned duration
+  std::uint64_t completed = 0;      // requests that ended, all scenarios
+  double requests_per_second = 0;   // over the last interval
+  std::uint64_t errors = 0;
+  std::uint64_t dropped = 0;
+  std::int64_t p95_ns = 0;          // corrected latency, all scenarios, so far
+  std::vector<ScenarioProgress> scenarios;
+};
+using ProgressHook = std::function<void(const ProgressSnapshot&)>;
+
+struct ScenarioResult {
+  std::string name;
+  stats::Recorder recorder;
+  std::uint64_t interrupted = 0;  // started but not finished when the run was cut short
+};
+
+struct LoadResult {
+  std::vector<ScenarioResult> scenarios;  // in the order given
+  Duration elapsed{};                     // from the start to the last worker stopping
+  bool stopped_early = false;             // Stop() was called
+};
+
+class LoadRun {
+ public:
+  LoadRun(std::vector<ScenarioLoad> scenarios, LoadOptions options);
+  ~LoadRun();
+
+  // Runs every scenario at once until their schedules end (plus graceful_stop at most), or
+  // until Stop(). Calls `progress` from the calling thread. Run once.
+  LoadResult Run(const ProgressHook& progress = {});
+
+  // Safe from any thread (a signal-handling thread): no new iterations start; in-flight ones
+  // get one second, then the run ends and Run() returns what was measured.
+  void Stop();
+
+ private:
+  struct Worker;
+  std::vector<ScenarioLoad> scenarios_;
+  LoadOptions options_;
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace flowbench::load

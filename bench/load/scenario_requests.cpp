@@ -1,0 +1,114 @@
+#include "bench/load/scenario_requests.hpp"
+
+#include <boost/json.hpp>
+#include <initializer_list>
+
+#include "common/domain/events.hpp"
+
+namespace flowbench::load {
+namespace json = boost::json;
+namespace {
+
+int ProductId(std::mt19937_64& rng) { return std::uniform_int_distribution<int>(1, 3)(rng); }
+
+HttpRequestSpec Post(std::string_view target, const json::object& body) {
+  return HttpRequestSpec{"POST", std::string(target), json::serialize(body), "application/json"};
+}
+
+// The body is a JSON object with each of `fields` (and `string_field` equal to `value`, when
+// given); anything else is a failed check.
+bool BodyHas(std::string_view body, std::initializer_list<std::string_view> fields,
+             std::string_view string_field = {}, std::string_view value = {}) {
+  json::error_code ec;
+  json::value document = json::parse(body, ec);
+  if (ec || !document.is_object()) return false;
+  const json::object& o = document.get_object();
+  for (std::string_view field : fields) {
+    if (!o.contains(field)) return false;
+  }
+  if (string_field.empty()) return true;
+  const json::value* v = o.if_contains(string_field);
+  return v && v->is_string() && v->get_string() == value;
+}
+
+bool CompensatedOrder(std::string_view body) {
+  json::error_code ec;
+  json::value document = json::parse(body, ec);
+  if (ec || !document.is_object()) return false;
+  const json::value* detail = document.get_object().if_contains("detail");
+  if (detail == nullptr || !detail->is_object()) return false;
+  const json::value* compensated = detail->get_object().if_contains("compensation_executed");
+  return compensated && compensated->is_bool() && compensated->get_bool();
+}
+
+}  // namespace
+
+RequestFactory ScenarioRequestFactory(const ScenarioSpec& scenario) {
+  const std::string_view id = scenario.id;
+  if (id == "scenario1") {
+    return [](std::mt19937_64&, std::uint64_t) {
+      return Post("/register", {{"email", "load-" + NewMessageId() + "@example.com"}});
+    };
+  }
+  if (id == "scenario2") {
+    return [](std::mt19937_64&, std::uint64_t) {
+      return Post("/process_payment", {{"amount", 100.0}, {"currency", "USD"}});
+    };
+  }
+  if (id == "scenario3") {
+    return [](std::mt19937_64& rng, std::uint64_t iteration) {
+      int product = ProductId(rng);
+      json::object body{{"name", "Product " + std::to_string(product)},
+                        {"stock", static_cast<std::int64_t>(100 + iteration % 900)}};
+      return HttpRequestSpec{"PUT", "/products/" + std::to_string(product), json::serialize(body),
+                             "application/json"};
+    };
+  }
+  if (id == "scenario4") {
+    return [](std::mt19937_64&, std::uint64_t) {
+      return Post("/generate_report", {{"report_type", "monthly"}});
+    };
+  }
+  if (id == "scenario5") {
+    return [](std::mt19937_64& rng, std::uint64_t) {
+      return Post("/create_order", {{"product_id", ProductId(rng)}, {"quantity", 1}});
+    };
+  }
+  return [](std::mt19937_64& rng, std::uint64_t) {
+    return Post("/track_click", {{"user_id", std::uniform_int_distribution<int>(1, 1000)(rng)},
+                                 {"page", "/products"}});
+  };
+}
+
+ResponseCheck ScenarioCheck(const ScenarioSpec& scenario, Arch arch) {
+  const std::string id(scenario.id);
+  const int expected = scenario.Status(arch);
+  const int failure = arch == Arch::kSync ? scenario.sync_failure_status : 0;
+  const bool sync = arch == Arch::kSync;
+  return [id, expected, failure, sync](const HttpAnswer& a) -> std::optional<stats::ErrorKind> {
+    if (failure != 0 && a.status == failure) {  // scenario 5: a compensated saga is an answer too
+      return CompensatedOrder(a.body) ? std::nullopt : std::optional(stats::ErrorKind::kCheck);
+    }
+    if (a.status != expected) return stats::ErrorKind::kStatus;
+    bool ok = true;
+    if (id == "scenario1") {
+      ok = BodyHas(a.body, {"id", "email"});
+    } else if (id == "scenario2") {
+      ok = sync ? BodyHas(a.body, {"transaction_id"}, "status", "success")
+                : BodyHas(a.body, {"payment_id"}, "status", "processing");
+    } else if (id == "scenario3") {
+      ok = BodyHas(a.body, {"id", "name", "stock"});
+    } else if (id == "scenario4") {
+      ok = sync ? BodyHas(a.body, {"report_hash"}, "status", "completed")
+                : BodyHas(a.body, {"job_id"}, "status", "queued");
+    } else if (id == "scenario5") {
+      ok = sync ? BodyHas(a.body, {"order_id"}, "status", "confirmed")
+                : BodyHas(a.body, {"id"}, "status", "pending");
+    } else if (id == "scenario6") {
+      ok = BodyHas(a.body, {}, "status", "tracked");
+    }
+    return ok ? std::nullopt : std::optional(stats::ErrorKind::kCheck);
+  };
+}
+
+}  // namespace flowbench::load
