@@ -2,7 +2,7 @@
 // JSON, and parses request bodies with the services' own parsers, so the k6 script's table
 // (k6-tests/lib/contract.js) is checked against the code, not against a copy of it.
 //
-//   contract_tool catalogue      -> {"services": [...], "scenarios": [...]}
+//   contract_tool catalogue      -> {"services": [...], "scenarios": [...], "profiles": [...]}
 //   contract_tool parse < NDJSON -> one line per input line {"scenario", "path", "body"}:
 //                                   {"ok": true} or {"ok": false, "status": 422, "error": "..."}
 #include <boost/json.hpp>
@@ -13,6 +13,7 @@
 
 #include "common/domain/catalogue.hpp"
 #include "common/domain/errors.hpp"
+#include "common/domain/profiles.hpp"
 #include "common/domain/requests.hpp"
 
 namespace {
@@ -35,7 +36,16 @@ boost::json::object Catalogue() {
                          {"async_status", s.async_status},
                          {"sync_failure_status", s.sync_failure_status}});
   }
-  return {{"services", std::move(services)}, {"scenarios", std::move(scenarios)}};
+  boost::json::array profiles;
+  for (const flowbench::Profile& p : flowbench::Profiles()) {
+    profiles.push_back({{"name", p.name},
+                        {"vus", boost::json::array(p.vus.begin(), p.vus.end())},
+                        {"rate", p.click_rate},
+                        {"duration_s", p.duration.count()}});
+  }
+  return {{"services", std::move(services)},
+          {"scenarios", std::move(scenarios)},
+          {"profiles", std::move(profiles)}};
 }
 
 // Parses `body` as the request of `scenario`; a path with an id ("/products/2") must carry a

@@ -5,7 +5,7 @@
 // Environment (k6 -e NAME=value):
 //   ARCH        sync | async (required)
 //   PROFILE     a profile of lib/contract.js: baseline, light, medium, medium_high, heavy,
-//               stress (the study's published runs), study_light .. study_spike (the study's
+//               stress (the study's published runs), study_light, study_medium (the study's
 //               script), smoke; default baseline. LOAD_PROFILE is accepted too.
 //   DURATION    overrides the profile's duration (e.g. 30s)
 //   SCENARIOS   a subset, e.g. scenario1,scenario6 (default: all six)

@@ -11,5 +11,6 @@ void AddInfraCommand(CLI::App& app);    // flowbench infra up|down|status
 void AddSystemCommands(CLI::App& app);  // flowbench up|down|status
 void AddReportCommand(CLI::App& app);   // flowbench report DIR
 void AddCompareCommand(CLI::App& app);  // flowbench compare A B ... [--threshold ...]
+void AddRunCommands(CLI::App& app);     // flowbench run, flowbench profiles
 
 }  // namespace flowbench::cli

@@ -1,29 +1,12 @@
-// Profiles of CONTRACT §6, /proc sampling, and the environment a results file records.
+// /proc sampling and the environment a results file records.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include "bench/run/environment.hpp"
-#include "bench/run/profiles.hpp"
 #include "bench/run/samplers.hpp"
 
 namespace flowbench::run {
 namespace {
-
-TEST(Profiles, TheContractTableWithTheScriptsUnderOtherNames) {
-  const Profile* baseline = FindProfile("baseline");
-  ASSERT_NE(baseline, nullptr);
-  EXPECT_EQ(baseline->vus, (std::array<int, 5>{2, 2, 2, 1, 2}));
-  EXPECT_EQ(baseline->click_rate, 50);
-  EXPECT_EQ(baseline->duration, std::chrono::seconds(120));
-  const Profile* stress = FindProfile("stress");
-  EXPECT_EQ(stress->vus[3], 10);
-  EXPECT_EQ(stress->click_rate, 300);
-  EXPECT_EQ(stress->duration, std::chrono::seconds(180));
-  EXPECT_EQ(FindProfile("script-medium")->click_rate, 100);
-  EXPECT_EQ(FindProfile("spike"), nullptr);
-  EXPECT_EQ(ThinkTime("scenario4"), std::chrono::milliseconds(2000));
-  EXPECT_EQ(ThinkTime("scenario1"), std::chrono::milliseconds(1000));
-}
 
 TEST(Samplers, OwnProcessHasCpuAndMemoryAndAGoneOneHasNone) {
   volatile double spin = 0;

@@ -102,6 +102,9 @@ void RunSampler::SampleOnce(double t) {
     // The broker did not answer this second (e.g. restarting): that second has no sample,
     // rather than a made-up zero.
   }
+  std::uint64_t backlog = 0;
+  for (const auto& [queue, depth] : depths) backlog += depth;
+  last_backlog_ = backlog;
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < depths.size(); ++i) {
     queues_[i].t.push_back(t);

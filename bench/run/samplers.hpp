@@ -45,6 +45,9 @@ class RunSampler {
   // The ready messages of every queue now (empty without a broker).
   std::vector<std::pair<std::string, std::uint64_t>> DepthsNow();
 
+  // Ready messages in all queues at the last sample (for the progress line).
+  std::uint64_t LastBacklog() const { return last_backlog_.load(); }
+
   std::vector<report::QueueSeries> Queues() const;
   std::vector<report::ServiceResources> Resources() const;  // CPU used between Start and Stop
 
@@ -62,6 +65,7 @@ class RunSampler {
   std::vector<ProcessSample> first_, last_;
   std::vector<std::uint64_t> peak_rss_;
   std::chrono::steady_clock::time_point started_;
+  std::atomic<std::uint64_t> last_backlog_{0};
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 
-import { SCENARIOS, SERVICES } from '../lib/contract.js';
+import { PROFILES, SCENARIOS, SERVICES } from '../lib/contract.js';
 
 const TOOL = process.env.FLOWBENCH_CONTRACT_TOOL;
 if (!TOOL) throw new Error('set FLOWBENCH_CONTRACT_TOOL to the built contract_tool (ctest does)');
@@ -30,6 +30,17 @@ test('each scenario\'s service, method, route and statuses are the C++ catalogue
     assert.deepEqual(k6.answers.sync.map((a) => a.status).sort(), sync.sort(), `${cpp.id} sync statuses`);
     assert.deepEqual(k6.answers.async.map((a) => a.status), [cpp.async_status], `${cpp.id} async statuses`);
   }
+});
+
+test('the load profiles are the C++ ones (`flowbench profiles`), same names and numbers', () => {
+  const fromScript = Object.entries(PROFILES).map(([name, p]) => ({
+    name,
+    vus: [p.scenario1_vus, p.scenario2_vus, p.scenario3_vus, p.scenario4_vus, p.scenario5_vus],
+    rate: p.scenario6_rate,
+    duration_s: Number.parseInt(p.duration, 10),
+  }));
+  const byName = (a, b) => a.name.localeCompare(b.name);
+  assert.deepEqual(fromScript.sort(byName), [...catalogue.profiles].sort(byName));
 });
 
 test('every request the script builds is accepted by the services\' own parsers', () => {

@@ -1,8 +1,8 @@
-#include "bench/run/profiles.hpp"
+#include "common/domain/profiles.hpp"
 
 #include <algorithm>
 
-namespace flowbench::run {
+namespace flowbench {
 namespace {
 
 using std::chrono::seconds;
@@ -14,8 +14,9 @@ constexpr Profile kProfiles[] = {
     {"medium_high", {15, 15, 15, 5, 15}, 200, seconds(120), "study (published runs)"},
     {"heavy", {20, 20, 20, 7, 20}, 250, seconds(180), "study (published runs)"},
     {"stress", {30, 30, 30, 10, 30}, 300, seconds(180), "study (published runs)"},
-    {"script-light", {2, 2, 2, 1, 2}, 20, seconds(30), "study's k6 script unified-test.js"},
-    {"script-medium", {5, 5, 5, 2, 5}, 100, seconds(60), "study's k6 script unified-test.js"},
+    {"study_light", {2, 2, 2, 1, 2}, 20, seconds(30), "study's k6 script unified-test.js"},
+    {"study_medium", {5, 5, 5, 2, 5}, 100, seconds(60), "study's k6 script unified-test.js"},
+    {"smoke", {1, 1, 1, 1, 1}, 5, seconds(10), "flowbench: tries a set-up, not a load"},
 };
 
 }  // namespace
@@ -32,4 +33,4 @@ std::chrono::milliseconds ThinkTime(std::string_view scenario_id) {
   return std::chrono::milliseconds(scenario_id == "scenario4" ? 2000 : 1000);
 }
 
-}  // namespace flowbench::run
+}  // namespace flowbench

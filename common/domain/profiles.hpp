@@ -1,6 +1,8 @@
 // The load profiles of CONTRACT §6: how many closed-loop virtual users each of scenarios 1-5
 // gets, the arrival rate of scenario 6, and how long. The study's published table under its
-// own names; its k6 script's smaller table as "script-*" profiles, so the names never clash.
+// own names; the two rows of its k6 script's smaller table that the contract gives, as
+// "study_*", so the names never clash; and a smoke profile to try a set-up. The k6 script's
+// table (k6-tests/lib/contract.js) is checked against this one.
 #pragma once
 
 #include <array>
@@ -9,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace flowbench::run {
+namespace flowbench {
 
 struct Profile {
   std::string_view name;
@@ -25,4 +27,4 @@ const Profile* FindProfile(std::string_view name);
 // Think time after each iteration (CONTRACT §6): 1 s, 2 s for the report scenario.
 std::chrono::milliseconds ThinkTime(std::string_view scenario_id);
 
-}  // namespace flowbench::run
+}  // namespace flowbench

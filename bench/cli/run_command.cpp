@@ -1,0 +1,162 @@
+// flowbench run: the comparison end to end, and flowbench profiles: what it can run.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+#include "bench/cli/commands.hpp"
+#include "bench/k6/summary_readers.hpp"
+#include "bench/report/reports.hpp"
+#include "bench/run/comparison.hpp"
+#include "common/domain/profiles.hpp"
+#include "bench/stats/compare_table.hpp"
+#include "bench/stats/threshold.hpp"
+
+namespace flowbench::cli {
+namespace {
+
+constexpr int kThresholdsBreached = 99;  // as k6 and `flowbench compare`
+constexpr int kInterrupted = 130;        // 128 + SIGINT, as a shell reports Ctrl-C
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnInterrupt(int) {
+  g_stop = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+struct RunCommandOptions {
+  run::RunOptions run;
+  std::string duration;  // "30s"; "profile" for each profile's own duration
+  std::filesystem::path out;
+  std::vector<std::string> thresholds;
+};
+
+std::chrono::milliseconds ParseDuration(const std::string& text) {
+  std::size_t end = 0;
+  double value = std::stod(text, &end);
+  std::string unit = text.substr(end);
+  double ms = unit == "ms" ? value : unit == "s" || unit.empty() ? value * 1000
+            : unit == "m" ? value * 60'000 : -1;
+  if (ms <= 0) throw CLI::ValidationError("--duration", "'" + text + "' is not like 30s, 2m or 500ms");
+  return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
+std::filesystem::path DefaultOutDir() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char name[32];
+  std::strftime(name, sizeof name, "%Y%m%d-%H%M%S", &local);
+  return std::filesystem::path("results") / name;
+}
+
+void PrintProgress(const run::Progress& p) {
+  // One line, rewritten in place on a terminal; one line per second in a log.
+  static const bool tty = ::isatty(STDERR_FILENO);
+  std::fprintf(stderr,
+               "%s[%s %s %d/%d] %s %4.0f/%.0f s  %7.1f req/s  errors %llu  dropped %llu  "
+               "p95 %.1f ms  backlog %llu   %s",
+               tty ? "\r" : "", p.arch.c_str(), p.profile.c_str(), p.repeat, p.repeats,
+               p.draining ? "draining" : "load", p.elapsed_s, p.total_s, p.requests_per_second,
+               static_cast<unsigned long long>(p.errors), static_cast<unsigned long long>(p.dropped),
+               p.p95_s * 1000, static_cast<unsigned long long>(p.backlog), tty ? "" : "\n");
+}
+
+int EvaluateThresholds(const report::RunResults& results, const std::vector<std::string>& texts) {
+  if (texts.empty()) return 0;
+  std::vector<stats::Threshold> thresholds;
+  for (const std::string& t : texts) thresholds.push_back(stats::ParseThreshold(t));
+  std::vector<stats::RunSummary> summaries;
+  for (const report::ProfileRun& run : results.runs) {
+    summaries.push_back(k6::SummaryExportFromJson(
+        report::K6Summary(run), run.arch + "/" + run.profile + "/" + std::to_string(run.repeat)));
+  }
+  stats::ThresholdReport verdict = stats::CheckThresholds(summaries, thresholds);
+  std::cout << "\nThresholds (every run must pass):\n" << verdict.text;
+  return verdict.breached ? kThresholdsBreached : 0;
+}
+
+int Run(RunCommandOptions& o) {
+  if (o.duration != "profile") o.run.duration = ParseDuration(o.duration);
+  for (const std::string& t : o.thresholds) stats::ParseThreshold(t);  // bad syntax: fail now
+  std::filesystem::path out = o.out.empty() ? DefaultOutDir() : o.out;
+
+  std::signal(SIGINT, OnInterrupt);
+  report::RunResults results = run::RunComparison(o.run, g_stop, PrintProgress);
+  std::fprintf(stderr, "\n");
+
+  std::filesystem::create_directories(out);
+  report::SaveResults(results, (out / "results.json").string());
+  std::filesystem::path html = report::WriteReports(results, out);
+  std::printf("%s%d runs measured. Report: %s\n                 %s\n",
+              g_stop ? "Interrupted: what was measured is saved. " : "",
+              static_cast<int>(results.runs.size()), (out / "report.md").c_str(), html.c_str());
+  int thresholds = EvaluateThresholds(results, o.thresholds);
+  if (g_stop) return kInterrupted;
+  return thresholds;
+}
+
+}  // namespace
+
+void AddRunCommands(CLI::App& app) {
+  auto o = std::make_shared<RunCommandOptions>();
+  o->duration = "30s";
+  CLI::App* cmd = app.add_subcommand(
+      "run", "compare the builds: start them, drive the profiles, write results/<time>/");
+  infra::BindInfraOptions(*cmd, o->run.infra);
+  cmd->add_option("--arch", o->run.archs, "architectures, in order")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"sync", "async"}))
+      ->capture_default_str();
+  cmd->add_option("--profile", o->run.profiles, "load profiles (flowbench profiles)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--scenario", o->run.scenarios, "scenario1..scenario6 (default: all)")
+      ->delimiter(',');
+  cmd->add_option("--duration", o->duration,
+                  "load time per run (30s, 2m); 'profile' for each profile's own (120 s, 180 s)")
+      ->capture_default_str();
+  cmd->add_option("--repeat", o->run.repeats, "repeats per profile (mean ± sd in the report)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--out", o->out, "results directory (default results/<date-time>)");
+  cmd->add_option_function<int>(
+         "--drain-timeout", [o](int s) { o->run.drain_timeout = std::chrono::seconds(s); },
+         "seconds to wait for the async backlog after the load")
+      ->default_str("300");
+  cmd->add_option_function<int>(
+         "--request-timeout", [o](int s) { o->run.request_timeout = std::chrono::seconds(s); },
+         "seconds before a request counts as a timeout")
+      ->default_str("60");
+  cmd->add_option("--max-vus", o->run.max_vus, "open-loop scenario 6: connections at most")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->run.threads, "load engine threads")->capture_default_str();
+  cmd->add_option("--threshold", o->thresholds,
+                  "gate like k6: 'scenario6:p95<50ms' (exit code 99 when any run breaches)");
+  BindWorkloadSettings(*cmd, o->run.workload);
+  cmd->add_option("service-args", o->run.service_args,
+                  "after `--`: flags for every service (e.g. -- --http-threads 64)");
+  cmd->callback([o] {
+    int code = Run(*o);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+
+  app.add_subcommand("profiles", "the load profiles `flowbench run --profile` knows")->callback([] {
+    std::printf("%-14s %-22s %-8s %-9s %s\n", "profile", "VUs scenario 1-5", "S6 req/s",
+                "duration", "from");
+    for (const Profile& p : Profiles()) {
+      char vus[32];
+      std::snprintf(vus, sizeof vus, "%d/%d/%d/%d/%d", p.vus[0], p.vus[1], p.vus[2], p.vus[3],
+                    p.vus[4]);
+      std::printf("%-14s %-22s %-8d %-9s %s\n", std::string(p.name).c_str(), vus, p.click_rate,
+                  (std::to_string(p.duration.count()) + " s").c_str(),
+                  std::string(p.origin).c_str());
+    }
+  });
+}
+
+}  // namespace flowbench::cli

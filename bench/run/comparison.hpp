@@ -1,0 +1,54 @@
+// `flowbench run`: for each architecture, start its ten services; for each profile and
+// repeat, reset the data, drive the six scenarios at once, wait for the accepted work to
+// finish (the async backlog drains), and record everything a report shows.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/report/results.hpp"
+#include "common/domain/workload_settings.hpp"
+#include "common/infra/infra.hpp"
+
+namespace flowbench::run {
+
+struct RunOptions {
+  infra::InfraOptions infra;
+  std::vector<std::string> archs{"sync", "async"};
+  std::vector<std::string> profiles{"baseline"};
+  std::vector<std::string> scenarios;  // empty: all six
+  // Each profile's own duration, or this instead (the default run is a shortened one).
+  std::optional<std::chrono::milliseconds> duration;
+  int repeats = 1;
+  std::chrono::seconds drain_timeout{300};   // after the load: wait this long for the backlog
+  std::chrono::seconds request_timeout{60};  // per request (k6's default)
+  int max_vus = 100;                         // open-loop scenario 6: connections at most
+  int threads = 1;                           // load engine worker threads
+  WorkloadSettings workload;
+  std::vector<std::string> service_args;     // forwarded to every service
+};
+
+// One line of live progress, once a second.
+struct Progress {
+  std::string arch, profile;
+  int repeat = 1, repeats = 1;
+  double elapsed_s = 0, total_s = 0;
+  double requests_per_second = 0;
+  std::uint64_t errors = 0, dropped = 0;
+  double p95_s = 0;
+  std::uint64_t backlog = 0;  // ready messages in every queue
+  bool draining = false;
+};
+using ProgressPrinter = std::function<void(const Progress&)>;
+
+// Runs the matrix. Setting `stop` (e.g. on Ctrl-C) ends the current load early and skips
+// the rest; what was measured so far is returned, marked as interrupted by its durations.
+report::RunResults RunComparison(const RunOptions& options, const std::atomic<bool>& stop,
+                                 const ProgressPrinter& progress);
+
+}  // namespace flowbench::run
