@@ -61,7 +61,9 @@ Downstream::Downstream(std::string target, std::string base_url,
       metrics_(metrics),
       breaker_(settings.breaker, [this](CircuitBreaker::State state) {
         metrics_.SetCircuitBreakerState(target_, static_cast<int>(state));
-        log::Info("circuit breaker", {{"target", target_}, {"state", StateName(state)}});
+        if (logged_state_.exchange(state) != state) {  // not the initial "closed"
+          log::Warn("circuit breaker", {{"target", target_}, {"state", StateName(state)}});
+        }
       }) {}
 
 boost::json::object Downstream::Post(std::string_view path, const boost::json::object& body,

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -58,6 +59,7 @@ class Downstream {
   const DownstreamSettings settings_;
   const std::chrono::milliseconds read_timeout_;
   Metrics& metrics_;
+  std::atomic<CircuitBreaker::State> logged_state_{CircuitBreaker::State::kClosed};
   CircuitBreaker breaker_;
 
   std::mutex mutex_;

@@ -1,8 +1,9 @@
 // The synchronous build end to end: the ten sync-* processes started exactly as `flowbench up`
 // starts them, over real HTTP, against a real PostgreSQL. Every route of the contract with its
 // status, body and database effect; bad input on every write route; the email and payment
-// services going away (degraded answer, circuit breaker, compensation); 200 concurrent
-// orders. Delays are shortened through the shared workload flags.
+// services going away or hanging (degraded answer, timeouts, circuit breaker, compensation);
+// the trace carried downstream; 200 concurrent orders. Delays are shortened through the
+// shared workload flags.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <boost/json.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <future>
 #include <pqxx/pqxx>
 #include <thread>
@@ -29,14 +31,15 @@ using Clock = std::chrono::steady_clock;
 
 [[maybe_unused]] auto* const kInfra = testing::RegisterEmbeddedInfra();
 
-// Every waiting step a few milliseconds; the breaker opens after 3 failures for 300 ms.
+// Every waiting step a few milliseconds; downstream calls time out after 1 s; the breaker
+// opens after 3 failures for 300 ms.
 const std::vector<std::string> kServiceArgs = {
     "--email-delay-ms", "20", "--payment-gateway-delay-ms", "20",
     "--search-reindex-delay-ms", "10", "--cache-invalidation-delay-ms", "5",
     "--analytics-log-delay-ms", "5", "--report-cpu-time-ms", "50",
     "--saga-payment-delay-ms", "10", "--payment-failure-rate", "1",
     "--http-threads", "32", "--breaker-failure-threshold", "3", "--breaker-open-ms", "300",
-    "--downstream-connect-timeout-ms", "2000", "--downstream-read-timeout-ms", "3000",
+    "--downstream-connect-timeout-ms", "2000", "--downstream-read-timeout-ms", "1000",
     "--retry-base-delay-ms", "10"};
 
 struct Answer {
@@ -455,6 +458,50 @@ TEST_F(SyncSystem, WithPaymentDownOrdersFailFastOnceTheBreakerOpensAndStockIsRel
   EXPECT_EQ(Metric("order", "flowbench_circuit_breaker_state", {"target=\"payment\""}), 0.0);
 
   RestartService("payment");  // back to the suite's failure rate 1
+}
+
+TEST_F(SyncSystem, WithPaymentHangingTheBreakerTurnsTimeoutsIntoFastFailures) {
+  const std::int64_t reserved = Reserved(2);
+  RunningService& payment = ServiceEntry("payment");
+  ASSERT_EQ(::kill(payment.pid, SIGSTOP), 0);  // accepts connections, never answers
+  for (int i = 0; i < 5; ++i) {
+    auto start = Clock::now();
+    Answer a = Post("order", "/create_order", R"({"product_id": 2, "quantity": 1})");
+    auto took = Clock::now() - start;
+    ExpectError(a, 503);
+    EXPECT_EQ(a["compensation_executed"], true) << a;
+    if (i < 3) {
+      EXPECT_GE(took, 900ms) << "waited for the 1 s read timeout: " << a;
+    } else {
+      EXPECT_LT(took, 200ms) << "the open circuit answers at once: " << a;
+    }
+  }
+  ASSERT_EQ(::kill(payment.pid, SIGCONT), 0);
+  EXPECT_EQ(Reserved(2), reserved);
+  EXPECT_GE(Metric("order", "flowbench_downstream_failures_total",
+                   {"target=\"payment\"", "reason=\"read\""})
+                .value_or(0),
+            3);
+
+  std::this_thread::sleep_for(350ms);  // past --breaker-open-ms: the next call is the trial
+  Answer declined = Post("order", "/create_order", R"({"product_id": 2, "quantity": 1})");
+  EXPECT_EQ(declined.status, 400) << declined;
+  EXPECT_EQ(Metric("order", "flowbench_circuit_breaker_state", {"target=\"payment\""}), 0.0);
+  EXPECT_EQ(Reserved(2), reserved);
+}
+
+TEST_F(SyncSystem, TheTraceOfARequestReachesTheServiceItCalls) {
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  httplib::Client client(system_->Url("user"));
+  client.set_read_timeout(10s);
+  httplib::Result r = client.Post("/register", {{"traceparent", "00-" + trace_id + "-00f067aa0ba902b7-01"}},
+                                  R"({"email": "traced@example.com"})", "application/json");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  ASSERT_EQ(r->status, 201) << r->body;
+  std::ifstream log(system_->Service("email").log);
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"trace_id\":\"" + trace_id + "\""), std::string::npos)
+      << "the email service logged no line of trace " << trace_id;
 }
 
 // --- Concurrency --------------------------------------------------------------------------
