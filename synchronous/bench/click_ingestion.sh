@@ -39,11 +39,12 @@ trap cleanup EXIT
 
 clicks() { curl -s "$URL/clicks/count" | sed 's/.*"count":\([0-9]*\).*/\1/'; }
 
-# One measurement: prints "| write | req/s | p50 | p90 | p99 | non-2xx | rows written |".
+# One measurement: prints "| write | flags | req/s | p50 | p90 | p99 | non-2xx | rows |".
 measure() {
   local write=$1
+  shift
   "$BIN/flowbench" up --arch sync --state-dir "$STATE" --port-base "$PORT_BASE" \
-    --write-clicks "$write" -- --http-threads "$HTTP_THREADS" >&2
+    --write-clicks "$write" -- --http-threads "$HTTP_THREADS" "$@" >&2
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "$URL/track_click" >/dev/null
   local before after report
   before=$(clicks)
@@ -57,11 +58,12 @@ measure() {
   p90=$(echo "$report" | awk '$1 == "90%" {print $2}')
   p99=$(echo "$report" | awk '$1 == "99%" {print $2}')
   non2xx=$(echo "$report" | awk '/Non-2xx/ {print $5}')
-  echo "| $write | $rps | $p50 | $p90 | $p99 | ${non2xx:-0} | $((after - before)) |"
+  echo "| $write | ${*:-(defaults)} | $rps | $p50 | $p90 | $p99 | ${non2xx:-0} | $((after - before)) |"
   "$BIN/flowbench" down --arch sync --state-dir "$STATE" --keep-infra >&2
 }
 
 with_write=$(measure true)
+with_write_bigger_pool=$(measure true --db-pool-size 32)
 without_write=$(measure false)
 
 mkdir -p "$(dirname "$OUT")"
@@ -75,12 +77,13 @@ mkdir -p "$(dirname "$OUT")"
   echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (with local changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
   echo "- load: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), keep-alive, one fixed body"
-  echo "- service: --http-threads $HTTP_THREADS, keep-alive max count 100000, keep-alive timeout 5 s, tcp_nodelay on, database pool 10 connections (defaults otherwise)"
-  echo "- infrastructure: embedded PostgreSQL 15 (flowbench infra), same machine"
+  echo "- service: --http-threads $HTTP_THREADS, keep-alive max count 100000, keep-alive timeout 5 s, listen backlog 1024, tcp_nodelay on, database pool 10 connections unless said otherwise, one INSERT transaction per click"
+  echo "- infrastructure: embedded PostgreSQL 15 (flowbench infra), same machine, server defaults (fsync and synchronous_commit on: every click is a durable commit)"
   echo
-  echo "| click row written | req/s | p50 | p90 | p99 | non-2xx answers | rows written during the run |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| click row written | other service flags | req/s | p50 | p90 | p99 | non-2xx answers | rows written during the run |"
+  echo "|---|---|---|---|---|---|---|---|"
   echo "$with_write"
+  echo "$with_write_bigger_pool"
   echo "$without_write"
   echo
   echo "For reference, the original Python study reached about 2.5k req/s here with no write"
