@@ -13,9 +13,9 @@
 namespace flowbench::sync {
 
 struct BreakerSettings {
-  int failure_threshold = 5;                     // consecutive failures that open it
+  int failure_threshold = 5;                      // consecutive failures that open it
   std::chrono::milliseconds open_duration{5000};  // how long it stays open before a trial
-  int half_open_successes = 1;                   // trial successes that close it again
+  int half_open_successes = 1;                    // trial successes that close it again
 };
 
 class CircuitBreaker {

@@ -12,11 +12,16 @@ namespace {
 
 std::string_view FailureReason(httplib::Error error) {
   switch (error) {
-    case httplib::Error::Connection: return "connect";
-    case httplib::Error::ConnectionTimeout: return "connect_timeout";
-    case httplib::Error::Read: return "read";  // read timeout or connection reset
-    case httplib::Error::Write: return "write";
-    default: return "transport";
+    case httplib::Error::Connection:
+      return "connect";
+    case httplib::Error::ConnectionTimeout:
+      return "connect_timeout";
+    case httplib::Error::Read:
+      return "read";  // read timeout or connection reset
+    case httplib::Error::Write:
+      return "write";
+    default:
+      return "transport";
   }
 }
 
@@ -52,8 +57,8 @@ class Downstream::Lease {
   bool reusable_ = true;
 };
 
-Downstream::Downstream(std::string target, std::string base_url,
-                       const DownstreamSettings& settings, Metrics& metrics)
+Downstream::Downstream(std::string target, std::string base_url, const DownstreamSettings& settings,
+                       Metrics& metrics)
     : target_(std::move(target)),
       base_url_(std::move(base_url)),
       settings_(settings),
@@ -99,7 +104,10 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
       }
       breaker_.RecordFailure();
     }
-    if (attempt >= max_attempts) throw ServiceUnavailable(failure);
+    // No retry once the circuit is open: the answer would be "circuit open" anyway.
+    if (attempt >= max_attempts || breaker_.state() == CircuitBreaker::State::kOpen) {
+      throw ServiceUnavailable(failure);
+    }
     std::this_thread::sleep_for(BackoffDelay(settings_.retry, attempt, ThreadRandom()));
     log::Warn("retrying downstream call",
               {{"target", target_}, {"path", path}, {"attempt", attempt + 1}, {"cause", failure}},
@@ -109,9 +117,8 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
 
 std::unique_ptr<httplib::Client> Downstream::Acquire() {
   std::unique_lock lock(mutex_);
-  bool free = released_.wait_for(lock, settings_.connect_timeout, [this] {
-    return !idle_.empty() || open_ < settings_.pool_size;
-  });
+  bool free = released_.wait_for(lock, settings_.connect_timeout,
+                                 [this] { return !idle_.empty() || open_ < settings_.pool_size; });
   if (!free) {
     lock.unlock();
     metrics_.CountDownstreamFailure(target_, "pool_exhausted");

@@ -5,10 +5,10 @@
 // (flowbench_downstream_request_duration_seconds, _failures_total, circuit_breaker_state).
 #pragma once
 
-#include <boost/json.hpp>
 #include <httplib.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <memory>

@@ -9,9 +9,9 @@
 namespace flowbench::sync {
 
 struct RetrySettings {
-  int max_attempts = 3;                         // first try included; 1 = no retry
-  std::chrono::milliseconds base_delay{50};     // before the first retry (before jitter)
-  std::chrono::milliseconds max_delay{1000};    // cap of the exponential growth
+  int max_attempts = 3;                       // first try included; 1 = no retry
+  std::chrono::milliseconds base_delay{50};   // before the first retry (before jitter)
+  std::chrono::milliseconds max_delay{1000};  // cap of the exponential growth
 };
 
 // The wait before retry number `retry` (1 for the first retry): "equal jitter", uniformly

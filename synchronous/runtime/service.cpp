@@ -46,11 +46,13 @@ void SetJson(httplib::Response& res, int status, const boost::json::object& body
 // The body of an error that httplib answers itself, before any handler (no route, too big).
 boost::json::object BuiltInErrorBody(const httplib::Request& req, int status) {
   switch (status) {
-    case 404: return ErrorBody("not_found", "no route " + req.method + " " + req.path);
+    case 404:
+      return ErrorBody("not_found", "no route " + req.method + " " + req.path);
     case 413:
       return ErrorBody("payload_too_large",
                        "request bodies are limited to " + std::to_string(kMaxBodyBytes) + " bytes");
-    case 400: return ErrorBody("bad_request", "the request could not be parsed");
+    case 400:
+      return ErrorBody("bad_request", "the request could not be parsed");
     default:
       return ErrorBody("http_" + std::to_string(status),
                        "HTTP " + std::to_string(status) + " for " + req.method + " " + req.path);
@@ -113,8 +115,8 @@ Service::Service(ServiceOptions options, SyncSettings settings)
     t_request = {true, SteadyClock::now(), nullptr};
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server_.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
+  server_.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours
         SetJson(res, res.status, BuiltInErrorBody(req, res.status));
         return httplib::Server::HandlerResponse::Handled;
@@ -161,8 +163,9 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
       ErrorReply reply = ToErrorReply(std::current_exception());
       if (reply.server_fault) {
         server_faults_.Add({{"route", *label}}).Increment();
-        log::Error("request failed", {{"method", req.method}, {"route", *label},
-                                      {"error", reply.body}}, call.trace_id());
+        log::Error("request failed",
+                   {{"method", req.method}, {"route", *label}, {"error", reply.body}},
+                   call.trace_id());
       }
       SetJson(res, reply.status, reply.body);
     }

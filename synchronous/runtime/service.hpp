@@ -9,9 +9,9 @@
 // answered by ToErrorReply (error_reply.hpp).
 #pragma once
 
-#include <boost/json.hpp>
 #include <httplib.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>

@@ -62,8 +62,8 @@ void BindSyncSettings(CLI::App& app, SyncSettings& s) {
         "reconnect instead of reusing a connection idle this long", client);
   AddInt(app, "--retry-max-attempts", d.retry.max_attempts, 1, 20,
          "attempts of an idempotent call (1: no retry)", client);
-  AddMs(app, "--retry-base-delay-ms", d.retry.base_delay, "back-off before the first retry",
-        client, 0);
+  AddMs(app, "--retry-base-delay-ms", d.retry.base_delay, "back-off before the first retry", client,
+        0);
   AddMs(app, "--retry-max-delay-ms", d.retry.max_delay, "cap of the back-off", client, 0);
   AddInt(app, "--breaker-failure-threshold", d.breaker.failure_threshold, 1, 100'000,
          "consecutive failures that open a target's circuit", client);

@@ -35,9 +35,9 @@ struct ServerSettings {
 };
 
 struct DownstreamSettings {
-  int pool_size = 10;                       // connections per target (the original study's)
-  milliseconds connect_timeout{10'000};     // also the longest wait for a free connection
-  milliseconds read_timeout{10'000};        // for the answer of a call
+  int pool_size = 10;                        // connections per target (the original study's)
+  milliseconds connect_timeout{10'000};      // also the longest wait for a free connection
+  milliseconds read_timeout{10'000};         // for the answer of a call
   milliseconds report_read_timeout{20'000};  // for calls to the report service (10 s of CPU)
   // A pooled connection idle for longer is closed rather than reused: shorter than the
   // servers' keep-alive timeout, so we never send on a connection the peer is closing.

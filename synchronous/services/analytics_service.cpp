@@ -42,4 +42,6 @@ void AddRoutes(Service& service) {
 }  // namespace
 }  // namespace flowbench::sync
 
-int main(int argc, char** argv) { return flowbench::sync::RunService("analytics", argc, argv, flowbench::sync::AddRoutes); }
+int main(int argc, char** argv) {
+  return flowbench::sync::RunService("analytics", argc, argv, flowbench::sync::AddRoutes);
+}

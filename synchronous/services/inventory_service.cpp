@@ -59,7 +59,8 @@ void AddRoutes(Service& service) {
     StockChange change = ParseStockChange(call.body());
     return service.db().Transact([&](pqxx::work& tx) {
       bool first_release = MarkMessageProcessed(tx, "inventory.release", change.key);
-      bool never_reserved = first_release && MarkMessageProcessed(tx, "inventory.reserve", change.key);
+      bool never_reserved =
+          first_release && MarkMessageProcessed(tx, "inventory.reserve", change.key);
       if (!first_release || never_reserved) {
         return StockReply(change.product_id, CurrentReserved(tx, change.product_id), false);
       }
@@ -80,4 +81,6 @@ void AddRoutes(Service& service) {
 }  // namespace
 }  // namespace flowbench::sync
 
-int main(int argc, char** argv) { return flowbench::sync::RunService("inventory", argc, argv, flowbench::sync::AddRoutes); }
+int main(int argc, char** argv) {
+  return flowbench::sync::RunService("inventory", argc, argv, flowbench::sync::AddRoutes);
+}

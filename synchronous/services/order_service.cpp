@@ -97,10 +97,12 @@ void AddRoutes(Service& service) {
       return unavailable(order, "payment declined, and inventory could not release the stock",
                          false);
     }
-    return Reply{400, {{"detail", {{"status", "failed"},
-                                   {"order_id", order.id},
-                                   {"compensation_executed", true},
-                                   {"reason", authorisation.reason}}}}};
+    return Reply{400,
+                 {{"detail",
+                   {{"status", "failed"},
+                    {"order_id", order.id},
+                    {"compensation_executed", true},
+                    {"reason", authorisation.reason}}}}};
   });
 
   service.Get("/orders/{id}", [&service](const Call& call) {
@@ -114,4 +116,6 @@ void AddRoutes(Service& service) {
 }  // namespace
 }  // namespace flowbench::sync
 
-int main(int argc, char** argv) { return flowbench::sync::RunService("order", argc, argv, flowbench::sync::AddRoutes); }
+int main(int argc, char** argv) {
+  return flowbench::sync::RunService("order", argc, argv, flowbench::sync::AddRoutes);
+}

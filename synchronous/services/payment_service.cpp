@@ -28,11 +28,12 @@ void AddRoutes(Service& service) {
       SettlePayment(tx, payment.payment_id, "succeeded", transaction_id);
     });
     service.CompleteScenario("scenario2", call);
-    return Reply{200, {{"status", "success"},
-                       {"payment_id", payment.payment_id},
-                       {"transaction_id", transaction_id},
-                       {"amount", payment.amount},
-                       {"currency", payment.currency}}};
+    return Reply{200,
+                 {{"status", "success"},
+                  {"payment_id", payment.payment_id},
+                  {"transaction_id", transaction_id},
+                  {"amount", payment.amount},
+                  {"currency", payment.currency}}};
   });
 
   service.Get("/payments/{id}", [&](const Call& call) {
@@ -57,4 +58,6 @@ void AddRoutes(Service& service) {
 }  // namespace
 }  // namespace flowbench::sync
 
-int main(int argc, char** argv) { return flowbench::sync::RunService("payment", argc, argv, flowbench::sync::AddRoutes); }
+int main(int argc, char** argv) {
+  return flowbench::sync::RunService("payment", argc, argv, flowbench::sync::AddRoutes);
+}

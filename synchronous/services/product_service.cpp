@@ -47,10 +47,10 @@ void AddRoutes(Service& service) {
     if (!not_notified.empty()) {
       log::Warn("product updated, fan-out incomplete",
                 {{"product_id", id}, {"not_notified", not_notified}}, call.trace_id());
-      boost::json::object body = ErrorBody(
-          "service_unavailable", "product " + std::to_string(id) +
-                                     " was updated, but not every service was told: " +
-                                     first_failure);
+      boost::json::object body =
+          ErrorBody("service_unavailable",
+                    "product " + std::to_string(id) +
+                        " was updated, but not every service was told: " + first_failure);
       body["product"] = ToJson(product);
       body["not_notified"] = not_notified;
       return Reply{503, body};
@@ -77,4 +77,6 @@ void AddRoutes(Service& service) {
 }  // namespace
 }  // namespace flowbench::sync
 
-int main(int argc, char** argv) { return flowbench::sync::RunService("product", argc, argv, flowbench::sync::AddRoutes); }
+int main(int argc, char** argv) {
+  return flowbench::sync::RunService("product", argc, argv, flowbench::sync::AddRoutes);
+}

@@ -18,12 +18,13 @@ void AddRoutes(Service& service) {
     ReportResult result = GenerateReport(request.report_type, service.workload().report_cpu_time);
     service.db().Transact([&](pqxx::work& tx) { CompleteReportJob(tx, job.job_id, result); });
     service.CompleteScenario("scenario4", call);
-    return Reply{200, {{"status", "completed"},
-                       {"job_id", job.job_id},
-                       {"report_type", request.report_type},
-                       {"report_hash", result.report_hash},
-                       {"computation_time_seconds", result.computation_time_seconds},
-                       {"iterations", result.iterations}}};
+    return Reply{200,
+                 {{"status", "completed"},
+                  {"job_id", job.job_id},
+                  {"report_type", request.report_type},
+                  {"report_hash", result.report_hash},
+                  {"computation_time_seconds", result.computation_time_seconds},
+                  {"iterations", result.iterations}}};
   });
 
   service.Get("/jobs/{id}", [&](const Call& call) {
@@ -37,4 +38,6 @@ void AddRoutes(Service& service) {
 }  // namespace
 }  // namespace flowbench::sync
 
-int main(int argc, char** argv) { return flowbench::sync::RunService("report", argc, argv, flowbench::sync::AddRoutes); }
+int main(int argc, char** argv) {
+  return flowbench::sync::RunService("report", argc, argv, flowbench::sync::AddRoutes);
+}

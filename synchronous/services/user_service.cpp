@@ -5,8 +5,6 @@
 //
 // Calls: email POST /send_email {"user_id", "email"} (not idempotent: never retried).
 // Reads: GET /users/{id}.
-#include <thread>
-
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
 #include "common/telemetry/log.hpp"
@@ -49,4 +47,6 @@ void AddRoutes(Service& service) {
 }  // namespace
 }  // namespace flowbench::sync
 
-int main(int argc, char** argv) { return flowbench::sync::RunService("user", argc, argv, flowbench::sync::AddRoutes); }
+int main(int argc, char** argv) {
+  return flowbench::sync::RunService("user", argc, argv, flowbench::sync::AddRoutes);
+}

@@ -8,8 +8,8 @@
 #include <httplib.h>
 #include <signal.h>
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <future>
@@ -33,14 +33,34 @@ using Clock = std::chrono::steady_clock;
 
 // Every waiting step a few milliseconds; downstream calls time out after 1 s; the breaker
 // opens after 3 failures for 300 ms.
-const std::vector<std::string> kServiceArgs = {
-    "--email-delay-ms", "20", "--payment-gateway-delay-ms", "20",
-    "--search-reindex-delay-ms", "10", "--cache-invalidation-delay-ms", "5",
-    "--analytics-log-delay-ms", "5", "--report-cpu-time-ms", "50",
-    "--saga-payment-delay-ms", "10", "--payment-failure-rate", "1",
-    "--http-threads", "32", "--breaker-failure-threshold", "3", "--breaker-open-ms", "300",
-    "--downstream-connect-timeout-ms", "2000", "--downstream-read-timeout-ms", "1000",
-    "--retry-base-delay-ms", "10"};
+const std::vector<std::string> kServiceArgs = {"--email-delay-ms",
+                                               "20",
+                                               "--payment-gateway-delay-ms",
+                                               "20",
+                                               "--search-reindex-delay-ms",
+                                               "10",
+                                               "--cache-invalidation-delay-ms",
+                                               "5",
+                                               "--analytics-log-delay-ms",
+                                               "5",
+                                               "--report-cpu-time-ms",
+                                               "50",
+                                               "--saga-payment-delay-ms",
+                                               "10",
+                                               "--payment-failure-rate",
+                                               "1",
+                                               "--http-threads",
+                                               "32",
+                                               "--breaker-failure-threshold",
+                                               "3",
+                                               "--breaker-open-ms",
+                                               "300",
+                                               "--downstream-connect-timeout-ms",
+                                               "2000",
+                                               "--downstream-read-timeout-ms",
+                                               "1000",
+                                               "--retry-base-delay-ms",
+                                               "10"};
 
 struct Answer {
   int status = 0;  // 0: no answer (see error)
@@ -322,10 +342,10 @@ TEST_F(SyncSystem, DeclinedOrderIsCompensatedAndAnswers400) {
   EXPECT_EQ(inventory["reserved"], reserved);
   ExpectError(Get("order", "/orders/999999"), 404);
   ExpectError(Get("inventory", "/inventory/99"), 404);
-  EXPECT_GE(Metric("order", "flowbench_scenario_completion_seconds_count",
-                   {"scenario=\"scenario5\""})
-                .value_or(0),
-            1);
+  EXPECT_GE(
+      Metric("order", "flowbench_scenario_completion_seconds_count", {"scenario=\"scenario5\""})
+          .value_or(0),
+      1);
 }
 
 TEST_F(SyncSystem, TrackClickWritesTheRowBeforeAnswering) {
@@ -494,8 +514,9 @@ TEST_F(SyncSystem, TheTraceOfARequestReachesTheServiceItCalls) {
   const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
   httplib::Client client(system_->Url("user"));
   client.set_read_timeout(10s);
-  httplib::Result r = client.Post("/register", {{"traceparent", "00-" + trace_id + "-00f067aa0ba902b7-01"}},
-                                  R"({"email": "traced@example.com"})", "application/json");
+  httplib::Result r =
+      client.Post("/register", {{"traceparent", "00-" + trace_id + "-00f067aa0ba902b7-01"}},
+                  R"({"email": "traced@example.com"})", "application/json");
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   ASSERT_EQ(r->status, 201) << r->body;
   std::ifstream log(system_->Service("email").log);
