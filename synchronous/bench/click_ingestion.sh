@@ -62,6 +62,7 @@ measure() {
   "$BIN/flowbench" down --arch sync --state-dir "$STATE" --keep-infra >&2
 }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 with_write=$(measure true)
 with_write_bigger_pool=$(measure true --db-pool-size 32)
 without_write=$(measure false)
@@ -76,6 +77,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (with local changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+  echo "- load average (1, 5, 15 min) before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine depresses the figures)"
   echo "- load: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), keep-alive, one fixed body"
   echo "- service: --http-threads $HTTP_THREADS, keep-alive max count 100000, keep-alive timeout 5 s, listen backlog 1024, tcp_nodelay on, database pool 10 connections unless said otherwise, one INSERT transaction per click"
   echo "- infrastructure: embedded PostgreSQL 15 (flowbench infra), same machine, server defaults (fsync and synchronous_commit on: every click is a durable commit)"
