@@ -1,0 +1,194 @@
+// Downstream against a real httplib server on a free port: JSON in and out, the traceparent
+// sent, 4xx passed on as the peer's ClientError, retries for idempotent calls only, the
+// circuit opening after the threshold and failing fast, closing after the peer recovered,
+// the bounded pool, and ToErrorReply's mapping of what handlers throw.
+#include "synchronous/runtime/downstream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "common/domain/errors.hpp"
+#include "synchronous/runtime/error_reply.hpp"
+
+namespace flowbench::sync {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A peer whose /work answers what `status` says: 200 echoes the body, other codes an error.
+class Peer {
+ public:
+  Peer() {
+    server_.set_tcp_nodelay(true);
+    server_.Post("/work", [this](const httplib::Request& req, httplib::Response& res) {
+      ++calls_;
+      last_traceparent_ = req.get_header_value("traceparent");
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
+      res.status = status_;
+      res.set_content(status_ == 200 ? req.body
+                                     : R"({"error": "peer_error", "detail": "status )" +
+                                           std::to_string(status_.load()) + "\"}",
+                      "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
+  }
+  ~Peer() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<int> status_{200};
+  std::atomic<int> delay_ms_{0};
+  std::atomic<int> calls_{0};
+  std::string last_traceparent_;
+};
+
+DownstreamSettings FastSettings() {
+  DownstreamSettings s;
+  s.pool_size = 2;
+  s.connect_timeout = 500ms;
+  s.read_timeout = 500ms;
+  s.retry = RetrySettings{3, 1ms, 5ms};
+  s.breaker = BreakerSettings{3, 200ms, 1};
+  return s;
+}
+
+class DownstreamTest : public ::testing::Test {
+ protected:
+  Peer peer_;
+  Metrics metrics_{"sync", "test"};
+  TraceContext trace_ = TraceContext::NewRoot();
+};
+
+TEST_F(DownstreamTest, PostsJsonAndReturnsTheAnswerWithTheTraceCarried) {
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  boost::json::object answer = d.Post("/work", {{"x", 1}}, trace_, Idempotency::kNotIdempotent);
+  EXPECT_EQ(answer.at("x"), 1);
+  std::optional<TraceContext> sent = ParseTraceparent(peer_.last_traceparent_);
+  ASSERT_TRUE(sent) << peer_.last_traceparent_;
+  EXPECT_EQ(sent->trace_id, trace_.trace_id);
+  EXPECT_NE(sent->parent_id, trace_.parent_id);  // a child span
+}
+
+TEST_F(DownstreamTest, AClientErrorOfThePeerIsPassedOnAndNeverRetried) {
+  peer_.status_ = 404;
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  try {
+    d.Post("/work", {}, trace_, Idempotency::kIdempotent);
+    FAIL() << "no exception";
+  } catch (const ClientError& e) {
+    EXPECT_EQ(e.status(), 404);
+    EXPECT_EQ(e.error(), "peer_error");
+  }
+  EXPECT_EQ(peer_.calls_, 1);
+  EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kClosed);
+}
+
+TEST_F(DownstreamTest, ServerErrorsAreRetriedForIdempotentCallsOnly) {
+  peer_.status_ = 503;
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
+  EXPECT_EQ(peer_.calls_, 1);
+  EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kIdempotent), ServiceUnavailable);
+  EXPECT_EQ(peer_.calls_, 1 + 2);  // the third failure in a row opened the circuit
+}
+
+TEST_F(DownstreamTest, ARetrySucceedsWhenThePeerRecovers) {
+  peer_.status_ = 500;
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  std::thread fix([this] {
+    while (peer_.calls_ < 1) std::this_thread::sleep_for(100us);
+    peer_.status_ = 200;
+  });
+  EXPECT_NO_THROW(d.Post("/work", {{"y", 2}}, trace_, Idempotency::kIdempotent));
+  fix.join();
+  EXPECT_GE(peer_.calls_, 2);
+}
+
+TEST_F(DownstreamTest, TheCircuitOpensFailsFastAndClosesAfterTheOpenPeriod) {
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  peer_.status_ = 500;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
+  }
+  EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kOpen);
+  peer_.status_ = 200;
+  try {
+    d.Post("/work", {}, trace_, Idempotency::kNotIdempotent);
+    FAIL() << "the open circuit let a call through";
+  } catch (const ServiceUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("circuit open"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(peer_.calls_, 3);
+  std::this_thread::sleep_for(250ms);
+  EXPECT_NO_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent));
+  EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kClosed);
+}
+
+TEST_F(DownstreamTest, AnUnreachablePeerIsServiceUnavailableNamingTheTarget) {
+  Downstream d("ghost", "http://127.0.0.1:1", FastSettings(), metrics_);
+  try {
+    d.Post("/work", {}, trace_, Idempotency::kNotIdempotent);
+    FAIL() << "no exception";
+  } catch (const ServiceUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("ghost unreachable"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(DownstreamTest, ASlowPeerTimesOut) {
+  peer_.delay_ms_ = 800;  // read timeout 500 ms
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 750ms);
+}
+
+TEST_F(DownstreamTest, ThePoolBoundsConcurrentCallsPerTarget) {
+  peer_.delay_ms_ = 300;
+  DownstreamSettings settings = FastSettings();
+  settings.connect_timeout = 100ms;  // also the wait for a free connection
+  Downstream d("peer", peer_.Url(), settings, metrics_);
+  std::vector<std::future<bool>> calls;
+  for (int i = 0; i < 3; ++i) {
+    calls.push_back(std::async(std::launch::async, [&] {
+      try {
+        d.Post("/work", {}, trace_, Idempotency::kNotIdempotent);
+        return true;
+      } catch (const ServiceUnavailable&) {
+        return false;
+      }
+    }));
+  }
+  int succeeded = 0;
+  for (auto& c : calls) succeeded += c.get() ? 1 : 0;
+  EXPECT_EQ(succeeded, 2);  // pool_size 2: the third found no free connection in time
+}
+
+TEST(ToErrorReply, MapsDomainErrorsToTheirStatusAndTheRestTo500) {
+  auto reply = [](auto error) { return ToErrorReply(std::make_exception_ptr(error)); };
+  ErrorReply conflict = reply(Conflict("taken"));
+  EXPECT_EQ(conflict.status, 409);
+  EXPECT_EQ(conflict.body.at("error"), "conflict");
+  EXPECT_EQ(conflict.body.at("detail"), "taken");
+  EXPECT_FALSE(conflict.server_fault);
+  ErrorReply unavailable = reply(ServiceUnavailable("payment down"));
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_EQ(unavailable.body.at("error"), "service_unavailable");
+  EXPECT_FALSE(unavailable.server_fault);
+  ErrorReply bug = reply(std::logic_error("broken invariant"));
+  EXPECT_EQ(bug.status, 500);
+  EXPECT_EQ(bug.body.at("error"), "internal_error");
+  EXPECT_TRUE(bug.server_fault);
+}
+
+}  // namespace
+}  // namespace flowbench::sync

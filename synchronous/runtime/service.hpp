@@ -1,0 +1,115 @@
+// The skeleton every sync service shares: options, logs, metrics, the database pool and
+// migration, a cpp-httplib server with an explicit worker pool and keep-alive policy,
+// /health and /metrics, request metrics, the mapping of exceptions to JSON errors, a body
+// limit (1 MiB -> 413), the downstream clients, and a clean stop on SIGTERM.
+//
+// A service file only adds its routes:
+//   int main(int argc, char** argv) { return RunService("user", argc, argv, AddRoutes); }
+// where a route is a plain blocking function from a Call to a Reply; whatever it throws is
+// answered by ToErrorReply (error_reply.hpp).
+#pragma once
+
+#include <httplib.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/db/database.hpp"
+#include "common/domain/events.hpp"
+#include "common/service/service_options.hpp"
+#include "common/telemetry/metrics.hpp"
+#include "common/telemetry/trace.hpp"
+#include "synchronous/runtime/downstream.hpp"
+#include "synchronous/runtime/sync_settings.hpp"
+
+namespace flowbench::sync {
+
+inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;  // larger bodies: 413
+
+struct Reply {
+  int status = 200;
+  boost::json::object body;
+};
+
+// One request as a handler sees it.
+class Call {
+ public:
+  Call(const httplib::Request& request, std::chrono::steady_clock::time_point received);
+
+  std::string_view body() const { return request_.body; }
+  // The {id} of the route as a positive integer; anything else is a 404 naming `what`.
+  std::int64_t PathId(std::string_view what) const;
+  std::string PathParam() const;  // the {id} as text
+  const TraceContext& trace() const { return trace_; }
+  const std::string& trace_id() const { return trace_.trace_id; }
+  SystemTime accepted_at() const { return accepted_at_; }
+  double SecondsSinceReceived() const;
+
+ private:
+  const httplib::Request& request_;
+  std::chrono::steady_clock::time_point received_;
+  SystemTime accepted_at_;
+  TraceContext trace_;
+};
+
+using Handler = std::function<Reply(const Call&)>;
+
+// httplib::Server with access to its listening socket, to raise the backlog of 5 that the
+// compiled library listens with.
+class HttpServer : public httplib::Server {
+ public:
+  bool SetListenBacklog(int backlog);
+};
+
+class Service {
+ public:
+  Service(ServiceOptions options, SyncSettings settings);
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  const ServiceOptions& options() const { return options_; }
+  const WorkloadSettings& workload() const { return options_.workload; }
+  ConnectionPool& db() { return db_; }
+  Metrics& metrics() { return metrics_; }
+
+  // The client for another service (created once; call while adding routes).
+  Downstream& Peer(std::string_view name);
+
+  // Routes: "/users/{id}" matches one path segment and is also the metric's route label.
+  void Get(const std::string& route, Handler handler);
+  void Post(const std::string& route, Handler handler);
+  void Put(const std::string& route, Handler handler);
+
+  // flowbench_scenario_completion_seconds{scenario}, from the request's receive time.
+  void CompleteScenario(std::string_view scenario, const Call& call);
+
+  // Serves until SIGTERM or SIGINT; returns the process exit code.
+  int Run();
+
+ private:
+  httplib::Server::Handler Wrap(const std::string& route, Handler handler);
+  void AddBuiltInRoutes();
+
+  ServiceOptions options_;
+  SyncSettings settings_;
+  Metrics metrics_;
+  ConnectionPool db_;
+  HttpServer server_;
+  std::map<std::string, std::unique_ptr<Downstream>, std::less<>> peers_;
+  std::list<std::string> routes_;  // stable storage for the route labels
+  prometheus::Family<prometheus::Counter>& server_faults_;
+};
+
+// main() of a sync service: parses the flags (ServiceOptions + SyncSettings), configures
+// logs, migrates the "sync" schema, lets `add_routes` register its routes, runs.
+int RunService(std::string_view name, int argc, char** argv,
+               const std::function<void(Service&)>& add_routes);
+
+}  // namespace flowbench::sync
