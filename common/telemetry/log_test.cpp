@@ -1,6 +1,14 @@
 // Structured log lines: one JSON object with the service identity and the trace id.
 #include "common/telemetry/log.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "common/telemetry/span.hpp"
+
 #include <gtest/gtest.h>
 
 namespace flowbench {
@@ -26,6 +34,41 @@ TEST(Log, MessageWithQuotesAndNewlinesStaysOneValidLine) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
   EXPECT_EQ(boost::json::parse(line).at("msg").as_string(), "bad \"body\"\nsecond line");
   EXPECT_FALSE(boost::json::parse(line).as_object().contains("trace_id"));
+}
+
+// Runs `write` with stderr redirected to a file and returns what it wrote.
+template <typename Write>
+std::string CaptureStderr(Write write) {
+  std::string path = ::testing::TempDir() + "/flowbench-log-capture";
+  std::fflush(stderr);
+  int saved = ::dup(STDERR_FILENO);
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  ::dup2(::fileno(file), STDERR_FILENO);
+  write();
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::fclose(file);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Span, SampledTraceWritesOneLineWithTheKindAndTheTraceId) {
+  TraceContext sampled = TraceContext::NewRoot(/*sampled=*/true);
+  std::string out = CaptureStderr(
+      [&] { RecordSpan(sampled, span::kCall, "inventory POST /reserve", {{"target", "inventory"}}); });
+  boost::json::object line = boost::json::parse(out).as_object();
+  EXPECT_EQ(line.at("span").as_string(), "call");
+  EXPECT_EQ(line.at("trace_id").as_string(), sampled.trace_id);
+  EXPECT_EQ(line.at("msg").as_string(), "inventory POST /reserve");
+  EXPECT_EQ(line.at("target").as_string(), "inventory");
+}
+
+TEST(Span, UnsampledTraceWritesNothing) {
+  TraceContext unsampled = TraceContext::NewRoot(/*sampled=*/false);
+  EXPECT_EQ(CaptureStderr([&] { RecordSpan(unsampled, span::kWrite, "users row"); }), "");
 }
 
 }  // namespace

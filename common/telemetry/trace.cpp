@@ -34,7 +34,9 @@ int HexValue(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
 
 }  // namespace
 
-TraceContext TraceContext::NewRoot() { return TraceContext{RandomHex(16), RandomHex(8), 1}; }
+TraceContext TraceContext::NewRoot(bool sampled) {
+  return TraceContext{RandomHex(16), RandomHex(8), static_cast<std::uint8_t>(sampled ? 1 : 0)};
+}
 
 TraceContext TraceContext::NewChild() const { return TraceContext{trace_id, RandomHex(8), flags}; }
 
@@ -62,7 +64,7 @@ std::optional<TraceContext> ParseTraceparent(std::string_view h) {
 
 TraceContext ContinueOrStartTrace(std::string_view header) {
   if (std::optional<TraceContext> incoming = ParseTraceparent(header)) return incoming->NewChild();
-  return TraceContext::NewRoot();
+  return TraceContext::NewRoot(/*sampled=*/false);
 }
 
 }  // namespace flowbench

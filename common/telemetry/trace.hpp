@@ -14,7 +14,7 @@ struct TraceContext {
   std::string parent_id;  // 16 lowercase hex digits, not all zero: the span that sent it
   std::uint8_t flags = 1;  // bit 0: sampled
 
-  static TraceContext NewRoot();
+  static TraceContext NewRoot(bool sampled = true);
   TraceContext NewChild() const;  // same trace, new span id
   std::string ToTraceparent() const;  // "00-<trace_id>-<parent_id>-01"
 };
@@ -23,8 +23,10 @@ struct TraceContext {
 // upper-case hex, all-zero ids, version ff, extra fields on version 00).
 std::optional<TraceContext> ParseTraceparent(std::string_view header);
 
-// The context of an incoming request: its parsed traceparent, or a new root when it has
-// none (or an invalid one), so every request has a trace id in the logs.
+// The context of an incoming request: a child of its traceparent (keeping the caller's
+// sampled flag), or a new, unsampled root when it has none or an invalid one, so every
+// request has a trace id in the logs, and only requests a caller chose to trace (the demo)
+// write spans.
 TraceContext ContinueOrStartTrace(std::string_view traceparent_header);
 
 }  // namespace flowbench

@@ -53,6 +53,8 @@ TEST(Traceparent, ContinueOrStartKeepsAValidTraceAndStartsOneOtherwise) {
   TraceContext fresh = ContinueOrStartTrace("garbage");
   EXPECT_EQ(fresh.trace_id.size(), 32u);
   EXPECT_NE(fresh.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(fresh.flags, 0) << "a request nobody traced starts an unsampled trace";
+  EXPECT_EQ(ContinueOrStartTrace(kValid).flags, 1) << "the caller's sampled flag is kept";
 }
 
 }  // namespace
