@@ -303,4 +303,10 @@ void AmqpConnection::Reject(std::uint64_t delivery_tag, bool requeue) {
   Check(amqp_basic_nack(connection_, channel_, delivery_tag, 0, requeue ? 1 : 0), "basic.nack");
 }
 
+int AmqpConnection::SocketFd() const { return amqp_get_sockfd(connection_); }
+
+bool AmqpConnection::HasBufferedInput() const {
+  return amqp_frames_enqueued(connection_) != 0 || amqp_data_in_buffer(connection_) != 0;
+}
+
 }  // namespace flowbench

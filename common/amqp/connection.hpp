@@ -80,6 +80,11 @@ class AmqpConnection {
   void Ack(std::uint64_t delivery_tag);
   void Reject(std::uint64_t delivery_tag, bool requeue);
 
+  // For an owner thread that waits on this connection and its own wake-up at once (poll):
+  // the socket, and whether the library already holds input that poll would not report.
+  int SocketFd() const;
+  bool HasBufferedInput() const;
+
  private:
   void CheckReply(const char* what);
   void Check(int status, const char* what);

@@ -31,6 +31,58 @@ void WriteFile(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+Environment NodeEnvironment(const RabbitInstance& r) {
+  return Environment{
+      {"HOME", r.dir.string()},  // the Erlang cookie lands here
+      {"ERL_EPMD_PORT", std::to_string(r.epmd_port)},
+      {"RABBITMQ_NODENAME", r.node},
+      {"RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1"},
+      {"RABBITMQ_NODE_PORT", std::to_string(r.amqp_port)},
+      {"RABBITMQ_DIST_PORT", std::to_string(r.dist_port)},
+      {"RABBITMQ_MNESIA_BASE", (r.dir / "mnesia").string()},
+      {"RABBITMQ_LOG_BASE", (r.dir / "log").string()},
+      {"RABBITMQ_CONFIG_FILE", (r.dir / "rabbitmq.conf").string()},
+      {"RABBITMQ_ADVANCED_CONFIG_FILE", (r.dir / "advanced.config").string()},
+      {"RABBITMQ_CONF_ENV_FILE", (r.dir / "rabbitmq-env.conf").string()},
+      {"RABBITMQ_ENABLED_PLUGINS_FILE", (r.dir / "enabled_plugins").string()},
+      {"RABBITMQ_PID_FILE", (r.dir / "rabbit.pid").string()},
+  };
+}
+
+}  // namespace
+
+void StopRabbit(const RabbitInstance& r);
+
+namespace {
+
+// Waits (up to 90 s) until the node accepts an AMQP login; stops it and throws otherwise.
+void WaitUntilReady(const RabbitInstance& r) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  std::string last_error;
+  for (;;) {
+    if (!IsAlive(r.pid)) {
+      Terminate(r.epmd_pid, std::chrono::seconds(2));
+      throw std::runtime_error("RabbitMQ exited during start-up. Its output:\n" +
+                               Tail(r.dir / "log" / "server.log"));
+    }
+    if (IsPortOpen(r.amqp_port)) {
+      try {
+        AmqpConnection probe(r.url, std::chrono::seconds(2), "flowbench-infra-probe");
+        return;
+      } catch (const AmqpError& e) {
+        last_error = e.what();  // the listener is up before the node accepts logins
+      }
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      StopRabbit(r);
+      throw std::runtime_error("RabbitMQ did not accept an AMQP login within 90 s (" +
+                               last_error + "). Its output:\n" +
+                               Tail(r.dir / "log" / "server.log"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
 
 RabbitInstance StartRabbit(fs::path dir) {
@@ -63,50 +115,13 @@ RabbitInstance StartRabbit(fs::path dir) {
   WriteFile(r.dir / "enabled_plugins", "[rabbitmq_management,rabbitmq_prometheus].\n");
   WriteFile(r.dir / "rabbitmq-env.conf", "# flowbench: everything is set in the environment\n");
 
-  Environment env{
-      {"HOME", r.dir.string()},  // the Erlang cookie lands here
-      {"ERL_EPMD_PORT", std::to_string(r.epmd_port)},
-      {"RABBITMQ_NODENAME", r.node},
-      {"RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1"},
-      {"RABBITMQ_NODE_PORT", std::to_string(r.amqp_port)},
-      {"RABBITMQ_DIST_PORT", std::to_string(r.dist_port)},
-      {"RABBITMQ_MNESIA_BASE", (r.dir / "mnesia").string()},
-      {"RABBITMQ_LOG_BASE", (r.dir / "log").string()},
-      {"RABBITMQ_CONFIG_FILE", (r.dir / "rabbitmq.conf").string()},
-      {"RABBITMQ_ADVANCED_CONFIG_FILE", (r.dir / "advanced.config").string()},
-      {"RABBITMQ_CONF_ENV_FILE", (r.dir / "rabbitmq-env.conf").string()},
-      {"RABBITMQ_ENABLED_PLUGINS_FILE", (r.dir / "enabled_plugins").string()},
-      {"RABBITMQ_PID_FILE", (r.dir / "rabbit.pid").string()},
-  };
+  Environment env = NodeEnvironment(r);
   // Our own epmd on a private port, started first so we know its PID and can stop it.
   r.epmd_pid = SpawnDaemon({FindEpmd().string(), "-port", std::to_string(r.epmd_port)}, env,
                            r.dir / "log" / "epmd.log");
   r.pid = SpawnDaemon({kServer.string()}, env, r.dir / "log" / "server.log");
 
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-  std::string last_error;
-  for (;;) {
-    if (!IsAlive(r.pid)) {
-      Terminate(r.epmd_pid, std::chrono::seconds(2));
-      throw std::runtime_error("RabbitMQ exited during start-up. Its output:\n" +
-                               Tail(r.dir / "log" / "server.log"));
-    }
-    if (IsPortOpen(r.amqp_port)) {
-      try {
-        AmqpConnection probe(r.url, std::chrono::seconds(2), "flowbench-infra-probe");
-        break;
-      } catch (const AmqpError& e) {
-        last_error = e.what();  // the listener is up before the node accepts logins
-      }
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      StopRabbit(r);
-      throw std::runtime_error("RabbitMQ did not accept an AMQP login within 90 s (" +
-                               last_error + "). Its output:\n" +
-                               Tail(r.dir / "log" / "server.log"));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitUntilReady(r);
   return r;
 }
 
@@ -119,6 +134,19 @@ void StopRabbit(const RabbitInstance& r) {
   Terminate(r.epmd_pid, std::chrono::seconds(5));
   std::error_code ignored;  // already gone is what we want
   fs::remove_all(r.dir / "mnesia", ignored);
+}
+
+RabbitInstance RestartRabbit(const RabbitInstance& instance) {
+  RabbitInstance r = instance;
+  pid_t beam = 0;
+  std::ifstream(r.dir / "rabbit.pid") >> beam;
+  Terminate(r.pid, std::chrono::seconds(30));
+  if (beam > 0) Terminate(beam, std::chrono::seconds(10));
+  // Same node name, ports and mnesia directory: durable queues and persistent messages are
+  // back after the restart, and clients reconnect to the same URL.
+  r.pid = SpawnDaemon({kServer.string()}, NodeEnvironment(r), r.dir / "log" / "server.log");
+  WaitUntilReady(r);
+  return r;
 }
 
 boost::json::object ToJson(const RabbitInstance& r) {

@@ -29,6 +29,9 @@ struct RabbitInstance {
 RabbitInstance StartRabbit(std::filesystem::path dir);
 // Stops the node, then its epmd, and removes its data (mnesia).
 void StopRabbit(const RabbitInstance& instance);
+// Stops the node and starts it again on the same ports with the same data (its epmd stays),
+// as a broker restart does; returns the instance with the new pid. For fault tests.
+RabbitInstance RestartRabbit(const RabbitInstance& instance);
 
 boost::json::object ToJson(const RabbitInstance& instance);
 RabbitInstance RabbitFromJson(const boost::json::object& json);

@@ -1,0 +1,185 @@
+#include "asynchronous/runtime/consumer.hpp"
+
+#include "asynchronous/runtime/publisher.hpp"
+#include "asynchronous/runtime/topology.hpp"
+#include "common/telemetry/log.hpp"
+#include "common/telemetry/metrics.hpp"
+
+namespace flowbench::async {
+namespace {
+
+constexpr std::chrono::milliseconds kConnectTimeout{3000};
+constexpr std::chrono::milliseconds kIdlePoll{200};
+
+}  // namespace
+
+Consumer::Consumer(net::io_context& io, std::string amqp_url, std::string connection_name,
+                   ConsumerSpec spec, const AsyncRuntimeSettings& settings, Publisher& publisher,
+                   Metrics& metrics)
+    : io_(io), url_(std::move(amqp_url)), name_(std::move(connection_name)), spec_(std::move(spec)),
+      settings_(settings), retry_(settings.retry_attempts, settings.retry_base_delay),
+      publisher_(publisher), metrics_(metrics) {
+  if (spec_.prefetch <= 0) spec_.prefetch = settings.prefetch;
+}
+
+Consumer::~Consumer() {
+  RequestStop();
+  Join();
+}
+
+void Consumer::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void Consumer::RequestStop() {
+  stopping_ = true;
+  wakeup_.Ring();
+}
+
+void Consumer::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Consumer::Settle(Settlement settlement) {
+  {
+    std::lock_guard lock(mutex_);
+    settlements_.push_back(settlement);
+  }
+  wakeup_.Ring();
+}
+
+void Consumer::Run() {
+  std::chrono::milliseconds backoff{100};
+  std::uint64_t generation = 0;
+  while (!stopping_) {
+    std::unique_ptr<AmqpConnection> connection;
+    try {
+      connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_);
+      topology::DeclareContractTopology(*connection);
+      topology::DeclareRetryQueues(*connection, spec_.queue, retry_);
+      connection->Consume(spec_.queue, static_cast<std::uint16_t>(spec_.prefetch));
+    } catch (const std::exception& e) {
+      connected_ = false;
+      log::Warn("consumer cannot connect to RabbitMQ; retrying",
+                {{"queue", spec_.queue}, {"error", e.what()}, {"retry_in_ms", backoff.count()}});
+      wakeup_.Wait(-1, backoff);
+      backoff = std::min(backoff * 2, settings_.reconnect_max_delay);
+      continue;
+    }
+    backoff = std::chrono::milliseconds(100);
+    connected_ = true;
+    log::Info("consuming", {{"queue", spec_.queue}, {"prefetch", spec_.prefetch}});
+    Serve(*connection, ++generation);
+    connected_ = false;
+  }
+  finished_ = true;
+}
+
+void Consumer::Serve(AmqpConnection& connection, std::uint64_t generation) {
+  std::size_t in_flight = 0;  // handed to the event loop, not yet settled
+  try {
+    for (;;) {
+      std::deque<Settlement> settled;
+      {
+        std::lock_guard lock(mutex_);
+        settled.swap(settlements_);
+      }
+      for (const Settlement& s : settled) {
+        // A settlement for a delivery of an earlier connection is void: the broker has
+        // already put that message back.
+        if (s.generation != generation) continue;
+        if (s.ack) {
+          connection.Ack(s.delivery_tag);
+        } else {
+          connection.Reject(s.delivery_tag, /*requeue=*/true);
+        }
+        --in_flight;
+      }
+      if (stopping_) {
+        if (in_flight == 0) return;
+        wakeup_.Wait(-1, kIdlePoll);  // only settlements matter now
+        continue;
+      }
+      std::chrono::milliseconds read_timeout{0};
+      if (!connection.HasBufferedInput()) {
+        Wakeup::Ready ready = wakeup_.Wait(connection.SocketFd(), kIdlePoll);
+        if (!ready.socket) {
+          if (ready.woken) continue;
+          read_timeout = std::chrono::milliseconds(1);  // idle: lets rabbitmq-c send heartbeats
+        }
+      }
+      while (std::optional<Delivery> delivery = connection.NextDelivery(read_timeout)) {
+        read_timeout = std::chrono::milliseconds(0);
+        ++in_flight;
+        // The coroutine is created on the event loop's thread, never on this one.
+        net::post(io_, [this, d = std::move(*delivery), generation]() mutable {
+          net::co_spawn(io_, Handle(std::move(d), generation), net::detached);
+        });
+        if (!connection.HasBufferedInput()) break;
+      }
+    }
+  } catch (const std::exception& e) {
+    log::Warn("consumer lost its RabbitMQ connection; unacked messages will be redelivered",
+              {{"queue", spec_.queue}, {"error", e.what()}, {"in_flight", in_flight}});
+  }
+}
+
+Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
+  auto started = std::chrono::steady_clock::now();
+  IncomingMessage message;
+  message.redelivered = delivery.redelivered;
+  if (auto it = delivery.integer_headers.find(kAttemptHeader); it != delivery.integer_headers.end()) {
+    message.attempt = static_cast<int>(it->second);
+  }
+  auto traceparent = delivery.headers.find("traceparent");
+  message.trace = ContinueOrStartTrace(traceparent == delivery.headers.end() ? std::string_view()
+                                                                             : traceparent->second);
+  std::string error;
+  Outcome outcome = Outcome::kDone;
+  try {
+    message.envelope = DecodeEnvelope(delivery.body);
+    outcome = co_await spec_.handler(message);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.ObserveMessageHandling(spec_.queue, seconds);
+  if (error.empty()) {
+    metrics_.CountConsumed(spec_.queue, outcome == Outcome::kDuplicate ? "duplicate" : "ok");
+    Settle({generation, delivery.delivery_tag, true});
+    co_return;
+  }
+
+  // Failed: a copy goes to the next delay queue (or the DLQ), confirmed, then the original
+  // is acked. Should the copy not reach the broker, the original is requeued instead.
+  RetryStep step = retry_.AfterFailure(spec_.queue, message.attempt);
+  log::Warn(step.dead_letter ? "handler failed for the last time; dead-lettering"
+                             : "handler failed; retrying later",
+            {{"queue", spec_.queue},
+             {"message_id", delivery.message_id},
+             {"attempt", message.attempt},
+             {"error", error},
+             {"retry_in_ms", step.delay.count()}},
+            message.trace.trace_id);
+  OutgoingMessage copy{"", step.target_queue, delivery.body, delivery.message_id,
+                       delivery.headers, delivery.integer_headers};
+  copy.integer_headers[kAttemptHeader] = step.next_attempt;
+  copy.headers["x-flowbench-error"] = error.substr(0, 500);
+  copy.headers["x-flowbench-queue"] = spec_.queue;
+  bool copied = true;
+  try {
+    co_await publisher_.Publish(std::move(copy), /*wait_for_confirm=*/true);
+  } catch (const std::exception& e) {
+    copied = false;
+    log::Warn("could not publish the retry copy; requeueing the message",
+              {{"queue", spec_.queue}, {"error", e.what()}});
+  }
+  if (copied) {
+    metrics_.CountConsumed(spec_.queue, step.dead_letter ? "dead_lettered" : "retried");
+    Settle({generation, delivery.delivery_tag, true});
+  } else {
+    co_await Wait(retry_.DelayOf(1));  // no hot loop while the broker is away
+    Settle({generation, delivery.delivery_tag, false});
+  }
+}
+
+}  // namespace flowbench::async

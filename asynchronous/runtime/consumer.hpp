@@ -1,0 +1,105 @@
+// The consuming side: one AMQP connection per consumed queue, owned by one thread that only
+// moves frames. Each delivery is handed to the event loop, where its handler runs as a
+// coroutine (waiting steps are timers, so a process works on up to `prefetch` messages at
+// once); the thread acknowledges it only after the handler finished. A handler that throws
+// is retried through a delay queue with a growing TTL (RetryPolicy), and after the last
+// attempt published to <queue>.dlq; the copy is confirmed before the original is acked, so
+// a failure never loses the message. On a lost connection the thread reconnects with
+// back-off; the deliveries it had not acked come back from the broker (handlers are
+// idempotent by message_id).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "asynchronous/runtime/net.hpp"
+#include "asynchronous/runtime/retry_policy.hpp"
+#include "asynchronous/runtime/settings.hpp"
+#include "asynchronous/runtime/wakeup.hpp"
+#include "common/amqp/connection.hpp"
+#include "common/domain/events.hpp"
+#include "common/telemetry/trace.hpp"
+
+namespace flowbench {
+class Metrics;
+}
+
+namespace flowbench::async {
+
+class Publisher;
+
+struct IncomingMessage {
+  Envelope envelope;
+  TraceContext trace;  // from the traceparent header (a new root when it has none)
+  int attempt = 0;     // retries this message has had
+  bool redelivered = false;
+};
+
+enum class Outcome {
+  kDone,       // the work is done: ack
+  kDuplicate,  // already done before (a redelivery): ack, counted as duplicate
+};
+
+using MessageHandler = std::function<Task<Outcome>(const IncomingMessage&)>;
+
+struct ConsumerSpec {
+  std::string queue;
+  int prefetch = 0;  // 0: AsyncRuntimeSettings::prefetch
+  MessageHandler handler;
+};
+
+class Consumer {
+ public:
+  Consumer(net::io_context& io, std::string amqp_url, std::string connection_name,
+           ConsumerSpec spec, const AsyncRuntimeSettings& settings, Publisher& publisher,
+           Metrics& metrics);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  void Start();
+  // Stops taking deliveries; the thread exits once the handlers in flight have been acked
+  // (Finished()), or at Join().
+  void RequestStop();
+  bool Finished() const { return finished_; }
+  void Join();
+
+  bool Connected() const { return connected_; }
+  const std::string& queue() const { return spec_.queue; }
+
+ private:
+  struct Settlement {
+    std::uint64_t generation = 0;  // the connection the delivery came on
+    std::uint64_t delivery_tag = 0;
+    bool ack = true;  // false: reject and requeue (the retry copy could not be published)
+  };
+
+  void Run();
+  void Serve(AmqpConnection& connection, std::uint64_t generation);
+  Task<void> Handle(Delivery delivery, std::uint64_t generation);
+  void Settle(Settlement settlement);
+
+  net::io_context& io_;
+  std::string url_;
+  std::string name_;
+  ConsumerSpec spec_;
+  const AsyncRuntimeSettings& settings_;
+  RetryPolicy retry_;
+  Publisher& publisher_;
+  Metrics& metrics_;
+
+  std::mutex mutex_;
+  std::deque<Settlement> settlements_;
+  Wakeup wakeup_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> finished_{false};
+  std::atomic<bool> connected_{false};
+  std::thread thread_;
+};
+
+}  // namespace flowbench::async

@@ -1,0 +1,22 @@
+// When several consumers in parallel share one scenario's work (the three fan-out consumers
+// of a product update; inventory and order compensating a failed payment), the one that
+// finishes last records the scenario's completion. Each records its part in the same
+// transaction as its effect; a per-message advisory lock makes "am I the last?" exact.
+#pragma once
+
+#include <initializer_list>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+
+namespace flowbench::async {
+
+struct PartDone {
+  bool first_time = false;  // false: this part was done before (a redelivery)
+  bool all_done = false;    // every part of `parts` is now done
+};
+
+PartDone FinishPart(pqxx::work& tx, std::string_view part, const std::string& message_id,
+                    std::initializer_list<std::string_view> parts);
+
+}  // namespace flowbench::async

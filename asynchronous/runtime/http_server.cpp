@@ -1,0 +1,235 @@
+#include "asynchronous/runtime/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/domain/errors.hpp"
+#include "common/domain/requests.hpp"
+#include "common/telemetry/log.hpp"
+#include "common/telemetry/metrics.hpp"
+
+namespace flowbench::async {
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kAsTuple = net::as_tuple(net::use_awaitable);
+constexpr std::chrono::seconds kWriteTimeout{30};
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 1;  // paths begin with '/'
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    segments.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return segments;
+}
+
+http::response<http::string_body> ToBeast(const HttpResponse& answer, unsigned version,
+                                          bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
+  res.set(http::field::server, "flowbench-async");
+  res.set(http::field::content_type, answer.content_type);
+  res.keep_alive(keep_alive);
+  res.body() = answer.body;
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+std::int64_t HttpRequest::IdParam(std::string_view name) const {
+  const std::string& text = Param(name);
+  std::optional<std::int64_t> id = ParseId(text);
+  if (!id) throw NotFound("'" + text + "' is not an id (a positive integer)");
+  return *id;
+}
+
+const std::string& HttpRequest::Param(std::string_view name) const {
+  auto it = params.find(name);
+  if (it == params.end()) throw std::logic_error("route has no parameter " + std::string(name));
+  return it->second;
+}
+
+HttpResponse JsonResponse(int status, const boost::json::value& body) {
+  return HttpResponse{status, boost::json::serialize(body), "application/json"};
+}
+
+HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail) {
+  return JsonResponse(status, boost::json::object{{"error", error}, {"detail", detail}});
+}
+
+struct HttpServer::Impl {
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    HttpHandler handler;
+  };
+
+  Impl(net::io_context& io, Metrics& metrics, std::chrono::milliseconds idle_timeout)
+      : io(io), metrics(metrics), idle_timeout(idle_timeout), acceptor(io) {}
+
+  net::io_context& io;
+  Metrics& metrics;
+  std::chrono::milliseconds idle_timeout;
+  tcp::acceptor acceptor;
+  std::vector<Route> routes;
+  int in_flight = 0;
+
+  // Coroutines are member functions, not capturing lambdas: a lambda's captures would die
+  // with the lambda object while its coroutine still runs.
+  Task<void> Accept() {
+    for (;;) {
+      auto [error, socket] = co_await acceptor.async_accept(kAsTuple);
+      if (error) {
+        if (!acceptor.is_open()) co_return;  // StopAccepting()
+        log::Warn("accept failed", {{"error", error.message()}});
+        continue;
+      }
+      net::co_spawn(io, Serve(std::move(socket)), net::detached);
+    }
+  }
+
+  // One connection: read a request (with a deadline), answer it, until the peer closes, the
+  // connection idles past idle_timeout, or the request asked to close.
+  Task<void> Serve(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    boost::system::error_code ignored;
+    stream.socket().set_option(tcp::no_delay(true), ignored);
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(kBodyLimit);
+      stream.expires_after(idle_timeout);
+      auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+      if (read_error == http::error::body_limit) {
+        HttpResponse too_large =
+            ErrorResponse(413, "payload_too_large",
+                          "the body is larger than " + std::to_string(kBodyLimit) + " bytes");
+        metrics.ObserveHttpRequest(std::string(parser.get().method_string()), "unmatched", 413, 0);
+        auto res = ToBeast(too_large, parser.get().version(), false);
+        stream.expires_after(kWriteTimeout);
+        co_await http::async_write(stream, res, kAsTuple);
+        break;  // the rest of the body is unread: this connection cannot go on
+      }
+      if (read_error) break;  // closed by the peer, idle too long, or not HTTP
+
+      http::request<http::string_body> req = parser.release();
+      HttpRequest request;
+      request.accepted_at = std::chrono::system_clock::now();
+      request.method = std::string(req.method_string());
+      std::string target(req.target());
+      request.path = target.substr(0, target.find('?'));
+      request.body = std::move(req.body());
+      request.trace = ContinueOrStartTrace(std::string(req["traceparent"]));
+      HttpResponse answer = co_await owner->Answer(std::move(request));
+      auto res = ToBeast(answer, req.version(), req.keep_alive());
+      stream.expires_after(kWriteTimeout);
+      auto [write_error, written] = co_await http::async_write(stream, res, kAsTuple);
+      if (write_error || !res.keep_alive()) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  HttpServer* owner = nullptr;
+};
+
+HttpServer::HttpServer(net::io_context& io, Metrics& metrics,
+                       std::chrono::milliseconds idle_timeout)
+    : impl_(std::make_unique<Impl>(io, metrics, idle_timeout)) {
+  impl_->owner = this;
+}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::Route(std::string method, std::string pattern, HttpHandler handler) {
+  std::vector<std::string> segments = SplitPath(pattern);
+  impl_->routes.push_back(
+      Impl::Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+int HttpServer::InFlight() const { return impl_->in_flight; }
+
+void HttpServer::StopAccepting() {
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+Task<HttpResponse> HttpServer::Answer(HttpRequest request) {
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> segments = SplitPath(request.path);
+  const Impl::Route* match = nullptr;
+  bool path_known = false;
+  for (const Impl::Route& route : impl_->routes) {
+    if (route.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string, std::less<>> params;
+    bool same = true;
+    for (std::size_t i = 0; i < segments.size() && same; ++i) {
+      const std::string& want = route.segments[i];
+      if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+        params[want.substr(1, want.size() - 2)] = segments[i];
+      } else {
+        same = want == segments[i];
+      }
+    }
+    if (!same) continue;
+    path_known = true;
+    if (route.method == request.method) {
+      match = &route;
+      request.params = std::move(params);
+      break;
+    }
+  }
+
+  HttpResponse response;
+  std::string_view route_label = match ? std::string_view(match->pattern) : "unmatched";
+  std::string error;  // for the log, on a 5xx
+  if (match == nullptr) {
+    response = path_known ? ErrorResponse(405, "method_not_allowed",
+                                          request.method + " is not allowed on " + request.path)
+                          : ErrorResponse(404, "not_found", "no route " + request.path);
+  } else {
+    ++impl_->in_flight;
+    try {
+      response = co_await match->handler(request);
+    } catch (const ClientError& e) {
+      response = ErrorResponse(e.status(), e.error(), e.detail());
+    } catch (const ServiceUnavailable& e) {
+      response = ErrorResponse(503, "service_unavailable", e.what());
+      error = e.what();
+    } catch (const std::exception& e) {
+      response = ErrorResponse(500, "internal_error", e.what());
+      error = e.what();
+    }
+    --impl_->in_flight;
+  }
+  if (!error.empty()) {
+    log::Warn("request failed", {{"method", request.method}, {"route", route_label},
+                                 {"status", response.status}, {"error", error}},
+              request.trace.trace_id);
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  impl_->metrics.ObserveHttpRequest(request.method, route_label, response.status, seconds);
+  co_return response;
+}
+
+void HttpServer::Listen(const std::string& host, int port) {
+  tcp::endpoint endpoint(net::ip::make_address(host), static_cast<unsigned short>(port));
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+
+  net::co_spawn(impl_->io, impl_->Accept(), net::detached);
+}
+
+}  // namespace flowbench::async

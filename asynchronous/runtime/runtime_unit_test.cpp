@@ -1,0 +1,77 @@
+// Unit tests of the async runtime's pure logic: the retry schedule and the click batching policy.
+#include <gtest/gtest.h>
+
+#include "asynchronous/runtime/click_batcher.hpp"
+#include "asynchronous/runtime/retry_policy.hpp"
+
+namespace flowbench::async {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(RetryPolicy, DoublesTheDelayThenDeadLetters) {
+  RetryPolicy policy(3, milliseconds(100));
+  RetryStep first = policy.AfterFailure("q", 0);
+  EXPECT_FALSE(first.dead_letter);
+  EXPECT_EQ(first.delay, milliseconds(100));
+  EXPECT_EQ(first.target_queue, "q.retry.100ms");
+  EXPECT_EQ(first.next_attempt, 1);
+  EXPECT_EQ(policy.AfterFailure("q", 1).delay, milliseconds(200));
+  RetryStep third = policy.AfterFailure("q", 2);
+  EXPECT_EQ(third.delay, milliseconds(400));
+  EXPECT_EQ(third.target_queue, "q.retry.400ms");
+  RetryStep last = policy.AfterFailure("q", 3);
+  EXPECT_TRUE(last.dead_letter);
+  EXPECT_EQ(last.target_queue, "q.dlq");
+}
+
+TEST(RetryPolicy, ListsOneDelayQueuePerRetry) {
+  RetryPolicy policy(3, milliseconds(1000));
+  EXPECT_EQ(policy.DelayQueues("orders"),
+            (std::vector<std::string>{"orders.retry.1000ms", "orders.retry.2000ms",
+                                      "orders.retry.4000ms"}));
+}
+
+TEST(RetryPolicy, NoAttemptsMeansStraightToTheDeadLetterQueue) {
+  RetryPolicy policy(0, milliseconds(100));
+  EXPECT_TRUE(policy.AfterFailure("q", 0).dead_letter);
+  EXPECT_TRUE(policy.DelayQueues("q").empty());
+}
+
+TEST(RetryPolicy, AHeaderFromTheFutureStillDeadLetters) {
+  RetryPolicy policy(2, milliseconds(100));
+  EXPECT_TRUE(policy.AfterFailure("q", 99).dead_letter);
+  EXPECT_FALSE(policy.AfterFailure("q", -5).dead_letter);
+}
+
+TEST(ClickBatcher, FlushesWhenFull) {
+  ClickBatcher<int> batcher(3, milliseconds(100));
+  auto t0 = ClickBatcher<int>::Clock::now();
+  EXPECT_FALSE(batcher.Add(1, t0));
+  EXPECT_FALSE(batcher.Add(2, t0));
+  EXPECT_TRUE(batcher.Add(3, t0));
+  EXPECT_EQ(batcher.Take(), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(batcher.size(), 0u);
+  EXPECT_FALSE(batcher.Deadline().has_value());
+}
+
+TEST(ClickBatcher, FlushesWhenTheFirstRowHasWaitedLongEnough) {
+  ClickBatcher<int> batcher(100, milliseconds(50));
+  auto t0 = ClickBatcher<int>::Clock::now();
+  batcher.Add(1, t0);
+  batcher.Add(2, t0 + milliseconds(40));
+  EXPECT_EQ(batcher.Deadline(), t0 + milliseconds(50));  // counted from the first row
+  EXPECT_FALSE(batcher.Due(t0 + milliseconds(49)));
+  EXPECT_TRUE(batcher.Due(t0 + milliseconds(50)));
+  batcher.Take();
+  batcher.Add(3, t0 + milliseconds(60));
+  EXPECT_EQ(batcher.Deadline(), t0 + milliseconds(110));  // a new batch, a new clock
+}
+
+TEST(ClickBatcher, AnEmptyBatchIsNeverDue) {
+  ClickBatcher<int> batcher(1, milliseconds(0));
+  EXPECT_FALSE(batcher.Due(ClickBatcher<int>::Clock::now()));
+}
+
+}  // namespace
+}  // namespace flowbench::async

@@ -1,0 +1,54 @@
+#include "asynchronous/runtime/topology.hpp"
+
+#include "common/amqp/connection.hpp"
+
+namespace flowbench::async::topology {
+namespace {
+
+struct QueueBinding {
+  std::string_view queue;
+  std::string_view exchange;  // "": only the default exchange
+};
+
+constexpr QueueBinding kQueues[] = {
+    {kUserRegisteredQueue, ""},
+    {kPaymentInitiatedQueue, ""},
+    {kPaymentCompletedQueue, ""},
+    {kSearchProductUpdatesQueue, kProductUpdates},
+    {kCacheProductUpdatesQueue, kProductUpdates},
+    {kAnalyticsProductUpdatesQueue, kProductUpdates},
+    {kReportJobsQueue, ""},
+    {kOrderCreatedQueue, ""},
+    {kStockReservedQueue, ""},
+    {kInventoryPaymentFailedQueue, kPaymentFailed},
+    {kOrderPaymentFailedQueue, kPaymentFailed},
+    {kOrderPaymentSucceededQueue, kPaymentSucceeded},
+    {kClickTrackedQueue, ""},
+};
+
+}  // namespace
+
+void DeclareContractTopology(AmqpConnection& connection) {
+  for (std::string_view exchange : {kProductUpdates, kPaymentFailed, kPaymentSucceeded}) {
+    connection.DeclareExchange(std::string(exchange), "fanout");
+  }
+  for (const QueueBinding& q : kQueues) {
+    connection.DeclareQueue(std::string(q.queue));
+    if (!q.exchange.empty()) connection.BindQueue(std::string(q.queue), std::string(q.exchange));
+  }
+}
+
+void DeclareRetryQueues(AmqpConnection& connection, const std::string& queue,
+                        const RetryPolicy& policy) {
+  for (int retry = 1; retry <= policy.attempts(); ++retry) {
+    std::chrono::milliseconds delay = policy.DelayOf(retry);
+    QueueOptions options;
+    options.dead_letter_exchange = "";  // the default exchange ...
+    options.dead_letter_routing_key = queue;  // ... back into the consumed queue
+    options.message_ttl_ms = delay.count();
+    connection.DeclareQueue(RetryPolicy::DelayQueue(queue, delay), options);
+  }
+  connection.DeclareQueue(RetryPolicy::DeadLetterQueue(queue));
+}
+
+}  // namespace flowbench::async::topology

@@ -1,0 +1,33 @@
+// email (scenario 1): sends the welcome email of each user_registered (a waiting step: a
+// timer) and marks it sent. A user whose email went out already is a duplicate: no second
+// email.
+#include "asynchronous/runtime/service.hpp"
+#include "common/domain/errors.hpp"
+#include "common/scenarios/stores.hpp"
+
+using namespace flowbench;
+using namespace flowbench::async;
+
+int main(int argc, char** argv) {
+  return RunService("email", argc, argv, [](ServiceContext& ctx) {
+    ctx.Consume(topology::kUserRegisteredQueue,
+                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+      auto event = PayloadAs<UserRegistered>(message.envelope);
+      std::optional<User> user =
+          co_await ctx.Transact([&](pqxx::work& tx) { return FindUser(tx, event.user_id); });
+      if (!user) throw NotFound("user " + std::to_string(event.user_id) + " does not exist");
+      if (user->welcome_email_sent) co_return Outcome::kDuplicate;
+
+      co_await Wait(ctx.workload().email_delay);  // the SMTP call
+
+      bool first = co_await ctx.Transact([&](pqxx::work& tx) {
+        if (!MarkMessageProcessed(tx, "email", message.envelope.message_id)) return false;
+        MarkWelcomeEmailSent(tx, event.user_id);
+        return true;
+      });
+      if (!first) co_return Outcome::kDuplicate;
+      ctx.ObserveCompletion("scenario1", message.envelope.accepted_at);
+      co_return Outcome::kDone;
+    });
+  });
+}

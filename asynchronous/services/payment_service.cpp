@@ -1,0 +1,80 @@
+// payment (scenario 2 and the saga's payment step).
+//  - POST /process_payment records the payment as processing and publishes payment_initiated;
+//  - its worker waits for the gateway (a timer) and publishes payment_completed;
+//  - its recorder settles the payment, visible at GET /payments/{id};
+//  - in the saga it authorises the payment of each stock_reserved order (a timer, then a
+//    decision with payment_failure_rate) and publishes payment_failed or payment_succeeded.
+#include "asynchronous/runtime/service.hpp"
+#include "common/domain/errors.hpp"
+#include "common/scenarios/stores.hpp"
+
+using namespace flowbench;
+using namespace flowbench::async;
+
+int main(int argc, char** argv) {
+  return RunService("payment", argc, argv, [](ServiceContext& ctx) {
+    ctx.Post("/process_payment", [&ctx](const HttpRequest& request) -> Task<HttpResponse> {
+      PaymentRequest payment_request = ParsePaymentRequest(request.body);
+      Payment payment = co_await ctx.Transact(
+          [&](pqxx::work& tx) { return CreatePayment(tx, payment_request, "processing"); });
+      PaymentInitiated event{payment.payment_id, payment.amount, payment.currency};
+      Origin origin = Origin::Of(request);
+      co_await ctx.PublishAccepted(topology::kPaymentInitiated, event, origin);
+      co_return JsonResponse(202, {{"payment_id", payment.payment_id},
+                                   {"status", "processing"},
+                                   {"message", "payment accepted; it settles in the background"}});
+    });
+
+    ctx.Get("/payments/{id}", [&ctx](const HttpRequest& request) -> Task<HttpResponse> {
+      std::string id = request.Param("id");
+      std::optional<Payment> payment =
+          co_await ctx.Transact([&](pqxx::work& tx) { return FindPayment(tx, id); });
+      if (!payment) throw NotFound("payment " + id + " does not exist");
+      co_return JsonResponse(200, ToJson(*payment));
+    });
+
+    ctx.Consume(topology::kPaymentInitiatedQueue,
+                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+      auto event = PayloadAs<PaymentInitiated>(message.envelope);
+      co_await Wait(ctx.workload().payment_gateway_delay);  // the gateway call
+      PaymentCompleted completed{event.payment_id, "succeeded", NewTransactionId()};
+      Origin next = Origin::Following(message, "payment_completed");
+      co_await ctx.Publish(topology::kPaymentCompleted, completed, next);
+      co_return Outcome::kDone;
+    });
+
+    ctx.Consume(topology::kPaymentCompletedQueue,
+                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+      auto event = PayloadAs<PaymentCompleted>(message.envelope);
+      bool first = co_await ctx.Transact([&](pqxx::work& tx) {
+        if (!MarkMessageProcessed(tx, "payment_recorder", message.envelope.message_id)) {
+          return false;
+        }
+        SettlePayment(tx, event.payment_id, event.status, event.transaction_id);
+        return true;
+      });
+      if (!first) co_return Outcome::kDuplicate;
+      ctx.ObserveCompletion("scenario2", message.envelope.accepted_at);
+      co_return Outcome::kDone;
+    });
+
+    ctx.Consume(topology::kStockReservedQueue,
+                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+      auto reserved = PayloadAs<StockReserved>(message.envelope);
+      co_await Wait(ctx.workload().saga_payment_delay);  // the authorisation call
+      // One id for either outcome: a redelivery can never publish both.
+      Origin next = Origin::Following(message, "payment_result");
+      if (AuthorisePayment(ctx.workload().payment_failure_rate)) {
+        PaymentSucceeded succeeded;
+        static_cast<OrderLine&>(succeeded) = reserved;
+        co_await ctx.Publish(topology::kPaymentSucceededEvent, succeeded, next);
+      } else {
+        PaymentFailed failed;
+        static_cast<OrderLine&>(failed) = reserved;
+        failed.reason = "payment declined";
+        co_await ctx.Publish(topology::kPaymentFailedEvent, failed, next);
+      }
+      co_return Outcome::kDone;
+    });
+  });
+}

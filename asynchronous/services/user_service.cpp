@@ -1,0 +1,34 @@
+// user (scenario 1, fire-and-forget): POST /register writes the user and publishes
+// user_registered; the email service sends the welcome email later. GET /users/{id} shows
+// welcome_email_sent turning true.
+#include "asynchronous/runtime/service.hpp"
+#include "common/domain/errors.hpp"
+#include "common/scenarios/stores.hpp"
+
+using namespace flowbench;
+using namespace flowbench::async;
+
+int main(int argc, char** argv) {
+  return RunService("user", argc, argv, [](ServiceContext& ctx) {
+    ctx.Post("/register", [&ctx](const HttpRequest& request) -> Task<HttpResponse> {
+      Registration registration = ParseRegistration(request.body);
+      User user =
+          co_await ctx.Transact([&](pqxx::work& tx) { return CreateUser(tx, registration); });
+      UserRegistered event{user.id, user.email};
+      Origin origin = Origin::Of(request);
+      co_await ctx.PublishAccepted(topology::kUserRegistered, event, origin);
+      co_return JsonResponse(202, {{"id", user.id},
+                                   {"email", user.email},
+                                   {"message", "registered; the welcome email will follow"},
+                                   {"event_published", true}});
+    });
+
+    ctx.Get("/users/{id}", [&ctx](const HttpRequest& request) -> Task<HttpResponse> {
+      std::int64_t id = request.IdParam("id");
+      std::optional<User> user =
+          co_await ctx.Transact([&](pqxx::work& tx) { return FindUser(tx, id); });
+      if (!user) throw NotFound("user " + std::to_string(id) + " does not exist");
+      co_return JsonResponse(200, ToJson(*user));
+    });
+  });
+}

@@ -1,0 +1,143 @@
+#include "asynchronous/tests/async_system.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+#include "common/amqp/connection.hpp"
+#include "common/db/database.hpp"
+#include "common/infra/ports.hpp"
+#include "common/infra/process.hpp"
+#include "common/infra/testing/embedded_infra.hpp"
+
+namespace flowbench::async::testing {
+namespace fs = std::filesystem;
+using flowbench::testing::EmbeddedInfra;
+
+std::vector<std::string> FastArgs() {
+  return {"--email-delay-ms", "50", "--payment-gateway-delay-ms", "100",
+          "--search-reindex-delay-ms", "20", "--cache-invalidation-delay-ms", "10",
+          "--analytics-log-delay-ms", "10", "--report-cpu-time-ms", "400",
+          "--saga-payment-delay-ms", "50", "--retry-attempts", "3",
+          "--retry-base-delay-ms", "100", "--click-flush-ms", "20",
+          "--reconnect-max-delay-ms", "500", "--db-pool-size", "4", "--cpu-pool-size", "1"};
+}
+
+AsyncSystem::AsyncSystem(std::vector<std::string> extra_args) : extra_args_(std::move(extra_args)) {
+  SystemOptions options;
+  options.arch = Arch::kAsync;
+  const char* bin_dir = std::getenv("FLOWBENCH_BIN_DIR");
+  options.bin_dir = bin_dir != nullptr ? fs::path(bin_dir) : ExecutableDir();
+  options.run_dir = flowbench::testing::MakeTempDir("flowbench-async-run");
+  options.port_base = infra::FindFreePortBase(10);
+  options.pg_url = EmbeddedInfra::State().pg_url;
+  options.amqp_url = EmbeddedInfra::State().amqp_url;
+  options.extra_args = extra_args_;
+  system_ = StartSystem(options);
+}
+
+AsyncSystem::~AsyncSystem() { StopSystem(system_); }
+
+void AsyncSystem::StopService(std::string_view name) {
+  for (RunningService& s : system_.services) {
+    if (s.name == name) {
+      infra::Terminate(s.pid, std::chrono::seconds(15));
+      return;
+    }
+  }
+  throw std::invalid_argument("no service " + std::string(name));
+}
+
+void AsyncSystem::StartService(std::string_view name, const std::vector<std::string>& more_args) {
+  for (RunningService& s : system_.services) {
+    if (s.name != name) continue;
+    const char* bin_dir = std::getenv("FLOWBENCH_BIN_DIR");
+    fs::path binary = (bin_dir != nullptr ? fs::path(bin_dir) : ExecutableDir()) /
+                      ("async-" + s.name);
+    std::vector<std::string> argv{binary.string(), "--port-base",
+                                  std::to_string(system_.port_base), "--pg-url",
+                                  EmbeddedInfra::State().pg_url, "--amqp-url",
+                                  EmbeddedInfra::State().amqp_url};
+    argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+    argv.insert(argv.end(), more_args.begin(), more_args.end());
+    s.pid = infra::SpawnDaemon(argv, {}, s.log);
+    bool healthy = PollUntil([&] { return Get(s.port, "/health").status == 200; },
+                             std::chrono::seconds(20), std::chrono::milliseconds(50));
+    if (!healthy) throw std::runtime_error("async-" + s.name + " did not come back:\n" + infra::Tail(s.log));
+    return;
+  }
+  throw std::invalid_argument("no service " + std::string(name));
+}
+
+double AsyncSystem::Metric(std::string_view service, std::string_view name,
+                           const std::map<std::string, std::string>& labels) const {
+  JsonAnswer answer = Get(Port(service), "/metrics");
+  double total = 0;
+  std::istringstream lines(answer.raw);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::size_t brace = line.find('{');
+    std::size_t space = line.rfind(' ');
+    std::string metric = line.substr(0, std::min(brace, space));
+    if (metric != name) continue;
+    bool all = true;
+    for (const auto& [key, value] : labels) {
+      all = all && line.find(key + "=\"" + value + "\"") != std::string::npos;
+    }
+    if (all) total += std::stod(line.substr(space + 1));
+  }
+  return total;
+}
+
+std::ostream& operator<<(std::ostream& out, const JsonAnswer& answer) {
+  if (answer.status == 0) return out << "no answer: " << answer.error;
+  return out << answer.status << " " << answer.raw;
+}
+
+JsonAnswer Request(int port, const std::string& method, const std::string& path,
+                   const std::string& body, const httplib::Headers& headers) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_tcp_nodelay(true);
+  client.set_connection_timeout(std::chrono::seconds(2));
+  client.set_read_timeout(std::chrono::seconds(15));
+  httplib::Result result = method == "GET"    ? client.Get(path, headers)
+                           : method == "POST" ? client.Post(path, headers, body, "application/json")
+                                              : client.Put(path, headers, body, "application/json");
+  JsonAnswer answer;
+  if (!result) {
+    answer.error = httplib::to_string(result.error());
+    return answer;
+  }
+  answer.status = result->status;
+  answer.raw = result->body;
+  boost::system::error_code ec;
+  answer.body = boost::json::parse(answer.raw, ec);
+  return answer;
+}
+
+bool PollUntil(const std::function<bool()>& check, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds interval) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (check()) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(interval);
+  }
+}
+
+std::int64_t Scalar(const std::string& sql) {
+  DatabaseSettings settings;
+  settings.url = EmbeddedInfra::State().pg_url;
+  settings.schema = "async";
+  auto connection = Connect(settings);
+  return pqxx::nontransaction(*connection).exec1(sql)[0].as<std::int64_t>();
+}
+
+std::optional<std::uint32_t> QueueDepth(const std::string& queue) {
+  AmqpConnection connection(EmbeddedInfra::State().amqp_url, std::chrono::seconds(5), "test");
+  return connection.QueueDepth(queue);
+}
+
+}  // namespace flowbench::async::testing

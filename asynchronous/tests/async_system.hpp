@@ -1,0 +1,75 @@
+// What the async build's integration tests share: the ten services started as processes on
+// free ports against the test program's private PostgreSQL and RabbitMQ, a JSON HTTP client,
+// polling with a deadline, direct looks into the database, the broker and /metrics.
+#pragma once
+
+#include <httplib.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/service/launcher.hpp"
+
+namespace flowbench::async::testing {
+
+// Workload and runtime flags that keep the tests short (the delays, not their kinds).
+std::vector<std::string> FastArgs();
+
+class AsyncSystem {
+ public:
+  explicit AsyncSystem(std::vector<std::string> extra_args = FastArgs());
+  ~AsyncSystem();
+
+  std::string Url(std::string_view service) const { return system_.Url(service); }
+  int Port(std::string_view service) const { return system_.Service(service).port; }
+
+  // Stops one service (SIGTERM, it drains) / starts it again with the same arguments plus
+  // `more_args`, and waits until it is healthy.
+  void StopService(std::string_view service);
+  void StartService(std::string_view service, const std::vector<std::string>& more_args = {});
+
+  // A counter or histogram _count of the service's /metrics whose labels include all of
+  // `labels` (0 when absent).
+  double Metric(std::string_view service, std::string_view name,
+                const std::map<std::string, std::string>& labels = {}) const;
+
+ private:
+  std::vector<std::string> extra_args_;
+  RunningSystem system_;
+};
+
+struct JsonAnswer {
+  int status = 0;  // 0: no answer (transport error)
+  boost::json::value body;
+  std::string raw;
+  std::string error;  // the transport error
+};
+std::ostream& operator<<(std::ostream& out, const JsonAnswer& answer);
+
+JsonAnswer Request(int port, const std::string& method, const std::string& path,
+                   const std::string& body = {},
+                   const httplib::Headers& headers = {});
+inline JsonAnswer Get(int port, const std::string& path) { return Request(port, "GET", path); }
+inline JsonAnswer Post(int port, const std::string& path, const std::string& body) {
+  return Request(port, "POST", path, body);
+}
+inline JsonAnswer Put(int port, const std::string& path, const std::string& body) {
+  return Request(port, "PUT", path, body);
+}
+
+// Calls `check` until it returns true or `timeout` passes; returns the last result.
+bool PollUntil(const std::function<bool()>& check,
+               std::chrono::milliseconds timeout = std::chrono::seconds(20),
+               std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+
+// One value from the async schema, e.g. Scalar("SELECT count(*) FROM users").
+std::int64_t Scalar(const std::string& sql);
+
+// Ready messages in a queue (nullopt: no such queue).
+std::optional<std::uint32_t> QueueDepth(const std::string& queue);
+
+}  // namespace flowbench::async::testing

@@ -1,0 +1,265 @@
+// The async build under faults, each with exact counts: a poison message is retried with
+// growing delays then dead-lettered; a duplicated order_created reserves stock once; 200
+// concurrent orders leave `reserved` where it started; with the email service stopped 50
+// registrations wait in the queue and are each sent exactly once after it restarts; a broker
+// restart during a click burst loses no click that was answered 200, and the requests during
+// the outage get 503.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "asynchronous/tests/async_system.hpp"
+#include "common/amqp/connection.hpp"
+#include "common/db/database.hpp"
+#include "common/domain/events.hpp"
+#include "common/infra/infra.hpp"
+#include "common/infra/testing/embedded_infra.hpp"
+#include "common/telemetry/trace.hpp"
+
+namespace flowbench::async::testing {
+namespace {
+
+using flowbench::testing::EmbeddedInfra;
+using std::chrono::milliseconds;
+
+[[maybe_unused]] auto* const kInfra = flowbench::testing::RegisterEmbeddedInfra();
+
+class AsyncFaults : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { system_ = new AsyncSystem(); }
+  static void TearDownTestSuite() {
+    delete system_;
+    system_ = nullptr;
+  }
+  static AsyncSystem& System() { return *system_; }
+  static int Port(std::string_view service) { return system_->Port(service); }
+
+  static AsyncSystem* system_;
+};
+AsyncSystem* AsyncFaults::system_ = nullptr;
+
+std::unique_ptr<AmqpConnection> Broker() {
+  return std::make_unique<AmqpConnection>(EmbeddedInfra::State().amqp_url, std::chrono::seconds(5),
+                                          "fault-test");
+}
+
+TEST_F(AsyncFaults, PoisonMessageIsRetriedWithGrowingDelaysThenDeadLettered) {
+  const std::string queue = "user_registered_queue";
+  double retried_before = System().Metric("email", "flowbench_messages_consumed_total",
+                                          {{"queue", queue}, {"outcome", "retried"}});
+  double dead_before = System().Metric("email", "flowbench_messages_consumed_total",
+                                       {{"queue", queue}, {"outcome", "dead_lettered"}});
+  auto broker = Broker();
+  broker->PurgeQueue(queue + ".dlq");
+  auto started = std::chrono::steady_clock::now();
+  broker->Publish("", queue, "this is not an envelope", "poison-1");
+
+  ASSERT_TRUE(PollUntil([&] { return QueueDepth(queue + ".dlq") == 1u; }, std::chrono::seconds(15)))
+      << "DLQ depth " << QueueDepth(queue + ".dlq").value_or(0);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(elapsed, milliseconds(100 + 200 + 400)) << "the retries did not wait their delays";
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("email", "flowbench_messages_consumed_total",
+                           {{"queue", queue}, {"outcome", "dead_lettered"}}) == dead_before + 1;
+  }));
+  EXPECT_EQ(System().Metric("email", "flowbench_messages_consumed_total",
+                            {{"queue", queue}, {"outcome", "retried"}}),
+            retried_before + 3);
+
+  broker->Consume(queue + ".dlq", 1);
+  std::optional<Delivery> dead = broker->NextDelivery(std::chrono::seconds(5));
+  ASSERT_TRUE(dead);
+  EXPECT_EQ(dead->body, "this is not an envelope");
+  EXPECT_EQ(dead->message_id, "poison-1");
+  EXPECT_EQ(dead->integer_headers["x-flowbench-attempt"], 3);
+  EXPECT_FALSE(dead->headers["x-flowbench-error"].empty());
+  broker->Ack(dead->delivery_tag);
+}
+
+TEST_F(AsyncFaults, DuplicateOrderCreatedReservesStockOnce) {
+  std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 3");
+  std::int64_t order_id =
+      Scalar("INSERT INTO orders (product_id, quantity, status) VALUES (3, 5, 'pending') "
+             "RETURNING id");
+  double duplicates_before = System().Metric("inventory", "flowbench_messages_consumed_total",
+                                             {{"queue", "order_created_queue"}, {"outcome", "duplicate"}});
+  Envelope envelope{"duplicate-order-" + std::to_string(order_id), "order_created",
+                    std::chrono::system_clock::now(), TraceContext::NewRoot().trace_id,
+                    ToJson(OrderCreated{{order_id, 3, 5}})};
+  auto broker = Broker();
+  broker->EnableConfirms();
+  for (int copy = 0; copy < 2; ++copy) {
+    broker->Publish("", "order_created_queue", EncodeEnvelope(envelope), envelope.message_id);
+  }
+  ASSERT_TRUE(broker->NextConfirm(std::chrono::seconds(5)));
+
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT count(*) FROM orders WHERE status = 'failed' AND id = " +
+                  std::to_string(order_id)) == 1;
+  })) << "the saga did not end for order " << order_id;
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("inventory", "flowbench_messages_consumed_total",
+                           {{"queue", "order_created_queue"}, {"outcome", "duplicate"}}) ==
+           duplicates_before + 1;
+  }));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE consumer = 'inventory_reserve' "
+                   "AND message_id = '" + envelope.message_id + "'"),
+            1);
+  // Reserved once and released once: back where it started (twice would leave +5).
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT reserved FROM inventory WHERE product_id = 3") == reserved_before;
+  })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 3");
+  std::this_thread::sleep_for(milliseconds(300));  // a late second reservation would show now
+  EXPECT_EQ(Scalar("SELECT reserved FROM inventory WHERE product_id = 3"), reserved_before);
+}
+
+TEST_F(AsyncFaults, TwoHundredConcurrentOrdersLeaveReservedWhereItStarted) {
+  std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
+  std::int64_t orders_before = Scalar("SELECT count(*) FROM orders");
+  std::vector<std::future<std::vector<int>>> clients;
+  for (int c = 0; c < 20; ++c) {
+    clients.push_back(std::async(std::launch::async, [] {
+      std::vector<int> statuses;
+      for (int i = 0; i < 10; ++i) {
+        statuses.push_back(
+            Post(Port("order"), "/create_order", R"({"product_id": 2, "quantity": 1})").status);
+      }
+      return statuses;
+    }));
+  }
+  int accepted = 0;
+  for (auto& c : clients) {
+    for (int status : c.get()) accepted += status == 202 ? 1 : 0;
+  }
+  EXPECT_EQ(accepted, 200);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM orders"), orders_before + 200);
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT count(*) FROM orders WHERE status = 'pending'") == 0;
+  }, std::chrono::seconds(60))) << Scalar("SELECT count(*) FROM orders WHERE status = 'pending'")
+                                << " orders still pending";
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT reserved FROM inventory WHERE product_id = 2") == reserved_before;
+  })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
+}
+
+TEST_F(AsyncFaults, RegistrationsWaitForAStoppedEmailServiceAndAreSentOnce) {
+  System().StopService("email");
+  const std::string queue = "user_registered_queue";
+  std::int64_t sent_before = Scalar("SELECT count(*) FROM users WHERE welcome_email_sent");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 50; ++i) {
+    JsonAnswer a = Post(Port("user"), "/register",
+                        R"({"email": "waiting)" + std::to_string(i) + R"(@example.com"})");
+    ASSERT_EQ(a.status, 202) << a;
+    ids.push_back(a.body.at("id").as_int64());
+  }
+  EXPECT_EQ(QueueDepth(queue), 50u);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM users WHERE welcome_email_sent"), sent_before);
+
+  System().StartService("email");
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT count(*) FROM users WHERE welcome_email_sent AND email LIKE "
+                  "'waiting%'") == 50;
+  })) << Scalar("SELECT count(*) FROM users WHERE welcome_email_sent AND email LIKE 'waiting%'");
+  EXPECT_TRUE(PollUntil([&] { return QueueDepth(queue) == 0u; }));
+  // Sent once each: one processed record per message, fifty handled, no duplicate.
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE consumer = 'email'"),
+            sent_before + 50);
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("email", "flowbench_messages_consumed_total",
+                           {{"queue", queue}, {"outcome", "ok"}}) == 50;
+  }));
+  EXPECT_EQ(System().Metric("email", "flowbench_messages_consumed_total",
+                            {{"queue", queue}, {"outcome", "duplicate"}}),
+            0);
+}
+
+TEST_F(AsyncFaults, BrokerRestartDuringAClickBurstLosesNoAcceptedClick) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> next{0};
+  struct Sent {
+    int id;
+    int status;
+  };
+  auto burst = [&] {
+    std::vector<Sent> sent;
+    httplib::Client client("127.0.0.1", Port("analytics"));
+    client.set_tcp_nodelay(true);
+    client.set_keep_alive(true);
+    client.set_read_timeout(std::chrono::seconds(15));
+    while (!stop) {
+      int id = next++;
+      auto r = client.Post("/track_click",
+                           R"({"user_id": 7, "page": "/burst/)" + std::to_string(id) + R"("})",
+                           "application/json");
+      sent.push_back({id, r ? r->status : 0});
+      if (!r || r->status != 200) std::this_thread::sleep_for(milliseconds(5));  // no hot loop
+    }
+    return sent;
+  };
+  std::vector<std::future<std::vector<Sent>>> clients;
+  for (int c = 0; c < 4; ++c) clients.push_back(std::async(std::launch::async, burst));
+  std::this_thread::sleep_for(milliseconds(700));
+
+  infra::InfraState state = *infra::LoadInfraState(EmbeddedInfra::StateDir());
+  state.rabbitmq = infra::RestartRabbit(*state.rabbitmq);
+  {  // so that the fixture's InfraDown stops the new broker process
+    std::ofstream out(infra::StateFile(EmbeddedInfra::StateDir()));
+    out << boost::json::serialize(infra::ToJson(state)) << "\n";
+  }
+  // Clicks go on until the service is publishing again.
+  EXPECT_TRUE(PollUntil([&] { return Get(Port("analytics"), "/health").status == 200; },
+                        std::chrono::seconds(30)));
+  std::this_thread::sleep_for(milliseconds(700));
+  stop = true;
+
+  std::map<int, int> status_of;
+  for (auto& c : clients) {
+    for (const Sent& s : c.get()) status_of[s.id] = s.status;
+  }
+  int ok = 0, unavailable = 0, other = 0;
+  for (const auto& [id, status] : status_of) {
+    if (status == 200) ++ok;
+    else if (status == 503) ++unavailable;
+    else ++other;
+  }
+  EXPECT_GT(ok, 0);
+  EXPECT_GT(unavailable, 0) << "no request saw the outage";
+  EXPECT_EQ(other, 0) << "requests during the outage must get 503, not hang or fail otherwise";
+
+  auto written = [&] {
+    std::map<int, std::int64_t> rows;
+    DatabaseSettings settings;
+    settings.url = EmbeddedInfra::State().pg_url;
+    settings.schema = "async";
+    auto connection = Connect(settings);
+    pqxx::nontransaction tx(*connection);
+    for (const pqxx::row& r : tx.exec("SELECT substr(page, 8)::int, count(*) FROM clicks "
+                                      "WHERE page LIKE '/burst/%' GROUP BY 1")) {
+      rows[r[0].as<int>()] = r[1].as<std::int64_t>();
+    }
+    return rows;
+  };
+  std::map<int, std::int64_t> rows;
+  EXPECT_TRUE(PollUntil([&] {
+    rows = written();
+    for (const auto& [id, status] : status_of) {
+      if (status == 200 && rows[id] != 1) return false;
+    }
+    return true;
+  }, std::chrono::seconds(30)));
+  int missing = 0, duplicated = 0;
+  for (const auto& [id, status] : status_of) {
+    if (status == 200 && rows[id] == 0) ++missing;
+  }
+  for (const auto& [id, count] : rows) duplicated += count > 1 ? 1 : 0;
+  EXPECT_EQ(missing, 0) << "clicks answered 200 but not written";
+  EXPECT_EQ(duplicated, 0) << "clicks written twice";
+  std::printf("broker restart: %d clicks answered 200, %d answered 503\n", ok, unavailable);
+}
+
+}  // namespace
+}  // namespace flowbench::async::testing

@@ -1,0 +1,287 @@
+// The async build end to end: every route of CONTRACT §3 with its async answer, every
+// eventual state reached (polled with a deadline), reads and 404s, and bad input on every
+// write route answered with error JSON while nothing is published and nothing written.
+#include <gtest/gtest.h>
+
+#include "asynchronous/tests/async_system.hpp"
+#include "common/infra/testing/embedded_infra.hpp"
+
+namespace flowbench::async::testing {
+namespace {
+
+[[maybe_unused]] auto* const kInfra = flowbench::testing::RegisterEmbeddedInfra();
+
+namespace json = boost::json;
+
+class AsyncRoutes : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { system_ = new AsyncSystem(); }
+  static void TearDownTestSuite() {
+    delete system_;
+    system_ = nullptr;
+  }
+  static AsyncSystem& System() { return *system_; }
+  static int Port(std::string_view service) { return system_->Port(service); }
+
+  static AsyncSystem* system_;
+};
+AsyncSystem* AsyncRoutes::system_ = nullptr;
+
+std::string StatusOf(int port, const std::string& path, const char* field = "status") {
+  JsonAnswer a = Get(port, path);
+  if (a.status != 200 || !a.body.is_object() || !a.body.as_object().contains(field)) return "";
+  return json::value_to<std::string>(a.body.at(field));
+}
+
+TEST_F(AsyncRoutes, RegisterAnswers202AndTheEmailIsSentLater) {
+  JsonAnswer a = Post(Port("user"), "/register", R"({"email": "ada@example.com"})");
+  ASSERT_EQ(a.status, 202) << a;
+  EXPECT_EQ(a.body.at("email"), "ada@example.com");
+  EXPECT_EQ(a.body.at("event_published"), true);
+  EXPECT_TRUE(a.body.as_object().contains("message"));
+  std::int64_t id = a.body.at("id").as_int64();
+  std::string path = "/users/" + std::to_string(id);
+
+  EXPECT_TRUE(PollUntil([&] {
+    JsonAnswer user = Get(Port("user"), path);
+    return user.status == 200 && user.body.at("welcome_email_sent") == true;
+  })) << Get(Port("user"), path);
+  EXPECT_EQ(Get(Port("user"), path).body.at("email"), "ada@example.com");
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("email", "flowbench_scenario_completion_seconds_count",
+                           {{"scenario", "scenario1"}}) >= 1;
+  }));
+
+  JsonAnswer again = Post(Port("user"), "/register", R"({"email": "ada@example.com"})");
+  EXPECT_EQ(again.status, 409) << again;
+  EXPECT_EQ(again.body.at("error"), "conflict");
+}
+
+TEST_F(AsyncRoutes, PaymentAnswers202AndSettlesInTheBackground) {
+  JsonAnswer a = Post(Port("payment"), "/process_payment", R"({"amount": 100.0, "currency": "USD"})");
+  ASSERT_EQ(a.status, 202) << a;
+  EXPECT_EQ(a.body.at("status"), "processing");
+  EXPECT_TRUE(a.body.as_object().contains("message"));
+  std::string path = "/payments/" + json::value_to<std::string>(a.body.at("payment_id"));
+  JsonAnswer processing = Get(Port("payment"), path);
+  ASSERT_EQ(processing.status, 200) << processing;
+  EXPECT_EQ(processing.body.at("amount").to_number<double>(), 100.0);
+
+  EXPECT_TRUE(PollUntil([&] { return StatusOf(Port("payment"), path) == "succeeded"; }))
+      << Get(Port("payment"), path);
+  EXPECT_EQ(System().Metric("payment", "flowbench_scenario_completion_seconds_count",
+                            {{"scenario", "scenario2"}}),
+            1);
+}
+
+TEST_F(AsyncRoutes, ProductUpdateFansOutToThreeConsumers) {
+  JsonAnswer a = Put(Port("product"), "/products/3", R"({"name": "Headphones Pro", "stock": 42})");
+  ASSERT_EQ(a.status, 200) << a;
+  EXPECT_EQ(a.body.at("id"), 3);
+  EXPECT_EQ(a.body.at("name"), "Headphones Pro");
+  EXPECT_EQ(a.body.at("stock"), 42);
+  EXPECT_EQ(a.body.at("event_published"), true);
+
+  JsonAnswer one = Get(Port("product"), "/products/3");
+  ASSERT_EQ(one.status, 200) << one;
+  EXPECT_EQ(one.body.at("stock"), 42);
+  JsonAnswer list = Get(Port("product"), "/products");
+  ASSERT_EQ(list.status, 200) << list;
+  EXPECT_EQ(list.body.at("count"), 3);
+  EXPECT_EQ(list.body.at("products").as_array().size(), 3u);
+
+  // Each fan-out consumer did its part once; the last of them recorded the completion.
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("search", "flowbench_messages_consumed_total",
+                           {{"queue", "search_product_updates_queue"}, {"outcome", "ok"}}) == 1 &&
+           System().Metric("cache", "flowbench_messages_consumed_total",
+                           {{"queue", "cache_product_updates_queue"}, {"outcome", "ok"}}) == 1 &&
+           System().Metric("analytics", "flowbench_messages_consumed_total",
+                           {{"queue", "analytics_product_updates_queue"}, {"outcome", "ok"}}) == 1;
+  }));
+  double completions = 0;
+  for (const char* service : {"search", "cache", "analytics"}) {
+    completions += System().Metric(service, "flowbench_scenario_completion_seconds_count",
+                                   {{"scenario", "scenario3"}});
+  }
+  EXPECT_EQ(completions, 1);
+}
+
+TEST_F(AsyncRoutes, ReportJobGoesQueuedRunningCompleted) {
+  JsonAnswer a = Post(Port("report"), "/generate_report", R"({"report_type": "monthly"})");
+  ASSERT_EQ(a.status, 202) << a;
+  EXPECT_EQ(a.body.at("status"), "queued");
+  EXPECT_TRUE(a.body.as_object().contains("message"));
+  std::string path = "/jobs/" + json::value_to<std::string>(a.body.at("job_id"));
+
+  std::vector<std::string> seen;
+  EXPECT_TRUE(PollUntil([&] {
+    std::string status = StatusOf(Port("report"), path);
+    if (seen.empty() || seen.back() != status) seen.push_back(status);
+    return status == "completed";
+  }, std::chrono::seconds(30), std::chrono::milliseconds(10)));
+  // Never backwards; "running" is seen while the 400 ms of CPU are spent.
+  std::vector<std::string> order{"queued", "running", "completed"};
+  std::size_t at = 0;
+  for (const std::string& s : seen) {
+    while (at < order.size() && order[at] != s) ++at;
+    EXPECT_LT(at, order.size()) << "unexpected or backwards status " << s;
+  }
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "running"), seen.end());
+  JsonAnswer done = Get(Port("report"), path);
+  EXPECT_EQ(done.body.at("report_hash").as_string().size(), 64u) << done;
+  EXPECT_GT(done.body.at("iterations").to_number<double>(), 0) << done;
+}
+
+TEST_F(AsyncRoutes, FailedPaymentCompensatesTheOrderSaga) {
+  std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 1");
+  JsonAnswer a = Post(Port("order"), "/create_order", R"({"product_id": 1, "quantity": 2})");
+  ASSERT_EQ(a.status, 202) << a;
+  EXPECT_EQ(a.body.at("status"), "pending");
+  EXPECT_EQ(a.body.at("product_id"), 1);
+  EXPECT_EQ(a.body.at("quantity"), 2);
+  std::string path = "/orders/" + std::to_string(a.body.at("id").as_int64());
+
+  EXPECT_TRUE(PollUntil([&] { return StatusOf(Port("order"), path) == "failed"; }))
+      << Get(Port("order"), path);
+  EXPECT_TRUE(PollUntil([&] {
+    JsonAnswer inventory = Get(Port("inventory"), "/inventory/1");
+    return inventory.status == 200 && inventory.body.at("reserved") == reserved_before;
+  })) << Get(Port("inventory"), "/inventory/1");
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("order", "flowbench_scenario_completion_seconds_count",
+                           {{"scenario", "scenario5"}}) +
+               System().Metric("inventory", "flowbench_scenario_completion_seconds_count",
+                               {{"scenario", "scenario5"}}) ==
+           1;
+  }));
+}
+
+TEST_F(AsyncRoutes, SucceededPaymentConfirmsTheOrder) {
+  System().StopService("payment");
+  System().StartService("payment", {"--payment-failure-rate", "0"});
+  std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
+  JsonAnswer a = Post(Port("order"), "/create_order", R"({"product_id": 2, "quantity": 3})");
+  ASSERT_EQ(a.status, 202) << a;
+  std::string path = "/orders/" + std::to_string(a.body.at("id").as_int64());
+  EXPECT_TRUE(PollUntil([&] { return StatusOf(Port("order"), path) == "confirmed"; }))
+      << Get(Port("order"), path);
+  EXPECT_EQ(Get(Port("inventory"), "/inventory/2").body.at("reserved"), reserved_before + 3);
+  System().StopService("payment");
+  System().StartService("payment");
+}
+
+TEST_F(AsyncRoutes, ClicksAreConfirmedThenWrittenInBatches) {
+  std::int64_t before = Get(Port("analytics"), "/clicks/count").body.at("count").as_int64();
+  for (int i = 0; i < 25; ++i) {
+    JsonAnswer a = Post(Port("analytics"), "/track_click",
+                        R"({"user_id": )" + std::to_string(i) + R"(, "page": "/home"})");
+    ASSERT_EQ(a.status, 200) << a;
+    ASSERT_EQ(a.body.at("status"), "tracked");
+  }
+  EXPECT_TRUE(PollUntil([&] {
+    return Get(Port("analytics"), "/clicks/count").body.at("count").as_int64() == before + 25;
+  })) << Get(Port("analytics"), "/clicks/count");
+}
+
+TEST_F(AsyncRoutes, ReadsAnswer404ForUnknownIds) {
+  for (auto [service, path] : std::vector<std::pair<const char*, const char*>>{
+           {"user", "/users/999999"},
+           {"user", "/users/abc"},
+           {"payment", "/payments/no-such-payment"},
+           {"product", "/products/99"},
+           {"report", "/jobs/no-such-job"},
+           {"order", "/orders/999999"},
+           {"inventory", "/inventory/99"}}) {
+    JsonAnswer a = Get(Port(service), path);
+    EXPECT_EQ(a.status, 404) << service << " " << path << ": " << a;
+    EXPECT_TRUE(a.body.is_object() && a.body.as_object().contains("error")) << a;
+  }
+  EXPECT_EQ(Get(Port("user"), "/nowhere").status, 404);
+  EXPECT_EQ(Request(Port("user"), "PUT", "/register", "{}").status, 405);
+}
+
+TEST_F(AsyncRoutes, HealthAndMetricsOnEveryService) {
+  for (const char* service : {"user", "payment", "product", "report", "order", "analytics",
+                              "email", "search", "cache", "inventory"}) {
+    JsonAnswer health = Get(Port(service), "/health");
+    EXPECT_EQ(health.status, 200) << service << ": " << health;
+    JsonAnswer metrics = Get(Port(service), "/metrics");
+    EXPECT_EQ(metrics.status, 200) << service;
+    EXPECT_NE(metrics.raw.find("arch=\"async\""), std::string::npos) << service;
+  }
+}
+
+// Bad input: the error JSON, and neither a message published nor a row written.
+struct BadInput {
+  const char* service;
+  const char* method;
+  const char* path;
+  std::string body;
+  int status;
+};
+
+TEST_F(AsyncRoutes, BadInputOnEveryWriteRouteChangesNothing) {
+  std::string huge = R"({"email": ")" + std::string(1024 * 1024 + 10, 'a') + R"("})";
+  std::vector<BadInput> cases{
+      {"user", "POST", "/register", "{not json", 400},
+      {"user", "POST", "/register", "{}", 422},
+      {"user", "POST", "/register", R"({"email": 5})", 422},
+      {"user", "POST", "/register", R"({"email": "not-an-email"})", 422},
+      {"user", "POST", "/register", huge, 413},
+      {"payment", "POST", "/process_payment", "[1,2", 400},
+      {"payment", "POST", "/process_payment", R"({"amount": -5})", 422},
+      {"payment", "POST", "/process_payment", R"({"amount": "100"})", 422},
+      {"payment", "POST", "/process_payment", R"({"amount": 10, "currency": "dollars"})", 422},
+      {"product", "PUT", "/products/1", "nope", 400},
+      {"product", "PUT", "/products/1", R"({"stock": -1})", 422},
+      {"product", "PUT", "/products/1", R"({"name": 7})", 422},
+      {"product", "PUT", "/products/99", R"({"stock": 1})", 404},
+      {"report", "POST", "/generate_report", "", 400},
+      {"report", "POST", "/generate_report", R"({"report_type": ""})", 422},
+      {"report", "POST", "/generate_report", R"({})", 422},
+      {"order", "POST", "/create_order", "{", 400},
+      {"order", "POST", "/create_order", R"({"product_id": 1, "quantity": -1})", 422},
+      {"order", "POST", "/create_order", R"({"product_id": 1})", 422},
+      {"order", "POST", "/create_order", R"({"product_id": 99, "quantity": 1})", 404},
+      {"analytics", "POST", "/track_click", "{]", 400},
+      {"analytics", "POST", "/track_click", R"({"user_id": -1, "page": "/x"})", 422},
+      {"analytics", "POST", "/track_click", R"({"user_id": 1})", 422},
+  };
+  auto published = [&] {
+    double total = 0;
+    for (const char* s : {"user", "payment", "product", "report", "order", "analytics"}) {
+      total += System().Metric(s, "flowbench_messages_published_total");
+    }
+    return total;
+  };
+  auto rows = [] {
+    return Scalar("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM payments) + "
+                  "(SELECT count(*) FROM report_jobs) + (SELECT count(*) FROM orders) + "
+                  "(SELECT count(*) FROM clicks) + (SELECT sum(stock) FROM products)");
+  };
+  // Let earlier tests' messages settle, so the counts only move because of this one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  double published_before = published();
+  std::int64_t rows_before = rows();
+  JsonAnswer product_before = Get(Port("product"), "/products/1");
+
+  for (const BadInput& c : cases) {
+    JsonAnswer a = Request(Port(c.service), c.method, c.path, c.body);
+    std::string what = std::string(c.method) + " " + c.path + " " + c.body.substr(0, 60);
+    EXPECT_EQ(a.status, c.status) << what << ": " << a;
+    ASSERT_TRUE(a.body.is_object()) << what << ": " << a;
+    EXPECT_TRUE(a.body.as_object().contains("error")) << what << ": " << a;
+    EXPECT_TRUE(a.body.as_object().contains("detail")) << what << ": " << a;
+  }
+  EXPECT_EQ(published(), published_before);
+  EXPECT_EQ(rows(), rows_before);
+  EXPECT_EQ(Get(Port("product"), "/products/1").raw, product_before.raw);
+  for (const char* s : {"user", "payment", "product", "report", "order", "analytics"}) {
+    JsonAnswer health = Get(Port(s), "/health");
+    EXPECT_EQ(health.status, 200) << s << " after bad input: " << health;
+  }
+}
+
+}  // namespace
+}  // namespace flowbench::async::testing
