@@ -1,5 +1,7 @@
 #include "asynchronous/runtime/http_server.hpp"
 
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -19,6 +21,8 @@ namespace {
 
 constexpr auto kAsTuple = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds kWriteTimeout{30};
+constexpr std::chrono::seconds kLingerTimeout{5};      // after a 413: wait for the rest ...
+constexpr std::size_t kLingerLimit = 16 * 1024 * 1024;  // ... but read no more than this
 
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> segments;
@@ -118,7 +122,19 @@ struct HttpServer::Impl {
         auto res = ToBeast(too_large, parser.get().version(), false);
         stream.expires_after(kWriteTimeout);
         co_await http::async_write(stream, res, kAsTuple);
-        break;  // the rest of the body is unread: this connection cannot go on
+        // The rest of the body is unread, so the connection cannot go on. Closing at once
+        // would reset it under a client still sending, which then never reads the 413:
+        // stop sending, and swallow what it still sends (bounded) until it closes.
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        std::array<char, 64 * 1024> sink;
+        std::size_t swallowed = 0;
+        while (swallowed < kLingerLimit) {
+          stream.expires_after(kLingerTimeout);
+          auto [error, n] = co_await stream.async_read_some(net::buffer(sink), kAsTuple);
+          if (error) break;
+          swallowed += n;
+        }
+        co_return;
       }
       if (read_error) break;  // closed by the peer, idle too long, or not HTTP
 
