@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/version.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -38,13 +39,17 @@ std::string RabbitVersion() {
 }  // namespace
 
 boost::json::object MachineInfo() {
+  // The load when the run started: a figure measured on a busy machine says so.
+  double load[3] = {0, 0, 0};
+  ::getloadavg(load, 3);
   utsname u{};
   ::uname(&u);
   long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
   return {{"cores", ::sysconf(_SC_NPROCESSORS_ONLN)},
           {"memory_bytes", static_cast<std::int64_t>(pages) * page_size},
           {"cpu_model", CpuModel()},
-          {"kernel", std::string(u.sysname) + " " + u.release}};
+          {"kernel", std::string(u.sysname) + " " + u.release},
+          {"load_average_1m_at_start", load[0]}};
 }
 
 boost::json::object Versions() {
