@@ -23,6 +23,13 @@ MeanSd ScenarioFigure(const RunResults& r, const std::string& arch, const std::s
   return Across(runs, [&](const ProfileRun& run) { return figure(*run.Scenario(scenario)); });
 }
 
+// A JSON value as a reader wants it in a table: text without quotes, numbers plainly.
+std::string Plain(const boost::json::value& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_double()) return Number(v.get_double(), 2);
+  return boost::json::serialize(v);
+}
+
 void Settings(std::ostringstream& md, const RunResults& r) {
   md << "## What was run\n\n";
   md << "| | |\n|---|---|\n";
@@ -34,12 +41,8 @@ void Settings(std::ostringstream& md, const RunResults& r) {
   md << "| repeats | " << repeats << " (figures are mean ± sd over repeats when > 1) |\n";
   md << "| created | " << r.created_at << " |\n";
   md << "| commit | `" << r.git_commit << "` |\n";
-  for (const auto& [key, value] : r.machine) {
-    md << "| machine." << key << " | " << boost::json::serialize(value) << " |\n";
-  }
-  for (const auto& [key, value] : r.versions) {
-    md << "| " << key << " | " << boost::json::serialize(value) << " |\n";
-  }
+  for (const auto& [key, value] : r.machine) md << "| machine." << key << " | " << Plain(value) << " |\n";
+  for (const auto& [key, value] : r.versions) md << "| " << key << " | " << Plain(value) << " |\n";
   md << "\nSettings in force (identical work in both builds; per-build transport settings):\n\n"
      << "```json\n" << boost::json::serialize(r.settings) << "\n```\n\n";
 }

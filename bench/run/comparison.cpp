@@ -194,7 +194,11 @@ report::ProfileRun MeasureOnce(Arch arch, const Profile& profile, int repeat,
   run.arch = std::string(ArchName(arch));
   run.profile = std::string(profile.name);
   run.repeat = repeat;
-  run.duration_seconds = std::chrono::duration<double>(result.elapsed).count();
+  // The time load was offered: the schedule's length, or less when stopped early. Requests
+  // still in flight then may end during the graceful stop; they count, but that wait does
+  // not dilute the rates.
+  run.duration_seconds = std::min(std::chrono::duration<double>(duration).count(),
+                                  std::chrono::duration<double>(result.elapsed).count());
   run.drain_seconds = drain.seconds;
   run.drained = drain.drained;
   stats::Recorder all;
