@@ -3,12 +3,14 @@
 // polling with a deadline, direct looks into the database, the broker and /metrics.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <boost/json.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,18 @@ class AsyncSystem {
  private:
   std::vector<std::string> extra_args_;
   RunningSystem system_;
+};
+
+// A test suite whose tests share one running async build, started once for the suite.
+class AsyncSystemSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { system_ = std::make_unique<AsyncSystem>(); }
+  static void TearDownTestSuite() { system_.reset(); }
+  static AsyncSystem& System() { return *system_; }
+  static int Port(std::string_view service) { return system_->Port(service); }
+
+ private:
+  static inline std::unique_ptr<AsyncSystem> system_;
 };
 
 struct JsonAnswer {

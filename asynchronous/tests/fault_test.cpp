@@ -27,19 +27,7 @@ using std::chrono::milliseconds;
 
 [[maybe_unused]] auto* const kInfra = flowbench::testing::RegisterEmbeddedInfra();
 
-class AsyncFaults : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { system_ = new AsyncSystem(); }
-  static void TearDownTestSuite() {
-    delete system_;
-    system_ = nullptr;
-  }
-  static AsyncSystem& System() { return *system_; }
-  static int Port(std::string_view service) { return system_->Port(service); }
-
-  static AsyncSystem* system_;
-};
-AsyncSystem* AsyncFaults::system_ = nullptr;
+class AsyncFaults : public AsyncSystemSuite {};
 
 std::unique_ptr<AmqpConnection> Broker() {
   return std::make_unique<AmqpConnection>(EmbeddedInfra::State().amqp_url, std::chrono::seconds(5),

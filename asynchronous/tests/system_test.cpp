@@ -13,19 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-class AsyncRoutes : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { system_ = new AsyncSystem(); }
-  static void TearDownTestSuite() {
-    delete system_;
-    system_ = nullptr;
-  }
-  static AsyncSystem& System() { return *system_; }
-  static int Port(std::string_view service) { return system_->Port(service); }
-
-  static AsyncSystem* system_;
-};
-AsyncSystem* AsyncRoutes::system_ = nullptr;
+class AsyncRoutes : public AsyncSystemSuite {};
 
 std::string StatusOf(int port, const std::string& path, const char* field = "status") {
   JsonAnswer a = Get(port, path);

@@ -75,7 +75,8 @@ std::vector<load::ScenarioLoad> Loads(const Profile& profile, Arch arch,
   return loads;
 }
 
-// Fresh tables and empty queues before every repeat, so no run inherits another's backlog.
+// Fresh tables and empty queues (the builds' services must not be running: a consumer's
+// unacknowledged messages survive a purge).
 void ResetState(Arch arch, const infra::InfraState& infra) {
   DatabaseSettings db;
   db.url = infra.pg_url;
@@ -146,7 +147,6 @@ report::ProfileRun MeasureOnce(Arch arch, const Profile& profile, int repeat,
   std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
   std::chrono::milliseconds duration =
       o.duration.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(profile.duration));
-  ResetState(arch, infra);
 
   bool before_complete = true;
   Histograms before = ScrapeCompletion(system, &before_complete);
@@ -269,7 +269,6 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
       {"service_args", service_args}};
 
   for (Arch arch : archs) {
-    if (stop) break;
     // Private ports: a build started by `flowbench up` keeps running undisturbed.
     SystemOptions system_options;
     system_options.arch = arch;
@@ -279,18 +278,22 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
     system_options.pg_url = infra.pg_url;
     system_options.amqp_url = infra.amqp_url;
     system_options.extra_args = ServiceArgs(o);
-    RunningSystem system = StartSystem(system_options);
-    try {
-      for (const Profile* profile : profiles) {
-        for (int repeat = 1; repeat <= o.repeats && !stop; ++repeat) {
+    for (const Profile* profile : profiles) {
+      for (int repeat = 1; repeat <= o.repeats && !stop; ++repeat) {
+        // Every repeat starts from empty tables, empty queues and fresh processes, reset
+        // before any consumer runs: an earlier run's undrained backlog must not leak into
+        // this one (a consumer would take it before a purge, then find its rows gone).
+        ResetState(arch, infra);
+        RunningSystem system = StartSystem(system_options);
+        try {
           results.runs.push_back(MeasureOnce(arch, *profile, repeat, system, infra, o, stop, print));
+        } catch (...) {
+          StopSystem(system);
+          throw;
         }
+        StopSystem(system);
       }
-    } catch (...) {
-      StopSystem(system);
-      throw;
     }
-    StopSystem(system);
   }
   return results;
 }

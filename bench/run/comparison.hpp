@@ -1,6 +1,6 @@
-// `flowbench run`: for each architecture, start its ten services; for each profile and
-// repeat, reset the data, drive the six scenarios at once, wait for the accepted work to
-// finish (the async backlog drains), and record everything a report shows.
+// `flowbench run`: for each architecture, profile and repeat: reset the data, start the ten
+// services, drive the six scenarios at once, wait for the accepted work to finish (the async
+// backlog drains), record everything a report shows, stop the services.
 #pragma once
 
 #include <atomic>
