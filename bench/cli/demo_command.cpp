@@ -134,6 +134,7 @@ std::vector<Arch> Archs(const std::string& name) {
 }
 
 void WaitForEnter() {
+  if (g_interrupted) return;  // Ctrl-C: print the rest and stop
   std::cout << "      (Enter: next hop)" << std::flush;
   std::string ignored;
   if (!std::getline(std::cin, ignored)) std::cin.clear();  // no terminal: go on
