@@ -4,6 +4,7 @@
 #include "asynchronous/runtime/topology.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
+#include "common/telemetry/span.hpp"
 
 namespace flowbench::async {
 namespace {
@@ -136,6 +137,9 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   Outcome outcome = Outcome::kDone;
   try {
     message.envelope = DecodeEnvelope(delivery.body);
+    RecordSpan(message.trace, span::kConsume, message.envelope.type + " from " + spec_.queue,
+               {{"queue", spec_.queue}, {"type", message.envelope.type},
+                {"message_id", message.envelope.message_id}, {"attempt", message.attempt}});
     outcome = co_await spec_.handler(message);
   } catch (const std::exception& e) {
     error = e.what();
@@ -145,6 +149,9 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   metrics_.ObserveMessageHandling(spec_.queue, seconds);
   if (error.empty()) {
     metrics_.CountConsumed(spec_.queue, outcome == Outcome::kDuplicate ? "duplicate" : "ok");
+    RecordSpan(message.trace, span::kAck,
+               spec_.queue + (outcome == Outcome::kDuplicate ? " (duplicate)" : " (done)"),
+               {{"queue", spec_.queue}, {"outcome", outcome == Outcome::kDuplicate ? "duplicate" : "ok"}});
     Settle({generation, delivery.delivery_tag, true});
     co_return;
   }
@@ -175,6 +182,14 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   }
   if (copied) {
     metrics_.CountConsumed(spec_.queue, step.dead_letter ? "dead_lettered" : "retried");
+    // Acked because its copy is safe in the next delay queue (or the DLQ).
+    RecordSpan(message.trace, span::kAck,
+               spec_.queue + (step.dead_letter ? " (failed for the last time: dead-lettered)"
+                                               : " (failed: retry in " +
+                                                     std::to_string(step.delay.count()) + " ms)"),
+               {{"queue", spec_.queue},
+                {"outcome", step.dead_letter ? "dead_lettered" : "retried"},
+                {"error", error}});
     Settle({generation, delivery.delivery_tag, true});
   } else {
     co_await Wait(retry_.DelayOf(1));  // no hot loop while the broker is away

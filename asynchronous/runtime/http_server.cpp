@@ -11,6 +11,7 @@
 #include "common/domain/requests.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
+#include "common/telemetry/span.hpp"
 
 namespace flowbench::async {
 namespace beast = boost::beast;
@@ -213,6 +214,8 @@ Task<HttpResponse> HttpServer::Answer(HttpRequest request) {
                                           request.method + " is not allowed on " + request.path)
                           : ErrorResponse(404, "not_found", "no route " + request.path);
   } else {
+    RecordSpan(request.trace, span::kReceived, request.method + " " + request.path,
+               {{"route", route_label}});
     ++impl_->in_flight;
     try {
       response = co_await match->handler(request);
@@ -226,6 +229,8 @@ Task<HttpResponse> HttpServer::Answer(HttpRequest request) {
       error = e.what();
     }
     --impl_->in_flight;
+    RecordSpan(request.trace, span::kAnswered, request.method + " " + request.path,
+               {{"route", route_label}, {"status", response.status}});
   }
   if (!error.empty()) {
     log::Warn("request failed", {{"method", request.method}, {"route", route_label},

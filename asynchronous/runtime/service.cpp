@@ -7,6 +7,7 @@
 #include "common/db/schema.hpp"
 #include "common/infra/infra.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 
 namespace flowbench::async {
 
@@ -67,6 +68,21 @@ OutgoingMessage ServiceContext::MakeMessage(topology::Destination to, std::strin
                          origin.message_id,
                          {{"traceparent", origin.trace.NewChild().ToTraceparent()}},
                          {}};
+}
+
+void ServiceContext::RecordPublished(topology::Destination to, std::string_view type,
+                                     const Origin& origin, bool confirmed) {
+  if ((origin.trace.flags & 0x01) == 0) return;  // unsampled: not even the strings
+  std::string where = to.exchange.empty()
+                          ? "queue " + std::string(to.routing_key)
+                          : "fan-out exchange " + std::string(to.exchange);
+  RecordSpan(origin.trace, span::kPublish,
+             std::string(type) + " to " + where +
+                 (confirmed ? " (confirmed by the broker)" : " (not waiting for the confirm)"),
+             {{"type", type},
+              {"exchange", to.exchange},
+              {"routing_key", to.routing_key},
+              {"confirmed", confirmed}});
 }
 
 void ServiceContext::ObserveCompletion(std::string_view scenario, SystemTime accepted_at) {

@@ -76,6 +76,7 @@ class ServiceContext {
   Task<void> Publish(topology::Destination to, const Event& event, const Origin& origin) {
     OutgoingMessage message = MakeMessage(to, Event::kType, ToJson(event), origin);
     co_await publisher_.Publish(std::move(message), /*wait_for_confirm=*/true);
+    RecordPublished(to, Event::kType, origin, /*confirmed=*/true);
   }
   // The same for a request being answered: with publish_confirm=false it returns once the
   // publisher took the message, before the broker confirmed it (the trade-off to measure).
@@ -83,6 +84,7 @@ class ServiceContext {
   Task<void> PublishAccepted(topology::Destination to, const Event& event, const Origin& origin) {
     OutgoingMessage message = MakeMessage(to, Event::kType, ToJson(event), origin);
     co_await publisher_.Publish(std::move(message), settings_.publish_confirm);
+    RecordPublished(to, Event::kType, origin, settings_.publish_confirm);
   }
 
   // flowbench_scenario_completion_seconds, from the request's accepted_at until now.
@@ -96,6 +98,9 @@ class ServiceContext {
  private:
   static OutgoingMessage MakeMessage(topology::Destination to, std::string_view type,
                                      boost::json::object payload, const Origin& origin);
+  // The demo's "publish" span (sampled traces only).
+  static void RecordPublished(topology::Destination to, std::string_view type,
+                              const Origin& origin, bool confirmed);
   Task<void> Drain();
   HttpResponse Health() const;
 

@@ -7,6 +7,7 @@
 #include "asynchronous/runtime/service.hpp"
 #include "asynchronous/services/product_update_step.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 
 using namespace flowbench;
 using namespace flowbench::async;
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
       ClickRow row{ClickRequest{event.user_id, event.page}, message.envelope.accepted_at,
                    message.envelope.message_id};
       co_await clicks->Add(std::move(row));
+      RecordSpan(message.trace, span::kWrite, "clicks row written (in a batch with others)",
+                 {{"table", "clicks"}});
       co_return Outcome::kDone;
     }, prefetch);
 

@@ -4,6 +4,7 @@
 #include "asynchronous/runtime/service.hpp"
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 
 using namespace flowbench;
 using namespace flowbench::async;
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
       if (!user) throw NotFound("user " + std::to_string(event.user_id) + " does not exist");
       if (user->welcome_email_sent) co_return Outcome::kDuplicate;
 
+      RecordSpan(message.trace, span::kWait,
+                 "SMTP send (" + std::to_string(ctx.workload().email_delay.count()) +
+                     " ms, a timer: no thread waits)");
       co_await Wait(ctx.workload().email_delay);  // the SMTP call
 
       bool first = co_await ctx.Transact([&](pqxx::work& tx) {
@@ -26,6 +30,9 @@ int main(int argc, char** argv) {
         return true;
       });
       if (!first) co_return Outcome::kDuplicate;
+      RecordSpan(message.trace, span::kWrite,
+                 "users " + std::to_string(event.user_id) + " welcome_email_sent = true",
+                 {{"table", "users"}, {"id", event.user_id}});
       ctx.ObserveCompletion("scenario1", message.envelope.accepted_at);
       co_return Outcome::kDone;
     });

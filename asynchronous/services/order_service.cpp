@@ -6,6 +6,7 @@
 #include "asynchronous/runtime/service.hpp"
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 
 using namespace flowbench;
 using namespace flowbench::async;
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
       OrderRequest order_request = ParseOrderRequest(request.body);
       Order order =
           co_await ctx.Transact([order_request](pqxx::work& tx) { return CreateOrder(tx, order_request); });
+      RecordSpan(request.trace, span::kWrite,
+                 "orders row " + std::to_string(order.id) + " pending (product " +
+                     std::to_string(order.product_id) + ", quantity " +
+                     std::to_string(order.quantity) + ")",
+                 {{"table", "orders"}, {"id", order.id}, {"status", "pending"}});
       bool published = true;
       try {
         OrderCreated event{{order.id, order.product_id, order.quantity}};
@@ -50,6 +56,8 @@ int main(int argc, char** argv) {
         return true;
       });
       if (!first) co_return Outcome::kDuplicate;
+      RecordSpan(message.trace, span::kWrite, "orders " + std::to_string(event.order_id) + " -> confirmed",
+                 {{"table", "orders"}, {"id", event.order_id}, {"status", "confirmed"}});
       ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
       co_return Outcome::kDone;
     });
@@ -64,6 +72,9 @@ int main(int argc, char** argv) {
         return part;
       });
       if (!done.first_time) co_return Outcome::kDuplicate;
+      RecordSpan(message.trace, span::kCompensate,
+                 "orders " + std::to_string(event.order_id) + " -> failed (" + event.reason + ")",
+                 {{"table", "orders"}, {"id", event.order_id}, {"status", "failed"}});
       if (done.all_done) ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
       co_return Outcome::kDone;
     });

@@ -7,6 +7,7 @@
 #include "asynchronous/runtime/service.hpp"
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 
 using namespace flowbench;
 using namespace flowbench::async;
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
       PaymentRequest payment_request = ParsePaymentRequest(request.body);
       Payment payment = co_await ctx.Transact(
           [&](pqxx::work& tx) { return CreatePayment(tx, payment_request, "processing"); });
+      RecordSpan(request.trace, span::kWrite, "payments row " + payment.payment_id + " processing",
+                 {{"table", "payments"}, {"id", payment.payment_id}});
       PaymentInitiated event{payment.payment_id, payment.amount, payment.currency};
       Origin origin = Origin::Of(request);
       co_await ctx.PublishAccepted(topology::kPaymentInitiated, event, origin);
@@ -36,6 +39,10 @@ int main(int argc, char** argv) {
     ctx.Consume(topology::kPaymentInitiatedQueue,
                 [&ctx](const IncomingMessage& message) -> Task<Outcome> {
       auto event = PayloadAs<PaymentInitiated>(message.envelope);
+      RecordSpan(message.trace, span::kWait,
+                 "payment gateway (" +
+                     std::to_string(ctx.workload().payment_gateway_delay.count()) +
+                     " ms, a timer: no thread waits)");
       co_await Wait(ctx.workload().payment_gateway_delay);  // the gateway call
       PaymentCompleted completed{event.payment_id, "succeeded", NewTransactionId()};
       Origin next = Origin::Following(message, "payment_completed");
@@ -54,6 +61,8 @@ int main(int argc, char** argv) {
         return true;
       });
       if (!first) co_return Outcome::kDuplicate;
+      RecordSpan(message.trace, span::kWrite, "payments " + event.payment_id + " -> " + event.status,
+                 {{"table", "payments"}, {"id", event.payment_id}});
       ctx.ObserveCompletion("scenario2", message.envelope.accepted_at);
       co_return Outcome::kDone;
     });
@@ -61,6 +70,10 @@ int main(int argc, char** argv) {
     ctx.Consume(topology::kStockReservedQueue,
                 [&ctx](const IncomingMessage& message) -> Task<Outcome> {
       auto reserved = PayloadAs<StockReserved>(message.envelope);
+      RecordSpan(message.trace, span::kWait,
+                 "payment authorisation (" +
+                     std::to_string(ctx.workload().saga_payment_delay.count()) +
+                     " ms, a timer: no thread waits)");
       co_await Wait(ctx.workload().saga_payment_delay);  // the authorisation call
       // One id for either outcome: a redelivery can never publish both.
       Origin next = Origin::Following(message, "payment_result");

@@ -4,6 +4,7 @@
 #include "asynchronous/runtime/service.hpp"
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 
 using namespace flowbench;
 using namespace flowbench::async;
@@ -15,6 +16,10 @@ int main(int argc, char** argv) {
       ProductUpdate update = ParseProductUpdate(request.body);
       Product product =
           co_await ctx.Transact([&](pqxx::work& tx) { return UpdateProduct(tx, id, update); });
+      RecordSpan(request.trace, span::kWrite,
+                 "products " + std::to_string(id) + " updated (stock " +
+                     std::to_string(product.stock) + ")",
+                 {{"table", "products"}, {"id", id}});
       ProductUpdated event{product.id, product.name, product.stock};
       Origin origin = Origin::Of(request);
       co_await ctx.PublishAccepted(topology::kProductUpdated, event, origin);

@@ -7,6 +7,7 @@
 
 #include "asynchronous/runtime/fan_in.hpp"
 #include "asynchronous/runtime/service.hpp"
+#include "common/telemetry/span.hpp"
 
 namespace flowbench::async {
 
@@ -15,6 +16,9 @@ inline MessageHandler ProductUpdateStep(ServiceContext& ctx, std::string_view pa
                                         std::chrono::milliseconds work) {
   return [&ctx, part, work](const IncomingMessage& message) -> Task<Outcome> {
     PayloadAs<ProductUpdated>(message.envelope);  // validates it
+    RecordSpan(message.trace, span::kWait,
+               std::string(part) + " work on the update (" + std::to_string(work.count()) +
+                   " ms, a timer: no thread waits)");
     co_await Wait(work);
     PartDone done = co_await ctx.Transact([&](pqxx::work& tx) {
       return FinishPart(tx, part, message.envelope.message_id, {"search", "cache", "analytics"});

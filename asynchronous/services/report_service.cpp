@@ -5,6 +5,7 @@
 #include "common/domain/errors.hpp"
 #include "common/domain/work.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 
 using namespace flowbench;
 using namespace flowbench::async;
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
       ReportRequest report = ParseReportRequest(request.body);
       ReportJob job = co_await ctx.Transact(
           [&](pqxx::work& tx) { return CreateReportJob(tx, report, "queued"); });
+      RecordSpan(request.trace, span::kWrite, "report_jobs row " + job.job_id + " queued",
+                 {{"table", "report_jobs"}, {"id", job.job_id}});
       ReportRequested event{job.job_id, job.report_type};
       Origin origin = Origin::Of(request);
       co_await ctx.PublishAccepted(topology::kReportRequested, event, origin);
@@ -41,8 +44,13 @@ int main(int argc, char** argv) {
       });
       if (!job) throw NotFound("report job " + event.job_id + " does not exist");
       if (job->status == "completed") co_return Outcome::kDuplicate;
+      RecordSpan(message.trace, span::kWrite, "report_jobs " + event.job_id + " -> running",
+                 {{"table", "report_jobs"}, {"id", event.job_id}});
 
       std::chrono::milliseconds cpu_time = ctx.workload().report_cpu_time;
+      RecordSpan(message.trace, span::kCompute,
+                 "SHA-256 report (" + std::to_string(cpu_time.count()) +
+                     " ms of CPU on the bounded CPU pool, off the event loop)");
       ReportResult result = co_await ctx.Compute(
           [&] { return GenerateReport(event.report_type, cpu_time); });
 
@@ -52,6 +60,8 @@ int main(int argc, char** argv) {
         return true;
       });
       if (!first) co_return Outcome::kDuplicate;
+      RecordSpan(message.trace, span::kWrite, "report_jobs " + event.job_id + " -> completed",
+                 {{"table", "report_jobs"}, {"id", event.job_id}});
       ctx.ObserveCompletion("scenario4", message.envelope.accepted_at);
       co_return Outcome::kDone;
     }, ctx.settings().CpuPoolSize());

@@ -4,6 +4,7 @@
 #include "asynchronous/runtime/service.hpp"
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 
 using namespace flowbench;
 using namespace flowbench::async;
@@ -14,6 +15,8 @@ int main(int argc, char** argv) {
       Registration registration = ParseRegistration(request.body);
       User user =
           co_await ctx.Transact([&](pqxx::work& tx) { return CreateUser(tx, registration); });
+      RecordSpan(request.trace, span::kWrite, "users row " + std::to_string(user.id) + " inserted",
+                 {{"table", "users"}, {"id", user.id}});
       UserRegistered event{user.id, user.email};
       Origin origin = Origin::Of(request);
       co_await ctx.PublishAccepted(topology::kUserRegistered, event, origin);

@@ -12,5 +12,6 @@ void AddSystemCommands(CLI::App& app);  // flowbench up|down|status
 void AddReportCommand(CLI::App& app);   // flowbench report DIR
 void AddCompareCommand(CLI::App& app);  // flowbench compare A B ... [--threshold ...]
 void AddRunCommands(CLI::App& app);     // flowbench run, flowbench profiles
+void AddDemoCommand(CLI::App& app);     // flowbench demo <scenario> | outage
 
 }  // namespace flowbench::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddSystemCommands(app);
   flowbench::cli::AddReportCommand(app);
   flowbench::cli::AddCompareCommand(app);
+  flowbench::cli::AddDemoCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

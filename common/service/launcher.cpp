@@ -32,6 +32,18 @@ bool HealthOk(int port, std::string* detail) {
   return r->status == 200;
 }
 
+// SpawnDaemon opens the log for writing from its start, without truncating it: a log left by
+// an earlier process (`flowbench up` twice, a restarted service) would be overwritten in
+// place, its tail left behind the new lines, and a reader following the file from its end
+// (`flowbench demo`) would miss what is written below that end. So each process gets a
+// fresh log; the previous one is kept next to it for post-mortems.
+void SetAsidePreviousLog(const fs::path& log) {
+  std::error_code ec;
+  if (!fs::exists(log, ec)) return;
+  fs::rename(log, fs::path(log.string() + ".previous"), ec);
+  if (ec) throw std::runtime_error("cannot move the old log " + log.string() + " aside: " + ec.message());
+}
+
 fs::path SystemFile(const fs::path& state_dir, Arch arch) {
   return state_dir / ("system-" + std::string(ArchName(arch)) + ".json");
 }
@@ -71,8 +83,9 @@ RunningSystem StartSystem(const SystemOptions& options) {
     if (!options.amqp_url.empty()) argv.insert(argv.end(), {"--amqp-url", options.amqp_url});
     argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
     fs::path log = options.run_dir / (Binary(options.arch, spec.name) + ".log");
+    SetAsidePreviousLog(log);
     pid_t pid = infra::SpawnDaemon(argv, {}, log);
-    system.services.push_back({std::string(spec.name), pid, ports.PortOf(spec.name), log});
+    system.services.push_back({std::string(spec.name), pid, ports.PortOf(spec.name), log, argv});
   }
 
   auto deadline = std::chrono::steady_clock::now() + options.ready_timeout;
@@ -100,6 +113,36 @@ void StopSystem(const RunningSystem& system, std::chrono::milliseconds grace) {
   for (const RunningService& s : system.services) infra::Terminate(s.pid, grace);
 }
 
+void StopService(const RunningService& service, std::chrono::milliseconds grace) {
+  infra::Terminate(service.pid, grace);
+}
+
+void RestartService(RunningService& service, std::chrono::milliseconds ready_timeout) {
+  if (service.argv.empty()) {
+    throw std::runtime_error("cannot restart " + service.name +
+                             ": its command line was not recorded (started by an older "
+                             "flowbench? run `flowbench up` again)");
+  }
+  if (infra::IsAlive(service.pid)) {
+    throw std::logic_error(service.name + " (pid " + std::to_string(service.pid) +
+                           ") is still running: stop it first");
+  }
+  SetAsidePreviousLog(service.log);
+  service.pid = infra::SpawnDaemon(service.argv, {}, service.log);
+  auto deadline = std::chrono::steady_clock::now() + ready_timeout;
+  std::string detail;
+  while (!HealthOk(service.port, &detail)) {
+    bool exited = !infra::IsAlive(service.pid);
+    if (exited || std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error(service.name + (exited ? " exited during its restart"
+                                                      : " is not healthy in time after its restart") +
+                               " (" + detail + "). Its log, " + service.log.string() + ":\n" +
+                               infra::Tail(service.log));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 std::vector<ServiceHealth> CheckSystem(const RunningSystem& system) {
   std::vector<ServiceHealth> result;
   for (const RunningService& s : system.services) {
@@ -118,7 +161,8 @@ void SaveSystem(const fs::path& state_dir, const RunningSystem& system) {
   boost::json::array services;
   for (const RunningService& s : system.services) {
     services.push_back({{"name", s.name}, {"pid", s.pid}, {"port", s.port},
-                        {"log", s.log.string()}});
+                        {"log", s.log.string()},
+                        {"argv", boost::json::array(s.argv.begin(), s.argv.end())}});
   }
   boost::json::object json{{"arch", ArchName(system.arch)},
                            {"port_base", system.port_base},
@@ -138,8 +182,15 @@ std::optional<RunningSystem> LoadSystem(const fs::path& state_dir, Arch arch) {
   RunningSystem system{arch, static_cast<int>(f.Integer("port_base")), f.String("run_dir"), {}};
   for (const boost::json::value& v : json.at("services").as_array()) {
     JsonFields s(v.as_object());
+    std::vector<std::string> argv;  // absent in files written before it was recorded
+    if (const boost::json::value* recorded = v.as_object().if_contains("argv")) {
+      for (const boost::json::value& arg : recorded->as_array()) {
+        argv.emplace_back(arg.as_string());
+      }
+    }
     system.services.push_back({s.String("name"), static_cast<pid_t>(s.Integer("pid")),
-                               static_cast<int>(s.Integer("port")), s.String("log")});
+                               static_cast<int>(s.Integer("port")), s.String("log"),
+                               std::move(argv)});
   }
   return system;
 }

@@ -32,6 +32,7 @@ struct RunningService {
   pid_t pid = 0;
   int port = 0;
   std::filesystem::path log;
+  std::vector<std::string> argv;  // how it was started, so that it can be started again
 };
 
 struct RunningSystem {
@@ -44,13 +45,24 @@ struct RunningSystem {
   std::string Url(std::string_view name) const;  // http://127.0.0.1:PORT
 };
 
-// Spawns all ten, waits for each /health. If one exits or stays unhealthy past the timeout,
+// Spawns all ten (each with a fresh log; one left from an earlier start is kept as
+// <log>.previous), waits for each /health. If one exits or stays unhealthy past the timeout,
 // all are stopped and the error quotes that service's log.
 RunningSystem StartSystem(const SystemOptions& options);
 
 // SIGTERM to every service (each drains and exits), SIGKILL after `grace`.
 void StopSystem(const RunningSystem& system,
                 std::chrono::milliseconds grace = std::chrono::seconds(15));
+
+// One service alone, e.g. to show what its callers do while it is away (`flowbench demo
+// outage`): stops it like StopSystem; starts it again with its own argv (a fresh log; the
+// last one is kept as <log>.previous),
+// updates its pid and waits for its /health. A system loaded from the state directory must
+// be saved again afterwards, or `flowbench down` would look for the old pid.
+void StopService(const RunningService& service,
+                 std::chrono::milliseconds grace = std::chrono::seconds(15));
+void RestartService(RunningService& service,
+                    std::chrono::milliseconds ready_timeout = std::chrono::seconds(60));
 
 struct ServiceHealth {
   std::string name;

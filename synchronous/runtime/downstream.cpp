@@ -6,6 +6,7 @@
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 
 namespace flowbench::sync {
 namespace {
@@ -80,14 +81,26 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
     std::string failure;  // empty: this attempt got an answer below 500
     {
       Lease connection(*this);  // first the connection, so a refused call never holds a trial
+      const std::string hop = target_ + " POST " + std::string(path);
+      const boost::json::object hop_fields{{"target", target_}, {"path", path}, {"attempt", attempt}};
       if (!breaker_.Allow()) {
+        RecordSpan(trace, span::kCallDone, hop + ": refused, circuit open",
+                   {{"target", target_}, {"path", path}, {"error", "circuit_open"}});
         metrics_.CountDownstreamFailure(target_, "circuit_open");
         throw ServiceUnavailable(target_ + " unavailable: circuit open after repeated failures");
       }
       httplib::Headers headers{{"traceparent", trace.NewChild().ToTraceparent()}};
+      RecordSpan(trace, span::kCall, hop, hop_fields);
       auto start = Clock::now();
       httplib::Result result =
           (*connection).Post(std::string(path), headers, payload, "application/json");
+      if (result) {
+        RecordSpan(trace, span::kCallDone, hop,
+                   {{"target", target_}, {"path", path}, {"status", result->status}});
+      } else {
+        RecordSpan(trace, span::kCallDone, hop + ": " + httplib::to_string(result.error()),
+                   {{"target", target_}, {"path", path}, {"error", FailureReason(result.error())}});
+      }
       metrics_.ObserveDownstreamRequest(
           target_, std::chrono::duration<double>(Clock::now() - start).count());
       if (!result) {

@@ -12,6 +12,7 @@
 #include "common/domain/errors.hpp"
 #include "common/domain/requests.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/error_reply.hpp"
 
 namespace flowbench::sync {
@@ -156,6 +157,7 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
     t_request.route = label;
     SteadyClock::time_point received = t_request.armed ? t_request.received : SteadyClock::now();
     Call call(req, received);
+    RecordSpan(call.trace(), span::kReceived, req.method + " " + req.path, {{"route", *label}});
     try {
       Reply reply = handler(call);
       SetJson(res, reply.status, reply.body);
@@ -169,6 +171,8 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
       }
       SetJson(res, reply.status, reply.body);
     }
+    RecordSpan(call.trace(), span::kAnswered, req.method + " " + req.path,
+               {{"route", *label}, {"status", res.status}});
   };
 }
 

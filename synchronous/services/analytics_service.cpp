@@ -10,6 +10,7 @@
 #include "common/domain/json_fields.hpp"
 #include "common/scenarios/stores.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -21,6 +22,8 @@ void AddRoutes(Service& service) {
     if (service.workload().write_clicks) {
       std::vector<ClickRow> row{{click, call.accepted_at(), {}}};
       service.db().Transact([&](pqxx::work& tx) { InsertClicks(tx, row); });
+      RecordSpan(call.trace(), span::kWrite, "clicks row inserted (one INSERT per request)",
+                 {{"table", "clicks"}});
     }
     service.CompleteScenario("scenario6", call);
     return Reply{200, {{"status", "tracked"}}};
@@ -33,6 +36,9 @@ void AddRoutes(Service& service) {
   service.Post("/log_update", [&](const Call& call) {
     boost::json::object json = ParseJsonObject(call.body());
     std::int64_t product_id = JsonFields(json).Integer("id");
+    RecordSpan(call.trace(), span::kWait,
+               "analytics log of the update (" + std::to_string(service.workload().analytics_log_delay.count()) +
+                   " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().analytics_log_delay);
     log::Info("product update logged", {{"product_id", product_id}}, call.trace_id());
     return Reply{200, {{"logged", product_id}}};

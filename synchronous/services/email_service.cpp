@@ -6,6 +6,7 @@
 
 #include "common/domain/json_fields.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -17,6 +18,9 @@ void AddRoutes(Service& service) {
     JsonFields fields(json);
     std::int64_t user_id = fields.Integer("user_id");
     std::string address = fields.String("email");
+    RecordSpan(call.trace(), span::kWait,
+               "SMTP send (" + std::to_string(service.workload().email_delay.count()) +
+                   " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().email_delay);
     log::Info("welcome email sent", {{"user_id", user_id}, {"email", address}}, call.trace_id());
     return Reply{200, {{"sent", true}, {"user_id", user_id}}};

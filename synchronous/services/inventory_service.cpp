@@ -13,6 +13,7 @@
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -50,8 +51,12 @@ void AddRoutes(Service& service) {
       if (!MarkMessageProcessed(tx, "inventory.reserve", change.key)) {
         return StockReply(change.product_id, CurrentReserved(tx, change.product_id), false);
       }
-      return StockReply(change.product_id, ReserveStock(tx, change.product_id, change.quantity),
-                        true);
+      std::int64_t reserved = ReserveStock(tx, change.product_id, change.quantity);
+      RecordSpan(call.trace(), span::kWrite,
+                 "stock reserved: product " + std::to_string(change.product_id) + " reserved " +
+                     std::to_string(reserved),
+                 {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
+      return StockReply(change.product_id, reserved, true);
     });
   });
 
@@ -64,8 +69,12 @@ void AddRoutes(Service& service) {
       if (!first_release || never_reserved) {
         return StockReply(change.product_id, CurrentReserved(tx, change.product_id), false);
       }
-      return StockReply(change.product_id, ReleaseStock(tx, change.product_id, change.quantity),
-                        true);
+      std::int64_t reserved = ReleaseStock(tx, change.product_id, change.quantity);
+      RecordSpan(call.trace(), span::kCompensate,
+                 "stock released: product " + std::to_string(change.product_id) +
+                     " reserved back to " + std::to_string(reserved),
+                 {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
+      return StockReply(change.product_id, reserved, true);
     });
   });
 

@@ -12,6 +12,7 @@
 #include "common/domain/json_fields.hpp"
 #include "common/scenarios/stores.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/error_reply.hpp"
 #include "synchronous/runtime/service.hpp"
 
@@ -28,11 +29,18 @@ void AddRoutes(Service& service) {
   Downstream& inventory = service.Peer("inventory");
   Downstream& payment = service.Peer("payment");
 
-  auto set_status = [&service](std::int64_t order_id, const char* status) {
+  // Confirming is the saga's normal end; failing an order is the compensation's last step.
+  auto set_status = [&service](const Call& call, std::int64_t order_id, const char* status) {
     service.db().Transact([&](pqxx::work& tx) { SetOrderStatus(tx, order_id, status); });
+    const bool failed = std::string_view(status) == "failed";
+    RecordSpan(call.trace(), failed ? span::kCompensate : span::kWrite,
+               "orders " + std::to_string(order_id) + " -> " + status,
+               {{"table", "orders"}, {"id", order_id}, {"status", status}});
   };
   // The compensation: true when inventory confirmed the release (or that nothing was held).
   auto release_stock = [&inventory](const boost::json::object& line, const Call& call) {
+    RecordSpan(call.trace(), span::kCompensate,
+               "release the stock of order " + std::to_string(line.at("order_id").as_int64()));
     try {
       inventory.Post("/release", line, call.trace(), Idempotency::kIdempotent);
       return true;
@@ -54,6 +62,11 @@ void AddRoutes(Service& service) {
                                  unavailable](const Call& call) {
     OrderRequest request = ParseOrderRequest(call.body());
     Order order = service.db().Transact([&](pqxx::work& tx) { return CreateOrder(tx, request); });
+    RecordSpan(call.trace(), span::kWrite,
+               "orders row " + std::to_string(order.id) + " pending (product " +
+                   std::to_string(order.product_id) + ", quantity " +
+                   std::to_string(order.quantity) + ")",
+               {{"table", "orders"}, {"id", order.id}, {"status", "pending"}});
     const boost::json::object line{
         {"order_id", order.id}, {"product_id", order.product_id}, {"quantity", order.quantity}};
 
@@ -62,10 +75,10 @@ void AddRoutes(Service& service) {
     } catch (const ServiceUnavailable& e) {
       // The reservation may have landed before the answer was lost: release (or fence) it.
       bool released = release_stock(line, call);
-      set_status(order.id, "failed");
+      set_status(call, order.id, "failed");
       return unavailable(order, e.what(), released);
     } catch (const ClientError&) {
-      set_status(order.id, "failed");
+      set_status(call, order.id, "failed");
       throw;
     }
 
@@ -82,13 +95,13 @@ void AddRoutes(Service& service) {
     }
 
     if (authorisation.authorized) {
-      set_status(order.id, "confirmed");
+      set_status(call, order.id, "confirmed");
       service.CompleteScenario("scenario5", call);
       return Reply{201, {{"order_id", order.id}, {"status", "confirmed"}}};
     }
 
     bool released = release_stock(line, call);
-    set_status(order.id, "failed");
+    set_status(call, order.id, "failed");
     if (released) service.CompleteScenario("scenario5", call);
     if (authorisation.payment_unavailable) {
       return unavailable(order, authorisation.reason, released);

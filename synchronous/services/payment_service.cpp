@@ -12,6 +12,7 @@
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -22,11 +23,19 @@ void AddRoutes(Service& service) {
     PaymentRequest request = ParsePaymentRequest(call.body());
     Payment payment = service.db().Transact(
         [&](pqxx::work& tx) { return CreatePayment(tx, request, "processing"); });
+    RecordSpan(call.trace(), span::kWrite, "payments row " + payment.payment_id + " processing",
+               {{"table", "payments"}, {"id", payment.payment_id}});
+    RecordSpan(call.trace(), span::kWait,
+               "payment gateway (" +
+                   std::to_string(service.workload().payment_gateway_delay.count()) +
+                   " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().payment_gateway_delay);
     std::string transaction_id = NewTransactionId();
     service.db().Transact([&](pqxx::work& tx) {
       SettlePayment(tx, payment.payment_id, "succeeded", transaction_id);
     });
+    RecordSpan(call.trace(), span::kWrite, "payments " + payment.payment_id + " -> succeeded",
+               {{"table", "payments"}, {"id", payment.payment_id}});
     service.CompleteScenario("scenario2", call);
     return Reply{200,
                  {{"status", "success"},
@@ -47,6 +56,10 @@ void AddRoutes(Service& service) {
   service.Post("/authorize", [&](const Call& call) {
     boost::json::object json = ParseJsonObject(call.body());
     std::int64_t order_id = JsonFields(json).Integer("order_id");
+    RecordSpan(call.trace(), span::kWait,
+               "payment authorisation (" +
+                   std::to_string(service.workload().saga_payment_delay.count()) +
+                   " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().saga_payment_delay);
     bool authorized = AuthorisePayment(service.workload().payment_failure_rate);
     boost::json::object body{{"order_id", order_id}, {"authorized", authorized}};

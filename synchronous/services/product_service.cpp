@@ -9,6 +9,7 @@
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/error_reply.hpp"
 #include "synchronous/runtime/service.hpp"
 
@@ -33,6 +34,10 @@ void AddRoutes(Service& service) {
     ProductUpdate update = ParseProductUpdate(call.body());
     Product product =
         service.db().Transact([&](pqxx::work& tx) { return UpdateProduct(tx, id, update); });
+    RecordSpan(call.trace(), span::kWrite,
+               "products " + std::to_string(id) + " updated (stock " +
+                   std::to_string(product.stock) + ")",
+               {{"table", "products"}, {"id", id}});
 
     boost::json::array not_notified;
     std::string first_failure;

@@ -5,6 +5,7 @@
 // Reads: GET /jobs/{id}.
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -15,8 +16,15 @@ void AddRoutes(Service& service) {
     ReportRequest request = ParseReportRequest(call.body());
     ReportJob job = service.db().Transact(
         [&](pqxx::work& tx) { return CreateReportJob(tx, request, "running"); });
+    RecordSpan(call.trace(), span::kWrite, "report_jobs row " + job.job_id + " running",
+               {{"table", "report_jobs"}, {"id", job.job_id}});
+    RecordSpan(call.trace(), span::kCompute,
+               "SHA-256 report (" + std::to_string(service.workload().report_cpu_time.count()) +
+                   " ms of CPU on this request's thread)");
     ReportResult result = GenerateReport(request.report_type, service.workload().report_cpu_time);
     service.db().Transact([&](pqxx::work& tx) { CompleteReportJob(tx, job.job_id, result); });
+    RecordSpan(call.trace(), span::kWrite, "report_jobs " + job.job_id + " -> completed",
+               {{"table", "report_jobs"}, {"id", job.job_id}});
     service.CompleteScenario("scenario4", call);
     return Reply{200,
                  {{"status", "completed"},

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/domain/json_fields.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -14,6 +15,9 @@ void AddRoutes(Service& service) {
   service.Post("/reindex", [&](const Call& call) {
     boost::json::object json = ParseJsonObject(call.body());
     std::int64_t product_id = JsonFields(json).Integer("id");
+    RecordSpan(call.trace(), span::kWait,
+               "search reindex (" + std::to_string(service.workload().search_reindex_delay.count()) +
+                   " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().search_reindex_delay);
     return Reply{200, {{"reindexed", product_id}}};
   });

@@ -8,6 +8,7 @@
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -19,10 +20,15 @@ void AddRoutes(Service& service) {
   service.Post("/register", [&](const Call& call) {
     Registration registration = ParseRegistration(call.body());
     User user = service.db().Transact([&](pqxx::work& tx) { return CreateUser(tx, registration); });
+    RecordSpan(call.trace(), span::kWrite, "users row " + std::to_string(user.id) + " inserted",
+               {{"table", "users"}, {"id", user.id}});
     try {
       email.Post("/send_email", {{"user_id", user.id}, {"email", user.email}}, call.trace(),
                  Idempotency::kNotIdempotent);
       service.db().Transact([&](pqxx::work& tx) { MarkWelcomeEmailSent(tx, user.id); });
+      RecordSpan(call.trace(), span::kWrite,
+                 "users " + std::to_string(user.id) + " welcome_email_sent = true",
+                 {{"table", "users"}, {"id", user.id}});
       user.welcome_email_sent = true;
     } catch (const ServiceUnavailable& e) {
       log::Warn("welcome email not sent", {{"user_id", user.id}, {"cause", e.what()}},

@@ -1,0 +1,247 @@
+// flowbench demo <scenario> | outage: the classroom demo (bench/demo/README.md). It uses the
+// builds `flowbench up` started in the state directory, or starts the missing ones itself
+// on free ports, and stops what it started when it ends (Ctrl-C included).
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "bench/cli/commands.hpp"
+#include "bench/demo/demo_scenarios.hpp"
+#include "bench/demo/outage.hpp"
+#include "bench/demo/scenario_demo.hpp"
+#include "common/domain/workload_settings.hpp"
+#include "common/infra/infra.hpp"
+#include "common/infra/ports.hpp"
+#include "common/service/launcher.hpp"
+
+namespace flowbench::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnDemoInterrupt(int) {
+  g_interrupted = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+struct DemoCommandOptions {
+  infra::InfraOptions infra;
+  std::string what;  // a scenario or "outage"
+  std::string arch = "both";
+  bool step = false;
+  int timeout_s = 60;
+  WorkloadSettings workload;
+  std::vector<std::string> service_args;
+  // outage only
+  std::string outage_service = "email";
+  double outage_seconds = 10;
+  double before_seconds = 3;
+  double after_seconds = 5;
+  double rate = 4;
+};
+
+std::chrono::milliseconds Seconds(double s) {
+  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+}
+
+// The builds the demo shows: the running ones of `flowbench up`, else its own, which it stops
+// (with the infrastructure, when it started that too) when it goes out of scope.
+class DemoBuilds {
+ public:
+  DemoBuilds(const DemoCommandOptions& o, const std::vector<Arch>& archs) : state_dir_(o.infra.state_dir) {
+    for (Arch arch : archs) {
+      if (std::optional<RunningSystem> running = LoadSystem(state_dir_, arch)) {
+        RequireHealthy(*running);
+        std::cout << "Using the " << ArchName(arch) << " build started by `flowbench up` (logs in "
+                  << running->run_dir.string() << ").\n";
+        builds_.push_back({std::move(*running), false});
+        continue;
+      }
+      if (!infra_) {
+        infra::UpResult up = infra::InfraUp(o.infra);
+        infra_ = up.state;
+        infra_started_here_ = !up.reused;
+      }
+      std::cout << "No " << ArchName(arch) << " build running in " << state_dir_.string()
+                << ": starting one for this demo (stopped at the end)...\n" << std::flush;
+      SystemOptions options;
+      options.arch = arch;
+      options.bin_dir = ExecutableDir();
+      options.run_dir = state_dir_ / "run" / ("demo-" + std::string(ArchName(arch)));
+      options.port_base = infra::FindFreePortBase(10);
+      options.pg_url = infra_->pg_url;
+      options.amqp_url = infra_->amqp_url;
+      options.extra_args = ToArgs(o.workload);
+      options.extra_args.insert(options.extra_args.end(), o.service_args.begin(), o.service_args.end());
+      try {
+        builds_.push_back({StartSystem(options), true});
+      } catch (const std::exception& e) {
+        StopOurs();
+        throw std::runtime_error("cannot start the " + std::string(ArchName(arch)) +
+                                 " build for the demo: " + e.what());
+      }
+    }
+    if (!infra_) infra_ = infra::LoadInfraState(state_dir_);
+  }
+  ~DemoBuilds() { StopOurs(); }
+  DemoBuilds(const DemoBuilds&) = delete;
+  DemoBuilds& operator=(const DemoBuilds&) = delete;
+
+  struct Build {
+    RunningSystem system;
+    bool started_here;
+  };
+  std::vector<Build>& builds() { return builds_; }
+  std::string amqp_url() const { return infra_ ? infra_->amqp_url : std::string(); }
+  // A build of `flowbench up` whose service was restarted: `flowbench down` needs the new pid.
+  void Remember(const Build& build) const {
+    if (!build.started_here) SaveSystem(state_dir_, build.system);
+  }
+
+ private:
+  void RequireHealthy(const RunningSystem& system) const {
+    for (const ServiceHealth& h : CheckSystem(system)) {
+      if (!h.healthy) {
+        throw std::runtime_error(
+            "the " + std::string(ArchName(system.arch)) + " build in " + state_dir_.string() +
+            " is not healthy (" + h.name + ": " + h.detail +
+            "). Run `flowbench up` to restart it, or `flowbench down` and let the demo start its own.");
+      }
+    }
+  }
+  void StopOurs() {
+    for (Build& b : builds_) {
+      if (b.started_here) StopSystem(b.system);
+    }
+    builds_.clear();
+    if (infra_started_here_) {
+      infra::InfraDown(state_dir_);
+      infra_started_here_ = false;
+    }
+  }
+
+  std::filesystem::path state_dir_;
+  std::vector<Build> builds_;
+  std::optional<infra::InfraState> infra_;
+  bool infra_started_here_ = false;
+};
+
+std::vector<Arch> Archs(const std::string& name) {
+  if (name == "both") return {Arch::kSync, Arch::kAsync};
+  return {*ParseArch(name)};
+}
+
+void WaitForEnter() {
+  if (g_interrupted) return;  // Ctrl-C: print the rest and stop
+  std::cout << "      (Enter: next hop)" << std::flush;
+  std::string ignored;
+  if (!std::getline(std::cin, ignored)) std::cin.clear();  // no terminal: go on
+}
+
+int DemoScenario(const DemoCommandOptions& o) {
+  const ScenarioSpec& scenario = demo::ResolveDemoScenario(o.what);  // before starting anything
+  DemoBuilds builds(o, Archs(o.arch));
+  demo::DemoOptions options;
+  options.answer_timeout = std::chrono::seconds(o.timeout_s);
+  options.settle_timeout = std::chrono::seconds(o.timeout_s);
+  options.interrupted = &g_interrupted;
+  if (o.step) options.between_hops = WaitForEnter;
+  int code = 0;
+  for (DemoBuilds::Build& build : builds.builds()) {
+    std::cout << "\n";
+    demo::DemoOutcome outcome = demo::RunScenarioDemo(
+        scenario, demo::DemoTarget{&build.system, builds.amqp_url()}, options, std::cout);
+    if (!outcome.finished) code = 1;
+    if (g_interrupted) return 130;
+  }
+  return code;
+}
+
+int DemoOutage(const DemoCommandOptions& o) {
+  demo::FindOutageStory(o.outage_service);  // a clear error before starting anything
+  DemoBuilds builds(o, Archs(o.arch));
+  demo::OutageOptions options;
+  options.service = o.outage_service;
+  options.before = Seconds(o.before_seconds);
+  options.outage = Seconds(o.outage_seconds);
+  options.after = Seconds(o.after_seconds);
+  options.rate = o.rate;
+  options.catch_up_timeout = std::chrono::seconds(o.timeout_s);
+  options.interrupted = &g_interrupted;
+  std::vector<demo::OutageBuild> outage_builds;
+  for (DemoBuilds::Build& build : builds.builds()) {
+    outage_builds.push_back({&build.system, builds.amqp_url(),
+                             [&builds, &build] { builds.Remember(build); }});
+  }
+  demo::OutageReport report = demo::RunOutageDemo(options, outage_builds, std::cout);
+  if (g_interrupted) return 130;
+  for (const demo::OutageTally& t : report.builds) {
+    if (t.arch == "async" && t.lost() != 0) return 1;  // the demo's claim did not hold
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddDemoCommand(CLI::App& app) {
+  auto o = std::make_shared<DemoCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "classroom demo: `demo <scenario>` narrates one traced request per build, hop by hop; "
+      "`demo outage` stops email or payment under light load and shows what each build does");
+  cmd->add_option("what", o->what, "scenario1..scenario6 (or register, payment, product, report, "
+                                    "order, click), or outage")
+      ->required();
+  infra::BindInfraOptions(*cmd, o->infra);
+  cmd->add_option("--arch", o->arch, "sync, async or both (one after the other)")
+      ->check(CLI::IsMember({"sync", "async", "both"}))
+      ->capture_default_str();
+  cmd->add_flag("--step", o->step, "wait for Enter after each hop (to explain it)");
+  cmd->add_option("--timeout", o->timeout_s,
+                  "seconds to wait for the answer, and again for the work behind it")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  const char* outage = "Outage (demo outage only)";
+  auto* service = cmd->add_option("--service", o->outage_service, "the service to stop")
+                      ->check(CLI::IsMember({"email", "payment"}))
+                      ->capture_default_str()
+                      ->group(outage);
+  auto* seconds = cmd->add_option("--seconds", o->outage_seconds, "how long it stays away")
+                      ->check(CLI::Range(0.5, 3600.0))
+                      ->capture_default_str()
+                      ->group(outage);
+  auto* before = cmd->add_option("--before", o->before_seconds, "seconds of load before it stops")
+                     ->check(CLI::Range(0.0, 3600.0))
+                     ->capture_default_str()
+                     ->group(outage);
+  auto* after = cmd->add_option("--after", o->after_seconds, "seconds of load after it is back")
+                    ->check(CLI::Range(0.0, 3600.0))
+                    ->capture_default_str()
+                    ->group(outage);
+  auto* rate = cmd->add_option("--rate", o->rate, "requests per second on each build")
+                   ->check(CLI::Range(0.1, 100.0))
+                   ->capture_default_str()
+                   ->group(outage);
+  BindWorkloadSettings(*cmd, o->workload);
+  cmd->add_option("service-args", o->service_args,
+                  "after `--`: flags for the services the demo starts itself");
+  cmd->callback([o, service, seconds, before, after, rate] {
+    std::signal(SIGINT, OnDemoInterrupt);
+    int code = 0;
+    if (o->what == "outage") {
+      code = DemoOutage(*o);
+    } else {
+      for (CLI::Option* only_outage : {service, seconds, before, after, rate}) {
+        if (only_outage->count() > 0) {
+          throw CLI::ValidationError(only_outage->get_name(), "only `flowbench demo outage` takes it");
+        }
+      }
+      code = DemoScenario(*o);
+    }
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace flowbench::cli
