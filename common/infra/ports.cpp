@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 
 namespace flowbench::infra {
@@ -29,32 +30,55 @@ struct Socket {
   }
 };
 
+// Ports come from below the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range,
+// 32768 and up by default): the kernel never hands those out for outgoing connections, so a
+// port chosen here cannot be taken by some client's connect() in the seconds before the
+// server that was given it binds it.
+constexpr int kPrivateLow = 20000;
+constexpr int kPrivateHigh = 32767;
+
+// True when `port` can be bound on 127.0.0.1 and on the IPv6 wildcard (a server such as
+// RabbitMQ's Prometheus plugin may listen on [::] whatever it is told).
+bool CanBind(int port) {
+  Socket v4;
+  sockaddr_in address = Loopback(port);
+  if (v4.fd < 0 || ::bind(v4.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    return false;
+  }
+  int v6 = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (v6 < 0) return true;  // no IPv6 on this machine: nothing can listen there
+  sockaddr_in6 any6{};
+  any6.sin6_family = AF_INET6;
+  any6.sin6_port = htons(static_cast<uint16_t>(port));
+  any6.sin6_addr = in6addr_any;
+  int only = 1;
+  ::setsockopt(v6, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof only);
+  bool free = ::bind(v6, reinterpret_cast<sockaddr*>(&any6), sizeof any6) == 0;
+  ::close(v6);
+  return free;
+}
+
+int RandomPort(int low, int high) {
+  thread_local std::mt19937 generator{std::random_device{}() ^ static_cast<unsigned>(::getpid())};
+  return std::uniform_int_distribution<int>(low, high)(generator);
+}
+
 }  // namespace
 
 int FindFreePort() {
-  Socket s;
-  if (s.fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in address = Loopback(0);
-  if (::bind(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    throw std::runtime_error(std::string("bind 127.0.0.1:0: ") + std::strerror(errno));
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    int port = RandomPort(kPrivateLow, kPrivateHigh);
+    if (CanBind(port)) return port;
   }
-  socklen_t length = sizeof address;
-  ::getsockname(s.fd, reinterpret_cast<sockaddr*>(&address), &length);
-  return ntohs(address.sin_port);
+  throw std::runtime_error("no free port found between " + std::to_string(kPrivateLow) + " and " +
+                           std::to_string(kPrivateHigh));
 }
 
 int FindFreePortBase(int count) {
-  // Candidates from the kernel's own choice, so parallel callers rarely meet; each port of
-  // the range is then tried with a real bind.
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    int base = FindFreePort();
-    if (base + count > 65535) continue;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    int base = RandomPort(kPrivateLow, kPrivateHigh - count);
     bool all_free = true;
-    for (int port = base + 1; port <= base + count && all_free; ++port) {
-      Socket s;
-      sockaddr_in address = Loopback(port);
-      all_free = ::bind(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    }
+    for (int port = base + 1; port <= base + count && all_free; ++port) all_free = CanBind(port);
     if (all_free) return base;
   }
   throw std::runtime_error("no range of " + std::to_string(count) + " free ports found");

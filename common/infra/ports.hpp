@@ -5,7 +5,8 @@
 
 namespace flowbench::infra {
 
-// A port that was free on 127.0.0.1 a moment ago (the kernel's choice for port 0).
+// A port that was free on 127.0.0.1 (and [::]) a moment ago, chosen at random below the
+// kernel's ephemeral range so that no outgoing connection can take it before it is bound.
 int FindFreePort();
 
 // A base B such that B+1 .. B+count are all free on 127.0.0.1 now: tests move a whole
