@@ -32,6 +32,10 @@ ServiceContext::ServiceContext(const ServiceOptions& options,
   Get("/metrics", [this](const HttpRequest&) -> Task<HttpResponse> {
     co_return HttpResponse{200, metrics_.Exposition(), std::string(Metrics::kContentType)};
   });
+  // What this process really runs with, defaults included: the driver records it.
+  Get("/settings", [this](const HttpRequest&) -> Task<HttpResponse> {
+    co_return JsonResponse(200, SettingsInForce(options_, ToJson(settings_)));
+  });
 }
 
 ServiceContext::~ServiceContext() {

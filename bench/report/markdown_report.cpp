@@ -1,3 +1,4 @@
+#include <map>
 #include <sstream>
 
 #include "bench/report/aggregate.hpp"
@@ -30,6 +31,87 @@ std::string Plain(const boost::json::value& v) {
   return boost::json::serialize(v);
 }
 
+// "a.b.c" -> value, for nested settings shown as a table.
+void Flatten(const boost::json::object& object, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& rows) {
+  for (const auto& [key, value] : object) {
+    std::string name = prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+    if (value.is_object()) Flatten(value.as_object(), name, rows);
+    else rows.emplace_back(name, Plain(value));
+  }
+}
+
+// One table of `part` ("workload", "transport", ...) with a column per build, as each build's
+// services reported it at GET /settings.
+void SettingsTable(std::ostringstream& md, const boost::json::object& in_force,
+                   const std::string& part) {
+  std::vector<std::string> archs;
+  std::map<std::string, std::map<std::string, std::string>> value_of;  // key -> arch -> value
+  std::vector<std::string> keys;
+  for (const auto& [arch, settings] : in_force) {
+    archs.emplace_back(arch);
+    const boost::json::value* section =
+        settings.is_object() ? settings.as_object().if_contains(part) : nullptr;
+    if (section == nullptr || !section->is_object()) continue;
+    std::vector<std::pair<std::string, std::string>> rows;
+    Flatten(section->as_object(), "", rows);
+    for (const auto& [key, value] : rows) {
+      if (!value_of.contains(key)) keys.push_back(key);
+      value_of[key][std::string(arch)] = value;
+    }
+  }
+  if (keys.empty()) return;
+  md << "| " << part << " |";
+  for (const std::string& arch : archs) md << " " << arch << " |";
+  md << "\n|---|";
+  for (std::size_t i = 0; i < archs.size(); ++i) md << "---|";
+  md << "\n";
+  for (const std::string& key : keys) {
+    md << "| " << key << " |";
+    for (const std::string& arch : archs) {
+      auto found = value_of[key].find(arch);
+      md << " " << (found == value_of[key].end() ? "—" : found->second) << " |";
+    }
+    md << "\n";
+  }
+  md << "\n";
+}
+
+void SettingsInForce(std::ostringstream& md, const RunResults& r) {
+  const boost::json::object& in_force = r.settings.at("in_force").as_object();
+  const boost::json::value* same = r.settings.if_contains("same_workload");
+  md << "### Settings in force\n\n"
+     << "As every service reported them at `GET /settings` (defaults included). ";
+  if (same != nullptr && same->is_bool() && same->as_bool()) {
+    md << "Both builds reported **the same workload**: the same business work with the same "
+          "delays.\n\n";
+  } else {
+    md << "**The builds did not report the same workload: their figures are not a like-for-like "
+          "comparison.**\n\n";
+  }
+  SettingsTable(md, in_force, "workload");
+  SettingsTable(md, in_force, "database");
+  SettingsTable(md, in_force, "transport");
+  for (const auto& [arch, settings] : in_force) {
+    if (!settings.is_object()) continue;
+    if (const boost::json::value* exceptions = settings.as_object().if_contains("exceptions")) {
+      md << "- " << arch << ": services with settings of their own: `"
+         << boost::json::serialize(*exceptions) << "`\n";
+    }
+    if (const boost::json::value* missing = settings.as_object().if_contains("not_reported")) {
+      md << "- " << arch << ": did not report their settings (unknown, not assumed): "
+         << Plain(*missing) << "\n";
+    }
+  }
+  if (const boost::json::value* driver = r.settings.if_contains("driver")) {
+    md << "\nDriver: `" << boost::json::serialize(*driver) << "`";
+  }
+  if (const boost::json::value* args = r.settings.if_contains("service_args")) {
+    md << "; flags passed to every service: `" << boost::json::serialize(*args) << "`";
+  }
+  md << "\n\n";
+}
+
 void Settings(std::ostringstream& md, const RunResults& r) {
   md << "## What was run\n\n";
   md << "| | |\n|---|---|\n";
@@ -43,7 +125,14 @@ void Settings(std::ostringstream& md, const RunResults& r) {
   md << "| commit | `" << r.git_commit << "` |\n";
   for (const auto& [key, value] : r.machine) md << "| machine." << key << " | " << Plain(value) << " |\n";
   for (const auto& [key, value] : r.versions) md << "| " << key << " | " << Plain(value) << " |\n";
-  md << "\nSettings in force (identical work in both builds; per-build transport settings):\n\n"
+  md << "\n";
+  if (const boost::json::value* in_force = r.settings.if_contains("in_force");
+      in_force != nullptr && in_force->is_object() && !in_force->as_object().empty()) {
+    SettingsInForce(md, r);
+    return;
+  }
+  // Results written before the services reported their settings: what the driver passed.
+  md << "Settings (as passed by the driver; the services did not report theirs):\n\n"
      << "```json\n" << boost::json::serialize(r.settings) << "\n```\n\n";
 }
 

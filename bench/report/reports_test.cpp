@@ -50,6 +50,31 @@ TEST(Aggregate, MeanAndSampleStandardDeviationAcrossRepeats) {
   EXPECT_EQ(Ratio(1, 0), "-");
 }
 
+TEST(MarkdownReport, SettingsInForceAreTabledPerBuildAndSayWhetherTheWorkWasTheSame) {
+  RunResults r = LoadResults(Fixture());
+  auto build = [](const char* transport_key, int value, int email_delay_ms) {
+    return boost::json::object{{"workload", {{"email_delay_ms", email_delay_ms}}},
+                               {"database", {{"pool_size", 10}}},
+                               {"transport", {{transport_key, value}}},
+                               {"reported_by", 10}};
+  };
+  r.settings["in_force"] = {{"sync", build("http_threads", 64, 500)},
+                            {"async", build("prefetch", 50, 500)}};
+  r.settings["same_workload"] = true;
+  std::string md = MarkdownReport(r);
+  EXPECT_NE(md.find("| workload | sync | async |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| email_delay_ms | 500 | 500 |"), std::string::npos);
+  EXPECT_NE(md.find("| prefetch | — | 50 |"), std::string::npos);
+  EXPECT_NE(md.find("| http_threads | 64 | — |"), std::string::npos);
+  EXPECT_NE(md.find("reported **the same workload**"), std::string::npos);
+
+  r.settings["in_force"].as_object()["async"] = build("prefetch", 50, 900);
+  r.settings["same_workload"] = false;
+  md = MarkdownReport(r);
+  EXPECT_NE(md.find("| email_delay_ms | 500 | 900 |"), std::string::npos);
+  EXPECT_NE(md.find("did not report the same workload"), std::string::npos);
+}
+
 TEST(MarkdownReport, HasEverySectionWithFiguresFromTheResults) {
   std::string md = MarkdownReport(LoadResults(Fixture()));
   for (const char* section :

@@ -11,6 +11,7 @@
 #include "common/domain/profiles.hpp"
 #include "bench/run/results_conversion.hpp"
 #include "bench/run/samplers.hpp"
+#include "bench/run/settings_scrape.hpp"
 #include "common/amqp/connection.hpp"
 #include "common/db/database.hpp"
 #include "common/db/schema.hpp"
@@ -219,6 +220,12 @@ report::ProfileRun MeasureOnce(Arch arch, const Profile& profile, int repeat,
   return run;
 }
 
+boost::json::object SettingsOf(const RunningSystem& system) {
+  ServiceUrls urls;
+  for (const RunningService& s : system.services) urls.emplace_back(s.name, system.Url(s.name));
+  return FetchSettingsInForce(urls);
+}
+
 std::vector<std::string> ServiceArgs(const RunOptions& o) {
   std::vector<std::string> args = ToArgs(o.workload);
   args.insert(args.end(), o.service_args.begin(), o.service_args.end());
@@ -268,6 +275,7 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
         {"think_time_s", {{"scenario1-3,5", 1}, {"scenario4", 2}}}}},
       {"service_args", service_args}};
 
+  boost::json::object in_force;  // per arch: what its services report at GET /settings
   for (Arch arch : archs) {
     // Private ports: a build started by `flowbench up` keeps running undisturbed.
     SystemOptions system_options;
@@ -286,6 +294,7 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
         ResetState(arch, infra);
         RunningSystem system = StartSystem(system_options);
         try {
+          if (!in_force.contains(ArchName(arch))) in_force[ArchName(arch)] = SettingsOf(system);
           results.runs.push_back(MeasureOnce(arch, *profile, repeat, system, infra, o, stop, print));
         } catch (...) {
           StopSystem(system);
@@ -295,6 +304,8 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
       }
     }
   }
+  results.settings["same_workload"] = SameWorkload(in_force);
+  results.settings["in_force"] = std::move(in_force);
   return results;
 }
 

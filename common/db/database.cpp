@@ -31,6 +31,13 @@ void BindDatabaseSettings(CLI::App& app, DatabaseSettings& s) {
       ->group(group);
 }
 
+boost::json::object ToJson(const DatabaseSettings& s) {
+  return {{"schema", s.schema},
+          {"pool_size", s.pool_size},
+          {"statement_timeout_ms", s.statement_timeout.count()},
+          {"acquire_timeout_ms", s.acquire_timeout.count()}};
+}
+
 std::unique_ptr<pqxx::connection> Connect(const DatabaseSettings& settings) {
   auto connection = std::make_unique<pqxx::connection>(settings.url);
   pqxx::nontransaction tx(*connection);

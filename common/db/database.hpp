@@ -3,6 +3,7 @@
 // one database, so both can run against the same server without seeing each other's rows.
 #pragma once
 
+#include <boost/json.hpp>
 #include <pqxx/pqxx>
 
 #include <chrono>
@@ -28,6 +29,10 @@ struct DatabaseSettings {
 
 // --db-pool-size, --db-statement-timeout-ms, --db-acquire-timeout-ms.
 void BindDatabaseSettings(CLI::App& app, DatabaseSettings& settings);
+
+// The settings that shape a measurement (pool and timeouts, the schema); never the URL,
+// which may hold a password.
+boost::json::object ToJson(const DatabaseSettings& settings);
 
 // Opens one connection with the session settings applied (search_path, statement_timeout).
 std::unique_ptr<pqxx::connection> Connect(const DatabaseSettings& settings);

@@ -63,4 +63,12 @@ void ResolveServiceOptions(ServiceOptions& o) {
   o.database.schema = std::string(ArchName(o.arch));
 }
 
+boost::json::object SettingsInForce(const ServiceOptions& options, boost::json::object transport) {
+  return {{"service", options.service},
+          {"arch", ArchName(options.arch)},
+          {"workload", ToJson(options.workload)},
+          {"database", ToJson(options.database)},
+          {"transport", std::move(transport)}};
+}
+
 }  // namespace flowbench

@@ -3,6 +3,7 @@
 // FLOWBENCH_* environment variables the same way in every executable.
 #pragma once
 
+#include <boost/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,11 @@ int DefaultPortBase(Arch arch);  // 8000 / 8100
 
 // Adds every option above to `app` (the arch and service name are set by main).
 void BindServiceOptions(CLI::App& app, ServiceOptions& options);
+
+// What a service reports at GET /settings (with its runtime's transport settings added): the
+// workload and database settings it really runs with, defaults included, so a report can
+// show that both builds did the same work rather than assume it.
+boost::json::object SettingsInForce(const ServiceOptions& options, boost::json::object transport);
 
 // After parsing: fills database.url and schema from the flags or the infra state file, and
 // checks the peers. Throws with a message that names the flag to fix.

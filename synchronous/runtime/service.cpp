@@ -203,6 +203,10 @@ void Service::AddBuiltInRoutes() {
     body["status"] = "ok";
     return Reply{200, body};
   });
+  // What this process really runs with, defaults included: the driver records it.
+  Get("/settings", [this](const Call&) {
+    return Reply{200, SettingsInForce(options_, ToJson(settings_))};
+  });
   server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     static const std::string kRoute = "/metrics";
     t_request.route = &kRoute;

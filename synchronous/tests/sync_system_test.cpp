@@ -221,6 +221,24 @@ TEST_F(SyncSystem, EveryServiceIsHealthyAndServesMetricsLabelledSync) {
   }
 }
 
+TEST_F(SyncSystem, EveryServiceReportsTheSettingsItRunsWithDefaultsIncluded) {
+  for (const RunningService& s : system_->services) {
+    Answer settings = Get(s.name, "/settings");
+    ASSERT_EQ(settings.status, 200) << s.name << ": " << settings;
+    EXPECT_EQ(settings["service"], s.name.c_str());
+    EXPECT_EQ(settings["arch"], "sync");
+    // Given on the command line by the suite ...
+    EXPECT_EQ(settings["workload"].at("email_delay_ms"), 20) << settings;
+    EXPECT_EQ(settings["transport"].at("http_threads"), 32) << settings;
+    // ... and left at their defaults: reported all the same.
+    EXPECT_EQ(settings["workload"].at("write_clicks"), true) << settings;
+    EXPECT_EQ(settings["transport"].at("downstream_pool_size"), 10) << settings;
+    EXPECT_EQ(settings["database"].at("pool_size"), 10) << settings;
+    EXPECT_EQ(settings["database"].at("schema"), "sync");
+    EXPECT_FALSE(settings["database"].as_object().contains("url")) << "a URL may hold a password";
+  }
+}
+
 TEST_F(SyncSystem, RegisterWaitsForTheEmailAndAnswers201) {
   auto start = Clock::now();
   Answer a = Post("user", "/register", R"({"email": "ada@example.com"})");

@@ -1,0 +1,98 @@
+#include "bench/run/settings_scrape.hpp"
+
+#include <httplib.h>
+
+#include <map>
+
+namespace flowbench::run {
+namespace {
+
+// GET base_url/settings; nullopt when the service does not answer 200 with a JSON object.
+std::optional<boost::json::object> FetchSettings(const std::string& base_url) {
+  httplib::Client client(base_url);
+  client.set_connection_timeout(std::chrono::seconds(2));
+  client.set_read_timeout(std::chrono::seconds(5));
+  httplib::Result r = client.Get("/settings");
+  if (!r || r->status != 200) return std::nullopt;
+  boost::system::error_code error;
+  boost::json::value json = boost::json::parse(r->body, error);
+  if (error || !json.is_object()) return std::nullopt;
+  return json.as_object();
+}
+
+// The part of a document that two services of one build can share (not who they are).
+boost::json::object Shared(boost::json::object document) {
+  document.erase("service");
+  document.erase("arch");
+  return document;
+}
+
+}  // namespace
+
+boost::json::object SummariseSettings(
+    const std::vector<std::pair<std::string, std::optional<boost::json::object>>>& documents) {
+  // The document most services report is the build's; the others are listed as exceptions.
+  std::map<std::string, int> votes;
+  std::map<std::string, boost::json::object> shared_of;
+  for (const auto& [service, document] : documents) {
+    if (!document) continue;
+    boost::json::object shared = Shared(*document);
+    std::string key = boost::json::serialize(shared);
+    ++votes[key];
+    shared_of.emplace(service, std::move(shared));
+  }
+  std::string majority;
+  int most = 0;
+  for (const auto& [service, document] : documents) {  // first reporter wins a tie
+    if (!document) continue;
+    std::string key = boost::json::serialize(shared_of.at(service));
+    if (votes[key] > most) {
+      most = votes[key];
+      majority = key;
+    }
+  }
+
+  boost::json::object summary;
+  if (!majority.empty()) summary = boost::json::parse(majority).as_object();
+  summary["reported_by"] = most;
+  boost::json::object exceptions;
+  boost::json::array not_reported;
+  for (const auto& [service, document] : documents) {
+    if (!document) {
+      not_reported.emplace_back(service);
+    } else if (boost::json::serialize(shared_of.at(service)) != majority) {
+      exceptions[service] = shared_of.at(service);
+    }
+  }
+  if (!exceptions.empty()) summary["exceptions"] = std::move(exceptions);
+  if (!not_reported.empty()) summary["not_reported"] = std::move(not_reported);
+  return summary;
+}
+
+boost::json::object FetchSettingsInForce(const ServiceUrls& services) {
+  std::vector<std::pair<std::string, std::optional<boost::json::object>>> documents;
+  for (const auto& [service, url] : services) documents.emplace_back(service, FetchSettings(url));
+  return SummariseSettings(documents);
+}
+
+bool SameWorkload(const boost::json::object& in_force_per_arch) {
+  const boost::json::value* first = nullptr;
+  for (const auto& [arch, settings] : in_force_per_arch) {
+    const boost::json::value* workload =
+        settings.is_object() ? settings.as_object().if_contains("workload") : nullptr;
+    if (workload == nullptr) return false;
+    if (settings.as_object().if_contains("exceptions") != nullptr) {
+      for (const auto& [service, own] : settings.at("exceptions").as_object()) {
+        if (own.as_object().if_contains("workload") == nullptr ||
+            own.at("workload") != *workload) {
+          return false;
+        }
+      }
+    }
+    if (first == nullptr) first = workload;
+    else if (*workload != *first) return false;
+  }
+  return first != nullptr;
+}
+
+}  // namespace flowbench::run
