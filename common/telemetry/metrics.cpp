@@ -24,6 +24,15 @@ const prometheus::Histogram::BucketBoundaries& Metrics::LatencyBuckets() {
   return buckets;
 }
 
+const prometheus::Histogram::BucketBoundaries& Metrics::CompletionBuckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = [] {
+    prometheus::Histogram::BucketBoundaries b;
+    for (int i = 0; i < 170; ++i) b.push_back(0.0005 * std::pow(1.10, i));
+    return b;
+  }();
+  return buckets;
+}
+
 Metrics::Metrics(std::string_view arch, std::string_view service)
     : registry_(std::make_shared<prometheus::Registry>()),
       process_(std::string(arch), std::string(service)),
@@ -87,7 +96,7 @@ void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route
 }
 
 void Metrics::ObserveScenarioCompletion(std::string_view scenario, double seconds) {
-  completion_.Add({{"scenario", std::string(scenario)}}, LatencyBuckets()).Observe(seconds);
+  completion_.Add({{"scenario", std::string(scenario)}}, CompletionBuckets()).Observe(seconds);
 }
 
 void Metrics::CountPublished(std::string_view exchange, std::string_view routing_key) {

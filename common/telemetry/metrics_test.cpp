@@ -68,5 +68,27 @@ TEST(Metrics, LatencyBucketsSpanMillisecondsToMinutes) {
   }
 }
 
+TEST(Metrics, CompletionBucketsAreFineEnoughForPercentilesWithinTenPercentUpToAnHour) {
+  const auto& buckets = Metrics::CompletionBuckets();
+  EXPECT_DOUBLE_EQ(buckets.front(), 0.0005);
+  EXPECT_GT(buckets.back(), 3600.0);
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    EXPECT_NEAR(buckets[i] / buckets[i - 1], 1.10, 1e-9);
+  }
+}
+
+TEST(Metrics, ScenarioCompletionIsExposedWithTheFineBuckets) {
+  Metrics metrics("async", "email");
+  metrics.ObserveScenarioCompletion("scenario1", 0.6);
+  std::string text = metrics.Exposition();
+  std::size_t lines = 0;
+  for (std::size_t at = text.find("flowbench_scenario_completion_seconds_bucket{");
+       at != std::string::npos;
+       at = text.find("flowbench_scenario_completion_seconds_bucket{", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, Metrics::CompletionBuckets().size() + 1);  // and +Inf
+}
+
 }  // namespace
 }  // namespace flowbench
