@@ -138,8 +138,7 @@ void AddRunCommands(CLI::App& app) {
   cmd->add_option("--threshold", o->thresholds,
                   "gate like k6: 'scenario6:p95<50ms' (exit code 99 when any run breaches)");
   BindWorkloadSettings(*cmd, o->run.workload);
-  cmd->add_option("service-args", o->run.service_args,
-                  "after `--`: flags for every service (e.g. -- --http-threads 64)");
+  BindPassThroughArgs(*cmd, o->run.service_args);
   cmd->callback([o] {
     int code = Run(*o);
     if (code != 0) throw CLI::RuntimeError(code);

@@ -219,9 +219,10 @@ report::ProfileRun MeasureOnce(Arch arch, const Profile& profile, int repeat,
   return run;
 }
 
-std::vector<std::string> ServiceArgs(const RunOptions& o) {
+std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
   std::vector<std::string> args = ToArgs(o.workload);
-  args.insert(args.end(), o.service_args.begin(), o.service_args.end());
+  std::vector<std::string> pass_through = o.service_args.For(arch);
+  args.insert(args.end(), pass_through.begin(), pass_through.end());
   return args;
 }
 
@@ -254,7 +255,6 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
   results.machine = MachineInfo();
   results.versions = Versions();
   results.profiles = o.profiles;
-  boost::json::array service_args(o.service_args.begin(), o.service_args.end());
   results.settings = {
       {"workload", ToJson(o.workload)},
       {"driver",
@@ -266,7 +266,7 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
         {"scenario6_max_vus", o.max_vus},
         {"load_threads", o.threads},
         {"think_time_s", {{"scenario1-3,5", 1}, {"scenario4", 2}}}}},
-      {"service_args", service_args}};
+      {"service_args", o.service_args.ToJson()}};
 
   for (Arch arch : archs) {
     // Private ports: a build started by `flowbench up` keeps running undisturbed.
@@ -277,7 +277,7 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
     system_options.port_base = infra::FindFreePortBase(10);
     system_options.pg_url = infra.pg_url;
     system_options.amqp_url = infra.amqp_url;
-    system_options.extra_args = ServiceArgs(o);
+    system_options.extra_args = ServiceArgs(o, arch);
     for (const Profile* profile : profiles) {
       for (int repeat = 1; repeat <= o.repeats && !stop; ++repeat) {
         // Every repeat starts from empty tables, empty queues and fresh processes, reset

@@ -14,6 +14,7 @@
 #include "bench/report/results.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
+#include "common/service/pass_through_args.hpp"
 
 namespace flowbench::run {
 
@@ -30,7 +31,7 @@ struct RunOptions {
   int max_vus = 100;                         // open-loop scenario 6: connections at most
   int threads = 1;                           // load engine worker threads
   WorkloadSettings workload;
-  std::vector<std::string> service_args;     // forwarded to every service
+  PassThroughArgs service_args;              // to the services, per build
 };
 
 // One line of live progress, once a second.
