@@ -12,6 +12,25 @@ namespace {
 
 namespace json = boost::json;
 
+// Strict reading with messages that say which field is wrong (JsonFields does it for
+// scalars and objects; these for arrays and their elements).
+const json::array& Array(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) throw std::runtime_error("field \"" + std::string(key) + "\" is required");
+  if (!v->is_array()) throw std::runtime_error("field \"" + std::string(key) + "\" must be an array");
+  return v->get_array();
+}
+
+const json::object& Element(const json::value& v, std::string_view array) {
+  if (!v.is_object()) throw std::runtime_error("an element of \"" + std::string(array) + "\" is not an object");
+  return v.get_object();
+}
+
+double NumberElement(const json::value& v, std::string_view array) {
+  if (!v.is_number()) throw std::runtime_error("an element of \"" + std::string(array) + "\" is not a number");
+  return v.to_number<double>();
+}
+
 json::object ToJson(const LatencySummary& s) {
   return {{"count", s.count}, {"mean", s.mean}, {"stdev", s.stdev}, {"min", s.min},
           {"p50", s.p50},     {"p90", s.p90},   {"p95", s.p95},     {"p99", s.p99},
@@ -72,9 +91,13 @@ ScenarioResult ScenarioFrom(const json::object& o) {
   if (o.contains("completion") && !o.at("completion").is_null()) {
     r.completion = SummaryFrom(f.Object("completion"));
   }
-  for (const json::value& b : o.at("distribution").as_array()) {
-    const json::array& pair = b.as_array();
-    r.distribution.push_back({pair.at(0).to_number<double>(), pair.at(1).to_number<std::uint64_t>()});
+  for (const json::value& b : Array(o, "distribution")) {
+    if (!b.is_array() || b.get_array().size() != 2) {
+      throw std::runtime_error("an element of \"distribution\" is not a pair [le, count]");
+    }
+    const json::array& pair = b.get_array();
+    r.distribution.push_back({NumberElement(pair[0], "distribution"),
+                              static_cast<std::uint64_t>(NumberElement(pair[1], "distribution"))});
   }
   return r;
 }
@@ -116,20 +139,21 @@ ProfileRun ProfileRunFrom(const json::object& o) {
   run.drain_seconds = f.Number("drain_seconds");
   run.drained = f.Bool("drained");
   run.overall = SummaryFrom(f.Object("overall"));
-  for (const json::value& s : o.at("scenarios").as_array()) {
-    run.scenarios.push_back(ScenarioFrom(s.as_object()));
+  for (const json::value& s : Array(o, "scenarios")) {
+    run.scenarios.push_back(ScenarioFrom(Element(s, "scenarios")));
   }
-  for (const json::value& q : o.at("queues").as_array()) {
+  for (const json::value& q : Array(o, "queues")) {
+    const json::object& queue = Element(q, "queues");
     QueueSeries series;
-    series.queue = JsonFields(q.as_object()).String("queue");
-    for (const json::value& t : q.at("t").as_array()) series.t.push_back(t.to_number<double>());
-    for (const json::value& d : q.at("depth").as_array()) {
-      series.depth.push_back(d.to_number<std::uint64_t>());
+    series.queue = JsonFields(queue).String("queue");
+    for (const json::value& t : Array(queue, "t")) series.t.push_back(NumberElement(t, "t"));
+    for (const json::value& d : Array(queue, "depth")) {
+      series.depth.push_back(static_cast<std::uint64_t>(NumberElement(d, "depth")));
     }
     run.queues.push_back(std::move(series));
   }
-  for (const json::value& r : o.at("resources").as_array()) {
-    JsonFields rf(r.as_object());
+  for (const json::value& r : Array(o, "resources")) {
+    JsonFields rf(Element(r, "resources"));
     run.resources.push_back({rf.String("service"), rf.Number("cpu_seconds"),
                              static_cast<std::uint64_t>(rf.Integer("peak_rss_bytes"))});
   }
@@ -200,12 +224,19 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
   results.machine = f.Object("machine");
   results.versions = f.Object("versions");
   results.settings = f.Object("settings");
-  for (const json::value& p : o.at("profiles").as_array()) {
-    results.profiles.push_back(std::string(p.as_string()));
+  for (const json::value& p : Array(o, "profiles")) {
+    if (!p.is_string()) throw std::runtime_error("an element of \"profiles\" is not a string");
+    results.profiles.push_back(std::string(p.get_string()));
   }
-  for (const json::value& r : o.at("runs").as_array()) {
-    results.runs.push_back(ProfileRunFrom(r.as_object()));
+  const json::array& runs = Array(o, "runs");
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    try {
+      results.runs.push_back(ProfileRunFrom(Element(runs[i], "runs")));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("runs[" + std::to_string(i) + "]: " + e.what());
+    }
   }
+
   return results;
 }
 
