@@ -26,6 +26,11 @@ std::atomic<bool> g_stop{false};
 extern "C" void OnInterrupt(int) {
   g_stop = true;
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+  static const char kMessage[] =
+      "\nStopping: the load ends, what was measured is written, the services stop "
+      "(Ctrl-C again quits at once and leaves them running)\n";
+  ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);  // signal-safe
+  (void)ignored;
 }
 
 struct RunCommandOptions {

@@ -173,7 +173,10 @@ void Backlog(std::ostringstream& md, const RunResults& r) {
   for (const ProfileRun& run : r.runs) {
     if (run.queues.empty()) continue;
     md << "| " << run.arch << " | " << run.profile << " | " << run.repeat << " | "
-       << (run.drained ? Millis(run.drain_seconds) : "did not drain in time") << " | ";
+       << (run.drained       ? Millis(run.drain_seconds)
+           : run.interrupted ? "not waited for (interrupted)"
+                             : "did not drain in time")
+       << " | ";
     bool first = true;
     for (const QueueSeries& q : run.queues) {
       if (q.Peak() == 0) continue;
@@ -183,6 +186,21 @@ void Backlog(std::ostringstream& md, const RunResults& r) {
     md << (first ? "all stayed empty" : "") << " |\n";
   }
   md << "\n";
+}
+
+// What the reader must know before trusting a figure: a run cut short by Ctrl-C.
+void Caveats(std::ostringstream& md, const RunResults& r) {
+  for (const ProfileRun& run : r.runs) {
+    if (!run.interrupted) continue;
+    md << "Interrupted (Ctrl-C): " << run.arch << " / " << run.profile << " / repeat "
+       << run.repeat << " was stopped after " << Millis(run.duration_seconds)
+       << " of load; its figures cover only that time, and work it accepted was not waited "
+          "for.\n\n";
+  }
+  if (r.interrupted) {
+    md << "Interrupted (Ctrl-C): runs that had not started when it came are missing from "
+          "this report.\n\n";
+  }
 }
 
 void Resources(std::ostringstream& md, const RunResults& r) {
@@ -224,6 +242,7 @@ std::string MarkdownReport(const RunResults& r) {
   md << "# flowbench report: synchronous HTTP vs RabbitMQ\n\n"
         "Every figure below was measured by `flowbench run`; nothing is rounded beyond its "
         "display or edited. `results.json` next to this file holds the full data.\n\n";
+  Caveats(md, r);
   ProfileTable(md, r, "p95 latency per profile",
                "All scenarios' requests together, from the intended send time.",
                [](const ProfileRun& run) { return run.overall.p95; },

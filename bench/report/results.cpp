@@ -31,6 +31,14 @@ double NumberElement(const json::value& v, std::string_view array) {
   return v.to_number<double>();
 }
 
+// Fields added to v1 after its first files were written: absent means their old meaning.
+bool OptionalBool(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return false;
+  if (!v->is_bool()) throw std::runtime_error("field '" + std::string(key) + "' is not a boolean");
+  return v->get_bool();
+}
+
 json::object ToJson(const LatencySummary& s) {
   return {{"count", s.count}, {"mean", s.mean}, {"stdev", s.stdev}, {"min", s.min},
           {"p50", s.p50},     {"p90", s.p90},   {"p95", s.p95},     {"p99", s.p99},
@@ -120,6 +128,7 @@ json::object ToJson(const ProfileRun& run) {
           {"duration_seconds", run.duration_seconds},
           {"drain_seconds", run.drain_seconds},
           {"drained", run.drained},
+          {"interrupted", run.interrupted},
           {"overall", ToJson(run.overall)},
           {"requests", run.Requests()},
           {"errors", run.Errors()},
@@ -138,6 +147,7 @@ ProfileRun ProfileRunFrom(const json::object& o) {
   run.duration_seconds = f.Number("duration_seconds");
   run.drain_seconds = f.Number("drain_seconds");
   run.drained = f.Bool("drained");
+  run.interrupted = OptionalBool(o, "interrupted");
   run.overall = SummaryFrom(f.Object("overall"));
   for (const json::value& s : Array(o, "scenarios")) {
     run.scenarios.push_back(ScenarioFrom(Element(s, "scenarios")));
@@ -207,7 +217,8 @@ boost::json::object ToJson(const RunResults& results) {
   return {{"schema", results.schema},     {"created_at", results.created_at},
           {"git_commit", results.git_commit}, {"machine", results.machine},
           {"versions", results.versions}, {"settings", results.settings},
-          {"profiles", profiles},         {"runs", runs}};
+          {"profiles", profiles},         {"interrupted", results.interrupted},
+          {"runs", runs}};
 }
 
 RunResults RunResultsFromJson(const boost::json::value& value) {
@@ -236,6 +247,7 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
       throw std::runtime_error("runs[" + std::to_string(i) + "]: " + e.what());
     }
   }
+  results.interrupted = OptionalBool(o, "interrupted");
 
   return results;
 }

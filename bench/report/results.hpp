@@ -67,7 +67,8 @@ struct ProfileRun {
   int repeat = 1;
   double duration_seconds = 0;
   double drain_seconds = 0;  // after the load stopped, until every queue was empty
-  bool drained = true;       // false: the drain deadline passed first
+  bool drained = true;       // false: the drain deadline passed first (or Ctrl-C)
+  bool interrupted = false;  // Ctrl-C stopped its load or its drain early
   std::vector<ScenarioResult> scenarios;
   LatencySummary overall;    // all scenarios' requests together
   std::vector<QueueSeries> queues;
@@ -88,6 +89,7 @@ struct RunResults {
   boost::json::object settings;  // workload, per-arch runtime settings, driver settings
   std::vector<std::string> profiles;
   std::vector<ProfileRun> runs;
+  bool interrupted = false;  // Ctrl-C: the last run was cut short and the rest never ran
 
   std::vector<const ProfileRun*> Runs(const std::string& arch, const std::string& profile) const;
 };

@@ -1,5 +1,6 @@
 #include "bench/run/comparison.hpp"
 
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <thread>
@@ -216,8 +217,35 @@ report::ProfileRun MeasureOnce(Arch arch, const Profile& profile, int repeat,
   run.overall = ToSeconds(all.Corrected().Summary());
   run.queues = sampler.Queues();
   run.resources = sampler.Resources();
+  run.interrupted = stop;  // during the load or the drain: either way the figures are partial
   return run;
 }
+
+// A run leaves the machine as it found it: the embedded servers it had to start itself are
+// stopped when it ends, Ctrl-C and errors included; servers that were already running
+// (`flowbench infra up`, `flowbench up`) are left running for the next command.
+class InfraStartedForThisRun {
+ public:
+  InfraStartedForThisRun(std::filesystem::path state_dir, bool started_here)
+      : state_dir_(std::move(state_dir)), started_here_(started_here) {}
+  InfraStartedForThisRun(const InfraStartedForThisRun&) = delete;
+  InfraStartedForThisRun& operator=(const InfraStartedForThisRun&) = delete;
+  ~InfraStartedForThisRun() {
+    if (!started_here_) return;
+    try {
+      infra::InfraDown(state_dir_);
+    } catch (const std::exception& e) {
+      // A destructor cannot throw (an exception may be on its way already): say it instead.
+      std::fprintf(stderr, "flowbench: stopping the embedded servers failed: %s\n"
+                           "  `flowbench infra down --state-dir %s` stops them\n",
+                   e.what(), state_dir_.c_str());
+    }
+  }
+
+ private:
+  std::filesystem::path state_dir_;
+  bool started_here_;
+};
 
 std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
   std::vector<std::string> args = ToArgs(o.workload);
@@ -248,7 +276,9 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
     archs.push_back(*arch);
   }
 
-  infra::InfraState infra = infra::InfraUp(o.infra).state;
+  infra::UpResult infra_up = infra::InfraUp(o.infra);
+  InfraStartedForThisRun stop_infra_at_the_end(o.infra.state_dir, !infra_up.reused);
+  const infra::InfraState& infra = infra_up.state;
   report::RunResults results;
   results.created_at = FormatTimestamp(std::chrono::system_clock::now());
   results.git_commit = GitCommit();
@@ -285,6 +315,10 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
         // this one (a consumer would take it before a purge, then find its rows gone).
         ResetState(arch, infra);
         RunningSystem system = StartSystem(system_options);
+        if (stop) {  // Ctrl-C while the services started: nothing to measure
+          StopSystem(system);
+          break;
+        }
         try {
           results.runs.push_back(MeasureOnce(arch, *profile, repeat, system, infra, o, stop, print));
         } catch (...) {
@@ -295,6 +329,7 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
       }
     }
   }
+  results.interrupted = stop;
   return results;
 }
 

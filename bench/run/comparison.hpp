@@ -48,7 +48,9 @@ struct Progress {
 using ProgressPrinter = std::function<void(const Progress&)>;
 
 // Runs the matrix. Setting `stop` (e.g. on Ctrl-C) ends the current load early and skips
-// the rest; what was measured so far is returned, marked as interrupted by its durations.
+// the rest; what was measured so far is returned, the cut run and the results marked as
+// interrupted. The services are stopped either way, and so are the embedded servers when
+// this run started them.
 report::RunResults RunComparison(const RunOptions& options, const std::atomic<bool>& stop,
                                  const ProgressPrinter& progress);
 
