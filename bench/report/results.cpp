@@ -122,6 +122,12 @@ json::object ToJson(const ProfileRun& run) {
                          {"cpu_seconds", r.cpu_seconds},
                          {"peak_rss_bytes", r.peak_rss_bytes}});
   }
+  json::value target = nullptr;
+  if (!run.target.empty()) {
+    json::object urls;
+    for (const auto& [service, url] : run.target) urls[service] = url;
+    target = std::move(urls);
+  }
   return {{"arch", run.arch},
           {"profile", run.profile},
           {"repeat", run.repeat},
@@ -135,7 +141,12 @@ json::object ToJson(const ProfileRun& run) {
           {"cpu_seconds_per_1000_requests", run.CpuSecondsPer1000Requests()},
           {"scenarios", scenarios},
           {"queues", queues},
-          {"resources", resources}};
+          {"resources", resources},
+          {"target", target},
+          {"queues_source", run.queues_source},
+          {"resources_source", run.resources_source},
+          {"resources_not_measured",
+           json::array(run.resources_not_measured.begin(), run.resources_not_measured.end())}};
 }
 
 ProfileRun ProfileRunFrom(const json::object& o) {
@@ -166,6 +177,21 @@ ProfileRun ProfileRunFrom(const json::object& o) {
     JsonFields rf(Element(r, "resources"));
     run.resources.push_back({rf.String("service"), rf.Number("cpu_seconds"),
                              static_cast<std::uint64_t>(rf.Integer("peak_rss_bytes"))});
+  }
+  if (const json::value* target = o.if_contains("target"); target && !target->is_null()) {
+    if (!target->is_object()) throw std::runtime_error("field \"target\" must be an object or null");
+    for (const auto& [service, url] : target->get_object()) {
+      if (!url.is_string()) throw std::runtime_error("target." + std::string(service) + " is not a URL");
+      run.target.emplace_back(std::string(service), std::string(url.get_string()));
+    }
+  }
+  run.queues_source = f.OptionalString("queues_source").value_or(run.arch == "async" ? "amqp" : "none");
+  run.resources_source = f.OptionalString("resources_source").value_or("proc");
+  if (o.contains("resources_not_measured")) {
+    for (const json::value& service : Array(o, "resources_not_measured")) {
+      if (!service.is_string()) throw std::runtime_error("an element of \"resources_not_measured\" is not a string");
+      run.resources_not_measured.emplace_back(service.get_string());
+    }
   }
   return run;
 }
@@ -248,7 +274,6 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
     }
   }
   results.interrupted = OptionalBool(o, "interrupted");
-
   return results;
 }
 

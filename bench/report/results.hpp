@@ -73,6 +73,13 @@ struct ProfileRun {
   LatencySummary overall;    // all scenarios' requests together
   std::vector<QueueSeries> queues;
   std::vector<ServiceResources> resources;
+  // Fields added within v1 (absent in older files, which mean the defaults):
+  // Services flowbench did not start (`run --target`): service -> base URL, contract order.
+  // Empty: flowbench started them on this machine.
+  std::vector<std::pair<std::string, std::string>> target;
+  std::string queues_source;  // "amqp" | "management-api" | "not-sampled" | "none" (sync)
+  std::string resources_source = "proc";  // "proc" | "process-metrics" (each /metrics)
+  std::vector<std::string> resources_not_measured;  // services without CPU/RSS figures
 
   std::uint64_t Requests() const;
   std::uint64_t Errors() const;

@@ -1,6 +1,7 @@
 // `flowbench run`: for each architecture, profile and repeat: reset the data, start the ten
 // services, drive the six scenarios at once, wait for the accepted work to finish (the async
-// backlog drains), record everything a report shows, stop the services.
+// backlog drains), record everything a report shows, stop the services. With targets, the
+// same measurement against a deployment flowbench did not start (no reset, no start/stop).
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "bench/report/results.hpp"
+#include "bench/run/target.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
 #include "common/service/pass_through_args.hpp"
@@ -32,6 +34,9 @@ struct RunOptions {
   int threads = 1;                           // load engine worker threads
   WorkloadSettings workload;
   PassThroughArgs service_args;              // to the services, per build
+  // `--target`: drive these builds where they run instead of starting this checkout's
+  // (infra.management_url, when set, is their broker's management API for queue depths).
+  std::vector<TargetBuild> targets;
 };
 
 // One line of live progress, once a second.
