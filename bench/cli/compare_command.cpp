@@ -1,7 +1,8 @@
-// flowbench compare A B ...: runs side by side (k6 summary-export, handleSummary data or
-// --out json NDJSON, plain or gzip, in any mix; format detected from the content), with
-// deltas and ratios to the first, and CI gates: --threshold 'scenario6:p95<50ms' exits 99
-// on a breach, as k6 does when its thresholds fail.
+// flowbench compare A B ...: runs side by side (flowbench results.json or a results
+// directory, k6 summary-export, handleSummary data or --out json NDJSON, plain or gzip, in
+// any mix; format detected from the content), with deltas and ratios to the first, and CI
+// gates: --threshold 'scenario6:p95<50ms' exits 99 on a breach, as k6 does when its
+// thresholds fail.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -24,6 +25,13 @@ struct CompareCommandOptions {
   stats::CompareOptions table;
 };
 
+// k6's usual ones, and the completion latency flowbench's own results carry (work done,
+// not just answered: the figure an async comparison is about).
+std::vector<std::string> DefaultMetrics() {
+  return {"http_req_duration", "http_req_failed", "http_reqs",           "iterations",
+          "dropped_iterations", "checks",         "flowbench_completion"};
+}
+
 int Compare(const CompareCommandOptions& o) {
   std::vector<stats::Threshold> thresholds;
   for (const std::string& text : o.thresholds) {
@@ -34,7 +42,6 @@ int Compare(const CompareCommandOptions& o) {
       return kUnreadableInput;
     }
   }
-  // The readers every input is offered to; flowbench's results.json joins them here.
   std::vector<std::unique_ptr<k6::ResultReader>> readers = k6::DefaultResultReaders();
   std::vector<stats::RunSummary> runs;
   for (const std::string& file : o.files) {
@@ -45,7 +52,9 @@ int Compare(const CompareCommandOptions& o) {
       return kUnreadableInput;
     }
   }
-  std::cout << stats::CompareTable(runs, o.table);
+  stats::CompareOptions table = o.table;
+  if (table.metrics.empty() && !table.all_metrics) table.metrics = DefaultMetrics();
+  std::cout << stats::CompareTable(runs, table);
   if (std::string own = stats::SourceThresholds(runs); !own.empty()) {
     std::cout << "\n### Thresholds in the inputs\n\n" << own;
   }
@@ -61,18 +70,24 @@ void AddCompareCommand(CLI::App& app) {
   auto options = std::make_shared<CompareCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "compare",
-      "side-by-side table (markdown) of runs, deltas and ratios to the first; inputs: k6 "
-      "--summary-export JSON, handleSummary data, --out json NDJSON (.gz too)");
-  cmd->add_option("files", options->files, "result files (one or more); the first is the baseline")
+      "side-by-side table (markdown) of runs, deltas and ratios to the first; inputs: "
+      "flowbench results.json (or its results directory), k6 --summary-export JSON, "
+      "handleSummary data, --out json NDJSON (.gz too)");
+  cmd->add_option("files", options->files,
+                  "result files or `flowbench run` results directories (one or more); the first "
+                  "is the baseline. A results.json's rows are per run: "
+                  "http_req_duration{arch:async,profile:baseline,scenario:scenario6}, "
+                  "flowbench_completion{...} (repeats averaged)")
       ->required()
-      ->check(CLI::ExistingFile)
+      ->check(CLI::ExistingPath)
       ->expected(1, -1);
   cmd->add_option("--threshold", options->thresholds,
                   "gate, e.g. 'scenario6:p95<50ms', 'http_req_failed:rate<1%'; exit code 99 "
-                  "when any input breaches one (no data is a breach)");
+                  "when any input breaches one (no data is a breach). For a results.json name "
+                  "the run: 'http_req_duration{arch:async,profile:baseline,scenario:scenario6}:p95<50ms'");
   cmd->add_option("--metric", options->table.metrics,
                   "metric to show (name or full key such as http_req_duration{scenario:x}); "
-                  "repeatable; default: request duration, failures, counts, checks");
+                  "repeatable; default: request duration, failures, counts, checks, completion");
   cmd->add_flag("--all", options->table.all_metrics, "show every metric");
   cmd->callback([options] {
     if (int code = Compare(*options); code != 0) throw CLI::RuntimeError(code);

@@ -1,10 +1,12 @@
-// `flowbench compare` as a user runs it, on the real k6 samples: the table, thresholds and
-// their exit codes (99 on a breach, like k6), and clear errors.
+// `flowbench compare` as a user runs it, on the real k6 samples and on flowbench's own
+// results.json: the table, thresholds and their exit codes (99 on a breach, like k6), and
+// clear errors.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
 #include "bench/k6/k6_samples.hpp"
+#include "bench/report/results.hpp"
 #include "common/infra/process.hpp"
 
 namespace flowbench {
@@ -55,6 +57,43 @@ TEST(CompareCommand, ThresholdsGateWithExitCode99) {
                                             "--threshold", "scenario6:p99<100ms"});
   EXPECT_EQ(no_data.exit_code, 99) << no_data.output;
   EXPECT_NE(no_data.output.find("summaryTrendStats"), std::string::npos) << no_data.output;
+}
+
+TEST(CompareCommand, TwoResultsJsonRunByRunWithCompletionLatency) {
+  std::filesystem::path testdata =
+      std::filesystem::path(std::getenv("FLOWBENCH_SOURCE_DIR")) / "bench/report/testdata";
+  // B: the same runs, but the async build's scenario 6 twice as slow and its emails done later.
+  report::RunResults slower = report::LoadResults((testdata / "results.json").string());
+  for (report::ProfileRun& run : slower.runs) {
+    if (run.arch != "async") continue;
+    for (report::ScenarioResult& s : run.scenarios) {
+      if (s.scenario == "scenario6") s.latency.p95 *= 2;
+      if (s.scenario == "scenario1") s.completion->p95 = 0.9;
+    }
+  }
+  std::filesystem::path b = std::filesystem::temp_directory_path() /
+                            ("flowbench-compare-" + std::to_string(::getpid()) + ".json");
+  report::SaveResults(slower, b.string());
+
+  // A results directory stands for its results.json.
+  infra::CommandResult r = Flowbench({"compare", testdata.string(), b.string()});
+  std::filesystem::remove(b);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(flowbench results.json, mean of 2 repeats)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("| http_req_duration{arch:async,profile:baseline,scenario:scenario6} | "
+                          "p(95) | 6.000 ms | 12.000 ms | +6.000 ms | 2.00x |"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("| http_req_duration{arch:sync,profile:baseline,scenario:scenario6} | "
+                          "p(95) | 18.000 ms | 18.000 ms | 0.000 ms | 1.00x |"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("| flowbench_completion{arch:async,profile:baseline,scenario:scenario1} | "
+                          "p(95) | 600.000 ms | 900.000 ms | +300.000 ms | 1.50x |"),
+            std::string::npos) << r.output;
+
+  infra::CommandResult gate = Flowbench(
+      {"compare", testdata.string(), "--threshold",
+       "http_req_duration{arch:sync,profile:baseline,scenario:scenario6}:p95<10ms"});
+  EXPECT_EQ(gate.exit_code, 99) << gate.output;
 }
 
 TEST(CompareCommand, MistakesAreClearErrors) {

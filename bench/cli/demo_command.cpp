@@ -15,6 +15,7 @@
 #include "common/infra/infra.hpp"
 #include "common/infra/ports.hpp"
 #include "common/service/launcher.hpp"
+#include "common/service/pass_through_args.hpp"
 
 namespace flowbench::cli {
 namespace {
@@ -33,7 +34,7 @@ struct DemoCommandOptions {
   bool step = false;
   int timeout_s = 60;
   WorkloadSettings workload;
-  std::vector<std::string> service_args;
+  PassThroughArgs service_args;
   // outage only
   std::string outage_service = "email";
   double outage_seconds = 10;
@@ -74,7 +75,8 @@ class DemoBuilds {
       options.pg_url = infra_->pg_url;
       options.amqp_url = infra_->amqp_url;
       options.extra_args = ToArgs(o.workload);
-      options.extra_args.insert(options.extra_args.end(), o.service_args.begin(), o.service_args.end());
+      std::vector<std::string> pass_through = o.service_args.For(arch);
+      options.extra_args.insert(options.extra_args.end(), pass_through.begin(), pass_through.end());
       try {
         builds_.push_back({StartSystem(options), true});
       } catch (const std::exception& e) {
@@ -225,8 +227,7 @@ void AddDemoCommand(CLI::App& app) {
                    ->capture_default_str()
                    ->group(outage);
   BindWorkloadSettings(*cmd, o->workload);
-  cmd->add_option("service-args", o->service_args,
-                  "after `--`: flags for the services the demo starts itself");
+  BindPassThroughArgs(*cmd, o->service_args);  // for the services the demo starts itself
   cmd->callback([o, service, seconds, before, after, rate] {
     std::signal(SIGINT, OnDemoInterrupt);
     int code = 0;

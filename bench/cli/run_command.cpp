@@ -1,5 +1,6 @@
 // flowbench run: the comparison end to end, and flowbench profiles: what it can run.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -11,6 +12,7 @@
 #include "bench/k6/summary_readers.hpp"
 #include "bench/report/reports.hpp"
 #include "bench/run/comparison.hpp"
+#include "bench/run/target.hpp"
 #include "common/domain/profiles.hpp"
 #include "bench/stats/compare_table.hpp"
 #include "bench/stats/threshold.hpp"
@@ -26,6 +28,11 @@ std::atomic<bool> g_stop{false};
 extern "C" void OnInterrupt(int) {
   g_stop = true;
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+  static const char kMessage[] =
+      "\nStopping: the load ends, what was measured is written, the services stop "
+      "(Ctrl-C again quits at once and leaves them running)\n";
+  ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);  // signal-safe
+  (void)ignored;
 }
 
 struct RunCommandOptions {
@@ -33,7 +40,38 @@ struct RunCommandOptions {
   std::string duration;  // "30s"; "profile" for each profile's own duration
   std::filesystem::path out;
   std::vector<std::string> thresholds;
+  std::vector<std::string> targets;  // --target, parsed into run.targets
+  bool archs_given = false;          // --arch on the command line (not its default)
 };
+
+// --target values into the builds to drive. With sync=URL / async=URL the builds named are
+// the ones run; an --arch given as well must name the same ones.
+std::vector<run::TargetBuild> Targets(const RunCommandOptions& o) {
+  const PassThroughArgs& pass = o.run.service_args;
+  if (!(o.run.workload == WorkloadSettings{}) || !pass.every.empty() || !pass.sync.empty() ||
+      !pass.async.empty()) {
+    throw CLI::ValidationError(
+        "--target", "workload and service flags configure the services flowbench starts; a "
+                    "--target deployment runs with its own settings (set them where it runs)");
+  }
+  std::vector<Arch> archs;
+  for (const std::string& name : o.run.archs) archs.push_back(*ParseArch(name));
+  std::vector<run::TargetBuild> targets = run::ParseTargets(o.targets, archs);
+  if (o.archs_given) {
+    for (Arch arch : archs) {
+      bool targeted = std::any_of(targets.begin(), targets.end(),
+                                  [&](const run::TargetBuild& t) { return t.arch == arch; });
+      if (!targeted) {
+        throw CLI::ValidationError("--arch", std::string(ArchName(arch)) + " has no --target (add " +
+                                                 std::string(ArchName(arch)) + "=http://HOST:PORT)");
+      }
+    }
+    std::erase_if(targets, [&](const run::TargetBuild& t) {
+      return std::find(archs.begin(), archs.end(), t.arch) == archs.end();
+    });
+  }
+  return targets;
+}
 
 std::chrono::milliseconds ParseDuration(const std::string& text) {
   std::size_t end = 0;
@@ -83,6 +121,7 @@ int EvaluateThresholds(const report::RunResults& results, const std::vector<std:
 int Run(RunCommandOptions& o) {
   if (o.duration != "profile") o.run.duration = ParseDuration(o.duration);
   for (const std::string& t : o.thresholds) stats::ParseThreshold(t);  // bad syntax: fail now
+  if (!o.targets.empty()) o.run.targets = Targets(o);
   std::filesystem::path out = o.out.empty() ? DefaultOutDir() : o.out;
 
   std::signal(SIGINT, OnInterrupt);
@@ -108,10 +147,10 @@ void AddRunCommands(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "run", "compare the builds: start them, drive the profiles, write results/<time>/");
   infra::BindInfraOptions(*cmd, o->run.infra);
-  cmd->add_option("--arch", o->run.archs, "architectures, in order")
-      ->delimiter(',')
-      ->check(CLI::IsMember({"sync", "async"}))
-      ->capture_default_str();
+  CLI::Option* arch = cmd->add_option("--arch", o->run.archs, "architectures, in order")
+                          ->delimiter(',')
+                          ->check(CLI::IsMember({"sync", "async"}))
+                          ->capture_default_str();
   cmd->add_option("--profile", o->run.profiles, "load profiles (flowbench profiles)")
       ->delimiter(',')
       ->capture_default_str();
@@ -138,9 +177,21 @@ void AddRunCommands(CLI::App& app) {
   cmd->add_option("--threshold", o->thresholds,
                   "gate like k6: 'scenario6:p95<50ms' (exit code 99 when any run breaches)");
   BindWorkloadSettings(*cmd, o->run.workload);
-  cmd->add_option("service-args", o->run.service_args,
-                  "after `--`: flags for every service (e.g. -- --http-threads 64)");
-  cmd->callback([o] {
+  BindPassThroughArgs(*cmd, o->run.service_args);
+  cmd->add_option("--target", o->targets,
+                  "drive a deployment flowbench did not start (Docker Compose, another machine) "
+                  "instead of starting this checkout's builds: HOST (the builds of --arch on HOST at the "
+                  "contract's ports 8001-8010 and 8101-8110), or sync=URL,async=URL with URL "
+                  "http://HOST[:PORT], PORT the user service's (the other nine follow it in "
+                  "contract order). Nothing there is reset, started or stopped; every service's "
+                  "/health must answer first. Completion comes from each /metrics, CPU and "
+                  "memory from each service's process metrics; the async queues are sampled "
+                  "through --rabbitmq-management-url http://USER:PASS@HOST:15672 when given. "
+                  "--state-dir, --pg-url, --amqp-url and service flags are not used")
+      ->delimiter(',')
+      ->group("Target");
+  cmd->callback([o, arch] {
+    o->archs_given = arch->count() > 0;
     int code = Run(*o);
     if (code != 0) throw CLI::RuntimeError(code);
   });

@@ -1,13 +1,16 @@
 // `flowbench run` end to end, as a user runs it: the real binary starts its own PostgreSQL
 // and RabbitMQ and both builds, drives every scenario briefly (delays shortened), drains,
-// and writes every output with real counts and no failed check.
+// and writes every output with real counts and no failed check; a Ctrl-C in the middle
+// stops it early with what was measured, and leaves nothing running.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "bench/cli/cli_testing.hpp"
 #include "bench/report/results.hpp"
+#include "common/infra/infra.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
 
@@ -15,11 +18,17 @@ namespace flowbench {
 namespace {
 
 namespace fs = std::filesystem;
+using cli::testing::Flowbench;
 
-infra::CommandResult Flowbench(std::vector<std::string> args, std::chrono::seconds timeout) {
-  std::vector<std::string> argv{std::string(std::getenv("FLOWBENCH_BIN_DIR")) + "/flowbench"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return infra::RunCommand(argv, {}, timeout);
+// The short delays every run of these tests uses: the work of each scenario, made quick.
+const std::vector<std::string> kQuickWorkload = {
+    "--email-delay-ms", "20", "--payment-gateway-delay-ms", "40", "--search-reindex-delay-ms", "5",
+    "--cache-invalidation-delay-ms", "5", "--analytics-log-delay-ms", "5",
+    "--report-cpu-time-ms", "50", "--saga-payment-delay-ms", "20"};
+
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 class RunCommand : public ::testing::Test {
@@ -35,12 +44,10 @@ class RunCommand : public ::testing::Test {
 TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
   fs::path out = dir_ / "results";
   infra::CommandResult run = Flowbench(
-      {"run", "--state-dir", (dir_ / "state").string(), "--out", out.string(), "--profile",
-       "smoke", "--duration", "4s", "--drain-timeout", "60", "--email-delay-ms", "20",
-       "--payment-gateway-delay-ms", "40", "--search-reindex-delay-ms", "5",
-       "--cache-invalidation-delay-ms", "5", "--analytics-log-delay-ms", "5",
-       "--report-cpu-time-ms", "50", "--saga-payment-delay-ms", "20",
-       "--threshold", "scenario6:p95<5s"},
+      Concat({"run", "--state-dir", (dir_ / "state").string(), "--out", out.string(), "--profile",
+              "smoke", "--duration", "4s", "--drain-timeout", "60", "--threshold",
+              "scenario6:p95<5s"},
+             kQuickWorkload),
       std::chrono::seconds(240));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("Report: " + (out / "report.md").string()), std::string::npos)
@@ -74,6 +81,80 @@ TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
   }
   EXPECT_FALSE(results.runs[1].queues.empty()) << "the async run sampled no queue";
   EXPECT_TRUE(results.runs[0].queues.empty()) << "the sync build has no queues";
+  // The settings as all ten services of each build reported them, the same work in both.
+  const boost::json::object& in_force = results.settings.at("in_force").as_object();
+  for (const char* arch : {"sync", "async"}) {
+    SCOPED_TRACE(arch);
+    ASSERT_TRUE(in_force.contains(arch)) << boost::json::serialize(in_force);
+    EXPECT_EQ(in_force.at(arch).at("reported_by"), 10) << boost::json::serialize(in_force);
+    EXPECT_EQ(in_force.at(arch).at("workload").at("email_delay_ms"), 20);
+    EXPECT_FALSE(in_force.at(arch).as_object().contains("exceptions"));
+  }
+  EXPECT_TRUE(in_force.at("async").at("transport").at("publish_confirm").as_bool());
+  EXPECT_EQ(results.settings.at("same_workload"), true);
+  EXPECT_NE(cli::testing::ReadFile(out / "report.md").find("reported **the same workload**"), std::string::npos);
+  EXPECT_FALSE(results.interrupted);
+  EXPECT_FALSE(fs::exists(dir_ / "state" / "infra.json"))
+      << "the embedded servers this run started are still recorded as running";
+}
+
+TEST_F(RunCommand, CtrlCStopsTheLoadEarlyWritesWhatWasMeasuredAndLeavesNothingRunning) {
+  fs::path out = dir_ / "results";
+  fs::path state = dir_ / "state";
+  // Both builds asked for, a minute of load each: the Ctrl-C comes during the sync build's.
+  cli::testing::BackgroundFlowbench run(
+      Concat({"run", "--state-dir", state.string(), "--out", out.string(), "--arch", "sync,async",
+              "--profile", "smoke", "--scenario", "scenario1,scenario6", "--duration", "60s"},
+             kQuickWorkload),
+      dir_ / "output.txt");
+  ASSERT_TRUE(run.WaitForOutput("[sync smoke 1/1] load", std::chrono::seconds(120)))
+      << "the load never started:\n" << run.Output();
+  // What was started, to check afterwards that it is gone (infra.json goes with it).
+  std::optional<infra::InfraState> infra = infra::LoadInfraState(state);
+  ASSERT_TRUE(infra && infra->postgres && infra->rabbitmq) << run.Output();
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // a few requests answered
+
+  auto interrupted_at = std::chrono::steady_clock::now();
+  run.PressCtrlC();
+  std::optional<cli::testing::ExitStatus> status = run.WaitForExit(std::chrono::seconds(60));
+  double seconds_to_exit =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - interrupted_at).count();
+  ASSERT_TRUE(status) << "still running a minute after Ctrl-C:\n" << run.Output();
+  EXPECT_EQ(status->exit_code, 130) << status->Describe() << "\n" << run.Output();
+  // Stopping the services and the embedded servers it started takes a few seconds (RabbitMQ
+  // ~8 s); the planned minute of load per build does not run out.
+  EXPECT_LT(seconds_to_exit, 30) << run.Output();
+  std::string output = run.Output();
+  EXPECT_NE(output.find("Interrupted: what was measured is saved."), std::string::npos) << output;
+  EXPECT_EQ(output.find("[async"), std::string::npos) << "the async build ran after Ctrl-C";
+
+  report::RunResults results = report::LoadResults((out / "results.json").string());
+  EXPECT_TRUE(results.interrupted);
+  ASSERT_EQ(results.runs.size(), 1u) << "only the sync run, which was cut short";
+  const report::ProfileRun& r = results.runs[0];
+  EXPECT_EQ(r.arch, "sync");
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_GT(r.duration_seconds, 1.0);
+  EXPECT_LT(r.duration_seconds, 15.0) << "the load went on after Ctrl-C";
+  ASSERT_EQ(r.scenarios.size(), 2u);
+  for (const report::ScenarioResult& s : r.scenarios) {
+    SCOPED_TRACE(s.scenario);
+    EXPECT_GT(s.requests, 0u);
+    EXPECT_GT(s.latency.p50, 0.0);
+  }
+  std::string markdown = cli::testing::ReadFile(out / "report.md");
+  EXPECT_NE(markdown.find("Interrupted (Ctrl-C): sync / smoke / repeat 1 was stopped after"),
+            std::string::npos) << markdown;
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+
+  // Nothing left: no service (their command lines name this PostgreSQL), no server (theirs
+  // name this state directory), not the private epmd.
+  EXPECT_EQ(cli::testing::ProcessesMentioning(infra->pg_url), std::vector<std::string>{});
+  EXPECT_EQ(cli::testing::ProcessesMentioning(state.string()), std::vector<std::string>{});
+  EXPECT_FALSE(infra::IsAlive(infra->postgres->pid)) << "PostgreSQL";
+  EXPECT_FALSE(infra::IsAlive(infra->rabbitmq->pid)) << "RabbitMQ";
+  EXPECT_FALSE(infra::IsAlive(infra->rabbitmq->epmd_pid)) << "epmd";
+  EXPECT_FALSE(fs::exists(state / "infra.json"));
 }
 
 TEST_F(RunCommand, BadArgumentsAreClearErrorsBeforeAnythingStarts) {

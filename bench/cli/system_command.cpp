@@ -8,6 +8,7 @@
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
 #include "common/service/launcher.hpp"
+#include "common/service/pass_through_args.hpp"
 
 namespace flowbench::cli {
 namespace {
@@ -18,7 +19,7 @@ struct SystemCommandOptions {
   int port_base = 0;
   WorkloadSettings workload;
   bool keep_infra = false;
-  std::vector<std::string> service_args;  // after `--`: forwarded to every service
+  PassThroughArgs service_args;
 };
 
 std::vector<Arch> Archs(const std::string& name) {
@@ -44,8 +45,8 @@ int Up(const SystemCommandOptions& o) {
     options.pg_url = infra_up.state.pg_url;
     options.amqp_url = infra_up.state.amqp_url;
     options.extra_args = ToArgs(o.workload);
-    options.extra_args.insert(options.extra_args.end(), o.service_args.begin(),
-                              o.service_args.end());
+    std::vector<std::string> pass_through = o.service_args.For(arch);
+    options.extra_args.insert(options.extra_args.end(), pass_through.begin(), pass_through.end());
     RunningSystem system = StartSystem(options);
     SaveSystem(o.infra.state_dir, system);
     std::printf("%s build: 10 services healthy, logs in %s\n", std::string(ArchName(arch)).c_str(),
@@ -120,8 +121,7 @@ void AddSystemCommands(CLI::App& app) {
   up->add_option("--port-base", o->port_base, "sync on BASE+1..BASE+10, async on BASE+101..BASE+110 (0: the contract's 8001.., 8101..)")
       ->check(CLI::Range(0, 65000));
   BindWorkloadSettings(*up, o->workload);
-  up->add_option("service-args", o->service_args,
-                 "after `--`: flags for every service (e.g. -- --http-threads 64)");
+  BindPassThroughArgs(*up, o->service_args);
   up->callback([o, exit_with] { exit_with(Up(*o)); });
 
   CLI::App* down = app.add_subcommand(

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bench/k6/flowbench_results_reader.hpp"
 #include "bench/k6/k6_error.hpp"
 #include "bench/k6/ndjson_reader.hpp"
 #include "bench/k6/summary_readers.hpp"
@@ -62,6 +63,26 @@ class HandleSummaryReader : public ResultReader {
   }
 };
 
+class FlowbenchResultsReader : public ResultReader {
+ public:
+  std::string_view Name() const override { return kFlowbenchResultsFormat; }
+  bool Recognises(const FileProbe& probe) const override {
+    if (probe.document) return LooksLikeFlowbenchResults(*probe.document);
+    // Not valid JSON, but it says what it means to be: report that, not "unknown format".
+    return probe.head.find("\"flowbench.results/") != std::string::npos &&
+           probe.head.find("\"schema\"") != std::string::npos;
+  }
+  stats::RunSummary Read(const FileProbe& probe) const override {
+    if (!probe.document) {
+      json::error_code ec;
+      json::parse(probe.head, ec);
+      throw K6FormatError(probe.path.string() + ": a flowbench results file that is not valid JSON (" +
+                          ec.message() + ")");
+    }
+    return FlowbenchResultsFromJson(*probe.document, probe.path.string());
+  }
+};
+
 std::string ReadWholeFile(const std::filesystem::path& path) {
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) throw K6FormatError(path.string() + ": cannot open");
@@ -112,14 +133,23 @@ FileProbe ProbeFile(const std::filesystem::path& path) {
 
 std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders() {
   std::vector<std::unique_ptr<ResultReader>> readers;
+  readers.push_back(std::make_unique<FlowbenchResultsReader>());
   readers.push_back(std::make_unique<HandleSummaryReader>());
   readers.push_back(std::make_unique<SummaryExportReader>());
   readers.push_back(std::make_unique<NdjsonReader>());
   return readers;
 }
 
-stats::RunSummary ReadResultFile(const std::filesystem::path& path,
+stats::RunSummary ReadResultFile(const std::filesystem::path& given,
                                  std::span<const std::unique_ptr<ResultReader>> readers) {
+  std::filesystem::path path = given;
+  if (std::filesystem::is_directory(given)) {
+    path = given / "results.json";
+    if (!std::filesystem::exists(path)) {
+      throw K6FormatError(given.string() + ": a directory without results.json (give a "
+                          "results directory of `flowbench run`, or a file)");
+    }
+  }
   FileProbe probe = ProbeFile(path);
   for (const auto& reader : readers) {
     if (reader->Recognises(probe)) return reader->Read(probe);

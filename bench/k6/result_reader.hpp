@@ -1,7 +1,6 @@
 // The inputs of `flowbench compare`: any file some ResultReader recognises becomes a
-// stats::RunSummary. The k6 formats register here; flowbench's own results.json is added by
-// writing one more ResultReader (Recognises: its "schema" field; Read: its scenarios as
-// "http_req_duration{scenario:...}" etc.) and registering it in DefaultResultReaders().
+// stats::RunSummary. The three k6 formats and flowbench's own results.json (recognised by its
+// "schema" field; flowbench_results_reader.hpp) register in DefaultResultReaders().
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -36,11 +35,13 @@ class ResultReader {
   virtual stats::RunSummary Read(const FileProbe& probe) const = 0;
 };
 
-// The k6 readers: --out json NDJSON (plain or gzip), --summary-export, handleSummary data.
+// flowbench results.json, and the k6 readers: --out json NDJSON (plain or gzip),
+// --summary-export, handleSummary data.
 std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders();
 
 // The first reader that recognises the file reads it; a file nobody recognises is a
-// K6FormatError that lists what was tried.
+// K6FormatError that lists what was tried. A directory stands for its results.json (what
+// `flowbench run` writes).
 stats::RunSummary ReadResultFile(const std::filesystem::path& path,
                                  std::span<const std::unique_ptr<ResultReader>> readers);
 

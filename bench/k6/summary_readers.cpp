@@ -69,6 +69,12 @@ void ReadChecks(const json::value* group, std::vector<stats::CheckSummary>& into
   }
 }
 
+// k6's own time metrics, and the completion latency flowbench adds to the summaries it
+// writes (milliseconds, like k6's trends).
+bool IsTimeMetric(std::string_view key) {
+  return stats::IsK6TimeMetric(key) || key.substr(0, key.find('{')) == "flowbench_completion";
+}
+
 const json::value* RootGroup(const json::value& document) {
   return document.get_object().if_contains("root_group");
 }
@@ -89,7 +95,7 @@ stats::RunSummary SummaryExportFromJson(const json::value& document, std::string
       }
     }
     m.type = InferType(m);
-    m.is_time = stats::IsK6TimeMetric(key);
+    m.is_time = IsTimeMetric(key);
     AliasRate(m);
     run.metrics.emplace(std::string(key), std::move(m));
   }

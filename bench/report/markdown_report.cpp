@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "bench/report/aggregate.hpp"
@@ -107,7 +109,7 @@ void SettingsInForce(std::ostringstream& md, const RunResults& r) {
     md << "\nDriver: `" << boost::json::serialize(*driver) << "`";
   }
   if (const boost::json::value* args = r.settings.if_contains("service_args")) {
-    md << "; flags passed to every service: `" << boost::json::serialize(*args) << "`";
+    md << "; flags passed to the services: `" << boost::json::serialize(*args) << "`";
   }
   md << "\n\n";
 }
@@ -253,6 +255,20 @@ void AckVersusCompletion(std::ostringstream& md, const RunResults& r) {
   }
 }
 
+// "sync at http://h:8001 (user) .. http://h:8010" for each build a --target run drove.
+std::string TargetsOf(const RunResults& r) {
+  std::string text;
+  std::vector<std::string> seen;
+  for (const ProfileRun& run : r.runs) {
+    if (run.target.empty() || std::find(seen.begin(), seen.end(), run.arch) != seen.end()) continue;
+    seen.push_back(run.arch);
+    text += (text.empty() ? "" : "; ") + run.arch + " at " + run.target.front().second + " (" +
+            run.target.front().first + ") to " + run.target.back().second + " (" +
+            run.target.back().first + ")";
+  }
+  return text;
+}
+
 void Backlog(std::ostringstream& md, const RunResults& r) {
   md << "## Backlog and drain\n\n"
         "Queue depth sampled every second during the load; after the load stopped, the time "
@@ -260,30 +276,82 @@ void Backlog(std::ostringstream& md, const RunResults& r) {
         "build accepted but had not done yet.\n\n"
         "| arch | profile | repeat | drain time | peak queue depths |\n|---|---|---|---|---|\n";
   for (const ProfileRun& run : r.runs) {
-    if (run.queues.empty()) continue;
+    if (run.queues.empty() && run.queues_source != "not-sampled") continue;
     md << "| " << run.arch << " | " << run.profile << " | " << run.repeat << " | "
-       << (run.drained ? Millis(run.drain_seconds) : "did not drain in time") << " | ";
+       << (run.drained       ? Millis(run.drain_seconds)
+           : run.interrupted ? "not waited for (interrupted)"
+                             : "did not drain in time")
+       << " | ";
+    if (run.queues_source == "not-sampled") {
+      md << "not sampled (no `--rabbitmq-management-url` for the target's broker) |\n";
+      continue;
+    }
     bool first = true;
     for (const QueueSeries& q : run.queues) {
       if (q.Peak() == 0) continue;
       md << (first ? "" : ", ") << q.queue << " " << q.Peak();
       first = false;
     }
-    md << (first ? "all stayed empty" : "") << " |\n";
+    md << (first ? "all stayed empty" : "")
+       << (run.queues_source == "management-api" ? " (management API statistics, a few s behind)" : "")
+       << " |\n";
   }
   md << "\n";
 }
 
+// What the reader must know before trusting a figure: a run cut short by Ctrl-C.
+void Caveats(std::ostringstream& md, const RunResults& r) {
+  if (std::string targets = TargetsOf(r); !targets.empty()) {
+    md << "Measured against a deployment flowbench did not start (`--target`): " << targets
+       << ". Nothing there was reset between runs; its workload settings are its own (not "
+          "recorded here); the machine described at the end is the load driver's.\n\n";
+  }
+  for (const ProfileRun& run : r.runs) {
+    if (!run.interrupted) continue;
+    md << "Interrupted (Ctrl-C): " << run.arch << " / " << run.profile << " / repeat "
+       << run.repeat << " was stopped after " << Millis(run.duration_seconds)
+       << " of load; its figures cover only that time, and work it accepted was not waited "
+          "for.\n\n";
+  }
+  if (r.interrupted) {
+    md << "Interrupted (Ctrl-C): runs that had not started when it came are missing from "
+          "this report.\n\n";
+  }
+}
+
 void Resources(std::ostringstream& md, const RunResults& r) {
+  bool from_metrics = std::any_of(r.runs.begin(), r.runs.end(), [](const ProfileRun& run) {
+    return run.resources_source == "process-metrics";
+  });
   md << "## CPU and memory\n\nCPU seconds of every service process during the run (from "
-        "/proc), per 1,000 requests answered, and the largest resident set of any one "
-        "service. The embedded PostgreSQL and RabbitMQ are not included.\n\n"
+        "/proc for the services flowbench started), per 1,000 requests answered, and the "
+        "largest resident set of any one service. The embedded PostgreSQL and RabbitMQ are not included."
+     << (from_metrics ? " For a `--target` deployment they come from each service's own process "
+                        "metrics on its /metrics (`process_cpu_seconds_total`, "
+                        "`process_resident_memory_bytes`), sampled once a second."
+                      : "")
+     << "\n\n"
         "| arch | profile | requests | CPU s | CPU s / 1000 req | peak RSS (largest service) |\n"
         "|---|---|---|---|---|---|\n";
   for (const std::string& profile : r.profiles) {
     for (const std::string& a : Archs(r)) {
       std::vector<const ProfileRun*> runs = r.Runs(a, profile);
       if (runs.empty()) continue;
+      std::set<std::string> not_measured;
+      for (const ProfileRun* run : runs) {
+        not_measured.insert(run->resources_not_measured.begin(), run->resources_not_measured.end());
+      }
+      bool none_measured = std::all_of(runs.begin(), runs.end(),
+                                       [](const ProfileRun* run) { return run->resources.empty(); });
+      if (none_measured && !not_measured.empty()) {
+        md << "| " << a << " | " << profile << " | "
+           << Number(Across(runs, [](const ProfileRun& run) { return double(run.Requests()); }).mean, 0)
+           << " | not measured | not measured | not measured |\n";
+        continue;
+      }
+      std::string partial;
+      for (const std::string& service : not_measured) partial += (partial.empty() ? "" : ", ") + service;
+      if (!partial.empty()) partial = " (without " + partial + ": not measured)";
       MeanSd cpu = Across(runs, [](const ProfileRun& run) {
         double total = 0;
         for (const ServiceResources& s : run.resources) total += s.cpu_seconds;
@@ -296,7 +364,7 @@ void Resources(std::ostringstream& md, const RunResults& r) {
       });
       md << "| " << a << " | " << profile << " | "
          << Number(Across(runs, [](const ProfileRun& run) { return double(run.Requests()); }).mean, 0)
-         << " | " << Number(cpu.mean, 2) << " | "
+         << " | " << Number(cpu.mean, 2) << partial << " | "
          << Number(Across(runs, [](const ProfileRun& run) {
               return run.CpuSecondsPer1000Requests();
             }).mean, 3)
@@ -313,6 +381,7 @@ std::string MarkdownReport(const RunResults& r) {
   md << "# flowbench report: synchronous HTTP vs RabbitMQ\n\n"
         "Every figure below was measured by `flowbench run`; nothing is rounded beyond its "
         "display or edited. `results.json` next to this file holds the full data.\n\n";
+  Caveats(md, r);
   ProfileTable(md, r, "p95 latency per profile",
                "All scenarios' requests together, from the intended send time.",
                [](const ProfileRun& run) { return run.overall.p95; },

@@ -1,5 +1,6 @@
 // Report generation from a fixed results file: every table, mean ± sd across repeats, the
-// CSV, the k6 summary and the round trip of results.json.
+// CSV, the k6 summary and the round trip of results.json; what a report says about an
+// interrupted run and a run against a --target deployment.
 #include "bench/report/reports.hpp"
 
 #include <gtest/gtest.h>
@@ -91,6 +92,66 @@ TEST(MarkdownReport, HasEverySectionWithFiguresFromTheResults) {
   EXPECT_NE(md.find("| scenario1 | async | 4.00 ± 0.0 ms | 6.00 ± 0.0 ms | 60 | 520 ± 0.0 ms |"),
             std::string::npos)
       << md;
+}
+
+TEST(Results, FieldsAddedWithinV1AreOptionalAndRoundTrip) {
+  RunResults r = LoadResults(Fixture());  // written before they existed
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_FALSE(r.runs[0].interrupted);
+  EXPECT_TRUE(r.runs[0].target.empty());
+  EXPECT_EQ(r.runs[0].queues_source, "none");
+  EXPECT_EQ(r.runs[2].queues_source, "amqp");
+  EXPECT_EQ(r.runs[0].resources_source, "proc");
+
+  r.interrupted = r.runs[3].interrupted = true;
+  r.runs[3].target = {{"user", "http://10.0.0.5:8101"}, {"inventory", "http://10.0.0.5:8110"}};
+  r.runs[3].queues_source = "not-sampled";
+  r.runs[3].resources_source = "process-metrics";
+  r.runs[3].resources_not_measured = {"email"};
+  RunResults again = RunResultsFromJson(ToJson(r));
+  EXPECT_TRUE(again.interrupted);
+  EXPECT_TRUE(again.runs[3].interrupted);
+  EXPECT_EQ(again.runs[3].target, r.runs[3].target);
+  EXPECT_EQ(again.runs[3].queues_source, "not-sampled");
+  EXPECT_EQ(again.runs[3].resources_not_measured, std::vector<std::string>{"email"});
+}
+
+TEST(MarkdownReport, SaysWhatATargetRunCouldNotMeasure) {
+  RunResults r = LoadResults(Fixture());
+  for (ProfileRun& run : r.runs) {
+    run.target = {{"user", "http://10.0.0.5:" + std::string(run.arch == "sync" ? "8001" : "8101")},
+                  {"inventory", "http://10.0.0.5:" + std::string(run.arch == "sync" ? "8010" : "8110")}};
+    run.resources_source = "process-metrics";
+    if (run.arch == "async") {
+      run.queues.clear();
+      run.queues_source = "not-sampled";
+      run.resources.clear();
+      run.resources_not_measured = {"email", "user"};
+    }
+  }
+  std::string md = MarkdownReport(r);
+  EXPECT_NE(md.find("Measured against a deployment flowbench did not start (`--target`): sync at "
+                    "http://10.0.0.5:8001 (user) to http://10.0.0.5:8010 (inventory); async at "
+                    "http://10.0.0.5:8101"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("| async | baseline | 1 | 1500 ms | not sampled (no `--rabbitmq-management-url`"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("| async | baseline | 1560 | not measured | not measured | not measured |"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("each service's own process metrics"), std::string::npos) << md;
+}
+
+TEST(MarkdownReport, AnInterruptedRunIsSaidToBeOne) {
+  RunResults r = LoadResults(Fixture());
+  r.runs.resize(3);
+  r.runs[2].interrupted = r.interrupted = true;
+  r.runs[2].duration_seconds = 4.2;
+  r.runs[2].drained = false;
+  std::string md = MarkdownReport(r);
+  EXPECT_NE(md.find("Interrupted (Ctrl-C): async / baseline / repeat 1 was stopped after 4200 ms"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("runs that had not started when it came are missing"), std::string::npos) << md;
+  EXPECT_NE(md.find("| async | baseline | 1 | not waited for (interrupted) |"), std::string::npos) << md;
 }
 
 TEST(CsvReport, OneRowPerScenarioRunWithAHeader) {

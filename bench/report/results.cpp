@@ -12,6 +12,33 @@ namespace {
 
 namespace json = boost::json;
 
+// Strict reading with messages that say which field is wrong (JsonFields does it for
+// scalars and objects; these for arrays and their elements).
+const json::array& Array(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) throw std::runtime_error("field \"" + std::string(key) + "\" is required");
+  if (!v->is_array()) throw std::runtime_error("field \"" + std::string(key) + "\" must be an array");
+  return v->get_array();
+}
+
+const json::object& Element(const json::value& v, std::string_view array) {
+  if (!v.is_object()) throw std::runtime_error("an element of \"" + std::string(array) + "\" is not an object");
+  return v.get_object();
+}
+
+double NumberElement(const json::value& v, std::string_view array) {
+  if (!v.is_number()) throw std::runtime_error("an element of \"" + std::string(array) + "\" is not a number");
+  return v.to_number<double>();
+}
+
+// Fields added to v1 after its first files were written: absent means their old meaning.
+bool OptionalBool(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return false;
+  if (!v->is_bool()) throw std::runtime_error("field '" + std::string(key) + "' is not a boolean");
+  return v->get_bool();
+}
+
 json::object ToJson(const LatencySummary& s) {
   return {{"count", s.count}, {"mean", s.mean}, {"stdev", s.stdev}, {"min", s.min},
           {"p50", s.p50},     {"p90", s.p90},   {"p95", s.p95},     {"p99", s.p99},
@@ -72,9 +99,13 @@ ScenarioResult ScenarioFrom(const json::object& o) {
   if (o.contains("completion") && !o.at("completion").is_null()) {
     r.completion = SummaryFrom(f.Object("completion"));
   }
-  for (const json::value& b : o.at("distribution").as_array()) {
-    const json::array& pair = b.as_array();
-    r.distribution.push_back({pair.at(0).to_number<double>(), pair.at(1).to_number<std::uint64_t>()});
+  for (const json::value& b : Array(o, "distribution")) {
+    if (!b.is_array() || b.get_array().size() != 2) {
+      throw std::runtime_error("an element of \"distribution\" is not a pair [le, count]");
+    }
+    const json::array& pair = b.get_array();
+    r.distribution.push_back({NumberElement(pair[0], "distribution"),
+                              static_cast<std::uint64_t>(NumberElement(pair[1], "distribution"))});
   }
   return r;
 }
@@ -91,19 +122,31 @@ json::object ToJson(const ProfileRun& run) {
                          {"cpu_seconds", r.cpu_seconds},
                          {"peak_rss_bytes", r.peak_rss_bytes}});
   }
+  json::value target = nullptr;
+  if (!run.target.empty()) {
+    json::object urls;
+    for (const auto& [service, url] : run.target) urls[service] = url;
+    target = std::move(urls);
+  }
   return {{"arch", run.arch},
           {"profile", run.profile},
           {"repeat", run.repeat},
           {"duration_seconds", run.duration_seconds},
           {"drain_seconds", run.drain_seconds},
           {"drained", run.drained},
+          {"interrupted", run.interrupted},
           {"overall", ToJson(run.overall)},
           {"requests", run.Requests()},
           {"errors", run.Errors()},
           {"cpu_seconds_per_1000_requests", run.CpuSecondsPer1000Requests()},
           {"scenarios", scenarios},
           {"queues", queues},
-          {"resources", resources}};
+          {"resources", resources},
+          {"target", target},
+          {"queues_source", run.queues_source},
+          {"resources_source", run.resources_source},
+          {"resources_not_measured",
+           json::array(run.resources_not_measured.begin(), run.resources_not_measured.end())}};
 }
 
 ProfileRun ProfileRunFrom(const json::object& o) {
@@ -115,23 +158,40 @@ ProfileRun ProfileRunFrom(const json::object& o) {
   run.duration_seconds = f.Number("duration_seconds");
   run.drain_seconds = f.Number("drain_seconds");
   run.drained = f.Bool("drained");
+  run.interrupted = OptionalBool(o, "interrupted");
   run.overall = SummaryFrom(f.Object("overall"));
-  for (const json::value& s : o.at("scenarios").as_array()) {
-    run.scenarios.push_back(ScenarioFrom(s.as_object()));
+  for (const json::value& s : Array(o, "scenarios")) {
+    run.scenarios.push_back(ScenarioFrom(Element(s, "scenarios")));
   }
-  for (const json::value& q : o.at("queues").as_array()) {
+  for (const json::value& q : Array(o, "queues")) {
+    const json::object& queue = Element(q, "queues");
     QueueSeries series;
-    series.queue = JsonFields(q.as_object()).String("queue");
-    for (const json::value& t : q.at("t").as_array()) series.t.push_back(t.to_number<double>());
-    for (const json::value& d : q.at("depth").as_array()) {
-      series.depth.push_back(d.to_number<std::uint64_t>());
+    series.queue = JsonFields(queue).String("queue");
+    for (const json::value& t : Array(queue, "t")) series.t.push_back(NumberElement(t, "t"));
+    for (const json::value& d : Array(queue, "depth")) {
+      series.depth.push_back(static_cast<std::uint64_t>(NumberElement(d, "depth")));
     }
     run.queues.push_back(std::move(series));
   }
-  for (const json::value& r : o.at("resources").as_array()) {
-    JsonFields rf(r.as_object());
+  for (const json::value& r : Array(o, "resources")) {
+    JsonFields rf(Element(r, "resources"));
     run.resources.push_back({rf.String("service"), rf.Number("cpu_seconds"),
                              static_cast<std::uint64_t>(rf.Integer("peak_rss_bytes"))});
+  }
+  if (const json::value* target = o.if_contains("target"); target && !target->is_null()) {
+    if (!target->is_object()) throw std::runtime_error("field \"target\" must be an object or null");
+    for (const auto& [service, url] : target->get_object()) {
+      if (!url.is_string()) throw std::runtime_error("target." + std::string(service) + " is not a URL");
+      run.target.emplace_back(std::string(service), std::string(url.get_string()));
+    }
+  }
+  run.queues_source = f.OptionalString("queues_source").value_or(run.arch == "async" ? "amqp" : "none");
+  run.resources_source = f.OptionalString("resources_source").value_or("proc");
+  if (o.contains("resources_not_measured")) {
+    for (const json::value& service : Array(o, "resources_not_measured")) {
+      if (!service.is_string()) throw std::runtime_error("an element of \"resources_not_measured\" is not a string");
+      run.resources_not_measured.emplace_back(service.get_string());
+    }
   }
   return run;
 }
@@ -183,7 +243,8 @@ boost::json::object ToJson(const RunResults& results) {
   return {{"schema", results.schema},     {"created_at", results.created_at},
           {"git_commit", results.git_commit}, {"machine", results.machine},
           {"versions", results.versions}, {"settings", results.settings},
-          {"profiles", profiles},         {"runs", runs}};
+          {"profiles", profiles},         {"interrupted", results.interrupted},
+          {"runs", runs}};
 }
 
 RunResults RunResultsFromJson(const boost::json::value& value) {
@@ -200,12 +261,19 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
   results.machine = f.Object("machine");
   results.versions = f.Object("versions");
   results.settings = f.Object("settings");
-  for (const json::value& p : o.at("profiles").as_array()) {
-    results.profiles.push_back(std::string(p.as_string()));
+  for (const json::value& p : Array(o, "profiles")) {
+    if (!p.is_string()) throw std::runtime_error("an element of \"profiles\" is not a string");
+    results.profiles.push_back(std::string(p.get_string()));
   }
-  for (const json::value& r : o.at("runs").as_array()) {
-    results.runs.push_back(ProfileRunFrom(r.as_object()));
+  const json::array& runs = Array(o, "runs");
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    try {
+      results.runs.push_back(ProfileRunFrom(Element(runs[i], "runs")));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("runs[" + std::to_string(i) + "]: " + e.what());
+    }
   }
+  results.interrupted = OptionalBool(o, "interrupted");
   return results;
 }
 

@@ -67,11 +67,19 @@ struct ProfileRun {
   int repeat = 1;
   double duration_seconds = 0;
   double drain_seconds = 0;  // after the load stopped, until every queue was empty
-  bool drained = true;       // false: the drain deadline passed first
+  bool drained = true;       // false: the drain deadline passed first (or Ctrl-C)
+  bool interrupted = false;  // Ctrl-C stopped its load or its drain early
   std::vector<ScenarioResult> scenarios;
   LatencySummary overall;    // all scenarios' requests together
   std::vector<QueueSeries> queues;
   std::vector<ServiceResources> resources;
+  // Fields added within v1 (absent in older files, which mean the defaults):
+  // Services flowbench did not start (`run --target`): service -> base URL, contract order.
+  // Empty: flowbench started them on this machine.
+  std::vector<std::pair<std::string, std::string>> target;
+  std::string queues_source;  // "amqp" | "management-api" | "not-sampled" | "none" (sync)
+  std::string resources_source = "proc";  // "proc" | "process-metrics" (each /metrics)
+  std::vector<std::string> resources_not_measured;  // services without CPU/RSS figures
 
   std::uint64_t Requests() const;
   std::uint64_t Errors() const;
@@ -88,6 +96,7 @@ struct RunResults {
   boost::json::object settings;  // workload, per-arch runtime settings, driver settings
   std::vector<std::string> profiles;
   std::vector<ProfileRun> runs;
+  bool interrupted = false;  // Ctrl-C: the last run was cut short and the rest never ran
 
   std::vector<const ProfileRun*> Runs(const std::string& arch, const std::string& profile) const;
 };

@@ -1,79 +1,73 @@
 #include "bench/run/comparison.hpp"
 
-#include <map>
+#include <cstdio>
+#include <memory>
 #include <stdexcept>
-#include <thread>
 
-#include "bench/load/load_run.hpp"
-#include "bench/load/scenario_requests.hpp"
-#include "bench/run/completion_scrape.hpp"
 #include "bench/run/environment.hpp"
-#include "common/domain/profiles.hpp"
-#include "bench/run/results_conversion.hpp"
+#include "bench/run/measure.hpp"
+#include "bench/run/rabbitmq_management.hpp"
 #include "bench/run/samplers.hpp"
 #include "bench/run/settings_scrape.hpp"
 #include "common/amqp/connection.hpp"
 #include "common/db/database.hpp"
 #include "common/db/schema.hpp"
 #include "common/domain/events.hpp"
+#include "common/domain/profiles.hpp"
 #include "common/infra/ports.hpp"
 #include "common/service/launcher.hpp"
 
 namespace flowbench::run {
 namespace {
 
-constexpr const char* kCompletionMetric = "flowbench_scenario_completion_seconds";
-using Histograms = std::map<std::string, BucketCounts>;
+// What the options name, checked before anything starts.
+struct Matrix {
+  std::vector<const Profile*> profiles;
+  std::vector<Arch> archs;
+};
 
-std::vector<const ScenarioSpec*> SelectedScenarios(const RunOptions& o) {
-  std::vector<const ScenarioSpec*> selected;
-  for (const ScenarioSpec& spec : Scenarios()) {
-    if (o.scenarios.empty() ||
-        std::find(o.scenarios.begin(), o.scenarios.end(), spec.id) != o.scenarios.end()) {
-      selected.push_back(&spec);
+Matrix Validate(const RunOptions& o) {
+  Matrix m;
+  for (const std::string& name : o.profiles) {
+    const Profile* p = FindProfile(name);
+    if (p == nullptr) throw std::invalid_argument("unknown profile '" + name + "' (see `flowbench profiles`)");
+    m.profiles.push_back(p);
+  }
+  for (const std::string& id : o.scenarios) {
+    if (FindScenario(id) == nullptr) {
+      throw std::invalid_argument("unknown scenario '" + id + "' (scenario1 ... scenario6)");
     }
   }
-  return selected;
+  for (const std::string& name : o.archs) {
+    std::optional<Arch> arch = ParseArch(name);
+    if (!arch) throw std::invalid_argument("unknown architecture '" + name + "' (sync, async)");
+    m.archs.push_back(*arch);
+  }
+  return m;
 }
 
-// Every service's completion histograms, summed per scenario. `complete` turns false when a
-// service did not answer: its completions are then unknown, not zero.
-Histograms ScrapeCompletion(const RunningSystem& system, bool* complete) {
-  Histograms total;
-  for (const RunningService& s : system.services) {
-    std::optional<std::string> text = ScrapeMetrics(system.Url(s.name));
-    if (!text) {
-      *complete = false;
-      continue;
-    }
-    for (const auto& [scenario, buckets] : ParseHistograms(*text, kCompletionMetric, "scenario")) {
-      Accumulate(total[scenario], buckets);
-    }
-  }
-  return total;
-}
-
-std::vector<load::ScenarioLoad> Loads(const Profile& profile, Arch arch,
-                                      const std::vector<const ScenarioSpec*>& scenarios,
-                                      std::chrono::milliseconds duration,
-                                      const RunningSystem& system, const RunOptions& o) {
-  std::vector<load::ScenarioLoad> loads;
-  for (const ScenarioSpec* spec : scenarios) {
-    load::ScenarioLoad s;
-    s.name = std::string(spec->id);
-    s.port = system.Service(spec->service).port;
-    if (spec->id == "scenario6") {
-      s.executor = load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
-    } else {
-      int index = spec->id.back() - '1';
-      s.executor = load::ConstantVus{profile.vus[index], duration, ThinkTime(spec->id)};
-    }
-    s.make_request = load::ScenarioRequestFactory(*spec);
-    s.check = load::ScenarioCheck(*spec, arch);
-    s.request_timeout = o.request_timeout;
-    loads.push_back(std::move(s));
-  }
-  return loads;
+// Everything a results file records besides the runs: when, from which commit, where, with
+// which versions and settings.
+report::RunResults Described(const RunOptions& o) {
+  report::RunResults results;
+  results.created_at = FormatTimestamp(std::chrono::system_clock::now());
+  results.git_commit = GitCommit();
+  results.machine = MachineInfo();
+  results.versions = Versions();
+  results.profiles = o.profiles;
+  results.settings = {
+      {"workload", ToJson(o.workload)},
+      {"driver",
+       {{"duration_override_s",
+         o.duration ? boost::json::value(o.duration->count() / 1000.0) : boost::json::value(nullptr)},
+        {"repeats", o.repeats},
+        {"drain_timeout_s", o.drain_timeout.count()},
+        {"request_timeout_s", o.request_timeout.count()},
+        {"scenario6_max_vus", o.max_vus},
+        {"load_threads", o.threads},
+        {"think_time_s", {{"scenario1-3,5", 1}, {"scenario4", 2}}}}},
+      {"service_args", o.service_args.ToJson()}};
+  return results;
 }
 
 // Fresh tables and empty queues (the builds' services must not be running: a consumer's
@@ -91,193 +85,59 @@ void ResetState(Arch arch, const infra::InfraState& infra) {
   }
 }
 
-struct Accepted {
-  std::map<std::string, std::uint64_t> per_scenario;  // answered with an allowed status and body
+// A run leaves the machine as it found it: the embedded servers it had to start itself are
+// stopped when it ends, Ctrl-C and errors included; servers that were already running
+// (`flowbench infra up`, `flowbench up`) are left running for the next command.
+class InfraStartedForThisRun {
+ public:
+  InfraStartedForThisRun(std::filesystem::path state_dir, bool started_here)
+      : state_dir_(std::move(state_dir)), started_here_(started_here) {}
+  InfraStartedForThisRun(const InfraStartedForThisRun&) = delete;
+  InfraStartedForThisRun& operator=(const InfraStartedForThisRun&) = delete;
+  ~InfraStartedForThisRun() {
+    if (!started_here_) return;
+    try {
+      infra::InfraDown(state_dir_);
+    } catch (const std::exception& e) {
+      // A destructor cannot throw (an exception may be on its way already): say it instead.
+      std::fprintf(stderr, "flowbench: stopping the embedded servers failed: %s\n"
+                           "  `flowbench infra down --state-dir %s` stops them\n",
+                   e.what(), state_dir_.c_str());
+    }
+  }
+
+ private:
+  std::filesystem::path state_dir_;
+  bool started_here_;
 };
 
-Accepted AcceptedRequests(const load::LoadResult& result) {
-  Accepted a;
-  for (const load::ScenarioResult& s : result.scenarios) {
-    const stats::Recorder& r = s.recorder;
-    a.per_scenario[s.name] = r.Corrected().Count() - r.Errors().Of(stats::ErrorKind::kStatus) -
-                             r.Errors().Of(stats::ErrorKind::kCheck);
-  }
-  return a;
-}
-
-bool AllComplete(const Accepted& accepted, const Histograms& before, const Histograms& now) {
-  for (const auto& [scenario, n] : accepted.per_scenario) {
-    auto after_it = now.find(scenario);
-    double done = after_it == now.end() ? 0 : after_it->second.count;
-    auto before_it = before.find(scenario);
-    if (before_it != before.end()) done -= before_it->second.count;
-    if (done < static_cast<double>(n)) return false;
-  }
-  return true;
-}
-
-struct DrainResult {
-  double seconds = 0;
-  bool drained = false;
-};
-
-// After the load: until every accepted request's work is complete (the services' completion
-// counts reach the accepted counts) and every queue is empty, or the deadline.
-DrainResult Drain(const RunningSystem& system, RunSampler& sampler, const Accepted& accepted,
-                  const Histograms& before, const RunOptions& o, const std::atomic<bool>& stop,
-                  const std::function<void(double)>& tick) {
-  auto start = std::chrono::steady_clock::now();
-  auto deadline = start + o.drain_timeout;
-  for (;;) {
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    bool scraped = true;
-    Histograms now = ScrapeCompletion(system, &scraped);
-    std::uint64_t backlog = 0;
-    for (const auto& [queue, depth] : sampler.DepthsNow()) backlog += depth;
-    if (scraped && backlog == 0 && AllComplete(accepted, before, now)) return {elapsed, true};
-    if (stop || std::chrono::steady_clock::now() > deadline) return {elapsed, false};
-    tick(elapsed);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-}
-
-report::ProfileRun MeasureOnce(Arch arch, const Profile& profile, int repeat,
-                               const RunningSystem& system, const infra::InfraState& infra,
-                               const RunOptions& o, const std::atomic<bool>& stop,
-                               const ProgressPrinter& print) {
-  std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
-  std::chrono::milliseconds duration =
-      o.duration.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(profile.duration));
-
-  bool before_complete = true;
-  Histograms before = ScrapeCompletion(system, &before_complete);
-  std::vector<SampledProcess> processes;
-  for (const RunningService& s : system.services) processes.push_back({s.name, s.pid});
-  RunSampler sampler(processes, arch == Arch::kAsync ? infra.amqp_url : "",
-                     arch == Arch::kAsync ? ContractQueues() : std::vector<std::string>{});
-  sampler.Start();
-
-  load::LoadOptions load_options;
-  load_options.threads = o.threads;
-  load::LoadRun load(Loads(profile, arch, scenarios, duration, system, o), load_options);
-  Progress p{std::string(ArchName(arch)), std::string(profile.name), repeat, o.repeats};
-  std::atomic<bool> load_done{false};
-  std::thread stopper([&] {
-    while (!load_done) {
-      if (stop) load.Stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  });
-  load::LoadResult result = load.Run([&](const load::ProgressSnapshot& s) {
-    p.elapsed_s = std::chrono::duration<double>(s.elapsed).count();
-    p.total_s = std::chrono::duration<double>(s.total).count();
-    p.requests_per_second = s.requests_per_second;
-    p.errors = s.errors;
-    p.dropped = s.dropped;
-    p.p95_s = static_cast<double>(s.p95_ns) * 1e-9;
-    p.backlog = sampler.LastBacklog();
-    print(p);
-  });
-  load_done = true;
-  stopper.join();
-
-  Accepted accepted = AcceptedRequests(result);
-  p.draining = true;
-  DrainResult drain = Drain(system, sampler, accepted, before, o, stop, [&](double) {
-    p.backlog = sampler.LastBacklog();
-    print(p);
-  });
-  sampler.Stop();
-  bool after_complete = true;
-  Histograms after = ScrapeCompletion(system, &after_complete);
-
-  report::ProfileRun run;
-  run.arch = std::string(ArchName(arch));
-  run.profile = std::string(profile.name);
-  run.repeat = repeat;
-  // The time load was offered: the schedule's length, or less when stopped early. Requests
-  // still in flight then may end during the graceful stop; they count, but that wait does
-  // not dilute the rates.
-  run.duration_seconds = std::min(std::chrono::duration<double>(duration).count(),
-                                  std::chrono::duration<double>(result.elapsed).count());
-  run.drain_seconds = drain.seconds;
-  run.drained = drain.drained;
-  stats::Recorder all;
-  for (const load::ScenarioResult& s : result.scenarios) {
-    const ScenarioSpec* spec = FindScenario(s.name);
-    report::ScenarioResult r = ToScenarioResult(
-        s.name, spec->id == "scenario6" ? "constant-arrival-rate" : "constant-vus", s.recorder,
-        run.duration_seconds);
-    if (before_complete && after_complete && after.count(s.name)) {
-      r.completion = Summarise(Difference(after[s.name], before[s.name]));
-    }
-    run.scenarios.push_back(std::move(r));
-    all.Merge(s.recorder);
-  }
-  run.overall = ToSeconds(all.Corrected().Summary());
-  run.queues = sampler.Queues();
-  run.resources = sampler.Resources();
-  return run;
-}
-
-boost::json::object SettingsOf(const RunningSystem& system) {
+// What the build's services report at GET /settings, recorded once per build (before its
+// first repeat) under settings.in_force.<arch>.
+void RecordSettingsInForce(const SystemUnderTest& system, report::RunResults& results) {
+  boost::json::value& in_force = results.settings["in_force"];
+  if (!in_force.is_object()) in_force = boost::json::object();
+  std::string_view arch = ArchName(system.arch);
+  if (in_force.as_object().contains(arch)) return;
   ServiceUrls urls;
-  for (const RunningService& s : system.services) urls.emplace_back(s.name, system.Url(s.name));
-  return FetchSettingsInForce(urls);
+  for (const ServiceEndpoint& s : system.services) urls.emplace_back(s.name, s.Url());
+  in_force.as_object()[arch] = FetchSettingsInForce(urls);
 }
 
-std::vector<std::string> ServiceArgs(const RunOptions& o) {
+std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
   std::vector<std::string> args = ToArgs(o.workload);
-  args.insert(args.end(), o.service_args.begin(), o.service_args.end());
+  std::vector<std::string> pass_through = o.service_args.For(arch);
+  args.insert(args.end(), pass_through.begin(), pass_through.end());
   return args;
 }
 
-}  // namespace
-
-report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& stop,
-                                 const ProgressPrinter& print) {
-  std::vector<const Profile*> profiles;
-  for (const std::string& name : o.profiles) {
-    const Profile* p = FindProfile(name);
-    if (p == nullptr) throw std::invalid_argument("unknown profile '" + name + "' (see `flowbench profiles`)");
-    profiles.push_back(p);
-  }
-  for (const std::string& id : o.scenarios) {
-    if (FindScenario(id) == nullptr) {
-      throw std::invalid_argument("unknown scenario '" + id + "' (scenario1 ... scenario6)");
-    }
-  }
-  std::vector<Arch> archs;
-  for (const std::string& name : o.archs) {
-    std::optional<Arch> arch = ParseArch(name);
-    if (!arch) throw std::invalid_argument("unknown architecture '" + name + "' (sync, async)");
-    archs.push_back(*arch);
-  }
-
-  infra::InfraState infra = infra::InfraUp(o.infra).state;
-  report::RunResults results;
-  results.created_at = FormatTimestamp(std::chrono::system_clock::now());
-  results.git_commit = GitCommit();
-  results.machine = MachineInfo();
-  results.versions = Versions();
-  results.profiles = o.profiles;
-  boost::json::array service_args(o.service_args.begin(), o.service_args.end());
-  results.settings = {
-      {"workload", ToJson(o.workload)},
-      {"driver",
-       {{"duration_override_s",
-         o.duration ? boost::json::value(o.duration->count() / 1000.0) : boost::json::value(nullptr)},
-        {"repeats", o.repeats},
-        {"drain_timeout_s", o.drain_timeout.count()},
-        {"request_timeout_s", o.request_timeout.count()},
-        {"scenario6_max_vus", o.max_vus},
-        {"load_threads", o.threads},
-        {"think_time_s", {{"scenario1-3,5", 1}, {"scenario4", 2}}}}},
-      {"service_args", service_args}};
-
-  boost::json::object in_force;  // per arch: what its services report at GET /settings
-  for (Arch arch : archs) {
-    // Private ports: a build started by `flowbench up` keeps running undisturbed.
+// The builds of this checkout, started here for every repeat on private ports (a build
+// started by `flowbench up` keeps running undisturbed), on a fresh state each time.
+void RunOwnBuilds(const RunOptions& o, const Matrix& m, report::RunResults& results,
+                  const std::atomic<bool>& stop, const ProgressPrinter& print) {
+  infra::UpResult infra_up = infra::InfraUp(o.infra);
+  InfraStartedForThisRun stop_infra_at_the_end(o.infra.state_dir, !infra_up.reused);
+  const infra::InfraState& infra = infra_up.state;
+  for (Arch arch : m.archs) {
     SystemOptions system_options;
     system_options.arch = arch;
     system_options.bin_dir = ExecutableDir();
@@ -285,27 +145,100 @@ report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& s
     system_options.port_base = infra::FindFreePortBase(10);
     system_options.pg_url = infra.pg_url;
     system_options.amqp_url = infra.amqp_url;
-    system_options.extra_args = ServiceArgs(o);
-    for (const Profile* profile : profiles) {
+    system_options.extra_args = ServiceArgs(o, arch);
+    QueueObservation queues{nullptr, "none"};
+    if (arch == Arch::kAsync) queues = {AmqpQueueDepths(infra.amqp_url, ContractQueues()), "amqp"};
+    for (const Profile* profile : m.profiles) {
       for (int repeat = 1; repeat <= o.repeats && !stop; ++repeat) {
         // Every repeat starts from empty tables, empty queues and fresh processes, reset
         // before any consumer runs: an earlier run's undrained backlog must not leak into
         // this one (a consumer would take it before a purge, then find its rows gone).
         ResetState(arch, infra);
-        RunningSystem system = StartSystem(system_options);
+        RunningSystem running = StartSystem(system_options);
+        if (stop) {  // Ctrl-C while the services started: nothing to measure
+          StopSystem(running);
+          break;
+        }
         try {
-          if (!in_force.contains(ArchName(arch))) in_force[ArchName(arch)] = SettingsOf(system);
-          results.runs.push_back(MeasureOnce(arch, *profile, repeat, system, infra, o, stop, print));
+          RecordSettingsInForce(FromRunningSystem(running), results);
+          results.runs.push_back(
+              MeasureOnce(FromRunningSystem(running), queues, *profile, repeat, o, stop, print));
         } catch (...) {
-          StopSystem(system);
+          StopSystem(running);
           throw;
         }
-        StopSystem(system);
+        StopSystem(running);
       }
     }
   }
-  results.settings["same_workload"] = SameWorkload(in_force);
-  results.settings["in_force"] = std::move(in_force);
+}
+
+// Queue depths through the management API; a second it does not answer has no sample.
+QueueDepthReader ManagementQueueDepths(const RabbitManagement& api) {
+  return [&api] {
+    try {
+      return api.QueueDepths(ContractQueues());
+    } catch (const std::runtime_error& e) {
+      throw QueueDepthUnavailable(e.what());
+    }
+  };
+}
+
+// A deployment flowbench did not start: checked before any load, then driven as it is (no
+// reset, nothing started or stopped; repeats and profiles run one after another on it).
+void RunAgainstTargets(const RunOptions& o, const Matrix& m, report::RunResults& results,
+                       const std::atomic<bool>& stop, const ProgressPrinter& print) {
+  std::vector<SystemUnderTest> systems;
+  for (const TargetBuild& target : o.targets) systems.push_back(TargetSystem(target));
+  std::unique_ptr<RabbitManagement> management;
+  if (!o.infra.management_url.empty()) {
+    management = std::make_unique<RabbitManagement>(o.infra.management_url);
+  }
+  std::string rabbitmq_version = RequireTargetReady(systems, management.get());
+
+  results.versions["postgresql"] = "not known (the --target deployment's own)";
+  results.versions["rabbitmq"] = rabbitmq_version;
+  // The deployment's delays and flags are its own, out of the driver's sight.
+  results.settings["workload"] = nullptr;
+  results.settings.erase("service_args");
+  boost::json::object target;
+  for (const TargetBuild& t : o.targets) {
+    target[ArchName(t.arch)] = TargetSystem(t).services.front().Url();
+  }
+  results.settings["driver"].as_object()["target"] = target;
+  results.settings["driver"].as_object()["rabbitmq_management_url"] =
+      management ? boost::json::value(management->DisplayUrl()) : boost::json::value(nullptr);
+
+  for (const SystemUnderTest& system : systems) {
+    RecordSettingsInForce(system, results);
+    QueueObservation queues{nullptr, "none"};
+    if (system.arch == Arch::kAsync) {
+      queues = management ? QueueObservation{ManagementQueueDepths(*management), "management-api"}
+                          : QueueObservation{nullptr, "not-sampled"};
+    }
+    for (const Profile* profile : m.profiles) {
+      for (int repeat = 1; repeat <= o.repeats && !stop; ++repeat) {
+        results.runs.push_back(MeasureOnce(system, queues, *profile, repeat, o, stop, print));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& stop,
+                                 const ProgressPrinter& print) {
+  Matrix m = Validate(o);
+  report::RunResults results = Described(o);
+  if (o.targets.empty()) {
+    RunOwnBuilds(o, m, results, stop, print);
+  } else {
+    RunAgainstTargets(o, m, results, stop, print);
+  }
+  if (const boost::json::value* in_force = results.settings.if_contains("in_force")) {
+    results.settings["same_workload"] = SameWorkload(in_force->as_object());
+  }
+  results.interrupted = stop;
   return results;
 }
 

@@ -1,6 +1,7 @@
 // `flowbench run`: for each architecture, profile and repeat: reset the data, start the ten
 // services, drive the six scenarios at once, wait for the accepted work to finish (the async
-// backlog drains), record everything a report shows, stop the services.
+// backlog drains), record everything a report shows, stop the services. With targets, the
+// same measurement against a deployment flowbench did not start (no reset, no start/stop).
 #pragma once
 
 #include <atomic>
@@ -12,8 +13,10 @@
 #include <vector>
 
 #include "bench/report/results.hpp"
+#include "bench/run/target.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
+#include "common/service/pass_through_args.hpp"
 
 namespace flowbench::run {
 
@@ -30,7 +33,10 @@ struct RunOptions {
   int max_vus = 100;                         // open-loop scenario 6: connections at most
   int threads = 1;                           // load engine worker threads
   WorkloadSettings workload;
-  std::vector<std::string> service_args;     // forwarded to every service
+  PassThroughArgs service_args;              // to the services, per build
+  // `--target`: drive these builds where they run instead of starting this checkout's
+  // (infra.management_url, when set, is their broker's management API for queue depths).
+  std::vector<TargetBuild> targets;
 };
 
 // One line of live progress, once a second.
@@ -47,7 +53,9 @@ struct Progress {
 using ProgressPrinter = std::function<void(const Progress&)>;
 
 // Runs the matrix. Setting `stop` (e.g. on Ctrl-C) ends the current load early and skips
-// the rest; what was measured so far is returned, marked as interrupted by its durations.
+// the rest; what was measured so far is returned, the cut run and the results marked as
+// interrupted. The services are stopped either way, and so are the embedded servers when
+// this run started them.
 report::RunResults RunComparison(const RunOptions& options, const std::atomic<bool>& stop,
                                  const ProgressPrinter& progress);
 

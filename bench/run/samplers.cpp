@@ -2,12 +2,41 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "bench/run/completion_scrape.hpp"
 #include "common/amqp/connection.hpp"
 
 namespace flowbench::run {
+namespace {
+
+// The value of an unlabelled-or-labelled sample line `name{...} value` or `name value`.
+std::optional<double> MetricValue(std::string_view exposition, std::string_view name) {
+  std::size_t at = 0;
+  while ((at = exposition.find(name, at)) != std::string_view::npos) {
+    bool line_start = at == 0 || exposition[at - 1] == '\n';
+    std::size_t after = at + name.size();
+    if (line_start && after < exposition.size() &&
+        (exposition[after] == '{' || exposition[after] == ' ')) {
+      std::size_t end = exposition.find('\n', after);
+      std::string_view line = exposition.substr(at, end == std::string_view::npos ? end : end - at);
+      std::size_t close = line.rfind('}');
+      std::size_t space = line.find(' ', close == std::string_view::npos ? name.size() : close);
+      if (space == std::string_view::npos) return std::nullopt;
+      try {
+        return std::stod(std::string(line.substr(space + 1)));
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+    }
+    at = after;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::optional<ProcessSample> SampleProcess(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -26,6 +55,18 @@ std::optional<ProcessSample> SampleProcess(pid_t pid) {
   sample.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / kTicks;  // utime, stime
   static const long kPage = ::sysconf(_SC_PAGESIZE);
   sample.rss_bytes = std::stoull(f[21]) * static_cast<std::uint64_t>(kPage);  // rss pages
+  sample.start_time = std::stod(f[19]);  // starttime, ticks since boot
+  return sample;
+}
+
+std::optional<ProcessSample> ProcessSampleFromMetrics(std::string_view exposition) {
+  std::optional<double> cpu = MetricValue(exposition, "process_cpu_seconds_total");
+  std::optional<double> rss = MetricValue(exposition, "process_resident_memory_bytes");
+  if (!cpu || !rss) return std::nullopt;
+  ProcessSample sample;
+  sample.cpu_seconds = *cpu;
+  sample.rss_bytes = static_cast<std::uint64_t>(*rss);
+  sample.start_time = MetricValue(exposition, "process_start_time_seconds").value_or(0);
   return sample;
 }
 
@@ -43,25 +84,44 @@ std::vector<std::string> ContractQueues() {
   return queues;
 }
 
-RunSampler::RunSampler(std::vector<SampledProcess> processes, std::string amqp_url,
-                       std::vector<std::string> queues, std::chrono::milliseconds interval)
-    : processes_(std::move(processes)),
-      amqp_url_(std::move(amqp_url)),
-      queue_names_(std::move(queues)),
-      interval_(interval) {
-  for (const std::string& q : queue_names_) queues_.push_back({q, {}, {}});
-  first_.resize(processes_.size());
-  last_.resize(processes_.size());
-  peak_rss_.resize(processes_.size());
+QueueDepthReader AmqpQueueDepths(std::string amqp_url, std::vector<std::string> queues) {
+  return [amqp_url = std::move(amqp_url), queues = std::move(queues)] {
+    try {
+      AmqpConnection connection(amqp_url, std::chrono::seconds(3), "flowbench-driver-sampler");
+      QueueDepths depths;
+      for (const std::string& q : queues) {
+        // A queue nobody declared (yet) holds nothing.
+        depths.emplace_back(q, connection.QueueDepth(q).value_or(0));
+      }
+      return depths;
+    } catch (const AmqpError& e) {
+      throw QueueDepthUnavailable(e.what());
+    }
+  };
+}
+
+RunSampler::RunSampler(std::vector<SampledService> services, QueueDepthReader queue_depths,
+                       std::chrono::milliseconds interval)
+    : services_(std::move(services)), queue_depths_(std::move(queue_depths)), interval_(interval) {
+  first_.resize(services_.size());
+  last_.resize(services_.size());
+  peak_rss_.resize(services_.size());
+  restarted_.resize(services_.size());
 }
 
 RunSampler::~RunSampler() { Stop(); }
 
+std::optional<ProcessSample> RunSampler::Sample(const SampledService& service) const {
+  if (service.pid > 0) return SampleProcess(service.pid);
+  std::optional<std::string> metrics = ScrapeMetrics(service.metrics_url);
+  return metrics ? ProcessSampleFromMetrics(*metrics) : std::nullopt;
+}
+
 void RunSampler::Start() {
   started_ = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < processes_.size(); ++i) {
-    first_[i] = last_[i] = SampleProcess(processes_[i].pid).value_or(ProcessSample{});
-    peak_rss_[i] = first_[i].rss_bytes;
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    first_[i] = last_[i] = Sample(services_[i]);
+    peak_rss_[i] = first_[i] ? first_[i]->rss_bytes : 0;
   }
   thread_ = std::thread([this] { Loop(); });
 }
@@ -73,16 +133,7 @@ void RunSampler::Stop() {
   SampleOnce(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
 }
 
-std::vector<std::pair<std::string, std::uint64_t>> RunSampler::DepthsNow() {
-  std::vector<std::pair<std::string, std::uint64_t>> depths;
-  if (amqp_url_.empty()) return depths;
-  AmqpConnection connection(amqp_url_, std::chrono::seconds(3), "flowbench-driver-sampler");
-  for (const std::string& q : queue_names_) {
-    // A queue nobody declared (yet) holds nothing.
-    depths.emplace_back(q, connection.QueueDepth(q).value_or(0));
-  }
-  return depths;
-}
+QueueDepths RunSampler::DepthsNow() const { return queue_depths_ ? queue_depths_() : QueueDepths{}; }
 
 void RunSampler::Loop() {
   auto next = started_;
@@ -95,26 +146,35 @@ void RunSampler::Loop() {
 }
 
 void RunSampler::SampleOnce(double t) {
-  std::vector<std::pair<std::string, std::uint64_t>> depths;
+  std::optional<QueueDepths> depths;
   try {
     depths = DepthsNow();
-  } catch (const AmqpError&) {
-    // The broker did not answer this second (e.g. restarting): that second has no sample,
-    // rather than a made-up zero.
+  } catch (const QueueDepthUnavailable&) {
+    // The source did not answer this second (e.g. the broker restarting): that second has no
+    // sample, rather than a made-up zero.
   }
-  std::uint64_t backlog = 0;
-  for (const auto& [queue, depth] : depths) backlog += depth;
-  last_backlog_ = backlog;
+  std::vector<std::optional<ProcessSample>> samples;
+  for (const SampledService& s : services_) samples.push_back(Sample(s));
+
   std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < depths.size(); ++i) {
-    queues_[i].t.push_back(t);
-    queues_[i].depth.push_back(depths[i].second);
-  }
-  for (std::size_t i = 0; i < processes_.size(); ++i) {
-    if (std::optional<ProcessSample> s = SampleProcess(processes_[i].pid)) {
-      last_[i] = *s;
-      peak_rss_[i] = std::max(peak_rss_[i], s->rss_bytes);
+  if (depths) {
+    std::uint64_t backlog = 0;
+    for (const auto& [queue, depth] : *depths) {
+      backlog += depth;
+      auto series = std::find_if(queues_.begin(), queues_.end(),
+                                 [&](const report::QueueSeries& q) { return q.queue == queue; });
+      if (series == queues_.end()) series = queues_.insert(queues_.end(), {queue, {}, {}});
+      series->t.push_back(t);
+      series->depth.push_back(depth);
     }
+    last_backlog_ = backlog;
+  }
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    if (!samples[i]) continue;
+    // A different start time: the process was restarted, and its CPU counter with it.
+    if (last_[i] && samples[i]->start_time != last_[i]->start_time) restarted_[i] = true;
+    last_[i] = samples[i];
+    peak_rss_[i] = std::max(peak_rss_[i], samples[i]->rss_bytes);
   }
 }
 
@@ -123,12 +183,16 @@ std::vector<report::QueueSeries> RunSampler::Queues() const {
   return queues_;
 }
 
-std::vector<report::ServiceResources> RunSampler::Resources() const {
+RunSampler::Resources RunSampler::ResourcesUsed() const {
   std::lock_guard lock(mutex_);
-  std::vector<report::ServiceResources> resources;
-  for (std::size_t i = 0; i < processes_.size(); ++i) {
-    resources.push_back({processes_[i].service, last_[i].cpu_seconds - first_[i].cpu_seconds,
-                         peak_rss_[i]});
+  Resources resources;
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    if (!first_[i] || !last_[i] || restarted_[i]) {
+      resources.not_measured.push_back(services_[i].service);
+      continue;
+    }
+    resources.measured.push_back({services_[i].service,
+                                  last_[i]->cpu_seconds - first_[i]->cpu_seconds, peak_rss_[i]});
   }
   return resources;
 }

@@ -7,8 +7,12 @@
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -83,9 +87,17 @@ pid_t SpawnDaemon(const std::vector<std::string>& argv, const Environment& env,
                   const std::filesystem::path& log_file) {
   if (argv.empty()) throw std::invalid_argument("SpawnDaemon: empty command");
   std::vector<std::string> args(argv.begin() + 1, argv.end());
+  // One descriptor for stdout and stderr, in append mode ("a"; "e": close-on-exec, so that a
+  // process spawned meanwhile by another thread does not inherit it): every write lands at
+  // the end of the file. A respawned server continues its log instead of overwriting it from
+  // the start, and its stdout and stderr lines never overwrite each other.
+  std::unique_ptr<FILE, int (*)(FILE*)> log(std::fopen(log_file.c_str(), "ae"), std::fclose);
+  if (!log) {
+    throw std::runtime_error("cannot open the log " + log_file.string() + ": " +
+                             std::strerror(errno));
+  }
   bp::child child(Resolve(argv[0]), bp::args(args), MergedEnvironment(env),
-                  bp::std_out > log_file.string(), bp::std_err > log_file.string(),
-                  bp::std_in < bp::null, NewSession{});
+                  (bp::std_out & bp::std_err) > log.get(), bp::std_in < bp::null, NewSession{});
   pid_t pid = child.id();
   child.detach();
   return pid;

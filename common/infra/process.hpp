@@ -25,7 +25,8 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv, const Environment& env = {},
                          std::chrono::seconds timeout = std::chrono::seconds(120));
 
-// Starts a long-running server detached from us, stdout and stderr appended to `log_file`.
+// Starts a long-running server detached from us, stdout and stderr appended to `log_file`
+// (created if needed; what an earlier process wrote there is kept).
 pid_t SpawnDaemon(const std::vector<std::string>& argv, const Environment& env,
                   const std::filesystem::path& log_file);
 

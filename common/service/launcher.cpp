@@ -32,11 +32,10 @@ bool HealthOk(int port, std::string* detail) {
   return r->status == 200;
 }
 
-// SpawnDaemon opens the log for writing from its start, without truncating it: a log left by
-// an earlier process (`flowbench up` twice, a restarted service) would be overwritten in
-// place, its tail left behind the new lines, and a reader following the file from its end
-// (`flowbench demo`) would miss what is written below that end. So each process gets a
-// fresh log; the previous one is kept next to it for post-mortems.
+// Each start of a build gets fresh logs, so that a log holds one run of the system (a
+// `flowbench run` starts the services once per repeat) and does not grow without bound;
+// the previous one is kept next to it for post-mortems. A restarted service (the outage
+// demo) appends to its own log instead: its stop and restart read as one story.
 void SetAsidePreviousLog(const fs::path& log) {
   std::error_code ec;
   if (!fs::exists(log, ec)) return;
@@ -127,7 +126,6 @@ void RestartService(RunningService& service, std::chrono::milliseconds ready_tim
     throw std::logic_error(service.name + " (pid " + std::to_string(service.pid) +
                            ") is still running: stop it first");
   }
-  SetAsidePreviousLog(service.log);
   service.pid = infra::SpawnDaemon(service.argv, {}, service.log);
   auto deadline = std::chrono::steady_clock::now() + ready_timeout;
   std::string detail;

@@ -55,9 +55,8 @@ void StopSystem(const RunningSystem& system,
                 std::chrono::milliseconds grace = std::chrono::seconds(15));
 
 // One service alone, e.g. to show what its callers do while it is away (`flowbench demo
-// outage`): stops it like StopSystem; starts it again with its own argv (a fresh log; the
-// last one is kept as <log>.previous),
-// updates its pid and waits for its /health. A system loaded from the state directory must
+// outage`): stops it like StopSystem; starts it again with its own argv (appending to its
+// log), updates its pid and waits for its /health. A system loaded from the state directory must
 // be saved again afterwards, or `flowbench down` would look for the old pid.
 void StopService(const RunningService& service,
                  std::chrono::milliseconds grace = std::chrono::seconds(15));

@@ -1,9 +1,12 @@
-// Service options: contract ports, moved ports, peers, and bad peers rejected.
+// Service options: contract ports, moved ports, peers, and bad peers rejected; the flags
+// flowbench passes on to every service or to one build's only.
 #include "common/service/service_options.hpp"
 
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
+
+#include "common/service/pass_through_args.hpp"
 
 namespace flowbench {
 namespace {
@@ -48,6 +51,42 @@ TEST(ServiceOptions, ResolveRejectsABadPeerAndFillsTheDatabase) {
   ResolveServiceOptions(good);
   EXPECT_EQ(good.database.url, "postgresql://db/x");
   EXPECT_EQ(good.database.schema, "async");
+}
+
+PassThroughArgs ParsePassThrough(std::vector<std::string> args) {
+  PassThroughArgs pass;
+  CLI::App app;
+  BindPassThroughArgs(app, pass);
+  std::vector<const char*> argv{"flowbench"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  return pass;
+}
+
+TEST(PassThroughArgs, EachBuildGetsTheCommonFlagsThenOnlyItsOwn) {
+  PassThroughArgs pass = ParsePassThrough(
+      {"--sync-arg=--http-threads=64", "--async-arg=--prefetch=7", "--sync-arg=--listen-backlog=9",
+       "--", "--db-pool-size", "3"});
+  EXPECT_EQ(pass.For(Arch::kSync), (std::vector<std::string>{"--db-pool-size", "3",
+                                                             "--http-threads=64",
+                                                             "--listen-backlog=9"}));
+  EXPECT_EQ(pass.For(Arch::kAsync),
+            (std::vector<std::string>{"--db-pool-size", "3", "--prefetch=7"}));
+}
+
+TEST(PassThroughArgs, AnArgTakesOneValueSoWhatFollowsIsNotSwallowed) {
+  PassThroughArgs pass = ParsePassThrough({"--async-arg=--prefetch=7", "--", "--db-pool-size", "3"});
+  EXPECT_EQ(pass.async, std::vector<std::string>{"--prefetch=7"});
+  EXPECT_EQ(pass.every, (std::vector<std::string>{"--db-pool-size", "3"}));
+  // A separate value works too while flowbench has no option of that name.
+  EXPECT_EQ(ParsePassThrough({"--sync-arg", "--http-threads=64"}).sync,
+            std::vector<std::string>{"--http-threads=64"});
+}
+
+TEST(PassThroughArgs, ResultsRecordEachList) {
+  PassThroughArgs pass{{"--db-pool-size", "3"}, {"--http-threads=64"}, {}};
+  EXPECT_EQ(boost::json::serialize(pass.ToJson()),
+            R"({"every":["--db-pool-size","3"],"sync":["--http-threads=64"],"async":[]})");
 }
 
 }  // namespace

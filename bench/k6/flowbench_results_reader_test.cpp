@@ -1,0 +1,119 @@
+// flowbench's own results.json as an input of `flowbench compare`: every arch x profile x
+// scenario of bench/report/testdata/results.json as tagged sub-metrics (repeats averaged),
+// completion latency included; a directory for its results.json; clear errors for an
+// unknown schema version or a malformed file.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "bench/k6/flowbench_results_reader.hpp"
+#include "bench/k6/k6_error.hpp"
+#include "bench/k6/k6_samples.hpp"
+#include "bench/k6/result_reader.hpp"
+
+namespace flowbench::k6 {
+namespace {
+
+using testing::WriteTempFile;
+
+std::filesystem::path TestdataDir() {
+  const char* source = std::getenv("FLOWBENCH_SOURCE_DIR");
+  return std::filesystem::path(source ? source : ".") / "bench" / "report" / "testdata";
+}
+
+stats::RunSummary Read(const std::filesystem::path& path) {
+  return ReadResultFile(path, DefaultResultReaders());
+}
+
+double StatOf(const stats::RunSummary& run, const std::string& key, std::string_view stat) {
+  const stats::MetricSummary* m = run.Find(key);
+  if (m == nullptr) {
+    ADD_FAILURE() << key << " missing in " << run.source;
+    return -1;
+  }
+  std::optional<double> v = m->Stat(stat);
+  if (!v) ADD_FAILURE() << stat << " of " << key << " missing in " << run.source;
+  return v.value_or(-1);
+}
+
+// The message of the K6FormatError that reading `content` as a file gives.
+std::string ErrorReading(std::string_view name, std::string_view content) {
+  try {
+    Read(WriteTempFile(name, content));
+  } catch (const K6FormatError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(FlowbenchResultsReader, EveryArchProfileAndScenarioIsATaggedSubmetric) {
+  stats::RunSummary run = Read(TestdataDir() / "results.json");
+  EXPECT_EQ(run.format, "flowbench results.json, mean of 2 repeats");
+  // The testdata's two sync repeats had scenario6 p95 17 ms and 19 ms.
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:sync,profile:baseline,scenario:scenario6}", "p(95)"), 18);
+  EXPECT_TRUE(run.Find("http_req_duration{arch:sync,profile:baseline,scenario:scenario6}")->is_time);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:async,profile:baseline}", "p(95)"), 6);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:async,profile:baseline}", "count"), 1560);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_reqs{arch:sync,profile:baseline,scenario:scenario6}", "count"), 1500);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_reqs{arch:sync,profile:baseline,scenario:scenario6}", "rate"), 50);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_failed{arch:sync,profile:baseline,scenario:scenario6}", "passes"), 3);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_failed{arch:sync,profile:baseline,scenario:scenario6}", "rate"), 0.002);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_failed{arch:async,profile:baseline}", "rate"), 0);
+}
+
+TEST(FlowbenchResultsReader, CompletionLatencyIsAMetricOfItsOwn) {
+  stats::RunSummary run = Read(TestdataDir() / "results.json");
+  const std::string key = "flowbench_completion{arch:async,profile:baseline,scenario:scenario1}";
+  ASSERT_NE(run.Find(key), nullptr);
+  EXPECT_TRUE(run.Find(key)->is_time);
+  EXPECT_DOUBLE_EQ(StatOf(run, key, "p(95)"), 600);
+  EXPECT_DOUBLE_EQ(StatOf(run, key, "count"), 60);
+  // The client saw 6 ms for the same requests: the answer is not the completion.
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:async,profile:baseline,scenario:scenario1}", "p(95)"), 6);
+}
+
+TEST(FlowbenchResultsReader, ADirectoryStandsForItsResultsJson) {
+  stats::RunSummary run = Read(TestdataDir());
+  EXPECT_EQ(run.source, (TestdataDir() / "results.json").string());
+  EXPECT_NE(run.Find("http_req_duration{arch:sync,profile:baseline}"), nullptr);
+
+  std::filesystem::path empty = std::filesystem::temp_directory_path() /
+                                ("flowbench-k6-empty-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(empty);
+  try {
+    Read(empty);
+    ADD_FAILURE() << "a directory without results.json was read";
+  } catch (const K6FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("a directory without results.json"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(empty);
+}
+
+TEST(FlowbenchResultsReader, AnUnknownSchemaVersionIsAClearError) {
+  std::string message = ErrorReading("v2.json", R"({"schema": "flowbench.results/v2", "runs": []})");
+  EXPECT_NE(message.find("results schema 'flowbench.results/v2' is not one this flowbench reads "
+                         "(flowbench.results/v1)"),
+            std::string::npos) << message;
+}
+
+TEST(FlowbenchResultsReader, AMalformedFileIsAClearErrorNamingWhatIsWrong) {
+  std::string no_runs = ErrorReading(
+      "no-runs.json", R"({"schema": "flowbench.results/v1", "created_at": "x", "git_commit": "x",
+                          "machine": {}, "versions": {}, "settings": {}, "profiles": []})");
+  EXPECT_NE(no_runs.find("not a valid flowbench.results/v1 file"), std::string::npos) << no_runs;
+  EXPECT_NE(no_runs.find("\"runs\" is required"), std::string::npos) << no_runs;
+
+  std::string bad_run = ErrorReading(
+      "bad-run.json", R"({"schema": "flowbench.results/v1", "created_at": "x", "git_commit": "x",
+                          "machine": {}, "versions": {}, "settings": {}, "profiles": [],
+                          "runs": [{"arch": "sync"}]})");
+  EXPECT_NE(bad_run.find("runs[0]: "), std::string::npos) << bad_run;
+
+  std::string not_json = ErrorReading("cut.json", R"({"schema": "flowbench.results/v1", "runs": [)");
+  EXPECT_NE(not_json.find("a flowbench results file that is not valid JSON"), std::string::npos)
+      << not_json;
+}
+
+}  // namespace
+}  // namespace flowbench::k6

@@ -1,0 +1,27 @@
+#include "bench/run/system_under_test.hpp"
+
+#include <stdexcept>
+
+namespace flowbench::run {
+
+std::string ServiceEndpoint::Url() const {
+  bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+const ServiceEndpoint& SystemUnderTest::Service(std::string_view name) const {
+  for (const ServiceEndpoint& s : services) {
+    if (s.name == name) return s;
+  }
+  throw std::invalid_argument("no service '" + std::string(name) + "' in this system");
+}
+
+SystemUnderTest FromRunningSystem(const RunningSystem& running) {
+  SystemUnderTest system{running.arch, {}, true};
+  for (const RunningService& s : running.services) {
+    system.services.push_back({s.name, "127.0.0.1", s.port, s.pid});
+  }
+  return system;
+}
+
+}  // namespace flowbench::run
