@@ -3,7 +3,9 @@
 //  - its worker waits for the gateway (a timer) and publishes payment_completed;
 //  - its recorder settles the payment, visible at GET /payments/{id};
 //  - in the saga it authorises the payment of each stock_reserved order (a timer, then a
-//    decision with payment_failure_rate) and publishes payment_failed or payment_succeeded.
+//    decision with payment_failure_rate, recorded once per order in payment_decisions) and
+//    publishes payment_failed or payment_succeeded; a redelivery republishes the recorded
+//    decision at once.
 #include "asynchronous/runtime/service.hpp"
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
@@ -11,6 +13,37 @@
 
 using namespace flowbench;
 using namespace flowbench::async;
+
+namespace {
+
+// The saga's authorisation of one order: the decision recorded for it, if a handling of this
+// (or a redelivered) stock_reserved made one; else a new one after the authorisation call
+// (a timer). Recorded once per order, so concurrent handlings agree.
+Task<PaymentDecision> DecidePayment(ServiceContext& ctx, const IncomingMessage& message,
+                                    std::int64_t order_id) {
+  std::optional<bool> recorded = co_await ctx.Transact(
+      [order_id](pqxx::work& tx) { return FindPaymentDecision(tx, order_id); });
+  if (recorded) co_return PaymentDecision{*recorded, /*first_time=*/false};
+
+  RecordSpan(message.trace, span::kWait,
+             "payment authorisation (" + std::to_string(ctx.workload().saga_payment_delay.count()) +
+                 " ms, a timer: no thread waits)");
+  co_await Wait(ctx.workload().saga_payment_delay);  // the authorisation call
+  bool authorised = AuthorisePayment(ctx.workload().payment_failure_rate);
+  PaymentDecision decision = co_await ctx.Transact([order_id, authorised](pqxx::work& tx) {
+    return RecordPaymentDecision(tx, order_id, authorised);
+  });
+  if (decision.first_time) {
+    RecordSpan(message.trace, span::kWrite,
+               "payment_decisions row " + std::to_string(order_id) +
+                   (decision.authorised ? " authorised" : " declined"),
+               {{"table", "payment_decisions"}, {"id", order_id},
+                {"authorised", decision.authorised}});
+  }
+  co_return decision;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   return RunService("payment", argc, argv, [](ServiceContext& ctx) {
@@ -70,14 +103,12 @@ int main(int argc, char** argv) {
     ctx.Consume(topology::kStockReservedQueue,
                 [&ctx](const IncomingMessage& message) -> Task<Outcome> {
       auto reserved = PayloadAs<StockReserved>(message.envelope);
-      RecordSpan(message.trace, span::kWait,
-                 "payment authorisation (" +
-                     std::to_string(ctx.workload().saga_payment_delay.count()) +
-                     " ms, a timer: no thread waits)");
-      co_await Wait(ctx.workload().saga_payment_delay);  // the authorisation call
-      // One id for either outcome: a redelivery can never publish both.
+      PaymentDecision decision = co_await DecidePayment(ctx, message, reserved.order_id);
+      // Published again on a redelivery: the first handling may have stopped before publishing.
+      // One id for either outcome, and one recorded outcome per order: the order service sees
+      // a second copy as a duplicate, and never gets both outcomes.
       Origin next = Origin::Following(message, "payment_result");
-      if (AuthorisePayment(ctx.workload().payment_failure_rate)) {
+      if (decision.authorised) {
         PaymentSucceeded succeeded;
         static_cast<OrderLine&>(succeeded) = reserved;
         co_await ctx.Publish(topology::kPaymentSucceededEvent, succeeded, next);
@@ -87,7 +118,7 @@ int main(int argc, char** argv) {
         failed.reason = "payment declined";
         co_await ctx.Publish(topology::kPaymentFailedEvent, failed, next);
       }
-      co_return Outcome::kDone;
+      co_return decision.first_time ? Outcome::kDone : Outcome::kDuplicate;
     });
   });
 }
