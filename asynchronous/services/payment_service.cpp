@@ -6,6 +6,8 @@
 //    decision with payment_failure_rate, recorded once per order in payment_decisions) and
 //    publishes payment_failed or payment_succeeded; a redelivery republishes the recorded
 //    decision at once.
+// A payment whose payment_initiated the broker did not take is withdrawn (503); its workers
+// refuse a message about a withdrawn payment (Outcome::kWithdrawn).
 #include "asynchronous/runtime/service.hpp"
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
@@ -53,9 +55,24 @@ int main(int argc, char** argv) {
           [&](pqxx::work& tx) { return CreatePayment(tx, payment_request, "processing"); });
       RecordSpan(request.trace, span::kWrite, "payments row " + payment.payment_id + " processing",
                  {{"table", "payments"}, {"id", payment.payment_id}});
-      PaymentInitiated event{payment.payment_id, payment.amount, payment.currency};
-      Origin origin = Origin::Of(request);
-      co_await ctx.PublishAccepted(topology::kPaymentInitiated, event, origin);
+      std::string not_published;  // why, when the broker did not take the event
+      try {
+        PaymentInitiated event{payment.payment_id, payment.amount, payment.currency};
+        Origin origin = Origin::Of(request);
+        co_await ctx.PublishAccepted(topology::kPaymentInitiated, event, origin);
+      } catch (const ServiceUnavailable& e) {
+        not_published = e.what();
+      }
+      if (!not_published.empty()) {
+        // Withdrawn in a compensating transaction (C++ cannot co_await inside a catch). The
+        // lambda captures by reference: see the GCC 12 rule in runtime/net.hpp.
+        co_await ctx.Transact([&payment](pqxx::work& tx) { DeletePayment(tx, payment.payment_id); });
+        RecordSpan(request.trace, span::kCompensate,
+                   "payments row " + payment.payment_id + " deleted (event not published)",
+                   {{"table", "payments"}, {"id", payment.payment_id}});
+        throw ServiceUnavailable(not_published + "; the payment was withdrawn: nothing was "
+                                 "recorded, it can be sent again");
+      }
       co_return JsonResponse(202, {{"payment_id", payment.payment_id},
                                    {"status", "processing"},
                                    {"message", "payment accepted; it settles in the background"}});
@@ -72,6 +89,10 @@ int main(int argc, char** argv) {
     ctx.Consume(topology::kPaymentInitiatedQueue,
                 [&ctx](const IncomingMessage& message) -> Task<Outcome> {
       auto event = PayloadAs<PaymentInitiated>(message.envelope);
+      // A payment withdrawn after its publish failed must not reach the gateway.
+      bool recorded = co_await ctx.Transact(
+          [&](pqxx::work& tx) { return FindPayment(tx, event.payment_id).has_value(); });
+      if (!recorded) co_return Outcome::kWithdrawn;
       RecordSpan(message.trace, span::kWait,
                  "payment gateway (" +
                      std::to_string(ctx.workload().payment_gateway_delay.count()) +
@@ -86,14 +107,16 @@ int main(int argc, char** argv) {
     ctx.Consume(topology::kPaymentCompletedQueue,
                 [&ctx](const IncomingMessage& message) -> Task<Outcome> {
       auto event = PayloadAs<PaymentCompleted>(message.envelope);
-      bool first = co_await ctx.Transact([&](pqxx::work& tx) {
+      Outcome settled = co_await ctx.Transact([&](pqxx::work& tx) {
         if (!MarkMessageProcessed(tx, "payment_recorder", message.envelope.message_id)) {
-          return false;
+          return Outcome::kDuplicate;
         }
-        SettlePayment(tx, event.payment_id, event.status, event.transaction_id);
-        return true;
+        // Not there: withdrawn while the gateway step ran.
+        return SettlePaymentIfRecorded(tx, event.payment_id, event.status, event.transaction_id)
+                   ? Outcome::kDone
+                   : Outcome::kWithdrawn;
       });
-      if (!first) co_return Outcome::kDuplicate;
+      if (settled != Outcome::kDone) co_return settled;
       RecordSpan(message.trace, span::kWrite, "payments " + event.payment_id + " -> " + event.status,
                  {{"table", "payments"}, {"id", event.payment_id}});
       ctx.ObserveCompletion("scenario2", message.envelope.accepted_at);

@@ -1,10 +1,11 @@
 // The async build under faults, each with exact counts: a poison message is retried with
 // growing delays then dead-lettered; a duplicated order_created reserves stock once; with a
 // payment failure rate of 0.5 duplicated orders get one payment decision each and never both
-// saga outcomes; 200 concurrent orders leave `reserved` where it started; with the email
-// service stopped 50 registrations wait in the queue and are each sent exactly once after it
-// restarts; a broker restart during a click burst loses no click that was answered 200, and
-// the requests during the outage get 503.
+// saga outcomes; 200 concurrent orders leave `reserved` where it started; a registration or
+// payment whose event the broker nacks is withdrawn (503) and messages about withdrawn rows
+// are refused, not retried; with the email service stopped 50 registrations wait in the queue
+// and are each sent exactly once after it restarts; a broker restart during a click burst
+// loses no click that was answered 200, and the requests during the outage get 503.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -250,6 +251,114 @@ TEST_F(AsyncFaults, TwoHundredConcurrentOrdersLeaveReservedWhereItStarted) {
   EXPECT_TRUE(PollUntil([&] {
     return Scalar("SELECT reserved FROM inventory WHERE product_id = 2") == reserved_before;
   })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
+}
+
+// RabbitMQ nacks every publish to a queue whose policy says max-length 0, reject-publish:
+// a real broker refusal, with the consumers still attached.
+QueuePolicy RejectingPublishes(const std::string& queue) {
+  return QueuePolicy(queue, {{"max-length", 0}, {"overflow", "reject-publish"}});
+}
+
+TEST_F(AsyncFaults, RegistrationWhoseEventIsNackedIsWithdrawnAndTheEmailCanRegisterAgain) {
+  const std::string queue = "user_registered_queue";
+  const std::string body = R"({"email": "nacked@example.com"})";
+  const std::int64_t users_before = Scalar("SELECT count(*) FROM users");
+  const double published_before =
+      System().Metric("user", "flowbench_messages_published_total", {{"routing_key", queue}});
+  const double consumed_before = AllConsumed("email", queue);
+  {
+    QueuePolicy full = RejectingPublishes(queue);
+    JsonAnswer refused = Post(Port("user"), "/register", body);
+    ASSERT_EQ(refused.status, 503) << refused;
+    EXPECT_EQ(refused.body.at("error"), "service_unavailable") << refused;
+    std::string detail = json::value_to<std::string>(refused.body.at("detail"));
+    EXPECT_NE(detail.find("nacked"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("nothing was registered"), std::string::npos) << detail;
+    EXPECT_EQ(Scalar("SELECT count(*) FROM users WHERE email = 'nacked@example.com'"), 0);
+    EXPECT_EQ(Scalar("SELECT count(*) FROM users"), users_before);
+    EXPECT_EQ(QueueDepth(queue), 0u);
+    EXPECT_EQ(System().Metric("user", "flowbench_messages_published_total", {{"routing_key", queue}}),
+              published_before);
+  }
+  JsonAnswer accepted = Post(Port("user"), "/register", body);
+  ASSERT_EQ(accepted.status, 202) << accepted;
+  std::string path = "/users/" + std::to_string(accepted.body.at("id").as_int64());
+  EXPECT_TRUE(PollUntil([&] {
+    JsonAnswer user = Get(Port("user"), path);
+    return user.status == 200 && user.body.at("welcome_email_sent") == true;
+  })) << Get(Port("user"), path);
+  // The email consumer only ever saw the accepted registration.
+  EXPECT_TRUE(PollUntil([&] { return AllConsumed("email", queue) == consumed_before + 1; }))
+      << AllConsumed("email", queue) - consumed_before << " user_registered consumed";
+}
+
+TEST_F(AsyncFaults, PaymentWhoseEventIsNackedIsWithdrawn) {
+  const std::string queue = "payment_initiated_queue";
+  const std::string body = R"({"amount": 42.5, "currency": "EUR"})";
+  const std::int64_t payments_before = Scalar("SELECT count(*) FROM payments");
+  const double consumed_before = AllConsumed("payment", queue);
+  {
+    QueuePolicy full = RejectingPublishes(queue);
+    JsonAnswer refused = Post(Port("payment"), "/process_payment", body);
+    ASSERT_EQ(refused.status, 503) << refused;
+    EXPECT_EQ(refused.body.at("error"), "service_unavailable") << refused;
+    std::string detail = json::value_to<std::string>(refused.body.at("detail"));
+    EXPECT_NE(detail.find("nacked"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("withdrawn"), std::string::npos) << detail;
+    EXPECT_EQ(Scalar("SELECT count(*) FROM payments"), payments_before);
+    EXPECT_EQ(QueueDepth(queue), 0u);
+  }
+  JsonAnswer accepted = Post(Port("payment"), "/process_payment", body);
+  ASSERT_EQ(accepted.status, 202) << accepted;
+  std::string path = "/payments/" + json::value_to<std::string>(accepted.body.at("payment_id"));
+  EXPECT_TRUE(PollUntil([&] {
+    JsonAnswer payment = Get(Port("payment"), path);
+    return payment.status == 200 && payment.body.at("status") == "succeeded";
+  })) << Get(Port("payment"), path);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM payments"), payments_before + 1);
+  EXPECT_EQ(AllConsumed("payment", queue), consumed_before + 1);
+}
+
+// A lost confirm leaves the outcome open: the broker may hold an event whose row was withdrawn.
+// Such a message is refused (acked, counted as withdrawn), never retried or dead-lettered.
+TEST_F(AsyncFaults, MessagesAboutWithdrawnRowsAreRefusedNotRetried) {
+  struct Case {
+    std::string_view service;
+    std::string queue;
+    Envelope envelope;
+  };
+  auto now = std::chrono::system_clock::now();
+  std::string trace = TraceContext::NewRoot().trace_id;
+  std::vector<Case> cases{
+      {"email", "user_registered_queue",
+       {"withdrawn-user", "user_registered", now, trace,
+        ToJson(UserRegistered{987654321, "withdrawn@example.com"})}},
+      {"payment", "payment_initiated_queue",
+       {"withdrawn-payment", "payment_initiated", now, trace,
+        ToJson(PaymentInitiated{"no-such-payment", 10.0, "USD"})}},
+      {"payment", "payment_completed_queue",
+       {"withdrawn-settlement", "payment_completed", now, trace,
+        ToJson(PaymentCompleted{"no-such-payment", "succeeded", "txn_withdrawn"})}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.queue);
+    const double withdrawn_before = Consumed(c.service, c.queue, "withdrawn");
+    const double failed_before = Consumed(c.service, c.queue, "retried") +
+                                 Consumed(c.service, c.queue, "dead_lettered");
+    PublishConfirmed(c.queue, {c.envelope});
+    EXPECT_TRUE(PollUntil([&] {
+      return Consumed(c.service, c.queue, "withdrawn") == withdrawn_before + 1;
+    })) << Consumed(c.service, c.queue, "withdrawn") - withdrawn_before << " withdrawn";
+    EXPECT_EQ(Consumed(c.service, c.queue, "retried") + Consumed(c.service, c.queue, "dead_lettered"),
+              failed_before);
+    EXPECT_EQ(QueueDepth(c.queue), 0u);
+    EXPECT_EQ(QueueDepth(c.queue + ".dlq").value_or(0), 0u);
+  }
+  std::this_thread::sleep_for(milliseconds(300));  // a gateway step (100 ms) would be over now
+  EXPECT_EQ(Scalar("SELECT count(*) FROM payments WHERE payment_id = 'no-such-payment'"), 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE message_id = "
+                   "'withdrawn-payment/payment_completed'"), 0)
+      << "the worker went on to the gateway for a withdrawn payment";
 }
 
 TEST_F(AsyncFaults, RegistrationsWaitForAStoppedEmailServiceAndAreSentOnce) {
