@@ -127,7 +127,9 @@ std::string Describe(const httplib::Result& result) {
   return std::to_string(result->status) + " " + result->body;
 }
 
-// Whether GET /api/queues/%2F/<queue> names `policy` as the queue's policy.
+// Whether the queue reports `policy` as its policy. The report comes from the statistics the
+// queue process itself emits (every 5 s), so it shows the policy the process applies, not
+// only the one stored for it: slow, but proof that the next publish meets the policy.
 bool QueueReportsPolicy(httplib::Client& client, const std::string& queue,
                         const std::string& policy) {
   httplib::Result q = client.Get("/api/queues/%2F/" + queue);

@@ -418,6 +418,13 @@ TEST_F(AsyncFaults, BrokerRestartDuringAClickBurstLosesNoAcceptedClick) {
   };
   std::vector<std::future<std::vector<Sent>>> clients;
   for (int c = 0; c < 4; ++c) clients.push_back(std::async(std::launch::async, burst));
+  // Should the broker not come back (RestartRabbit throws) or an assertion end the test
+  // early, the bursts must still stop: the futures' destructors wait for their threads, and
+  // the test program would hang until CTest's timeout instead of reporting the failure.
+  struct StopOnExit {
+    std::atomic<bool>& stop;
+    ~StopOnExit() { stop = true; }
+  } stop_on_exit{stop};
   std::this_thread::sleep_for(milliseconds(700));
 
   infra::InfraState state = *infra::LoadInfraState(EmbeddedInfra::StateDir());
