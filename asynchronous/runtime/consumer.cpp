@@ -1,5 +1,8 @@
 #include "asynchronous/runtime/consumer.hpp"
 
+#include <stdexcept>
+#include <string_view>
+
 #include "asynchronous/runtime/publisher.hpp"
 #include "asynchronous/runtime/topology.hpp"
 #include "common/telemetry/log.hpp"
@@ -11,6 +14,16 @@ namespace {
 
 constexpr std::chrono::milliseconds kConnectTimeout{3000};
 constexpr std::chrono::milliseconds kIdlePoll{200};
+
+// The `outcome` label of flowbench_messages_consumed_total for a handler that returned.
+std::string_view OutcomeLabel(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kDone: return "ok";
+    case Outcome::kDuplicate: return "duplicate";
+    case Outcome::kWithdrawn: return "withdrawn";
+  }
+  throw std::logic_error("unknown consumer outcome");
+}
 
 }  // namespace
 
@@ -148,10 +161,19 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.ObserveMessageHandling(spec_.queue, seconds);
   if (error.empty()) {
-    metrics_.CountConsumed(spec_.queue, outcome == Outcome::kDuplicate ? "duplicate" : "ok");
+    std::string_view label = OutcomeLabel(outcome);
+    metrics_.CountConsumed(spec_.queue, label);
+    if (outcome == Outcome::kWithdrawn) {
+      log::Warn("message refers to a row its producer withdrew (its publish was answered 503); "
+                "acked without effect",
+                {{"queue", spec_.queue},
+                 {"type", message.envelope.type},
+                 {"message_id", message.envelope.message_id}},
+                message.trace.trace_id);
+    }
     RecordSpan(message.trace, span::kAck,
-               spec_.queue + (outcome == Outcome::kDuplicate ? " (duplicate)" : " (done)"),
-               {{"queue", spec_.queue}, {"outcome", outcome == Outcome::kDuplicate ? "duplicate" : "ok"}});
+               spec_.queue + (outcome == Outcome::kDone ? " (done)" : " (" + std::string(label) + ")"),
+               {{"queue", spec_.queue}, {"outcome", label}});
     Settle({generation, delivery.delivery_tag, true});
     co_return;
   }

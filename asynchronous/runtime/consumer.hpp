@@ -43,6 +43,10 @@ struct IncomingMessage {
 enum class Outcome {
   kDone,       // the work is done: ack
   kDuplicate,  // already done before (a redelivery): ack, counted as duplicate
+  // The message is about a row its producer withdrew because the publish seemed to fail (a
+  // lost confirm can still leave the message in the broker): refused, acked, counted as
+  // withdrawn. Retrying could never find the row.
+  kWithdrawn,
 };
 
 using MessageHandler = std::function<Task<Outcome>(const IncomingMessage&)>;

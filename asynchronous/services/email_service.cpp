@@ -1,8 +1,8 @@
 // email (scenario 1): sends the welcome email of each user_registered (a waiting step: a
 // timer) and marks it sent. A user whose email went out already is a duplicate: no second
-// email.
+// email. A user that does not exist was withdrawn by the user service (its publish answered
+// 503, although the broker may have kept the event): refused, no email.
 #include "asynchronous/runtime/service.hpp"
-#include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
 #include "common/telemetry/span.hpp"
 
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
       auto event = PayloadAs<UserRegistered>(message.envelope);
       std::optional<User> user =
           co_await ctx.Transact([&](pqxx::work& tx) { return FindUser(tx, event.user_id); });
-      if (!user) throw NotFound("user " + std::to_string(event.user_id) + " does not exist");
+      if (!user) co_return Outcome::kWithdrawn;
       if (user->welcome_email_sent) co_return Outcome::kDuplicate;
 
       RecordSpan(message.trace, span::kWait,
@@ -24,12 +24,15 @@ int main(int argc, char** argv) {
                      " ms, a timer: no thread waits)");
       co_await Wait(ctx.workload().email_delay);  // the SMTP call
 
-      bool first = co_await ctx.Transact([&](pqxx::work& tx) {
-        if (!MarkMessageProcessed(tx, "email", message.envelope.message_id)) return false;
-        MarkWelcomeEmailSent(tx, event.user_id);
-        return true;
+      Outcome sent = co_await ctx.Transact([&](pqxx::work& tx) {
+        if (!MarkMessageProcessed(tx, "email", message.envelope.message_id)) {
+          return Outcome::kDuplicate;
+        }
+        // Gone: withdrawn while the email was on its way.
+        return MarkWelcomeEmailSentIfRegistered(tx, event.user_id) ? Outcome::kDone
+                                                                   : Outcome::kWithdrawn;
       });
-      if (!first) co_return Outcome::kDuplicate;
+      if (sent != Outcome::kDone) co_return sent;
       RecordSpan(message.trace, span::kWrite,
                  "users " + std::to_string(event.user_id) + " welcome_email_sent = true",
                  {{"table", "users"}, {"id", event.user_id}});

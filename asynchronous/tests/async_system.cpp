@@ -94,6 +94,87 @@ double AsyncSystem::Metric(std::string_view service, std::string_view name,
   return total;
 }
 
+RestartedWith::RestartedWith(AsyncSystem& system, std::string service,
+                             const std::vector<std::string>& more_args)
+    : system_(system), service_(std::move(service)) {
+  system_.StopService(service_);
+  system_.StartService(service_, more_args);
+}
+
+RestartedWith::~RestartedWith() {
+  try {
+    system_.StopService(service_);
+    system_.StartService(service_);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "could not restart async-" << service_ << " with the suite's arguments: "
+                  << e.what();
+  }
+}
+
+namespace {
+
+std::unique_ptr<httplib::Client> ManagementClient() {
+  auto client = std::make_unique<httplib::Client>(EmbeddedInfra::State().management_url);
+  client->set_tcp_nodelay(true);
+  client->set_basic_auth("guest", "guest");
+  client->set_connection_timeout(std::chrono::seconds(2));
+  client->set_read_timeout(std::chrono::seconds(10));
+  return client;
+}
+
+std::string Describe(const httplib::Result& result) {
+  if (!result) return "no answer: " + httplib::to_string(result.error());
+  return std::to_string(result->status) + " " + result->body;
+}
+
+// Whether the queue reports `policy` as its policy. The report comes from the statistics the
+// queue process itself emits (every 5 s), so it shows the policy the process applies, not
+// only the one stored for it: slow, but proof that the next publish meets the policy.
+bool QueueReportsPolicy(httplib::Client& client, const std::string& queue,
+                        const std::string& policy) {
+  httplib::Result q = client.Get("/api/queues/%2F/" + queue);
+  if (!q || q->status != 200) return false;
+  boost::system::error_code ec;
+  boost::json::value json = boost::json::parse(q->body, ec);
+  if (ec || !json.is_object()) return false;
+  const boost::json::value* named = json.as_object().if_contains("policy");
+  return named != nullptr && named->is_string() && named->as_string() == policy;
+}
+
+}  // namespace
+
+QueuePolicy::QueuePolicy(std::string queue, boost::json::object definition)
+    : queue_(std::move(queue)), name_("flowbench-test-" + queue_) {
+  boost::json::object policy{{"pattern", "^" + queue_ + "$"},
+                             {"definition", std::move(definition)},
+                             {"apply-to", "queues"},
+                             {"priority", 100}};
+  auto client = ManagementClient();
+  httplib::Result set = client->Put("/api/policies/%2F/" + name_, boost::json::serialize(policy),
+                                    "application/json");
+  if (!set || (set->status != 201 && set->status != 204)) {
+    throw std::runtime_error("RabbitMQ management API did not set policy " + name_ + ": " +
+                             Describe(set));
+  }
+  if (!PollUntil([&] { return QueueReportsPolicy(*client, queue_, name_); },
+                 std::chrono::seconds(10), std::chrono::milliseconds(50))) {
+    throw std::runtime_error("queue " + queue_ + " never reported policy " + name_);
+  }
+}
+
+QueuePolicy::~QueuePolicy() {
+  auto client = ManagementClient();
+  httplib::Result removed = client->Delete("/api/policies/%2F/" + name_);
+  if (!removed || removed->status != 204) {
+    ADD_FAILURE() << "could not remove RabbitMQ policy " << name_ << ": " << Describe(removed);
+    return;
+  }
+  if (!PollUntil([&] { return !QueueReportsPolicy(*client, queue_, name_); },
+                 std::chrono::seconds(10), std::chrono::milliseconds(50))) {
+    ADD_FAILURE() << "queue " << queue_ << " still reports policy " << name_;
+  }
+}
+
 std::ostream& operator<<(std::ostream& out, const JsonAnswer& answer) {
   if (answer.status == 0) return out << "no answer: " << answer.error;
   return out << answer.status << " " << answer.raw;

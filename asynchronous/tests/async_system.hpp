@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,9 +40,40 @@ class AsyncSystem {
   double Metric(std::string_view service, std::string_view name,
                 const std::map<std::string, std::string>& labels = {}) const;
 
+  // The service's log file (its stderr: one JSON object per line, spans included).
+  std::filesystem::path LogOf(std::string_view service) const { return system_.Service(service).log; }
+
  private:
   std::vector<std::string> extra_args_;
   RunningSystem system_;
+};
+
+// One service restarted with `more_args` for the life of the object, then restarted with the
+// suite's own arguments again, so that later tests see the defaults.
+class RestartedWith {
+ public:
+  RestartedWith(AsyncSystem& system, std::string service, const std::vector<std::string>& more_args);
+  ~RestartedWith();
+  RestartedWith(const RestartedWith&) = delete;
+  RestartedWith& operator=(const RestartedWith&) = delete;
+
+ private:
+  AsyncSystem& system_;
+  std::string service_;
+};
+
+// A RabbitMQ policy on exactly one queue, set through the embedded broker's management HTTP
+// API for the life of the object. The constructor returns once the queue reports the policy.
+class QueuePolicy {
+ public:
+  QueuePolicy(std::string queue, boost::json::object definition);
+  ~QueuePolicy();
+  QueuePolicy(const QueuePolicy&) = delete;
+  QueuePolicy& operator=(const QueuePolicy&) = delete;
+
+ private:
+  std::string queue_;
+  std::string name_;
 };
 
 // A test suite whose tests share one running async build, started once for the suite.

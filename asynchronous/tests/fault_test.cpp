@@ -1,14 +1,17 @@
 // The async build under faults, each with exact counts: a poison message is retried with
-// growing delays then dead-lettered; a duplicated order_created reserves stock once; 200
-// concurrent orders leave `reserved` where it started; with the email service stopped 50
-// registrations wait in the queue and are each sent exactly once after it restarts; a broker
-// restart during a click burst loses no click that was answered 200, and the requests during
-// the outage get 503.
+// growing delays then dead-lettered; a duplicated order_created reserves stock once; with a
+// payment failure rate of 0.5 duplicated orders get one payment decision each and never both
+// saga outcomes; 200 concurrent orders leave `reserved` where it started; a registration or
+// payment whose event the broker nacks is withdrawn (503) and messages about withdrawn rows
+// are refused, not retried; with the email service stopped 50 registrations wait in the queue
+// and are each sent exactly once after it restarts; a broker restart during a click burst
+// loses no click that was answered 200, and the requests during the outage get 503.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <fstream>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "asynchronous/tests/async_system.hpp"
@@ -24,10 +27,22 @@ namespace {
 
 using flowbench::testing::EmbeddedInfra;
 using std::chrono::milliseconds;
+namespace json = boost::json;
 
 [[maybe_unused]] auto* const kInfra = flowbench::testing::RegisterEmbeddedInfra();
 
-class AsyncFaults : public AsyncSystemSuite {};
+class AsyncFaults : public AsyncSystemSuite {
+ protected:
+  // flowbench_messages_consumed_total of one queue: one outcome, or all of them.
+  static double Consumed(std::string_view service, const std::string& queue,
+                         const std::string& outcome) {
+    return System().Metric(service, "flowbench_messages_consumed_total",
+                           {{"queue", queue}, {"outcome", outcome}});
+  }
+  static double AllConsumed(std::string_view service, const std::string& queue) {
+    return System().Metric(service, "flowbench_messages_consumed_total", {{"queue", queue}});
+  }
+};
 
 std::unique_ptr<AmqpConnection> Broker() {
   return std::make_unique<AmqpConnection>(EmbeddedInfra::State().amqp_url, std::chrono::seconds(5),
@@ -104,6 +119,111 @@ TEST_F(AsyncFaults, DuplicateOrderCreatedReservesStockOnce) {
   EXPECT_EQ(Scalar("SELECT reserved FROM inventory WHERE product_id = 3"), reserved_before);
 }
 
+// Publishes the envelopes to `queue` and waits until the broker confirmed every one.
+void PublishConfirmed(const std::string& queue, const std::vector<Envelope>& envelopes) {
+  auto broker = Broker();
+  broker->EnableConfirms();
+  for (const Envelope& e : envelopes) {
+    broker->Publish("", queue, EncodeEnvelope(e), e.message_id);
+  }
+  std::set<std::uint64_t> confirmed;  // delivery tags 1..n
+  while (confirmed.size() < envelopes.size()) {
+    std::optional<Confirm> c = broker->NextConfirm(std::chrono::seconds(5));
+    ASSERT_TRUE(c) << confirmed.size() << " of " << envelopes.size() << " confirmed";
+    ASSERT_TRUE(c->ack) << "the broker nacked delivery tag " << c->delivery_tag;
+    for (std::uint64_t tag = c->multiple ? 1 : c->delivery_tag; tag <= c->delivery_tag; ++tag) {
+      confirmed.insert(tag);
+    }
+  }
+}
+
+std::string IdList(const std::vector<std::int64_t>& ids) {
+  std::string list;
+  for (std::int64_t id : ids) list += (list.empty() ? "" : ", ") + std::to_string(id);
+  return "(" + list + ")";
+}
+
+TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcomes) {
+  // A coin flip per authorisation: without a recorded decision, the two copies of an order's
+  // stock_reserved would disagree for about half of the orders.
+  RestartedWith coin_flip(System(), "payment", {"--payment-failure-rate", "0.5"});
+  constexpr int kOrders = 20;
+  const std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 1");
+  const double results_before =
+      System().Metric("order", "flowbench_messages_consumed_total",
+                      {{"queue", "order_payment_succeeded_queue"}, {"outcome", "ok"}}) +
+      System().Metric("order", "flowbench_messages_consumed_total",
+                      {{"queue", "order_payment_failed_queue"}, {"outcome", "ok"}});
+  std::vector<std::int64_t> ids;
+  std::vector<Envelope> copies;
+  for (int i = 0; i < kOrders; ++i) {
+    const std::int64_t quantity = 1 + i % 3;
+    std::int64_t id = Scalar("INSERT INTO orders (product_id, quantity, status) VALUES (1, " +
+                             std::to_string(quantity) + ", 'pending') RETURNING id");
+    ids.push_back(id);
+    Envelope envelope{"coin-flip-order-" + std::to_string(id), "order_created",
+                      std::chrono::system_clock::now(), TraceContext::NewRoot().trace_id,
+                      ToJson(OrderCreated{{id, 1, quantity}})};
+    copies.push_back(envelope);  // each one twice, back to back: often handled concurrently
+    copies.push_back(envelope);
+  }
+  PublishConfirmed("order_created_queue", copies);
+  const std::string orders = IdList(ids);
+
+  ASSERT_TRUE(PollUntil([&] {
+    return Scalar("SELECT count(*) FROM orders WHERE status = 'pending' AND id IN " + orders) == 0;
+  }, std::chrono::seconds(30))) << Scalar("SELECT count(*) FROM orders WHERE status = 'pending' "
+                                          "AND id IN " + orders) << " orders still pending";
+  EXPECT_EQ(Scalar("SELECT count(*) FROM payment_decisions WHERE order_id IN " + orders), kOrders);
+  // Each order's result message was handled by exactly one of the two order consumers...
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages c JOIN processed_messages f "
+                   "USING (message_id) WHERE c.consumer = 'order_confirm' "
+                   "AND f.consumer = 'order_fail'"),
+            0) << "a payment result was both confirmed and compensated";
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE consumer IN ('order_confirm', "
+                   "'order_fail') AND message_id LIKE 'coin-flip-order-%'"),
+            kOrders);
+  // ... and the order ended as its recorded decision says.
+  EXPECT_EQ(Scalar("SELECT count(*) FROM orders o JOIN payment_decisions d ON d.order_id = o.id "
+                   "WHERE o.id IN " + orders + " AND o.status = CASE WHEN d.authorised "
+                   "THEN 'confirmed' ELSE 'failed' END"),
+            kOrders);
+  const std::int64_t confirmed =
+      Scalar("SELECT count(*) FROM orders WHERE status = 'confirmed' AND id IN " + orders);
+  // Both outcomes occur (all 20 alike has probability 2 / 2^20): the flag took effect.
+  EXPECT_GT(confirmed, 0);
+  EXPECT_LT(confirmed, kOrders);
+  // The stock of confirmed orders stays reserved; failed orders released theirs, once.
+  const std::int64_t expected = reserved_before + Scalar(
+      "SELECT coalesce(sum(quantity), 0) FROM orders WHERE status = 'confirmed' AND id IN " + orders);
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT reserved FROM inventory WHERE product_id = 1") == expected;
+  })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 1")
+      << ", expected " << expected;
+  // Every stock_reserved arrived twice: one decision, one republished decision.
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("payment", "flowbench_messages_consumed_total",
+                           {{"queue", "stock_reserved_queue"}, {"outcome", "duplicate"}}) == kOrders;
+  })) << System().Metric("payment", "flowbench_messages_consumed_total",
+                         {{"queue", "stock_reserved_queue"}, {"outcome", "duplicate"}});
+  EXPECT_EQ(System().Metric("payment", "flowbench_messages_consumed_total",
+                            {{"queue", "stock_reserved_queue"}, {"outcome", "ok"}}),
+            kOrders);
+  EXPECT_TRUE(PollUntil([&] {
+    return System().Metric("order", "flowbench_messages_consumed_total",
+                           {{"queue", "order_payment_succeeded_queue"}, {"outcome", "ok"}}) +
+               System().Metric("order", "flowbench_messages_consumed_total",
+                               {{"queue", "order_payment_failed_queue"}, {"outcome", "ok"}}) ==
+           results_before + kOrders;
+  }));
+  std::this_thread::sleep_for(milliseconds(300));  // a late second outcome would show now
+  EXPECT_EQ(Scalar("SELECT reserved FROM inventory WHERE product_id = 1"), expected);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM orders o JOIN payment_decisions d ON d.order_id = o.id "
+                   "WHERE o.id IN " + orders + " AND o.status = CASE WHEN d.authorised "
+                   "THEN 'confirmed' ELSE 'failed' END"),
+            kOrders);
+}
+
 TEST_F(AsyncFaults, TwoHundredConcurrentOrdersLeaveReservedWhereItStarted) {
   std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
   std::int64_t orders_before = Scalar("SELECT count(*) FROM orders");
@@ -131,6 +251,114 @@ TEST_F(AsyncFaults, TwoHundredConcurrentOrdersLeaveReservedWhereItStarted) {
   EXPECT_TRUE(PollUntil([&] {
     return Scalar("SELECT reserved FROM inventory WHERE product_id = 2") == reserved_before;
   })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
+}
+
+// RabbitMQ nacks every publish to a queue whose policy says max-length 0, reject-publish:
+// a real broker refusal, with the consumers still attached.
+QueuePolicy RejectingPublishes(const std::string& queue) {
+  return QueuePolicy(queue, {{"max-length", 0}, {"overflow", "reject-publish"}});
+}
+
+TEST_F(AsyncFaults, RegistrationWhoseEventIsNackedIsWithdrawnAndTheEmailCanRegisterAgain) {
+  const std::string queue = "user_registered_queue";
+  const std::string body = R"({"email": "nacked@example.com"})";
+  const std::int64_t users_before = Scalar("SELECT count(*) FROM users");
+  const double published_before =
+      System().Metric("user", "flowbench_messages_published_total", {{"routing_key", queue}});
+  const double consumed_before = AllConsumed("email", queue);
+  {
+    QueuePolicy full = RejectingPublishes(queue);
+    JsonAnswer refused = Post(Port("user"), "/register", body);
+    ASSERT_EQ(refused.status, 503) << refused;
+    EXPECT_EQ(refused.body.at("error"), "service_unavailable") << refused;
+    std::string detail = json::value_to<std::string>(refused.body.at("detail"));
+    EXPECT_NE(detail.find("nacked"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("nothing was registered"), std::string::npos) << detail;
+    EXPECT_EQ(Scalar("SELECT count(*) FROM users WHERE email = 'nacked@example.com'"), 0);
+    EXPECT_EQ(Scalar("SELECT count(*) FROM users"), users_before);
+    EXPECT_EQ(QueueDepth(queue), 0u);
+    EXPECT_EQ(System().Metric("user", "flowbench_messages_published_total", {{"routing_key", queue}}),
+              published_before);
+  }
+  JsonAnswer accepted = Post(Port("user"), "/register", body);
+  ASSERT_EQ(accepted.status, 202) << accepted;
+  std::string path = "/users/" + std::to_string(accepted.body.at("id").as_int64());
+  EXPECT_TRUE(PollUntil([&] {
+    JsonAnswer user = Get(Port("user"), path);
+    return user.status == 200 && user.body.at("welcome_email_sent") == true;
+  })) << Get(Port("user"), path);
+  // The email consumer only ever saw the accepted registration.
+  EXPECT_TRUE(PollUntil([&] { return AllConsumed("email", queue) == consumed_before + 1; }))
+      << AllConsumed("email", queue) - consumed_before << " user_registered consumed";
+}
+
+TEST_F(AsyncFaults, PaymentWhoseEventIsNackedIsWithdrawn) {
+  const std::string queue = "payment_initiated_queue";
+  const std::string body = R"({"amount": 42.5, "currency": "EUR"})";
+  const std::int64_t payments_before = Scalar("SELECT count(*) FROM payments");
+  const double consumed_before = AllConsumed("payment", queue);
+  {
+    QueuePolicy full = RejectingPublishes(queue);
+    JsonAnswer refused = Post(Port("payment"), "/process_payment", body);
+    ASSERT_EQ(refused.status, 503) << refused;
+    EXPECT_EQ(refused.body.at("error"), "service_unavailable") << refused;
+    std::string detail = json::value_to<std::string>(refused.body.at("detail"));
+    EXPECT_NE(detail.find("nacked"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("withdrawn"), std::string::npos) << detail;
+    EXPECT_EQ(Scalar("SELECT count(*) FROM payments"), payments_before);
+    EXPECT_EQ(QueueDepth(queue), 0u);
+  }
+  JsonAnswer accepted = Post(Port("payment"), "/process_payment", body);
+  ASSERT_EQ(accepted.status, 202) << accepted;
+  std::string path = "/payments/" + json::value_to<std::string>(accepted.body.at("payment_id"));
+  EXPECT_TRUE(PollUntil([&] {
+    JsonAnswer payment = Get(Port("payment"), path);
+    return payment.status == 200 && payment.body.at("status") == "succeeded";
+  })) << Get(Port("payment"), path);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM payments"), payments_before + 1);
+  EXPECT_EQ(AllConsumed("payment", queue), consumed_before + 1);
+}
+
+// A lost confirm leaves the outcome open: the broker may hold an event whose row was withdrawn.
+// Such a message is refused (acked, counted as withdrawn), never retried or dead-lettered.
+TEST_F(AsyncFaults, MessagesAboutWithdrawnRowsAreRefusedNotRetried) {
+  struct Case {
+    std::string_view service;
+    std::string queue;
+    Envelope envelope;
+  };
+  auto now = std::chrono::system_clock::now();
+  std::string trace = TraceContext::NewRoot().trace_id;
+  std::vector<Case> cases{
+      {"email", "user_registered_queue",
+       {"withdrawn-user", "user_registered", now, trace,
+        ToJson(UserRegistered{987654321, "withdrawn@example.com"})}},
+      {"payment", "payment_initiated_queue",
+       {"withdrawn-payment", "payment_initiated", now, trace,
+        ToJson(PaymentInitiated{"no-such-payment", 10.0, "USD"})}},
+      {"payment", "payment_completed_queue",
+       {"withdrawn-settlement", "payment_completed", now, trace,
+        ToJson(PaymentCompleted{"no-such-payment", "succeeded", "txn_withdrawn"})}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.queue);
+    const double withdrawn_before = Consumed(c.service, c.queue, "withdrawn");
+    const double failed_before = Consumed(c.service, c.queue, "retried") +
+                                 Consumed(c.service, c.queue, "dead_lettered");
+    PublishConfirmed(c.queue, {c.envelope});
+    EXPECT_TRUE(PollUntil([&] {
+      return Consumed(c.service, c.queue, "withdrawn") == withdrawn_before + 1;
+    })) << Consumed(c.service, c.queue, "withdrawn") - withdrawn_before << " withdrawn";
+    EXPECT_EQ(Consumed(c.service, c.queue, "retried") + Consumed(c.service, c.queue, "dead_lettered"),
+              failed_before);
+    EXPECT_EQ(QueueDepth(c.queue), 0u);
+    EXPECT_EQ(QueueDepth(c.queue + ".dlq").value_or(0), 0u);
+  }
+  std::this_thread::sleep_for(milliseconds(300));  // a gateway step (100 ms) would be over now
+  EXPECT_EQ(Scalar("SELECT count(*) FROM payments WHERE payment_id = 'no-such-payment'"), 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE message_id = "
+                   "'withdrawn-payment/payment_completed'"), 0)
+      << "the worker went on to the gateway for a withdrawn payment";
 }
 
 TEST_F(AsyncFaults, RegistrationsWaitForAStoppedEmailServiceAndAreSentOnce) {
@@ -190,6 +418,13 @@ TEST_F(AsyncFaults, BrokerRestartDuringAClickBurstLosesNoAcceptedClick) {
   };
   std::vector<std::future<std::vector<Sent>>> clients;
   for (int c = 0; c < 4; ++c) clients.push_back(std::async(std::launch::async, burst));
+  // Should the broker not come back (RestartRabbit throws) or an assertion end the test
+  // early, the bursts must still stop: the futures' destructors wait for their threads, and
+  // the test program would hang until CTest's timeout instead of reporting the failure.
+  struct StopOnExit {
+    std::atomic<bool>& stop;
+    ~StopOnExit() { stop = true; }
+  } stop_on_exit{stop};
   std::this_thread::sleep_for(milliseconds(700));
 
   infra::InfraState state = *infra::LoadInfraState(EmbeddedInfra::StateDir());

@@ -1,10 +1,15 @@
 // The async build end to end: every route of CONTRACT §3 with its async answer, every
-// eventual state reached (polled with a deadline), reads and 404s, and bad input on every
-// write route answered with error JSON while nothing is published and nothing written.
+// eventual state reached (polled with a deadline), a request's W3C traceparent arriving at
+// every consumer of its saga, reads and 404s, and bad input on every write route answered
+// with error JSON while nothing is published and nothing written.
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
 
 #include "asynchronous/tests/async_system.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
+#include "common/telemetry/trace.hpp"
 
 namespace flowbench::async::testing {
 namespace {
@@ -146,8 +151,7 @@ TEST_F(AsyncRoutes, FailedPaymentCompensatesTheOrderSaga) {
 }
 
 TEST_F(AsyncRoutes, SucceededPaymentConfirmsTheOrder) {
-  System().StopService("payment");
-  System().StartService("payment", {"--payment-failure-rate", "0"});
+  RestartedWith always_authorised(System(), "payment", {"--payment-failure-rate", "0"});
   std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
   JsonAnswer a = Post(Port("order"), "/create_order", R"({"product_id": 2, "quantity": 3})");
   ASSERT_EQ(a.status, 202) << a;
@@ -155,8 +159,51 @@ TEST_F(AsyncRoutes, SucceededPaymentConfirmsTheOrder) {
   EXPECT_TRUE(PollUntil([&] { return StatusOf(Port("order"), path) == "confirmed"; }))
       << Get(Port("order"), path);
   EXPECT_EQ(Get(Port("inventory"), "/inventory/2").body.at("reserved"), reserved_before + 3);
-  System().StopService("payment");
-  System().StartService("payment");
+}
+
+// The queues whose consumer logged a "consume" span of `trace_id` in `log` (one JSON object
+// per line). A consumer's trace comes only from the message's traceparent header.
+std::set<std::string> QueuesConsumedInTrace(const std::filesystem::path& log,
+                                            const std::string& trace_id) {
+  std::set<std::string> queues;
+  std::ifstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    if (ec || !v.is_object()) continue;  // a line still being written
+    const json::object& o = v.as_object();
+    auto text = [&o](std::string_view key) -> std::string_view {
+      const json::value* field = o.if_contains(key);
+      return field != nullptr && field->is_string() ? std::string_view(field->as_string()) : "";
+    };
+    if (text("trace_id") == trace_id && text("span") == "consume" && !text("queue").empty()) {
+      queues.insert(std::string(text("queue")));
+    }
+  }
+  return queues;
+}
+
+TEST_F(AsyncRoutes, TraceparentOfARequestReachesEveryConsumerOfTheSaga) {
+  TraceContext caller = TraceContext::NewRoot(/*sampled=*/true);
+  JsonAnswer a = Request(Port("order"), "POST", "/create_order", R"({"product_id": 3, "quantity": 1})",
+                         {{"traceparent", caller.ToTraceparent()}});
+  ASSERT_EQ(a.status, 202) << a;
+  // Every hop of the (compensated) saga, each one a message that had to carry the header.
+  const std::map<std::string, std::set<std::string>> expected{
+      {"inventory", {"order_created_queue", "inventory_payment_failed_queue"}},
+      {"payment", {"stock_reserved_queue"}},
+      {"order", {"order_payment_failed_queue"}}};
+  std::map<std::string, std::set<std::string>> seen;
+  EXPECT_TRUE(PollUntil([&] {
+    for (const auto& [service, queues] : expected) {
+      seen[service] = QueuesConsumedInTrace(System().LogOf(service), caller.trace_id);
+    }
+    return seen == expected;
+  })) << "consume spans of trace " << caller.trace_id << ": inventory "
+      << seen["inventory"].size() << ", payment " << seen["payment"].size() << ", order "
+      << seen["order"].size() << " queue(s)";
+  // The email service took no part: the trace did not leak into an unrelated consumer.
+  EXPECT_TRUE(QueuesConsumedInTrace(System().LogOf("email"), caller.trace_id).empty());
 }
 
 TEST_F(AsyncRoutes, ClicksAreConfirmedThenWrittenInBatches) {

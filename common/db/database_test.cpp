@@ -39,7 +39,7 @@ TEST(Schema, MigrationTwiceIsANoOpAndSeedsProductsAndInventory) {
   EXPECT_EQ(Count(*c,
                   "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
                   "'migrate_twice'"),
-            8);
+            9);
 }
 
 TEST(Schema, TenServicesMigratingAtOnceDoNotCollide) {
@@ -58,8 +58,10 @@ TEST(Schema, ResetEmptiesTablesAndReseeds) {
   MigrateSchema(*c, "reset");
   pqxx::nontransaction(*c).exec0("INSERT INTO users (email) VALUES ('a@b.co')");
   pqxx::nontransaction(*c).exec0("UPDATE inventory SET reserved = 5");
+  pqxx::nontransaction(*c).exec0("INSERT INTO payment_decisions (order_id, authorised) VALUES (1, TRUE)");
   ResetSchema(*c, "reset");
   EXPECT_EQ(Count(*c, "SELECT count(*) FROM users"), 0);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM payment_decisions"), 0);
   EXPECT_EQ(Count(*c, "SELECT sum(reserved) FROM inventory"), 0);
   EXPECT_EQ(Count(*c, "SELECT count(*) FROM products"), 3);
 }

@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS processed_messages (
   processed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, message_id)
 );
+-- The saga's payment authorisation, decided once per order: a redelivered stock_reserved
+-- republishes this decision instead of drawing a new one.
+CREATE TABLE IF NOT EXISTS payment_decisions (
+  order_id   BIGINT PRIMARY KEY,
+  authorised BOOLEAN NOT NULL,
+  decided_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
 )sql";
 
 constexpr const char* kSeed = R"sql(
@@ -108,7 +115,7 @@ void ResetSchema(pqxx::connection& connection, const std::string& schema) {
   InSchema(tx, schema);
   tx.exec0(
       "TRUNCATE users, payments, report_jobs, orders, inventory, clicks, processed_messages, "
-      "products RESTART IDENTITY CASCADE");
+      "payment_decisions, products RESTART IDENTITY CASCADE");
   tx.exec0(kSeed);
   tx.commit();
 }

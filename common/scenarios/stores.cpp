@@ -63,9 +63,19 @@ User CreateUser(pqxx::work& tx, const Registration& registration) {
 }
 
 void MarkWelcomeEmailSent(pqxx::work& tx, std::int64_t user_id) {
+  if (!MarkWelcomeEmailSentIfRegistered(tx, user_id)) {
+    throw NotFound("user " + std::to_string(user_id) + " does not exist");
+  }
+}
+
+bool MarkWelcomeEmailSentIfRegistered(pqxx::work& tx, std::int64_t user_id) {
   pqxx::result r = tx.exec_params(
       "UPDATE users SET welcome_email_sent = TRUE, email_sent_at = now() WHERE id = $1", user_id);
-  if (r.affected_rows() == 0) throw NotFound("user " + std::to_string(user_id) + " does not exist");
+  return r.affected_rows() == 1;
+}
+
+bool DeleteUser(pqxx::work& tx, std::int64_t user_id) {
+  return tx.exec_params("DELETE FROM users WHERE id = $1", user_id).affected_rows() == 1;
 }
 
 std::optional<User> FindUser(pqxx::work& tx, std::int64_t id) {
@@ -95,11 +105,23 @@ Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, const std::
 
 void SettlePayment(pqxx::work& tx, const std::string& payment_id, const std::string& status,
                    const std::string& transaction_id) {
+  if (!SettlePaymentIfRecorded(tx, payment_id, status, transaction_id)) {
+    throw NotFound("payment " + payment_id + " does not exist");
+  }
+}
+
+bool SettlePaymentIfRecorded(pqxx::work& tx, const std::string& payment_id,
+                             const std::string& status, const std::string& transaction_id) {
   pqxx::result r = tx.exec_params(
       "UPDATE payments SET status = $2, transaction_id = $3, settled_at = now() "
       "WHERE payment_id = $1",
       payment_id, status, transaction_id);
-  if (r.affected_rows() == 0) throw NotFound("payment " + payment_id + " does not exist");
+  return r.affected_rows() == 1;
+}
+
+bool DeletePayment(pqxx::work& tx, const std::string& payment_id) {
+  return tx.exec_params("DELETE FROM payments WHERE payment_id = $1", payment_id)
+             .affected_rows() == 1;
 }
 
 std::optional<Payment> FindPayment(pqxx::work& tx, const std::string& payment_id) {
@@ -252,6 +274,29 @@ std::optional<std::int64_t> FindReserved(pqxx::work& tx, std::int64_t product_id
       tx.exec_params("SELECT reserved FROM inventory WHERE product_id = $1", product_id);
   if (r.empty()) return std::nullopt;
   return r[0][0].as<std::int64_t>();
+}
+
+PaymentDecision RecordPaymentDecision(pqxx::work& tx, std::int64_t order_id, bool authorised) {
+  pqxx::result inserted = tx.exec_params(
+      "INSERT INTO payment_decisions (order_id, authorised) VALUES ($1, $2) "
+      "ON CONFLICT (order_id) DO NOTHING",
+      order_id, authorised);
+  if (inserted.affected_rows() == 1) return {authorised, true};
+  // A concurrent insert of the same order made ours wait until it committed; this statement's
+  // fresh snapshot (READ COMMITTED) sees the decision it recorded.
+  std::optional<bool> recorded = FindPaymentDecision(tx, order_id);
+  if (!recorded) {
+    throw std::logic_error("payment decision of order " + std::to_string(order_id) +
+                           " conflicted but cannot be read");
+  }
+  return {*recorded, false};
+}
+
+std::optional<bool> FindPaymentDecision(pqxx::work& tx, std::int64_t order_id) {
+  pqxx::result r =
+      tx.exec_params("SELECT authorised FROM payment_decisions WHERE order_id = $1", order_id);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<bool>();
 }
 
 // --- Scenario 6 ---------------------------------------------------------------------------

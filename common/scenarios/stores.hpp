@@ -24,7 +24,13 @@ struct User {
   bool welcome_email_sent = false;
 };
 User CreateUser(pqxx::work& tx, const Registration& registration);  // 409 on a taken email
-void MarkWelcomeEmailSent(pqxx::work& tx, std::int64_t user_id);
+void MarkWelcomeEmailSent(pqxx::work& tx, std::int64_t user_id);  // 404 for an unknown user
+// The same, false instead of a 404: the async build withdraws a registration whose event
+// could not be published, so its email consumer can meet a user that no longer exists.
+bool MarkWelcomeEmailSentIfRegistered(pqxx::work& tx, std::int64_t user_id);
+// Withdraws a registration (the async build, when its event could not be published), so the
+// email can register again. False when there was no such user.
+bool DeleteUser(pqxx::work& tx, std::int64_t user_id);
 std::optional<User> FindUser(pqxx::work& tx, std::int64_t id);
 boost::json::object ToJson(const User& user);
 
@@ -39,7 +45,13 @@ struct Payment {
 Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, const std::string& status,
                       const std::string& transaction_id = {});
 void SettlePayment(pqxx::work& tx, const std::string& payment_id, const std::string& status,
-                   const std::string& transaction_id);
+                   const std::string& transaction_id);  // 404 for an unknown payment
+// The same, false instead of a 404 (a payment withdrawn by the async build, see DeletePayment).
+bool SettlePaymentIfRecorded(pqxx::work& tx, const std::string& payment_id,
+                             const std::string& status, const std::string& transaction_id);
+// Withdraws a payment (the async build, when its event could not be published). False when
+// there was no such payment.
+bool DeletePayment(pqxx::work& tx, const std::string& payment_id);
 std::optional<Payment> FindPayment(pqxx::work& tx, const std::string& payment_id);
 boost::json::object ToJson(const Payment& payment);
 std::string NewTransactionId();  // "txn_" + 24 hex digits
@@ -86,6 +98,17 @@ boost::json::object ToJson(const Order& order);
 std::int64_t ReserveStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity);
 std::int64_t ReleaseStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity);
 std::optional<std::int64_t> FindReserved(pqxx::work& tx, std::int64_t product_id);
+
+// The saga's payment authorisation, decided once per order (async build: a redelivered
+// stock_reserved must not draw a second, possibly different, decision).
+struct PaymentDecision {
+  bool authorised = false;
+  bool first_time = false;  // false: an earlier (or concurrent) handling decided it
+};
+// Records `authorised` for the order unless a decision is recorded already, and returns the
+// recorded one: two concurrent handlings of the same order always agree.
+PaymentDecision RecordPaymentDecision(pqxx::work& tx, std::int64_t order_id, bool authorised);
+std::optional<bool> FindPaymentDecision(pqxx::work& tx, std::int64_t order_id);
 
 // --- Scenario 6: clicks -------------------------------------------------------------------
 struct ClickRow {

@@ -1,5 +1,6 @@
-// The scenarios' database steps against a real PostgreSQL: conflicts, not-found, atomic
-// stock under concurrency, idempotent click batches and message records.
+// The scenarios' database steps against a real PostgreSQL: conflicts, not-found, withdrawn
+// registrations and payments, atomic stock under concurrency, one payment decision per order
+// under concurrency, idempotent click batches and message records.
 #include "common/scenarios/stores.hpp"
 
 #include <gtest/gtest.h>
@@ -46,6 +47,30 @@ TEST_F(Stores, RegistrationCreatesAUserAndATakenEmailIsAConflict) {
   Tx([&](pqxx::work& tx) { MarkWelcomeEmailSent(tx, u.id); });
   EXPECT_TRUE(Tx([&](pqxx::work& tx) { return FindUser(tx, u.id); })->welcome_email_sent);
   EXPECT_FALSE(Tx([](pqxx::work& tx) { return FindUser(tx, 999); }));
+}
+
+TEST_F(Stores, WithdrawnRegistrationFreesTheEmailAndIsNotMarkedSent) {
+  User u = Tx([](pqxx::work& tx) { return CreateUser(tx, {"bo@example.com"}); });
+  EXPECT_TRUE(Tx([&](pqxx::work& tx) { return DeleteUser(tx, u.id); }));
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) { return DeleteUser(tx, u.id); }));
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) { return FindUser(tx, u.id); }));
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) { return MarkWelcomeEmailSentIfRegistered(tx, u.id); }));
+  EXPECT_THROW(Tx([&](pqxx::work& tx) { MarkWelcomeEmailSent(tx, u.id); }), ClientError);
+  User again = Tx([](pqxx::work& tx) { return CreateUser(tx, {"bo@example.com"}); });
+  EXPECT_NE(again.id, u.id);
+  EXPECT_TRUE(Tx([&](pqxx::work& tx) { return MarkWelcomeEmailSentIfRegistered(tx, again.id); }));
+}
+
+TEST_F(Stores, WithdrawnPaymentIsGoneAndCannotBeSettled) {
+  Payment p = Tx([](pqxx::work& tx) { return CreatePayment(tx, {5, "USD"}, "processing"); });
+  EXPECT_TRUE(Tx([&](pqxx::work& tx) { return DeletePayment(tx, p.payment_id); }));
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) { return DeletePayment(tx, p.payment_id); }));
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) { return FindPayment(tx, p.payment_id); }));
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) {
+    return SettlePaymentIfRecorded(tx, p.payment_id, "succeeded", "txn_2");
+  }));
+  EXPECT_THROW(Tx([&](pqxx::work& tx) { SettlePayment(tx, p.payment_id, "succeeded", "txn_2"); }),
+               ClientError);
 }
 
 TEST_F(Stores, PaymentIsCreatedProcessingThenSettled) {
@@ -114,6 +139,40 @@ TEST_F(Stores, ConcurrentReservationsAndReleasesLoseNoUpdate) {
   for (auto& w : workers) w.get();
   EXPECT_EQ(Tx([](pqxx::work& tx) { return FindReserved(tx, 1); }), 0);
   EXPECT_THROW(Tx([](pqxx::work& tx) { ReserveStock(tx, 42, 1); }), ClientError);
+}
+
+TEST_F(Stores, PaymentDecisionIsRecordedOnceAndALaterOneGetsTheRecordedDecision) {
+  EXPECT_FALSE(Tx([](pqxx::work& tx) { return FindPaymentDecision(tx, 7); }));
+  PaymentDecision first = Tx([](pqxx::work& tx) { return RecordPaymentDecision(tx, 7, false); });
+  EXPECT_TRUE(first.first_time);
+  EXPECT_FALSE(first.authorised);
+  PaymentDecision second = Tx([](pqxx::work& tx) { return RecordPaymentDecision(tx, 7, true); });
+  EXPECT_FALSE(second.first_time);
+  EXPECT_FALSE(second.authorised) << "a later decision replaced the recorded one";
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return FindPaymentDecision(tx, 7); }), false);
+}
+
+TEST_F(Stores, ConcurrentPaymentDecisionsOfOneOrderAgree) {
+  constexpr int kOrders = 50, kHandlers = 4;
+  for (int order = 1; order <= kOrders; ++order) {
+    std::vector<std::future<PaymentDecision>> handlers;
+    for (int h = 0; h < kHandlers; ++h) {
+      // Opposite proposals: only the recorded decision may come back.
+      handlers.push_back(std::async(std::launch::async, [this, order, h] {
+        return Tx([&](pqxx::work& tx) { return RecordPaymentDecision(tx, order, h % 2 == 0); });
+      }));
+    }
+    std::vector<PaymentDecision> decisions;
+    for (auto& h : handlers) decisions.push_back(h.get());
+    int first_times = 0;
+    for (const PaymentDecision& d : decisions) {
+      first_times += d.first_time ? 1 : 0;
+      EXPECT_EQ(d.authorised, decisions[0].authorised) << "order " << order;
+    }
+    EXPECT_EQ(first_times, 1) << "order " << order;
+    EXPECT_EQ(Tx([&](pqxx::work& tx) { return FindPaymentDecision(tx, order); }),
+              decisions[0].authorised);
+  }
 }
 
 TEST_F(Stores, ClickBatchSkipsRowsWhoseMessageWasWrittenBefore) {
