@@ -247,6 +247,26 @@ TEST_F(AsyncRoutes, HealthAndMetricsOnEveryService) {
   }
 }
 
+TEST_F(AsyncRoutes, EveryServiceReportsTheSettingsItRunsWithDefaultsIncluded) {
+  for (const char* service : {"user", "payment", "product", "report", "order", "analytics",
+                              "email", "search", "cache", "inventory"}) {
+    JsonAnswer settings = Get(Port(service), "/settings");
+    ASSERT_EQ(settings.status, 200) << service << ": " << settings;
+    EXPECT_EQ(settings.body.at("service"), service);
+    EXPECT_EQ(settings.body.at("arch"), "async");
+    // Given by the suite (FastArgs) ...
+    EXPECT_EQ(settings.body.at("workload").at("email_delay_ms"), 50) << settings;
+    EXPECT_EQ(settings.body.at("transport").at("retry_attempts"), 3) << settings;
+    EXPECT_EQ(settings.body.at("database").at("pool_size"), 4) << settings;
+    // ... and left at their defaults: reported all the same.
+    EXPECT_EQ(settings.body.at("transport").at("prefetch"), 50) << settings;
+    EXPECT_EQ(settings.body.at("transport").at("publish_confirm"), true) << settings;
+    EXPECT_EQ(settings.body.at("database").at("schema"), "async");
+    EXPECT_FALSE(settings.body.at("database").as_object().contains("url"))
+        << "a URL may hold a password";
+  }
+}
+
 // Bad input: the error JSON, and neither a message published nor a row written.
 struct BadInput {
   const char* service;

@@ -9,7 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 namespace flowbench::infra {
@@ -63,12 +65,22 @@ int RandomPort(int low, int high) {
   return std::uniform_int_distribution<int>(low, high)(generator);
 }
 
+// Ports this process handed out already. A port is free until its server binds it, so two
+// calls before then (RabbitMQ's five ports and PostgreSQL's, chosen in parallel) could be
+// given the same one: a port is handed out once per process.
+bool ClaimOnce(int port) {
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  std::lock_guard lock(mutex);
+  return handed_out.insert(port).second;
+}
+
 }  // namespace
 
 int FindFreePort() {
   for (int attempt = 0; attempt < 1000; ++attempt) {
     int port = RandomPort(kPrivateLow, kPrivateHigh);
-    if (CanBind(port)) return port;
+    if (CanBind(port) && ClaimOnce(port)) return port;
   }
   throw std::runtime_error("no free port found between " + std::to_string(kPrivateLow) + " and " +
                            std::to_string(kPrivateHigh));
@@ -79,6 +91,10 @@ int FindFreePortBase(int count) {
     int base = RandomPort(kPrivateLow, kPrivateHigh - count);
     bool all_free = true;
     for (int port = base + 1; port <= base + count && all_free; ++port) all_free = CanBind(port);
+    if (!all_free) continue;
+    // A range overlapping one handed out before is retried (the ports it claimed on the way
+    // stay claimed: there are plenty).
+    for (int port = base + 1; port <= base + count && all_free; ++port) all_free = ClaimOnce(port);
     if (all_free) return base;
   }
   throw std::runtime_error("no range of " + std::to_string(count) + " free ports found");
