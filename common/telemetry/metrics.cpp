@@ -59,7 +59,7 @@ Metrics::Metrics(std::string_view arch, std::string_view service)
       consumed_(prometheus::BuildCounter()
                     .Name("flowbench_messages_consumed_total")
                     .Help("Messages consumed, by queue and outcome (ok, retried, dead_lettered, "
-                          "duplicate)")
+                          "duplicate, withdrawn)")
                     .Labels(Constant(arch, service))
                     .Register(*registry_)),
       handling_(prometheus::BuildHistogram()
