@@ -34,6 +34,11 @@ struct HttpAnswer {
 
 // Builds iteration `iteration`'s request; `rng` is the VU's own (no shared state).
 using RequestFactory = std::function<HttpRequestSpec(std::mt19937_64& rng, std::uint64_t iteration)>;
+// Every iteration sends the same request: one endpoint hammered, as wrk does by default.
+inline RequestFactory FixedRequest(HttpRequestSpec spec) {
+  return [spec = std::move(spec)](std::mt19937_64&, std::uint64_t) { return spec; };
+}
+
 // nullopt when the answer is what the scenario expects, else kStatus or kCheck.
 using ResponseCheck = std::function<std::optional<stats::ErrorKind>(const HttpAnswer&)>;
 
