@@ -71,8 +71,12 @@ struct LoadRun::Worker {
     std::deque<Clock::time_point> waiting;  // due iterations waiting for a VU (max_start_delay)
   };
 
-  // Declared first so that it is destroyed last: the shares' sockets need it.
-  std::unique_ptr<asio::io_context> context = std::make_unique<asio::io_context>(1);
+  // Declared first so that it is destroyed last: the shares' sockets need it. Its sockets and
+  // timers are only ever touched from its own thread (or after that thread has ended), so
+  // Asio's per-socket locks can go (UNSAFE_IO); its queue stays locked, since Snapshot() and
+  // Finish() reach it from the control thread.
+  std::unique_ptr<asio::io_context> context =
+      std::make_unique<asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO);
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
   std::vector<std::unique_ptr<Share>> shares;
   int index = 0;

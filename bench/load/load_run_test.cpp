@@ -1,8 +1,8 @@
 // The load engine against real loopback servers: arrival-rate schedules keep time, a
-// saturated pool drops (and counts) iterations, constant-vus think time, typed errors,
-// progress snapshots, Stop(), several workers sharing one schedule, zero think time, and the
-// coordinated-omission demonstration: one 1 s stall under a constant arrival rate shows in
-// the corrected p99 and not in the uncorrected one.
+// saturated pool drops (and counts) iterations, constant-vus think time, typed errors, whole
+// bodies whatever their framing, progress snapshots, Stop(), several workers sharing one
+// schedule, zero think time, and the coordinated-omission demonstration: one 1 s stall under
+// a constant arrival rate shows in the corrected p99 and not in the uncorrected one.
 #include "bench/load/load_run.hpp"
 
 #include <gtest/gtest.h>
@@ -262,6 +262,37 @@ TEST(LoadRun, ConstantVusSplitOverWorkersCountEveryRequestOnce) {
   EXPECT_GE(received.size(), 5u * 15);  // 5 VUs, one request per ~20 ms each, for 0.5 s
   EXPECT_EQ(std::adjacent_find(received.begin(), received.end()), received.end())
       << "an iteration number was used twice";
+}
+
+// The client keeps only the status and the body of an answer, parsed in place: the check must
+// still see each body whole, whatever its framing (chunked, or a Content-Length larger than
+// one read) and however the previous answer on the connection was framed.
+TEST(LoadRun, ChecksSeeWholeBodiesWhateverTheFraming) {
+  const std::string large(200'000, 'x');
+  TestServer server([&](const httplib::Request& request, httplib::Response& response) {
+    std::size_t colon = request.body.find(':');
+    if (std::stoull(request.body.substr(colon + 1)) % 2 == 0) {
+      response.set_chunked_content_provider("text/plain", [](std::size_t, httplib::DataSink& sink) {
+        sink.write("chunked ", 8);
+        sink.write("answer", 6);
+        sink.done();
+        return true;
+      });
+    } else {
+      response.set_content(large, "text/plain");
+    }
+  });
+  ScenarioLoad s = Scenario(server.Port(), ConstantVus{1, 300ms, Duration::zero()});
+  std::string wrong;
+  s.check = [&](const HttpAnswer& a) -> std::optional<stats::ErrorKind> {
+    if (a.status == 200 && (a.body == "chunked answer" || a.body == large)) return std::nullopt;
+    wrong = std::to_string(a.status) + " " + std::string(a.body.substr(0, 40)) + " (" +
+            std::to_string(a.body.size()) + " bytes)";
+    return stats::ErrorKind::kCheck;
+  };
+  const stats::Recorder r = RunOne(s).scenarios.at(0).recorder;
+  EXPECT_EQ(r.Errors().Total(), 0u) << "last wrong answer: " << wrong;
+  EXPECT_GT(r.Completed(), 10u);
 }
 
 // What bench/perf/driver_load relies on to play wrk: a fixed GET to any target, and VUs that
