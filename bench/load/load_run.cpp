@@ -49,6 +49,16 @@ asio::awaitable<void> Sleep(asio::steady_timer& timer, Clock::time_point until) 
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
 }
 
+// Sleeps until `wake_ahead` before `until`, then yields to the io_context until `until`:
+// other coroutines' I/O goes on, and the caller resumes within microseconds of `until`
+// instead of a timer wake-up later (see ArrivalRate::wake_ahead).
+asio::awaitable<void> WakeAt(asio::steady_timer& timer, Clock::time_point until, Duration wake_ahead) {
+  co_await Sleep(timer, until - wake_ahead);
+  if (wake_ahead <= Duration::zero()) co_return;
+  asio::any_io_executor ex = co_await asio::this_coro::executor;
+  while (Clock::now() < until) co_await asio::post(ex, asio::use_awaitable);
+}
+
 }  // namespace
 
 // One worker thread: its io_context, and its share of every scenario.
@@ -167,7 +177,7 @@ struct LoadRun::Worker {
       std::optional<Duration> offset = schedule.OffsetOf(i);
       if (!offset || Stopping()) break;
       Clock::time_point due = start + *offset;
-      co_await Sleep(timer, due);
+      co_await WakeAt(timer, due, plan.wake_ahead);
       if (Stopping()) break;
       if (Vu* vu = TakeVu(s, plan, worker_max_vus)) {
         TaskStarted();

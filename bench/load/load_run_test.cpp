@@ -1,8 +1,9 @@
-// The load engine against real loopback servers: arrival-rate schedules keep time, a
-// saturated pool drops (and counts) iterations, constant-vus think time, typed errors, whole
-// bodies whatever their framing, progress snapshots, Stop(), several workers sharing one
-// schedule, zero think time, and the coordinated-omission demonstration: one 1 s stall under
-// a constant arrival rate shows in the corrected p99 and not in the uncorrected one.
+// The load engine against real loopback servers: arrival-rate schedules keep time (also when
+// waking ahead), a saturated pool drops (and counts) iterations, constant-vus think time,
+// typed errors, whole bodies whatever their framing, progress snapshots, Stop(), several
+// workers sharing one schedule, zero think time, and the coordinated-omission demonstration:
+// one 1 s stall under a constant arrival rate shows in the corrected p99 and not in the
+// uncorrected one.
 #include "bench/load/load_run.hpp"
 
 #include <gtest/gtest.h>
@@ -80,6 +81,21 @@ TEST(LoadRun, ConstantArrivalRateStartsRequestsOnSchedule) {
   }
   EXPECT_GE(on_time, 190) << "requests off their 5 ms slots; worst by " << worst << " ms";
   EXPECT_LE(worst, 50);
+}
+
+// Waking early to poll must change only punctuality: every iteration still starts, once, and
+// never before it is due (a send before its due time would make corrected < uncorrected).
+TEST(LoadRun, WakeAheadStartsEveryIterationAndNoneEarly) {
+  TestServer server(AnswerOk);
+  ArrivalRate plan = ConstantArrivalRate(200, 500ms, 20);
+  plan.wake_ahead = 2ms;
+  const stats::Recorder r = RunOne(Scenario(server.Port(), plan)).scenarios.at(0).recorder;
+  EXPECT_EQ(r.Started(), 100u);
+  EXPECT_EQ(r.Completed(), 100u);
+  EXPECT_EQ(r.Dropped(), 0u);
+  EXPECT_EQ(server.Arrivals().size(), 100u);
+  EXPECT_GE(r.Corrected().Min(), r.Uncorrected().Min());
+  EXPECT_GE(r.Corrected().Sum(), r.Uncorrected().Sum());
 }
 
 TEST(LoadRun, RampingArrivalRateFollowsTheRamp) {

@@ -31,6 +31,9 @@ struct DriverOptions {
   double duration_s = 10;
   double rate = 0;           // requests/s; 0: max rate (closed loop, zero think time)
   double timeout_s = 10;     // per request
+  // Fixed rate only: wake this long before each due time and poll (ArrivalRate::wake_ahead);
+  // 0, as `flowbench run` leaves it, sleeps until the timer fires.
+  double wake_ahead_us = 0;
 };
 
 struct Url {
@@ -75,7 +78,10 @@ json::object Drive(const DriverOptions& o) {
   scenario.host = url.host;
   scenario.port = url.port;
   if (o.rate > 0) {
-    scenario.executor = load::ConstantArrivalRate(o.rate, duration, o.connections);
+    load::ArrivalRate plan = load::ConstantArrivalRate(o.rate, duration, o.connections);
+    plan.wake_ahead = std::chrono::duration_cast<load::Duration>(
+        std::chrono::duration<double, std::micro>(o.wake_ahead_us));
+    scenario.executor = plan;
   } else {
     scenario.executor = load::ConstantVus{o.connections, duration, load::Duration::zero()};
   }
@@ -104,6 +110,7 @@ json::object Drive(const DriverOptions& o) {
       {"threads", o.threads},
       {"duration_s", o.duration_s},
       {"target_rate", o.rate},
+      {"wake_ahead_us", o.wake_ahead_us},
       {"started", recorder.Started()},
       {"completed", recorder.Completed()},
       {"answered", recorder.Corrected().Count()},
@@ -136,6 +143,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--timeout", o.timeout_s, "seconds before a request counts as a timeout")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--wake-ahead-us", o.wake_ahead_us,
+                 "fixed rate: wake this many us before each due time and poll (0: sleep)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     std::cout << json::serialize(Drive(o)) << "\n";
