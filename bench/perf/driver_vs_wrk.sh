@@ -4,7 +4,9 @@
 #       server pinned to one core and the client to the other, alternated and repeated so
 #       that drift shows;
 #   (b) low rate, ~100 req/s on one connection: wrk with a Lua delay() of 10 ms (wrk has no
-#       fixed-rate mode) and driver_load at a constant arrival rate of 100/s; p50 compared.
+#       fixed-rate mode) and driver_load at a constant arrival rate of 100/s, once as
+#       `flowbench run` sets it (sleeping until each due time) and once waking WAKE_AHEAD_US
+#       early to poll (load::ArrivalRate::wake_ahead); p50 compared.
 # Writes results/driver-vs-wrk.json (every raw figure, with versions, cores, load average,
 # commit) and results/driver-vs-wrk.md. A benchmark, not a test: nothing here asserts.
 #
@@ -12,14 +14,17 @@
 #   bench/perf/driver_vs_wrk.sh
 # Environment (defaults): DURATION=10 (s per max-rate run), LOW_DURATION=20 (s per low-rate
 # run), REPEATS=3, CONNECTIONS=32, WARMUP=2 (s), SERVER_CORE=0, CLIENT_CORE=1,
+# WAKE_AHEAD_US=200 (empty: no wake-ahead runs, for a driver_load without the option),
 # OUT=results/driver-vs-wrk (the .json and .md are written next to it), NOTE (free text
-# recorded in both files, e.g. what else ran on the machine).
+# recorded in both files, e.g. what else ran on the machine), EARLIER (an earlier results
+# .json whose headline figures the .md sets beside these), BIN (where the two binaries are).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${BIN:-$ROOT/build/bin}
 OUT=${OUT:-$ROOT/results/driver-vs-wrk}
 DURATION=${DURATION:-10}
 LOW_DURATION=${LOW_DURATION:-20}
+WAKE_AHEAD_US=${WAKE_AHEAD_US-200}
 REPEATS=${REPEATS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 WARMUP=${WARMUP:-2}
@@ -62,23 +67,29 @@ end
 LUA
 
 server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+# Busy ticks of the whole machine (all but idle and iowait): what neither the client nor the
+# server used of it during a run is what other processes took, the run's disturbance.
+machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
 # run <label> <kind> <command...>: one measured run on the client core; its figures and
 # conditions are appended as a JSON line to $WORK/runs.jsonl, and summed up on stdout.
 run() {
   local label=$1 kind=$2; shift 2
-  local load_before load_after ticks_before ticks_after
+  local load_before load_after ticks_before ticks_after busy_before busy_after
   load_before=$(cat /proc/loadavg)
   ticks_before=$(server_cpu_ticks)
+  busy_before=$(machine_busy_ticks)
   /usr/bin/time -f '%U %S %e' -o "$WORK/$label.time" taskset -c "$CLIENT_CORE" "$@" > "$WORK/$label.out"
+  busy_after=$(machine_busy_ticks)
   ticks_after=$(server_cpu_ticks)
   load_after=$(cat /proc/loadavg)
   python3 - "$WORK" "$label" "$kind" "$load_before" "$load_after" "$ticks_before" "$ticks_after" \
-    "$(getconf CLK_TCK)" "$*" <<'PY'
+    "$busy_before" "$busy_after" "$(getconf CLK_TCK)" "$*" <<'PY'
 import json, sys
-work, label, kind, load_before, load_after, t0, t1, hz, command = sys.argv[1:]
+work, label, kind, load_before, load_after, t0, t1, b0, b1, hz, command = sys.argv[1:]
 user, system, wall = (float(x) for x in open(f"{work}/{label}.time").read().split()[-3:])
 server_cpu = (int(t1) - int(t0)) / int(hz)
+others_cpu = max(0.0, (int(b1) - int(b0)) / int(hz) - server_cpu - user - system)
 if label.startswith("wrk"):
     raw = json.load(open(f"{work}/{label}.json"))
     lat = raw["latency_us"]
@@ -89,15 +100,16 @@ else:
     raw = json.loads(open(f"{work}/{label}.out").read())
     lat, unc = raw["latency_ns"], raw["latency_uncorrected_ns"]
     figures = {"requests": raw["completed"], "requests_per_second": raw["requests_per_second"],
-               "errors": raw["errors_total"] + raw["dropped"],
+               "errors": raw["errors_total"], "dropped": raw["dropped"],
                "p50_us": lat["p50"] / 1e3, "p90_us": lat["p90"] / 1e3, "p99_us": lat["p99"] / 1e3,
                "p50_uncorrected_us": unc["p50"] / 1e3, "p90_uncorrected_us": unc["p90"] / 1e3,
                "p99_uncorrected_us": unc["p99"] / 1e3}
-entry = {"label": label, "kind": kind, "client": "wrk" if label.startswith("wrk") else "driver",
+client = "wrk" if label.startswith("wrk") else "driver-wake-ahead" if "-wake-" in label else "driver"
+entry = {"label": label, "kind": kind, "client": client,
          "command": command, **figures,
          "client_cpu_s": {"user": user, "system": system, "wall": wall},
          "client_cpu_share": (user + system) / wall, "server_cpu_s": server_cpu,
-         "server_cpu_share": server_cpu / wall,
+         "server_cpu_share": server_cpu / wall, "others_cpu_share": others_cpu / wall,
          "loadavg_before": load_before, "loadavg_after": load_after, "raw": raw}
 if label.startswith("wrk"):
     entry["wrk_text"] = open(f"{work}/{label}.out").read()
@@ -105,8 +117,8 @@ with open(f"{work}/runs.jsonl", "a") as f:
     f.write(json.dumps(entry) + "\n")
 uncorrected = f", uncorrected {figures['p50_uncorrected_us']:.1f}" if "p50_uncorrected_us" in figures else ""
 print(f"  {label:<14} {figures['requests_per_second']:>10.1f} req/s  p50 {figures['p50_us']:.1f} us{uncorrected}"
-      f"  errors {figures['errors']}  client cpu {entry['client_cpu_share']:.2f}"
-      f"  server cpu {entry['server_cpu_share']:.2f}  load {load_before.split()[0]} -> {load_after.split()[0]}")
+      f"  errors {figures['errors']}  dropped {figures.get('dropped', 0)}  client cpu {entry['client_cpu_share']:.2f}"
+      f"  server cpu {entry['server_cpu_share']:.2f}  others {entry['others_cpu_share']:.2f}  load {load_before.split()[0]} -> {load_after.split()[0]}")
 PY
 }
 
@@ -136,16 +148,21 @@ for i in $(seq "$REPEATS"); do
   WRK_JSON=$WORK/wrk-low-$i.json WRK_DELAY_MS=$LOW_DELAY_MS \
     run "wrk-low-$i" low_rate "$WRK" -t1 -c1 -d"${LOW_DURATION}s" --latency -s "$WORK/report.lua" "$URL"
   run "driver-low-$i" low_rate "$BIN/driver_load" --url "$URL" -c 1 -t 1 -d "$LOW_DURATION" --rate "$LOW_RATE"
+  if [ -n "$WAKE_AHEAD_US" ]; then
+    run "driver-low-wake-$i" low_rate "$BIN/driver_load" --url "$URL" -c 1 -t 1 -d "$LOW_DURATION" \
+      --rate "$LOW_RATE" --wake-ahead-us "$WAKE_AHEAD_US"
+  fi
 done
 LOAD_END=$(cat /proc/loadavg)
 echo "load average at end: $LOAD_END"
 
 mkdir -p "$(dirname "$OUT")"
-python3 "$ROOT/bench/perf/driver_vs_wrk_report.py" "$WORK/runs.jsonl" "$OUT" <<EOF
+python3 "$ROOT/bench/perf/driver_vs_wrk_report.py" "$WORK/runs.jsonl" "$OUT" "${EARLIER:-}" <<EOF
 {"load_average_start": "$LOAD_START", "load_average_end": "$LOAD_END",
  "server_core": $SERVER_CORE, "client_core": $CLIENT_CORE, "connections": $CONNECTIONS,
  "duration_s": $DURATION, "low_rate_duration_s": $LOW_DURATION, "repeats": $REPEATS,
  "warmup_s": $WARMUP, "low_rate": $LOW_RATE, "wrk_low_rate_delay_ms": $LOW_DELAY_MS,
+ "wake_ahead_us": ${WAKE_AHEAD_US:-null},
  "commit": "$(git -C "$ROOT" rev-parse HEAD)",
  "worktree_dirty": $(if [ -n "$(git -C "$ROOT" status --porcelain -- bench)" ]; then echo true; else echo false; fi),
  "wrk_version": "$("$WRK" -v 2>&1 | head -n1 | sed 's/ *$//')",
