@@ -12,7 +12,7 @@
 #
 # Usage, from anywhere, after building trivial_server and driver_load:
 #   bench/perf/driver_vs_wrk.sh
-# Environment (defaults): DURATION=10 (s per max-rate run), LOW_DURATION=20 (s per low-rate
+# Environment (defaults): DURATION=10 (s per max-rate run), LOW_DURATION=10 (s per low-rate
 # run), REPEATS=3, CONNECTIONS=32, WARMUP=2 (s), SERVER_CORE=0, CLIENT_CORE=1,
 # WAKE_AHEAD_US=200 (empty: no wake-ahead runs, for a driver_load without the option),
 # OUT=results/driver-vs-wrk (the .json and .md are written next to it), NOTE (free text
@@ -23,7 +23,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${BIN:-$ROOT/build/bin}
 OUT=${OUT:-$ROOT/results/driver-vs-wrk}
 DURATION=${DURATION:-10}
-LOW_DURATION=${LOW_DURATION:-20}
+LOW_DURATION=${LOW_DURATION:-10}
 WAKE_AHEAD_US=${WAKE_AHEAD_US-200}
 REPEATS=${REPEATS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
