@@ -12,6 +12,7 @@ reported as they came out, pass or fail.
 """
 import datetime
 import json
+import os
 import statistics
 import sys
 
@@ -78,6 +79,7 @@ def main():
                                "commit": earlier["conditions"]["commit"],
                                "note": earlier["conditions"].get("note", ""),
                                "max_rate": earlier["max_rate"], "low_rate": earlier["low_rate"]}
+    document["json_name"] = os.path.basename(out) + ".json"
     with open(out + ".json", "w") as f:
         json.dump(document, f, indent=2)
         f.write("\n")
@@ -124,7 +126,7 @@ def markdown(d):
     lines = [
         "# Load driver vs wrk, trivial endpoint",
         "",
-        "Produced by `bench/perf/driver_vs_wrk.sh` (raw figures: `driver-vs-wrk.json`). The driver",
+        f"Produced by `bench/perf/driver_vs_wrk.sh` (raw figures: `{d['json_name']}`). The driver",
         "is `driver_load`: the load engine's `load::LoadRun`, as `flowbench run` uses it, with",
         "corrected and uncorrected histograms on. The server is `trivial_server` (Beast, one thread,",
         "`GET /` answered with a 15-byte body).",
