@@ -60,7 +60,8 @@ class AnswerParser final : public http::basic_parser<false> {
   void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
     status_ = code;
   }
-  void on_field_impl(http::field, beast::string_view, beast::string_view, beast::error_code&) override {}
+  void on_field_impl(http::field, beast::string_view, beast::string_view,
+                     beast::error_code&) override {}
   void on_header_impl(beast::error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                          beast::error_code&) override {
@@ -71,7 +72,8 @@ class AnswerParser final : public http::basic_parser<false> {
     return part.size();
   }
   void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view part, beast::error_code&) override {
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view part,
+                                 beast::error_code&) override {
     body_.append(part.data(), part.size());
     return part.size();
   }
@@ -137,7 +139,8 @@ struct HttpConnection::Impl {
     if (ec) co_return ec;
     AnswerParser parser(body);
     parser.skip(head_request);  // an answer to HEAD announces a body it does not carry
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return ec;
     outcome.status = parser.status();
     outcome.body = body;
@@ -165,7 +168,8 @@ asio::awaitable<HttpOutcome> HttpConnection::Send(const HttpRequestSpec& spec, D
         c.Close();
         outcome.transport_error =
             ec == beast::error::timeout ? stats::ErrorKind::kTimeout : stats::ErrorKind::kConnect;
-        outcome.error_message = "connect to " + c.host + ":" + std::to_string(c.port) + ": " + ec.message();
+        outcome.error_message =
+            "connect to " + c.host + ":" + std::to_string(c.port) + ": " + ec.message();
         co_return outcome;
       }
     }

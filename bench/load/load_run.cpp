@@ -52,7 +52,8 @@ asio::awaitable<void> Sleep(asio::steady_timer& timer, Clock::time_point until) 
 // Sleeps until `wake_ahead` before `until`, then yields to the io_context until `until`:
 // other coroutines' I/O goes on, and the caller resumes within microseconds of `until`
 // instead of a timer wake-up later (see ArrivalRate::wake_ahead).
-asio::awaitable<void> WakeAt(asio::steady_timer& timer, Clock::time_point until, Duration wake_ahead) {
+asio::awaitable<void> WakeAt(asio::steady_timer& timer, Clock::time_point until,
+                             Duration wake_ahead) {
   co_await Sleep(timer, until - wake_ahead);
   if (wake_ahead <= Duration::zero()) co_return;
   asio::any_io_executor ex = co_await asio::this_coro::executor;

@@ -26,11 +26,11 @@ namespace json = boost::json;
 // Every setting that shapes the measurement is echoed into the output.
 struct DriverOptions {
   std::string url = "http://127.0.0.1:8080/";
-  int connections = 32;      // VUs, one keep-alive connection each (wrk -c)
-  int threads = 1;           // load engine workers (wrk -t)
+  int connections = 32;  // VUs, one keep-alive connection each (wrk -c)
+  int threads = 1;       // load engine workers (wrk -t)
   double duration_s = 10;
-  double rate = 0;           // requests/s; 0: max rate (closed loop, zero think time)
-  double timeout_s = 10;     // per request
+  double rate = 0;        // requests/s; 0: max rate (closed loop, zero think time)
+  double timeout_s = 10;  // per request
   // Fixed rate only: wake this long before each due time and poll (ArrivalRate::wake_ahead);
   // 0, as `flowbench run` leaves it, sleeps until the timer fires.
   double wake_ahead_us = 0;
@@ -45,7 +45,9 @@ struct Url {
 // http://host[:port][/target]; the driver speaks plain HTTP only.
 Url ParseUrl(std::string_view text) {
   constexpr std::string_view kScheme = "http://";
-  if (!text.starts_with(kScheme)) throw std::invalid_argument("only http:// URLs: " + std::string(text));
+  if (!text.starts_with(kScheme)) {
+    throw std::invalid_argument("only http:// URLs: " + std::string(text));
+  }
   text.remove_prefix(kScheme.size());
   Url url;
   std::size_t slash = text.find('/');
@@ -56,7 +58,8 @@ Url ParseUrl(std::string_view text) {
   if (colon != std::string_view::npos) {
     std::string_view port = authority.substr(colon + 1);
     auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), url.port);
-    if (error != std::errc{} || end != port.data() + port.size() || url.port <= 0 || url.port > 65535) {
+    if (error != std::errc{} || end != port.data() + port.size() || url.port <= 0 ||
+        url.port > 65535) {
       throw std::invalid_argument("bad port in URL: " + std::string(port));
     }
   }
@@ -66,13 +69,14 @@ Url ParseUrl(std::string_view text) {
 
 json::object LatencyToJson(const stats::LatencyHistogram& h) {
   stats::LatencySummary s = h.Summary();
-  return {{"count", s.count}, {"min", s.min_ns},  {"p50", s.p50_ns}, {"p90", s.p90_ns},
+  return {{"count", s.count}, {"min", s.min_ns},   {"p50", s.p50_ns}, {"p90", s.p90_ns},
           {"p99", s.p99_ns},  {"p999", s.p999_ns}, {"max", s.max_ns}, {"mean", s.mean_ns}};
 }
 
 json::object Drive(const DriverOptions& o) {
   const Url url = ParseUrl(o.url);
-  const auto duration = std::chrono::duration_cast<load::Duration>(std::chrono::duration<double>(o.duration_s));
+  const auto duration =
+      std::chrono::duration_cast<load::Duration>(std::chrono::duration<double>(o.duration_s));
   load::ScenarioLoad scenario;
   scenario.name = "trivial";
   scenario.host = url.host;
@@ -134,18 +138,24 @@ int main(int argc, char** argv) {
   CLI::App app{"Drive one URL with flowbench's load engine and print what it measured as JSON"};
   app.add_option("--url", o.url, "http://host:port/target")->capture_default_str();
   app.add_option("--connections,-c", o.connections, "connections (VUs)")
-      ->check(CLI::Range(1, 100000))->capture_default_str();
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   app.add_option("--threads,-t", o.threads, "load engine threads")
-      ->check(CLI::Range(1, 256))->capture_default_str();
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   app.add_option("--duration,-d", o.duration_s, "seconds of load")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--rate", o.rate, "requests/s (constant arrival rate); 0: max rate, closed loop")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--timeout", o.timeout_s, "seconds before a request counts as a timeout")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--wake-ahead-us", o.wake_ahead_us,
                  "fixed rate: wake this many us before each due time and poll (0: sleep)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     std::cout << json::serialize(Drive(o)) << "\n";

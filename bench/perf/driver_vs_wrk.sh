@@ -67,9 +67,11 @@ end
 LUA
 
 server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
-# Busy ticks of the whole machine (all but idle and iowait): what neither the client nor the
-# server used of it during a run is what other processes took, the run's disturbance.
-machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# The whole machine's process time (user, nice, system) and steal, in ticks: what neither the
+# client nor the server used of the first during a run is what other processes took, and steal
+# is what the hypervisor gave other guests: the run's disturbance, from inside and outside.
+# (Interrupt time is left out: the loopback traffic itself shows there.)
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4, $9}' /proc/stat; }
 
 # run <label> <kind> <command...>: one measured run on the client core; its figures and
 # conditions are appended as a JSON line to $WORK/runs.jsonl, and summed up on stdout.
@@ -78,9 +80,9 @@ run() {
   local load_before load_after ticks_before ticks_after busy_before busy_after
   load_before=$(cat /proc/loadavg)
   ticks_before=$(server_cpu_ticks)
-  busy_before=$(machine_busy_ticks)
+  busy_before=$(machine_ticks)
   /usr/bin/time -f '%U %S %e' -o "$WORK/$label.time" taskset -c "$CLIENT_CORE" "$@" > "$WORK/$label.out"
-  busy_after=$(machine_busy_ticks)
+  busy_after=$(machine_ticks)
   ticks_after=$(server_cpu_ticks)
   load_after=$(cat /proc/loadavg)
   python3 - "$WORK" "$label" "$kind" "$load_before" "$load_after" "$ticks_before" "$ticks_after" \
@@ -89,7 +91,9 @@ import json, sys
 work, label, kind, load_before, load_after, t0, t1, b0, b1, hz, command = sys.argv[1:]
 user, system, wall = (float(x) for x in open(f"{work}/{label}.time").read().split()[-3:])
 server_cpu = (int(t1) - int(t0)) / int(hz)
-others_cpu = max(0.0, (int(b1) - int(b0)) / int(hz) - server_cpu - user - system)
+(busy0, steal0), (busy1, steal1) = (map(int, b.split()) for b in (b0, b1))
+others_cpu = max(0.0, (busy1 - busy0) / int(hz) - server_cpu - user - system)
+steal = (steal1 - steal0) / int(hz)
 if label.startswith("wrk"):
     raw = json.load(open(f"{work}/{label}.json"))
     lat = raw["latency_us"]
@@ -110,6 +114,7 @@ entry = {"label": label, "kind": kind, "client": client,
          "client_cpu_s": {"user": user, "system": system, "wall": wall},
          "client_cpu_share": (user + system) / wall, "server_cpu_s": server_cpu,
          "server_cpu_share": server_cpu / wall, "others_cpu_share": others_cpu / wall,
+         "steal_share": steal / wall,
          "loadavg_before": load_before, "loadavg_after": load_after, "raw": raw}
 if label.startswith("wrk"):
     entry["wrk_text"] = open(f"{work}/{label}.out").read()
@@ -118,7 +123,7 @@ with open(f"{work}/runs.jsonl", "a") as f:
 uncorrected = f", uncorrected {figures['p50_uncorrected_us']:.1f}" if "p50_uncorrected_us" in figures else ""
 print(f"  {label:<14} {figures['requests_per_second']:>10.1f} req/s  p50 {figures['p50_us']:.1f} us{uncorrected}"
       f"  errors {figures['errors']}  dropped {figures.get('dropped', 0)}  client cpu {entry['client_cpu_share']:.2f}"
-      f"  server cpu {entry['server_cpu_share']:.2f}  others {entry['others_cpu_share']:.2f}  load {load_before.split()[0]} -> {load_after.split()[0]}")
+      f"  server cpu {entry['server_cpu_share']:.2f}  others {entry['others_cpu_share']:.2f}  steal {entry['steal_share']:.2f}  load {load_before.split()[0]} -> {load_after.split()[0]}")
 PY
 }
 

@@ -178,8 +178,8 @@ def markdown(d):
     lines += [
         "## Every run, in the order they ran",
         "",
-        "| run | req/s | p50 µs | p90 µs | p99 µs | uncorrected p50 / p99 µs | errors | dropped | client CPU | server CPU | other processes' CPU | load avg before → after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| run | req/s | p50 µs | p90 µs | p99 µs | uncorrected p50 / p99 µs | errors | dropped | client CPU | server CPU | other processes' CPU | steal | load avg before → after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in d["runs"]:
         unc = (f"{r['p50_uncorrected_us']:.3f} / {r['p99_uncorrected_us']:.3f}"
@@ -189,13 +189,15 @@ def markdown(d):
             f"| {r['p99_us']:g} | {unc} | {r['errors']} | {r.get('dropped', '')} "
             f"| {r['client_cpu_share']:.2f} core "
             f"| {r['server_cpu_share']:.2f} core | {r['others_cpu_share']:.2f} core "
+            f"| {r['steal_share']:.2f} core "
             f"| {r['loadavg_before'].split()[0]} → "
             f"{r['loadavg_after'].split()[0]} |")
     lines += [
         "",
         "Client and server CPU: (user + system) CPU seconds over the run's wall time, from "
-        "`/usr/bin/time` and `/proc/<pid>/stat`; other processes: the machine's busy time "
-        "(`/proc/stat`) less those two, i.e. what disturbed the run. Errors: wrk's socket errors and non-2xx/3xx "
+        "`/usr/bin/time` and `/proc/<pid>/stat`; other processes: the machine's user + system "
+        "time (`/proc/stat`) less those two, i.e. what disturbed the run from inside; steal: "
+        "time the hypervisor gave to other guests, the disturbance from outside. Errors: wrk's socket errors and non-2xx/3xx "
         "answers; the driver's typed errors. Dropped: iterations of the driver's fixed rate that "
         "found the one connection still busy when due (k6's rule: dropped and counted, not sent "
         "late); wrk cannot drop, it only waits.",

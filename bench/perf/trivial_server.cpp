@@ -27,7 +27,7 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
-constexpr auto kIdleTimeout = 30s;      // a keep-alive connection may wait this long between requests
+constexpr auto kIdleTimeout = 30s;  // a keep-alive connection may wait this long between requests
 constexpr std::uint64_t kBodyLimit = 4096;  // GET / carries no body; anything big is not ours
 constexpr std::string_view kBody = R"({"status":"ok"})";
 
