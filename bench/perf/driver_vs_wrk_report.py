@@ -3,9 +3,12 @@
 
    driver_vs_wrk_report.py <runs.jsonl> <output path without extension> [<earlier .json>]
        < conditions.json
+   driver_vs_wrk_report.py --rebuild <results .json>
 
 With an earlier results file (e.g. one measured before a change to the engine), the Markdown
-also sets its headline figures beside this run's.
+also sets its headline figures beside this run's. --rebuild recomputes the summary and the
+Markdown from the runs a results file holds (same date, same runs), e.g. after this script
+learnt to show more.
 
 Every figure comes from the runs as measured; the criteria of issue 5 are computed here and
 reported as they came out, pass or fail.
@@ -25,10 +28,28 @@ def figures(runs, kind, client, key):
 
 
 def main():
+    if sys.argv[1] == "--rebuild":
+        path = sys.argv[2]
+        previous = json.load(open(path))
+        earlier_file = previous.get("earlier", {}).get("file", "")
+        write(summarise(previous["runs"], previous["conditions"], previous["date"],
+                        earlier_file, os.path.dirname(path)), path[: -len(".json")])
+        return
     runs_path, out = sys.argv[1], sys.argv[2]
-    earlier = json.load(open(sys.argv[3])) if len(sys.argv) > 3 and sys.argv[3] else None
-    conditions = json.load(sys.stdin)
+    earlier_file = sys.argv[3] if len(sys.argv) > 3 else ""
     runs = [json.loads(line) for line in open(runs_path) if line.strip()]
+    date = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    write(summarise(runs, json.load(sys.stdin), date, earlier_file, os.path.dirname(out)), out)
+
+
+def cpu_us_per_request(run):
+    cpu = run["client_cpu_s"]
+    return (cpu["user"] + cpu["system"]) / run["requests"] * 1e6 if run["requests"] else None
+
+
+def summarise(runs, conditions, date, earlier_file, results_dir):
+    for r in runs:  # derived from the run's own figures, kept beside them
+        r["client_cpu_us_per_request"] = cpu_us_per_request(r)
 
     wrk_rates = figures(runs, "max_rate", "wrk", "requests_per_second")
     driver_rates = figures(runs, "max_rate", "driver", "requests_per_second")
@@ -41,6 +62,9 @@ def main():
     rate["ratio_of_bests"] = rate["driver_best"] / rate["wrk_best"]
     rate["criterion"] = f"driver >= {MIN_RATE_RATIO:.0%} of wrk (ratio of the medians of the runs)"
     rate["pass"] = rate["ratio_of_medians"] >= MIN_RATE_RATIO
+    for client in ("wrk", "driver"):
+        rate[f"{client}_cpu_us_per_request_median"] = statistics.median(
+            figures(runs, "max_rate", client, "client_cpu_us_per_request"))
 
     wrk_p50 = figures(runs, "low_rate", "wrk", "p50_us")
     low = {
@@ -71,14 +95,21 @@ def main():
 
     document = {
         "benchmark": "driver vs wrk on a trivial endpoint (bench/perf/driver_vs_wrk.sh)",
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "conditions": conditions, "max_rate": rate, "low_rate": low, "runs": runs,
+        "date": date, "conditions": conditions, "max_rate": rate, "low_rate": low, "runs": runs,
     }
-    if earlier:
-        document["earlier"] = {"file": sys.argv[3], "date": earlier["date"],
+    if earlier_file:
+        # Found as given, or next to this results file (they usually share results/).
+        path = earlier_file if os.path.exists(earlier_file) else os.path.join(
+            results_dir, os.path.basename(earlier_file))
+        earlier = json.load(open(path))
+        document["earlier"] = {"file": os.path.basename(earlier_file), "date": earlier["date"],
                                "commit": earlier["conditions"]["commit"],
                                "note": earlier["conditions"].get("note", ""),
                                "max_rate": earlier["max_rate"], "low_rate": earlier["low_rate"]}
+    return document
+
+
+def write(document, out):
     document["json_name"] = os.path.basename(out) + ".json"
     with open(out + ".json", "w") as f:
         json.dump(document, f, indent=2)
@@ -94,6 +125,11 @@ def compared_with_earlier(d):
         ("wrk max rate, median req/s", f"{er['wrk_median']:.1f}", f"{rate['wrk_median']:.1f}"),
         ("driver max rate, median req/s", f"{er['driver_median']:.1f}", f"{rate['driver_median']:.1f}"),
         ("driver / wrk (medians)", f"{er['ratio_of_medians']:.4f}", f"{rate['ratio_of_medians']:.4f}"),
+        ("wrk client CPU per request at max rate, median µs",
+         f"{er['wrk_cpu_us_per_request_median']:.3f}", f"{rate['wrk_cpu_us_per_request_median']:.3f}"),
+        ("driver client CPU per request at max rate, median µs",
+         f"{er['driver_cpu_us_per_request_median']:.3f}",
+         f"{rate['driver_cpu_us_per_request_median']:.3f}"),
         ("wrk p50 at low rate, median µs", f"{el['wrk_p50_us_median']:g}", f"{low['wrk_p50_us_median']:g}"),
     ]
     for client in ("driver", "driver-wake-ahead"):
@@ -106,7 +142,7 @@ def compared_with_earlier(d):
     lines = [
         "## Before and after",
         "",
-        f"Earlier run: `{e['file'].rsplit('/', 1)[-1]}`, {e['date']}, commit {e['commit'][:12]}"
+        f"Earlier run: `{e['file']}`, {e['date']}, commit {e['commit'][:12]}"
         + (f" ({e['note']})" if e["note"] else "") + ". Each column is one whole run of this "
         "script, wrk included, so the machine's state at the time shows in wrk's figures too.",
         "",
@@ -123,6 +159,8 @@ def verdict(ok):
 
 def markdown(d):
     c, rate, low = d["conditions"], d["max_rate"], d["low_rate"]
+    server_share = statistics.median(
+        r["server_cpu_share"] for r in d["runs"] if r["kind"] == "max_rate")
     lines = [
         "# Load driver vs wrk, trivial endpoint",
         "",
@@ -167,7 +205,12 @@ def markdown(d):
     lines += [
         "",
         f"Best runs: wrk {rate['wrk_best']:.1f} req/s, driver {rate['driver_best']:.1f} req/s "
-        f"(ratio {rate['ratio_of_bests']:.4f}). wrk has no fixed-rate mode: at low rate it waits "
+        f"(ratio {rate['ratio_of_bests']:.4f}). Client CPU per request at max rate (medians): wrk "
+        f"{rate['wrk_cpu_us_per_request_median']:.3f} µs, driver "
+        f"{rate['driver_cpu_us_per_request_median']:.3f} µs. The one-thread server used "
+        f"{server_share:.2f} of its core (median of the max-rate runs): near 1.0 the server, not "
+        "the client, sets the rate, and the ratio says how well each client keeps it busy. "
+        "wrk has no fixed-rate mode: at low rate it waits "
         f"{c['wrk_low_rate_delay_ms']} ms (Lua `delay()`) after each answer; the driver runs a "
         f"constant arrival rate of {c['low_rate']}/s. wrk records latency in whole microseconds; the "
         "driver's histogram has a relative error of at most 0.4 %.",
@@ -178,16 +221,20 @@ def markdown(d):
     lines += [
         "## Every run, in the order they ran",
         "",
-        "| run | req/s | p50 µs | p90 µs | p99 µs | uncorrected p50 / p99 µs | errors | dropped | client CPU | server CPU | other processes' CPU | steal | load avg before → after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| run | req/s | p50 µs | p90 µs | p99 µs | uncorrected p50 / p99 µs | errors | dropped "
+        "| client CPU | client CPU µs/request | server CPU | other processes' CPU | steal "
+        "| load avg before → after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in d["runs"]:
         unc = (f"{r['p50_uncorrected_us']:.3f} / {r['p99_uncorrected_us']:.3f}"
                if "p50_uncorrected_us" in r else "")
+        # At ~100 req/s the process's start-up outweighs its requests: shown at max rate only.
+        per_request = f"{r['client_cpu_us_per_request']:.3f}" if r["kind"] == "max_rate" else ""
         lines.append(
             f"| {r['label']} | {r['requests_per_second']:.1f} | {r['p50_us']:g} | {r['p90_us']:g} "
             f"| {r['p99_us']:g} | {unc} | {r['errors']} | {r.get('dropped', '')} "
-            f"| {r['client_cpu_share']:.2f} core "
+            f"| {r['client_cpu_share']:.2f} core | {per_request} "
             f"| {r['server_cpu_share']:.2f} core | {r['others_cpu_share']:.2f} core "
             f"| {r['steal_share']:.2f} core "
             f"| {r['loadavg_before'].split()[0]} → "
