@@ -5,11 +5,11 @@
 namespace flowbench::load {
 
 ArrivalRate ConstantArrivalRate(double rate, Duration duration, int max_vus) {
-  return ArrivalRate{rate, {{rate, duration}}, max_vus, Duration{0}};
+  return ArrivalRate{rate, {{rate, duration}}, max_vus, Duration{0}, Duration{0}};
 }
 
 ArrivalRate RampingArrivalRate(double start_rate, std::vector<RateStage> stages, int max_vus) {
-  return ArrivalRate{start_rate, std::move(stages), max_vus, Duration{0}};
+  return ArrivalRate{start_rate, std::move(stages), max_vus, Duration{0}, Duration{0}};
 }
 
 Duration TotalDuration(const ArrivalRate& executor) {

@@ -3,8 +3,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 
 namespace flowbench::load {
 namespace asio = boost::asio;
@@ -19,17 +21,87 @@ bool ServerClosedIdleConnection(const boost::system::error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
 }
+
+bool SendsBody(const HttpRequestSpec& spec) {
+  return !spec.body.empty() || spec.method == "POST" || spec.method == "PUT";
+}
+
+// The request as bytes on the wire, into `out` (cleared; its capacity is kept from one request
+// to the next). HTTP/1.1 keeps the connection alive unless told otherwise, so no Connection
+// field. The method and target come from our own request factories, never from the network.
+void SerialiseRequest(const HttpRequestSpec& spec, std::string_view host_field, std::string& out) {
+  out.clear();
+  out.append(spec.method).append(" ").append(spec.target).append(" HTTP/1.1\r\nHost: ");
+  out.append(host_field).append("\r\n");
+  if (SendsBody(spec)) {
+    char length[24];
+    auto end = std::to_chars(length, length + sizeof length, spec.body.size()).ptr;
+    out.append("Content-Type: ").append(spec.content_type).append("\r\nContent-Length: ");
+    out.append(length, end).append("\r\n");
+  }
+  out.append("\r\n").append(spec.body);
+}
+
+// Beast's parser with nothing kept but what the load engine looks at: the status, whether the
+// server keeps the connection, and the body, appended to a string the connection reuses.
+// http::response_parser would also build a header container, one allocation per field, for
+// every answer. Chunked bodies, Content-Length and the body limit are still Beast's.
+class AnswerParser final : public http::basic_parser<false> {
+ public:
+  explicit AnswerParser(std::string& body) : body_(body) {
+    body_.clear();
+    body_limit(kBodyLimit);
+  }
+  int status() const { return status_; }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                       beast::error_code&) override {}  // a response parser is never given one
+  void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
+    status_ = code;
+  }
+  void on_field_impl(http::field, beast::string_view, beast::string_view,
+                     beast::error_code&) override {}
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         beast::error_code&) override {
+    if (content_length) body_.reserve(static_cast<std::size_t>(*content_length));
+  }
+  std::size_t on_body_impl(beast::string_view part, beast::error_code&) override {
+    body_.append(part.data(), part.size());
+    return part.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view part,
+                                 beast::error_code&) override {
+    body_.append(part.data(), part.size());
+    return part.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  std::string& body_;
+  int status_ = 0;
+};
+
 }  // namespace
 
 struct HttpConnection::Impl {
   Impl(asio::any_io_executor executor, std::string host_name, int port_number)
-      : resolver(executor), stream(executor), host(std::move(host_name)), port(port_number) {}
+      : resolver(executor),
+        stream(executor),
+        host(std::move(host_name)),
+        port(port_number),
+        host_field(host + ":" + std::to_string(port)) {}
 
   tcp::resolver resolver;
   beast::tcp_stream stream;
-  beast::flat_buffer buffer;
+  // Reused by every request on this connection, so that the steady state allocates nothing.
+  beast::flat_buffer buffer;  // bytes read and not yet parsed
+  std::string request_bytes;  // the request being sent
+  std::string body;           // the last answer's body (HttpOutcome::body points here)
   std::string host;
   int port;
+  std::string host_field;  // "host:port", the Host field of every request
   std::optional<tcp::endpoint> endpoint;
   bool open = false;
 
@@ -57,22 +129,22 @@ struct HttpConnection::Impl {
     co_return ec;
   }
 
-  // One exchange on the current connection; `sent_anything_back` tells a stale connection
-  // (nothing came back at all) from a failure mid-answer.
-  asio::awaitable<boost::system::error_code> Exchange(const http::request<http::string_body>& request,
-                                                      Duration timeout, HttpOutcome& outcome) {
+  // One exchange on the current connection: `request_bytes` out, one answer in.
+  asio::awaitable<boost::system::error_code> Exchange(bool head_request, Duration timeout,
+                                                      HttpOutcome& outcome) {
     boost::system::error_code ec;
-    stream.expires_after(timeout);
-    co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
+    stream.expires_after(timeout);  // one deadline for the write and the read
+    co_await asio::async_write(stream, asio::buffer(request_bytes),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return ec;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(kBodyLimit);
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    AnswerParser parser(body);
+    parser.skip(head_request);  // an answer to HEAD announces a body it does not carry
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return ec;
-    http::response<http::string_body>& response = parser.get();
-    outcome.status = static_cast<int>(response.result_int());
-    outcome.body = std::move(response.body());
-    if (!response.keep_alive()) Close();
+    outcome.status = parser.status();
+    outcome.body = body;
+    if (!parser.keep_alive()) Close();
     co_return ec;
   }
 };
@@ -85,14 +157,7 @@ void HttpConnection::Close() { impl_->Close(); }
 
 asio::awaitable<HttpOutcome> HttpConnection::Send(const HttpRequestSpec& spec, Duration timeout) {
   Impl& c = *impl_;
-  http::request<http::string_body> request{http::string_to_verb(spec.method), spec.target, 11};
-  request.set(http::field::host, c.host + ":" + std::to_string(c.port));
-  request.keep_alive(true);
-  if (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT") {
-    request.set(http::field::content_type, spec.content_type);
-    request.body() = spec.body;
-  }
-  request.prepare_payload();
+  SerialiseRequest(spec, c.host_field, c.request_bytes);
 
   HttpOutcome outcome;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -103,11 +168,12 @@ asio::awaitable<HttpOutcome> HttpConnection::Send(const HttpRequestSpec& spec, D
         c.Close();
         outcome.transport_error =
             ec == beast::error::timeout ? stats::ErrorKind::kTimeout : stats::ErrorKind::kConnect;
-        outcome.error_message = "connect to " + c.host + ":" + std::to_string(c.port) + ": " + ec.message();
+        outcome.error_message =
+            "connect to " + c.host + ":" + std::to_string(c.port) + ": " + ec.message();
         co_return outcome;
       }
     }
-    boost::system::error_code ec = co_await c.Exchange(request, timeout, outcome);
+    boost::system::error_code ec = co_await c.Exchange(spec.method == "HEAD", timeout, outcome);
     if (!ec) co_return outcome;
     c.Close();
     if (reused && attempt == 0 && ServerClosedIdleConnection(ec)) continue;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bench/load/load_plan.hpp"
 
@@ -16,7 +17,9 @@ struct HttpOutcome {
   std::optional<stats::ErrorKind> transport_error;  // kConnect or kTimeout: no answer at all
   std::string error_message;                         // for logs and tests
   int status = 0;
-  std::string body;
+  // Points into the connection's own buffer, reused for every answer (no allocation per
+  // request): valid until the next Send() on the same connection.
+  std::string_view body;
 };
 
 class HttpConnection {

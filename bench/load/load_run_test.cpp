@@ -1,7 +1,9 @@
-// The load engine against real loopback servers: arrival-rate schedules keep time, a
-// saturated pool drops (and counts) iterations, constant-vus think time, typed errors,
-// progress snapshots, Stop(), and the coordinated-omission demonstration: one 1 s stall
-// under a constant arrival rate shows in the corrected p99 and not in the uncorrected one.
+// The load engine against real loopback servers: arrival-rate schedules keep time (also when
+// waking ahead), a saturated pool drops (and counts) iterations, constant-vus think time,
+// typed errors, whole bodies whatever their framing, progress snapshots, Stop(), several
+// workers sharing one schedule, zero think time, and the coordinated-omission demonstration:
+// one 1 s stall under a constant arrival rate shows in the corrected p99 and not in the
+// uncorrected one.
 #include "bench/load/load_run.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +11,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <mutex>
+#include <string>
 
 #include "bench/load/arrival_schedule.hpp"
 #include "bench/load/test_server.hpp"
@@ -77,6 +81,21 @@ TEST(LoadRun, ConstantArrivalRateStartsRequestsOnSchedule) {
   }
   EXPECT_GE(on_time, 190) << "requests off their 5 ms slots; worst by " << worst << " ms";
   EXPECT_LE(worst, 50);
+}
+
+// Waking early to poll must change only punctuality: every iteration still starts, once, and
+// never before it is due (a send before its due time would make corrected < uncorrected).
+TEST(LoadRun, WakeAheadStartsEveryIterationAndNoneEarly) {
+  TestServer server(AnswerOk);
+  ArrivalRate plan = ConstantArrivalRate(200, 500ms, 20);
+  plan.wake_ahead = 2ms;
+  const stats::Recorder r = RunOne(Scenario(server.Port(), plan)).scenarios.at(0).recorder;
+  EXPECT_EQ(r.Started(), 100u);
+  EXPECT_EQ(r.Completed(), 100u);
+  EXPECT_EQ(r.Dropped(), 0u);
+  EXPECT_EQ(server.Arrivals().size(), 100u);
+  EXPECT_GE(r.Corrected().Min(), r.Uncorrected().Min());
+  EXPECT_GE(r.Corrected().Sum(), r.Uncorrected().Sum());
 }
 
 TEST(LoadRun, RampingArrivalRateFollowsTheRamp) {
@@ -174,6 +193,144 @@ TEST(LoadRun, ProgressOncePerIntervalAndStopEndsTheRunEarly) {
   EXPECT_GT(last.p95_ns, 0);
   EXPECT_EQ(last.scenarios.at(0).name, "test");
   EXPECT_GE(result.scenarios.at(0).recorder.Completed(), last.completed);
+}
+
+// Records the iteration number each request carries ({"user_id":N}, see Scenario()).
+class IterationLog {
+ public:
+  TestServer::Handler Handler() {
+    return [this](const httplib::Request& request, httplib::Response& response) {
+      std::size_t colon = request.body.find(':');
+      std::uint64_t iteration = std::stoull(request.body.substr(colon + 1));
+      {
+        std::lock_guard lock(mutex_);
+        iterations_.push_back(iteration);
+      }
+      AnswerOk(request, response);
+    };
+  }
+  std::vector<std::uint64_t> Sorted() {
+    std::lock_guard lock(mutex_);
+    std::vector<std::uint64_t> copy = iterations_;
+    std::sort(copy.begin(), copy.end());
+    return copy;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::uint64_t> iterations_;
+};
+
+// Several workers share one schedule (worker w takes iterations w, w + T, ...): together they
+// must send each scheduled iteration exactly once and count each once after the merge.
+TEST(LoadRun, ArrivalRateSplitOverWorkersAddsUpToTheSchedule) {
+  for (int threads : {2, 3}) {
+    SCOPED_TRACE(std::to_string(threads) + " workers");
+    IterationLog log;
+    TestServer server(log.Handler());
+    LoadOptions options;
+    options.threads = threads;
+    options.graceful_stop = 5s;
+    LoadRun run({Scenario(server.Port(), ConstantArrivalRate(300, 1s, 30))}, options);
+    const stats::Recorder r = run.Run().scenarios.at(0).recorder;
+    EXPECT_EQ(r.Started(), 300u);
+    EXPECT_EQ(r.Completed(), 300u);
+    EXPECT_EQ(r.Corrected().Count(), 300u);
+    EXPECT_EQ(r.Uncorrected().Count(), 300u);
+    EXPECT_EQ(r.Dropped(), 0u);
+    EXPECT_EQ(r.Errors().Total(), 0u);
+    std::vector<std::uint64_t> received = log.Sorted();
+    ASSERT_EQ(received.size(), 300u);
+    for (std::uint64_t i = 0; i < received.size(); ++i) {
+      ASSERT_EQ(received[i], i) << "iteration " << i << " missing or sent twice";
+    }
+  }
+}
+
+TEST(LoadRun, RampingArrivalRateSplitOverThreeWorkersAddsUpToTheSchedule) {
+  IterationLog log;
+  TestServer server(log.Handler());
+  LoadOptions options;
+  options.threads = 3;
+  options.graceful_stop = 5s;
+  // 0 -> 200/s over 1 s: 100 iterations, unevenly spread in time.
+  LoadRun run({Scenario(server.Port(), RampingArrivalRate(0, {{200, 1s}}, 30))}, options);
+  const stats::Recorder r = run.Run().scenarios.at(0).recorder;
+  EXPECT_EQ(r.Started(), 100u);
+  EXPECT_EQ(r.Completed(), 100u);
+  EXPECT_EQ(r.Dropped(), 0u);
+  EXPECT_EQ(log.Sorted().size(), 100u);
+}
+
+// Closed loop over workers: VUs split, every request counted once, none lost in the merge.
+TEST(LoadRun, ConstantVusSplitOverWorkersCountEveryRequestOnce) {
+  IterationLog log;
+  TestServer server(log.Handler());
+  LoadOptions options;
+  options.threads = 3;
+  options.graceful_stop = 5s;
+  LoadRun run({Scenario(server.Port(), ConstantVus{5, 500ms, 20ms})}, options);
+  const stats::Recorder r = run.Run().scenarios.at(0).recorder;
+  std::vector<std::uint64_t> received = log.Sorted();
+  EXPECT_EQ(r.Started(), received.size());
+  EXPECT_EQ(r.Completed(), received.size());
+  EXPECT_EQ(r.Errors().Total(), 0u);
+  EXPECT_GE(received.size(), 5u * 15);  // 5 VUs, one request per ~20 ms each, for 0.5 s
+  EXPECT_EQ(std::adjacent_find(received.begin(), received.end()), received.end())
+      << "an iteration number was used twice";
+}
+
+// The client keeps only the status and the body of an answer, parsed in place: the check must
+// still see each body whole, whatever its framing (chunked, or a Content-Length larger than
+// one read) and however the previous answer on the connection was framed.
+TEST(LoadRun, ChecksSeeWholeBodiesWhateverTheFraming) {
+  const std::string large(200'000, 'x');
+  TestServer server([&](const httplib::Request& request, httplib::Response& response) {
+    std::size_t colon = request.body.find(':');
+    if (std::stoull(request.body.substr(colon + 1)) % 2 == 0) {
+      response.set_chunked_content_provider("text/plain", [](std::size_t, httplib::DataSink& sink) {
+        sink.write("chunked ", 8);
+        sink.write("answer", 6);
+        sink.done();
+        return true;
+      });
+    } else {
+      response.set_content(large, "text/plain");
+    }
+  });
+  ScenarioLoad s = Scenario(server.Port(), ConstantVus{1, 300ms, Duration::zero()});
+  std::string wrong;
+  s.check = [&](const HttpAnswer& a) -> std::optional<stats::ErrorKind> {
+    if (a.status == 200 && (a.body == "chunked answer" || a.body == large)) return std::nullopt;
+    wrong = std::to_string(a.status) + " " + std::string(a.body.substr(0, 40)) + " (" +
+            std::to_string(a.body.size()) + " bytes)";
+    return stats::ErrorKind::kCheck;
+  };
+  const stats::Recorder r = RunOne(s).scenarios.at(0).recorder;
+  EXPECT_EQ(r.Errors().Total(), 0u) << "last wrong answer: " << wrong;
+  EXPECT_GT(r.Completed(), 10u);
+}
+
+// What bench/perf/driver_load relies on to play wrk: a fixed GET to any target, and VUs that
+// send again as soon as the answer arrives (zero think time).
+TEST(LoadRun, ConstantVusWithZeroThinkTimeSendBackToBack) {
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  TestServer server([&](const httplib::Request& request, httplib::Response& response) {
+    {
+      std::lock_guard lock(mutex);
+      if (seen.size() < 10) seen.push_back(request.method + " " + request.target);
+    }
+    response.set_content("ok", "text/plain");
+  });
+  ScenarioLoad s = Scenario(server.Port(), ConstantVus{2, 300ms, Duration::zero()});
+  s.make_request = FixedRequest(HttpRequestSpec{"GET", "/ping?x=1", "", ""});
+  const stats::Recorder r = RunOne(s).scenarios.at(0).recorder;
+  EXPECT_EQ(r.Errors().Total(), 0u);
+  EXPECT_GT(r.Completed(), 100u) << "two VUs without think time for 0.3 s";
+  std::lock_guard lock(mutex);
+  ASSERT_FALSE(seen.empty());
+  for (const std::string& request : seen) EXPECT_EQ(request, "GET /ping?x=1");
 }
 
 TEST(LoadRun, CoordinatedOmissionCorrectionShowsAStallTheUncorrectedFigureHides) {
