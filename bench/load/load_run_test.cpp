@@ -72,10 +72,19 @@ TEST(LoadRun, ConstantArrivalRateStartsRequestsOnSchedule) {
   std::vector<Clock::time_point> arrivals = server.Arrivals();
   ASSERT_EQ(arrivals.size(), 200u);
   std::sort(arrivals.begin(), arrivals.end());
+  // Each arrival against its 5 ms slot, the slots placed where most arrivals are (the median
+  // offset): a first request slowed by its connection set-up must not shift every slot.
+  std::vector<double> offsets;
+  for (std::size_t k = 0; k < arrivals.size(); ++k) {
+    offsets.push_back(Ms(arrivals[k] - arrivals[0]) - 5.0 * static_cast<double>(k));
+  }
+  std::vector<double> sorted = offsets;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double median = sorted[sorted.size() / 2];
   int on_time = 0;
   double worst = 0;
-  for (std::size_t k = 0; k < arrivals.size(); ++k) {
-    double late = Ms(arrivals[k] - arrivals[0]) - 5.0 * static_cast<double>(k);
+  for (double offset : offsets) {
+    double late = offset - median;
     worst = std::max(worst, std::abs(late));
     on_time += std::abs(late) <= 5;
   }

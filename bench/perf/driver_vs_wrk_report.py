@@ -76,7 +76,7 @@ def summarise(runs, conditions, date, earlier_file, results_dir):
         "wrk_rates": figures(runs, "low_rate", "wrk", "requests_per_second"),
         "driver": {},
     }
-    # "driver": as `flowbench run` sets it; "driver-wake-ahead": waking early to poll.
+    # "driver": sleeping until each due time; "driver-wake-ahead": waking early to poll.
     for client in ("driver", "driver-wake-ahead"):
         corrected = figures(runs, "low_rate", client, "p50_us")
         if not corrected:
@@ -191,8 +191,9 @@ def markdown(d):
         f"| {rate['driver_median']:.1f} req/s | ratio {rate['ratio_of_medians']:.4f}: "
         f"{verdict(rate['pass'])} |",
     ]
-    variants = {"driver": "driver as `flowbench run` sets it (sleeps until each due time)",
-                "driver-wake-ahead": f"driver waking {c.get('wake_ahead_us')} µs ahead to poll"}
+    variants = {"driver": "driver sleeping until each due time (`flowbench run --wake-ahead-us 0`)",
+                "driver-wake-ahead": f"driver waking {c.get('wake_ahead_us')} µs ahead to poll "
+                                     "(`flowbench run`'s default: 200 µs)"}
     for client, v in low["driver"].items():
         lines += [
             f"| p50 at ~{c['low_rate']} req/s, 1 connection, within {MAX_P50_GAP_US:g} µs of wrk: "

@@ -65,6 +65,7 @@ report::RunResults Described(const RunOptions& o) {
         {"request_timeout_s", o.request_timeout.count()},
         {"scenario6_max_vus", o.max_vus},
         {"load_threads", o.threads},
+        {"wake_ahead_us", o.wake_ahead.count()},
         {"think_time_s", {{"scenario1-3,5", 1}, {"scenario4", 2}}}}},
       {"service_args", o.service_args.ToJson()}};
   return results;

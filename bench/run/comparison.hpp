@@ -32,6 +32,10 @@ struct RunOptions {
   std::chrono::seconds request_timeout{60};  // per request (k6's default)
   int max_vus = 100;                         // open-loop scenario 6: connections at most
   int threads = 1;                           // load engine worker threads
+  // Open loop: wake this long before each due start and poll, so the driver's own timer
+  // wake-up (~100 us on this machine's VMs) is not charged to the service in the corrected
+  // latency (results/driver-vs-wrk.md). Costs about wake_ahead x rate of a core.
+  std::chrono::microseconds wake_ahead{200};
   WorkloadSettings workload;
   PassThroughArgs service_args;              // to the services, per build
   // `--target`: drive these builds where they run instead of starting this checkout's

@@ -53,7 +53,9 @@ std::vector<load::ScenarioLoad> Loads(const Profile& profile, const SystemUnderT
     s.host = system.Service(spec->service).host;
     s.port = system.Service(spec->service).port;
     if (spec->id == "scenario6") {
-      s.executor = load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
+      load::ArrivalRate arrivals = load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
+      arrivals.wake_ahead = o.wake_ahead;
+      s.executor = arrivals;
     } else {
       int index = spec->id.back() - '1';
       s.executor = load::ConstantVus{profile.vus[index], duration, ThinkTime(spec->id)};
