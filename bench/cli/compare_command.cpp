@@ -77,14 +77,16 @@ void AddCompareCommand(CLI::App& app) {
                   "result files or `flowbench run` results directories (one or more); the first "
                   "is the baseline. A results.json's rows are per run: "
                   "http_req_duration{arch:async,profile:baseline,scenario:scenario6}, "
-                  "flowbench_completion{...} (repeats averaged)")
+                  "flowbench_completion{...} (repeats averaged); DIR#async (or "
+                  "DIR#async/baseline) takes one build's runs under k6's own names, to line "
+                  "up with a k6 run")
       ->required()
-      ->check(CLI::ExistingPath)
-      ->expected(1, -1);
+      ->expected(1, -1);  // existence checked when read: a name may end in #selector
   cmd->add_option("--threshold", options->thresholds,
                   "gate, e.g. 'scenario6:p95<50ms', 'http_req_failed:rate<1%'; exit code 99 "
                   "when any input breaches one (no data is a breach). For a results.json name "
-                  "the run: 'http_req_duration{arch:async,profile:baseline,scenario:scenario6}:p95<50ms'");
+                  "the run: 'http_req_duration{arch:async,profile:baseline,scenario:scenario6}:p95<50ms', "
+                  "or select a build (DIR#async) and write 'scenario6:p95<50ms'");
   cmd->add_option("--metric", options->table.metrics,
                   "metric to show (name or full key such as http_req_duration{scenario:x}); "
                   "repeatable; default: request duration, failures, counts, checks, completion");

@@ -18,10 +18,18 @@ using report::ScenarioResult;
 
 constexpr std::string_view kSchemaFamily = "flowbench.results/";
 
-// The k6-style tags of one arch x profile, and of one scenario in it.
-std::string Tags(const std::string& arch, const std::string& profile, const std::string& scenario = "") {
-  return "{arch:" + arch + ",profile:" + profile + (scenario.empty() ? "" : ",scenario:" + scenario) + "}";
-}
+// How a run's figures are named: tagged with the run (every run of the file), or with k6's
+// own names (one selected run: it stands for a k6 run of that build).
+struct Naming {
+  bool tag_run = true;
+  // The k6-style tags of one arch x profile, and of one scenario in it.
+  std::string Tags(const std::string& arch, const std::string& profile,
+                   const std::string& scenario = "") const {
+    if (!tag_run) return scenario.empty() ? "" : "{scenario:" + scenario + "}";
+    return "{arch:" + arch + ",profile:" + profile +
+           (scenario.empty() ? "" : ",scenario:" + scenario) + "}";
+  }
+};
 
 template <typename T>
 double MeanOf(const std::vector<T>& items, const std::function<double(const T&)>& figure) {
@@ -69,13 +77,14 @@ stats::MetricSummary Failures(double errors, double requests) {
   return m;
 }
 
-void AddScenario(stats::RunSummary& summary, const std::string& arch, const std::string& profile,
-                 const std::string& scenario, const std::vector<const ProfileRun*>& runs) {
+void AddScenario(stats::RunSummary& summary, const Naming& naming, const std::string& arch,
+                 const std::string& profile, const std::string& scenario,
+                 const std::vector<const ProfileRun*>& runs) {
   std::vector<const ScenarioResult*> repeats;
   for (const ProfileRun* run : runs) {
     if (const ScenarioResult* s = run->Scenario(scenario)) repeats.push_back(s);
   }
-  std::string tags = Tags(arch, profile, scenario);
+  std::string tags = naming.Tags(arch, profile, scenario);
   std::vector<const LatencySummary*> latency, completion;
   for (const ScenarioResult* s : repeats) {
     latency.push_back(&s->latency);
@@ -101,9 +110,9 @@ void AddScenario(stats::RunSummary& summary, const std::string& arch, const std:
   }
 }
 
-void AddRuns(stats::RunSummary& summary, const std::string& arch, const std::string& profile,
-             const std::vector<const ProfileRun*>& runs) {
-  std::string tags = Tags(arch, profile);
+void AddRuns(stats::RunSummary& summary, const Naming& naming, const std::string& arch,
+             const std::string& profile, const std::vector<const ProfileRun*>& runs) {
+  std::string tags = naming.Tags(arch, profile);
   using R = const ProfileRun*;
   std::vector<const LatencySummary*> overall;
   for (R run : runs) overall.push_back(&run->overall);
@@ -124,7 +133,36 @@ void AddRuns(stats::RunSummary& summary, const std::string& arch, const std::str
       }
     }
   }
-  for (const std::string& scenario : scenarios) AddScenario(summary, arch, profile, scenario, runs);
+  for (const std::string& scenario : scenarios) {
+    AddScenario(summary, naming, arch, profile, scenario, runs);
+  }
+}
+
+using RunsByArchProfile =
+    std::map<std::pair<std::string, std::string>, std::vector<const ProfileRun*>>;
+
+// The runs "arch" or "arch/profile" names; exactly one arch x profile, or a clear error.
+RunsByArchProfile Selected(const RunsByArchProfile& all, const std::string& selector,
+                           const std::string& source) {
+  std::size_t slash = selector.find('/');
+  std::string arch = selector.substr(0, slash);
+  std::string profile = slash == std::string::npos ? "" : selector.substr(slash + 1);
+  RunsByArchProfile chosen;
+  std::string held;
+  for (const auto& [arch_profile, runs] : all) {
+    held += (held.empty() ? "" : ", ") + arch_profile.first + "/" + arch_profile.second;
+    if (arch_profile.first == arch && (profile.empty() || arch_profile.second == profile)) {
+      chosen.insert({arch_profile, runs});
+    }
+  }
+  if (chosen.empty()) {
+    throw K6FormatError(source + ": no run matches #" + selector + " (the file holds: " + held + ")");
+  }
+  if (chosen.size() > 1) {
+    throw K6FormatError(source + ": #" + selector + " matches several profiles; name one, e.g. #" +
+                        arch + "/" + chosen.begin()->first.second + " (the file holds: " + held + ")");
+  }
+  return chosen;
 }
 
 }  // namespace
@@ -135,7 +173,8 @@ bool LooksLikeFlowbenchResults(const json::value& document) {
   return schema != nullptr && schema->is_string() && schema->get_string().starts_with(kSchemaFamily);
 }
 
-stats::RunSummary FlowbenchResultsFromJson(const json::value& document, std::string source) {
+stats::RunSummary FlowbenchResultsFromJson(const json::value& document, std::string source,
+                                           const std::string& selector) {
   std::string schema(document.at("schema").as_string());
   if (schema != report::kSchema) {
     throw K6FormatError(source + ": results schema '" + schema + "' is not one this flowbench reads (" +
@@ -150,12 +189,18 @@ stats::RunSummary FlowbenchResultsFromJson(const json::value& document, std::str
 
   std::map<std::pair<std::string, std::string>, std::vector<const ProfileRun*>> by_run;
   for (const ProfileRun& run : results.runs) by_run[{run.arch, run.profile}].push_back(&run);
+  Naming naming;
+  if (!selector.empty()) {
+    by_run = Selected(by_run, selector, source);
+    naming.tag_run = false;
+  }
 
   stats::RunSummary summary;
   summary.format = kFlowbenchResultsFormat;
+  if (!selector.empty()) summary.format += " #" + selector;
   int most_repeats = 0;
   for (const auto& [arch_profile, runs] : by_run) {
-    AddRuns(summary, arch_profile.first, arch_profile.second, runs);
+    AddRuns(summary, naming, arch_profile.first, arch_profile.second, runs);
     most_repeats = std::max(most_repeats, static_cast<int>(runs.size()));
   }
   if (most_repeats > 1) summary.format += ", mean of " + std::to_string(most_repeats) + " repeats";

@@ -6,6 +6,11 @@
 //   flowbench_completion{arch:async,profile:baseline,scenario:scenario1}
 // (also http_reqs, http_req_failed, dropped_iterations), and two files line up row by row.
 // Repeats of one arch x profile are averaged, stat by stat, as report.md does.
+//
+// A selector picks one build's runs, `results.json#async` (or `#async/baseline` when the file
+// holds several profiles): its figures then carry k6's own names, untagged by run
+// (http_req_duration, http_req_duration{scenario:scenario6}, ...), so they line up with a k6
+// run of the same build and `--threshold 'scenario6:p95<50ms'` applies as it does to k6.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -21,6 +26,9 @@ inline constexpr const char* kFlowbenchResultsFormat = "flowbench results.json";
 // reported as such, not as an unknown format).
 bool LooksLikeFlowbenchResults(const boost::json::value& document);
 // Throws K6FormatError naming `source` for an unknown schema version or a malformed file.
-stats::RunSummary FlowbenchResultsFromJson(const boost::json::value& document, std::string source);
+// `selector`: "" (every run, tagged) or "arch" / "arch/profile"; a selector that matches no
+// run, or several profiles, is a K6FormatError that lists what the file holds.
+stats::RunSummary FlowbenchResultsFromJson(const boost::json::value& document, std::string source,
+                                           const std::string& selector = "");
 
 }  // namespace flowbench::k6

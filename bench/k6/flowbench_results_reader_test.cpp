@@ -90,6 +90,44 @@ TEST(FlowbenchResultsReader, ADirectoryStandsForItsResultsJson) {
   std::filesystem::remove(empty);
 }
 
+TEST(FlowbenchResultsReader, ASelectedBuildCarriesK6sOwnNamesSoItLinesUpWithAK6Run) {
+  stats::RunSummary run = Read((TestdataDir() / "results.json").string() + "#sync");
+  EXPECT_EQ(run.format, "flowbench results.json #sync, mean of 2 repeats");
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{scenario:scenario6}", "p(95)"), 18);
+  EXPECT_NE(run.Find("http_req_duration"), nullptr);
+  EXPECT_EQ(run.Find("http_req_duration{arch:sync,profile:baseline}"), nullptr);
+  EXPECT_EQ(run.Find("http_req_duration{arch:async,profile:baseline}"), nullptr);
+
+  // The same names as k6's --summary-export: the rows meet.
+  stats::RunSummary k6 = Read((testing::K6SamplesDir() / "summary-export.json"));
+  EXPECT_NE(k6.Find("http_req_duration{scenario:scenario6}"), nullptr);
+
+  // A directory, a build and a profile.
+  stats::RunSummary async = Read(TestdataDir().string() + "#async/baseline");
+  EXPECT_DOUBLE_EQ(StatOf(async, "http_req_duration", "p(95)"), 6);
+  EXPECT_DOUBLE_EQ(StatOf(async, "flowbench_completion{scenario:scenario1}", "p(95)"), 600);
+}
+
+TEST(FlowbenchResultsReader, ASelectorThatMatchesNoRunIsAClearErrorListingTheRuns) {
+  try {
+    Read((TestdataDir() / "results.json").string() + "#async/stress");
+    ADD_FAILURE() << "#async/stress was read";
+  } catch (const K6FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("no run matches #async/stress (the file holds: "
+                                         "async/baseline, sync/baseline)"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    Read((testing::K6SamplesDir() / "summary-export.json").string() + "#async");
+    ADD_FAILURE() << "a selector on a k6 file was accepted";
+  } catch (const K6FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("selects runs of a flowbench results.json"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(FlowbenchResultsReader, AnUnknownSchemaVersionIsAClearError) {
   std::string message = ErrorReading("v2.json", R"({"schema": "flowbench.results/v2", "runs": []})");
   EXPECT_NE(message.find("results schema 'flowbench.results/v2' is not one this flowbench reads "

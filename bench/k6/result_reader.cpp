@@ -79,7 +79,7 @@ class FlowbenchResultsReader : public ResultReader {
       throw K6FormatError(probe.path.string() + ": a flowbench results file that is not valid JSON (" +
                           ec.message() + ")");
     }
-    return FlowbenchResultsFromJson(*probe.document, probe.path.string());
+    return FlowbenchResultsFromJson(*probe.document, probe.path.string(), probe.selector);
   }
 };
 
@@ -140,8 +140,18 @@ std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders() {
   return readers;
 }
 
-stats::RunSummary ReadResultFile(const std::filesystem::path& given,
+stats::RunSummary ReadResultFile(const std::filesystem::path& named,
                                  std::span<const std::unique_ptr<ResultReader>> readers) {
+  // "PATH#selector", unless a file of that very name exists.
+  std::filesystem::path given = named;
+  std::string selector;
+  std::string text = named.string();
+  if (std::size_t hash = text.rfind('#');
+      hash != std::string::npos && !std::filesystem::exists(named)) {
+    given = text.substr(0, hash);
+    selector = text.substr(hash + 1);
+    if (selector.empty()) throw K6FormatError(text + ": nothing after '#' (e.g. #async)");
+  }
   std::filesystem::path path = given;
   if (std::filesystem::is_directory(given)) {
     path = given / "results.json";
@@ -151,8 +161,14 @@ stats::RunSummary ReadResultFile(const std::filesystem::path& given,
     }
   }
   FileProbe probe = ProbeFile(path);
+  probe.selector = selector;
   for (const auto& reader : readers) {
-    if (reader->Recognises(probe)) return reader->Read(probe);
+    if (!reader->Recognises(probe)) continue;
+    if (!selector.empty() && reader->Name() != kFlowbenchResultsFormat) {
+      throw K6FormatError(text + ": '#" + selector + "' selects runs of a flowbench results.json; "
+                          "this is " + std::string(reader->Name()));
+    }
+    return reader->Read(probe);
   }
   std::ostringstream tried;
   for (const auto& reader : readers) tried << (tried.tellp() > 0 ? ", " : "") << reader->Name();

@@ -23,6 +23,7 @@ struct FileProbe {
   bool gzip = false;
   std::string head;                          // the first up to 64 KiB, decompressed
   std::optional<boost::json::value> document;  // set when the whole file parses as one JSON value
+  std::string selector;  // after '#' in the name given: which runs of a results.json
 };
 
 FileProbe ProbeFile(const std::filesystem::path& path);  // throws K6FormatError if unreadable
@@ -41,7 +42,8 @@ std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders();
 
 // The first reader that recognises the file reads it; a file nobody recognises is a
 // K6FormatError that lists what was tried. A directory stands for its results.json (what
-// `flowbench run` writes).
+// `flowbench run` writes). "PATH#async" (or "#async/baseline") selects one build's runs of a
+// flowbench results file (flowbench_results_reader.hpp).
 stats::RunSummary ReadResultFile(const std::filesystem::path& path,
                                  std::span<const std::unique_ptr<ResultReader>> readers);
 
