@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
 #include <future>
+#include <stdexcept>
 #include <thread>
 
 #include "bench/load/arrival_schedule.hpp"
@@ -240,6 +241,16 @@ struct LoadRun::Worker {
 LoadRun::LoadRun(std::vector<ScenarioLoad> scenarios, LoadOptions options)
     : scenarios_(std::move(scenarios)), options_(options) {
   if (options_.threads < 1) options_.threads = 1;
+  // Every worker takes its share of an open loop's iterations on connections of its own, so
+  // fewer VUs than workers would open more connections than max_vus allows.
+  for (const ScenarioLoad& s : scenarios_) {
+    const auto* plan = std::get_if<ArrivalRate>(&s.executor);
+    if (plan != nullptr && plan->max_vus < options_.threads) {
+      throw std::invalid_argument(s.name + ": max_vus " + std::to_string(plan->max_vus) +
+                                  " is below the " + std::to_string(options_.threads) +
+                                  " load threads (each thread needs a connection of its own)");
+    }
+  }
 }
 
 LoadRun::~LoadRun() = default;

@@ -107,6 +107,15 @@ TEST(LoadRun, WakeAheadStartsEveryIterationAndNoneEarly) {
   EXPECT_GE(r.Corrected().Sum(), r.Uncorrected().Sum());
 }
 
+TEST(LoadRun, FewerOpenLoopVusThanThreadsIsRefusedRatherThanExceeded) {
+  ScenarioLoad scenario = Scenario(1, ConstantArrivalRate(10, 1s, 1));
+  LoadOptions options;
+  options.threads = 2;
+  EXPECT_THROW(LoadRun({scenario}, options), std::invalid_argument);
+  options.threads = 1;
+  EXPECT_NO_THROW(LoadRun({scenario}, options));
+}
+
 TEST(LoadRun, RampingArrivalRateFollowsTheRamp) {
   TestServer server(AnswerOk);
   LoadResult result = RunOne(Scenario(server.Port(), RampingArrivalRate(0, {{100, 1s}}, 20)));

@@ -28,6 +28,11 @@ struct Matrix {
 
 Matrix Validate(const RunOptions& o) {
   Matrix m;
+  if (o.threads > o.max_vus) {
+    throw std::invalid_argument("--threads " + std::to_string(o.threads) + " exceeds --max-vus " +
+                                std::to_string(o.max_vus) +
+                                ": each load thread opens connections of its own for scenario 6");
+  }
   for (const std::string& name : o.profiles) {
     const Profile* p = FindProfile(name);
     if (p == nullptr) throw std::invalid_argument("unknown profile '" + name + "' (see `flowbench profiles`)");
