@@ -15,6 +15,7 @@
 namespace flowbench::k6 {
 namespace {
 
+using testing::StatOf;
 using testing::WriteTempFile;
 
 std::filesystem::path TestdataDir() {
@@ -26,16 +27,6 @@ stats::RunSummary Read(const std::filesystem::path& path) {
   return ReadResultFile(path, DefaultResultReaders());
 }
 
-double StatOf(const stats::RunSummary& run, const std::string& key, std::string_view stat) {
-  const stats::MetricSummary* m = run.Find(key);
-  if (m == nullptr) {
-    ADD_FAILURE() << key << " missing in " << run.source;
-    return -1;
-  }
-  std::optional<double> v = m->Stat(stat);
-  if (!v) ADD_FAILURE() << stat << " of " << key << " missing in " << run.source;
-  return v.value_or(-1);
-}
 
 // The message of the K6FormatError that reading `content` as a file gives.
 std::string ErrorReading(std::string_view name, std::string_view content) {

@@ -15,22 +15,13 @@ namespace flowbench::k6 {
 namespace {
 
 using testing::K6SamplesDir;
+using testing::StatOf;
 using testing::WriteTempFile;
 
 stats::RunSummary Read(const std::filesystem::path& path) {
   return ReadResultFile(path, DefaultResultReaders());
 }
 
-double StatOf(const stats::RunSummary& run, std::string_view key, std::string_view stat) {
-  const stats::MetricSummary* m = run.Find(key);
-  if (m == nullptr) {
-    ADD_FAILURE() << key << " missing in " << run.source;
-    return -1;
-  }
-  std::optional<double> v = m->Stat(stat);
-  if (!v) ADD_FAILURE() << stat << " of " << key << " missing in " << run.source;
-  return v.value_or(-1);
-}
 
 class RealK6Samples : public ::testing::Test {
  protected:

@@ -1,12 +1,16 @@
 // Where the tests find k6 output: the real samples beside the source tree, and temp files.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
 #include <zlib.h>
+
+#include "bench/stats/run_summary.hpp"
 
 namespace flowbench::k6::testing {
 
@@ -30,6 +34,18 @@ inline std::filesystem::path WriteTempFile(std::string_view name, std::string_vi
     std::ofstream(path, std::ios::binary) << content;
   }
   return path;
+}
+
+// One statistic of one metric of a read run; a test failure (and -1) when it is missing.
+inline double StatOf(const stats::RunSummary& run, std::string_view key, std::string_view stat) {
+  const stats::MetricSummary* m = run.Find(key);
+  if (m == nullptr) {
+    ADD_FAILURE() << key << " missing in " << run.source;
+    return -1;
+  }
+  std::optional<double> v = m->Stat(stat);
+  if (!v) ADD_FAILURE() << stat << " of " << key << " missing in " << run.source;
+  return v.value_or(-1);
 }
 
 }  // namespace flowbench::k6::testing

@@ -13,23 +13,22 @@ Labels Constant(std::string_view arch, std::string_view service) {
   return {{"arch", std::string(arch)}, {"service", std::string(service)}};
 }
 
+// `count` upper bounds from `first`, each `factor` times the one before.
+prometheus::Histogram::BucketBoundaries Geometric(double first, double factor, int count) {
+  prometheus::Histogram::BucketBoundaries bounds;
+  for (int i = 0; i < count; ++i) bounds.push_back(first * std::pow(factor, i));
+  return bounds;
+}
+
 }  // namespace
 
 const prometheus::Histogram::BucketBoundaries& Metrics::LatencyBuckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets = [] {
-    prometheus::Histogram::BucketBoundaries b;
-    for (int i = 0; i < 64; ++i) b.push_back(0.0005 * std::pow(1.25, i));
-    return b;
-  }();
+  static const prometheus::Histogram::BucketBoundaries buckets = Geometric(0.0005, 1.25, 64);
   return buckets;
 }
 
 const prometheus::Histogram::BucketBoundaries& Metrics::CompletionBuckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets = [] {
-    prometheus::Histogram::BucketBoundaries b;
-    for (int i = 0; i < 170; ++i) b.push_back(0.0005 * std::pow(1.10, i));
-    return b;
-  }();
+  static const prometheus::Histogram::BucketBoundaries buckets = Geometric(0.0005, 1.10, 170);
   return buckets;
 }
 
