@@ -166,9 +166,9 @@ void RunOwnBuilds(const RunOptions& o, const Matrix& m, report::RunResults& resu
           break;
         }
         try {
-          RecordSettingsInForce(FromRunningSystem(running), results);
-          results.runs.push_back(
-              MeasureOnce(FromRunningSystem(running), queues, *profile, repeat, o, stop, print));
+          SystemUnderTest system = FromRunningSystem(running);
+          RecordSettingsInForce(system, results);
+          results.runs.push_back(MeasureOnce(system, queues, *profile, repeat, o, stop, print));
         } catch (...) {
           StopSystem(running);
           throw;
