@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 OUT=${OUT:-$ROOT/results/micro-benchmarks}
 mkdir -p "$OUT"
-export FLOWBENCH_SOURCE_DIR=$ROOT  # the k6 benchmark reads ../shared/k6-samples from here
+export FLOWBENCH_SOURCE_DIR=$ROOT  # the k6 benchmark reads bench/k6/testdata/real-k6 from here
 for bench in common/events_benchmark bench/stats/stats_benchmark bench/k6/k6_benchmark; do
   binary=$BUILD/$bench
   [ -x "$binary" ] || { echo "missing $binary: build first (cmake --workflow --preset default)" >&2; exit 1; }

@@ -14,12 +14,12 @@
 
 namespace flowbench::k6::testing {
 
-// `<source>/../shared/k6-samples` (CTest sets FLOWBENCH_SOURCE_DIR; CI clones shared/ beside
-// the source), overridable with FLOWBENCH_K6_SAMPLES.
+// Real k6 output kept in the repository, `<source>/bench/k6/testdata/real-k6` (CTest sets
+// FLOWBENCH_SOURCE_DIR), overridable with FLOWBENCH_K6_SAMPLES for other k6 versions' output.
 inline std::filesystem::path K6SamplesDir() {
   if (const char* dir = std::getenv("FLOWBENCH_K6_SAMPLES")) return dir;
   const char* source = std::getenv("FLOWBENCH_SOURCE_DIR");
-  return std::filesystem::path(source ? source : ".") / ".." / "shared" / "k6-samples";
+  return std::filesystem::path(source ? source : ".") / "bench" / "k6" / "testdata" / "real-k6";
 }
 
 inline std::filesystem::path WriteTempFile(std::string_view name, std::string_view content,
