@@ -23,7 +23,8 @@ using flowbench::ClientError;
 boost::json::object Catalogue() {
   boost::json::array services;
   for (const flowbench::ServiceSpec& s : flowbench::Services()) {
-    services.push_back({{"name", s.name}, {"sync_port", s.sync_port}, {"async_port", s.async_port}});
+    services.push_back(
+        {{"name", s.name}, {"sync_port", s.sync_port}, {"async_port", s.async_port}});
   }
   boost::json::array scenarios;
   for (const flowbench::ScenarioSpec& s : flowbench::Scenarios()) {
@@ -52,14 +53,17 @@ boost::json::object Catalogue() {
 // valid one. Throws ClientError exactly as a service front would answer.
 void ParseRequest(std::string_view scenario, std::string_view path, std::string_view body) {
   const flowbench::ScenarioSpec* spec = flowbench::FindScenario(scenario);
-  if (spec == nullptr) throw std::invalid_argument("unknown scenario '" + std::string(scenario) + "'");
+  if (spec == nullptr)
+    throw std::invalid_argument("unknown scenario '" + std::string(scenario) + "'");
   std::string_view pattern = spec->path;
   std::size_t hole = pattern.find("{id}");
   if (hole == std::string_view::npos) {
-    if (path != pattern) throw flowbench::NotFound("path '" + std::string(path) + "' is not " + std::string(pattern));
+    if (path != pattern)
+      throw flowbench::NotFound("path '" + std::string(path) + "' is not " + std::string(pattern));
   } else if (path.substr(0, hole) != pattern.substr(0, hole) ||
              !flowbench::ParseId(path.substr(hole))) {
-    throw flowbench::NotFound("path '" + std::string(path) + "' does not match " + std::string(pattern));
+    throw flowbench::NotFound("path '" + std::string(path) + "' does not match " +
+                              std::string(pattern));
   }
   if (scenario == "scenario1") flowbench::ParseRegistration(body);
   if (scenario == "scenario2") flowbench::ParsePaymentRequest(body);

@@ -4,7 +4,9 @@ namespace flowbench::async {
 
 ClickBuffer::ClickBuffer(net::io_context& io, std::size_t max_rows,
                          std::chrono::milliseconds max_wait, Writer write)
-    : io_(io), batcher_(max_rows, max_wait), write_(std::move(write)),
+    : io_(io),
+      batcher_(max_rows, max_wait),
+      write_(std::move(write)),
       current_(std::make_shared<Batch>(io)) {}
 
 Task<void> ClickBuffer::Add(ClickRow row) {

@@ -18,9 +18,12 @@ constexpr std::chrono::milliseconds kIdlePoll{200};
 // The `outcome` label of flowbench_messages_consumed_total for a handler that returned.
 std::string_view OutcomeLabel(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kDone: return "ok";
-    case Outcome::kDuplicate: return "duplicate";
-    case Outcome::kWithdrawn: return "withdrawn";
+    case Outcome::kDone:
+      return "ok";
+    case Outcome::kDuplicate:
+      return "duplicate";
+    case Outcome::kWithdrawn:
+      return "withdrawn";
   }
   throw std::logic_error("unknown consumer outcome");
 }
@@ -30,9 +33,14 @@ std::string_view OutcomeLabel(Outcome outcome) {
 Consumer::Consumer(net::io_context& io, std::string amqp_url, std::string connection_name,
                    ConsumerSpec spec, const AsyncRuntimeSettings& settings, Publisher& publisher,
                    Metrics& metrics)
-    : io_(io), url_(std::move(amqp_url)), name_(std::move(connection_name)), spec_(std::move(spec)),
-      settings_(settings), retry_(settings.retry_attempts, settings.retry_base_delay),
-      publisher_(publisher), metrics_(metrics) {
+    : io_(io),
+      url_(std::move(amqp_url)),
+      name_(std::move(connection_name)),
+      spec_(std::move(spec)),
+      settings_(settings),
+      retry_(settings.retry_attempts, settings.retry_base_delay),
+      publisher_(publisher),
+      metrics_(metrics) {
   if (spec_.prefetch <= 0) spec_.prefetch = settings.prefetch;
 }
 
@@ -41,7 +49,9 @@ Consumer::~Consumer() {
   Join();
 }
 
-void Consumer::Start() { thread_ = std::thread([this] { Run(); }); }
+void Consumer::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Consumer::RequestStop() {
   stopping_ = true;
@@ -140,7 +150,8 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   auto started = std::chrono::steady_clock::now();
   IncomingMessage message;
   message.redelivered = delivery.redelivered;
-  if (auto it = delivery.integer_headers.find(kAttemptHeader); it != delivery.integer_headers.end()) {
+  if (auto it = delivery.integer_headers.find(kAttemptHeader);
+      it != delivery.integer_headers.end()) {
     message.attempt = static_cast<int>(it->second);
   }
   auto traceparent = delivery.headers.find("traceparent");
@@ -151,8 +162,10 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   try {
     message.envelope = DecodeEnvelope(delivery.body);
     RecordSpan(message.trace, span::kConsume, message.envelope.type + " from " + spec_.queue,
-               {{"queue", spec_.queue}, {"type", message.envelope.type},
-                {"message_id", message.envelope.message_id}, {"attempt", message.attempt}});
+               {{"queue", spec_.queue},
+                {"type", message.envelope.type},
+                {"message_id", message.envelope.message_id},
+                {"attempt", message.attempt}});
     outcome = co_await spec_.handler(message);
   } catch (const std::exception& e) {
     error = e.what();
@@ -164,16 +177,18 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
     std::string_view label = OutcomeLabel(outcome);
     metrics_.CountConsumed(spec_.queue, label);
     if (outcome == Outcome::kWithdrawn) {
-      log::Warn("message refers to a row its producer withdrew (its publish was answered 503); "
-                "acked without effect",
-                {{"queue", spec_.queue},
-                 {"type", message.envelope.type},
-                 {"message_id", message.envelope.message_id}},
-                message.trace.trace_id);
+      log::Warn(
+          "message refers to a row its producer withdrew (its publish was answered 503); "
+          "acked without effect",
+          {{"queue", spec_.queue},
+           {"type", message.envelope.type},
+           {"message_id", message.envelope.message_id}},
+          message.trace.trace_id);
     }
-    RecordSpan(message.trace, span::kAck,
-               spec_.queue + (outcome == Outcome::kDone ? " (done)" : " (" + std::string(label) + ")"),
-               {{"queue", spec_.queue}, {"outcome", label}});
+    RecordSpan(
+        message.trace, span::kAck,
+        spec_.queue + (outcome == Outcome::kDone ? " (done)" : " (" + std::string(label) + ")"),
+        {{"queue", spec_.queue}, {"outcome", label}});
     Settle({generation, delivery.delivery_tag, true});
     co_return;
   }
@@ -189,8 +204,12 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
              {"error", error},
              {"retry_in_ms", step.delay.count()}},
             message.trace.trace_id);
-  OutgoingMessage copy{"", step.target_queue, delivery.body, delivery.message_id,
-                       delivery.headers, delivery.integer_headers};
+  OutgoingMessage copy{"",
+                       step.target_queue,
+                       delivery.body,
+                       delivery.message_id,
+                       delivery.headers,
+                       delivery.integer_headers};
   copy.integer_headers[kAttemptHeader] = step.next_attempt;
   copy.headers["x-flowbench-error"] = error.substr(0, 500);
   copy.headers["x-flowbench-queue"] = spec_.queue;

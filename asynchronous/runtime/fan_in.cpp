@@ -15,9 +15,11 @@ PartDone FinishPart(pqxx::work& tx, std::string_view part, const std::string& me
     if (!names.empty()) names += ", ";
     names += tx.quote(std::string(p));
   }
-  auto count = tx.exec_params("SELECT count(*) FROM processed_messages WHERE message_id = $1 "
-                              "AND consumer IN (" + names + ")",
-                              message_id)[0][0]
+  auto count = tx.exec_params(
+                     "SELECT count(*) FROM processed_messages WHERE message_id = $1 "
+                     "AND consumer IN (" +
+                         names + ")",
+                     message_id)[0][0]
                    .as<std::size_t>();
   done.all_done = count == parts.size();
   return done;

@@ -1,7 +1,6 @@
 #include "asynchronous/runtime/http_server.hpp"
 
 #include <array>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -22,7 +21,7 @@ namespace {
 
 constexpr auto kAsTuple = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds kWriteTimeout{30};
-constexpr std::chrono::seconds kLingerTimeout{5};      // after a 413: wait for the rest ...
+constexpr std::chrono::seconds kLingerTimeout{5};       // after a 413: wait for the rest ...
 constexpr std::size_t kLingerLimit = 16 * 1024 * 1024;  // ... but read no more than this
 
 std::vector<std::string> SplitPath(std::string_view path) {
@@ -233,8 +232,11 @@ Task<HttpResponse> HttpServer::Answer(HttpRequest request) {
                {{"route", route_label}, {"status", response.status}});
   }
   if (!error.empty()) {
-    log::Warn("request failed", {{"method", request.method}, {"route", route_label},
-                                 {"status", response.status}, {"error", error}},
+    log::Warn("request failed",
+              {{"method", request.method},
+               {"route", route_label},
+               {"status", response.status},
+               {"error", error}},
               request.trace.trace_id);
   }
   double seconds =

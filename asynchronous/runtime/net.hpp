@@ -14,7 +14,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -42,8 +41,7 @@ template <typename Work>
 auto RunOn(net::thread_pool& pool, Work work) -> Task<std::invoke_result_t<Work&>> {
   using Result = std::invoke_result_t<Work&>;
   return net::co_spawn(
-      pool.get_executor(),
-      [work = std::move(work)]() mutable -> Task<Result> { co_return work(); },
+      pool.get_executor(), [work = std::move(work)]() mutable -> Task<Result> { co_return work(); },
       net::use_awaitable);
 }
 

@@ -19,12 +19,17 @@ constexpr std::chrono::milliseconds kStopGrace{5000};
 
 Publisher::Publisher(net::io_context& io, std::string amqp_url, std::string connection_name,
                      const AsyncRuntimeSettings& settings, Metrics& metrics)
-    : io_(io), url_(std::move(amqp_url)), name_(std::move(connection_name)), settings_(settings),
+    : io_(io),
+      url_(std::move(amqp_url)),
+      name_(std::move(connection_name)),
+      settings_(settings),
       metrics_(metrics) {}
 
 Publisher::~Publisher() { Stop(); }
 
-void Publisher::Start() { thread_ = std::thread([this] { Run(); }); }
+void Publisher::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Publisher::Stop() {
   stopping_ = true;
@@ -124,8 +129,8 @@ void Publisher::Serve(AmqpConnection& connection) {
       std::vector<Pending> batch;
       {
         std::lock_guard lock(mutex_);
-        while (!queue_.empty() &&
-               outstanding.size() + batch.size() < static_cast<std::size_t>(settings_.confirm_window)) {
+        while (!queue_.empty() && outstanding.size() + batch.size() <
+                                      static_cast<std::size_t>(settings_.confirm_window)) {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
@@ -166,8 +171,8 @@ void Publisher::Serve(AmqpConnection& connection) {
       }
     }
   } catch (const std::exception& e) {
-    log::Warn("publisher lost its RabbitMQ connection", {{"error", e.what()},
-                                                          {"unconfirmed", outstanding.size()}});
+    log::Warn("publisher lost its RabbitMQ connection",
+              {{"error", e.what()}, {"unconfirmed", outstanding.size()}});
   }
   for (auto& [tag, p] : outstanding) {
     p.done("the connection to RabbitMQ was lost before the broker confirmed the message");

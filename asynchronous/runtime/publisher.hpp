@@ -32,7 +32,7 @@ struct OutgoingMessage {
   std::string routing_key;
   std::string body;
   std::string message_id;
-  std::map<std::string, std::string> headers;  // traceparent
+  std::map<std::string, std::string> headers;           // traceparent
   std::map<std::string, std::int64_t> integer_headers;  // x-flowbench-attempt
 };
 

@@ -18,10 +18,10 @@ namespace flowbench::async {
 inline constexpr const char* kAttemptHeader = "x-flowbench-attempt";
 
 struct RetryStep {
-  bool dead_letter = false;          // no retry left: to <queue>.dlq
+  bool dead_letter = false;            // no retry left: to <queue>.dlq
   std::chrono::milliseconds delay{0};  // before the next attempt
-  std::string target_queue;          // where the copy is published (default exchange)
-  int next_attempt = 0;              // the header value of the copy
+  std::string target_queue;            // where the copy is published (default exchange)
+  int next_attempt = 0;                // the header value of the copy
 };
 
 class RetryPolicy {

@@ -16,14 +16,17 @@ Origin Origin::Of(const HttpRequest& request) {
 }
 
 Origin Origin::Following(const IncomingMessage& message, std::string_view step) {
-  return Origin{message.envelope.message_id + "/" + std::string(step),
-                message.envelope.accepted_at, message.trace};
+  return Origin{message.envelope.message_id + "/" + std::string(step), message.envelope.accepted_at,
+                message.trace};
 }
 
-ServiceContext::ServiceContext(const ServiceOptions& options,
-                               const AsyncRuntimeSettings& settings, const std::string& amqp_url)
-    : options_(options), settings_(settings), amqp_url_(amqp_url),
-      metrics_("async", options.service), database_(options.database),
+ServiceContext::ServiceContext(const ServiceOptions& options, const AsyncRuntimeSettings& settings,
+                               const std::string& amqp_url)
+    : options_(options),
+      settings_(settings),
+      amqp_url_(amqp_url),
+      metrics_("async", options.service),
+      database_(options.database),
       db_threads_(static_cast<std::size_t>(options.database.pool_size)),
       cpu_threads_(static_cast<std::size_t>(settings.CpuPoolSize())),
       publisher_(io_, amqp_url, "async-" + options.service + "-publisher", settings, metrics_),
@@ -58,14 +61,14 @@ void ServiceContext::Put(std::string pattern, HttpHandler handler) {
 
 void ServiceContext::Consume(std::string_view queue, MessageHandler handler, int prefetch) {
   consumers_.emplace_back(io_, amqp_url_, "async-" + options_.service + "-" + std::string(queue),
-                          ConsumerSpec{std::string(queue), prefetch, std::move(handler)},
-                          settings_, publisher_, metrics_);
+                          ConsumerSpec{std::string(queue), prefetch, std::move(handler)}, settings_,
+                          publisher_, metrics_);
 }
 
 OutgoingMessage ServiceContext::MakeMessage(topology::Destination to, std::string_view type,
                                             boost::json::object payload, const Origin& origin) {
-  Envelope envelope{origin.message_id, std::string(type), origin.accepted_at,
-                    origin.trace.trace_id, std::move(payload)};
+  Envelope envelope{origin.message_id, std::string(type), origin.accepted_at, origin.trace.trace_id,
+                    std::move(payload)};
   return OutgoingMessage{std::string(to.exchange),
                          std::string(to.routing_key),
                          EncodeEnvelope(envelope),
@@ -77,9 +80,8 @@ OutgoingMessage ServiceContext::MakeMessage(topology::Destination to, std::strin
 void ServiceContext::RecordPublished(topology::Destination to, std::string_view type,
                                      const Origin& origin, bool confirmed) {
   if ((origin.trace.flags & 0x01) == 0) return;  // unsampled: not even the strings
-  std::string where = to.exchange.empty()
-                          ? "queue " + std::string(to.routing_key)
-                          : "fan-out exchange " + std::string(to.exchange);
+  std::string where = to.exchange.empty() ? "queue " + std::string(to.routing_key)
+                                          : "fan-out exchange " + std::string(to.exchange);
   RecordSpan(origin.trace, span::kPublish,
              std::string(type) + " to " + where +
                  (confirmed ? " (confirmed by the broker)" : " (not waiting for the confirm)"),

@@ -59,9 +59,8 @@ class ServiceContext {
   // Runs `work(pqxx::work&)` in a transaction on the database threads.
   template <typename Work>
   auto Transact(Work work) -> Task<std::invoke_result_t<Work&, pqxx::work&>> {
-    return RunOn(db_threads_, [this, work = std::move(work)]() mutable {
-      return database_.Transact(work);
-    });
+    return RunOn(db_threads_,
+                 [this, work = std::move(work)]() mutable { return database_.Transact(work); });
   }
 
   // Runs CPU-bound `work()` on the bounded CPU pool (size settings().CpuPoolSize()).
@@ -99,8 +98,8 @@ class ServiceContext {
   static OutgoingMessage MakeMessage(topology::Destination to, std::string_view type,
                                      boost::json::object payload, const Origin& origin);
   // The demo's "publish" span (sampled traces only).
-  static void RecordPublished(topology::Destination to, std::string_view type,
-                              const Origin& origin, bool confirmed);
+  static void RecordPublished(topology::Destination to, std::string_view type, const Origin& origin,
+                              bool confirmed);
   Task<void> Drain();
   HttpResponse Health() const;
 

@@ -53,8 +53,8 @@ void BindAsyncRuntimeSettings(CLI::App& app, AsyncRuntimeSettings& s) {
       ->check(CLI::Range(0, 20))
       ->capture_default_str()
       ->group(group);
-  AddMilliseconds(app, "--retry-base-delay-ms", "FLOWBENCH_RETRY_BASE_DELAY_MS",
-                  s.retry_base_delay, "delay of the first retry; doubles with each", 1);
+  AddMilliseconds(app, "--retry-base-delay-ms", "FLOWBENCH_RETRY_BASE_DELAY_MS", s.retry_base_delay,
+                  "delay of the first retry; doubles with each", 1);
   app.add_option("--click-batch-size", s.click_batch_size, "clicks per INSERT at most")
       ->envname("FLOWBENCH_CLICK_BATCH_SIZE")
       ->check(CLI::Range(1, 10000))

@@ -43,7 +43,7 @@ void DeclareRetryQueues(AmqpConnection& connection, const std::string& queue,
   for (int retry = 1; retry <= policy.attempts(); ++retry) {
     std::chrono::milliseconds delay = policy.DelayOf(retry);
     QueueOptions options;
-    options.dead_letter_exchange = "";  // the default exchange ...
+    options.dead_letter_exchange = "";        // the default exchange ...
     options.dead_letter_routing_key = queue;  // ... back into the consumed queue
     options.message_ttl_ms = delay.count();
     connection.DeclareQueue(RetryPolicy::DelayQueue(queue, delay), options);

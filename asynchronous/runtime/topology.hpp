@@ -16,7 +16,7 @@ class AmqpConnection;
 namespace flowbench::async::topology {
 
 struct Destination {
-  std::string_view exchange;     // "" is the default exchange: routing_key names the queue
+  std::string_view exchange;  // "" is the default exchange: routing_key names the queue
   std::string_view routing_key;
 };
 
@@ -26,19 +26,22 @@ inline constexpr std::string_view kPaymentFailed = "payment_failed";
 inline constexpr std::string_view kPaymentSucceeded = "payment_succeeded";
 
 // Queues, per scenario.
-inline constexpr std::string_view kUserRegisteredQueue = "user_registered_queue";           // 1
-inline constexpr std::string_view kPaymentInitiatedQueue = "payment_initiated_queue";       // 2
-inline constexpr std::string_view kPaymentCompletedQueue = "payment_completed_queue";       // 2
+inline constexpr std::string_view kUserRegisteredQueue = "user_registered_queue";               // 1
+inline constexpr std::string_view kPaymentInitiatedQueue = "payment_initiated_queue";           // 2
+inline constexpr std::string_view kPaymentCompletedQueue = "payment_completed_queue";           // 2
 inline constexpr std::string_view kSearchProductUpdatesQueue = "search_product_updates_queue";  // 3
 inline constexpr std::string_view kCacheProductUpdatesQueue = "cache_product_updates_queue";    // 3
-inline constexpr std::string_view kAnalyticsProductUpdatesQueue = "analytics_product_updates_queue";  // 3
-inline constexpr std::string_view kReportJobsQueue = "report_jobs_queue";                   // 4
-inline constexpr std::string_view kOrderCreatedQueue = "order_created_queue";               // 5
-inline constexpr std::string_view kStockReservedQueue = "stock_reserved_queue";             // 5
-inline constexpr std::string_view kInventoryPaymentFailedQueue = "inventory_payment_failed_queue";  // 5
+inline constexpr std::string_view kAnalyticsProductUpdatesQueue =
+    "analytics_product_updates_queue";                                           // 3
+inline constexpr std::string_view kReportJobsQueue = "report_jobs_queue";        // 4
+inline constexpr std::string_view kOrderCreatedQueue = "order_created_queue";    // 5
+inline constexpr std::string_view kStockReservedQueue = "stock_reserved_queue";  // 5
+inline constexpr std::string_view kInventoryPaymentFailedQueue =
+    "inventory_payment_failed_queue";                                                       // 5
 inline constexpr std::string_view kOrderPaymentFailedQueue = "order_payment_failed_queue";  // 5
-inline constexpr std::string_view kOrderPaymentSucceededQueue = "order_payment_succeeded_queue";  // 5
-inline constexpr std::string_view kClickTrackedQueue = "click_tracked_queue";               // 6
+inline constexpr std::string_view kOrderPaymentSucceededQueue =
+    "order_payment_succeeded_queue";                                           // 5
+inline constexpr std::string_view kClickTrackedQueue = "click_tracked_queue";  // 6
 
 // Where each event goes.
 inline constexpr Destination kUserRegistered{"", kUserRegisteredQueue};

@@ -39,16 +39,18 @@ int main(int argc, char** argv) {
         });
     // Room for a full batch being written while the next one fills.
     int prefetch = std::max(ctx.settings().prefetch, 2 * ctx.settings().click_batch_size);
-    ctx.Consume(topology::kClickTrackedQueue,
-                [clicks](const IncomingMessage& message) -> Task<Outcome> {
-      auto event = PayloadAs<ClickTracked>(message.envelope);
-      ClickRow row{ClickRequest{event.user_id, event.page}, message.envelope.accepted_at,
-                   message.envelope.message_id};
-      co_await clicks->Add(std::move(row));
-      RecordSpan(message.trace, span::kWrite, "clicks row written (in a batch with others)",
-                 {{"table", "clicks"}});
-      co_return Outcome::kDone;
-    }, prefetch);
+    ctx.Consume(
+        topology::kClickTrackedQueue,
+        [clicks](const IncomingMessage& message) -> Task<Outcome> {
+          auto event = PayloadAs<ClickTracked>(message.envelope);
+          ClickRow row{ClickRequest{event.user_id, event.page}, message.envelope.accepted_at,
+                       message.envelope.message_id};
+          co_await clicks->Add(std::move(row));
+          RecordSpan(message.trace, span::kWrite, "clicks row written (in a batch with others)",
+                     {{"table", "clicks"}});
+          co_return Outcome::kDone;
+        },
+        prefetch);
 
     ctx.Consume(topology::kAnalyticsProductUpdatesQueue,
                 ProductUpdateStep(ctx, "analytics", ctx.workload().analytics_log_delay));

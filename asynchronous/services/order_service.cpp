@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
   return RunService("order", argc, argv, [](ServiceContext& ctx) {
     ctx.Post("/create_order", [&ctx](const HttpRequest& request) -> Task<HttpResponse> {
       OrderRequest order_request = ParseOrderRequest(request.body);
-      Order order =
-          co_await ctx.Transact([order_request](pqxx::work& tx) { return CreateOrder(tx, order_request); });
+      Order order = co_await ctx.Transact(
+          [order_request](pqxx::work& tx) { return CreateOrder(tx, order_request); });
       RecordSpan(request.trace, span::kWrite,
                  "orders row " + std::to_string(order.id) + " pending (product " +
                      std::to_string(order.product_id) + ", quantity " +
@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
       }
       if (!published) {
         // The saga never started: the order must not stay pending for ever.
-        co_await ctx.Transact([id = order.id](pqxx::work& tx) { SetOrderStatus(tx, id, "failed"); });
+        co_await ctx.Transact(
+            [id = order.id](pqxx::work& tx) { SetOrderStatus(tx, id, "failed"); });
         throw ServiceUnavailable("RabbitMQ is unavailable; order " + std::to_string(order.id) +
                                  " was not placed");
       }
@@ -49,34 +50,39 @@ int main(int argc, char** argv) {
 
     ctx.Consume(topology::kOrderPaymentSucceededQueue,
                 [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-      auto event = PayloadAs<PaymentSucceeded>(message.envelope);
-      bool first = co_await ctx.Transact([&](pqxx::work& tx) {
-        if (!MarkMessageProcessed(tx, "order_confirm", message.envelope.message_id)) return false;
-        SetOrderStatus(tx, event.order_id, "confirmed");
-        return true;
-      });
-      if (!first) co_return Outcome::kDuplicate;
-      RecordSpan(message.trace, span::kWrite, "orders " + std::to_string(event.order_id) + " -> confirmed",
-                 {{"table", "orders"}, {"id", event.order_id}, {"status", "confirmed"}});
-      ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
-      co_return Outcome::kDone;
-    });
+                  auto event = PayloadAs<PaymentSucceeded>(message.envelope);
+                  bool first = co_await ctx.Transact([&](pqxx::work& tx) {
+                    if (!MarkMessageProcessed(tx, "order_confirm", message.envelope.message_id))
+                      return false;
+                    SetOrderStatus(tx, event.order_id, "confirmed");
+                    return true;
+                  });
+                  if (!first) co_return Outcome::kDuplicate;
+                  RecordSpan(
+                      message.trace, span::kWrite,
+                      "orders " + std::to_string(event.order_id) + " -> confirmed",
+                      {{"table", "orders"}, {"id", event.order_id}, {"status", "confirmed"}});
+                  ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
+                  co_return Outcome::kDone;
+                });
 
     ctx.Consume(topology::kOrderPaymentFailedQueue,
                 [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-      auto event = PayloadAs<PaymentFailed>(message.envelope);
-      PartDone done = co_await ctx.Transact([&](pqxx::work& tx) {
-        PartDone part = FinishPart(tx, "order_fail", message.envelope.message_id,
-                                   {"order_fail", "inventory_release"});
-        if (part.first_time) SetOrderStatus(tx, event.order_id, "failed");
-        return part;
-      });
-      if (!done.first_time) co_return Outcome::kDuplicate;
-      RecordSpan(message.trace, span::kCompensate,
-                 "orders " + std::to_string(event.order_id) + " -> failed (" + event.reason + ")",
-                 {{"table", "orders"}, {"id", event.order_id}, {"status", "failed"}});
-      if (done.all_done) ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
-      co_return Outcome::kDone;
-    });
+                  auto event = PayloadAs<PaymentFailed>(message.envelope);
+                  PartDone done = co_await ctx.Transact([&](pqxx::work& tx) {
+                    PartDone part = FinishPart(tx, "order_fail", message.envelope.message_id,
+                                               {"order_fail", "inventory_release"});
+                    if (part.first_time) SetOrderStatus(tx, event.order_id, "failed");
+                    return part;
+                  });
+                  if (!done.first_time) co_return Outcome::kDuplicate;
+                  RecordSpan(message.trace, span::kCompensate,
+                             "orders " + std::to_string(event.order_id) + " -> failed (" +
+                                 event.reason + ")",
+                             {{"table", "orders"}, {"id", event.order_id}, {"status", "failed"}});
+                  if (done.all_done)
+                    ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
+                  co_return Outcome::kDone;
+                });
   });
 }

@@ -36,11 +36,11 @@ Task<PaymentDecision> DecidePayment(ServiceContext& ctx, const IncomingMessage& 
     return RecordPaymentDecision(tx, order_id, authorised);
   });
   if (decision.first_time) {
-    RecordSpan(message.trace, span::kWrite,
-               "payment_decisions row " + std::to_string(order_id) +
-                   (decision.authorised ? " authorised" : " declined"),
-               {{"table", "payment_decisions"}, {"id", order_id},
-                {"authorised", decision.authorised}});
+    RecordSpan(
+        message.trace, span::kWrite,
+        "payment_decisions row " + std::to_string(order_id) +
+            (decision.authorised ? " authorised" : " declined"),
+        {{"table", "payment_decisions"}, {"id", order_id}, {"authorised", decision.authorised}});
   }
   co_return decision;
 }
@@ -66,11 +66,13 @@ int main(int argc, char** argv) {
       if (!not_published.empty()) {
         // Withdrawn in a compensating transaction (C++ cannot co_await inside a catch). The
         // lambda captures by reference: see the GCC 12 rule in runtime/net.hpp.
-        co_await ctx.Transact([&payment](pqxx::work& tx) { DeletePayment(tx, payment.payment_id); });
+        co_await ctx.Transact(
+            [&payment](pqxx::work& tx) { DeletePayment(tx, payment.payment_id); });
         RecordSpan(request.trace, span::kCompensate,
                    "payments row " + payment.payment_id + " deleted (event not published)",
                    {{"table", "payments"}, {"id", payment.payment_id}});
-        throw ServiceUnavailable(not_published + "; the payment was withdrawn: nothing was "
+        throw ServiceUnavailable(not_published +
+                                 "; the payment was withdrawn: nothing was "
                                  "recorded, it can be sent again");
       }
       co_return JsonResponse(202, {{"payment_id", payment.payment_id},
@@ -86,62 +88,63 @@ int main(int argc, char** argv) {
       co_return JsonResponse(200, ToJson(*payment));
     });
 
-    ctx.Consume(topology::kPaymentInitiatedQueue,
-                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-      auto event = PayloadAs<PaymentInitiated>(message.envelope);
-      // A payment withdrawn after its publish failed must not reach the gateway.
-      bool recorded = co_await ctx.Transact(
-          [&](pqxx::work& tx) { return FindPayment(tx, event.payment_id).has_value(); });
-      if (!recorded) co_return Outcome::kWithdrawn;
-      RecordSpan(message.trace, span::kWait,
-                 "payment gateway (" +
-                     std::to_string(ctx.workload().payment_gateway_delay.count()) +
-                     " ms, a timer: no thread waits)");
-      co_await Wait(ctx.workload().payment_gateway_delay);  // the gateway call
-      PaymentCompleted completed{event.payment_id, "succeeded", NewTransactionId()};
-      Origin next = Origin::Following(message, "payment_completed");
-      co_await ctx.Publish(topology::kPaymentCompleted, completed, next);
-      co_return Outcome::kDone;
-    });
+    ctx.Consume(
+        topology::kPaymentInitiatedQueue, [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+          auto event = PayloadAs<PaymentInitiated>(message.envelope);
+          // A payment withdrawn after its publish failed must not reach the gateway.
+          bool recorded = co_await ctx.Transact(
+              [&](pqxx::work& tx) { return FindPayment(tx, event.payment_id).has_value(); });
+          if (!recorded) co_return Outcome::kWithdrawn;
+          RecordSpan(message.trace, span::kWait,
+                     "payment gateway (" +
+                         std::to_string(ctx.workload().payment_gateway_delay.count()) +
+                         " ms, a timer: no thread waits)");
+          co_await Wait(ctx.workload().payment_gateway_delay);  // the gateway call
+          PaymentCompleted completed{event.payment_id, "succeeded", NewTransactionId()};
+          Origin next = Origin::Following(message, "payment_completed");
+          co_await ctx.Publish(topology::kPaymentCompleted, completed, next);
+          co_return Outcome::kDone;
+        });
 
-    ctx.Consume(topology::kPaymentCompletedQueue,
-                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-      auto event = PayloadAs<PaymentCompleted>(message.envelope);
-      Outcome settled = co_await ctx.Transact([&](pqxx::work& tx) {
-        if (!MarkMessageProcessed(tx, "payment_recorder", message.envelope.message_id)) {
-          return Outcome::kDuplicate;
-        }
-        // Not there: withdrawn while the gateway step ran.
-        return SettlePaymentIfRecorded(tx, event.payment_id, event.status, event.transaction_id)
-                   ? Outcome::kDone
-                   : Outcome::kWithdrawn;
-      });
-      if (settled != Outcome::kDone) co_return settled;
-      RecordSpan(message.trace, span::kWrite, "payments " + event.payment_id + " -> " + event.status,
-                 {{"table", "payments"}, {"id", event.payment_id}});
-      ctx.ObserveCompletion("scenario2", message.envelope.accepted_at);
-      co_return Outcome::kDone;
-    });
+    ctx.Consume(
+        topology::kPaymentCompletedQueue, [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+          auto event = PayloadAs<PaymentCompleted>(message.envelope);
+          Outcome settled = co_await ctx.Transact([&](pqxx::work& tx) {
+            if (!MarkMessageProcessed(tx, "payment_recorder", message.envelope.message_id)) {
+              return Outcome::kDuplicate;
+            }
+            // Not there: withdrawn while the gateway step ran.
+            return SettlePaymentIfRecorded(tx, event.payment_id, event.status, event.transaction_id)
+                       ? Outcome::kDone
+                       : Outcome::kWithdrawn;
+          });
+          if (settled != Outcome::kDone) co_return settled;
+          RecordSpan(message.trace, span::kWrite,
+                     "payments " + event.payment_id + " -> " + event.status,
+                     {{"table", "payments"}, {"id", event.payment_id}});
+          ctx.ObserveCompletion("scenario2", message.envelope.accepted_at);
+          co_return Outcome::kDone;
+        });
 
-    ctx.Consume(topology::kStockReservedQueue,
-                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-      auto reserved = PayloadAs<StockReserved>(message.envelope);
-      PaymentDecision decision = co_await DecidePayment(ctx, message, reserved.order_id);
-      // Published again on a redelivery: the first handling may have stopped before publishing.
-      // One id for either outcome, and one recorded outcome per order: the order service sees
-      // a second copy as a duplicate, and never gets both outcomes.
-      Origin next = Origin::Following(message, "payment_result");
-      if (decision.authorised) {
-        PaymentSucceeded succeeded;
-        static_cast<OrderLine&>(succeeded) = reserved;
-        co_await ctx.Publish(topology::kPaymentSucceededEvent, succeeded, next);
-      } else {
-        PaymentFailed failed;
-        static_cast<OrderLine&>(failed) = reserved;
-        failed.reason = "payment declined";
-        co_await ctx.Publish(topology::kPaymentFailedEvent, failed, next);
-      }
-      co_return decision.first_time ? Outcome::kDone : Outcome::kDuplicate;
-    });
+    ctx.Consume(
+        topology::kStockReservedQueue, [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+          auto reserved = PayloadAs<StockReserved>(message.envelope);
+          PaymentDecision decision = co_await DecidePayment(ctx, message, reserved.order_id);
+          // Published again on a redelivery: the first handling may have stopped before publishing.
+          // One id for either outcome, and one recorded outcome per order: the order service sees
+          // a second copy as a duplicate, and never gets both outcomes.
+          Origin next = Origin::Following(message, "payment_result");
+          if (decision.authorised) {
+            PaymentSucceeded succeeded;
+            static_cast<OrderLine&>(succeeded) = reserved;
+            co_await ctx.Publish(topology::kPaymentSucceededEvent, succeeded, next);
+          } else {
+            PaymentFailed failed;
+            static_cast<OrderLine&>(failed) = reserved;
+            failed.reason = "payment declined";
+            co_await ctx.Publish(topology::kPaymentFailedEvent, failed, next);
+          }
+          co_return decision.first_time ? Outcome::kDone : Outcome::kDuplicate;
+        });
   });
 }

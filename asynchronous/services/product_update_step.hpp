@@ -11,7 +11,6 @@
 
 namespace flowbench::async {
 
-
 inline MessageHandler ProductUpdateStep(ServiceContext& ctx, std::string_view part,
                                         std::chrono::milliseconds work) {
   return [&ctx, part, work](const IncomingMessage& message) -> Task<Outcome> {

@@ -35,35 +35,38 @@ int main(int argc, char** argv) {
     });
 
     // As many deliveries as CPU workers: a job is "running" only while a worker hashes it.
-    ctx.Consume(topology::kReportJobsQueue, [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-      auto event = PayloadAs<ReportRequested>(message.envelope);
-      std::optional<ReportJob> job = co_await ctx.Transact([&](pqxx::work& tx) {
-        std::optional<ReportJob> found = FindReportJob(tx, event.job_id);
-        if (found && found->status == "queued") MarkReportRunning(tx, event.job_id);
-        return found;
-      });
-      if (!job) throw NotFound("report job " + event.job_id + " does not exist");
-      if (job->status == "completed") co_return Outcome::kDuplicate;
-      RecordSpan(message.trace, span::kWrite, "report_jobs " + event.job_id + " -> running",
-                 {{"table", "report_jobs"}, {"id", event.job_id}});
+    ctx.Consume(
+        topology::kReportJobsQueue,
+        [&ctx](const IncomingMessage& message) -> Task<Outcome> {
+          auto event = PayloadAs<ReportRequested>(message.envelope);
+          std::optional<ReportJob> job = co_await ctx.Transact([&](pqxx::work& tx) {
+            std::optional<ReportJob> found = FindReportJob(tx, event.job_id);
+            if (found && found->status == "queued") MarkReportRunning(tx, event.job_id);
+            return found;
+          });
+          if (!job) throw NotFound("report job " + event.job_id + " does not exist");
+          if (job->status == "completed") co_return Outcome::kDuplicate;
+          RecordSpan(message.trace, span::kWrite, "report_jobs " + event.job_id + " -> running",
+                     {{"table", "report_jobs"}, {"id", event.job_id}});
 
-      std::chrono::milliseconds cpu_time = ctx.workload().report_cpu_time;
-      RecordSpan(message.trace, span::kCompute,
-                 "SHA-256 report (" + std::to_string(cpu_time.count()) +
-                     " ms of CPU on the bounded CPU pool, off the event loop)");
-      ReportResult result = co_await ctx.Compute(
-          [&] { return GenerateReport(event.report_type, cpu_time); });
+          std::chrono::milliseconds cpu_time = ctx.workload().report_cpu_time;
+          RecordSpan(message.trace, span::kCompute,
+                     "SHA-256 report (" + std::to_string(cpu_time.count()) +
+                         " ms of CPU on the bounded CPU pool, off the event loop)");
+          ReportResult result =
+              co_await ctx.Compute([&] { return GenerateReport(event.report_type, cpu_time); });
 
-      bool first = co_await ctx.Transact([&](pqxx::work& tx) {
-        if (!MarkMessageProcessed(tx, "report", message.envelope.message_id)) return false;
-        CompleteReportJob(tx, event.job_id, result);
-        return true;
-      });
-      if (!first) co_return Outcome::kDuplicate;
-      RecordSpan(message.trace, span::kWrite, "report_jobs " + event.job_id + " -> completed",
-                 {{"table", "report_jobs"}, {"id", event.job_id}});
-      ctx.ObserveCompletion("scenario4", message.envelope.accepted_at);
-      co_return Outcome::kDone;
-    }, ctx.settings().CpuPoolSize());
+          bool first = co_await ctx.Transact([&](pqxx::work& tx) {
+            if (!MarkMessageProcessed(tx, "report", message.envelope.message_id)) return false;
+            CompleteReportJob(tx, event.job_id, result);
+            return true;
+          });
+          if (!first) co_return Outcome::kDuplicate;
+          RecordSpan(message.trace, span::kWrite, "report_jobs " + event.job_id + " -> completed",
+                     {{"table", "report_jobs"}, {"id", event.job_id}});
+          ctx.ObserveCompletion("scenario4", message.envelope.accepted_at);
+          co_return Outcome::kDone;
+        },
+        ctx.settings().CpuPoolSize());
   });
 }

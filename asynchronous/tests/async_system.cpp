@@ -16,12 +16,32 @@ namespace fs = std::filesystem;
 using flowbench::testing::EmbeddedInfra;
 
 std::vector<std::string> FastArgs() {
-  return {"--email-delay-ms", "50", "--payment-gateway-delay-ms", "100",
-          "--search-reindex-delay-ms", "20", "--cache-invalidation-delay-ms", "10",
-          "--analytics-log-delay-ms", "10", "--report-cpu-time-ms", "400",
-          "--saga-payment-delay-ms", "50", "--retry-attempts", "3",
-          "--retry-base-delay-ms", "100", "--click-flush-ms", "20",
-          "--reconnect-max-delay-ms", "500", "--db-pool-size", "4", "--cpu-pool-size", "1"};
+  return {"--email-delay-ms",
+          "50",
+          "--payment-gateway-delay-ms",
+          "100",
+          "--search-reindex-delay-ms",
+          "20",
+          "--cache-invalidation-delay-ms",
+          "10",
+          "--analytics-log-delay-ms",
+          "10",
+          "--report-cpu-time-ms",
+          "400",
+          "--saga-payment-delay-ms",
+          "50",
+          "--retry-attempts",
+          "3",
+          "--retry-base-delay-ms",
+          "100",
+          "--click-flush-ms",
+          "20",
+          "--reconnect-max-delay-ms",
+          "500",
+          "--db-pool-size",
+          "4",
+          "--cpu-pool-size",
+          "1"};
 }
 
 AsyncSystem::AsyncSystem(std::vector<std::string> extra_args) : extra_args_(std::move(extra_args)) {
@@ -56,18 +76,22 @@ void AsyncSystem::StartService(std::string_view name, const std::vector<std::str
   for (RunningService& s : system_.services) {
     if (s.name != name) continue;
     const char* bin_dir = std::getenv("FLOWBENCH_BIN_DIR");
-    fs::path binary = (bin_dir != nullptr ? fs::path(bin_dir) : ExecutableDir()) /
-                      ("async-" + s.name);
-    std::vector<std::string> argv{binary.string(), "--port-base",
-                                  std::to_string(system_.port_base), "--pg-url",
-                                  EmbeddedInfra::State().pg_url, "--amqp-url",
+    fs::path binary =
+        (bin_dir != nullptr ? fs::path(bin_dir) : ExecutableDir()) / ("async-" + s.name);
+    std::vector<std::string> argv{binary.string(),
+                                  "--port-base",
+                                  std::to_string(system_.port_base),
+                                  "--pg-url",
+                                  EmbeddedInfra::State().pg_url,
+                                  "--amqp-url",
                                   EmbeddedInfra::State().amqp_url};
     argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
     argv.insert(argv.end(), more_args.begin(), more_args.end());
     s.pid = infra::SpawnDaemon(argv, {}, s.log);
     bool healthy = PollUntil([&] { return Get(s.port, "/health").status == 200; },
                              std::chrono::seconds(20), std::chrono::milliseconds(50));
-    if (!healthy) throw std::runtime_error("async-" + s.name + " did not come back:\n" + infra::Tail(s.log));
+    if (!healthy)
+      throw std::runtime_error("async-" + s.name + " did not come back:\n" + infra::Tail(s.log));
     return;
   }
   throw std::invalid_argument("no service " + std::string(name));
@@ -106,8 +130,8 @@ RestartedWith::~RestartedWith() {
     system_.StopService(service_);
     system_.StartService(service_);
   } catch (const std::exception& e) {
-    ADD_FAILURE() << "could not restart async-" << service_ << " with the suite's arguments: "
-                  << e.what();
+    ADD_FAILURE() << "could not restart async-" << service_
+                  << " with the suite's arguments: " << e.what();
   }
 }
 
@@ -150,8 +174,8 @@ QueuePolicy::QueuePolicy(std::string queue, boost::json::object definition)
                              {"apply-to", "queues"},
                              {"priority", 100}};
   auto client = ManagementClient();
-  httplib::Result set = client->Put("/api/policies/%2F/" + name_, boost::json::serialize(policy),
-                                    "application/json");
+  httplib::Result set =
+      client->Put("/api/policies/%2F/" + name_, boost::json::serialize(policy), "application/json");
   if (!set || (set->status != 201 && set->status != 204)) {
     throw std::runtime_error("RabbitMQ management API did not set policy " + name_ + ": " +
                              Describe(set));

@@ -41,7 +41,9 @@ class AsyncSystem {
                 const std::map<std::string, std::string>& labels = {}) const;
 
   // The service's log file (its stderr: one JSON object per line, spans included).
-  std::filesystem::path LogOf(std::string_view service) const { return system_.Service(service).log; }
+  std::filesystem::path LogOf(std::string_view service) const {
+    return system_.Service(service).log;
+  }
 
  private:
   std::vector<std::string> extra_args_;
@@ -52,7 +54,8 @@ class AsyncSystem {
 // suite's own arguments again, so that later tests see the defaults.
 class RestartedWith {
  public:
-  RestartedWith(AsyncSystem& system, std::string service, const std::vector<std::string>& more_args);
+  RestartedWith(AsyncSystem& system, std::string service,
+                const std::vector<std::string>& more_args);
   ~RestartedWith();
   RestartedWith(const RestartedWith&) = delete;
   RestartedWith& operator=(const RestartedWith&) = delete;
@@ -97,8 +100,7 @@ struct JsonAnswer {
 std::ostream& operator<<(std::ostream& out, const JsonAnswer& answer);
 
 JsonAnswer Request(int port, const std::string& method, const std::string& path,
-                   const std::string& body = {},
-                   const httplib::Headers& headers = {});
+                   const std::string& body = {}, const httplib::Headers& headers = {});
 inline JsonAnswer Get(int port, const std::string& path) { return Request(port, "GET", path); }
 inline JsonAnswer Post(int port, const std::string& path, const std::string& body) {
   return Request(port, "POST", path, body);

@@ -84,11 +84,12 @@ TEST_F(AsyncFaults, PoisonMessageIsRetriedWithGrowingDelaysThenDeadLettered) {
 
 TEST_F(AsyncFaults, DuplicateOrderCreatedReservesStockOnce) {
   std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 3");
-  std::int64_t order_id =
-      Scalar("INSERT INTO orders (product_id, quantity, status) VALUES (3, 5, 'pending') "
-             "RETURNING id");
-  double duplicates_before = System().Metric("inventory", "flowbench_messages_consumed_total",
-                                             {{"queue", "order_created_queue"}, {"outcome", "duplicate"}});
+  std::int64_t order_id = Scalar(
+      "INSERT INTO orders (product_id, quantity, status) VALUES (3, 5, 'pending') "
+      "RETURNING id");
+  double duplicates_before =
+      System().Metric("inventory", "flowbench_messages_consumed_total",
+                      {{"queue", "order_created_queue"}, {"outcome", "duplicate"}});
   Envelope envelope{"duplicate-order-" + std::to_string(order_id), "order_created",
                     std::chrono::system_clock::now(), TraceContext::NewRoot().trace_id,
                     ToJson(OrderCreated{{order_id, 3, 5}})};
@@ -102,19 +103,22 @@ TEST_F(AsyncFaults, DuplicateOrderCreatedReservesStockOnce) {
   EXPECT_TRUE(PollUntil([&] {
     return Scalar("SELECT count(*) FROM orders WHERE status = 'failed' AND id = " +
                   std::to_string(order_id)) == 1;
-  })) << "the saga did not end for order " << order_id;
+  })) << "the saga did not end for order "
+      << order_id;
   EXPECT_TRUE(PollUntil([&] {
     return System().Metric("inventory", "flowbench_messages_consumed_total",
                            {{"queue", "order_created_queue"}, {"outcome", "duplicate"}}) ==
            duplicates_before + 1;
   }));
   EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE consumer = 'inventory_reserve' "
-                   "AND message_id = '" + envelope.message_id + "'"),
+                   "AND message_id = '" +
+                   envelope.message_id + "'"),
             1);
   // Reserved once and released once: back where it started (twice would leave +5).
   EXPECT_TRUE(PollUntil([&] {
     return Scalar("SELECT reserved FROM inventory WHERE product_id = 3") == reserved_before;
-  })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 3");
+  })) << "reserved "
+      << Scalar("SELECT reserved FROM inventory WHERE product_id = 3");
   std::this_thread::sleep_for(milliseconds(300));  // a late second reservation would show now
   EXPECT_EQ(Scalar("SELECT reserved FROM inventory WHERE product_id = 3"), reserved_before);
 }
@@ -148,7 +152,8 @@ TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcome
   // stock_reserved would disagree for about half of the orders.
   RestartedWith coin_flip(System(), "payment", {"--payment-failure-rate", "0.5"});
   constexpr int kOrders = 20;
-  const std::int64_t reserved_before = Scalar("SELECT reserved FROM inventory WHERE product_id = 1");
+  const std::int64_t reserved_before =
+      Scalar("SELECT reserved FROM inventory WHERE product_id = 1");
   const double results_before =
       System().Metric("order", "flowbench_messages_consumed_total",
                       {{"queue", "order_payment_succeeded_queue"}, {"outcome", "ok"}}) +
@@ -170,22 +175,32 @@ TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcome
   PublishConfirmed("order_created_queue", copies);
   const std::string orders = IdList(ids);
 
-  ASSERT_TRUE(PollUntil([&] {
-    return Scalar("SELECT count(*) FROM orders WHERE status = 'pending' AND id IN " + orders) == 0;
-  }, std::chrono::seconds(30))) << Scalar("SELECT count(*) FROM orders WHERE status = 'pending' "
-                                          "AND id IN " + orders) << " orders still pending";
+  ASSERT_TRUE(PollUntil(
+      [&] {
+        return Scalar("SELECT count(*) FROM orders WHERE status = 'pending' AND id IN " + orders) ==
+               0;
+      },
+      std::chrono::seconds(30)))
+      << Scalar(
+             "SELECT count(*) FROM orders WHERE status = 'pending' "
+             "AND id IN " +
+             orders)
+      << " orders still pending";
   EXPECT_EQ(Scalar("SELECT count(*) FROM payment_decisions WHERE order_id IN " + orders), kOrders);
   // Each order's result message was handled by exactly one of the two order consumers...
   EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages c JOIN processed_messages f "
                    "USING (message_id) WHERE c.consumer = 'order_confirm' "
                    "AND f.consumer = 'order_fail'"),
-            0) << "a payment result was both confirmed and compensated";
+            0)
+      << "a payment result was both confirmed and compensated";
   EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE consumer IN ('order_confirm', "
                    "'order_fail') AND message_id LIKE 'coin-flip-order-%'"),
             kOrders);
   // ... and the order ended as its recorded decision says.
   EXPECT_EQ(Scalar("SELECT count(*) FROM orders o JOIN payment_decisions d ON d.order_id = o.id "
-                   "WHERE o.id IN " + orders + " AND o.status = CASE WHEN d.authorised "
+                   "WHERE o.id IN " +
+                   orders +
+                   " AND o.status = CASE WHEN d.authorised "
                    "THEN 'confirmed' ELSE 'failed' END"),
             kOrders);
   const std::int64_t confirmed =
@@ -194,16 +209,19 @@ TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcome
   EXPECT_GT(confirmed, 0);
   EXPECT_LT(confirmed, kOrders);
   // The stock of confirmed orders stays reserved; failed orders released theirs, once.
-  const std::int64_t expected = reserved_before + Scalar(
-      "SELECT coalesce(sum(quantity), 0) FROM orders WHERE status = 'confirmed' AND id IN " + orders);
+  const std::int64_t expected =
+      reserved_before +
+      Scalar("SELECT coalesce(sum(quantity), 0) FROM orders WHERE status = 'confirmed' AND id IN " +
+             orders);
   EXPECT_TRUE(PollUntil([&] {
     return Scalar("SELECT reserved FROM inventory WHERE product_id = 1") == expected;
-  })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 1")
-      << ", expected " << expected;
+  })) << "reserved "
+      << Scalar("SELECT reserved FROM inventory WHERE product_id = 1") << ", expected " << expected;
   // Every stock_reserved arrived twice: one decision, one republished decision.
   EXPECT_TRUE(PollUntil([&] {
     return System().Metric("payment", "flowbench_messages_consumed_total",
-                           {{"queue", "stock_reserved_queue"}, {"outcome", "duplicate"}}) == kOrders;
+                           {{"queue", "stock_reserved_queue"}, {"outcome", "duplicate"}}) ==
+           kOrders;
   })) << System().Metric("payment", "flowbench_messages_consumed_total",
                          {{"queue", "stock_reserved_queue"}, {"outcome", "duplicate"}});
   EXPECT_EQ(System().Metric("payment", "flowbench_messages_consumed_total",
@@ -219,7 +237,9 @@ TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcome
   std::this_thread::sleep_for(milliseconds(300));  // a late second outcome would show now
   EXPECT_EQ(Scalar("SELECT reserved FROM inventory WHERE product_id = 1"), expected);
   EXPECT_EQ(Scalar("SELECT count(*) FROM orders o JOIN payment_decisions d ON d.order_id = o.id "
-                   "WHERE o.id IN " + orders + " AND o.status = CASE WHEN d.authorised "
+                   "WHERE o.id IN " +
+                   orders +
+                   " AND o.status = CASE WHEN d.authorised "
                    "THEN 'confirmed' ELSE 'failed' END"),
             kOrders);
 }
@@ -244,13 +264,14 @@ TEST_F(AsyncFaults, TwoHundredConcurrentOrdersLeaveReservedWhereItStarted) {
   }
   EXPECT_EQ(accepted, 200);
   EXPECT_EQ(Scalar("SELECT count(*) FROM orders"), orders_before + 200);
-  EXPECT_TRUE(PollUntil([&] {
-    return Scalar("SELECT count(*) FROM orders WHERE status = 'pending'") == 0;
-  }, std::chrono::seconds(60))) << Scalar("SELECT count(*) FROM orders WHERE status = 'pending'")
-                                << " orders still pending";
+  EXPECT_TRUE(
+      PollUntil([&] { return Scalar("SELECT count(*) FROM orders WHERE status = 'pending'") == 0; },
+                std::chrono::seconds(60)))
+      << Scalar("SELECT count(*) FROM orders WHERE status = 'pending'") << " orders still pending";
   EXPECT_TRUE(PollUntil([&] {
     return Scalar("SELECT reserved FROM inventory WHERE product_id = 2") == reserved_before;
-  })) << "reserved " << Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
+  })) << "reserved "
+      << Scalar("SELECT reserved FROM inventory WHERE product_id = 2");
 }
 
 // RabbitMQ nacks every publish to a queue whose policy says max-length 0, reject-publish:
@@ -277,8 +298,9 @@ TEST_F(AsyncFaults, RegistrationWhoseEventIsNackedIsWithdrawnAndTheEmailCanRegis
     EXPECT_EQ(Scalar("SELECT count(*) FROM users WHERE email = 'nacked@example.com'"), 0);
     EXPECT_EQ(Scalar("SELECT count(*) FROM users"), users_before);
     EXPECT_EQ(QueueDepth(queue), 0u);
-    EXPECT_EQ(System().Metric("user", "flowbench_messages_published_total", {{"routing_key", queue}}),
-              published_before);
+    EXPECT_EQ(
+        System().Metric("user", "flowbench_messages_published_total", {{"routing_key", queue}}),
+        published_before);
   }
   JsonAnswer accepted = Post(Port("user"), "/register", body);
   ASSERT_EQ(accepted.status, 202) << accepted;
@@ -330,34 +352,40 @@ TEST_F(AsyncFaults, MessagesAboutWithdrawnRowsAreRefusedNotRetried) {
   auto now = std::chrono::system_clock::now();
   std::string trace = TraceContext::NewRoot().trace_id;
   std::vector<Case> cases{
-      {"email", "user_registered_queue",
+      {"email",
+       "user_registered_queue",
        {"withdrawn-user", "user_registered", now, trace,
         ToJson(UserRegistered{987654321, "withdrawn@example.com"})}},
-      {"payment", "payment_initiated_queue",
+      {"payment",
+       "payment_initiated_queue",
        {"withdrawn-payment", "payment_initiated", now, trace,
         ToJson(PaymentInitiated{"no-such-payment", 10.0, "USD"})}},
-      {"payment", "payment_completed_queue",
+      {"payment",
+       "payment_completed_queue",
        {"withdrawn-settlement", "payment_completed", now, trace,
         ToJson(PaymentCompleted{"no-such-payment", "succeeded", "txn_withdrawn"})}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.queue);
     const double withdrawn_before = Consumed(c.service, c.queue, "withdrawn");
-    const double failed_before = Consumed(c.service, c.queue, "retried") +
-                                 Consumed(c.service, c.queue, "dead_lettered");
+    const double failed_before =
+        Consumed(c.service, c.queue, "retried") + Consumed(c.service, c.queue, "dead_lettered");
     PublishConfirmed(c.queue, {c.envelope});
     EXPECT_TRUE(PollUntil([&] {
       return Consumed(c.service, c.queue, "withdrawn") == withdrawn_before + 1;
-    })) << Consumed(c.service, c.queue, "withdrawn") - withdrawn_before << " withdrawn";
-    EXPECT_EQ(Consumed(c.service, c.queue, "retried") + Consumed(c.service, c.queue, "dead_lettered"),
-              failed_before);
+    })) << Consumed(c.service, c.queue, "withdrawn") - withdrawn_before
+        << " withdrawn";
+    EXPECT_EQ(
+        Consumed(c.service, c.queue, "retried") + Consumed(c.service, c.queue, "dead_lettered"),
+        failed_before);
     EXPECT_EQ(QueueDepth(c.queue), 0u);
     EXPECT_EQ(QueueDepth(c.queue + ".dlq").value_or(0), 0u);
   }
   std::this_thread::sleep_for(milliseconds(300));  // a gateway step (100 ms) would be over now
   EXPECT_EQ(Scalar("SELECT count(*) FROM payments WHERE payment_id = 'no-such-payment'"), 0);
   EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE message_id = "
-                   "'withdrawn-payment/payment_completed'"), 0)
+                   "'withdrawn-payment/payment_completed'"),
+            0)
       << "the worker went on to the gateway for a withdrawn payment";
 }
 
@@ -377,8 +405,9 @@ TEST_F(AsyncFaults, RegistrationsWaitForAStoppedEmailServiceAndAreSentOnce) {
 
   System().StartService("email");
   EXPECT_TRUE(PollUntil([&] {
-    return Scalar("SELECT count(*) FROM users WHERE welcome_email_sent AND email LIKE "
-                  "'waiting%'") == 50;
+    return Scalar(
+               "SELECT count(*) FROM users WHERE welcome_email_sent AND email LIKE "
+               "'waiting%'") == 50;
   })) << Scalar("SELECT count(*) FROM users WHERE welcome_email_sent AND email LIKE 'waiting%'");
   EXPECT_TRUE(PollUntil([&] { return QueueDepth(queue) == 0u; }));
   // Sent once each: one processed record per message, fifty handled, no duplicate.
@@ -445,9 +474,12 @@ TEST_F(AsyncFaults, BrokerRestartDuringAClickBurstLosesNoAcceptedClick) {
   }
   int ok = 0, unavailable = 0, other = 0;
   for (const auto& [id, status] : status_of) {
-    if (status == 200) ++ok;
-    else if (status == 503) ++unavailable;
-    else ++other;
+    if (status == 200)
+      ++ok;
+    else if (status == 503)
+      ++unavailable;
+    else
+      ++other;
   }
   EXPECT_GT(ok, 0);
   EXPECT_GT(unavailable, 0) << "no request saw the outage";
@@ -467,13 +499,15 @@ TEST_F(AsyncFaults, BrokerRestartDuringAClickBurstLosesNoAcceptedClick) {
     return rows;
   };
   std::map<int, std::int64_t> rows;
-  EXPECT_TRUE(PollUntil([&] {
-    rows = written();
-    for (const auto& [id, status] : status_of) {
-      if (status == 200 && rows[id] != 1) return false;
-    }
-    return true;
-  }, std::chrono::seconds(30)));
+  EXPECT_TRUE(PollUntil(
+      [&] {
+        rows = written();
+        for (const auto& [id, status] : status_of) {
+          if (status == 200 && rows[id] != 1) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(30)));
   int missing = 0, duplicated = 0;
   for (const auto& [id, status] : status_of) {
     if (status == 200 && rows[id] == 0) ++missing;

@@ -51,7 +51,8 @@ TEST_F(AsyncRoutes, RegisterAnswers202AndTheEmailIsSentLater) {
 }
 
 TEST_F(AsyncRoutes, PaymentAnswers202AndSettlesInTheBackground) {
-  JsonAnswer a = Post(Port("payment"), "/process_payment", R"({"amount": 100.0, "currency": "USD"})");
+  JsonAnswer a =
+      Post(Port("payment"), "/process_payment", R"({"amount": 100.0, "currency": "USD"})");
   ASSERT_EQ(a.status, 202) << a;
   EXPECT_EQ(a.body.at("status"), "processing");
   EXPECT_TRUE(a.body.as_object().contains("message"));
@@ -108,11 +109,13 @@ TEST_F(AsyncRoutes, ReportJobGoesQueuedRunningCompleted) {
   std::string path = "/jobs/" + json::value_to<std::string>(a.body.at("job_id"));
 
   std::vector<std::string> seen;
-  EXPECT_TRUE(PollUntil([&] {
-    std::string status = StatusOf(Port("report"), path);
-    if (seen.empty() || seen.back() != status) seen.push_back(status);
-    return status == "completed";
-  }, std::chrono::seconds(30), std::chrono::milliseconds(10)));
+  EXPECT_TRUE(PollUntil(
+      [&] {
+        std::string status = StatusOf(Port("report"), path);
+        if (seen.empty() || seen.back() != status) seen.push_back(status);
+        return status == "completed";
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(10)));
   // Never backwards; "running" is seen while the 400 ms of CPU are spent.
   std::vector<std::string> order{"queued", "running", "completed"};
   std::size_t at = 0;
@@ -185,8 +188,9 @@ std::set<std::string> QueuesConsumedInTrace(const std::filesystem::path& log,
 
 TEST_F(AsyncRoutes, TraceparentOfARequestReachesEveryConsumerOfTheSaga) {
   TraceContext caller = TraceContext::NewRoot(/*sampled=*/true);
-  JsonAnswer a = Request(Port("order"), "POST", "/create_order", R"({"product_id": 3, "quantity": 1})",
-                         {{"traceparent", caller.ToTraceparent()}});
+  JsonAnswer a =
+      Request(Port("order"), "POST", "/create_order", R"({"product_id": 3, "quantity": 1})",
+              {{"traceparent", caller.ToTraceparent()}});
   ASSERT_EQ(a.status, 202) << a;
   // Every hop of the (compensated) saga, each one a message that had to carry the header.
   const std::map<std::string, std::set<std::string>> expected{
@@ -199,9 +203,9 @@ TEST_F(AsyncRoutes, TraceparentOfARequestReachesEveryConsumerOfTheSaga) {
       seen[service] = QueuesConsumedInTrace(System().LogOf(service), caller.trace_id);
     }
     return seen == expected;
-  })) << "consume spans of trace " << caller.trace_id << ": inventory "
-      << seen["inventory"].size() << ", payment " << seen["payment"].size() << ", order "
-      << seen["order"].size() << " queue(s)";
+  })) << "consume spans of trace "
+      << caller.trace_id << ": inventory " << seen["inventory"].size() << ", payment "
+      << seen["payment"].size() << ", order " << seen["order"].size() << " queue(s)";
   // The email service took no part: the trace did not leak into an unrelated consumer.
   EXPECT_TRUE(QueuesConsumedInTrace(System().LogOf("email"), caller.trace_id).empty());
 }
@@ -220,14 +224,14 @@ TEST_F(AsyncRoutes, ClicksAreConfirmedThenWrittenInBatches) {
 }
 
 TEST_F(AsyncRoutes, ReadsAnswer404ForUnknownIds) {
-  for (auto [service, path] : std::vector<std::pair<const char*, const char*>>{
-           {"user", "/users/999999"},
-           {"user", "/users/abc"},
-           {"payment", "/payments/no-such-payment"},
-           {"product", "/products/99"},
-           {"report", "/jobs/no-such-job"},
-           {"order", "/orders/999999"},
-           {"inventory", "/inventory/99"}}) {
+  for (auto [service, path] :
+       std::vector<std::pair<const char*, const char*>>{{"user", "/users/999999"},
+                                                        {"user", "/users/abc"},
+                                                        {"payment", "/payments/no-such-payment"},
+                                                        {"product", "/products/99"},
+                                                        {"report", "/jobs/no-such-job"},
+                                                        {"order", "/orders/999999"},
+                                                        {"inventory", "/inventory/99"}}) {
     JsonAnswer a = Get(Port(service), path);
     EXPECT_EQ(a.status, 404) << service << " " << path << ": " << a;
     EXPECT_TRUE(a.body.is_object() && a.body.as_object().contains("error")) << a;
@@ -237,8 +241,8 @@ TEST_F(AsyncRoutes, ReadsAnswer404ForUnknownIds) {
 }
 
 TEST_F(AsyncRoutes, HealthAndMetricsOnEveryService) {
-  for (const char* service : {"user", "payment", "product", "report", "order", "analytics",
-                              "email", "search", "cache", "inventory"}) {
+  for (const char* service : {"user", "payment", "product", "report", "order", "analytics", "email",
+                              "search", "cache", "inventory"}) {
     JsonAnswer health = Get(Port(service), "/health");
     EXPECT_EQ(health.status, 200) << service << ": " << health;
     JsonAnswer metrics = Get(Port(service), "/metrics");
@@ -248,8 +252,8 @@ TEST_F(AsyncRoutes, HealthAndMetricsOnEveryService) {
 }
 
 TEST_F(AsyncRoutes, EveryServiceReportsTheSettingsItRunsWithDefaultsIncluded) {
-  for (const char* service : {"user", "payment", "product", "report", "order", "analytics",
-                              "email", "search", "cache", "inventory"}) {
+  for (const char* service : {"user", "payment", "product", "report", "order", "analytics", "email",
+                              "search", "cache", "inventory"}) {
     JsonAnswer settings = Get(Port(service), "/settings");
     ASSERT_EQ(settings.status, 200) << service << ": " << settings;
     EXPECT_EQ(settings.body.at("service"), service);
@@ -311,9 +315,10 @@ TEST_F(AsyncRoutes, BadInputOnEveryWriteRouteChangesNothing) {
     return total;
   };
   auto rows = [] {
-    return Scalar("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM payments) + "
-                  "(SELECT count(*) FROM report_jobs) + (SELECT count(*) FROM orders) + "
-                  "(SELECT count(*) FROM clicks) + (SELECT sum(stock) FROM products)");
+    return Scalar(
+        "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM payments) + "
+        "(SELECT count(*) FROM report_jobs) + (SELECT count(*) FROM orders) + "
+        "(SELECT count(*) FROM clicks) + (SELECT sum(stock) FROM products)");
   };
   // Let earlier tests' messages settle, so the counts only move because of this one.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));

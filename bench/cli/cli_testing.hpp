@@ -3,9 +3,9 @@
 // Ctrl-C can be sent the way a terminal sends it), and finding processes left behind.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>

@@ -28,8 +28,8 @@ struct CompareCommandOptions {
 // k6's usual ones, and the completion latency flowbench's own results carry (work done,
 // not just answered: the figure an async comparison is about).
 std::vector<std::string> DefaultMetrics() {
-  return {"http_req_duration", "http_req_failed", "http_reqs",           "iterations",
-          "dropped_iterations", "checks",         "flowbench_completion"};
+  return {"http_req_duration",  "http_req_failed", "http_reqs",           "iterations",
+          "dropped_iterations", "checks",          "flowbench_completion"};
 }
 
 int Compare(const CompareCommandOptions& o) {
@@ -82,11 +82,12 @@ void AddCompareCommand(CLI::App& app) {
                   "up with a k6 run")
       ->required()
       ->expected(1, -1);  // existence checked when read: a name may end in #selector
-  cmd->add_option("--threshold", options->thresholds,
-                  "gate, e.g. 'scenario6:p95<50ms', 'http_req_failed:rate<1%'; exit code 99 "
-                  "when any input breaches one (no data is a breach). For a results.json name "
-                  "the run: 'http_req_duration{arch:async,profile:baseline,scenario:scenario6}:p95<50ms', "
-                  "or select a build (DIR#async) and write 'scenario6:p95<50ms'");
+  cmd->add_option(
+      "--threshold", options->thresholds,
+      "gate, e.g. 'scenario6:p95<50ms', 'http_req_failed:rate<1%'; exit code 99 "
+      "when any input breaches one (no data is a breach). For a results.json name "
+      "the run: 'http_req_duration{arch:async,profile:baseline,scenario:scenario6}:p95<50ms', "
+      "or select a build (DIR#async) and write 'scenario6:p95<50ms'");
   cmd->add_option("--metric", options->table.metrics,
                   "metric to show (name or full key such as http_req_duration{scenario:x}); "
                   "repeatable; default: request duration, failures, counts, checks, completion");

@@ -31,14 +31,19 @@ TEST(CompareCommand, SideBySideOfAllThreeK6Formats) {
   EXPECT_NE(r.output.find("(k6 handleSummary, 6.1 s)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("(k6 NDJSON"), std::string::npos) << r.output;
   // The same run read three ways: identical p(95) in A and B, so a zero delta and 1.00x.
-  EXPECT_NE(r.output.find("| http_req_duration | p(95) | 56.662 ms | 56.662 ms | 0.000 ms | 1.00x |"),
-            std::string::npos) << r.output;
+  EXPECT_NE(
+      r.output.find("| http_req_duration | p(95) | 56.662 ms | 56.662 ms | 0.000 ms | 1.00x |"),
+      std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("| http_req_duration{scenario:scenario6} | p(99) | - | - | - | - | "),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("| http_reqs | count | 317 | 317 | 0 | 1.00x | 317 | 0 | 1.00x |"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("`http_req_duration{scenario:scenario6}: p(99)<100` passed"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
 }
 
 TEST(CompareCommand, ThresholdsGateWithExitCode99) {
@@ -47,14 +52,14 @@ TEST(CompareCommand, ThresholdsGateWithExitCode99) {
   EXPECT_EQ(pass.exit_code, 0) << pass.output;
   EXPECT_NE(pass.output.find("✓ A `scenario6:p99<100ms`"), std::string::npos) << pass.output;
 
-  infra::CommandResult breach = Flowbench({"compare", Sample("out.ndjson.gz"), "--threshold",
-                                           "http_req_duration:p95<1ms"});
+  infra::CommandResult breach =
+      Flowbench({"compare", Sample("out.ndjson.gz"), "--threshold", "http_req_duration:p95<1ms"});
   EXPECT_EQ(breach.exit_code, 99) << breach.output;
   EXPECT_NE(breach.output.find("BREACH"), std::string::npos) << breach.output;
 
   // The summary has no p(99) (no summaryTrendStats): no data is a breach, not a pass.
-  infra::CommandResult no_data = Flowbench({"compare", Sample("summary-export.json"),
-                                            "--threshold", "scenario6:p99<100ms"});
+  infra::CommandResult no_data =
+      Flowbench({"compare", Sample("summary-export.json"), "--threshold", "scenario6:p99<100ms"});
   EXPECT_EQ(no_data.exit_code, 99) << no_data.output;
   EXPECT_NE(no_data.output.find("summaryTrendStats"), std::string::npos) << no_data.output;
 }
@@ -79,20 +84,25 @@ TEST(CompareCommand, TwoResultsJsonRunByRunWithCompletionLatency) {
   infra::CommandResult r = Flowbench({"compare", testdata.string(), b.string()});
   std::filesystem::remove(b);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("(flowbench results.json, mean of 2 repeats)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(flowbench results.json, mean of 2 repeats)"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("| http_req_duration{arch:async,profile:baseline,scenario:scenario6} | "
                           "p(95) | 6.000 ms | 12.000 ms | +6.000 ms | 2.00x |"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("| http_req_duration{arch:sync,profile:baseline,scenario:scenario6} | "
                           "p(95) | 18.000 ms | 18.000 ms | 0.000 ms | 1.00x |"),
-            std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("| flowbench_completion{arch:async,profile:baseline,scenario:scenario1} | "
-                          "p(95) | 600.000 ms | 900.000 ms | +300.000 ms | 1.50x |"),
-            std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(
+      r.output.find("| flowbench_completion{arch:async,profile:baseline,scenario:scenario1} | "
+                    "p(95) | 600.000 ms | 900.000 ms | +300.000 ms | 1.50x |"),
+      std::string::npos)
+      << r.output;
 
-  infra::CommandResult gate = Flowbench(
-      {"compare", testdata.string(), "--threshold",
-       "http_req_duration{arch:sync,profile:baseline,scenario:scenario6}:p95<10ms"});
+  infra::CommandResult gate =
+      Flowbench({"compare", testdata.string(), "--threshold",
+                 "http_req_duration{arch:sync,profile:baseline,scenario:scenario6}:p95<10ms"});
   EXPECT_EQ(gate.exit_code, 99) << gate.output;
 }
 

@@ -51,7 +51,8 @@ std::chrono::milliseconds Seconds(double s) {
 // (with the infrastructure, when it started that too) when it goes out of scope.
 class DemoBuilds {
  public:
-  DemoBuilds(const DemoCommandOptions& o, const std::vector<Arch>& archs) : state_dir_(o.infra.state_dir) {
+  DemoBuilds(const DemoCommandOptions& o, const std::vector<Arch>& archs)
+      : state_dir_(o.infra.state_dir) {
     for (Arch arch : archs) {
       if (std::optional<RunningSystem> running = LoadSystem(state_dir_, arch)) {
         RequireHealthy(*running);
@@ -66,7 +67,8 @@ class DemoBuilds {
         infra_started_here_ = !up.reused;
       }
       std::cout << "No " << ArchName(arch) << " build running in " << state_dir_.string()
-                << ": starting one for this demo (stopped at the end)...\n" << std::flush;
+                << ": starting one for this demo (stopped at the end)...\n"
+                << std::flush;
       SystemOptions options;
       options.arch = arch;
       options.bin_dir = ExecutableDir();
@@ -106,10 +108,11 @@ class DemoBuilds {
   void RequireHealthy(const RunningSystem& system) const {
     for (const ServiceHealth& h : CheckSystem(system)) {
       if (!h.healthy) {
-        throw std::runtime_error(
-            "the " + std::string(ArchName(system.arch)) + " build in " + state_dir_.string() +
-            " is not healthy (" + h.name + ": " + h.detail +
-            "). Run `flowbench up` to restart it, or `flowbench down` and let the demo start its own.");
+        throw std::runtime_error("the " + std::string(ArchName(system.arch)) + " build in " +
+                                 state_dir_.string() + " is not healthy (" + h.name + ": " +
+                                 h.detail +
+                                 "). Run `flowbench up` to restart it, or `flowbench down` and let "
+                                 "the demo start its own.");
       }
     }
   }
@@ -174,8 +177,8 @@ int DemoOutage(const DemoCommandOptions& o) {
   options.interrupted = &g_interrupted;
   std::vector<demo::OutageBuild> outage_builds;
   for (DemoBuilds::Build& build : builds.builds()) {
-    outage_builds.push_back({&build.system, builds.amqp_url(),
-                             [&builds, &build] { builds.Remember(build); }});
+    outage_builds.push_back(
+        {&build.system, builds.amqp_url(), [&builds, &build] { builds.Remember(build); }});
   }
   demo::OutageReport report = demo::RunOutageDemo(options, outage_builds, std::cout);
   if (g_interrupted) return 130;
@@ -193,8 +196,9 @@ void AddDemoCommand(CLI::App& app) {
       "demo",
       "classroom demo: `demo <scenario>` narrates one traced request per build, hop by hop; "
       "`demo outage` stops email or payment under light load and shows what each build does");
-  cmd->add_option("what", o->what, "scenario1..scenario6 (or register, payment, product, report, "
-                                    "order, click), or outage")
+  cmd->add_option("what", o->what,
+                  "scenario1..scenario6 (or register, payment, product, report, "
+                  "order, click), or outage")
       ->required();
   infra::BindInfraOptions(*cmd, o->infra);
   cmd->add_option("--arch", o->arch, "sync, async or both (one after the other)")
@@ -236,7 +240,8 @@ void AddDemoCommand(CLI::App& app) {
     } else {
       for (CLI::Option* only_outage : {service, seconds, before, after, rate}) {
         if (only_outage->count() > 0) {
-          throw CLI::ValidationError(only_outage->get_name(), "only `flowbench demo outage` takes it");
+          throw CLI::ValidationError(only_outage->get_name(),
+                                     "only `flowbench demo outage` takes it");
         }
       }
       code = DemoScenario(*o);

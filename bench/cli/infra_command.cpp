@@ -17,8 +17,8 @@ constexpr int kNotStarted = 3;
 void PrintStatus(const std::vector<infra::ComponentStatus>& status) {
   for (const infra::ComponentStatus& c : status) {
     std::printf("%-11s %-9s %-8s %s\n            %s\n", c.name.c_str(),
-                c.healthy ? "healthy" : "DOWN", c.managed ? "embedded" : "external",
-                c.url.c_str(), c.detail.c_str());
+                c.healthy ? "healthy" : "DOWN", c.managed ? "embedded" : "external", c.url.c_str(),
+                c.detail.c_str());
   }
 }
 
@@ -43,8 +43,9 @@ int Status(const infra::InfraOptions& options) {
   PrintStatus(status);
   for (const infra::ComponentStatus& c : status) {
     if (!c.healthy) {
-      std::printf("\nsomething is down: `flowbench infra down` then `flowbench infra up` "
-                  "starts afresh\n");
+      std::printf(
+          "\nsomething is down: `flowbench infra down` then `flowbench infra up` "
+          "starts afresh\n");
       return kUnhealthy;
     }
   }
@@ -68,8 +69,9 @@ void AddInfraCommand(CLI::App& app) {
   infra::BindInfraOptions(*infra_cmd, *options);
 
   // The options are the `infra` command's; fallthrough() lets them follow `up` as well
-  // (`flowbench infra up --state-dir D`). CLI11 runs a callback inside parse(); the exit code leaves through CLI::RuntimeError,
-  // which app.exit() turns into the process's exit code without printing anything.
+  // (`flowbench infra up --state-dir D`). CLI11 runs a callback inside parse(); the exit code
+  // leaves through CLI::RuntimeError, which app.exit() turns into the process's exit code without
+  // printing anything.
   auto exit_with = [](int code) {
     if (code != 0) throw CLI::RuntimeError(code);
   };

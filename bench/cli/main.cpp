@@ -6,8 +6,9 @@
 #include "bench/cli/commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"flowbench: the same microservices over blocking HTTP and over RabbitMQ, measured "
-               "side by side"};
+  CLI::App app{
+      "flowbench: the same microservices over blocking HTTP and over RabbitMQ, measured "
+      "side by side"};
   app.require_subcommand(1);
   flowbench::cli::AddRunCommands(app);
   flowbench::cli::AddInfraCommand(app);

@@ -11,8 +11,9 @@ namespace flowbench::cli {
 
 void AddReportCommand(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("report", "regenerate report.md, report.html, results.csv "
-                                               "and the k6 summaries from DIR/results.json");
+  CLI::App* cmd = app.add_subcommand("report",
+                                     "regenerate report.md, report.html, results.csv "
+                                     "and the k6 summaries from DIR/results.json");
   cmd->add_option("DIR", *dir, "a results directory (results/<timestamp>)")
       ->required()
       ->check(CLI::ExistingDirectory);

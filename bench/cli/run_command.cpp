@@ -1,4 +1,6 @@
 // flowbench run: the comparison end to end, and flowbench profiles: what it can run.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
@@ -6,16 +8,15 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
-#include <unistd.h>
 
 #include "bench/cli/commands.hpp"
 #include "bench/k6/summary_readers.hpp"
 #include "bench/report/reports.hpp"
 #include "bench/run/comparison.hpp"
 #include "bench/run/target.hpp"
-#include "common/domain/profiles.hpp"
 #include "bench/stats/compare_table.hpp"
 #include "bench/stats/threshold.hpp"
+#include "common/domain/profiles.hpp"
 
 namespace flowbench::cli {
 namespace {
@@ -51,8 +52,9 @@ std::vector<run::TargetBuild> Targets(const RunCommandOptions& o) {
   if (!(o.run.workload == WorkloadSettings{}) || !pass.every.empty() || !pass.sync.empty() ||
       !pass.async.empty()) {
     throw CLI::ValidationError(
-        "--target", "workload and service flags configure the services flowbench starts; a "
-                    "--target deployment runs with its own settings (set them where it runs)");
+        "--target",
+        "workload and service flags configure the services flowbench starts; a "
+        "--target deployment runs with its own settings (set them where it runs)");
   }
   std::vector<Arch> archs;
   for (const std::string& name : o.run.archs) archs.push_back(*ParseArch(name));
@@ -62,8 +64,9 @@ std::vector<run::TargetBuild> Targets(const RunCommandOptions& o) {
       bool targeted = std::any_of(targets.begin(), targets.end(),
                                   [&](const run::TargetBuild& t) { return t.arch == arch; });
       if (!targeted) {
-        throw CLI::ValidationError("--arch", std::string(ArchName(arch)) + " has no --target (add " +
-                                                 std::string(ArchName(arch)) + "=http://HOST:PORT)");
+        throw CLI::ValidationError("--arch",
+                                   std::string(ArchName(arch)) + " has no --target (add " +
+                                       std::string(ArchName(arch)) + "=http://HOST:PORT)");
       }
     }
     std::erase_if(targets, [&](const run::TargetBuild& t) {
@@ -77,9 +80,12 @@ std::chrono::milliseconds ParseDuration(const std::string& text) {
   std::size_t end = 0;
   double value = std::stod(text, &end);
   std::string unit = text.substr(end);
-  double ms = unit == "ms" ? value : unit == "s" || unit.empty() ? value * 1000
-            : unit == "m" ? value * 60'000 : -1;
-  if (ms <= 0) throw CLI::ValidationError("--duration", "'" + text + "' is not like 30s, 2m or 500ms");
+  double ms = unit == "ms"                  ? value
+              : unit == "s" || unit.empty() ? value * 1000
+              : unit == "m"                 ? value * 60'000
+                                            : -1;
+  if (ms <= 0)
+    throw CLI::ValidationError("--duration", "'" + text + "' is not like 30s, 2m or 500ms");
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
@@ -100,8 +106,9 @@ void PrintProgress(const run::Progress& p) {
                "p95 %.1f ms  backlog %llu   %s",
                tty ? "\r" : "", p.arch.c_str(), p.profile.c_str(), p.repeat, p.repeats,
                p.draining ? "draining" : "load", p.elapsed_s, p.total_s, p.requests_per_second,
-               static_cast<unsigned long long>(p.errors), static_cast<unsigned long long>(p.dropped),
-               p.p95_s * 1000, static_cast<unsigned long long>(p.backlog), tty ? "" : "\n");
+               static_cast<unsigned long long>(p.errors),
+               static_cast<unsigned long long>(p.dropped), p.p95_s * 1000,
+               static_cast<unsigned long long>(p.backlog), tty ? "" : "\n");
 }
 
 int EvaluateThresholds(const report::RunResults& results, const std::vector<std::string>& texts) {
@@ -184,16 +191,17 @@ void AddRunCommands(CLI::App& app) {
                   "gate like k6: 'scenario6:p95<50ms' (exit code 99 when any run breaches)");
   BindWorkloadSettings(*cmd, o->run.workload);
   BindPassThroughArgs(*cmd, o->run.service_args);
-  cmd->add_option("--target", o->targets,
-                  "drive a deployment flowbench did not start (Docker Compose, another machine) "
-                  "instead of starting this checkout's builds: HOST (the builds of --arch on HOST at the "
-                  "contract's ports 8001-8010 and 8101-8110), or sync=URL,async=URL with URL "
-                  "http://HOST[:PORT], PORT the user service's (the other nine follow it in "
-                  "contract order). Nothing there is reset, started or stopped; every service's "
-                  "/health must answer first. Completion comes from each /metrics, CPU and "
-                  "memory from each service's process metrics; the async queues are sampled "
-                  "through --rabbitmq-management-url http://USER:PASS@HOST:15672 when given. "
-                  "--state-dir, --pg-url, --amqp-url and service flags are not used")
+  cmd->add_option(
+         "--target", o->targets,
+         "drive a deployment flowbench did not start (Docker Compose, another machine) "
+         "instead of starting this checkout's builds: HOST (the builds of --arch on HOST at the "
+         "contract's ports 8001-8010 and 8101-8110), or sync=URL,async=URL with URL "
+         "http://HOST[:PORT], PORT the user service's (the other nine follow it in "
+         "contract order). Nothing there is reset, started or stopped; every service's "
+         "/health must answer first. Completion comes from each /metrics, CPU and "
+         "memory from each service's process metrics; the async queues are sampled "
+         "through --rabbitmq-management-url http://USER:PASS@HOST:15672 when given. "
+         "--state-dir, --pg-url, --amqp-url and service flags are not used")
       ->delimiter(',')
       ->group("Target");
   cmd->callback([o, arch] {
@@ -203,8 +211,8 @@ void AddRunCommands(CLI::App& app) {
   });
 
   app.add_subcommand("profiles", "the load profiles `flowbench run --profile` knows")->callback([] {
-    std::printf("%-14s %-22s %-8s %-9s %s\n", "profile", "VUs scenario 1-5", "S6 req/s",
-                "duration", "from");
+    std::printf("%-14s %-22s %-8s %-9s %s\n", "profile", "VUs scenario 1-5", "S6 req/s", "duration",
+                "from");
     for (const Profile& p : Profiles()) {
       char vus[32];
       std::snprintf(vus, sizeof vus, "%d/%d/%d/%d/%d", p.vus[0], p.vus[1], p.vus[2], p.vus[3],

@@ -22,9 +22,10 @@ using cli::testing::Flowbench;
 
 // The short delays every run of these tests uses: the work of each scenario, made quick.
 const std::vector<std::string> kQuickWorkload = {
-    "--email-delay-ms", "20", "--payment-gateway-delay-ms", "40", "--search-reindex-delay-ms", "5",
-    "--cache-invalidation-delay-ms", "5", "--analytics-log-delay-ms", "5",
-    "--report-cpu-time-ms", "50", "--saga-payment-delay-ms", "20"};
+    "--email-delay-ms",          "20", "--payment-gateway-delay-ms",    "40",
+    "--search-reindex-delay-ms", "5",  "--cache-invalidation-delay-ms", "5",
+    "--analytics-log-delay-ms",  "5",  "--report-cpu-time-ms",          "50",
+    "--saga-payment-delay-ms",   "20"};
 
 std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -35,7 +36,8 @@ class RunCommand : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = testing::MakeTempDir("flowbench-run"); }
   void TearDown() override {
-    Flowbench({"infra", "down", "--state-dir", (dir_ / "state").string()}, std::chrono::seconds(60));
+    Flowbench({"infra", "down", "--state-dir", (dir_ / "state").string()},
+              std::chrono::seconds(60));
     fs::remove_all(dir_);
   }
   fs::path dir_;
@@ -43,12 +45,12 @@ class RunCommand : public ::testing::Test {
 
 TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
   fs::path out = dir_ / "results";
-  infra::CommandResult run = Flowbench(
-      Concat({"run", "--state-dir", (dir_ / "state").string(), "--out", out.string(), "--profile",
-              "smoke", "--duration", "4s", "--drain-timeout", "60", "--threshold",
-              "scenario6:p95<5s"},
-             kQuickWorkload),
-      std::chrono::seconds(240));
+  infra::CommandResult run =
+      Flowbench(Concat({"run", "--state-dir", (dir_ / "state").string(), "--out", out.string(),
+                        "--profile", "smoke", "--duration", "4s", "--drain-timeout", "60",
+                        "--threshold", "scenario6:p95<5s"},
+                       kQuickWorkload),
+                std::chrono::seconds(240));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("Report: " + (out / "report.md").string()), std::string::npos)
       << run.output;
@@ -66,9 +68,9 @@ TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
     for (const report::ScenarioResult& s : r.scenarios) {
       SCOPED_TRACE(s.scenario);
       EXPECT_GT(s.requests, 0u);
-      EXPECT_EQ(s.errors.Total(), 0u) << "connect " << s.errors.connect << " timeout "
-                                      << s.errors.timeout << " status " << s.errors.status
-                                      << " check " << s.errors.check;
+      EXPECT_EQ(s.errors.Total(), 0u)
+          << "connect " << s.errors.connect << " timeout " << s.errors.timeout << " status "
+          << s.errors.status << " check " << s.errors.check;
       ASSERT_TRUE(s.completion.has_value()) << "no completion scraped";
       EXPECT_GE(s.completion->count, s.requests);
       EXPECT_GT(s.latency.p50, 0.0);
@@ -92,7 +94,8 @@ TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
   }
   EXPECT_TRUE(in_force.at("async").at("transport").at("publish_confirm").as_bool());
   EXPECT_EQ(results.settings.at("same_workload"), true);
-  EXPECT_NE(cli::testing::ReadFile(out / "report.md").find("reported **the same workload**"), std::string::npos);
+  EXPECT_NE(cli::testing::ReadFile(out / "report.md").find("reported **the same workload**"),
+            std::string::npos);
   EXPECT_FALSE(results.interrupted);
   EXPECT_FALSE(fs::exists(dir_ / "state" / "infra.json"))
       << "the embedded servers this run started are still recorded as running";
@@ -108,7 +111,8 @@ TEST_F(RunCommand, CtrlCStopsTheLoadEarlyWritesWhatWasMeasuredAndLeavesNothingRu
              kQuickWorkload),
       dir_ / "output.txt");
   ASSERT_TRUE(run.WaitForOutput("[sync smoke 1/1] load", std::chrono::seconds(120)))
-      << "the load never started:\n" << run.Output();
+      << "the load never started:\n"
+      << run.Output();
   // What was started, to check afterwards that it is gone (infra.json goes with it).
   std::optional<infra::InfraState> infra = infra::LoadInfraState(state);
   ASSERT_TRUE(infra && infra->postgres && infra->rabbitmq) << run.Output();
@@ -144,7 +148,8 @@ TEST_F(RunCommand, CtrlCStopsTheLoadEarlyWritesWhatWasMeasuredAndLeavesNothingRu
   }
   std::string markdown = cli::testing::ReadFile(out / "report.md");
   EXPECT_NE(markdown.find("Interrupted (Ctrl-C): sync / smoke / repeat 1 was stopped after"),
-            std::string::npos) << markdown;
+            std::string::npos)
+      << markdown;
   EXPECT_TRUE(fs::exists(out / "report.html"));
 
   // Nothing left: no service (their command lines name this PostgreSQL), no server (theirs
@@ -168,9 +173,9 @@ TEST_F(RunCommand, BadArgumentsAreClearErrorsBeforeAnythingStarts) {
                 std::chrono::seconds(30));
   EXPECT_NE(scenario.exit_code, 0);
   EXPECT_NE(scenario.output.find("unknown scenario 'scenario9'"), std::string::npos);
-  infra::CommandResult threshold = Flowbench(
-      {"run", "--state-dir", (dir_ / "state").string(), "--threshold", "p95 less than 5"},
-      std::chrono::seconds(30));
+  infra::CommandResult threshold =
+      Flowbench({"run", "--state-dir", (dir_ / "state").string(), "--threshold", "p95 less than 5"},
+                std::chrono::seconds(30));
   EXPECT_NE(threshold.exit_code, 0);
   EXPECT_FALSE(fs::exists(dir_ / "state" / "infra.json")) << "something started anyway";
 }

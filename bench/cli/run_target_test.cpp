@@ -25,12 +25,27 @@ class RunTarget : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new fs::path(testing::MakeTempDir("flowbench-target"));
     port_base_ = infra::FindFreePortBase(110);  // sync on +1..+10, async on +101..+110
-    up_ = new infra::CommandResult(Flowbench(
-        {"up", "--state-dir", State().string(), "--arch", "both", "--port-base",
-         std::to_string(port_base_), "--sync-arg=--http-threads=12", "--async-arg=--prefetch=7",
-         "--email-delay-ms", "20", "--search-reindex-delay-ms", "5", "--cache-invalidation-delay-ms",
-         "5", "--analytics-log-delay-ms", "5", "--", "--db-pool-size", "3"},
-        std::chrono::seconds(180)));
+    up_ = new infra::CommandResult(Flowbench({"up",
+                                              "--state-dir",
+                                              State().string(),
+                                              "--arch",
+                                              "both",
+                                              "--port-base",
+                                              std::to_string(port_base_),
+                                              "--sync-arg=--http-threads=12",
+                                              "--async-arg=--prefetch=7",
+                                              "--email-delay-ms",
+                                              "20",
+                                              "--search-reindex-delay-ms",
+                                              "5",
+                                              "--cache-invalidation-delay-ms",
+                                              "5",
+                                              "--analytics-log-delay-ms",
+                                              "5",
+                                              "--",
+                                              "--db-pool-size",
+                                              "3"},
+                                             std::chrono::seconds(180)));
   }
   static void TearDownTestSuite() {
     Flowbench({"down", "--state-dir", State().string()}, std::chrono::seconds(120));
@@ -65,12 +80,14 @@ TEST_F(RunTarget, UpGivesEachBuildOnlyItsOwnPassThroughArgs) {
     ASSERT_TRUE(system);
     for (const RunningService& s : system->services) {
       SCOPED_TRACE(s.name);
-      EXPECT_TRUE(Contains(s.argv, "--db-pool-size") && Contains(s.argv, "3")) << "after --: every service";
+      EXPECT_TRUE(Contains(s.argv, "--db-pool-size") && Contains(s.argv, "3"))
+          << "after --: every service";
       EXPECT_EQ(Contains(s.argv, "--http-threads=12"), arch == Arch::kSync);
       EXPECT_EQ(Contains(s.argv, "--prefetch=7"), arch == Arch::kAsync);
     }
     // Each accepted its own flag and was spared the other build's: all ten are healthy.
-    for (const ServiceHealth& h : CheckSystem(*system)) EXPECT_TRUE(h.healthy) << h.name << ": " << h.detail;
+    for (const ServiceHealth& h : CheckSystem(*system))
+      EXPECT_TRUE(h.healthy) << h.name << ": " << h.detail;
   }
 }
 
@@ -81,10 +98,10 @@ TEST_F(RunTarget, DrivesADeploymentItDidNotStartAndRecordsItAsATarget) {
   management.insert(std::string("http://").size(), "guest:guest@");
   fs::path out = *dir_ / "results";
   infra::CommandResult run = Flowbench(
-      {"run", "--target", "sync=" + SyncUrl() + ",async=" + AsyncUrl(),
-       "--rabbitmq-management-url", management, "--state-dir", (*dir_ / "unused").string(),
-       "--out", out.string(), "--profile", "smoke", "--scenario", "scenario1,scenario3,scenario6",
-       "--duration", "3s", "--drain-timeout", "60"},
+      {"run", "--target", "sync=" + SyncUrl() + ",async=" + AsyncUrl(), "--rabbitmq-management-url",
+       management, "--state-dir", (*dir_ / "unused").string(), "--out", out.string(), "--profile",
+       "smoke", "--scenario", "scenario1,scenario3,scenario6", "--duration", "3s",
+       "--drain-timeout", "60"},
       std::chrono::seconds(180));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_FALSE(fs::exists(*dir_ / "unused" / "infra.json")) << "a target run started servers";
@@ -94,8 +111,8 @@ TEST_F(RunTarget, DrivesADeploymentItDidNotStartAndRecordsItAsATarget) {
   for (const report::ProfileRun& r : results.runs) {
     SCOPED_TRACE(r.arch);
     ASSERT_EQ(r.target.size(), 10u);
-    EXPECT_EQ(r.target.front(),
-              (std::pair<std::string, std::string>{"user", r.arch == "sync" ? SyncUrl() : AsyncUrl()}));
+    EXPECT_EQ(r.target.front(), (std::pair<std::string, std::string>{
+                                    "user", r.arch == "sync" ? SyncUrl() : AsyncUrl()}));
     EXPECT_TRUE(r.drained);
     ASSERT_EQ(r.scenarios.size(), 3u);
     for (const report::ScenarioResult& s : r.scenarios) {
@@ -135,9 +152,11 @@ TEST_F(RunTarget, DrivesADeploymentItDidNotStartAndRecordsItAsATarget) {
   EXPECT_NE(std::string(results.versions.at("rabbitmq").as_string()).find('.'), std::string::npos);
 
   std::string markdown = cli::testing::ReadFile(out / "report.md");
-  EXPECT_NE(markdown.find("Measured against a deployment flowbench did not start (`--target`): sync at " +
-                          SyncUrl()),
-            std::string::npos) << markdown;
+  EXPECT_NE(
+      markdown.find("Measured against a deployment flowbench did not start (`--target`): sync at " +
+                    SyncUrl()),
+      std::string::npos)
+      << markdown;
 
   // Left as it was found: still running, still healthy.
   for (Arch arch : {Arch::kSync, Arch::kAsync}) {
@@ -155,9 +174,11 @@ TEST_F(RunTarget, ATargetThatIsNotThereIsAClearErrorAndNothingIsWritten) {
       std::chrono::seconds(60));
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.output.find("the --target deployment is not ready; nothing was run"),
-            std::string::npos) << missing.output;
+            std::string::npos)
+      << missing.output;
   EXPECT_NE(missing.output.find("sync-user at " + Url(nowhere) + "/health: no answer"),
-            std::string::npos) << missing.output;
+            std::string::npos)
+      << missing.output;
   EXPECT_FALSE(fs::exists(out)) << "an unreachable target still wrote results";
 
   // The async build asked for where the sync build answers: caught by who answers.
@@ -167,7 +188,8 @@ TEST_F(RunTarget, ATargetThatIsNotThereIsAClearErrorAndNothingIsWritten) {
   EXPECT_NE(wrong_port.exit_code, 0);
   EXPECT_NE(wrong_port.output.find("async-user at " + SyncUrl() +
                                    "/health: answers as sync-user, not async-user (a wrong port?)"),
-            std::string::npos) << wrong_port.output;
+            std::string::npos)
+      << wrong_port.output;
   EXPECT_FALSE(fs::exists(out));
 }
 

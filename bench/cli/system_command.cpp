@@ -66,8 +66,8 @@ int Down(const SystemCommandOptions& o) {
       std::printf("%s build stopped\n", std::string(ArchName(arch)).c_str());
     }
   }
-  bool any_left = LoadSystem(o.infra.state_dir, Arch::kSync) ||
-                  LoadSystem(o.infra.state_dir, Arch::kAsync);
+  bool any_left =
+      LoadSystem(o.infra.state_dir, Arch::kSync) || LoadSystem(o.infra.state_dir, Arch::kAsync);
   if (!o.keep_infra && !any_left && infra::LoadInfraState(o.infra.state_dir)) {
     infra::InfraDown(o.infra.state_dir);
     std::printf("infrastructure stopped\n");
@@ -118,7 +118,9 @@ void AddSystemCommands(CLI::App& app) {
   up->add_option("--arch", o->arch, "sync, async or both")
       ->check(CLI::IsMember({"sync", "async", "both"}))
       ->capture_default_str();
-  up->add_option("--port-base", o->port_base, "sync on BASE+1..BASE+10, async on BASE+101..BASE+110 (0: the contract's 8001.., 8101..)")
+  up->add_option(
+        "--port-base", o->port_base,
+        "sync on BASE+1..BASE+10, async on BASE+101..BASE+110 (0: the contract's 8001.., 8101..)")
       ->check(CLI::Range(0, 65000));
   BindWorkloadSettings(*up, o->workload);
   BindPassThroughArgs(*up, o->service_args);
@@ -133,7 +135,8 @@ void AddSystemCommands(CLI::App& app) {
   down->add_flag("--keep-infra", o->keep_infra, "leave PostgreSQL and RabbitMQ running");
   down->callback([o, exit_with] { exit_with(Down(*o)); });
 
-  CLI::App* status = app.add_subcommand("status", "health of the infrastructure and of every service");
+  CLI::App* status =
+      app.add_subcommand("status", "health of the infrastructure and of every service");
   infra::BindInfraOptions(*status, o->infra);
   status->callback([o, exit_with] { exit_with(Status(*o)); });
 }

@@ -13,9 +13,9 @@ struct Alias {
   std::string_view scenario;
 };
 constexpr Alias kAliases[] = {
-    {"register", "scenario1"}, {"email", "scenario1"},   {"payment", "scenario2"},
-    {"product", "scenario3"},  {"fanout", "scenario3"},  {"report", "scenario4"},
-    {"order", "scenario5"},    {"saga", "scenario5"},    {"click", "scenario6"},
+    {"register", "scenario1"}, {"email", "scenario1"},  {"payment", "scenario2"},
+    {"product", "scenario3"},  {"fanout", "scenario3"}, {"report", "scenario4"},
+    {"order", "scenario5"},    {"saga", "scenario5"},   {"click", "scenario6"},
 };
 
 }  // namespace
@@ -27,8 +27,8 @@ const ScenarioSpec& ResolveDemoScenario(std::string_view name) {
     if (alias.name == name) id = alias.scenario;
   }
   if (const ScenarioSpec* spec = FindScenario(id)) return *spec;
-  throw std::invalid_argument("unknown scenario '" + std::string(name) +
-                              "'; choose one of " + DemoScenarioChoices());
+  throw std::invalid_argument("unknown scenario '" + std::string(name) + "'; choose one of " +
+                              DemoScenarioChoices());
 }
 
 std::string DemoScenarioChoices() {

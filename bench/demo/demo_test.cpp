@@ -26,12 +26,14 @@ using namespace std::chrono_literals;
 [[maybe_unused]] auto* const kInfra = flowbench::testing::RegisterEmbeddedInfra();
 
 const std::vector<std::string> kWorkload = {
-    "--email-delay-ms", "50", "--payment-gateway-delay-ms", "100", "--search-reindex-delay-ms",
-    "20", "--cache-invalidation-delay-ms", "10", "--analytics-log-delay-ms", "10",
-    "--report-cpu-time-ms", "200", "--saga-payment-delay-ms", "50", "--payment-failure-rate", "1"};
+    "--email-delay-ms",          "50", "--payment-gateway-delay-ms",    "100",
+    "--search-reindex-delay-ms", "20", "--cache-invalidation-delay-ms", "10",
+    "--analytics-log-delay-ms",  "10", "--report-cpu-time-ms",          "200",
+    "--saga-payment-delay-ms",   "50", "--payment-failure-rate",        "1"};
 // The outage test wants the breaker to open after a few failures and to try again soon.
-const std::vector<std::string> kSyncOnly = {"--breaker-failure-threshold", "3", "--breaker-open-ms",
-                                            "1000", "--downstream-connect-timeout-ms", "1000"};
+const std::vector<std::string> kSyncOnly = {
+    "--breaker-failure-threshold",     "3",   "--breaker-open-ms", "1000",
+    "--downstream-connect-timeout-ms", "1000"};
 const std::vector<std::string> kAsyncOnly = {"--click-flush-ms", "20", "--reconnect-max-delay-ms",
                                              "500"};
 
@@ -85,7 +87,8 @@ class Demo : public ::testing::Test {
     SystemOptions options;
     options.arch = arch;
     options.bin_dir = std::getenv("FLOWBENCH_BIN_DIR");
-    options.run_dir = flowbench::testing::MakeTempDir("flowbench-demo-" + std::string(ArchName(arch)));
+    options.run_dir =
+        flowbench::testing::MakeTempDir("flowbench-demo-" + std::string(ArchName(arch)));
     options.port_base = infra::FindFreePortBase(10);
     options.pg_url = EmbeddedInfra::State().pg_url;
     options.amqp_url = EmbeddedInfra::State().amqp_url;
@@ -101,9 +104,9 @@ class Demo : public ::testing::Test {
     options.answer_timeout = 20s;
     options.settle_timeout = 20s;
     RunningSystem& system = arch == Arch::kSync ? *sync_ : *async_;
-    DemoOutcome outcome = RunScenarioDemo(ResolveDemoScenario(scenario),
-                                          DemoTarget{&system, EmbeddedInfra::State().amqp_url},
-                                          options, out);
+    DemoOutcome outcome =
+        RunScenarioDemo(ResolveDemoScenario(scenario),
+                        DemoTarget{&system, EmbeddedInfra::State().amqp_url}, options, out);
     EXPECT_TRUE(outcome.finished) << out.str();
     std::string missing = MissingFromTimeline(outcome.hops, chains);
     EXPECT_EQ(missing, "") << "missing from the timeline:\n" << missing << "\n" << out.str();
@@ -120,116 +123,116 @@ using namespace span;
 // --- sync: one chain each, since every hop happens inside the first request --------------
 
 TEST_F(Demo, SyncRegistrationWaitsForTheEmail) {
-  DemoOutcome o = Show("register", Arch::kSync, {{
-      {"client", kClientRequest, "POST /register"},
-      {"user", kReceived, "POST /register"},
-      {"user", kWrite, "users row"},
-      {"user", kCall, "email POST /send_email"},
-      {"email", kReceived, "POST /send_email"},
-      {"email", kWait, "SMTP send"},
-      {"email", kAnswered, "POST /send_email"},
-      {"user", kCallDone, "email POST /send_email"},
-      {"user", kWrite, "welcome_email_sent = true"},
-      {"user", kAnswered, "POST /register"},
-      {"client", kClientAnswer, "201"}}});
+  DemoOutcome o = Show("register", Arch::kSync,
+                       {{{"client", kClientRequest, "POST /register"},
+                         {"user", kReceived, "POST /register"},
+                         {"user", kWrite, "users row"},
+                         {"user", kCall, "email POST /send_email"},
+                         {"email", kReceived, "POST /send_email"},
+                         {"email", kWait, "SMTP send"},
+                         {"email", kAnswered, "POST /send_email"},
+                         {"user", kCallDone, "email POST /send_email"},
+                         {"user", kWrite, "welcome_email_sent = true"},
+                         {"user", kAnswered, "POST /register"},
+                         {"client", kClientAnswer, "201"}}});
   EXPECT_EQ(o.answer.status, 201);
 }
 
 TEST_F(Demo, SyncPaymentBlocksForTheGateway) {
-  Show("payment", Arch::kSync, {{
-      {"payment", kReceived, "POST /process_payment"},
-      {"payment", kWrite, "processing"},
-      {"payment", kWait, "payment gateway"},
-      {"payment", kWrite, "-> succeeded"},
-      {"payment", kAnswered, "POST /process_payment"},
-      {"client", kClientAnswer, "200"}}});
+  Show("payment", Arch::kSync,
+       {{{"payment", kReceived, "POST /process_payment"},
+         {"payment", kWrite, "processing"},
+         {"payment", kWait, "payment gateway"},
+         {"payment", kWrite, "-> succeeded"},
+         {"payment", kAnswered, "POST /process_payment"},
+         {"client", kClientAnswer, "200"}}});
 }
 
 TEST_F(Demo, SyncProductUpdateCallsThePeersOneAfterAnother) {
-  Show("product", Arch::kSync, {{
-      {"product", kReceived, "PUT /products/"},
-      {"product", kWrite, "updated"},
-      {"product", kCall, "search POST /reindex"},
-      {"search", kWait, "search reindex"},
-      {"product", kCallDone, "search POST /reindex"},
-      {"product", kCall, "cache POST /invalidate"},
-      {"cache", kWait, "cache invalidation"},
-      {"product", kCallDone, "cache POST /invalidate"},
-      {"product", kCall, "analytics POST /log_update"},
-      {"analytics", kWait, "analytics log"},
-      {"product", kCallDone, "analytics POST /log_update"},
-      {"product", kAnswered, "PUT /products/"}}});
+  Show("product", Arch::kSync,
+       {{{"product", kReceived, "PUT /products/"},
+         {"product", kWrite, "updated"},
+         {"product", kCall, "search POST /reindex"},
+         {"search", kWait, "search reindex"},
+         {"product", kCallDone, "search POST /reindex"},
+         {"product", kCall, "cache POST /invalidate"},
+         {"cache", kWait, "cache invalidation"},
+         {"product", kCallDone, "cache POST /invalidate"},
+         {"product", kCall, "analytics POST /log_update"},
+         {"analytics", kWait, "analytics log"},
+         {"product", kCallDone, "analytics POST /log_update"},
+         {"product", kAnswered, "PUT /products/"}}});
 }
 
 TEST_F(Demo, SyncReportComputesBeforeAnswering) {
-  Show("report", Arch::kSync, {{
-      {"report", kReceived, "POST /generate_report"},
-      {"report", kWrite, "running"},
-      {"report", kCompute, "SHA-256"},
-      {"report", kWrite, "-> completed"},
-      {"report", kAnswered, "POST /generate_report"},
-      {"client", kClientAnswer, "200"}}});
+  Show("report", Arch::kSync,
+       {{{"report", kReceived, "POST /generate_report"},
+         {"report", kWrite, "running"},
+         {"report", kCompute, "SHA-256"},
+         {"report", kWrite, "-> completed"},
+         {"report", kAnswered, "POST /generate_report"},
+         {"client", kClientAnswer, "200"}}});
 }
 
 TEST_F(Demo, SyncSagaCompensatesBeforeAnswering400) {
-  DemoOutcome o = Show("order", Arch::kSync, {{
-      {"order", kReceived, "POST /create_order"},
-      {"order", kWrite, "pending"},
-      {"order", kCall, "inventory POST /reserve"},
-      {"inventory", kReceived, "POST /reserve"},
-      {"inventory", kWrite, "stock reserved"},
-      {"order", kCallDone, "inventory POST /reserve"},
-      {"order", kCall, "payment POST /authorize"},
-      {"payment", kWait, "payment authorisation"},
-      {"order", kCallDone, "payment POST /authorize"},
-      {"order", kCompensate, "release the stock"},
-      {"order", kCall, "inventory POST /release"},
-      {"inventory", kCompensate, "stock released"},
-      {"order", kCallDone, "inventory POST /release"},
-      {"order", kCompensate, "-> failed"},
-      {"order", kAnswered, "POST /create_order"},
-      {"client", kClientAnswer, "400"}}});
+  DemoOutcome o = Show("order", Arch::kSync,
+                       {{{"order", kReceived, "POST /create_order"},
+                         {"order", kWrite, "pending"},
+                         {"order", kCall, "inventory POST /reserve"},
+                         {"inventory", kReceived, "POST /reserve"},
+                         {"inventory", kWrite, "stock reserved"},
+                         {"order", kCallDone, "inventory POST /reserve"},
+                         {"order", kCall, "payment POST /authorize"},
+                         {"payment", kWait, "payment authorisation"},
+                         {"order", kCallDone, "payment POST /authorize"},
+                         {"order", kCompensate, "release the stock"},
+                         {"order", kCall, "inventory POST /release"},
+                         {"inventory", kCompensate, "stock released"},
+                         {"order", kCallDone, "inventory POST /release"},
+                         {"order", kCompensate, "-> failed"},
+                         {"order", kAnswered, "POST /create_order"},
+                         {"client", kClientAnswer, "400"}}});
   ASSERT_EQ(o.eventual_state.size(), 2u);
   EXPECT_NE(o.eventual_state[1].find("status: failed"), std::string::npos) << o.eventual_state[1];
 }
 
 TEST_F(Demo, SyncClickIsWrittenBeforeTheAnswer) {
-  Show("click", Arch::kSync, {{
-      {"analytics", kReceived, "POST /track_click"},
-      {"analytics", kWrite, "clicks row"},
-      {"analytics", kAnswered, "POST /track_click"}}});
+  Show("click", Arch::kSync,
+       {{{"analytics", kReceived, "POST /track_click"},
+         {"analytics", kWrite, "clicks row"},
+         {"analytics", kAnswered, "POST /track_click"}}});
 }
 
 // --- async: one chain per causal line (a consume may come before the publisher's confirm) -
 
 TEST_F(Demo, AsyncRegistrationAnswersBeforeTheEmailIsSent) {
-  DemoOutcome o = Show("register", Arch::kAsync, {
-      {{"user", kReceived, "POST /register"},
-       {"user", kWrite, "users row"},
-       {"user", kPublish, "user_registered to queue user_registered_queue"},
-       {"user", kAnswered, "POST /register"},
-       {"client", kClientAnswer, "202"}},
-      {{"user", kWrite, "users row"},
-       {"email", kConsume, "user_registered from user_registered_queue"},
-       {"email", kWait, "SMTP send"},
-       {"email", kWrite, "welcome_email_sent = true"},
-       {"email", kAck, "user_registered_queue"}}});
+  DemoOutcome o = Show("register", Arch::kAsync,
+                       {{{"user", kReceived, "POST /register"},
+                         {"user", kWrite, "users row"},
+                         {"user", kPublish, "user_registered to queue user_registered_queue"},
+                         {"user", kAnswered, "POST /register"},
+                         {"client", kClientAnswer, "202"}},
+                        {{"user", kWrite, "users row"},
+                         {"email", kConsume, "user_registered from user_registered_queue"},
+                         {"email", kWait, "SMTP send"},
+                         {"email", kWrite, "welcome_email_sent = true"},
+                         {"email", kAck, "user_registered_queue"}}});
   ASSERT_FALSE(o.eventual_state.empty());
   EXPECT_NE(o.eventual_state[0].find("true ("), std::string::npos) << o.eventual_state[0];
 }
 
 TEST_F(Demo, AsyncPaymentSettlesInTheBackground) {
-  Show("payment", Arch::kAsync, {
-      {{"payment", kReceived, "POST /process_payment"},
-       {"payment", kWrite, "processing"},
-       {"payment", kPublish, "payment_initiated"},
-       {"payment", kAnswered, "POST /process_payment"}},
-      {{"payment", kWrite, "processing"},
-       {"payment", kConsume, "payment_initiated from payment_initiated_queue"},
-       {"payment", kWait, "payment gateway"},
-       {"payment", kConsume, "payment_completed from payment_completed_queue"},
-       {"payment", kWrite, "-> succeeded"},
-       {"payment", kAck, "payment_completed_queue"}}});
+  Show("payment", Arch::kAsync,
+       {{{"payment", kReceived, "POST /process_payment"},
+         {"payment", kWrite, "processing"},
+         {"payment", kPublish, "payment_initiated"},
+         {"payment", kAnswered, "POST /process_payment"}},
+        {{"payment", kWrite, "processing"},
+         {"payment", kConsume, "payment_initiated from payment_initiated_queue"},
+         {"payment", kWait, "payment gateway"},
+         {"payment", kConsume, "payment_completed from payment_completed_queue"},
+         {"payment", kWrite, "-> succeeded"},
+         {"payment", kAck, "payment_completed_queue"}}});
 }
 
 TEST_F(Demo, AsyncProductUpdateFansOutToThreeConsumers) {
@@ -247,43 +250,44 @@ TEST_F(Demo, AsyncProductUpdateFansOutToThreeConsumers) {
 }
 
 TEST_F(Demo, AsyncReportRunsOnTheWorker) {
-  DemoOutcome o = Show("report", Arch::kAsync, {
-      {{"report", kReceived, "POST /generate_report"},
-       {"report", kWrite, "queued"},
-       {"report", kPublish, "report_jobs_queue"},
-       {"report", kAnswered, "POST /generate_report"}},
-      {{"report", kWrite, "queued"},
-       {"report", kConsume, "report_jobs_queue"},
-       {"report", kWrite, "-> running"},
-       {"report", kCompute, "SHA-256"},
-       {"report", kWrite, "-> completed"},
-       {"report", kAck, "report_jobs_queue"}}});
+  DemoOutcome o = Show("report", Arch::kAsync,
+                       {{{"report", kReceived, "POST /generate_report"},
+                         {"report", kWrite, "queued"},
+                         {"report", kPublish, "report_jobs_queue"},
+                         {"report", kAnswered, "POST /generate_report"}},
+                        {{"report", kWrite, "queued"},
+                         {"report", kConsume, "report_jobs_queue"},
+                         {"report", kWrite, "-> running"},
+                         {"report", kCompute, "SHA-256"},
+                         {"report", kWrite, "-> completed"},
+                         {"report", kAck, "report_jobs_queue"}}});
   ASSERT_FALSE(o.eventual_state.empty());
   EXPECT_NE(o.eventual_state[0].find("completed ("), std::string::npos) << o.eventual_state[0];
 }
 
 TEST_F(Demo, AsyncSagaCompensatesThroughTheFanOut) {
-  DemoOutcome o = Show("order", Arch::kAsync, {
-      {{"order", kReceived, "POST /create_order"},
-       {"order", kWrite, "pending"},
-       {"order", kPublish, "order_created"},
-       {"order", kAnswered, "POST /create_order"},
-       {"client", kClientAnswer, "202"}},
-      {{"order", kWrite, "pending"},
-       {"inventory", kConsume, "order_created from order_created_queue"},
-       {"inventory", kWrite, "stock reserved"},
-       {"payment", kConsume, "stock_reserved from stock_reserved_queue"},
-       {"payment", kWait, "payment authorisation"},
-       {"payment", kPublish, "payment_failed to fan-out exchange payment_failed"},
-       {"payment", kAck, "stock_reserved_queue"}},
-      {{"payment", kWait, "payment authorisation"},
-       {"order", kConsume, "payment_failed from order_payment_failed_queue"},
-       {"order", kCompensate, "-> failed"},
-       {"order", kAck, "order_payment_failed_queue"}},
-      {{"payment", kWait, "payment authorisation"},
-       {"inventory", kConsume, "payment_failed from inventory_payment_failed_queue"},
-       {"inventory", kCompensate, "stock released"},
-       {"inventory", kAck, "inventory_payment_failed_queue"}}});
+  DemoOutcome o =
+      Show("order", Arch::kAsync,
+           {{{"order", kReceived, "POST /create_order"},
+             {"order", kWrite, "pending"},
+             {"order", kPublish, "order_created"},
+             {"order", kAnswered, "POST /create_order"},
+             {"client", kClientAnswer, "202"}},
+            {{"order", kWrite, "pending"},
+             {"inventory", kConsume, "order_created from order_created_queue"},
+             {"inventory", kWrite, "stock reserved"},
+             {"payment", kConsume, "stock_reserved from stock_reserved_queue"},
+             {"payment", kWait, "payment authorisation"},
+             {"payment", kPublish, "payment_failed to fan-out exchange payment_failed"},
+             {"payment", kAck, "stock_reserved_queue"}},
+            {{"payment", kWait, "payment authorisation"},
+             {"order", kConsume, "payment_failed from order_payment_failed_queue"},
+             {"order", kCompensate, "-> failed"},
+             {"order", kAck, "order_payment_failed_queue"}},
+            {{"payment", kWait, "payment authorisation"},
+             {"inventory", kConsume, "payment_failed from inventory_payment_failed_queue"},
+             {"inventory", kCompensate, "stock released"},
+             {"inventory", kAck, "inventory_payment_failed_queue"}}});
   std::string all;
   for (const std::string& line : o.eventual_state) all += line + "\n";
   EXPECT_NE(all.find("status: pending"), std::string::npos) << all;
@@ -292,14 +296,14 @@ TEST_F(Demo, AsyncSagaCompensatesThroughTheFanOut) {
 }
 
 TEST_F(Demo, AsyncClickIsWrittenByTheConsumer) {
-  Show("click", Arch::kAsync, {
-      {{"analytics", kReceived, "POST /track_click"},
-       {"analytics", kPublish, "click_tracked"},
-       {"analytics", kAnswered, "POST /track_click"}},
-      {{"analytics", kReceived, "POST /track_click"},
-       {"analytics", kConsume, "click_tracked_queue"},
-       {"analytics", kWrite, "clicks row written"},
-       {"analytics", kAck, "click_tracked_queue"}}});
+  Show("click", Arch::kAsync,
+       {{{"analytics", kReceived, "POST /track_click"},
+         {"analytics", kPublish, "click_tracked"},
+         {"analytics", kAnswered, "POST /track_click"}},
+        {{"analytics", kReceived, "POST /track_click"},
+         {"analytics", kConsume, "click_tracked_queue"},
+         {"analytics", kWrite, "clicks row written"},
+         {"analytics", kAck, "click_tracked_queue"}}});
 }
 
 // --- the outage -------------------------------------------------------------------------
@@ -332,12 +336,14 @@ TEST_F(Demo, EmailOutageLosesNothingOnAsyncAndFailsCallsOnSync) {
   for (RunningSystem* system : {sync_.get(), async_.get()}) {
     EXPECT_TRUE(infra::IsAlive(system->Service("email").pid)) << ArchName(system->arch);
   }
-  Show("register", Arch::kSync, {{{"email", kReceived, "POST /send_email"},
-                                  {"email", kWait, "SMTP send"},
-                                  {"email", kAnswered, "POST /send_email"}}});
-  Show("register", Arch::kAsync, {{{"email", kConsume, "user_registered"},
-                                   {"email", kWait, "SMTP send"},
-                                   {"email", kAck, "user_registered_queue"}}});
+  Show("register", Arch::kSync,
+       {{{"email", kReceived, "POST /send_email"},
+         {"email", kWait, "SMTP send"},
+         {"email", kAnswered, "POST /send_email"}}});
+  Show("register", Arch::kAsync,
+       {{{"email", kConsume, "user_registered"},
+         {"email", kWait, "SMTP send"},
+         {"email", kAck, "user_registered_queue"}}});
 }
 
 // --- the CLI ------------------------------------------------------------------------------
@@ -350,9 +356,12 @@ infra::CommandResult Flowbench(std::vector<std::string> args) {
 
 TEST(DemoCommand, StartsItsOwnBuildWhenNoneRunsAndStopsItAfterwards) {
   fs::path state = flowbench::testing::MakeTempDir("flowbench-demo-cli");
-  std::vector<std::string> args{"demo", "register", "--arch", "async", "--state-dir",
-                                state.string(), "--pg-url", EmbeddedInfra::State().pg_url,
-                                "--amqp-url", EmbeddedInfra::State().amqp_url, "--timeout", "30"};
+  std::vector<std::string> args{"demo",        "register",
+                                "--arch",      "async",
+                                "--state-dir", state.string(),
+                                "--pg-url",    EmbeddedInfra::State().pg_url,
+                                "--amqp-url",  EmbeddedInfra::State().amqp_url,
+                                "--timeout",   "30"};
   args.insert(args.end(), kWorkload.begin(), kWorkload.end());
   infra::CommandResult run = Flowbench(args);
   EXPECT_EQ(run.exit_code, 0) << run.output;
@@ -371,7 +380,8 @@ TEST(DemoCommand, UnknownScenarioAndWrongOptionsAreClearErrors) {
   fs::path state = flowbench::testing::MakeTempDir("flowbench-demo-cli");
   infra::CommandResult unknown = Flowbench({"demo", "scenario9", "--state-dir", state.string()});
   EXPECT_NE(unknown.exit_code, 0);
-  EXPECT_NE(unknown.output.find("unknown scenario 'scenario9'"), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("unknown scenario 'scenario9'"), std::string::npos)
+      << unknown.output;
   EXPECT_NE(unknown.output.find("scenario1|register"), std::string::npos) << unknown.output;
   infra::CommandResult misplaced =
       Flowbench({"demo", "order", "--seconds", "3", "--state-dir", state.string()});

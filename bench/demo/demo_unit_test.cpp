@@ -24,9 +24,9 @@ const std::string kTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 std::string SpanLine(SystemTime at, std::string_view service, std::string_view kind,
                      std::string_view msg, std::string_view trace = kTrace) {
-  boost::json::object line{{"ts", FormatTimestamp(at)}, {"level", "info"}, {"arch", "sync"},
-                           {"service", service},       {"trace_id", trace}, {"msg", msg},
-                           {"span", kind},             {"status", 201}};
+  boost::json::object line{
+      {"ts", FormatTimestamp(at)}, {"level", "info"}, {"arch", "sync"}, {"service", service},
+      {"trace_id", trace},         {"msg", msg},      {"span", kind},   {"status", 201}};
   return boost::json::serialize(line);
 }
 
@@ -36,7 +36,8 @@ void Append(const fs::path& file, const std::string& text) {
 
 TEST(ParseHop, ReadsASpanLineOfTheTrace) {
   SystemTime at = std::chrono::system_clock::now();
-  std::optional<Hop> hop = ParseHop(SpanLine(at, "user", span::kAnswered, "POST /register"), kTrace);
+  std::optional<Hop> hop =
+      ParseHop(SpanLine(at, "user", span::kAnswered, "POST /register"), kTrace);
   ASSERT_TRUE(hop.has_value());
   EXPECT_EQ(hop->service, "user");
   EXPECT_EQ(hop->arch, "sync");
@@ -93,9 +94,14 @@ TEST_F(FollowerTest, ReadsOnlyWhatIsAppendedAndMergesFilesByTimestamp) {
 TEST_F(FollowerTest, HoldsRecentHopsBackUntilTheySettle) {
   fs::path log = dir_ / "user.log";
   TraceFollower follower(kTrace, {log}, 500ms);
-  follower.Add(Hop{std::chrono::system_clock::now(), "", "client", std::string(kClientRequest),
-                   "POST /register", {}});
-  Append(log, SpanLine(std::chrono::system_clock::now(), "user", "received", "POST /register") + "\n");
+  follower.Add(Hop{std::chrono::system_clock::now(),
+                   "",
+                   "client",
+                   std::string(kClientRequest),
+                   "POST /register",
+                   {}});
+  Append(log,
+         SpanLine(std::chrono::system_clock::now(), "user", "received", "POST /register") + "\n");
   EXPECT_TRUE(follower.Poll().empty()) << "a hop younger than the settling time waits";
   std::vector<Hop> all = follower.Drain();
   ASSERT_EQ(all.size(), 2u);
@@ -122,10 +128,17 @@ TEST(HopBalance, ClosesRequestsCallsAndMessages) {
 
 TEST(NarrateHop, OneAlignedLineWithTimeVerbAndDetail) {
   SystemTime sent = std::chrono::system_clock::now();
-  Hop call{sent + std::chrono::microseconds(1234), "sync", "order", "call", "inventory POST /reserve", {}};
-  EXPECT_EQ(NarrateHop(call, sent), "+      1.2 ms  order      -> call        inventory POST /reserve");
+  Hop call{sent + std::chrono::microseconds(1234),
+           "sync",
+           "order",
+           "call",
+           "inventory POST /reserve",
+           {}};
+  EXPECT_EQ(NarrateHop(call, sent),
+            "+      1.2 ms  order      -> call        inventory POST /reserve");
   Hop answer{sent + 530ms, "sync", "order", "answered", "POST /create_order", {{"status", 400}}};
-  EXPECT_EQ(NarrateHop(answer, sent), "+    530.0 ms  order      -> answer      400 to POST /create_order");
+  EXPECT_EQ(NarrateHop(answer, sent),
+            "+    530.0 ms  order      -> answer      400 to POST /create_order");
   EXPECT_EQ(RelativeTime(sent - 2ms, sent), "-      2.0 ms");
   EXPECT_EQ(CompactRelativeTime(sent + 12ms, sent), "+12.0 ms");
 }
@@ -148,7 +161,8 @@ TEST(MetricSum, AddsTheSamplesWhoseLabelsMatch) {
   const std::string exposition =
       "# HELP flowbench_downstream_failures_total x\n"
       "flowbench_downstream_failures_total{arch=\"sync\",target=\"email\",reason=\"connect\"} 3\n"
-      "flowbench_downstream_failures_total{arch=\"sync\",target=\"email\",reason=\"circuit_open\"} 4\n"
+      "flowbench_downstream_failures_total{arch=\"sync\",target=\"email\",reason=\"circuit_open\"} "
+      "4\n"
       "flowbench_downstream_failures_total{arch=\"sync\",target=\"payment\",reason=\"connect\"} 9\n"
       "flowbench_downstream_failures_total_other{target=\"email\"} 100\n"
       "flowbench_circuit_breaker_state{arch=\"sync\",target=\"email\"} 1\n";

@@ -34,7 +34,8 @@ std::optional<long long> AsNumber(const std::string& text) {
 }
 
 // The id the answer names under any of `keys` (scenario 5's sync 400 nests it in "detail").
-std::optional<std::string> AnswerId(const JsonReply& answer, std::initializer_list<const char*> keys) {
+std::optional<std::string> AnswerId(const JsonReply& answer,
+                                    std::initializer_list<const char*> keys) {
   std::vector<const boost::json::object*> places{&answer.json};
   if (const boost::json::value* detail = answer.json.if_contains("detail");
       detail && detail->is_object()) {
@@ -51,25 +52,24 @@ std::optional<std::string> AnswerId(const JsonReply& answer, std::initializer_li
 WatchedValue QueueBacklog(const std::string& amqp_url) {
   // One connection for the whole watch (a passive declare per queue per poll).
   auto connection = std::make_shared<std::unique_ptr<AmqpConnection>>();
-  return WatchedValue{
-      "ready messages in all queues",
-      [amqp_url, connection]() -> std::string {
-        try {
-          if (!*connection) {
-            *connection = std::make_unique<AmqpConnection>(amqp_url, std::chrono::seconds(3),
-                                                           "flowbench-demo");
-          }
-          std::uint64_t ready = 0;
-          for (const std::string& queue : run::ContractQueues()) {
-            ready += (*connection)->QueueDepth(queue).value_or(0);
-          }
-          return std::to_string(ready);
-        } catch (const std::exception& e) {
-          connection->reset();  // reconnect at the next poll
-          return std::string("(broker: ") + e.what() + ")";
-        }
-      },
-      [](const std::string& v) { return v == "0"; }};
+  return WatchedValue{"ready messages in all queues",
+                      [amqp_url, connection]() -> std::string {
+                        try {
+                          if (!*connection) {
+                            *connection = std::make_unique<AmqpConnection>(
+                                amqp_url, std::chrono::seconds(3), "flowbench-demo");
+                          }
+                          std::uint64_t ready = 0;
+                          for (const std::string& queue : run::ContractQueues()) {
+                            ready += (*connection)->QueueDepth(queue).value_or(0);
+                          }
+                          return std::to_string(ready);
+                        } catch (const std::exception& e) {
+                          connection->reset();  // reconnect at the next poll
+                          return std::string("(broker: ") + e.what() + ")";
+                        }
+                      },
+                      [](const std::string& v) { return v == "0"; }};
 }
 
 }  // namespace

@@ -17,10 +17,10 @@ inline constexpr std::string_view kClientAnswer = "client.answer";
 
 struct Hop {
   SystemTime ts;
-  std::string arch;     // "sync" | "async"
-  std::string service;  // "order"
-  std::string kind;     // span::kReceived, ...
-  std::string text;     // the span's "msg": "inventory POST /reserve"
+  std::string arch;            // "sync" | "async"
+  std::string service;         // "order"
+  std::string kind;            // span::kReceived, ...
+  std::string text;            // the span's "msg": "inventory POST /reserve"
   boost::json::object fields;  // what else the line carries: status, queue, table, ...
 
   // A field as text ("" when absent): "status" -> "400".

@@ -22,13 +22,14 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr OutageStory kStories[] = {
     {"email", "scenario1", "user", "user_registered_queue", "welcome emails sent"},
-    {"payment", "scenario5", "order", "stock_reserved_queue", "orders settled (confirmed or failed)"},
+    {"payment", "scenario5", "order", "stock_reserved_queue",
+     "orders settled (confirmed or failed)"},
 };
 
 struct SentRequest {
-  bool accepted = false;  // the contract's answer for this scenario and build
+  bool accepted = false;        // the contract's answer for this scenario and build
   bool done_in_answer = false;  // sync: the answer says the work is done (email sent)
-  std::string id;         // the user or order it created
+  std::string id;               // the user or order it created
 };
 
 // The id the scenario's answer names (the sync saga's 400 nests it in "detail").
@@ -59,9 +60,12 @@ bool DoneInAnswer(const OutageStory& story, const JsonReply& reply) {
 // slow the load down, or it would hide what it does).
 class LightLoad {
  public:
-  LightLoad(const OutageStory& story, const ScenarioSpec& scenario, Arch arch, int port, double rate)
-      : story_(story), make_(load::ScenarioRequestFactory(scenario)),
-        check_(load::ScenarioCheck(scenario, arch)), port_(port),
+  LightLoad(const OutageStory& story, const ScenarioSpec& scenario, Arch arch, int port,
+            double rate)
+      : story_(story),
+        make_(load::ScenarioRequestFactory(scenario)),
+        check_(load::ScenarioCheck(scenario, arch)),
+        port_(port),
         interval_(std::chrono::duration_cast<SteadyClock::duration>(
             std::chrono::duration<double>(1.0 / rate))) {}
   ~LightLoad() { Stop(); }
@@ -93,7 +97,8 @@ class LightLoad {
 
  private:
   void Send(const load::HttpRequestSpec& spec) {
-    JsonReply reply = SendJson(port_, spec.method, spec.target, spec.body, {}, std::chrono::seconds(30));
+    JsonReply reply =
+        SendJson(port_, spec.method, spec.target, spec.body, {}, std::chrono::seconds(30));
     bool accepted = !check_(load::HttpAnswer{reply.status, reply.body}).has_value();
     SentRequest sent{accepted, accepted && DoneInAnswer(story_, reply), CreatedId(reply)};
     std::lock_guard lock(mutex_);
@@ -127,7 +132,8 @@ bool WorkDone(const OutageStory& story, const RunningSystem& system, const std::
 }
 
 // Lines the caller logged about its breaker opening on calls to `target`, after `from`.
-int BreakerOpenings(const std::filesystem::path& log, std::uintmax_t from, std::string_view target) {
+int BreakerOpenings(const std::filesystem::path& log, std::uintmax_t from,
+                    std::string_view target) {
   std::ifstream in(log);
   in.seekg(static_cast<std::streamoff>(from));
   int openings = 0;
@@ -159,7 +165,8 @@ struct BuildView {
   OutageTally tally;
 };
 
-double CallerMetric(const OutageStory& story, const RunningSystem& system, std::string_view metric) {
+double CallerMetric(const OutageStory& story, const RunningSystem& system,
+                    std::string_view metric) {
   JsonReply scrape = GetJson(system.Service(story.caller).port, "/metrics");
   if (scrape.status != 200) return 0;
   return MetricSum(scrape.body, metric, {{"target", std::string(story.service)}});
@@ -195,13 +202,15 @@ std::string Row(double seconds, std::string_view phase, std::vector<BuildView>& 
     }
     view.reported = sent.size();
     if (view.arch == Arch::kSync) {
-      double failures = CallerMetric(story, *view.build->system, "flowbench_downstream_failures_total");
+      double failures =
+          CallerMetric(story, *view.build->system, "flowbench_downstream_failures_total");
       double breaker = CallerMetric(story, *view.build->system, "flowbench_circuit_breaker_state");
       std::snprintf(text, sizeof text, "| sync  %3d %8d %4d  %12.0f  %-9s ", ok, not_done, failed,
                     failures - view.failures_at_start, std::string(BreakerName(breaker)).c_str());
     } else {
       std::uint64_t depth = QueueDepth(view, story);
-      if (depth != UINT64_MAX) view.tally.peak_queue_depth = std::max(view.tally.peak_queue_depth, depth);
+      if (depth != UINT64_MAX)
+        view.tally.peak_queue_depth = std::max(view.tally.peak_queue_depth, depth);
       std::snprintf(text, sizeof text, "| async %3d %4d  %8s ", ok, failed,
                     depth == UINT64_MAX ? "?" : std::to_string(depth).c_str());
     }
@@ -237,7 +246,8 @@ double MetricSum(std::string_view exposition, std::string_view metric,
   for (std::string line; std::getline(lines, line);) {
     if (line.empty() || line[0] == '#') continue;
     std::size_t name_end = line.find_first_of("{ ");
-    if (name_end == std::string::npos || std::string_view(line).substr(0, name_end) != metric) continue;
+    if (name_end == std::string::npos || std::string_view(line).substr(0, name_end) != metric)
+      continue;
     bool all = true;
     for (const auto& [key, value] : labels) {
       all = all && line.find(key + "=\"" + value + "\"") != std::string::npos;
@@ -266,10 +276,10 @@ OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<Outag
     views.push_back(std::move(view));
   }
 
-  out << "Outage of " << story.service << ": " << options.rate << " requests/s of "
-      << scenario.id << " (" << scenario.title << ") on each build; " << story.service
-      << " stops after " << options.before.count() / 1000.0 << " s, comes back "
-      << options.outage.count() / 1000.0 << " s later.\n"
+  out << "Outage of " << story.service << ": " << options.rate << " requests/s of " << scenario.id
+      << " (" << scenario.title << ") on each build; " << story.service << " stops after "
+      << options.before.count() / 1000.0 << " s, comes back " << options.outage.count() / 1000.0
+      << " s later.\n"
       << "  sync:  " << story.caller << " calls " << story.service
       << " and waits (failed calls, then its circuit breaker opens)\n"
       << "  async: " << story.caller << "'s messages wait in " << story.queue << " for "
@@ -302,9 +312,8 @@ OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<Outag
     while (SteadyClock::now() < start + options.before && tick()) {
     }
     phase = "stopping";
-    stopping = for_each_build([&](const OutageBuild& b) {
-      StopService(b.system->Service(story.service));
-    });
+    stopping = for_each_build(
+        [&](const OutageBuild& b) { StopService(b.system->Service(story.service)); });
     while (stopping.wait_for(std::chrono::seconds(0)) != std::future_status::ready) tick();
     stopping.get();
     phase = "DOWN";
@@ -359,10 +368,10 @@ OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<Outag
     const RunningSystem& system = *view.build->system;
     char line[512];
     if (view.arch == Arch::kSync) {
-      t.downstream_failures =
-          CallerMetric(story, system, "flowbench_downstream_failures_total") - view.failures_at_start;
-      t.breaker_opened = BreakerOpenings(system.Service(story.caller).log, view.caller_log_start,
-                                         story.service);
+      t.downstream_failures = CallerMetric(story, system, "flowbench_downstream_failures_total") -
+                              view.failures_at_start;
+      t.breaker_opened =
+          BreakerOpenings(system.Service(story.caller).log, view.caller_log_start, story.service);
       std::snprintf(line, sizeof line,
                     "  sync : %d sent, %d answered as the contract says, %d errors; %d %s, "
                     "%d never will be. %s saw %.0f failed calls to %s; its circuit breaker "

@@ -20,11 +20,11 @@
 namespace flowbench::demo {
 
 struct OutageOptions {
-  std::string service = "email";  // "email" (scenario 1) or "payment" (scenario 5)
-  std::chrono::milliseconds before{3'000};  // load with everything up
+  std::string service = "email";             // "email" (scenario 1) or "payment" (scenario 5)
+  std::chrono::milliseconds before{3'000};   // load with everything up
   std::chrono::milliseconds outage{10'000};  // the service is away
-  std::chrono::milliseconds after{5'000};   // load after its restart
-  double rate = 4;  // requests per second on each build
+  std::chrono::milliseconds after{5'000};    // load after its restart
+  double rate = 4;                           // requests per second on each build
   std::chrono::milliseconds catch_up_timeout{60'000};  // for the accepted work to finish
   std::chrono::milliseconds report_interval{1'000};
   // Ctrl-C: the load stops and the stopped service is started again at once.
@@ -34,11 +34,11 @@ struct OutageOptions {
 // The scenario an outage of `service` is shown with, and its caller; throws
 // std::invalid_argument for a service the demo has no story for.
 struct OutageStory {
-  std::string_view service;       // "email"
-  std::string_view scenario;      // "scenario1"
-  std::string_view caller;        // "user": calls it (sync), publishes to it (async)
-  std::string_view queue;         // "user_registered_queue": what it consumes (async)
-  std::string_view work;          // "welcome emails sent"
+  std::string_view service;   // "email"
+  std::string_view scenario;  // "scenario1"
+  std::string_view caller;    // "user": calls it (sync), publishes to it (async)
+  std::string_view queue;     // "user_registered_queue": what it consumes (async)
+  std::string_view work;      // "welcome emails sent"
 };
 const OutageStory& FindOutageStory(std::string_view service);
 

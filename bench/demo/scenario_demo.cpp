@@ -38,8 +38,7 @@ DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& targ
 
   DemoOutcome outcome;
   outcome.trace_id = trace.trace_id;
-  out << "== " << scenario.id << " (" << scenario.title << ") on the " << arch_name
-      << " build ==\n"
+  out << "== " << scenario.id << " (" << scenario.title << ") on the " << arch_name << " build ==\n"
       << "   " << WhatToWatch(scenario, arch) << "\n"
       << "   " << request.method << " http://127.0.0.1:" << port << request.target << " "
       << request.body << "\n"
@@ -55,8 +54,12 @@ DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& targ
   TraceFollower follower(trace.trace_id, LogFiles(system));
   HopBalance balance;
   const SystemTime sent = std::chrono::system_clock::now();
-  follower.Add(Hop{sent, "", "client", std::string(kClientRequest),
-                   std::string(scenario.method) + " " + request.target, {}});
+  follower.Add(Hop{sent,
+                   "",
+                   "client",
+                   std::string(kClientRequest),
+                   std::string(scenario.method) + " " + request.target,
+                   {}});
   std::future<JsonReply> answer = std::async(std::launch::async, [&] {
     return SendJson(port, request.method, request.target, request.body,
                     {{"traceparent", trace.ToTraceparent()}}, options.answer_timeout);
@@ -79,8 +82,12 @@ DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& targ
     if (!answered && answer.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       answered = true;
       outcome.answer = answer.get();
-      follower.Add(Hop{std::chrono::system_clock::now(), "", "client",
-                       std::string(kClientAnswer), outcome.answer.Summary(), {}});
+      follower.Add(Hop{std::chrono::system_clock::now(),
+                       "",
+                       "client",
+                       std::string(kClientAnswer),
+                       outcome.answer.Summary(),
+                       {}});
       for (WatchedValue& v : WatchAfterAnswer(scenario, arch, outcome.answer, endpoints)) {
         watches.emplace_back(std::move(v));
       }
@@ -114,7 +121,8 @@ DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& targ
   } else {
     out << "Trace " << trace.trace_id << ": stopped waiting after "
         << std::chrono::duration_cast<std::chrono::seconds>(options.answer_timeout +
-                                                            options.settle_timeout).count()
+                                                            options.settle_timeout)
+               .count()
         << " s: " << (answered ? "" : "no answer yet, ")
         << (balance.Closed() ? "" : std::to_string(balance.open()) + " hops still open, ")
         << "the timeline above may be incomplete.\n";

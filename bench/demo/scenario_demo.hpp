@@ -35,9 +35,9 @@ struct DemoOptions {
 struct DemoOutcome {
   std::string trace_id;
   JsonReply answer;
-  std::vector<Hop> hops;  // in the order printed, the client's own two included
+  std::vector<Hop> hops;                    // in the order printed, the client's own two included
   std::vector<std::string> eventual_state;  // one line per watched value
-  bool finished = false;  // all settled before the timeout
+  bool finished = false;                    // all settled before the timeout
 };
 
 DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& target,

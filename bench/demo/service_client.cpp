@@ -23,9 +23,10 @@ JsonReply SendJson(int port, const std::string& method, const std::string& targe
   if (method != "GET" && method != "POST" && method != "PUT") {
     throw std::invalid_argument("SendJson: no method " + method);
   }
-  httplib::Result result = method == "GET"    ? client.Get(target, http_headers)
-                           : method == "POST" ? client.Post(target, http_headers, body, "application/json")
-                                              : client.Put(target, http_headers, body, "application/json");
+  httplib::Result result = method == "GET" ? client.Get(target, http_headers)
+                           : method == "POST"
+                               ? client.Post(target, http_headers, body, "application/json")
+                               : client.Put(target, http_headers, body, "application/json");
   JsonReply reply;
   if (!result) {
     reply.error = httplib::to_string(result.error());

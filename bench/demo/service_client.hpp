@@ -10,7 +10,7 @@
 namespace flowbench::demo {
 
 struct JsonReply {
-  int status = 0;            // 0: no answer (see error)
+  int status = 0;  // 0: no answer (see error)
   std::string body;
   boost::json::object json;  // empty when the body is not a JSON object
   std::string error;         // the transport error

@@ -10,7 +10,8 @@ namespace fs = std::filesystem;
 
 TraceFollower::TraceFollower(std::string trace_id, std::vector<fs::path> logs,
                              std::chrono::milliseconds settle)
-    : trace_id_(std::move(trace_id)), settle_(settle),
+    : trace_id_(std::move(trace_id)),
+      settle_(settle),
       last_hop_read_(std::chrono::steady_clock::now()) {
   for (fs::path& path : logs) {
     std::error_code ec;
@@ -36,7 +37,8 @@ void TraceFollower::ReadNewLines() {
     std::string text = std::move(log.partial) + chunk;
     std::size_t start = 0;
     for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
-      if (std::optional<Hop> hop = ParseHop(std::string_view(text).substr(start, end - start), trace_id_)) {
+      if (std::optional<Hop> hop =
+              ParseHop(std::string_view(text).substr(start, end - start), trace_id_)) {
         held_.push_back(std::move(*hop));
         last_hop_read_ = std::chrono::steady_clock::now();
       }

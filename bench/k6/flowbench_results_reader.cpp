@@ -44,7 +44,8 @@ stats::MetricSummary Trend(const std::vector<const LatencySummary*>& repeats) {
   m.type = "trend";
   m.is_time = true;
   auto ms = [&](double LatencySummary::*field) {
-    return MeanOf<const LatencySummary*>(repeats, [&](const LatencySummary* s) { return s->*field * 1000; });
+    return MeanOf<const LatencySummary*>(repeats,
+                                         [&](const LatencySummary* s) { return s->*field * 1000; });
   };
   m.stats["count"] = MeanOf<const LatencySummary*>(
       repeats, [](const LatencySummary* s) { return static_cast<double>(s->count); });
@@ -97,7 +98,8 @@ void AddScenario(stats::RunSummary& summary, const Naming& naming, const std::st
   summary.metrics["http_reqs" + tags] =
       Counter(requests, MeanOf<S>(repeats, [](S s) { return s->throughput_rps; }));
   summary.metrics["http_req_failed" + tags] = Failures(errors, requests);
-  double dropped = MeanOf<S>(repeats, [](S s) { return static_cast<double>(s->dropped_iterations); });
+  double dropped =
+      MeanOf<S>(repeats, [](S s) { return static_cast<double>(s->dropped_iterations); });
   if (dropped > 0) {  // a count only: results.json has no per-scenario duration for a rate
     stats::MetricSummary m;
     m.type = "counter";
@@ -120,7 +122,8 @@ void AddRuns(stats::RunSummary& summary, const Naming& naming, const std::string
   summary.metrics["http_req_duration" + tags] = Trend(overall);
   summary.metrics["http_reqs" + tags] = Counter(
       requests, MeanOf<R>(runs, [](R r) {
-        return r->duration_seconds == 0 ? 0.0 : static_cast<double>(r->Requests()) / r->duration_seconds;
+        return r->duration_seconds == 0 ? 0.0
+                                        : static_cast<double>(r->Requests()) / r->duration_seconds;
       }));
   summary.metrics["http_req_failed" + tags] =
       Failures(MeanOf<R>(runs, [](R r) { return static_cast<double>(r->Errors()); }), requests);
@@ -156,11 +159,13 @@ RunsByArchProfile Selected(const RunsByArchProfile& all, const std::string& sele
     }
   }
   if (chosen.empty()) {
-    throw K6FormatError(source + ": no run matches #" + selector + " (the file holds: " + held + ")");
+    throw K6FormatError(source + ": no run matches #" + selector + " (the file holds: " + held +
+                        ")");
   }
   if (chosen.size() > 1) {
     throw K6FormatError(source + ": #" + selector + " matches several profiles; name one, e.g. #" +
-                        arch + "/" + chosen.begin()->first.second + " (the file holds: " + held + ")");
+                        arch + "/" + chosen.begin()->first.second + " (the file holds: " + held +
+                        ")");
   }
   return chosen;
 }
@@ -170,15 +175,17 @@ RunsByArchProfile Selected(const RunsByArchProfile& all, const std::string& sele
 bool LooksLikeFlowbenchResults(const json::value& document) {
   const json::object* root = document.if_object();
   const json::value* schema = root ? root->if_contains("schema") : nullptr;
-  return schema != nullptr && schema->is_string() && schema->get_string().starts_with(kSchemaFamily);
+  return schema != nullptr && schema->is_string() &&
+         schema->get_string().starts_with(kSchemaFamily);
 }
 
 stats::RunSummary FlowbenchResultsFromJson(const json::value& document, std::string source,
                                            const std::string& selector) {
   std::string schema(document.at("schema").as_string());
   if (schema != report::kSchema) {
-    throw K6FormatError(source + ": results schema '" + schema + "' is not one this flowbench reads (" +
-                        report::kSchema + "); was it written by a newer flowbench?");
+    throw K6FormatError(source + ": results schema '" + schema +
+                        "' is not one this flowbench reads (" + report::kSchema +
+                        "); was it written by a newer flowbench?");
   }
   report::RunResults results;
   try {

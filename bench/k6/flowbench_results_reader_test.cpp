@@ -2,12 +2,13 @@
 // scenario of bench/report/testdata/results.json as tagged sub-metrics (repeats averaged),
 // completion latency included; a directory for its results.json; clear errors for an
 // unknown schema version or a malformed file.
+#include "bench/k6/flowbench_results_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 
-#include "bench/k6/flowbench_results_reader.hpp"
 #include "bench/k6/k6_error.hpp"
 #include "bench/k6/k6_samples.hpp"
 #include "bench/k6/result_reader.hpp"
@@ -27,7 +28,6 @@ stats::RunSummary Read(const std::filesystem::path& path) {
   return ReadResultFile(path, DefaultResultReaders());
 }
 
-
 // The message of the K6FormatError that reading `content` as a file gives.
 std::string ErrorReading(std::string_view name, std::string_view content) {
   try {
@@ -42,14 +42,20 @@ TEST(FlowbenchResultsReader, EveryArchProfileAndScenarioIsATaggedSubmetric) {
   stats::RunSummary run = Read(TestdataDir() / "results.json");
   EXPECT_EQ(run.format, "flowbench results.json, mean of 2 repeats");
   // The testdata's two sync repeats had scenario6 p95 17 ms and 19 ms.
-  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:sync,profile:baseline,scenario:scenario6}", "p(95)"), 18);
-  EXPECT_TRUE(run.Find("http_req_duration{arch:sync,profile:baseline,scenario:scenario6}")->is_time);
+  EXPECT_DOUBLE_EQ(
+      StatOf(run, "http_req_duration{arch:sync,profile:baseline,scenario:scenario6}", "p(95)"), 18);
+  EXPECT_TRUE(
+      run.Find("http_req_duration{arch:sync,profile:baseline,scenario:scenario6}")->is_time);
   EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:async,profile:baseline}", "p(95)"), 6);
   EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:async,profile:baseline}", "count"), 1560);
-  EXPECT_DOUBLE_EQ(StatOf(run, "http_reqs{arch:sync,profile:baseline,scenario:scenario6}", "count"), 1500);
-  EXPECT_DOUBLE_EQ(StatOf(run, "http_reqs{arch:sync,profile:baseline,scenario:scenario6}", "rate"), 50);
-  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_failed{arch:sync,profile:baseline,scenario:scenario6}", "passes"), 3);
-  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_failed{arch:sync,profile:baseline,scenario:scenario6}", "rate"), 0.002);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_reqs{arch:sync,profile:baseline,scenario:scenario6}", "count"),
+                   1500);
+  EXPECT_DOUBLE_EQ(StatOf(run, "http_reqs{arch:sync,profile:baseline,scenario:scenario6}", "rate"),
+                   50);
+  EXPECT_DOUBLE_EQ(
+      StatOf(run, "http_req_failed{arch:sync,profile:baseline,scenario:scenario6}", "passes"), 3);
+  EXPECT_DOUBLE_EQ(
+      StatOf(run, "http_req_failed{arch:sync,profile:baseline,scenario:scenario6}", "rate"), 0.002);
   EXPECT_DOUBLE_EQ(StatOf(run, "http_req_failed{arch:async,profile:baseline}", "rate"), 0);
 }
 
@@ -61,7 +67,8 @@ TEST(FlowbenchResultsReader, CompletionLatencyIsAMetricOfItsOwn) {
   EXPECT_DOUBLE_EQ(StatOf(run, key, "p(95)"), 600);
   EXPECT_DOUBLE_EQ(StatOf(run, key, "count"), 60);
   // The client saw 6 ms for the same requests: the answer is not the completion.
-  EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{arch:async,profile:baseline,scenario:scenario1}", "p(95)"), 6);
+  EXPECT_DOUBLE_EQ(
+      StatOf(run, "http_req_duration{arch:async,profile:baseline,scenario:scenario1}", "p(95)"), 6);
 }
 
 TEST(FlowbenchResultsReader, ADirectoryStandsForItsResultsJson) {
@@ -69,14 +76,15 @@ TEST(FlowbenchResultsReader, ADirectoryStandsForItsResultsJson) {
   EXPECT_EQ(run.source, (TestdataDir() / "results.json").string());
   EXPECT_NE(run.Find("http_req_duration{arch:sync,profile:baseline}"), nullptr);
 
-  std::filesystem::path empty = std::filesystem::temp_directory_path() /
-                                ("flowbench-k6-empty-" + std::to_string(::getpid()));
+  std::filesystem::path empty =
+      std::filesystem::temp_directory_path() / ("flowbench-k6-empty-" + std::to_string(::getpid()));
   std::filesystem::create_directories(empty);
   try {
     Read(empty);
     ADD_FAILURE() << "a directory without results.json was read";
   } catch (const K6FormatError& e) {
-    EXPECT_NE(std::string(e.what()).find("a directory without results.json"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("a directory without results.json"), std::string::npos)
+        << e.what();
   }
   std::filesystem::remove(empty);
 }
@@ -120,10 +128,12 @@ TEST(FlowbenchResultsReader, ASelectorThatMatchesNoRunIsAClearErrorListingTheRun
 }
 
 TEST(FlowbenchResultsReader, AnUnknownSchemaVersionIsAClearError) {
-  std::string message = ErrorReading("v2.json", R"({"schema": "flowbench.results/v2", "runs": []})");
+  std::string message =
+      ErrorReading("v2.json", R"({"schema": "flowbench.results/v2", "runs": []})");
   EXPECT_NE(message.find("results schema 'flowbench.results/v2' is not one this flowbench reads "
                          "(flowbench.results/v1)"),
-            std::string::npos) << message;
+            std::string::npos)
+      << message;
 }
 
 TEST(FlowbenchResultsReader, AMalformedFileIsAClearErrorNamingWhatIsWrong) {
@@ -139,7 +149,8 @@ TEST(FlowbenchResultsReader, AMalformedFileIsAClearErrorNamingWhatIsWrong) {
                           "runs": [{"arch": "sync"}]})");
   EXPECT_NE(bad_run.find("runs[0]: "), std::string::npos) << bad_run;
 
-  std::string not_json = ErrorReading("cut.json", R"({"schema": "flowbench.results/v1", "runs": [)");
+  std::string not_json =
+      ErrorReading("cut.json", R"({"schema": "flowbench.results/v1", "runs": [)");
   EXPECT_NE(not_json.find("a flowbench results file that is not valid JSON"), std::string::npos)
       << not_json;
 }

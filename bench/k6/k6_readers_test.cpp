@@ -22,7 +22,6 @@ stats::RunSummary Read(const std::filesystem::path& path) {
   return ReadResultFile(path, DefaultResultReaders());
 }
 
-
 class RealK6Samples : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,17 +69,21 @@ TEST_F(RealK6Samples, NdjsonGzipAgreesWithTheSummary) {
   for (const char* key : {"http_req_duration", "http_req_duration{scenario:scenario6}",
                           "http_req_waiting", "iteration_duration"}) {
     SCOPED_TRACE(key);
-    EXPECT_NEAR(StatOf(stream, key, "avg"), StatOf(summary, key, "avg"), 1e-9 * StatOf(summary, key, "avg"));
+    EXPECT_NEAR(StatOf(stream, key, "avg"), StatOf(summary, key, "avg"),
+                1e-9 * StatOf(summary, key, "avg"));
     EXPECT_DOUBLE_EQ(StatOf(stream, key, "min"), StatOf(summary, key, "min"));
     EXPECT_DOUBLE_EQ(StatOf(stream, key, "max"), StatOf(summary, key, "max"));
-    EXPECT_NEAR(StatOf(stream, key, "med"), StatOf(summary, key, "med"), 0.01 * StatOf(summary, key, "med"));
+    EXPECT_NEAR(StatOf(stream, key, "med"), StatOf(summary, key, "med"),
+                0.01 * StatOf(summary, key, "med"));
     // k6 interpolates between neighbours, the histogram takes the nearest rank.
-    EXPECT_NEAR(StatOf(stream, key, "p(95)"), StatOf(summary, key, "p(95)"), 0.05 * StatOf(summary, key, "p(95)"));
+    EXPECT_NEAR(StatOf(stream, key, "p(95)"), StatOf(summary, key, "p(95)"),
+                0.05 * StatOf(summary, key, "p(95)"));
   }
   EXPECT_EQ(StatOf(stream, "http_reqs", "count"), 317);
   EXPECT_EQ(StatOf(stream, "http_reqs{scenario:scenario2}", "count"), 33);
   EXPECT_EQ(StatOf(stream, "http_req_duration{scenario:scenario6}", "count"), 284);
-  EXPECT_TRUE(stream.Find("http_req_duration{scenario:scenario6}")->Stat("p(99)"));  // summary lacks it
+  EXPECT_TRUE(
+      stream.Find("http_req_duration{scenario:scenario6}")->Stat("p(99)"));  // summary lacks it
   EXPECT_EQ(StatOf(stream, "http_req_failed", "rate"), 0);
   EXPECT_EQ(StatOf(stream, "checks", "passes"), 317);
   EXPECT_EQ(StatOf(stream, "vus_max", "value"), 7);
@@ -127,7 +130,8 @@ TEST(NdjsonReader, HandWrittenPlainAndGzipAgree) {
 
 TEST(NdjsonReader, MalformedLineIsAnErrorNamingTheLine) {
   std::string content(kHandWritten.substr(0, kHandWritten.find("\n\n") + 2));  // lines 1-3
-  content += R"({"metric":"http_req_duration","type":"Point","data":{"time":"x","value":)" "\n";
+  content += R"({"metric":"http_req_duration","type":"Point","data":{"time":"x","value":)"
+             "\n";
   for (bool gzip : {false, true}) {
     auto path = WriteTempFile(gzip ? "bad.ndjson.gz" : "bad.ndjson", content, gzip);
     try {
@@ -140,7 +144,8 @@ TEST(NdjsonReader, MalformedLineIsAnErrorNamingTheLine) {
     std::filesystem::remove(path);
   }
   NdjsonAggregator aggregator;
-  EXPECT_THROW(aggregator.FeedLine(R"({"type":"Point","metric":"x","data":{"value":"7"}})", 9), K6FormatError);
+  EXPECT_THROW(aggregator.FeedLine(R"({"type":"Point","metric":"x","data":{"value":"7"}})", 9),
+               K6FormatError);
   EXPECT_THROW(aggregator.FeedLine(R"([1,2])", 10), K6FormatError);
   EXPECT_THROW(aggregator.FeedLine(R"({"type":"Point","data":{"value":1}})", 11), K6FormatError);
 }
@@ -148,7 +153,8 @@ TEST(NdjsonReader, MalformedLineIsAnErrorNamingTheLine) {
 TEST(NdjsonReader, TruncatedGzipIsAnError) {
   std::string many;
   for (int i = 0; i < 2000; ++i) {
-    many += R"({"metric":"http_reqs","type":"Point","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":null}})";
+    many +=
+        R"({"metric":"http_reqs","type":"Point","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":null}})";
     many += "\n";
   }
   auto path = WriteTempFile("cut.ndjson.gz", many, true);

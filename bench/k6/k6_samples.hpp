@@ -2,13 +2,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
-#include <zlib.h>
 
 #include "bench/stats/run_summary.hpp"
 
@@ -24,8 +24,9 @@ inline std::filesystem::path K6SamplesDir() {
 
 inline std::filesystem::path WriteTempFile(std::string_view name, std::string_view content,
                                            bool gzip = false) {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("flowbench-k6-" + std::to_string(::getpid()) + "-" + std::string(name));
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("flowbench-k6-" + std::to_string(::getpid()) + "-" + std::string(name));
   if (gzip) {
     gzFile file = gzopen(path.c_str(), "wb");
     gzwrite(file, content.data(), static_cast<unsigned>(content.size()));

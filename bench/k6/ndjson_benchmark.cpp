@@ -14,20 +14,22 @@ namespace {
 std::string SyntheticStream(std::size_t lines) {
   std::mt19937 rng(3);
   std::lognormal_distribution<double> ms(0.0, 1.0);
-  const char* metrics[] = {"http_req_duration", "http_req_waiting", "http_req_blocked", "http_reqs"};
+  const char* metrics[] = {"http_req_duration", "http_req_waiting", "http_req_blocked",
+                           "http_reqs"};
   std::string out;
   for (const char* m : metrics) {
-    out += R"({"type":"Metric","data":{"name":")" + std::string(m) +
-           R"(","type":")" + (std::string(m) == "http_reqs" ? "counter" : "trend") +
+    out += R"({"type":"Metric","data":{"name":")" + std::string(m) + R"(","type":")" +
+           (std::string(m) == "http_reqs" ? "counter" : "trend") +
            R"(","contains":"time","thresholds":[],"submetrics":null},"metric":")" + m + "\"}\n";
   }
   for (std::size_t i = 0; i < lines; ++i) {
-    out += R"({"metric":")" + std::string(metrics[i % 4]) +
-           R"(","type":"Point","data":{"time":"2026-11-21T08:55:51.603412233Z","value":)" +
-           std::to_string(ms(rng)) +
-           R"(,"tags":{"expected_response":"true","group":"","method":"POST","name":"http://127.0.0.1:18999/track_click","proto":"HTTP/1.1","scenario":"scenario)" +
-           std::to_string(i % 6 + 1) +
-           R"(","status":"200","url":"http://127.0.0.1:18999/track_click"}}})" + "\n";
+    out +=
+        R"({"metric":")" + std::string(metrics[i % 4]) +
+        R"(","type":"Point","data":{"time":"2026-11-21T08:55:51.603412233Z","value":)" +
+        std::to_string(ms(rng)) +
+        R"(,"tags":{"expected_response":"true","group":"","method":"POST","name":"http://127.0.0.1:18999/track_click","proto":"HTTP/1.1","scenario":"scenario)" +
+        std::to_string(i % 6 + 1) +
+        R"(","status":"200","url":"http://127.0.0.1:18999/track_click"}}})" + "\n";
   }
   return out;
 }

@@ -141,7 +141,8 @@ struct NdjsonAggregator::State {
     const json::value* tags = data.if_contains("tags");
     const json::object* tag_object = tags ? tags->if_object() : nullptr;  // null in some versions
     if (tag_object == nullptr) return;
-    if (const json::string* scenario = StringField(*tag_object, "scenario"); scenario && !scenario->empty()) {
+    if (const json::string* scenario = StringField(*tag_object, "scenario");
+        scenario && !scenario->empty()) {
       auto it = metric.by_scenario.find(std::string_view(*scenario));
       if (it == metric.by_scenario.end()) {
         it = metric.by_scenario.emplace(std::string(*scenario), Series{}).first;
@@ -152,7 +153,8 @@ struct NdjsonAggregator::State {
       if (const json::string* check = StringField(*tag_object, "check")) {
         auto it = checks.find(std::string_view(*check));
         if (it == checks.end()) {
-          it = checks.emplace(std::string(*check), stats::CheckSummary{std::string(*check), 0, 0}).first;
+          it = checks.emplace(std::string(*check), stats::CheckSummary{std::string(*check), 0, 0})
+                   .first;
         }
         ++(v != 0 ? it->second.passes : it->second.fails);
       }
@@ -181,11 +183,13 @@ void NdjsonAggregator::FeedLine(std::string_view line, std::uint64_t line_number
   const json::string* type = StringField(*o, "type");
   const json::value* data = o->if_contains("data");
   if (type == nullptr || data == nullptr || !data->is_object()) {
-    throw K6FormatError(LineError(line_number, "not a k6 output line (needs \"type\" and a \"data\" object)"));
+    throw K6FormatError(
+        LineError(line_number, "not a k6 output line (needs \"type\" and a \"data\" object)"));
   }
   if (*type == "Point") {
     const json::string* metric = StringField(*o, "metric");
-    if (metric == nullptr) throw K6FormatError(LineError(line_number, "a Point without \"metric\""));
+    if (metric == nullptr)
+      throw K6FormatError(LineError(line_number, "a Point without \"metric\""));
     s.FeedPoint(*metric, data->get_object(), line_number);
   } else if (*type == "Metric") {
     s.FeedMetric(data->get_object());
@@ -205,7 +209,8 @@ stats::RunSummary NdjsonAggregator::Finish(std::string source) const {
   }
   for (const auto& [name, metric] : s.metrics) {
     stats::MetricSummary m = Summarise(metric, metric.all, duration_s);
-    for (const std::string& expression : metric.thresholds) m.thresholds.push_back({expression, std::nullopt});
+    for (const std::string& expression : metric.thresholds)
+      m.thresholds.push_back({expression, std::nullopt});
     run.metrics.emplace(name, std::move(m));
     for (const auto& [scenario, series] : metric.by_scenario) {
       run.metrics.emplace(stats::SubmetricKey(name, "scenario", scenario),
@@ -328,8 +333,8 @@ std::optional<std::int64_t> ParseRfc3339Nanos(std::string_view t) {
     return std::nullopt;
   }
   if (pos != t.size()) return std::nullopt;
-  std::int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                         second - offset_s;
+  std::int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_s;
   return seconds * 1'000'000'000 + nanos;
 }
 

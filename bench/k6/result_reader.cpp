@@ -38,7 +38,9 @@ class NdjsonReader : public ResultReader {
     }
     return false;
   }
-  stats::RunSummary Read(const FileProbe& probe) const override { return ReadNdjsonFile(probe.path); }
+  stats::RunSummary Read(const FileProbe& probe) const override {
+    return ReadNdjsonFile(probe.path);
+  }
 };
 
 class SummaryExportReader : public ResultReader {
@@ -76,8 +78,9 @@ class FlowbenchResultsReader : public ResultReader {
     if (!probe.document) {
       json::error_code ec;
       json::parse(probe.head, ec);
-      throw K6FormatError(probe.path.string() + ": a flowbench results file that is not valid JSON (" +
-                          ec.message() + ")");
+      throw K6FormatError(probe.path.string() +
+                          ": a flowbench results file that is not valid JSON (" + ec.message() +
+                          ")");
     }
     return FlowbenchResultsFromJson(*probe.document, probe.path.string(), probe.selector);
   }
@@ -156,7 +159,8 @@ stats::RunSummary ReadResultFile(const std::filesystem::path& named,
   if (std::filesystem::is_directory(given)) {
     path = given / "results.json";
     if (!std::filesystem::exists(path)) {
-      throw K6FormatError(given.string() + ": a directory without results.json (give a "
+      throw K6FormatError(given.string() +
+                          ": a directory without results.json (give a "
                           "results directory of `flowbench run`, or a file)");
     }
   }
@@ -165,15 +169,17 @@ stats::RunSummary ReadResultFile(const std::filesystem::path& named,
   for (const auto& reader : readers) {
     if (!reader->Recognises(probe)) continue;
     if (!selector.empty() && reader->Name() != kFlowbenchResultsFormat) {
-      throw K6FormatError(text + ": '#" + selector + "' selects runs of a flowbench results.json; "
-                          "this is " + std::string(reader->Name()));
+      throw K6FormatError(text + ": '#" + selector +
+                          "' selects runs of a flowbench results.json; "
+                          "this is " +
+                          std::string(reader->Name()));
     }
     return reader->Read(probe);
   }
   std::ostringstream tried;
   for (const auto& reader : readers) tried << (tried.tellp() > 0 ? ", " : "") << reader->Name();
-  throw K6FormatError(path.string() + ": not a format flowbench compare knows (tried: " +
-                      tried.str() + ")");
+  throw K6FormatError(path.string() +
+                      ": not a format flowbench compare knows (tried: " + tried.str() + ")");
 }
 
 }  // namespace flowbench::k6

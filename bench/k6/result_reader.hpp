@@ -21,7 +21,7 @@ namespace flowbench::k6 {
 struct FileProbe {
   std::filesystem::path path;
   bool gzip = false;
-  std::string head;                          // the first up to 64 KiB, decompressed
+  std::string head;                            // the first up to 64 KiB, decompressed
   std::optional<boost::json::value> document;  // set when the whole file parses as one JSON value
   std::string selector;  // after '#' in the name given: which runs of a results.json
 };

@@ -49,8 +49,10 @@ void ReadChecks(const json::value* group, std::vector<stats::CheckSummary>& into
     stats::CheckSummary s;
     const json::value* name = c.if_contains("name");
     s.name = name && name->is_string() ? std::string(name->get_string()) : std::move(fallback_name);
-    if (const json::value* p = c.if_contains("passes"); p && p->is_number()) s.passes = static_cast<std::uint64_t>(p->to_number<double>());
-    if (const json::value* f = c.if_contains("fails"); f && f->is_number()) s.fails = static_cast<std::uint64_t>(f->to_number<double>());
+    if (const json::value* p = c.if_contains("passes"); p && p->is_number())
+      s.passes = static_cast<std::uint64_t>(p->to_number<double>());
+    if (const json::value* f = c.if_contains("fails"); f && f->is_number())
+      s.fails = static_cast<std::uint64_t>(f->to_number<double>());
     into.push_back(std::move(s));
   };
   if (const json::value* checks = g.if_contains("checks")) {
@@ -90,8 +92,9 @@ stats::RunSummary SummaryExportFromJson(const json::value& document, std::string
     ReadNumbers(value.get_object(), m);
     if (const json::value* t = value.get_object().if_contains("thresholds"); t && t->is_object()) {
       for (const auto& [expression, failed] : t->get_object()) {
-        m.thresholds.push_back({std::string(expression),
-                                failed.is_bool() ? std::optional(failed.get_bool()) : std::nullopt});
+        m.thresholds.push_back({std::string(expression), failed.is_bool()
+                                                             ? std::optional(failed.get_bool())
+                                                             : std::nullopt});
       }
     }
     m.type = InferType(m);
@@ -121,17 +124,21 @@ stats::RunSummary HandleSummaryFromJson(const json::value& document, std::string
                                                   : stats::IsK6TimeMetric(key);
     if (const json::value* t = o.if_contains("thresholds"); t && t->is_object()) {
       for (const auto& [expression, outcome] : t->get_object()) {
-        const json::value* ok = outcome.is_object() ? outcome.get_object().if_contains("ok") : nullptr;
-        m.thresholds.push_back({std::string(expression),
-                                ok && ok->is_bool() ? std::optional(!ok->get_bool()) : std::nullopt});
+        const json::value* ok =
+            outcome.is_object() ? outcome.get_object().if_contains("ok") : nullptr;
+        m.thresholds.push_back({std::string(expression), ok && ok->is_bool()
+                                                             ? std::optional(!ok->get_bool())
+                                                             : std::nullopt});
       }
     }
     AliasRate(m);
     run.metrics.emplace(std::string(key), std::move(m));
   }
   ReadChecks(RootGroup(document), run.checks);
-  if (const json::value* state = document.get_object().if_contains("state"); state && state->is_object()) {
-    if (const json::value* ms = state->get_object().if_contains("testRunDurationMs"); ms && ms->is_number()) {
+  if (const json::value* state = document.get_object().if_contains("state");
+      state && state->is_object()) {
+    if (const json::value* ms = state->get_object().if_contains("testRunDurationMs");
+        ms && ms->is_number()) {
       run.duration_s = ms->to_number<double>() / 1000.0;
     }
   }

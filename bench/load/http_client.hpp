@@ -15,7 +15,7 @@ namespace flowbench::load {
 
 struct HttpOutcome {
   std::optional<stats::ErrorKind> transport_error;  // kConnect or kTimeout: no answer at all
-  std::string error_message;                         // for logs and tests
+  std::string error_message;                        // for logs and tests
   int status = 0;
   // Points into the connection's own buffer, reused for every answer (no allocation per
   // request): valid until the next Send() on the same connection.

@@ -33,7 +33,8 @@ struct HttpAnswer {
 };
 
 // Builds iteration `iteration`'s request; `rng` is the VU's own (no shared state).
-using RequestFactory = std::function<HttpRequestSpec(std::mt19937_64& rng, std::uint64_t iteration)>;
+using RequestFactory =
+    std::function<HttpRequestSpec(std::mt19937_64& rng, std::uint64_t iteration)>;
 // Every iteration sends the same request: one endpoint hammered, as wrk does by default.
 inline RequestFactory FixedRequest(HttpRequestSpec spec) {
   return [spec = std::move(spec)](std::mt19937_64&, std::uint64_t) { return spec; };

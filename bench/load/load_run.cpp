@@ -38,7 +38,8 @@ void Account(stats::Recorder& recorder, const ScenarioLoad& load, const HttpOutc
   }
   recorder.RecordResponse(corrected.count(), uncorrected.count());
   if (load.check) {
-    if (std::optional<stats::ErrorKind> kind = load.check(HttpAnswer{outcome.status, outcome.body})) {
+    if (std::optional<stats::ErrorKind> kind =
+            load.check(HttpAnswer{outcome.status, outcome.body})) {
       recorder.RecordError(*kind);
     }
   }
@@ -96,8 +97,8 @@ struct LoadRun::Worker {
   const LoadOptions* options = nullptr;
   const std::atomic<bool>* stop = nullptr;
   Clock::time_point start;
-  int running_tasks = 0;               // this thread only
-  std::atomic<bool> finished{false};   // every task done; read by the control thread
+  int running_tasks = 0;              // this thread only
+  std::atomic<bool> finished{false};  // every task done; read by the control thread
   std::thread thread;
 
   bool Stopping() const { return stop->load(std::memory_order_relaxed); }
@@ -136,7 +137,8 @@ struct LoadRun::Worker {
       return vu;
     }
     if (static_cast<int>(s.vus.size()) >= worker_max_vus) return nullptr;
-    std::uint64_t seed = options->seed * 1'000'003 + s.scenario_index * 10'007 + s.vus.size() * threads + index;
+    std::uint64_t seed =
+        options->seed * 1'000'003 + s.scenario_index * 10'007 + s.vus.size() * threads + index;
     s.vus.push_back(std::make_unique<Vu>(context->get_executor(), *s.load, seed));
     (void)plan;
     return s.vus.back().get();
@@ -175,7 +177,8 @@ struct LoadRun::Worker {
     ArrivalSchedule schedule(plan);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     // This worker takes every threads-th iteration of the one schedule.
-    for (std::uint64_t i = static_cast<std::uint64_t>(index);; i += static_cast<std::uint64_t>(threads)) {
+    for (std::uint64_t i = static_cast<std::uint64_t>(index);;
+         i += static_cast<std::uint64_t>(threads)) {
       std::optional<Duration> offset = schedule.OffsetOf(i);
       if (!offset || Stopping()) break;
       Clock::time_point due = start + *offset;
@@ -302,10 +305,12 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
       ProgressSnapshot snapshot;
       snapshot.elapsed = Clock::now() - start;
       snapshot.total = planned;
-      for (std::size_t i = 0; i < scenarios_.size(); ++i) snapshot.scenarios.push_back({scenarios_[i].name, {}});
+      for (std::size_t i = 0; i < scenarios_.size(); ++i)
+        snapshot.scenarios.push_back({scenarios_[i].name, {}});
       for (auto& w : workers) {
         std::vector<stats::Recorder> copies = w->Snapshot();
-        for (std::size_t i = 0; i < copies.size(); ++i) snapshot.scenarios[i].recorder.Merge(copies[i]);
+        for (std::size_t i = 0; i < copies.size(); ++i)
+          snapshot.scenarios[i].recorder.Merge(copies[i]);
       }
       stats::LatencyHistogram all;
       for (const ScenarioProgress& s : snapshot.scenarios) {
@@ -316,7 +321,8 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
       }
       snapshot.p95_ns = all.Percentile(95);
       double interval_s = std::chrono::duration<double>(options_.progress_interval).count();
-      snapshot.requests_per_second = static_cast<double>(snapshot.completed - completed_before) / interval_s;
+      snapshot.requests_per_second =
+          static_cast<double>(snapshot.completed - completed_before) / interval_s;
       completed_before = snapshot.completed;
       progress(snapshot);
       next_progress += options_.progress_interval;

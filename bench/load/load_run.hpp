@@ -27,12 +27,12 @@ struct ScenarioProgress {
 // Once per progress_interval, for a live progress line.
 struct ProgressSnapshot {
   Duration elapsed{};
-  Duration total{};                 // the longest scenario's planned duration
-  std::uint64_t completed = 0;      // requests that ended, all scenarios
-  double requests_per_second = 0;   // over the last interval
+  Duration total{};                // the longest scenario's planned duration
+  std::uint64_t completed = 0;     // requests that ended, all scenarios
+  double requests_per_second = 0;  // over the last interval
   std::uint64_t errors = 0;
   std::uint64_t dropped = 0;
-  std::int64_t p95_ns = 0;          // corrected latency, all scenarios, so far
+  std::int64_t p95_ns = 0;  // corrected latency, all scenarios, so far
   std::vector<ScenarioProgress> scenarios;
 };
 using ProgressHook = std::function<void(const ProgressSnapshot&)>;

@@ -371,7 +371,8 @@ TEST(LoadRun, CoordinatedOmissionCorrectionShowsAStallTheUncorrectedFigureHides)
   EXPECT_GT(r.Uncorrected().Max() / 1e6, 990);  // the stalled request itself, in both
   // About 100 requests were due during the stall: a tenth of the run waited 0-1 s.
   EXPECT_GT(r.Corrected().Percentile(95) / 1e6, 400);
-  std::printf("CO demo: corrected p99 %.1f ms, uncorrected p99 %.3f ms\n", corrected_p99, uncorrected_p99);
+  std::printf("CO demo: corrected p99 %.1f ms, uncorrected p99 %.3f ms\n", corrected_p99,
+              uncorrected_p99);
 }
 
 }  // namespace

@@ -31,9 +31,12 @@ TEST(ScenarioRequests, BodiesParseAsTheServicesParseThem) {
   }
   EXPECT_EQ(emails.size(), 100u) << "emails must be unique (409 otherwise)";
   EXPECT_EQ(product_targets, (std::set<std::string>{"/products/1", "/products/2", "/products/3"}));
-  EXPECT_EQ(ParsePaymentRequest(ScenarioRequestFactory(Spec("scenario2"))(rng, 0).body).amount, 100.0);
-  EXPECT_EQ(ParseReportRequest(ScenarioRequestFactory(Spec("scenario4"))(rng, 0).body).report_type, "monthly");
-  EXPECT_EQ(ParseClickRequest(ScenarioRequestFactory(Spec("scenario6"))(rng, 0).body).page, "/products");
+  EXPECT_EQ(ParsePaymentRequest(ScenarioRequestFactory(Spec("scenario2"))(rng, 0).body).amount,
+            100.0);
+  EXPECT_EQ(ParseReportRequest(ScenarioRequestFactory(Spec("scenario4"))(rng, 0).body).report_type,
+            "monthly");
+  EXPECT_EQ(ParseClickRequest(ScenarioRequestFactory(Spec("scenario6"))(rng, 0).body).page,
+            "/products");
 }
 
 TEST(ScenarioChecks, StatusAndBodyRulesPerArchitecture) {
@@ -49,12 +52,14 @@ TEST(ScenarioChecks, StatusAndBodyRulesPerArchitecture) {
 
   auto sync5 = ScenarioCheck(Spec("scenario5"), Arch::kSync);
   EXPECT_EQ(sync5({201, R"({"order_id":1,"status":"confirmed"})"}), std::nullopt);
-  EXPECT_EQ(sync5({400, R"({"detail":{"status":"failed","order_id":1,"compensation_executed":true}})"}),
-            std::nullopt);
+  EXPECT_EQ(
+      sync5({400, R"({"detail":{"status":"failed","order_id":1,"compensation_executed":true}})"}),
+      std::nullopt);
   EXPECT_EQ(sync5({400, R"({"error":"bad","detail":"x"})"}), ErrorKind::kCheck);
   auto async5 = ScenarioCheck(Spec("scenario5"), Arch::kAsync);
   EXPECT_EQ(async5({400, R"({"detail":{"compensation_executed":true}})"}), ErrorKind::kStatus);
-  EXPECT_EQ(async5({202, R"({"id":1,"product_id":1,"quantity":1,"status":"pending"})"}), std::nullopt);
+  EXPECT_EQ(async5({202, R"({"id":1,"product_id":1,"quantity":1,"status":"pending"})"}),
+            std::nullopt);
 
   auto click = ScenarioCheck(Spec("scenario6"), Arch::kSync);
   EXPECT_EQ(click({200, R"({"status":"tracked"})"}), std::nullopt);

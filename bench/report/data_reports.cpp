@@ -19,7 +19,7 @@ std::string Csv(double value) {
 
 // k6 writes trends in milliseconds with these keys.
 json::object K6Trend(const LatencySummary& s) {
-  return {{"avg", s.mean * 1000}, {"min", s.min * 1000},  {"med", s.p50 * 1000},
+  return {{"avg", s.mean * 1000}, {"min", s.min * 1000},   {"med", s.p50 * 1000},
           {"max", s.max * 1000},  {"p(90)", s.p90 * 1000}, {"p(95)", s.p95 * 1000},
           {"p(99)", s.p99 * 1000}};
 }
@@ -37,16 +37,15 @@ std::string CsvReport(const RunResults& r) {
     for (const ScenarioResult& s : run.scenarios) {
       csv << run.arch << "," << run.profile << "," << run.repeat << "," << s.scenario << ","
           << s.executor << "," << Csv(run.duration_seconds) << "," << s.requests << ","
-          << Csv(s.throughput_rps) << "," << s.dropped_iterations << "," << s.errors.connect
-          << "," << s.errors.timeout << "," << s.errors.status << "," << s.errors.check << ","
-          << Csv(s.ErrorRate()) << "," << Csv(s.latency.mean) << "," << Csv(s.latency.p50)
-          << "," << Csv(s.latency.p90) << "," << Csv(s.latency.p95) << ","
-          << Csv(s.latency.p99) << "," << Csv(s.latency.p999) << "," << Csv(s.latency.max)
-          << "," << Csv(s.latency_uncorrected.p95) << "," << Csv(s.latency_uncorrected.p99)
-          << ",";
+          << Csv(s.throughput_rps) << "," << s.dropped_iterations << "," << s.errors.connect << ","
+          << s.errors.timeout << "," << s.errors.status << "," << s.errors.check << ","
+          << Csv(s.ErrorRate()) << "," << Csv(s.latency.mean) << "," << Csv(s.latency.p50) << ","
+          << Csv(s.latency.p90) << "," << Csv(s.latency.p95) << "," << Csv(s.latency.p99) << ","
+          << Csv(s.latency.p999) << "," << Csv(s.latency.max) << ","
+          << Csv(s.latency_uncorrected.p95) << "," << Csv(s.latency_uncorrected.p99) << ",";
       if (s.completion) {
-        csv << s.completion->count << "," << Csv(s.completion->p50) << ","
-            << Csv(s.completion->p95) << "," << Csv(s.completion->p99);
+        csv << s.completion->count << "," << Csv(s.completion->p50) << "," << Csv(s.completion->p95)
+            << "," << Csv(s.completion->p99);
       } else {
         csv << ",,,";
       }
@@ -69,8 +68,8 @@ json::object K6Summary(const ProfileRun& run) {
                                 {"value", requests == 0 ? 0.0 : double(errors) / double(requests)}};
   for (const ScenarioResult& s : run.scenarios) {
     metrics["http_req_duration{scenario:" + s.scenario + "}"] = K6Trend(s.latency);
-    metrics["http_reqs{scenario:" + s.scenario + "}"] = {
-        {"count", s.requests}, {"rate", s.throughput_rps}};
+    metrics["http_reqs{scenario:" + s.scenario + "}"] = {{"count", s.requests},
+                                                         {"rate", s.throughput_rps}};
     metrics["http_req_failed{scenario:" + s.scenario + "}"] = {
         {"passes", s.errors.Total()},
         {"fails", s.requests - s.errors.Total()},
@@ -81,9 +80,10 @@ json::object K6Summary(const ProfileRun& run) {
     dropped += s.dropped_iterations;
   }
   metrics["dropped_iterations"] = {
-      {"count", dropped}, {"rate", run.duration_seconds == 0 ? 0 : double(dropped) / run.duration_seconds}};
-  return {{"root_group", {{"name", ""}, {"path", ""}, {"groups", json::object()},
-                          {"checks", json::object()}}},
+      {"count", dropped},
+      {"rate", run.duration_seconds == 0 ? 0 : double(dropped) / run.duration_seconds}};
+  return {{"root_group",
+           {{"name", ""}, {"path", ""}, {"groups", json::object()}, {"checks", json::object()}}},
           {"metrics", metrics}};
 }
 

@@ -15,9 +15,16 @@ const char* kChromium = "/usr/bin/chromium";
 
 std::vector<std::string> ChromiumArgs(const std::filesystem::path& profile) {
   // No network here: background services would only log refused connections.
-  return {kChromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-          "--no-first-run", "--disable-background-networking", "--disable-component-update",
-          "--disable-sync", "--user-data-dir=" + profile.string()};
+  return {kChromium,
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--user-data-dir=" + profile.string()};
 }
 
 TEST(HtmlReport, RendersInHeadlessChromiumWithEveryChartAndNoConsoleError) {

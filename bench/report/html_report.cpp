@@ -18,11 +18,20 @@ std::string Escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -132,8 +141,8 @@ json::object ProfileBars(const RunResults& r, const std::string& title, const st
     for (const std::string& p : r.profiles) values.push_back(Across(r.Runs(a, p), figure).mean);
     datasets.push_back({{"label", a}, {"data", values}, {"backgroundColor", Colour(a)}});
   }
-  return {{"title", title}, {"unit", unit}, {"type", "bar"}, {"log", false},
-          {"labels", labels}, {"datasets", datasets}};
+  return {{"title", title}, {"unit", unit},     {"type", "bar"},
+          {"log", false},   {"labels", labels}, {"datasets", datasets}};
 }
 
 // Answer p95 next to completion p95, per scenario, for one profile (log scale: ms to s).
@@ -152,19 +161,26 @@ json::object AckVersusCompletion(const RunResults& r, const std::string& profile
                        }).mean);
       bool measured = !runs.empty();
       for (const ProfileRun* run : runs) measured &= run->Scenario(id)->completion.has_value();
-      completion.push_back(measured ? json::value(Across(runs, [&](const ProfileRun& run) {
-                                        return run.Scenario(id)->completion->p95 * 1000;
-                                      }).mean)
-                                    : json::value(nullptr));
+      completion.push_back(
+          measured ? json::value(Across(runs,
+                                        [&](const ProfileRun& run) {
+                                          return run.Scenario(id)->completion->p95 * 1000;
+                                        })
+                                     .mean)
+                   : json::value(nullptr));
     }
-    datasets.push_back({{"label", a + " answer p95"}, {"data", answer},
-                        {"backgroundColor", Colour(a, 0)}});
-    datasets.push_back({{"label", a + " completion p95"}, {"data", completion},
+    datasets.push_back(
+        {{"label", a + " answer p95"}, {"data", answer}, {"backgroundColor", Colour(a, 0)}});
+    datasets.push_back({{"label", a + " completion p95"},
+                        {"data", completion},
                         {"backgroundColor", Colour(a, 1)}});
   }
   return {{"title", "Answer vs completion p95 per scenario (" + profile + ")"},
-          {"unit", "ms"}, {"type", "bar"}, {"log", true},
-          {"labels", labels}, {"datasets", datasets}};
+          {"unit", "ms"},
+          {"type", "bar"},
+          {"log", true},
+          {"labels", labels},
+          {"datasets", datasets}};
 }
 
 // Cumulative share of requests at or below each latency, per architecture (first repeat).
@@ -187,12 +203,19 @@ json::object Distribution(const RunResults& r, const std::string& profile) {
       seen += count;
       points.push_back({{"x", le * 1000}, {"y", total == 0 ? 0.0 : 100.0 * seen / total}});
     }
-    datasets.push_back({{"label", a}, {"data", points}, {"borderColor", Colour(a)},
-                        {"backgroundColor", Colour(a)}, {"pointRadius", 0}});
+    datasets.push_back({{"label", a},
+                        {"data", points},
+                        {"borderColor", Colour(a)},
+                        {"backgroundColor", Colour(a)},
+                        {"pointRadius", 0}});
   }
-  return {{"title", "Latency distribution, all scenarios (" + profile + "): % of requests at or below"},
-          {"unit", "%"}, {"type", "line"}, {"log", false}, {"xlog", true},
-          {"datasets", datasets}};
+  return {
+      {"title", "Latency distribution, all scenarios (" + profile + "): % of requests at or below"},
+      {"unit", "%"},
+      {"type", "line"},
+      {"log", false},
+      {"xlog", true},
+      {"datasets", datasets}};
 }
 
 json::object QueueDepth(const ProfileRun& run) {
@@ -207,12 +230,18 @@ json::object QueueDepth(const ProfileRun& run) {
       points.push_back({{"x", q.t[k]}, {"y", q.depth[k]}});
     }
     const char* colour = kPalette[i++ % 10];
-    datasets.push_back({{"label", q.queue}, {"data", points}, {"borderColor", colour},
-                        {"backgroundColor", colour}, {"pointRadius", 0}});
+    datasets.push_back({{"label", q.queue},
+                        {"data", points},
+                        {"borderColor", colour},
+                        {"backgroundColor", colour},
+                        {"pointRadius", 0}});
   }
   return {{"title", "Queue depth over time (" + run.arch + ", " + run.profile + ", repeat " +
                         std::to_string(run.repeat) + ")"},
-          {"unit", "messages"}, {"type", "line"}, {"log", false}, {"xlog", false},
+          {"unit", "messages"},
+          {"type", "line"},
+          {"log", false},
+          {"xlog", false},
           {"datasets", datasets}};
 }
 
@@ -282,9 +311,10 @@ std::string HtmlReport(const RunResults& r) {
   for (std::size_t i = 0; i < charts.size(); ++i) {
     html << "<div class=\"chart\"><canvas id=\"chart" << i << "\"></canvas></div>\n";
   }
-  html << "</div>\n" << tables.substr(after_intro)
-       << "<script>\nconst charts = " << ScriptSafe(json::serialize(charts)) << ";\n" << kDrawCharts
-       << "</script>\n</body></html>\n";
+  html << "</div>\n"
+       << tables.substr(after_intro)
+       << "<script>\nconst charts = " << ScriptSafe(json::serialize(charts)) << ";\n"
+       << kDrawCharts << "</script>\n</body></html>\n";
   return html.str();
 }
 

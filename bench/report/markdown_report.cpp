@@ -38,8 +38,10 @@ void Flatten(const boost::json::object& object, const std::string& prefix,
              std::vector<std::pair<std::string, std::string>>& rows) {
   for (const auto& [key, value] : object) {
     std::string name = prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
-    if (value.is_object()) Flatten(value.as_object(), name, rows);
-    else rows.emplace_back(name, Plain(value));
+    if (value.is_object())
+      Flatten(value.as_object(), name, rows);
+    else
+      rows.emplace_back(name, Plain(value));
   }
 }
 
@@ -101,8 +103,8 @@ void SettingsInForce(std::ostringstream& md, const RunResults& r) {
          << boost::json::serialize(*exceptions) << "`\n";
     }
     if (const boost::json::value* missing = settings.as_object().if_contains("not_reported")) {
-      md << "- " << arch << ": did not report their settings (unknown, not assumed): "
-         << Plain(*missing) << "\n";
+      md << "- " << arch
+         << ": did not report their settings (unknown, not assumed): " << Plain(*missing) << "\n";
     }
   }
   if (const boost::json::value* driver = r.settings.if_contains("driver")) {
@@ -125,7 +127,8 @@ void Settings(std::ostringstream& md, const RunResults& r) {
   md << "| repeats | " << repeats << " (figures are mean ± sd over repeats when > 1) |\n";
   md << "| created | " << r.created_at << " |\n";
   md << "| commit | `" << r.git_commit << "` |\n";
-  for (const auto& [key, value] : r.machine) md << "| machine." << key << " | " << Plain(value) << " |\n";
+  for (const auto& [key, value] : r.machine)
+    md << "| machine." << key << " | " << Plain(value) << " |\n";
   for (const auto& [key, value] : r.versions) md << "| " << key << " | " << Plain(value) << " |\n";
   md << "\n";
   if (const boost::json::value* in_force = r.settings.if_contains("in_force");
@@ -135,7 +138,8 @@ void Settings(std::ostringstream& md, const RunResults& r) {
   }
   // Results written before the services reported their settings: what the driver passed.
   md << "Settings (as passed by the driver; the services did not report theirs):\n\n"
-     << "```json\n" << boost::json::serialize(r.settings) << "\n```\n\n";
+     << "```json\n"
+     << boost::json::serialize(r.settings) << "\n```\n\n";
 }
 
 void ProfileTable(std::ostringstream& md, const RunResults& r, const std::string& heading,
@@ -147,7 +151,8 @@ void ProfileTable(std::ostringstream& md, const RunResults& r, const std::string
   for (const std::string& a : archs) md << " " << a << " |";
   if (ratio && archs.size() == 2) md << " sync / async |";
   md << "\n|---|";
-  for (std::size_t i = 0; i < archs.size() + (ratio && archs.size() == 2 ? 1 : 0); ++i) md << "---|";
+  for (std::size_t i = 0; i < archs.size() + (ratio && archs.size() == 2 ? 1 : 0); ++i)
+    md << "---|";
   md << "\n";
   for (const std::string& profile : r.profiles) {
     md << "| " << profile << " |";
@@ -172,9 +177,12 @@ void MedianVersusP95(std::ostringstream& md, const RunResults& r) {
   for (const std::string& profile : r.profiles) {
     md << "| " << profile << " |";
     for (const std::string& a : Archs(r)) {
-      MeanSd p50 = Across(r.Runs(a, profile), [](const ProfileRun& run) { return run.overall.p50; });
-      MeanSd p95 = Across(r.Runs(a, profile), [](const ProfileRun& run) { return run.overall.p95; });
-      md << " " << Millis(p50) << " | " << Millis(p95) << " | " << Ratio(p95.mean, p50.mean) << " |";
+      MeanSd p50 =
+          Across(r.Runs(a, profile), [](const ProfileRun& run) { return run.overall.p50; });
+      MeanSd p95 =
+          Across(r.Runs(a, profile), [](const ProfileRun& run) { return run.overall.p95; });
+      md << " " << Millis(p50) << " | " << Millis(p95) << " | " << Ratio(p95.mean, p50.mean)
+         << " |";
     }
     md << "\n";
   }
@@ -198,14 +206,13 @@ void PerScenario(std::ostringstream& md, const RunResults& r) {
         if (requests.n == 0) continue;
         md << "| " << id << " " << Title(id) << " | " << a << " | " << Number(requests.mean, 0)
            << " | " << Number(fig([](const ScenarioResult& s) { return s.throughput_rps; }).mean)
-           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.p50; }))
-           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.p95; }))
-           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.p99; }))
-           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.max; }))
-           << " | " << Percent(fig([](const ScenarioResult& s) { return s.ErrorRate(); }))
-           << " | " << Number(fig([](const ScenarioResult& s) {
-                return double(s.dropped_iterations);
-              }).mean, 0)
+           << " | " << Millis(fig([](const ScenarioResult& s) { return s.latency.p50; })) << " | "
+           << Millis(fig([](const ScenarioResult& s) { return s.latency.p95; })) << " | "
+           << Millis(fig([](const ScenarioResult& s) { return s.latency.p99; })) << " | "
+           << Millis(fig([](const ScenarioResult& s) { return s.latency.max; })) << " | "
+           << Percent(fig([](const ScenarioResult& s) { return s.ErrorRate(); })) << " | "
+           << Number(fig([](const ScenarioResult& s) { return double(s.dropped_iterations); }).mean,
+                     0)
            << " |\n";
       }
     }
@@ -244,7 +251,8 @@ void AckVersusCompletion(std::ostringstream& md, const RunResults& r) {
           continue;
         }
         auto completion = [&](auto f) {
-          return Across(runs, [&](const ProfileRun& run) { return f(*run.Scenario(id)->completion); });
+          return Across(runs,
+                        [&](const ProfileRun& run) { return f(*run.Scenario(id)->completion); });
         };
         md << Number(completion([](const LatencySummary& c) { return double(c.count); }).mean, 0)
            << " | " << Millis(completion([](const LatencySummary& c) { return c.p50; })) << " | "
@@ -294,7 +302,8 @@ void Backlog(std::ostringstream& md, const RunResults& r) {
       first = false;
     }
     md << (first ? "all stayed empty" : "")
-       << (run.queues_source == "management-api" ? " (management API statistics, a few s behind)" : "")
+       << (run.queues_source == "management-api" ? " (management API statistics, a few s behind)"
+                                                 : "")
        << " |\n";
   }
   md << "\n";
@@ -309,8 +318,8 @@ void Caveats(std::ostringstream& md, const RunResults& r) {
   }
   for (const ProfileRun& run : r.runs) {
     if (!run.interrupted) continue;
-    md << "Interrupted (Ctrl-C): " << run.arch << " / " << run.profile << " / repeat "
-       << run.repeat << " was stopped after " << Millis(run.duration_seconds)
+    md << "Interrupted (Ctrl-C): " << run.arch << " / " << run.profile << " / repeat " << run.repeat
+       << " was stopped after " << Millis(run.duration_seconds)
        << " of load; its figures cover only that time, and work it accepted was not waited "
           "for.\n\n";
   }
@@ -326,7 +335,8 @@ void Resources(std::ostringstream& md, const RunResults& r) {
   });
   md << "## CPU and memory\n\nCPU seconds of every service process during the run (from "
         "/proc for the services flowbench started), per 1,000 requests answered, and the "
-        "largest resident set of any one service. The embedded PostgreSQL and RabbitMQ are not included."
+        "largest resident set of any one service. The embedded PostgreSQL and RabbitMQ are not "
+        "included."
      << (from_metrics ? " For a `--target` deployment they come from each service's own process "
                         "metrics on its /metrics (`process_cpu_seconds_total`, "
                         "`process_resident_memory_bytes`), sampled once a second."
@@ -342,16 +352,19 @@ void Resources(std::ostringstream& md, const RunResults& r) {
       for (const ProfileRun* run : runs) {
         not_measured.insert(run->resources_not_measured.begin(), run->resources_not_measured.end());
       }
-      bool none_measured = std::all_of(runs.begin(), runs.end(),
-                                       [](const ProfileRun* run) { return run->resources.empty(); });
+      bool none_measured = std::all_of(
+          runs.begin(), runs.end(), [](const ProfileRun* run) { return run->resources.empty(); });
       if (none_measured && !not_measured.empty()) {
         md << "| " << a << " | " << profile << " | "
-           << Number(Across(runs, [](const ProfileRun& run) { return double(run.Requests()); }).mean, 0)
+           << Number(
+                  Across(runs, [](const ProfileRun& run) { return double(run.Requests()); }).mean,
+                  0)
            << " | not measured | not measured | not measured |\n";
         continue;
       }
       std::string partial;
-      for (const std::string& service : not_measured) partial += (partial.empty() ? "" : ", ") + service;
+      for (const std::string& service : not_measured)
+        partial += (partial.empty() ? "" : ", ") + service;
       if (!partial.empty()) partial = " (without " + partial + ": not measured)";
       MeanSd cpu = Across(runs, [](const ProfileRun& run) {
         double total = 0;
@@ -364,11 +377,13 @@ void Resources(std::ostringstream& md, const RunResults& r) {
         return double(peak);
       });
       md << "| " << a << " | " << profile << " | "
-         << Number(Across(runs, [](const ProfileRun& run) { return double(run.Requests()); }).mean, 0)
+         << Number(Across(runs, [](const ProfileRun& run) { return double(run.Requests()); }).mean,
+                   0)
          << " | " << Number(cpu.mean, 2) << partial << " | "
-         << Number(Across(runs, [](const ProfileRun& run) {
-              return run.CpuSecondsPer1000Requests();
-            }).mean, 3)
+         << Number(
+                Across(runs, [](const ProfileRun& run) { return run.CpuSecondsPer1000Requests(); })
+                    .mean,
+                3)
          << " | " << Number(rss.mean / (1024.0 * 1024.0), 1) << " MiB |\n";
     }
   }
@@ -383,22 +398,25 @@ std::string MarkdownReport(const RunResults& r) {
         "Every figure below was measured by `flowbench run`; nothing is rounded beyond its "
         "display or edited. `results.json` next to this file holds the full data.\n\n";
   Caveats(md, r);
-  ProfileTable(md, r, "p95 latency per profile",
-               "All scenarios' requests together, from the intended send time.",
-               [](const ProfileRun& run) { return run.overall.p95; },
-               [](const MeanSd& m) { return Millis(m); }, true);
-  ProfileTable(md, r, "Error rate per profile",
-               "Connection errors, timeouts, unexpected statuses and failed checks over all "
-               "requests.",
-               [](const ProfileRun& run) {
-                 return run.Requests() == 0 ? 0.0 : double(run.Errors()) / double(run.Requests());
-               },
-               [](const MeanSd& m) { return Percent(m); }, false);
-  ProfileTable(md, r, "Throughput per profile", "Requests answered per second, all scenarios.",
-               [](const ProfileRun& run) {
-                 return run.duration_seconds == 0 ? 0.0 : double(run.Requests()) / run.duration_seconds;
-               },
-               [](const MeanSd& m) { return Number(m.mean) + " req/s"; }, false);
+  ProfileTable(
+      md, r, "p95 latency per profile",
+      "All scenarios' requests together, from the intended send time.",
+      [](const ProfileRun& run) { return run.overall.p95; },
+      [](const MeanSd& m) { return Millis(m); }, true);
+  ProfileTable(
+      md, r, "Error rate per profile",
+      "Connection errors, timeouts, unexpected statuses and failed checks over all "
+      "requests.",
+      [](const ProfileRun& run) {
+        return run.Requests() == 0 ? 0.0 : double(run.Errors()) / double(run.Requests());
+      },
+      [](const MeanSd& m) { return Percent(m); }, false);
+  ProfileTable(
+      md, r, "Throughput per profile", "Requests answered per second, all scenarios.",
+      [](const ProfileRun& run) {
+        return run.duration_seconds == 0 ? 0.0 : double(run.Requests()) / run.duration_seconds;
+      },
+      [](const MeanSd& m) { return Number(m.mean) + " req/s"; }, false);
   MedianVersusP95(md, r);
   PerScenario(md, r);
   AckVersusCompletion(md, r);

@@ -37,9 +37,8 @@ TEST(Results, WrongSchemaOrMissingFieldIsAClearError) {
 
 TEST(Aggregate, MeanAndSampleStandardDeviationAcrossRepeats) {
   RunResults r = LoadResults(Fixture());
-  MeanSd p95 = Across(r.Runs("sync", "baseline"), [](const ProfileRun& run) {
-    return run.overall.p95;
-  });
+  MeanSd p95 =
+      Across(r.Runs("sync", "baseline"), [](const ProfileRun& run) { return run.overall.p95; });
   EXPECT_EQ(p95.n, 2);
   EXPECT_DOUBLE_EQ(p95.mean, 0.018);
   EXPECT_NEAR(p95.sd, 0.0014142, 1e-6);
@@ -119,8 +118,9 @@ TEST(Results, FieldsAddedWithinV1AreOptionalAndRoundTrip) {
 TEST(MarkdownReport, SaysWhatATargetRunCouldNotMeasure) {
   RunResults r = LoadResults(Fixture());
   for (ProfileRun& run : r.runs) {
-    run.target = {{"user", "http://10.0.0.5:" + std::string(run.arch == "sync" ? "8001" : "8101")},
-                  {"inventory", "http://10.0.0.5:" + std::string(run.arch == "sync" ? "8010" : "8110")}};
+    run.target = {
+        {"user", "http://10.0.0.5:" + std::string(run.arch == "sync" ? "8001" : "8101")},
+        {"inventory", "http://10.0.0.5:" + std::string(run.arch == "sync" ? "8010" : "8110")}};
     run.resources_source = "process-metrics";
     if (run.arch == "async") {
       run.queues.clear();
@@ -133,11 +133,15 @@ TEST(MarkdownReport, SaysWhatATargetRunCouldNotMeasure) {
   EXPECT_NE(md.find("Measured against a deployment flowbench did not start (`--target`): sync at "
                     "http://10.0.0.5:8001 (user) to http://10.0.0.5:8010 (inventory); async at "
                     "http://10.0.0.5:8101"),
-            std::string::npos) << md;
-  EXPECT_NE(md.find("| async | baseline | 1 | 1500 ms | not sampled (no `--rabbitmq-management-url`"),
-            std::string::npos) << md;
+            std::string::npos)
+      << md;
+  EXPECT_NE(
+      md.find("| async | baseline | 1 | 1500 ms | not sampled (no `--rabbitmq-management-url`"),
+      std::string::npos)
+      << md;
   EXPECT_NE(md.find("| async | baseline | 1560 | not measured | not measured | not measured |"),
-            std::string::npos) << md;
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("each service's own process metrics"), std::string::npos) << md;
 }
 
@@ -149,9 +153,11 @@ TEST(MarkdownReport, AnInterruptedRunIsSaidToBeOne) {
   r.runs[2].drained = false;
   std::string md = MarkdownReport(r);
   EXPECT_NE(md.find("Interrupted (Ctrl-C): async / baseline / repeat 1 was stopped after 4200 ms"),
-            std::string::npos) << md;
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("runs that had not started when it came are missing"), std::string::npos) << md;
-  EXPECT_NE(md.find("| async | baseline | 1 | not waited for (interrupted) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| async | baseline | 1 | not waited for (interrupted) |"), std::string::npos)
+      << md;
 }
 
 TEST(CsvReport, OneRowPerScenarioRunWithAHeader) {

@@ -17,17 +17,20 @@ namespace json = boost::json;
 const json::array& Array(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   if (v == nullptr) throw std::runtime_error("field \"" + std::string(key) + "\" is required");
-  if (!v->is_array()) throw std::runtime_error("field \"" + std::string(key) + "\" must be an array");
+  if (!v->is_array())
+    throw std::runtime_error("field \"" + std::string(key) + "\" must be an array");
   return v->get_array();
 }
 
 const json::object& Element(const json::value& v, std::string_view array) {
-  if (!v.is_object()) throw std::runtime_error("an element of \"" + std::string(array) + "\" is not an object");
+  if (!v.is_object())
+    throw std::runtime_error("an element of \"" + std::string(array) + "\" is not an object");
   return v.get_object();
 }
 
 double NumberElement(const json::value& v, std::string_view array) {
-  if (!v.is_number()) throw std::runtime_error("an element of \"" + std::string(array) + "\" is not a number");
+  if (!v.is_number())
+    throw std::runtime_error("an element of \"" + std::string(array) + "\" is not a number");
   return v.to_number<double>();
 }
 
@@ -179,17 +182,21 @@ ProfileRun ProfileRunFrom(const json::object& o) {
                              static_cast<std::uint64_t>(rf.Integer("peak_rss_bytes"))});
   }
   if (const json::value* target = o.if_contains("target"); target && !target->is_null()) {
-    if (!target->is_object()) throw std::runtime_error("field \"target\" must be an object or null");
+    if (!target->is_object())
+      throw std::runtime_error("field \"target\" must be an object or null");
     for (const auto& [service, url] : target->get_object()) {
-      if (!url.is_string()) throw std::runtime_error("target." + std::string(service) + " is not a URL");
+      if (!url.is_string())
+        throw std::runtime_error("target." + std::string(service) + " is not a URL");
       run.target.emplace_back(std::string(service), std::string(url.get_string()));
     }
   }
-  run.queues_source = f.OptionalString("queues_source").value_or(run.arch == "async" ? "amqp" : "none");
+  run.queues_source =
+      f.OptionalString("queues_source").value_or(run.arch == "async" ? "amqp" : "none");
   run.resources_source = f.OptionalString("resources_source").value_or("proc");
   if (o.contains("resources_not_measured")) {
     for (const json::value& service : Array(o, "resources_not_measured")) {
-      if (!service.is_string()) throw std::runtime_error("an element of \"resources_not_measured\" is not a string");
+      if (!service.is_string())
+        throw std::runtime_error("an element of \"resources_not_measured\" is not a string");
       run.resources_not_measured.emplace_back(service.get_string());
     }
   }
@@ -240,10 +247,14 @@ std::vector<const ProfileRun*> RunResults::Runs(const std::string& arch,
 boost::json::object ToJson(const RunResults& results) {
   json::array profiles(results.profiles.begin(), results.profiles.end()), runs;
   for (const ProfileRun& r : results.runs) runs.push_back(ToJson(r));
-  return {{"schema", results.schema},     {"created_at", results.created_at},
-          {"git_commit", results.git_commit}, {"machine", results.machine},
-          {"versions", results.versions}, {"settings", results.settings},
-          {"profiles", profiles},         {"interrupted", results.interrupted},
+  return {{"schema", results.schema},
+          {"created_at", results.created_at},
+          {"git_commit", results.git_commit},
+          {"machine", results.machine},
+          {"versions", results.versions},
+          {"settings", results.settings},
+          {"profiles", profiles},
+          {"interrupted", results.interrupted},
           {"runs", runs}};
 }
 

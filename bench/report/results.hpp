@@ -32,13 +32,13 @@ struct Bucket {  // latency distribution: `count` samples at or below `le` secon
 };
 
 struct ScenarioResult {
-  std::string scenario;  // "scenario1" ...
-  std::string executor;  // "constant-vus" | "constant-arrival-rate" | "ramping-arrival-rate"
-  std::uint64_t requests = 0;         // responses received (good or bad)
+  std::string scenario;        // "scenario1" ...
+  std::string executor;        // "constant-vus" | "constant-arrival-rate" | "ramping-arrival-rate"
+  std::uint64_t requests = 0;  // responses received (good or bad)
   std::uint64_t dropped_iterations = 0;  // open loop: could not start (max VUs busy)
-  double throughput_rps = 0;          // requests / duration
-  LatencySummary latency;             // from the intended start (closed loop: the actual one)
-  LatencySummary latency_uncorrected; // from the actual send
+  double throughput_rps = 0;             // requests / duration
+  LatencySummary latency;                // from the intended start (closed loop: the actual one)
+  LatencySummary latency_uncorrected;    // from the actual send
   ErrorCounts errors;
   std::optional<LatencySummary> completion;  // flowbench_scenario_completion_seconds
   std::vector<Bucket> distribution;          // of `latency`
@@ -70,7 +70,7 @@ struct ProfileRun {
   bool drained = true;       // false: the drain deadline passed first (or Ctrl-C)
   bool interrupted = false;  // Ctrl-C stopped its load or its drain early
   std::vector<ScenarioResult> scenarios;
-  LatencySummary overall;    // all scenarios' requests together
+  LatencySummary overall;  // all scenarios' requests together
   std::vector<QueueSeries> queues;
   std::vector<ServiceResources> resources;
   // Fields added within v1 (absent in older files, which mean the defaults):
@@ -78,7 +78,7 @@ struct ProfileRun {
   // Empty: flowbench started them on this machine.
   std::vector<std::pair<std::string, std::string>> target;
   std::string queues_source;  // "amqp" | "management-api" | "not-sampled" | "none" (sync)
-  std::string resources_source = "proc";  // "proc" | "process-metrics" (each /metrics)
+  std::string resources_source = "proc";            // "proc" | "process-metrics" (each /metrics)
   std::vector<std::string> resources_not_measured;  // services without CPU/RSS figures
 
   std::uint64_t Requests() const;

@@ -35,7 +35,8 @@ Matrix Validate(const RunOptions& o) {
   }
   for (const std::string& name : o.profiles) {
     const Profile* p = FindProfile(name);
-    if (p == nullptr) throw std::invalid_argument("unknown profile '" + name + "' (see `flowbench profiles`)");
+    if (p == nullptr)
+      throw std::invalid_argument("unknown profile '" + name + "' (see `flowbench profiles`)");
     m.profiles.push_back(p);
   }
   for (const std::string& id : o.scenarios) {
@@ -63,8 +64,8 @@ report::RunResults Described(const RunOptions& o) {
   results.settings = {
       {"workload", ToJson(o.workload)},
       {"driver",
-       {{"duration_override_s",
-         o.duration ? boost::json::value(o.duration->count() / 1000.0) : boost::json::value(nullptr)},
+       {{"duration_override_s", o.duration ? boost::json::value(o.duration->count() / 1000.0)
+                                           : boost::json::value(nullptr)},
         {"repeats", o.repeats},
         {"drain_timeout_s", o.drain_timeout.count()},
         {"request_timeout_s", o.request_timeout.count()},
@@ -106,8 +107,9 @@ class InfraStartedForThisRun {
       infra::InfraDown(state_dir_);
     } catch (const std::exception& e) {
       // A destructor cannot throw (an exception may be on its way already): say it instead.
-      std::fprintf(stderr, "flowbench: stopping the embedded servers failed: %s\n"
-                           "  `flowbench infra down --state-dir %s` stops them\n",
+      std::fprintf(stderr,
+                   "flowbench: stopping the embedded servers failed: %s\n"
+                   "  `flowbench infra down --state-dir %s` stops them\n",
                    e.what(), state_dir_.c_str());
     }
   }

@@ -37,7 +37,7 @@ struct RunOptions {
   // latency (results/driver-vs-wrk.md). Costs about wake_ahead x rate of a core.
   std::chrono::microseconds wake_ahead{200};
   WorkloadSettings workload;
-  PassThroughArgs service_args;              // to the services, per build
+  PassThroughArgs service_args;  // to the services, per build
   // `--target`: drive these builds where they run instead of starting this checkout's
   // (infra.management_url, when set, is their broker's management API for queue depths).
   std::vector<TargetBuild> targets;

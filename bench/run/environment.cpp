@@ -59,7 +59,8 @@ boost::json::object Versions() {
                         {"rabbitmq", RabbitVersion()}};
   try {
     v["postgresql"] = FirstLine(
-        infra::RunCommand({(infra::FindPostgresBinDir() / "postgres").string(), "--version"}).output);
+        infra::RunCommand({(infra::FindPostgresBinDir() / "postgres").string(), "--version"})
+            .output);
   } catch (const std::runtime_error& e) {
     v["postgresql"] = std::string("unknown: ") + e.what();
   }

@@ -53,7 +53,8 @@ std::vector<load::ScenarioLoad> Loads(const Profile& profile, const SystemUnderT
     s.host = system.Service(spec->service).host;
     s.port = system.Service(spec->service).port;
     if (spec->id == "scenario6") {
-      load::ArrivalRate arrivals = load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
+      load::ArrivalRate arrivals =
+          load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
       arrivals.wake_ahead = o.wake_ahead;
       s.executor = arrivals;
     } else {
@@ -112,16 +113,18 @@ struct DrainResult {
 
 // After the load: until every accepted request's work is complete (the services' completion
 // counts reach the accepted counts) and every sampled queue is empty, or the deadline.
-DrainResult Drain(const SystemUnderTest& system, const RunSampler& sampler, const Accepted& accepted,
-                  const Histograms& before, const RunOptions& o, const std::atomic<bool>& stop,
-                  const std::function<void(double)>& tick) {
+DrainResult Drain(const SystemUnderTest& system, const RunSampler& sampler,
+                  const Accepted& accepted, const Histograms& before, const RunOptions& o,
+                  const std::atomic<bool>& stop, const std::function<void(double)>& tick) {
   auto start = std::chrono::steady_clock::now();
   auto deadline = start + o.drain_timeout;
   for (;;) {
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     bool scraped = true;
     Histograms now = ScrapeCompletion(system, &scraped);
-    if (scraped && Backlog(sampler) == 0 && AllComplete(accepted, before, now)) return {elapsed, true};
+    if (scraped && Backlog(sampler) == 0 && AllComplete(accepted, before, now))
+      return {elapsed, true};
     if (stop || std::chrono::steady_clock::now() > deadline) return {elapsed, false};
     tick(elapsed);
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
@@ -196,9 +199,9 @@ report::ProfileRun MeasureOnce(const SystemUnderTest& system, const QueueObserva
   stats::Recorder all;
   for (const load::ScenarioResult& s : result.scenarios) {
     const ScenarioSpec* spec = FindScenario(s.name);
-    report::ScenarioResult r = ToScenarioResult(
-        s.name, spec->id == "scenario6" ? "constant-arrival-rate" : "constant-vus", s.recorder,
-        run.duration_seconds);
+    report::ScenarioResult r =
+        ToScenarioResult(s.name, spec->id == "scenario6" ? "constant-arrival-rate" : "constant-vus",
+                         s.recorder, run.duration_seconds);
     if (before_complete && after_complete && after.count(s.name)) {
       r.completion = Summarise(Difference(after[s.name], before[s.name]));
     }

@@ -7,8 +7,8 @@ namespace flowbench::run {
 
 report::LatencySummary ToSeconds(const stats::LatencySummary& s) {
   constexpr double kNs = 1e-9;
-  return {s.count,         s.mean_ns * kNs, s.stdev_ns * kNs, s.min_ns * kNs, s.p50_ns * kNs,
-          s.p90_ns * kNs,  s.p95_ns * kNs,  s.p99_ns * kNs,   s.p999_ns * kNs, s.max_ns * kNs};
+  return {s.count,        s.mean_ns * kNs, s.stdev_ns * kNs, s.min_ns * kNs,  s.p50_ns * kNs,
+          s.p90_ns * kNs, s.p95_ns * kNs,  s.p99_ns * kNs,   s.p999_ns * kNs, s.max_ns * kNs};
 }
 
 std::vector<report::Bucket> Distribution(const stats::LatencyHistogram& h) {
@@ -19,7 +19,9 @@ std::vector<report::Bucket> Distribution(const stats::LatencyHistogram& h) {
     if (n == 0) continue;
     double mid_ns = static_cast<double>(stats::LatencyHistogram::LowestAt(i)) +
                     static_cast<double>(stats::LatencyHistogram::WidthAt(i)) / 2.0;
-    int k = mid_ns <= 1000.0 ? 0 : static_cast<int>(std::ceil(std::log(mid_ns / 1000.0) / std::log(1.25)));
+    int k = mid_ns <= 1000.0
+                ? 0
+                : static_cast<int>(std::ceil(std::log(mid_ns / 1000.0) / std::log(1.25)));
     grouped[k] += n;
   }
   std::vector<report::Bucket> buckets;

@@ -72,12 +72,12 @@ std::optional<ProcessSample> ProcessSampleFromMetrics(std::string_view expositio
 
 std::vector<std::string> ContractQueues() {
   std::vector<std::string> queues = {
-      "user_registered_queue",          "payment_initiated_queue",
-      "payment_completed_queue",        "search_product_updates_queue",
-      "cache_product_updates_queue",    "analytics_product_updates_queue",
-      "report_jobs_queue",              "order_created_queue",
-      "stock_reserved_queue",           "inventory_payment_failed_queue",
-      "order_payment_failed_queue",     "order_payment_succeeded_queue",
+      "user_registered_queue",       "payment_initiated_queue",
+      "payment_completed_queue",     "search_product_updates_queue",
+      "cache_product_updates_queue", "analytics_product_updates_queue",
+      "report_jobs_queue",           "order_created_queue",
+      "stock_reserved_queue",        "inventory_payment_failed_queue",
+      "order_payment_failed_queue",  "order_payment_succeeded_queue",
       "click_tracked_queue"};
   std::size_t n = queues.size();
   for (std::size_t i = 0; i < n; ++i) queues.push_back(queues[i] + ".dlq");
@@ -133,7 +133,9 @@ void RunSampler::Stop() {
   SampleOnce(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
 }
 
-QueueDepths RunSampler::DepthsNow() const { return queue_depths_ ? queue_depths_() : QueueDepths{}; }
+QueueDepths RunSampler::DepthsNow() const {
+  return queue_depths_ ? queue_depths_() : QueueDepths{};
+}
 
 void RunSampler::Loop() {
   auto next = started_;
@@ -191,8 +193,8 @@ RunSampler::Resources RunSampler::ResourcesUsed() const {
       resources.not_measured.push_back(services_[i].service);
       continue;
     }
-    resources.measured.push_back({services_[i].service,
-                                  last_[i]->cpu_seconds - first_[i]->cpu_seconds, peak_rss_[i]});
+    resources.measured.push_back(
+        {services_[i].service, last_[i]->cpu_seconds - first_[i]->cpu_seconds, peak_rss_[i]});
   }
   return resources;
 }

@@ -83,14 +83,15 @@ bool SameWorkload(const boost::json::object& in_force_per_arch) {
     if (workload == nullptr) return false;
     if (settings.as_object().if_contains("exceptions") != nullptr) {
       for (const auto& [service, own] : settings.at("exceptions").as_object()) {
-        if (own.as_object().if_contains("workload") == nullptr ||
-            own.at("workload") != *workload) {
+        if (own.as_object().if_contains("workload") == nullptr || own.at("workload") != *workload) {
           return false;
         }
       }
     }
-    if (first == nullptr) first = workload;
-    else if (*workload != *first) return false;
+    if (first == nullptr)
+      first = workload;
+    else if (*workload != *first)
+      return false;
   }
   return first != nullptr;
 }

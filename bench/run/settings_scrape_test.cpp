@@ -1,7 +1,7 @@
 // How the driver summarises what each service reported at GET /settings.
-#include <gtest/gtest.h>
-
 #include "bench/run/settings_scrape.hpp"
+
+#include <gtest/gtest.h>
 
 namespace flowbench::run {
 namespace {

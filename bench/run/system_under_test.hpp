@@ -18,7 +18,7 @@ struct ServiceEndpoint {
   std::string name;  // "user", ...
   std::string host;  // what the load engine connects to
   int port = 0;
-  pid_t pid = 0;  // > 0: a process flowbench started; 0: not ours to look into
+  pid_t pid = 0;            // > 0: a process flowbench started; 0: not ours to look into
   std::string Url() const;  // http://host:port (an IPv6 host in brackets)
 };
 

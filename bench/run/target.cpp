@@ -25,9 +25,11 @@ constexpr const char* kShape =
 int ContractFirstPort(Arch arch) { return arch == Arch::kSync ? 8001 : 8101; }
 
 // "http://HOST[:PORT][/]", "HOST[:PORT]", "[IPv6][:PORT]": the host, and the port if given.
-std::pair<std::string, int> HostAndPort(const std::string& value, std::string url, int default_port) {
+std::pair<std::string, int> HostAndPort(const std::string& value, std::string url,
+                                        int default_port) {
   if (std::size_t scheme = url.find("://"); scheme != std::string::npos) {
-    if (url.substr(0, scheme) != "http") Bad(value, "only http:// (the load engine speaks plain HTTP)");
+    if (url.substr(0, scheme) != "http")
+      Bad(value, "only http:// (the load engine speaks plain HTTP)");
     url = url.substr(scheme + 3);
   }
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -49,9 +51,11 @@ std::pair<std::string, int> HostAndPort(const std::string& value, std::string ur
   int port = default_port;
   if (!port_text.empty()) {
     auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size()) Bad(value, "a port is a number");
+    if (ec != std::errc{} || end != port_text.data() + port_text.size())
+      Bad(value, "a port is a number");
   }
-  if (port < 1 || port + 9 > 65535) Bad(value, "the port must leave room for ten services (1 .. 65526)");
+  if (port < 1 || port + 9 > 65535)
+    Bad(value, "the port must leave room for ten services (1 .. 65526)");
   return {host, port};
 }
 
@@ -97,7 +101,9 @@ std::vector<TargetBuild> ParseTargets(const std::vector<std::string>& values,
       for (Arch arch : archs) {
         auto [host, port] = HostAndPort(value, value, ContractFirstPort(arch));
         if (port != ContractFirstPort(arch)) {
-          Bad(value, "with a bare HOST the ports are the contract's; give sync=URL / async=URL for others");
+          Bad(value,
+              "with a bare HOST the ports are the contract's; give sync=URL / async=URL for "
+              "others");
         }
         targets.push_back({arch, host, port});
       }
@@ -108,12 +114,14 @@ std::vector<TargetBuild> ParseTargets(const std::vector<std::string>& values,
     std::optional<Arch> arch = ParseArch(value.substr(0, eq));
     if (!arch) Bad(value, "'" + value.substr(0, eq) + "' is not a build (sync, async)");
     for (const TargetBuild& t : targets) {
-      if (t.arch == *arch) Bad(value, "the " + std::string(ArchName(*arch)) + " build is given twice");
+      if (t.arch == *arch)
+        Bad(value, "the " + std::string(ArchName(*arch)) + " build is given twice");
     }
     auto [host, port] = HostAndPort(value, value.substr(eq + 1), ContractFirstPort(*arch));
     targets.push_back({*arch, host, port});
   }
-  if (targets.empty()) throw std::invalid_argument(std::string("--target: nothing to run; ") + kShape);
+  if (targets.empty())
+    throw std::invalid_argument(std::string("--target: nothing to run; ") + kShape);
   // The contract's order, sync first, as a run without --target.
   std::stable_sort(targets.begin(), targets.end(),
                    [](const TargetBuild& a, const TargetBuild& b) { return a.arch < b.arch; });

@@ -1,16 +1,18 @@
 // `flowbench run --target`: the two forms of the option and their mistakes, the endpoints of
 // a target build, and the management API URL.
+#include "bench/run/target.hpp"
+
 #include <gtest/gtest.h>
 
 #include "bench/run/rabbitmq_management.hpp"
-#include "bench/run/target.hpp"
 
 namespace flowbench::run {
 namespace {
 
 const std::vector<Arch> kBoth = {Arch::kSync, Arch::kAsync};
 
-std::string ErrorOf(const std::vector<std::string>& values, const std::vector<Arch>& archs = kBoth) {
+std::string ErrorOf(const std::vector<std::string>& values,
+                    const std::vector<Arch>& archs = kBoth) {
   try {
     ParseTargets(values, archs);
   } catch (const std::invalid_argument& e) {

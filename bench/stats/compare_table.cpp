@@ -8,8 +8,9 @@
 namespace flowbench::stats {
 namespace {
 
-constexpr std::string_view kUsualMetrics[] = {"http_req_duration", "http_req_failed", "http_reqs",
-                                              "iterations", "dropped_iterations", "checks"};
+constexpr std::string_view kUsualMetrics[] = {"http_req_duration",  "http_req_failed",
+                                              "http_reqs",          "iterations",
+                                              "dropped_iterations", "checks"};
 
 std::string_view BaseName(std::string_view key) { return key.substr(0, key.find('{')); }
 
@@ -128,7 +129,9 @@ std::string SourceThresholds(std::span<const RunSummary> runs) {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     for (const auto& [key, metric] : runs[i].metrics) {
       for (const ThresholdOutcome& t : metric.thresholds) {
-        std::string outcome = !t.failed ? "not evaluated by the source" : *t.failed ? "FAILED" : "passed";
+        std::string outcome = !t.failed   ? "not evaluated by the source"
+                              : *t.failed ? "FAILED"
+                                          : "passed";
         out += "- " + Label(i) + ": `" + key + ": " + t.expression + "` " + outcome + "\n";
       }
     }

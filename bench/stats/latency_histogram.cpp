@@ -51,7 +51,8 @@ std::int64_t LatencyHistogram::Percentile(double percentile) const {
   if (percentile <= 0) return Min();
   if (percentile >= 100) return Max();
   // Nearest rank: the smallest sample with at least `percentile` % of the samples <= it.
-  auto rank = static_cast<std::uint64_t>(std::ceil(percentile / 100.0 * static_cast<double>(total_)));
+  auto rank =
+      static_cast<std::uint64_t>(std::ceil(percentile / 100.0 * static_cast<double>(total_)));
   rank = std::clamp<std::uint64_t>(rank, 1, total_);
   std::uint64_t seen = 0;
   for (int i = 0; i < kCountsLength; ++i) {
@@ -76,9 +77,9 @@ LatencySummary LatencyHistogram::Summary() const {
   return s;
 }
 
-LatencyHistogram LatencyHistogram::FromParts(
-    const std::array<std::uint64_t, kCountsLength>& counts, std::int64_t min, std::int64_t max,
-    double sum, std::uint64_t saturated) {
+LatencyHistogram LatencyHistogram::FromParts(const std::array<std::uint64_t, kCountsLength>& counts,
+                                             std::int64_t min, std::int64_t max, double sum,
+                                             std::uint64_t saturated) {
   LatencyHistogram h;
   h.counts_ = counts;
   for (std::uint64_t c : counts) h.total_ += c;

@@ -30,8 +30,8 @@ void ExpectWithinOnePercent(const std::vector<std::int64_t>& values, const char*
   for (double p : {1.0, 10.0, 50.0, 90.0, 95.0, 99.0, 99.9, 99.99}) {
     double exact = static_cast<double>(ExactPercentile(sorted, p));
     double got = static_cast<double>(h.Percentile(p));
-    EXPECT_LE(std::abs(got - exact), exact * 0.01) << name << " p" << p << ": exact " << exact
-                                                   << " ns, histogram " << got << " ns";
+    EXPECT_LE(std::abs(got - exact), exact * 0.01)
+        << name << " p" << p << ": exact " << exact << " ns, histogram " << got << " ns";
   }
   EXPECT_EQ(h.Min(), sorted.front()) << name;
   EXPECT_EQ(h.Max(), sorted.back()) << name;
@@ -90,7 +90,8 @@ TEST(LatencyHistogram, MergeEqualsRecordingEverythingInOne) {
   EXPECT_EQ(a.Min(), all.Min());
   EXPECT_EQ(a.Max(), all.Max());
   EXPECT_DOUBLE_EQ(a.Mean(), all.Mean());
-  for (int i = 0; i < LatencyHistogram::kCountsLength; ++i) ASSERT_EQ(a.CountAt(i), all.CountAt(i)) << i;
+  for (int i = 0; i < LatencyHistogram::kCountsLength; ++i)
+    ASSERT_EQ(a.CountAt(i), all.CountAt(i)) << i;
   for (double p : {50.0, 99.0, 99.9}) EXPECT_EQ(a.Percentile(p), all.Percentile(p));
 }
 

@@ -6,10 +6,14 @@ namespace flowbench::stats {
 
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kConnect: return "connect";
-    case ErrorKind::kTimeout: return "timeout";
-    case ErrorKind::kStatus: return "status";
-    case ErrorKind::kCheck: return "check";
+    case ErrorKind::kConnect:
+      return "connect";
+    case ErrorKind::kTimeout:
+      return "timeout";
+    case ErrorKind::kStatus:
+      return "status";
+    case ErrorKind::kCheck:
+      return "check";
   }
   return "unknown";
 }

@@ -29,7 +29,8 @@ TEST(Recorder, MergesWorkersAsIfOne) {
 }
 
 TEST(ErrorKind, NamesRoundTrip) {
-  for (ErrorKind kind : {ErrorKind::kConnect, ErrorKind::kTimeout, ErrorKind::kStatus, ErrorKind::kCheck}) {
+  for (ErrorKind kind :
+       {ErrorKind::kConnect, ErrorKind::kTimeout, ErrorKind::kStatus, ErrorKind::kCheck}) {
     EXPECT_EQ(ParseErrorKind(ErrorKindName(kind)), kind);
   }
   EXPECT_FALSE(ParseErrorKind("oops"));

@@ -14,12 +14,12 @@
 namespace flowbench::stats {
 
 struct ThresholdOutcome {
-  std::string expression;     // as the source wrote it: "p(99)<100"
+  std::string expression;      // as the source wrote it: "p(99)<100"
   std::optional<bool> failed;  // nullopt: the source lists it without an outcome
 };
 
 struct MetricSummary {
-  std::string type;   // "trend", "counter", "rate", "gauge"; empty when the source does not say
+  std::string type;      // "trend", "counter", "rate", "gauge"; empty when the source does not say
   bool is_time = false;  // values in milliseconds
   // k6's stat names: trend "avg" "min" "med" "max" "p(90)" "p(95)" "p(99)" (whichever the
   // source has), counter "count" "rate", rate "rate" "passes" "fails", gauge "value" "min" "max".

@@ -20,13 +20,15 @@ const json::value& Field(const json::object& object, std::string_view key, std::
 
 std::uint64_t Unsigned(const json::value& value, std::string_view what) {
   if (value.is_uint64()) return value.get_uint64();
-  if (value.is_int64() && value.get_int64() >= 0) return static_cast<std::uint64_t>(value.get_int64());
+  if (value.is_int64() && value.get_int64() >= 0)
+    return static_cast<std::uint64_t>(value.get_int64());
   throw std::invalid_argument(std::string(what) + ": expected a non-negative integer");
 }
 
 std::int64_t Signed(const json::value& value, std::string_view what) {
   if (value.is_int64()) return value.get_int64();
-  if (value.is_uint64() && value.get_uint64() <= INT64_MAX) return static_cast<std::int64_t>(value.get_uint64());
+  if (value.is_uint64() && value.get_uint64() <= INT64_MAX)
+    return static_cast<std::int64_t>(value.get_uint64());
   throw std::invalid_argument(std::string(what) + ": expected an integer");
 }
 

@@ -43,24 +43,36 @@ std::string FormatValue(double value, bool is_time) {
 
 std::string_view ComparatorText(Comparator c) {
   switch (c) {
-    case Comparator::kLess: return "<";
-    case Comparator::kLessEqual: return "<=";
-    case Comparator::kGreater: return ">";
-    case Comparator::kGreaterEqual: return ">=";
-    case Comparator::kEqual: return "==";
-    case Comparator::kNotEqual: return "!=";
+    case Comparator::kLess:
+      return "<";
+    case Comparator::kLessEqual:
+      return "<=";
+    case Comparator::kGreater:
+      return ">";
+    case Comparator::kGreaterEqual:
+      return ">=";
+    case Comparator::kEqual:
+      return "==";
+    case Comparator::kNotEqual:
+      return "!=";
   }
   return "?";
 }
 
 bool Compare(double observed, Comparator c, double limit) {
   switch (c) {
-    case Comparator::kLess: return observed < limit;
-    case Comparator::kLessEqual: return observed <= limit;
-    case Comparator::kGreater: return observed > limit;
-    case Comparator::kGreaterEqual: return observed >= limit;
-    case Comparator::kEqual: return observed == limit;
-    case Comparator::kNotEqual: return observed != limit;
+    case Comparator::kLess:
+      return observed < limit;
+    case Comparator::kLessEqual:
+      return observed <= limit;
+    case Comparator::kGreater:
+      return observed > limit;
+    case Comparator::kGreaterEqual:
+      return observed >= limit;
+    case Comparator::kEqual:
+      return observed == limit;
+    case Comparator::kNotEqual:
+      return observed != limit;
   }
   return false;
 }
@@ -82,8 +94,9 @@ Threshold ParseThreshold(std::string_view text) {
 
   std::string_view rest = condition.substr(op);
   static constexpr std::pair<std::string_view, Comparator> kComparators[] = {
-      {"<=", Comparator::kLessEqual}, {">=", Comparator::kGreaterEqual}, {"==", Comparator::kEqual},
-      {"!=", Comparator::kNotEqual},  {"<", Comparator::kLess},          {">", Comparator::kGreater}};
+      {"<=", Comparator::kLessEqual}, {">=", Comparator::kGreaterEqual},
+      {"==", Comparator::kEqual},     {"!=", Comparator::kNotEqual},
+      {"<", Comparator::kLess},       {">", Comparator::kGreater}};
   bool matched = false;
   for (const auto& [symbol, comparator] : kComparators) {
     if (rest.starts_with(symbol)) {
@@ -99,7 +112,8 @@ Threshold ParseThreshold(std::string_view text) {
   const char* end = rest.data() + rest.size();
   auto [number_end, ec] = std::from_chars(rest.data(), end, t.value);
   if (ec != std::errc{}) Bad(text, "no number after the comparator");
-  std::string_view unit = Trim(std::string_view(number_end, static_cast<std::size_t>(end - number_end)));
+  std::string_view unit =
+      Trim(std::string_view(number_end, static_cast<std::size_t>(end - number_end)));
   static constexpr std::pair<std::string_view, double> kTimeUnits[] = {
       {"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3}, {"ms", 1}, {"s", 1e3}, {"m", 60e3}, {"h", 3600e3}};
   if (unit == "%") {
@@ -155,7 +169,8 @@ ThresholdVerdict EvaluateThreshold(const Threshold& t, const RunSummary& run) {
   }
   v.passed = Compare(*v.observed, t.comparator, t.value);
   v.message = t.stat + " of " + v.metric_key + " = " + FormatValue(*v.observed, metric->is_time) +
-              (v.passed ? ", " : ", not ") + condition + " " + FormatValue(t.value, metric->is_time);
+              (v.passed ? ", " : ", not ") + condition + " " +
+              FormatValue(t.value, metric->is_time);
   return v;
 }
 

@@ -22,7 +22,7 @@ struct Threshold {
   std::string selector;  // "scenario6", "http_req_duration{scenario:scenario6}"
   std::string stat;      // canonical: "p(95)"
   Comparator comparator = Comparator::kLess;
-  double value = 0;      // in ms when time_unit, a fraction when it had a percent sign
+  double value = 0;  // in ms when time_unit, a fraction when it had a percent sign
   bool time_unit = false;
 };
 
@@ -31,9 +31,9 @@ Threshold ParseThreshold(std::string_view text);
 
 struct ThresholdVerdict {
   bool passed = false;
-  std::string metric_key;         // what the selector resolved to in this run
+  std::string metric_key;          // what the selector resolved to in this run
   std::optional<double> observed;  // nullopt: no such metric or stat: a breach, never a pass
-  std::string message;            // "p(95) of http_req_duration{scenario:scenario6} = 57.2 ms, not < 50 ms"
+  std::string message;  // "p(95) of http_req_duration{scenario:scenario6} = 57.2 ms, not < 50 ms"
 };
 
 // A threshold on a metric without data fails: a gate that passes on no samples gates nothing.

@@ -20,9 +20,12 @@ timeval ToTimeval(std::chrono::milliseconds timeout) {
 
 std::string DescribeReply(const amqp_rpc_reply_t& reply) {
   switch (reply.reply_type) {
-    case AMQP_RESPONSE_NORMAL: return "ok";
-    case AMQP_RESPONSE_NONE: return "missing RPC reply";
-    case AMQP_RESPONSE_LIBRARY_EXCEPTION: return amqp_error_string2(reply.library_error);
+    case AMQP_RESPONSE_NORMAL:
+      return "ok";
+    case AMQP_RESPONSE_NONE:
+      return "missing RPC reply";
+    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+      return amqp_error_string2(reply.library_error);
     case AMQP_RESPONSE_SERVER_EXCEPTION:
       if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
         auto* m = static_cast<amqp_connection_close_t*>(reply.reply.decoded);
@@ -161,9 +164,8 @@ void AmqpConnection::BindQueue(const std::string& queue, const std::string& exch
 }
 
 std::optional<std::uint32_t> AmqpConnection::QueueDepth(const std::string& name) {
-  amqp_queue_declare_ok_t* ok =
-      amqp_queue_declare(connection_, channel_, Bytes(name), /*passive=*/1, 0, 0, 0,
-                         amqp_empty_table);
+  amqp_queue_declare_ok_t* ok = amqp_queue_declare(connection_, channel_, Bytes(name),
+                                                   /*passive=*/1, 0, 0, 0, amqp_empty_table);
   amqp_rpc_reply_t reply = amqp_get_rpc_reply(connection_);
   if (reply.reply_type == AMQP_RESPONSE_NORMAL) return ok->message_count;
   if (reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION &&
@@ -209,8 +211,8 @@ std::uint64_t AmqpConnection::Publish(const std::string& exchange, const std::st
     props._flags |= AMQP_BASIC_EXPIRATION_FLAG;
     props.expiration = Bytes(expiration);
   }
-  Check(amqp_basic_publish(connection_, channel_, Bytes(exchange), Bytes(routing_key), 0, 0,
-                           &props, Bytes(body)),
+  Check(amqp_basic_publish(connection_, channel_, Bytes(exchange), Bytes(routing_key), 0, 0, &props,
+                           Bytes(body)),
         "basic.publish");
   return next_publish_tag_++;
 }
@@ -285,9 +287,14 @@ std::optional<Delivery> AmqpConnection::NextDelivery(std::chrono::milliseconds t
         case AMQP_FIELD_KIND_BYTES:
           d.headers[ToString(e.key)] = ToString(e.value.value.bytes);
           break;
-        case AMQP_FIELD_KIND_I64: d.integer_headers[ToString(e.key)] = e.value.value.i64; break;
-        case AMQP_FIELD_KIND_I32: d.integer_headers[ToString(e.key)] = e.value.value.i32; break;
-        default: break;  // x-death and other broker tables: not used by flowbench
+        case AMQP_FIELD_KIND_I64:
+          d.integer_headers[ToString(e.key)] = e.value.value.i64;
+          break;
+        case AMQP_FIELD_KIND_I32:
+          d.integer_headers[ToString(e.key)] = e.value.value.i32;
+          break;
+        default:
+          break;  // x-death and other broker tables: not used by flowbench
       }
     }
   }

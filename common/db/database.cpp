@@ -55,9 +55,8 @@ ConnectionPool::Lease::~Lease() { pool.Release(std::move(connection)); }
 
 std::unique_ptr<pqxx::connection> ConnectionPool::Acquire() {
   std::unique_lock lock(mutex_);
-  bool free = released_.wait_for(lock, settings_.acquire_timeout, [this] {
-    return !idle_.empty() || open_ < settings_.pool_size;
-  });
+  bool free = released_.wait_for(lock, settings_.acquire_timeout,
+                                 [this] { return !idle_.empty() || open_ < settings_.pool_size; });
   if (!free) {
     throw ServiceUnavailable("database pool exhausted: no connection free within " +
                              std::to_string(settings_.acquire_timeout.count()) + " ms");

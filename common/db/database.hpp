@@ -4,12 +4,11 @@
 #pragma once
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -21,8 +20,8 @@ namespace flowbench {
 
 struct DatabaseSettings {
   std::string url;  // libpq URL: --pg-url or the embedded server (infra::ResolvePgUrl)
-  std::string schema = "public";                   // set by the build: "sync" or "async"
-  int pool_size = 10;                              // connections per service process
+  std::string schema = "public";                        // set by the build: "sync" or "async"
+  int pool_size = 10;                                   // connections per service process
   std::chrono::milliseconds statement_timeout{10'000};  // server-side cap per statement
   std::chrono::milliseconds acquire_timeout{5'000};     // wait for a free connection, then 503
 };

@@ -58,7 +58,8 @@ TEST(Schema, ResetEmptiesTablesAndReseeds) {
   MigrateSchema(*c, "reset");
   pqxx::nontransaction(*c).exec0("INSERT INTO users (email) VALUES ('a@b.co')");
   pqxx::nontransaction(*c).exec0("UPDATE inventory SET reserved = 5");
-  pqxx::nontransaction(*c).exec0("INSERT INTO payment_decisions (order_id, authorised) VALUES (1, TRUE)");
+  pqxx::nontransaction(*c).exec0(
+      "INSERT INTO payment_decisions (order_id, authorised) VALUES (1, TRUE)");
   ResetSchema(*c, "reset");
   EXPECT_EQ(Count(*c, "SELECT count(*) FROM users"), 0);
   EXPECT_EQ(Count(*c, "SELECT count(*) FROM payment_decisions"), 0);

@@ -85,10 +85,10 @@ ON CONFLICT (product_id) DO NOTHING;
 )sql";
 
 void RequirePlainName(const std::string& schema) {
-  bool plain = !schema.empty() && schema.size() < 64 &&
-               schema.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
-                   std::string::npos &&
-               !(schema[0] >= '0' && schema[0] <= '9');
+  bool plain =
+      !schema.empty() && schema.size() < 64 &&
+      schema.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos &&
+      !(schema[0] >= '0' && schema[0] <= '9');
   if (!plain) throw std::invalid_argument("schema name '" + schema + "' is not [a-z_][a-z0-9_]*");
 }
 

@@ -6,9 +6,9 @@ namespace flowbench {
 namespace {
 
 constexpr ServiceSpec kServices[] = {
-    {"user", 8001, 8101},    {"payment", 8002, 8102}, {"product", 8003, 8103},
-    {"report", 8004, 8104},  {"order", 8005, 8105},   {"analytics", 8006, 8106},
-    {"email", 8007, 8107},   {"search", 8008, 8108},  {"cache", 8009, 8109},
+    {"user", 8001, 8101},      {"payment", 8002, 8102}, {"product", 8003, 8103},
+    {"report", 8004, 8104},    {"order", 8005, 8105},   {"analytics", 8006, 8106},
+    {"email", 8007, 8107},     {"search", 8008, 8108},  {"cache", 8009, 8109},
     {"inventory", 8010, 8110},
 };
 

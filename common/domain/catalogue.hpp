@@ -24,10 +24,10 @@ struct ScenarioSpec {
   std::string_view title;    // "Fire-and-forget email on registration"
   std::string_view service;  // the service whose route starts it
   std::string_view method;
-  std::string_view path;     // "/products/{id}": {id} is a product id 1-3
-  int sync_status;           // the success status of CONTRACT §3
+  std::string_view path;  // "/products/{id}": {id} is a product id 1-3
+  int sync_status;        // the success status of CONTRACT §3
   int async_status;
-  int sync_failure_status;   // scenario 5 only: the compensated order answers 400; else 0
+  int sync_failure_status;  // scenario 5 only: the compensated order answers 400; else 0
   int Status(Arch arch) const { return arch == Arch::kSync ? sync_status : async_status; }
 };
 

@@ -12,7 +12,9 @@ class ClientError : public std::runtime_error {
   // status: the HTTP status the sync and async fronts answer with (400, 404, 409, 413, 422).
   // error: a short machine-readable code; detail: a sentence for the human.
   ClientError(int status, std::string error, std::string detail)
-      : std::runtime_error(detail), status_(status), error_(std::move(error)),
+      : std::runtime_error(detail),
+        status_(status),
+        error_(std::move(error)),
         detail_(std::move(detail)) {}
 
   int status() const { return status_; }

@@ -67,9 +67,9 @@ SystemTime ParseTimestamp(std::string_view text) {
   long fraction = 0;
   int consumed = 0;
   std::string copy(text);
-  int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6ldZ%n", &utc.tm_year,
-                           &utc.tm_mon, &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec,
-                           &fraction, &consumed);
+  int fields =
+      std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6ldZ%n", &utc.tm_year, &utc.tm_mon,
+                  &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &fraction, &consumed);
   if (fields != 7 || consumed != static_cast<int>(copy.size()) || copy.size() != 27) {
     throw ValidationError("timestamp '" + copy +
                           "' is not RFC 3339 UTC with microseconds (2026-01-31T12:00:00.000000Z)");

@@ -14,10 +14,10 @@ namespace flowbench {
 using SystemTime = std::chrono::system_clock::time_point;
 
 struct Envelope {
-  std::string message_id;   // unique per message: the idempotency key of every consumer
-  std::string type;         // e.g. "user_registered"
-  SystemTime accepted_at;   // when the front accepted the request; completion counts from it
-  std::string trace_id;     // W3C trace id (32 hex digits) of the request
+  std::string message_id;  // unique per message: the idempotency key of every consumer
+  std::string type;        // e.g. "user_registered"
+  SystemTime accepted_at;  // when the front accepted the request; completion counts from it
+  std::string trace_id;    // W3C trace id (32 hex digits) of the request
   boost::json::object payload;
 };
 

@@ -38,20 +38,45 @@ TEST(Events, EveryTypedEventRoundTrips) {
     e.payload = std::move(payload);
     return DecodeEnvelope(EncodeEnvelope(e));
   };
-  EXPECT_EQ(PayloadAs<UserRegistered>(through(UserRegistered::kType, ToJson(UserRegistered{3, "a@b.co"}))).email, "a@b.co");
-  EXPECT_DOUBLE_EQ(PayloadAs<PaymentInitiated>(through(PaymentInitiated::kType, ToJson(PaymentInitiated{"p", 9.5, "EUR"}))).amount, 9.5);
-  EXPECT_EQ(PayloadAs<PaymentCompleted>(through(PaymentCompleted::kType, ToJson(PaymentCompleted{"p", "succeeded", "txn_1"}))).status, "succeeded");
-  EXPECT_EQ(PayloadAs<ProductUpdated>(through(ProductUpdated::kType, ToJson(ProductUpdated{2, "Phone", 5}))).stock, 5);
-  EXPECT_EQ(PayloadAs<ReportRequested>(through(ReportRequested::kType, ToJson(ReportRequested{"j", "monthly"}))).report_type, "monthly");
-  EXPECT_EQ(PayloadAs<StockReserved>(through(StockReserved::kType, ToJson(StockReserved{{1, 2, 3}}))).quantity, 3);
-  EXPECT_EQ(PayloadAs<PaymentSucceeded>(through(PaymentSucceeded::kType, ToJson(PaymentSucceeded{{1, 2, 3}}))).order_id, 1);
+  EXPECT_EQ(
+      PayloadAs<UserRegistered>(through(UserRegistered::kType, ToJson(UserRegistered{3, "a@b.co"})))
+          .email,
+      "a@b.co");
+  EXPECT_DOUBLE_EQ(PayloadAs<PaymentInitiated>(
+                       through(PaymentInitiated::kType, ToJson(PaymentInitiated{"p", 9.5, "EUR"})))
+                       .amount,
+                   9.5);
+  EXPECT_EQ(
+      PayloadAs<PaymentCompleted>(
+          through(PaymentCompleted::kType, ToJson(PaymentCompleted{"p", "succeeded", "txn_1"})))
+          .status,
+      "succeeded");
+  EXPECT_EQ(PayloadAs<ProductUpdated>(
+                through(ProductUpdated::kType, ToJson(ProductUpdated{2, "Phone", 5})))
+                .stock,
+            5);
+  EXPECT_EQ(PayloadAs<ReportRequested>(
+                through(ReportRequested::kType, ToJson(ReportRequested{"j", "monthly"})))
+                .report_type,
+            "monthly");
+  EXPECT_EQ(
+      PayloadAs<StockReserved>(through(StockReserved::kType, ToJson(StockReserved{{1, 2, 3}})))
+          .quantity,
+      3);
+  EXPECT_EQ(PayloadAs<PaymentSucceeded>(
+                through(PaymentSucceeded::kType, ToJson(PaymentSucceeded{{1, 2, 3}})))
+                .order_id,
+            1);
   PaymentFailed failed;
   failed.order_id = 1;
   failed.product_id = 2;
   failed.quantity = 3;
   failed.reason = "declined";
-  EXPECT_EQ(PayloadAs<PaymentFailed>(through(PaymentFailed::kType, ToJson(failed))).reason, "declined");
-  EXPECT_EQ(PayloadAs<ClickTracked>(through(ClickTracked::kType, ToJson(ClickTracked{7, "/x"}))).page, "/x");
+  EXPECT_EQ(PayloadAs<PaymentFailed>(through(PaymentFailed::kType, ToJson(failed))).reason,
+            "declined");
+  EXPECT_EQ(
+      PayloadAs<ClickTracked>(through(ClickTracked::kType, ToJson(ClickTracked{7, "/x"}))).page,
+      "/x");
 }
 
 TEST(Events, MissingEnvelopeFieldIsRejected) {

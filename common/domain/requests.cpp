@@ -33,7 +33,8 @@ bool IsValidEmail(std::string_view email) {
     return false;
   }
   std::size_t at = email.find('@');
-  if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos) {
+  if (at == std::string_view::npos || at == 0 ||
+      email.find('@', at + 1) != std::string_view::npos) {
     return false;
   }
   std::string_view domain = email.substr(at + 1);
@@ -66,9 +67,9 @@ PaymentRequest ParsePaymentRequest(std::string_view body) {
   }
   if (request.amount > 1e12) throw ValidationError("field 'amount' is implausibly large");
   request.currency = fields.OptionalString("currency").value_or("USD");
-  bool iso_code = request.currency.size() == 3 &&
-                  std::all_of(request.currency.begin(), request.currency.end(),
-                              [](unsigned char c) { return std::isupper(c); });
+  bool iso_code =
+      request.currency.size() == 3 && std::all_of(request.currency.begin(), request.currency.end(),
+                                                  [](unsigned char c) { return std::isupper(c); });
   if (!iso_code) {
     throw ValidationError("field 'currency' must be a three-letter ISO 4217 code such as \"USD\"");
   }

@@ -72,9 +72,9 @@ TEST(Requests, WrongTypeIs422AndNamesIt) {
 }
 
 TEST(Requests, BadEmailIs422) {
-  for (const char* body : {R"({"email":"not-an-email"})", R"({"email":"a@b"})",
-                           R"({"email":"a b@example.com"})", R"({"email":"@example.com"})",
-                           R"({"email":"a@@example.com"})", R"({"email":""})"}) {
+  for (const char* body :
+       {R"({"email":"not-an-email"})", R"({"email":"a@b"})", R"({"email":"a b@example.com"})",
+        R"({"email":"@example.com"})", R"({"email":"a@@example.com"})", R"({"email":""})"}) {
     EXPECT_EQ(Rejection([&] { ParseRegistration(body); }).status(), 422) << body;
   }
 }
@@ -89,8 +89,7 @@ TEST(Requests, NegativeOrZeroAmountIs422) {
 TEST(Requests, NegativeQuantityOrStockIs422) {
   EXPECT_EQ(Rejection([] { ParseOrderRequest(R"({"product_id":1,"quantity":-1})"); }).status(),
             422);
-  EXPECT_EQ(Rejection([] { ParseOrderRequest(R"({"product_id":1,"quantity":0})"); }).status(),
-            422);
+  EXPECT_EQ(Rejection([] { ParseOrderRequest(R"({"product_id":1,"quantity":0})"); }).status(), 422);
   EXPECT_EQ(Rejection([] { ParseProductUpdate(R"({"stock":-3})"); }).status(), 422);
 }
 

@@ -79,8 +79,8 @@ TEST(WorkloadSettings, JsonRoundTripKeepsEveryValue) {
 }
 
 TEST(WorkloadSettings, ArgsReproduceTheSettingsInAnotherProcess) {
-  WorkloadSettings s = Parse({"--email-delay-ms", "3", "--payment-failure-rate", "0.125",
-                              "--write-clicks", "false"});
+  WorkloadSettings s = Parse(
+      {"--email-delay-ms", "3", "--payment-failure-rate", "0.125", "--write-clicks", "false"});
   EXPECT_EQ(Parse(ToArgs(s)), s);
 }
 

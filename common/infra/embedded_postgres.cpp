@@ -1,8 +1,7 @@
 #include "common/infra/embedded_postgres.hpp"
 
-#include <pqxx/pqxx>
-
 #include <fstream>
+#include <pqxx/pqxx>
 #include <stdexcept>
 
 #include "common/domain/json_fields.hpp"
@@ -39,7 +38,8 @@ fs::path PrepareDirectory(fs::path dir, const std::string& run_as) {
   if (RunCommand({"runuser", "-u", run_as, "--", "test", "-w", dir.string()}).exit_code == 0) {
     return dir;
   }
-  fs::path fallback = fs::temp_directory_path() / ("flowbench-pg-" + std::to_string(FindFreePort()));
+  fs::path fallback =
+      fs::temp_directory_path() / ("flowbench-pg-" + std::to_string(FindFreePort()));
   fs::create_directories(fallback);
   RunCommand({"chown", run_as + ":", fallback.string()});
   return fallback;
@@ -78,8 +78,9 @@ PostgresInstance StartPostgres(fs::path dir) {
   fs::path data = pg.dir / "data";
   if (fs::exists(data)) fs::remove_all(data);  // leftovers of a crashed instance
 
-  Run(pg, "initdb", {"-D", data.string(), "-A", "trust", "-U", "postgres", "--no-sync",
-                     "-E", "UTF8", "--locale=C"});
+  Run(pg, "initdb",
+      {"-D", data.string(), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
+       "--locale=C"});
   {
     std::ofstream conf(data / "postgresql.conf", std::ios::app);
     conf << "\n# flowbench: a private server on loopback only, no Unix socket\n"
@@ -89,12 +90,13 @@ PostgresInstance StartPostgres(fs::path dir) {
          // Ten services per build, each with its own pool, both builds at once.
          << "max_connections = 400\n";
   }
-  Run(pg, "pg_ctl", {"-D", data.string(), "-l", (pg.dir / "postgres.log").string(), "-w", "-t",
-                     "60", "start"});
+  Run(pg, "pg_ctl",
+      {"-D", data.string(), "-l", (pg.dir / "postgres.log").string(), "-w", "-t", "60", "start"});
 
   std::ifstream pid_file(data / "postmaster.pid");
   pid_file >> pg.pid;
-  std::string admin_url = "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/postgres";
+  std::string admin_url =
+      "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/postgres";
   {
     pqxx::connection admin(admin_url);
     pqxx::nontransaction tx(admin);
@@ -107,8 +109,8 @@ PostgresInstance StartPostgres(fs::path dir) {
 void StopPostgres(const PostgresInstance& pg) {
   fs::path data = pg.dir / "data";
   if (IsAlive(pg.pid)) {
-    CommandResult r = RunCommand(Command(pg, "pg_ctl", {"-D", data.string(), "-m", "fast", "-w",
-                                                        "-t", "30", "stop"}));
+    CommandResult r = RunCommand(
+        Command(pg, "pg_ctl", {"-D", data.string(), "-m", "fast", "-w", "-t", "30", "stop"}));
     if (r.exit_code != 0) Terminate(pg.pid, std::chrono::seconds(10));
   }
   std::error_code ignored;  // a directory that is already gone is what we want
@@ -116,8 +118,9 @@ void StopPostgres(const PostgresInstance& pg) {
 }
 
 boost::json::object ToJson(const PostgresInstance& pg) {
-  return {{"dir", pg.dir.string()}, {"bin_dir", pg.bin_dir.string()}, {"run_as", pg.run_as},
-          {"port", pg.port},        {"pid", pg.pid},                   {"url", pg.url}};
+  return {{"dir", pg.dir.string()}, {"bin_dir", pg.bin_dir.string()},
+          {"run_as", pg.run_as},    {"port", pg.port},
+          {"pid", pg.pid},          {"url", pg.url}};
 }
 
 PostgresInstance PostgresFromJson(const boost::json::object& json) {

@@ -21,8 +21,9 @@ fs::path FindEpmd() {
   for (const char* candidate : {"/usr/bin/epmd", "/usr/lib/erlang/bin/epmd"}) {
     if (fs::exists(candidate)) return candidate;
   }
-  throw std::runtime_error("epmd not found: install Erlang with `sudo apt-get install "
-                           "rabbitmq-server` (or run compose/install-deps.sh)");
+  throw std::runtime_error(
+      "epmd not found: install Erlang with `sudo apt-get install "
+      "rabbitmq-server` (or run compose/install-deps.sh)");
 }
 
 void WriteFile(const fs::path& path, const std::string& text) {
@@ -75,9 +76,8 @@ void WaitUntilReady(const RabbitInstance& r) {
     }
     if (std::chrono::steady_clock::now() > deadline) {
       StopRabbit(r);
-      throw std::runtime_error("RabbitMQ did not accept an AMQP login within 90 s (" +
-                               last_error + "). Its output:\n" +
-                               Tail(r.dir / "log" / "server.log"));
+      throw std::runtime_error("RabbitMQ did not accept an AMQP login within 90 s (" + last_error +
+                               "). Its output:\n" + Tail(r.dir / "log" / "server.log"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -107,9 +107,8 @@ RabbitInstance StartRabbit(fs::path dir) {
   fs::create_directories(r.dir / "log");
   WriteFile(r.dir / "rabbitmq.conf",
             "listeners.tcp.default = 127.0.0.1:" + std::to_string(r.amqp_port) + "\n" +
-                "management.tcp.ip = 127.0.0.1\n" +
-                "management.tcp.port = " + std::to_string(r.management_port) + "\n" +
-                "prometheus.tcp.ip = 127.0.0.1\n" +
+                "management.tcp.ip = 127.0.0.1\n" + "management.tcp.port = " +
+                std::to_string(r.management_port) + "\n" + "prometheus.tcp.ip = 127.0.0.1\n" +
                 "prometheus.tcp.port = " + std::to_string(r.prometheus_port) + "\n" +
                 "loopback_users = none\n");
   WriteFile(r.dir / "enabled_plugins", "[rabbitmq_management,rabbitmq_prometheus].\n");

@@ -19,8 +19,8 @@ struct RabbitInstance {
   int prometheus_port = 0;
   int dist_port = 0;
   int epmd_port = 0;
-  pid_t pid = 0;       // the rabbitmq-server script: SIGTERM stops the node cleanly
-  pid_t epmd_pid = 0;  // our private epmd
+  pid_t pid = 0;               // the rabbitmq-server script: SIGTERM stops the node cleanly
+  pid_t epmd_pid = 0;          // our private epmd
   std::string url;             // amqp://guest:guest@127.0.0.1:PORT/%2f
   std::string management_url;  // http://127.0.0.1:PORT (guest/guest)
 };

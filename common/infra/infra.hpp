@@ -44,7 +44,7 @@ std::filesystem::path StateFile(const std::filesystem::path& state_dir);
 std::optional<InfraState> LoadInfraState(const std::filesystem::path& state_dir);
 
 struct ComponentStatus {
-  std::string name;  // "postgresql" | "rabbitmq"
+  std::string name;      // "postgresql" | "rabbitmq"
   bool managed = false;  // started by flowbench (else external)
   bool healthy = false;
   std::string url;

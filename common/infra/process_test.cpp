@@ -1,14 +1,13 @@
 // SpawnDaemon's log file: appended to, never overwritten from its start, with stdout and
 // stderr in one stream (a respawned service continues its log).
-#include <gtest/gtest.h>
+#include "common/infra/process.hpp"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "common/infra/process.hpp"
 
 namespace flowbench::infra {
 namespace {

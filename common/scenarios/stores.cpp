@@ -120,8 +120,8 @@ bool SettlePaymentIfRecorded(pqxx::work& tx, const std::string& payment_id,
 }
 
 bool DeletePayment(pqxx::work& tx, const std::string& payment_id) {
-  return tx.exec_params("DELETE FROM payments WHERE payment_id = $1", payment_id)
-             .affected_rows() == 1;
+  return tx.exec_params("DELETE FROM payments WHERE payment_id = $1", payment_id).affected_rows() ==
+         1;
 }
 
 std::optional<Payment> FindPayment(pqxx::work& tx, const std::string& payment_id) {
@@ -257,8 +257,8 @@ std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id) {
 }
 
 boost::json::object ToJson(const Order& o) {
-  return {{"id", o.id}, {"product_id", o.product_id}, {"quantity", o.quantity},
-          {"status", o.status}};
+  return {
+      {"id", o.id}, {"product_id", o.product_id}, {"quantity", o.quantity}, {"status", o.status}};
 }
 
 std::int64_t ReserveStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity) {

@@ -4,11 +4,10 @@
 #pragma once
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -24,7 +23,7 @@ struct User {
   bool welcome_email_sent = false;
 };
 User CreateUser(pqxx::work& tx, const Registration& registration);  // 409 on a taken email
-void MarkWelcomeEmailSent(pqxx::work& tx, std::int64_t user_id);  // 404 for an unknown user
+void MarkWelcomeEmailSent(pqxx::work& tx, std::int64_t user_id);    // 404 for an unknown user
 // The same, false instead of a 404: the async build withdraws a registration whose event
 // could not be published, so its email consumer can meet a user that no longer exists.
 bool MarkWelcomeEmailSentIfRegistered(pqxx::work& tx, std::int64_t user_id);

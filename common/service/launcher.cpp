@@ -25,7 +25,9 @@ bool HealthOk(int port, std::string* detail) {
   client.set_read_timeout(std::chrono::seconds(2));
   httplib::Result r = client.Get("/health");
   if (!r) {
-    if (detail) *detail = "no answer on port " + std::to_string(port) + " (" + httplib::to_string(r.error()) + ")";
+    if (detail)
+      *detail =
+          "no answer on port " + std::to_string(port) + " (" + httplib::to_string(r.error()) + ")";
     return false;
   }
   if (detail) *detail = "GET /health: " + std::to_string(r->status) + " " + r->body;
@@ -40,7 +42,8 @@ void SetAsidePreviousLog(const fs::path& log) {
   std::error_code ec;
   if (!fs::exists(log, ec)) return;
   fs::rename(log, fs::path(log.string() + ".previous"), ec);
-  if (ec) throw std::runtime_error("cannot move the old log " + log.string() + " aside: " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot move the old log " + log.string() + " aside: " + ec.message());
 }
 
 fs::path SystemFile(const fs::path& state_dir, Arch arch) {
@@ -132,10 +135,10 @@ void RestartService(RunningService& service, std::chrono::milliseconds ready_tim
   while (!HealthOk(service.port, &detail)) {
     bool exited = !infra::IsAlive(service.pid);
     if (exited || std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error(service.name + (exited ? " exited during its restart"
-                                                      : " is not healthy in time after its restart") +
-                               " (" + detail + "). Its log, " + service.log.string() + ":\n" +
-                               infra::Tail(service.log));
+      throw std::runtime_error(
+          service.name +
+          (exited ? " exited during its restart" : " is not healthy in time after its restart") +
+          " (" + detail + "). Its log, " + service.log.string() + ":\n" + infra::Tail(service.log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -158,7 +161,9 @@ std::vector<ServiceHealth> CheckSystem(const RunningSystem& system) {
 void SaveSystem(const fs::path& state_dir, const RunningSystem& system) {
   boost::json::array services;
   for (const RunningService& s : system.services) {
-    services.push_back({{"name", s.name}, {"pid", s.pid}, {"port", s.port},
+    services.push_back({{"name", s.name},
+                        {"pid", s.pid},
+                        {"port", s.port},
                         {"log", s.log.string()},
                         {"argv", boost::json::array(s.argv.begin(), s.argv.end())}});
   }
@@ -193,8 +198,6 @@ std::optional<RunningSystem> LoadSystem(const fs::path& state_dir, Arch arch) {
   return system;
 }
 
-void ForgetSystem(const fs::path& state_dir, Arch arch) {
-  fs::remove(SystemFile(state_dir, arch));
-}
+void ForgetSystem(const fs::path& state_dir, Arch arch) { fs::remove(SystemFile(state_dir, arch)); }
 
 }  // namespace flowbench

@@ -21,7 +21,7 @@ namespace flowbench {
 
 struct ServiceOptions {
   Arch arch = Arch::kSync;
-  std::string service;            // "user", ... (fixed by the executable)
+  std::string service;             // "user", ... (fixed by the executable)
   std::string host = "127.0.0.1";  // --host: bind address (0.0.0.0 in a container)
   // --port-base: ports are base + 1 .. base + 10 in contract order; 0 means the contract's
   // (8000 sync, 8100 async). Tests move a whole build to free ports with one number.

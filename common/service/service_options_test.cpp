@@ -37,8 +37,8 @@ TEST(ServiceOptions, PortBaseMovesEveryService) {
 }
 
 TEST(ServiceOptions, PeerFlagOverridesOnePeer) {
-  ServiceOptions o = Parse(Arch::kSync, {"--peer", "payment=http://payment:8002", "--peer",
-                                         "inventory=http://inv:9"});
+  ServiceOptions o = Parse(
+      Arch::kSync, {"--peer", "payment=http://payment:8002", "--peer", "inventory=http://inv:9"});
   EXPECT_EQ(o.PeerUrl("payment"), "http://payment:8002");
   EXPECT_EQ(o.PeerUrl("inventory"), "http://inv:9");
   EXPECT_EQ(o.PeerUrl("user"), "http://127.0.0.1:8001");
@@ -64,18 +64,19 @@ PassThroughArgs ParsePassThrough(std::vector<std::string> args) {
 }
 
 TEST(PassThroughArgs, EachBuildGetsTheCommonFlagsThenOnlyItsOwn) {
-  PassThroughArgs pass = ParsePassThrough(
-      {"--sync-arg=--http-threads=64", "--async-arg=--prefetch=7", "--sync-arg=--listen-backlog=9",
-       "--", "--db-pool-size", "3"});
-  EXPECT_EQ(pass.For(Arch::kSync), (std::vector<std::string>{"--db-pool-size", "3",
-                                                             "--http-threads=64",
-                                                             "--listen-backlog=9"}));
+  PassThroughArgs pass =
+      ParsePassThrough({"--sync-arg=--http-threads=64", "--async-arg=--prefetch=7",
+                        "--sync-arg=--listen-backlog=9", "--", "--db-pool-size", "3"});
+  EXPECT_EQ(
+      pass.For(Arch::kSync),
+      (std::vector<std::string>{"--db-pool-size", "3", "--http-threads=64", "--listen-backlog=9"}));
   EXPECT_EQ(pass.For(Arch::kAsync),
             (std::vector<std::string>{"--db-pool-size", "3", "--prefetch=7"}));
 }
 
 TEST(PassThroughArgs, AnArgTakesOneValueSoWhatFollowsIsNotSwallowed) {
-  PassThroughArgs pass = ParsePassThrough({"--async-arg=--prefetch=7", "--", "--db-pool-size", "3"});
+  PassThroughArgs pass =
+      ParsePassThrough({"--async-arg=--prefetch=7", "--", "--db-pool-size", "3"});
   EXPECT_EQ(pass.async, std::vector<std::string>{"--prefetch=7"});
   EXPECT_EQ(pass.every, (std::vector<std::string>{"--db-pool-size", "3"}));
   // A separate value works too while flowbench has no option of that name.

@@ -1,6 +1,7 @@
 // Structured log lines: one JSON object with the service identity and the trace id.
 #include "common/telemetry/log.hpp"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,8 +9,6 @@
 #include <sstream>
 
 #include "common/telemetry/span.hpp"
-
-#include <gtest/gtest.h>
 
 namespace flowbench {
 namespace {
@@ -57,8 +56,9 @@ std::string CaptureStderr(Write write) {
 
 TEST(Span, SampledTraceWritesOneLineWithTheKindAndTheTraceId) {
   TraceContext sampled = TraceContext::NewRoot(/*sampled=*/true);
-  std::string out = CaptureStderr(
-      [&] { RecordSpan(sampled, span::kCall, "inventory POST /reserve", {{"target", "inventory"}}); });
+  std::string out = CaptureStderr([&] {
+    RecordSpan(sampled, span::kCall, "inventory POST /reserve", {{"target", "inventory"}});
+  });
   boost::json::object line = boost::json::parse(out).as_object();
   EXPECT_EQ(line.at("span").as_string(), "call");
   EXPECT_EQ(line.at("trace_id").as_string(), sampled.trace_id);

@@ -89,8 +89,8 @@ void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route
             {"route", std::string(route)},
             {"status", std::to_string(status)}})
       .Increment();
-  http_duration_.Add({{"method", std::string(method)}, {"route", std::string(route)}},
-                     LatencyBuckets())
+  http_duration_
+      .Add({{"method", std::string(method)}, {"route", std::string(route)}}, LatencyBuckets())
       .Observe(seconds);
 }
 

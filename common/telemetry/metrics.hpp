@@ -10,10 +10,10 @@
 #include <prometheus/registry.h>
 
 #include <memory>
-
-#include "common/telemetry/process_metrics.hpp"
 #include <string>
 #include <string_view>
+
+#include "common/telemetry/process_metrics.hpp"
 
 namespace flowbench {
 

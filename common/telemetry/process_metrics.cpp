@@ -54,8 +54,7 @@ ProcessMetrics::ProcessMetrics(std::string arch, std::string service)
 
 std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
   SelfStat self = ReadSelf();
-  auto family = [&](const char* name, const char* help, prometheus::MetricType type,
-                    double value) {
+  auto family = [&](const char* name, const char* help, prometheus::MetricType type, double value) {
     prometheus::ClientMetric metric;
     metric.label = labels_;
     if (type == prometheus::MetricType::Counter) {

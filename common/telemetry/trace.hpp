@@ -10,12 +10,12 @@
 namespace flowbench {
 
 struct TraceContext {
-  std::string trace_id;   // 32 lowercase hex digits, not all zero
-  std::string parent_id;  // 16 lowercase hex digits, not all zero: the span that sent it
+  std::string trace_id;    // 32 lowercase hex digits, not all zero
+  std::string parent_id;   // 16 lowercase hex digits, not all zero: the span that sent it
   std::uint8_t flags = 1;  // bit 0: sampled
 
   static TraceContext NewRoot(bool sampled = true);
-  TraceContext NewChild() const;  // same trace, new span id
+  TraceContext NewChild() const;      // same trace, new span id
   std::string ToTraceparent() const;  // "00-<trace_id>-<parent_id>-01"
 };
 

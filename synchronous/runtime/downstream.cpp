@@ -82,7 +82,8 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
     {
       Lease connection(*this);  // first the connection, so a refused call never holds a trial
       const std::string hop = target_ + " POST " + std::string(path);
-      const boost::json::object hop_fields{{"target", target_}, {"path", path}, {"attempt", attempt}};
+      const boost::json::object hop_fields{
+          {"target", target_}, {"path", path}, {"attempt", attempt}};
       if (!breaker_.Allow()) {
         RecordSpan(trace, span::kCallDone, hop + ": refused, circuit open",
                    {{"target", target_}, {"path", path}, {"error", "circuit_open"}});

@@ -37,7 +37,8 @@ void AddRoutes(Service& service) {
     boost::json::object json = ParseJsonObject(call.body());
     std::int64_t product_id = JsonFields(json).Integer("id");
     RecordSpan(call.trace(), span::kWait,
-               "analytics log of the update (" + std::to_string(service.workload().analytics_log_delay.count()) +
+               "analytics log of the update (" +
+                   std::to_string(service.workload().analytics_log_delay.count()) +
                    " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().analytics_log_delay);
     log::Info("product update logged", {{"product_id", product_id}}, call.trace_id());

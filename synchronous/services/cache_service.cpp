@@ -16,7 +16,8 @@ void AddRoutes(Service& service) {
     boost::json::object json = ParseJsonObject(call.body());
     std::int64_t product_id = JsonFields(json).Integer("id");
     RecordSpan(call.trace(), span::kWait,
-               "cache invalidation (" + std::to_string(service.workload().cache_invalidation_delay.count()) +
+               "cache invalidation (" +
+                   std::to_string(service.workload().cache_invalidation_delay.count()) +
                    " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().cache_invalidation_delay);
     return Reply{200, {{"invalidated", product_id}}};

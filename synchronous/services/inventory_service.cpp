@@ -52,10 +52,11 @@ void AddRoutes(Service& service) {
         return StockReply(change.product_id, CurrentReserved(tx, change.product_id), false);
       }
       std::int64_t reserved = ReserveStock(tx, change.product_id, change.quantity);
-      RecordSpan(call.trace(), span::kWrite,
-                 "stock reserved: product " + std::to_string(change.product_id) + " reserved " +
-                     std::to_string(reserved),
-                 {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
+      RecordSpan(
+          call.trace(), span::kWrite,
+          "stock reserved: product " + std::to_string(change.product_id) + " reserved " +
+              std::to_string(reserved),
+          {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
       return StockReply(change.product_id, reserved, true);
     });
   });
@@ -70,10 +71,11 @@ void AddRoutes(Service& service) {
         return StockReply(change.product_id, CurrentReserved(tx, change.product_id), false);
       }
       std::int64_t reserved = ReleaseStock(tx, change.product_id, change.quantity);
-      RecordSpan(call.trace(), span::kCompensate,
-                 "stock released: product " + std::to_string(change.product_id) +
-                     " reserved back to " + std::to_string(reserved),
-                 {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
+      RecordSpan(
+          call.trace(), span::kCompensate,
+          "stock released: product " + std::to_string(change.product_id) + " reserved back to " +
+              std::to_string(reserved),
+          {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
       return StockReply(change.product_id, reserved, true);
     });
   });

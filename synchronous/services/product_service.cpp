@@ -34,10 +34,10 @@ void AddRoutes(Service& service) {
     ProductUpdate update = ParseProductUpdate(call.body());
     Product product =
         service.db().Transact([&](pqxx::work& tx) { return UpdateProduct(tx, id, update); });
-    RecordSpan(call.trace(), span::kWrite,
-               "products " + std::to_string(id) + " updated (stock " +
-                   std::to_string(product.stock) + ")",
-               {{"table", "products"}, {"id", id}});
+    RecordSpan(
+        call.trace(), span::kWrite,
+        "products " + std::to_string(id) + " updated (stock " + std::to_string(product.stock) + ")",
+        {{"table", "products"}, {"id", id}});
 
     boost::json::array not_notified;
     std::string first_failure;

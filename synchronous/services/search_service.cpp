@@ -16,7 +16,8 @@ void AddRoutes(Service& service) {
     boost::json::object json = ParseJsonObject(call.body());
     std::int64_t product_id = JsonFields(json).Integer("id");
     RecordSpan(call.trace(), span::kWait,
-               "search reindex (" + std::to_string(service.workload().search_reindex_delay.count()) +
+               "search reindex (" +
+                   std::to_string(service.workload().search_reindex_delay.count()) +
                    " ms, blocking this thread)");
     std::this_thread::sleep_for(service.workload().search_reindex_delay);
     return Reply{200, {{"reindexed", product_id}}};
