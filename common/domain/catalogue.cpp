@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/domain/scenario_ids.hpp"
+
 namespace flowbench {
 namespace {
 
@@ -13,13 +15,17 @@ constexpr ServiceSpec kServices[] = {
 };
 
 constexpr ScenarioSpec kScenarios[] = {
-    {"scenario1", "Fire-and-forget email on registration", "user", "POST", "/register", 201, 202,
+    {scenario::kEmailOnRegistration, "Fire-and-forget email on registration", "user", "POST",
+     "/register", 201, 202, 0},
+    {scenario::kBackgroundPayment, "Background payment", "payment", "POST", "/process_payment", 200,
+     202, 0},
+    {scenario::kProductFanOut, "Fan-out of product updates", "product", "PUT", "/products/{id}",
+     200, 200, 0},
+    {scenario::kReportJob, "CPU report job", "report", "POST", "/generate_report", 200, 202, 0},
+    {scenario::kOrderSaga, "Order saga with compensation", "order", "POST", "/create_order", 201,
+     202, 400},
+    {scenario::kClickBuffering, "Click buffering", "analytics", "POST", "/track_click", 200, 200,
      0},
-    {"scenario2", "Background payment", "payment", "POST", "/process_payment", 200, 202, 0},
-    {"scenario3", "Fan-out of product updates", "product", "PUT", "/products/{id}", 200, 200, 0},
-    {"scenario4", "CPU report job", "report", "POST", "/generate_report", 200, 202, 0},
-    {"scenario5", "Order saga with compensation", "order", "POST", "/create_order", 201, 202, 400},
-    {"scenario6", "Click buffering", "analytics", "POST", "/track_click", 200, 200, 0},
 };
 
 }  // namespace
