@@ -68,6 +68,8 @@ class LatencyHistogram {
   double Stdev() const;  // population standard deviation, from the bucket midpoints
   // The value below which `percentile` % of the samples lie (nearest rank), 0 when empty.
   std::int64_t Percentile(double percentile) const;
+  // The `rank`-th smallest sample (1-based, clamped to [1, Count()]), 0 when empty.
+  std::int64_t ValueAtRank(std::uint64_t rank) const;
   LatencySummary Summary() const;
 
   // Bucket access, for serialisation: counts per index, and the values an index stands for.
