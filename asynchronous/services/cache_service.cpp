@@ -2,6 +2,7 @@
 #include "asynchronous/runtime/service.hpp"
 #include "asynchronous/services/product_update_step.hpp"
 
+using namespace flowbench;
 using namespace flowbench::async;
 
 int main(int argc, char** argv) {
