@@ -1,5 +1,5 @@
 # Every third-party library comes from a Debian 12 package (compose/install-deps.sh).
-# The target names below are the ones those packages really export (see STACK.md).
+# The target names below are the ones those packages really export.
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages flowbench builds and runs with (see STACK.md in the
-# project notes). Idempotent: packages already present are skipped. Quiet unless it fails.
+# Installs the Debian 12 packages flowbench builds and runs with. Idempotent: packages already present are skipped. Quiet unless it fails.
 # `--checks` adds what CI's code checks need (clang-format, clang-tidy).
 set -euo pipefail
 

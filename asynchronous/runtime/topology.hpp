@@ -1,4 +1,4 @@
-// Declaring the RabbitMQ topology of CONTRACT §4, whose names are data in
+// Declaring the RabbitMQ topology of CONTRACT.md §4, whose names are data in
 // common/domain/topology.hpp (topology::kUserRegisteredQueue, ...). Every service declares
 // all of it when it connects (idempotent: durable exchanges and queues, same arguments), so
 // no start order can make a publish land in an exchange with no queue bound yet, and a

@@ -1,4 +1,4 @@
-// The async build end to end: every route of CONTRACT §3 with its async answer, every
+// The async build end to end: every route of CONTRACT.md §3 with its async answer, every
 // eventual state reached (polled with a deadline), a request's W3C traceparent arriving at
 // every consumer of its saga, reads and 404s, and bad input on every write route answered
 // with error JSON while nothing is published and nothing written.

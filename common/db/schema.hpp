@@ -1,4 +1,4 @@
-// The tables of CONTRACT §1 in one schema per build, with products 1-3 and their inventory
+// The tables of CONTRACT.md §1 in one schema per build, with products 1-3 and their inventory
 // seeded. Idempotent and safe to run from ten services starting at once.
 #pragma once
 

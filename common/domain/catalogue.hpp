@@ -1,4 +1,4 @@
-// The services and scenarios of CONTRACT §1 and §3 as data: the one list that the
+// The services and scenarios of CONTRACT.md §1 and §3 as data: the one list that the
 // services, the driver, the reports and the k6 checks all read, so none of them can drift.
 #pragma once
 
@@ -26,10 +26,10 @@ struct ScenarioSpec {
   std::string_view service;  // the service whose route starts it
   std::string_view method;
   std::string_view path;  // "/products/{id}": {id} is a product id 1-3
-  int sync_status;        // the success status of CONTRACT §3
+  int sync_status;        // the success status of CONTRACT.md §3
   int async_status;
   int sync_failure_status;  // scenario 5 only: the compensated order answers 400; else 0
-  // Closed loop (CONTRACT §6): a virtual user's pause after each answer; 0 for the
+  // Closed loop (CONTRACT.md §6): a virtual user's pause after each answer; 0 for the
   // arrival-rate scenario 6, whose pace the load generator sets.
   std::chrono::milliseconds think_time;
   int Status(Arch arch) const { return arch == Arch::kSync ? sync_status : async_status; }

@@ -1,4 +1,4 @@
-// The service and scenario catalogue matches CONTRACT §1 and §3.
+// The service and scenario catalogue matches CONTRACT.md §1 and §3.
 #include "common/domain/catalogue.hpp"
 
 #include <gtest/gtest.h>
@@ -33,7 +33,7 @@ TEST(Catalogue, SixScenariosWithContractStatuses) {
   for (const ScenarioSpec& s : Scenarios()) EXPECT_NE(FindService(s.service), nullptr) << s.id;
 }
 
-// The ids are CONTRACT §3's: metric labels, k6 scenario names and report keys outside C++.
+// The ids are CONTRACT.md §3's: metric labels, k6 scenario names and report keys outside C++.
 TEST(Catalogue, ScenarioIdsAreTheContractsInOrder) {
   const char* contract[] = {"scenario1", "scenario2", "scenario3",
                             "scenario4", "scenario5", "scenario6"};

@@ -1,4 +1,4 @@
-// The messages of CONTRACT §4: an envelope (message_id, type, accepted_at, trace_id,
+// The messages of CONTRACT.md §4: an envelope (message_id, type, accepted_at, trace_id,
 // payload) around one typed event per step. Encode/Decode are strict: a message that does
 // not validate is rejected with a clear error (and, in the async build, dead-lettered).
 #pragma once

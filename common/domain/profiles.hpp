@@ -1,4 +1,4 @@
-// The load profiles of CONTRACT §6: how many closed-loop virtual users each of scenarios 1-5
+// The load profiles of CONTRACT.md §6: how many closed-loop virtual users each of scenarios 1-5
 // gets, the arrival rate of scenario 6, and how long. The study's published table under its
 // own names; the two rows of its k6 script's smaller table that the contract gives, as
 // "study_*", so the names never clash; and a smoke profile to try a set-up. The k6 script's
@@ -24,7 +24,7 @@ struct Profile {
 std::span<const Profile> Profiles();
 const Profile* FindProfile(std::string_view name);
 
-// Think time after each iteration (CONTRACT §6): 1 s, 2 s for the report scenario, none for
+// Think time after each iteration (CONTRACT.md §6): 1 s, 2 s for the report scenario, none for
 // the arrival-rate click scenario. The catalogue's (ScenarioSpec::think_time); 1 s for an
 // unknown id.
 std::chrono::milliseconds ThinkTime(std::string_view scenario_id);

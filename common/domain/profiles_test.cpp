@@ -1,4 +1,4 @@
-// The load profiles of CONTRACT §6.
+// The load profiles of CONTRACT.md §6.
 #include "common/domain/profiles.hpp"
 
 #include <gtest/gtest.h>

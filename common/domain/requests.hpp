@@ -1,4 +1,4 @@
-// The request bodies of CONTRACT §3 as typed values. Both fronts parse a body with these
+// The request bodies of CONTRACT.md §3 as typed values. Both fronts parse a body with these
 // functions, so the sync and the async build accept and reject exactly the same input.
 // Each Parse* throws ClientError (400 malformed JSON, 422 missing/mistyped/invalid field).
 #pragma once

@@ -1,4 +1,4 @@
-// The RabbitMQ topology of CONTRACT §4 as data, the one list of it: the exchanges, where each
+// The RabbitMQ topology of CONTRACT.md §4 as data, the one list of it: the exchanges, where each
 // event is published, which queue each consumer reads, and how a consumed queue's retry and
 // dead-letter queues are named. The async build declares it (asynchronous/runtime/
 // topology.hpp); its tests and the driver's queue-depth sampler read the names from here.

@@ -1,4 +1,4 @@
-// The simulated work of CONTRACT §2: one struct, one set of flags and environment variables,
+// The simulated work of CONTRACT.md §2: one struct, one set of flags and environment variables,
 // used by every executable of both builds, so that a comparison never compares different
 // amounts of work. Reports print ToJson() of the settings that were in force.
 #pragma once

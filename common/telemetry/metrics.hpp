@@ -1,4 +1,4 @@
-// The metrics of CONTRACT §5 on prometheus-cpp. Every series carries the constant labels
+// The metrics of CONTRACT.md §5 on prometheus-cpp. Every series carries the constant labels
 // `arch` and `service`, so one dashboard and one PromQL query can put the builds side by side.
 // Each service serves Exposition() on its own /metrics route (one port per service).
 #pragma once

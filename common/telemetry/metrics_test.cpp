@@ -1,4 +1,4 @@
-// Metrics exposition: every family of CONTRACT §5, every series with arch and service.
+// Metrics exposition: every family of CONTRACT.md §5, every series with arch and service.
 #include "common/telemetry/metrics.hpp"
 
 #include <gtest/gtest.h>

@@ -42,7 +42,7 @@ export function metricsOf(expr) {
   return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].map((m) => m[1]);
 }
 
-// CONTRACT §5: the families only one build has; everything else both builds export.
+// CONTRACT.md §5: the families only one build has; everything else both builds export.
 const ONLY = [
   [/^flowbench_messages_(published|consumed)_total$/, 'async'],
   [/^flowbench_message_handling_seconds/, 'async'],

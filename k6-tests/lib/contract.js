@@ -1,4 +1,4 @@
-// The scenario contract (CONTRACT §1, §3, §6) as data for the k6 script: services and ports,
+// The scenario contract (CONTRACT.md §1, §3, §6) as data for the k6 script: services and ports,
 // each scenario's route, request body and expected answers per architecture, and the load
 // profiles. Plain data and pure functions, no k6 import, so that the node tests in
 // k6-tests/test/ can check it against the C++ catalogue (common/domain/catalogue.cpp) and
@@ -6,7 +6,7 @@
 
 export const ARCHS = ['sync', 'async'];
 
-// CONTRACT §1: one port per service and build.
+// CONTRACT.md §1: one port per service and build.
 export const SERVICES = [
   { name: 'user', sync_port: 8001, async_port: 8101 },
   { name: 'payment', sync_port: 8002, async_port: 8102 },
@@ -20,7 +20,7 @@ export const SERVICES = [
   { name: 'inventory', sync_port: 8010, async_port: 8110 },
 ];
 
-// CONTRACT §3. `request(ctx)` builds one request from ctx = { vu, iter, run, random } (random()
+// CONTRACT.md §3. `request(ctx)` builds one request from ctx = { vu, iter, run, random } (random()
 // in [0, 1)); `answers[arch]` lists every answer the contract allows, each with its status,
 // the body fields that must be present (dotted paths reach into objects) and the fields
 // that must have an exact value. Sleep is the closed-loop think time of §6.
@@ -128,7 +128,7 @@ export const SCENARIOS = [
   },
 ];
 
-// CONTRACT §6: the profiles of the study's published runs (flowbench's own names) ...
+// CONTRACT.md §6: the profiles of the study's published runs (flowbench's own names) ...
 const PUBLISHED = {
   baseline: { vus: [2, 2, 2, 1, 2], rate: 50, duration: '120s' },
   light: { vus: [5, 5, 5, 2, 5], rate: 100, duration: '120s' },

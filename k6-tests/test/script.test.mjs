@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = join(ROOT, 'flowbench.js');
 const IDS = ['scenario1', 'scenario2', 'scenario3', 'scenario4', 'scenario5', 'scenario6'];
 
-// CONTRACT §6, typed in again from the contract: S1-S5 VUs, S6 rate, duration.
+// CONTRACT.md §6, typed in again from the contract: S1-S5 VUs, S6 rate, duration.
 const CONTRACT_PROFILES = {
   baseline: [[2, 2, 2, 1, 2], 50, '120s'],
   light: [[5, 5, 5, 2, 5], 100, '120s'],

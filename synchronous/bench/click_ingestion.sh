@@ -89,6 +89,6 @@ mkdir -p "$(dirname "$OUT")"
   echo "$without_write"
   echo
   echo "For reference, the original Python study reached about 2.5k req/s here with no write"
-  echo "(STACK.md, measured natively on this kind of machine, c32)."
+  echo "(measured natively on this kind of machine, c32)."
 } > "$OUT"
 cat "$OUT"
