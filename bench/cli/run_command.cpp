@@ -12,7 +12,7 @@
 #include "bench/cli/commands.hpp"
 #include "bench/k6/summary_readers.hpp"
 #include "bench/report/reports.hpp"
-#include "bench/run/comparison.hpp"
+#include "bench/run/run_matrix.hpp"
 #include "bench/run/target.hpp"
 #include "bench/stats/compare_table.hpp"
 #include "bench/stats/threshold.hpp"
@@ -132,7 +132,7 @@ int Run(RunCommandOptions& o) {
   std::filesystem::path out = o.out.empty() ? DefaultOutDir() : o.out;
 
   std::signal(SIGINT, OnInterrupt);
-  report::RunResults results = run::RunComparison(o.run, g_stop, PrintProgress);
+  report::RunResults results = run::RunMatrix(o.run, g_stop, PrintProgress);
   std::fprintf(stderr, "\n");
 
   std::filesystem::create_directories(out);

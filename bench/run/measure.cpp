@@ -28,7 +28,7 @@ std::vector<const ScenarioSpec*> SelectedScenarios(const RunOptions& o) {
 
 // Every service's completion histograms, summed per scenario. `complete` turns false when a
 // service did not answer: its completions are then unknown, not zero.
-Histograms ScrapeCompletion(const SystemUnderTest& system, bool* complete) {
+Histograms ScrapeCompletion(const MeasuredBuild& system, bool* complete) {
   Histograms total;
   for (const ServiceEndpoint& s : system.services) {
     std::optional<std::string> text = ScrapeMetrics(s.Url());
@@ -43,7 +43,7 @@ Histograms ScrapeCompletion(const SystemUnderTest& system, bool* complete) {
   return total;
 }
 
-std::vector<load::ScenarioLoad> Loads(const Profile& profile, const SystemUnderTest& system,
+std::vector<load::ScenarioLoad> Loads(const Profile& profile, const MeasuredBuild& system,
                                       const std::vector<const ScenarioSpec*>& scenarios,
                                       std::chrono::milliseconds duration, const RunOptions& o) {
   std::vector<load::ScenarioLoad> loads;
@@ -113,9 +113,9 @@ struct DrainResult {
 
 // After the load: until every accepted request's work is complete (the services' completion
 // counts reach the accepted counts) and every sampled queue is empty, or the deadline.
-DrainResult Drain(const SystemUnderTest& system, const RunSampler& sampler,
-                  const Accepted& accepted, const Histograms& before, const RunOptions& o,
-                  const std::atomic<bool>& stop, const std::function<void(double)>& tick) {
+DrainResult Drain(const MeasuredBuild& system, const RunSampler& sampler, const Accepted& accepted,
+                  const Histograms& before, const RunOptions& o, const std::atomic<bool>& stop,
+                  const std::function<void(double)>& tick) {
   auto start = std::chrono::steady_clock::now();
   auto deadline = start + o.drain_timeout;
   for (;;) {
@@ -131,7 +131,7 @@ DrainResult Drain(const SystemUnderTest& system, const RunSampler& sampler,
   }
 }
 
-std::vector<SampledService> SampledServices(const SystemUnderTest& system) {
+std::vector<SampledService> SampledServices(const MeasuredBuild& system) {
   std::vector<SampledService> sampled;
   for (const ServiceEndpoint& s : system.services) sampled.push_back({s.name, s.pid, s.Url()});
   return sampled;
@@ -139,7 +139,7 @@ std::vector<SampledService> SampledServices(const SystemUnderTest& system) {
 
 }  // namespace
 
-report::ProfileRun MeasureOnce(const SystemUnderTest& system, const QueueObservation& queues,
+report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
                                const Profile& profile, int repeat, const RunOptions& o,
                                const std::atomic<bool>& stop, const ProgressPrinter& print) {
   std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);

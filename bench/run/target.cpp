@@ -128,8 +128,8 @@ std::vector<TargetBuild> ParseTargets(const std::vector<std::string>& values,
   return targets;
 }
 
-SystemUnderTest TargetSystem(const TargetBuild& target) {
-  SystemUnderTest system{target.arch, {}, false};
+MeasuredBuild TargetSystem(const TargetBuild& target) {
+  MeasuredBuild system{target.arch, {}, false};
   int port = target.first_port;
   for (const ServiceSpec& spec : Services()) {
     system.services.push_back({std::string(spec.name), target.host, port++, 0});
@@ -137,11 +137,11 @@ SystemUnderTest TargetSystem(const TargetBuild& target) {
   return system;
 }
 
-std::string RequireTargetReady(const std::vector<SystemUnderTest>& systems,
+std::string RequireTargetReady(const std::vector<MeasuredBuild>& systems,
                                const RabbitManagement* management) {
   // All at once: an unreachable host costs one connect timeout, not twenty.
   std::vector<std::future<std::string>> checks;
-  for (const SystemUnderTest& system : systems) {
+  for (const MeasuredBuild& system : systems) {
     for (const ServiceEndpoint& s : system.services) {
       checks.push_back(std::async(std::launch::async, HealthProblem, s, system.arch));
     }

@@ -1,4 +1,4 @@
-#include "bench/run/system_under_test.hpp"
+#include "bench/run/measured_build.hpp"
 
 #include <stdexcept>
 
@@ -9,15 +9,15 @@ std::string ServiceEndpoint::Url() const {
   return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-const ServiceEndpoint& SystemUnderTest::Service(std::string_view name) const {
+const ServiceEndpoint& MeasuredBuild::Service(std::string_view name) const {
   for (const ServiceEndpoint& s : services) {
     if (s.name == name) return s;
   }
   throw std::invalid_argument("no service '" + std::string(name) + "' in this system");
 }
 
-SystemUnderTest FromRunningSystem(const RunningSystem& running) {
-  SystemUnderTest system{running.arch, {}, true};
+MeasuredBuild FromRunningSystem(const RunningSystem& running) {
+  MeasuredBuild system{running.arch, {}, true};
   for (const RunningService& s : running.services) {
     system.services.push_back({s.name, "127.0.0.1", s.port, s.pid});
   }
