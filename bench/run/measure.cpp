@@ -75,7 +75,7 @@ struct Accepted {
 
 Accepted AcceptedRequests(const load::LoadResult& result) {
   Accepted a;
-  for (const load::ScenarioResult& s : result.scenarios) {
+  for (const load::ScenarioRecording& s : result.scenarios) {
     const stats::Recorder& r = s.recorder;
     a.per_scenario[s.name] = r.Corrected().Count() - r.Errors().Of(stats::ErrorKind::kStatus) -
                              r.Errors().Of(stats::ErrorKind::kCheck);
@@ -197,7 +197,7 @@ report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservati
   run.drain_seconds = drain.seconds;
   run.drained = drain.drained;
   stats::Recorder all;
-  for (const load::ScenarioResult& s : result.scenarios) {
+  for (const load::ScenarioRecording& s : result.scenarios) {
     const ScenarioSpec* spec = FindScenario(s.name);
     report::ScenarioResult r =
         ToScenarioResult(s.name, spec->id == "scenario6" ? "constant-arrival-rate" : "constant-vus",

@@ -12,8 +12,9 @@ namespace flowbench::stats {
 
 using Nanoseconds = std::chrono::nanoseconds;
 
-// The figures a report prints, computed once from a histogram.
-struct LatencySummary {
+// The figures a report prints, computed once from one histogram, in nanoseconds (results.json
+// holds them in seconds, as report::LatencySummary).
+struct HistogramSummary {
   std::uint64_t count = 0;
   double mean_ns = 0;
   double stdev_ns = 0;
@@ -68,7 +69,7 @@ class LatencyHistogram {
   double Stdev() const;  // population standard deviation, from the bucket midpoints
   // The value below which `percentile` % of the samples lie (nearest rank), 0 when empty.
   std::int64_t Percentile(double percentile) const;
-  LatencySummary Summary() const;
+  HistogramSummary Summary() const;
 
   // Bucket access, for serialisation: counts per index, and the values an index stands for.
   std::uint64_t CountAt(int index) const { return counts_[index]; }
