@@ -10,6 +10,7 @@
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::async::testing {
 namespace fs = std::filesystem;
@@ -100,22 +101,7 @@ void AsyncSystem::StartService(std::string_view name, const std::vector<std::str
 double AsyncSystem::Metric(std::string_view service, std::string_view name,
                            const std::map<std::string, std::string>& labels) const {
   JsonAnswer answer = Get(Port(service), "/metrics");
-  double total = 0;
-  std::istringstream lines(answer.raw);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::size_t brace = line.find('{');
-    std::size_t space = line.rfind(' ');
-    std::string metric = line.substr(0, std::min(brace, space));
-    if (metric != name) continue;
-    bool all = true;
-    for (const auto& [key, value] : labels) {
-      all = all && line.find(key + "=\"" + value + "\"") != std::string::npos;
-    }
-    if (all) total += std::stod(line.substr(space + 1));
-  }
-  return total;
+  return prometheus_text::ParseText(answer.raw).Sum(name, {labels.begin(), labels.end()});
 }
 
 RestartedWith::RestartedWith(AsyncSystem& system, std::string service,

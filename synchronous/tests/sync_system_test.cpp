@@ -21,6 +21,7 @@
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
 #include "common/service/launcher.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench {
 namespace {
@@ -140,17 +141,16 @@ class SyncSystem : public ::testing::Test {
     return Query("SELECT reserved FROM inventory WHERE product_id = " + std::to_string(product_id));
   }
 
-  // The value of the first series of `name` whose line holds every one of `labels`.
+  // The value of the first series of `name` whose labels include every one of `labels`.
   static std::optional<double> Metric(std::string_view service, const std::string& name,
                                       const std::vector<std::string>& labels) {
-    std::istringstream text(Get(service, "/metrics").body);
-    for (std::string line; std::getline(text, line);) {
-      if (line.rfind(name + "{", 0) != 0) continue;
-      bool all = true;
-      for (const std::string& label : labels) all = all && line.find(label) != std::string::npos;
-      if (all) return std::stod(line.substr(line.rfind(' ') + 1));
-    }
-    return std::nullopt;
+    // The matchers are written as in the exposition (target="payment"): read them as one.
+    std::string matchers = "m{";
+    for (const std::string& label : labels) matchers += label + ",";
+    std::optional<prometheus_text::Sample> wanted =
+        prometheus_text::ParseSampleLine(matchers + "} 0");
+    if (!wanted) throw std::invalid_argument("not label matchers: " + matchers);
+    return prometheus_text::ParseText(Get(service, "/metrics").body).First(name, wanted->labels);
   }
 
   // Stops one service (SIGTERM, as `flowbench down` does).
