@@ -1,10 +1,9 @@
 #include "bench/run/completion_scrape.hpp"
 
-#include <httplib.h>
-
 #include <cmath>
 #include <stdexcept>
 
+#include "common/http/json_client.hpp"
 #include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::run {
@@ -100,12 +99,9 @@ std::optional<report::LatencySummary> Summarise(const BucketCounts& b) {
 }
 
 std::optional<std::string> ScrapeMetrics(const std::string& base_url) {
-  httplib::Client client(base_url);
-  client.set_connection_timeout(std::chrono::seconds(2));
-  client.set_read_timeout(std::chrono::seconds(5));
-  httplib::Result r = client.Get("/metrics");
-  if (!r || r->status != 200) return std::nullopt;
-  return r->body;
+  http::JsonResponse r = http::JsonClient(base_url).Get("/metrics");
+  if (r.status != 200) return std::nullopt;
+  return std::move(r.body);
 }
 
 }  // namespace flowbench::run

@@ -2,12 +2,11 @@
 
 #include <stdexcept>
 
+#include "common/http/json_client.hpp"
+
 namespace flowbench::run {
 
-std::string ServiceEndpoint::Url() const {
-  bool ipv6 = host.find(':') != std::string::npos;
-  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
+std::string ServiceEndpoint::Url() const { return http::BaseUrl(host, port); }
 
 const ServiceEndpoint& MeasuredBuild::Service(std::string_view name) const {
   for (const ServiceEndpoint& s : services) {

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/db/database.hpp"
+#include "common/http/json_client.hpp"
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
@@ -105,23 +106,18 @@ class SyncSystem : public ::testing::Test {
 
   static Answer Send(const std::string& method, std::string_view service, const std::string& path,
                      const std::string& body = "") {
-    httplib::Client client(system_->Url(service));
-    client.set_tcp_nodelay(true);
-    client.set_connection_timeout(5s);
-    client.set_read_timeout(15s);
-    httplib::Result r = method == "GET"   ? client.Get(path.c_str())
-                        : method == "PUT" ? client.Put(path.c_str(), body, "application/json")
-                                          : client.Post(path.c_str(), body, "application/json");
+    http::JsonClient client(system_->Url(service), {5s, 15s});
+    // Any method but GET and PUT is sent as POST.
+    std::string sent = method == "GET" || method == "PUT" ? method : "POST";
+    http::JsonResponse r = client.Send(sent, path, sent == "GET" ? std::string() : body);
     Answer a;
-    if (!r) {
-      a.error = "no answer: " + httplib::to_string(r.error());
+    if (r.status == 0) {
+      a.error = "no answer: " + r.error;
       return a;
     }
-    a.status = r->status;
-    a.body = r->body;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(a.body, ec);
-    if (!ec && v.is_object()) a.json = v.as_object();
+    a.status = r.status;
+    a.body = std::move(r.body);
+    if (const boost::json::object* o = r.Object()) a.json = *o;
     return a;
   }
   static Answer Get(std::string_view service, const std::string& path) {
