@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "bench/compare/run_summary.hpp"
 #include "bench/stats/latency_histogram.hpp"
-#include "bench/stats/run_summary.hpp"
 
 namespace flowbench::k6 {
 
@@ -29,7 +29,7 @@ class NdjsonAggregator {
 
   // Throws K6FormatError naming `line_number` when the line is not a k6 JSON output line.
   void FeedLine(std::string_view line, std::uint64_t line_number);
-  stats::RunSummary Finish(std::string source) const;
+  compare::RunSummary Finish(std::string source) const;
 
   std::uint64_t Points() const;
 
@@ -39,7 +39,7 @@ class NdjsonAggregator {
 };
 
 // Reads a whole file (plain or gzip) through an aggregator. Errors name the file and line.
-stats::RunSummary ReadNdjsonFile(const std::filesystem::path& path);
+compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path);
 
 // Nanoseconds since the epoch of an RFC 3339 time ("2026-11-21T08:55:51.603412233Z",
 // "...+02:00"); nullopt when it is not one.

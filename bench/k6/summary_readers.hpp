@@ -9,12 +9,12 @@
 #include <boost/json/value.hpp>
 #include <string>
 
-#include "bench/stats/run_summary.hpp"
+#include "bench/compare/run_summary.hpp"
 
 namespace flowbench::k6 {
 
-stats::RunSummary SummaryExportFromJson(const boost::json::value& document, std::string source);
-stats::RunSummary HandleSummaryFromJson(const boost::json::value& document, std::string source);
+compare::RunSummary SummaryExportFromJson(const boost::json::value& document, std::string source);
+compare::RunSummary HandleSummaryFromJson(const boost::json::value& document, std::string source);
 
 // True when the document looks like handleSummary's data (metrics carry "values" objects).
 bool LooksLikeHandleSummary(const boost::json::value& document);
