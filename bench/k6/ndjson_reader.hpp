@@ -19,7 +19,8 @@ namespace flowbench::k6 {
 
 // Feeds lines one by one; Finish() turns what it saw into a RunSummary. Trend stats come
 // from a histogram of value x 1e6 (ms -> ns for time metrics), so percentiles are within
-// 0.4 %; avg, min, max and counts are exact.
+// 0.4 %; avg, min, max and counts are exact. The percentiles are the driver's nearest rank,
+// not k6's interpolation between ranks (bench/stats/PERCENTILES.md).
 class NdjsonAggregator {
  public:
   NdjsonAggregator();

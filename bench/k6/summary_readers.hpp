@@ -4,6 +4,8 @@
 //  - handleSummary(data): metrics[name] = {"type", "contains", "values": {...},
 //    "thresholds": {expr: {"ok": bool}}}, root_group.checks an array.
 // Fields that older k6 versions lack (type, contains, thresholds, checks, state) are optional.
+// Their percentiles are k6's own (interpolated between ranks), read as written
+// (bench/stats/PERCENTILES.md).
 #pragma once
 
 #include <boost/json/value.hpp>

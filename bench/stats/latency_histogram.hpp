@@ -67,7 +67,11 @@ class LatencyHistogram {
   double Sum() const { return sum_; }
   double Mean() const { return total_ ? sum_ / static_cast<double>(total_) : 0; }
   double Stdev() const;  // population standard deviation, from the bucket midpoints
-  // The value below which `percentile` % of the samples lie (nearest rank), 0 when empty.
+  // The value below which `percentile` % of the samples lie, 0 when empty. Nearest rank:
+  // the bucket of the ceil(percentile/100 * count)-th smallest sample, reported as its
+  // midpoint kept inside [Min(), Max()] (so p0 == min, p100 == max). flowbench's other
+  // percentiles (Prometheus bucket interpolation for completion, k6's own) differ on
+  // purpose; bench/stats/PERCENTILES.md says where each is used and why.
   std::int64_t Percentile(double percentile) const;
   HistogramSummary Summary() const;
 
