@@ -13,6 +13,7 @@
 #include "bench/demo/service_client.hpp"
 #include "bench/load/scenario_requests.hpp"
 #include "common/amqp/connection.hpp"
+#include "common/domain/scenario_ids.hpp"
 #include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::demo {
@@ -21,8 +22,9 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr OutageStory kStories[] = {
-    {"email", "scenario1", "user", "user_registered_queue", "welcome emails sent"},
-    {"payment", "scenario5", "order", "stock_reserved_queue",
+    {"email", scenario::kEmailOnRegistration, "user", "user_registered_queue",
+     "welcome emails sent"},
+    {"payment", scenario::kOrderSaga, "order", "stock_reserved_queue",
      "orders settled (confirmed or failed)"},
 };
 

@@ -8,6 +8,7 @@
 #include "bench/load/scenario_requests.hpp"
 #include "bench/run/completion_scrape.hpp"
 #include "bench/run/results_conversion.hpp"
+#include "common/domain/scenario_ids.hpp"
 
 namespace flowbench::run {
 namespace {
@@ -52,7 +53,7 @@ std::vector<load::ScenarioLoad> Loads(const Profile& profile, const MeasuredBuil
     s.name = std::string(spec->id);
     s.host = system.Service(spec->service).host;
     s.port = system.Service(spec->service).port;
-    if (spec->id == "scenario6") {
+    if (spec->id == scenario::kClickBuffering) {
       load::ArrivalRate arrivals =
           load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
       arrivals.wake_ahead = o.wake_ahead;
@@ -199,9 +200,9 @@ report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservati
   stats::Recorder all;
   for (const load::ScenarioRecording& s : result.scenarios) {
     const ScenarioSpec* spec = FindScenario(s.name);
-    report::ScenarioResult r =
-        ToScenarioResult(s.name, spec->id == "scenario6" ? "constant-arrival-rate" : "constant-vus",
-                         s.recorder, run.duration_seconds);
+    report::ScenarioResult r = ToScenarioResult(
+        s.name, spec->id == scenario::kClickBuffering ? "constant-arrival-rate" : "constant-vus",
+        s.recorder, run.duration_seconds);
     if (before_complete && after_complete && after.count(s.name)) {
       r.completion = Summarise(Difference(after[s.name], before[s.name]));
     }
