@@ -1,8 +1,12 @@
 # Small helpers so that a library, a service, a test or a benchmark is one line.
 
-# Warnings on for our own code only (third-party headers are included as SYSTEM).
+# Warnings on for our own code only (third-party headers are included as SYSTEM); errors
+# with FLOWBENCH_WERROR, which CI turns on.
 function(flowbench_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  if(FLOWBENCH_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
 endfunction()
 
@@ -23,11 +27,13 @@ function(flowbench_add_service arch service)
   flowbench_target_defaults(${target})
   target_link_libraries(${target} PRIVATE flowbench_${arch}_runtime ${ARG_DEPENDS})
   set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
+  set_property(GLOBAL APPEND PROPERTY FLOWBENCH_SERVICE_TARGETS ${target})
 endfunction()
 
-# flowbench_add_test(<name> LABEL unit|integration SOURCES ... DEPENDS ...)
-# A GoogleTest executable registered with CTest under the given label. Integration
-# tests start their own PostgreSQL/RabbitMQ and so run one at a time (RESOURCE_LOCK).
+# flowbench_add_test(<name> LABEL unit|integration|browser SOURCES ... DEPENDS ...)
+# A GoogleTest executable registered with CTest under the given label: `unit` needs no
+# program from outside the build, `integration` starts its own PostgreSQL/RabbitMQ and so
+# runs one at a time (RESOURCE_LOCK), `browser` drives Debian's headless Chromium.
 function(flowbench_add_test name)
   cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;DEPENDS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})

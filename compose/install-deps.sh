@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages flowbench builds and runs with (see STACK.md in the
 # project notes). Idempotent: packages already present are skipped. Quiet unless it fails.
+# `--checks` adds what CI's code checks need (clang-format, clang-tidy).
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,9 @@ packages=(
   prometheus docker-compose
   wrk nodejs chromium libjs-chart.js
 )
+if [ "${1:-}" = "--checks" ]; then
+  packages+=(clang-format clang-tidy)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

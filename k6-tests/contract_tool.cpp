@@ -6,6 +6,7 @@
 //   contract_tool parse < NDJSON -> one line per input line {"scenario", "path", "body"}:
 //                                   {"ok": true} or {"ok": false, "status": 422, "error": "..."}
 #include <boost/json.hpp>
+#include <chrono>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -15,6 +16,7 @@
 #include "common/domain/errors.hpp"
 #include "common/domain/profiles.hpp"
 #include "common/domain/requests.hpp"
+#include "common/domain/scenario_ids.hpp"
 
 namespace {
 
@@ -35,7 +37,8 @@ boost::json::object Catalogue() {
                          {"path", s.path},
                          {"sync_status", s.sync_status},
                          {"async_status", s.async_status},
-                         {"sync_failure_status", s.sync_failure_status}});
+                         {"sync_failure_status", s.sync_failure_status},
+                         {"think_time_s", std::chrono::duration<double>(s.think_time).count()}});
   }
   boost::json::array profiles;
   for (const flowbench::Profile& p : flowbench::Profiles()) {
@@ -65,12 +68,13 @@ void ParseRequest(std::string_view scenario, std::string_view path, std::string_
     throw flowbench::NotFound("path '" + std::string(path) + "' does not match " +
                               std::string(pattern));
   }
-  if (scenario == "scenario1") flowbench::ParseRegistration(body);
-  if (scenario == "scenario2") flowbench::ParsePaymentRequest(body);
-  if (scenario == "scenario3") flowbench::ParseProductUpdate(body);
-  if (scenario == "scenario4") flowbench::ParseReportRequest(body);
-  if (scenario == "scenario5") flowbench::ParseOrderRequest(body);
-  if (scenario == "scenario6") flowbench::ParseClickRequest(body);
+  namespace id = flowbench::scenario;
+  if (scenario == id::kEmailOnRegistration) flowbench::ParseRegistration(body);
+  if (scenario == id::kBackgroundPayment) flowbench::ParsePaymentRequest(body);
+  if (scenario == id::kProductFanOut) flowbench::ParseProductUpdate(body);
+  if (scenario == id::kReportJob) flowbench::ParseReportRequest(body);
+  if (scenario == id::kOrderSaga) flowbench::ParseOrderRequest(body);
+  if (scenario == id::kClickBuffering) flowbench::ParseClickRequest(body);
 }
 
 int ParseLines() {

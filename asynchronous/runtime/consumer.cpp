@@ -77,8 +77,8 @@ void Consumer::Run() {
     std::unique_ptr<AmqpConnection> connection;
     try {
       connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_);
-      topology::DeclareContractTopology(*connection);
-      topology::DeclareRetryQueues(*connection, spec_.queue, retry_);
+      DeclareContractTopology(*connection);
+      DeclareRetryQueues(*connection, spec_.queue, retry_);
       connection->Consume(spec_.queue, static_cast<std::uint16_t>(spec_.prefetch));
     } catch (const std::exception& e) {
       connected_ = false;

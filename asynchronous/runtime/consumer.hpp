@@ -49,12 +49,12 @@ enum class Outcome {
   kWithdrawn,
 };
 
-using MessageHandler = std::function<Task<Outcome>(const IncomingMessage&)>;
+using DeliveryHandler = std::function<Task<Outcome>(const IncomingMessage&)>;
 
 struct ConsumerSpec {
   std::string queue;
   int prefetch = 0;  // 0: AsyncRuntimeSettings::prefetch
-  MessageHandler handler;
+  DeliveryHandler handler;
 };
 
 class Consumer {

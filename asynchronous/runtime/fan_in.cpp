@@ -5,11 +5,11 @@
 namespace flowbench::async {
 
 PartDone FinishPart(pqxx::work& tx, std::string_view part, const std::string& message_id,
-                    std::initializer_list<std::string_view> parts) {
+                    std::span<const std::string_view> parts) {
   // Held until commit: the parts of one message are recorded one after another.
   tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", message_id);
   PartDone done;
-  done.first_time = MarkMessageProcessed(tx, std::string(part), message_id);
+  done.first_time = MarkMessageProcessed(tx, part, message_id);
   std::string names;
   for (std::string_view p : parts) {
     if (!names.empty()) names += ", ";

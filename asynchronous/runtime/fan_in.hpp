@@ -4,8 +4,8 @@
 // transaction as its effect; a per-message advisory lock makes "am I the last?" exact.
 #pragma once
 
-#include <initializer_list>
 #include <pqxx/pqxx>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,7 +16,8 @@ struct PartDone {
   bool all_done = false;    // every part of `parts` is now done
 };
 
+// `parts`: one of the lists of common/scenarios/step_names.hpp.
 PartDone FinishPart(pqxx::work& tx, std::string_view part, const std::string& message_id,
-                    std::initializer_list<std::string_view> parts);
+                    std::span<const std::string_view> parts);
 
 }  // namespace flowbench::async

@@ -5,9 +5,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <vector>
 
 #include "common/domain/errors.hpp"
 #include "common/domain/requests.hpp"
+#include "common/service/error_mapping.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/span.hpp"
@@ -36,6 +38,14 @@ std::vector<std::string> SplitPath(std::string_view path) {
   return segments;
 }
 
+HttpResponse JsonResponse(const Reply& reply) {
+  return HttpResponse{reply.status, boost::json::serialize(reply.body), "application/json"};
+}
+
+HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail) {
+  return JsonResponse(Reply{status, ErrorBody(error, detail)});
+}
+
 http::response<http::string_body> ToBeast(const HttpResponse& answer, unsigned version,
                                           bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
@@ -49,25 +59,18 @@ http::response<http::string_body> ToBeast(const HttpResponse& answer, unsigned v
 
 }  // namespace
 
-std::int64_t HttpRequest::IdParam(std::string_view name) const {
-  const std::string& text = Param(name);
-  std::optional<std::int64_t> id = ParseId(text);
-  if (!id) throw NotFound("'" + text + "' is not an id (a positive integer)");
+Request::Request(std::string method, std::string path, std::string body, TraceContext trace,
+                 SystemTime accepted_at)
+    : method_(std::move(method)),
+      path_(std::move(path)),
+      body_(std::move(body)),
+      trace_(std::move(trace)),
+      accepted_at_(accepted_at) {}
+
+std::int64_t Request::PathId(std::string_view what) const {
+  std::optional<std::int64_t> id = ParseId(path_param_);
+  if (!id) throw DoesNotExist(what, path_param_);
   return *id;
-}
-
-const std::string& HttpRequest::Param(std::string_view name) const {
-  auto it = params.find(name);
-  if (it == params.end()) throw std::logic_error("route has no parameter " + std::string(name));
-  return it->second;
-}
-
-HttpResponse JsonResponse(int status, const boost::json::value& body) {
-  return HttpResponse{status, boost::json::serialize(body), "application/json"};
-}
-
-HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail) {
-  return JsonResponse(status, boost::json::object{{"error", error}, {"detail", detail}});
 }
 
 struct HttpServer::Impl {
@@ -75,7 +78,8 @@ struct HttpServer::Impl {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
-    HttpHandler handler;
+    RequestHandler handler;  // a JSON answer, or ...
+    RawRequestHandler raw;   // ... any other
   };
 
   Impl(net::io_context& io, Metrics& metrics, std::chrono::milliseconds idle_timeout)
@@ -111,13 +115,13 @@ struct HttpServer::Impl {
     beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::string_body> parser;
-      parser.body_limit(kBodyLimit);
+      parser.body_limit(kMaxBodyBytes);
       stream.expires_after(idle_timeout);
       auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
       if (read_error == http::error::body_limit) {
         HttpResponse too_large =
             ErrorResponse(413, "payload_too_large",
-                          "the body is larger than " + std::to_string(kBodyLimit) + " bytes");
+                          "the body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
         metrics.ObserveHttpRequest(std::string(parser.get().method_string()), "unmatched", 413, 0);
         auto res = ToBeast(too_large, parser.get().version(), false);
         stream.expires_after(kWriteTimeout);
@@ -139,13 +143,10 @@ struct HttpServer::Impl {
       if (read_error) break;  // closed by the peer, idle too long, or not HTTP
 
       http::request<http::string_body> req = parser.release();
-      HttpRequest request;
-      request.accepted_at = std::chrono::system_clock::now();
-      request.method = std::string(req.method_string());
       std::string target(req.target());
-      request.path = target.substr(0, target.find('?'));
-      request.body = std::move(req.body());
-      request.trace = ContinueOrStartTrace(std::string(req["traceparent"]));
+      Request request(std::string(req.method_string()), target.substr(0, target.find('?')),
+                      std::move(req.body()), ContinueOrStartTrace(std::string(req["traceparent"])),
+                      std::chrono::system_clock::now());
       HttpResponse answer = co_await owner->Answer(std::move(request));
       auto res = ToBeast(answer, req.version(), req.keep_alive());
       stream.expires_after(kWriteTimeout);
@@ -166,10 +167,16 @@ HttpServer::HttpServer(net::io_context& io, Metrics& metrics,
 
 HttpServer::~HttpServer() = default;
 
-void HttpServer::Route(std::string method, std::string pattern, HttpHandler handler) {
+void HttpServer::Route(std::string method, std::string pattern, RequestHandler handler) {
   std::vector<std::string> segments = SplitPath(pattern);
-  impl_->routes.push_back(
-      Impl::Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  impl_->routes.push_back(Impl::Route{std::move(method), std::move(pattern), std::move(segments),
+                                      std::move(handler), nullptr});
+}
+
+void HttpServer::RouteRaw(std::string method, std::string pattern, RawRequestHandler handler) {
+  std::vector<std::string> segments = SplitPath(pattern);
+  impl_->routes.push_back(Impl::Route{std::move(method), std::move(pattern), std::move(segments),
+                                      nullptr, std::move(handler)});
 }
 
 int HttpServer::InFlight() const { return impl_->in_flight; }
@@ -179,28 +186,28 @@ void HttpServer::StopAccepting() {
   impl_->acceptor.close(ignored);
 }
 
-Task<HttpResponse> HttpServer::Answer(HttpRequest request) {
+Task<HttpResponse> HttpServer::Answer(Request request) {
   auto started = std::chrono::steady_clock::now();
-  std::vector<std::string> segments = SplitPath(request.path);
+  std::vector<std::string> segments = SplitPath(request.path());
   const Impl::Route* match = nullptr;
   bool path_known = false;
   for (const Impl::Route& route : impl_->routes) {
     if (route.segments.size() != segments.size()) continue;
-    std::map<std::string, std::string, std::less<>> params;
+    std::string param;
     bool same = true;
     for (std::size_t i = 0; i < segments.size() && same; ++i) {
       const std::string& want = route.segments[i];
       if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-        params[want.substr(1, want.size() - 2)] = segments[i];
+        param = segments[i];
       } else {
         same = want == segments[i];
       }
     }
     if (!same) continue;
     path_known = true;
-    if (route.method == request.method) {
+    if (route.method == request.method()) {
       match = &route;
-      request.params = std::move(params);
+      request.path_param_ = std::move(param);
       break;
     }
   }
@@ -210,38 +217,42 @@ Task<HttpResponse> HttpServer::Answer(HttpRequest request) {
   std::string error;  // for the log, on a 5xx
   if (match == nullptr) {
     response = path_known ? ErrorResponse(405, "method_not_allowed",
-                                          request.method + " is not allowed on " + request.path)
-                          : ErrorResponse(404, "not_found", "no route " + request.path);
+                                          request.method() + " is not allowed on " + request.path())
+                          : ErrorResponse(404, "not_found", "no route " + request.path());
   } else {
-    RecordSpan(request.trace, span::kReceived, request.method + " " + request.path,
+    RecordSpan(request.trace(), span::kReceived, request.method() + " " + request.path(),
                {{"route", route_label}});
     ++impl_->in_flight;
     try {
-      response = co_await match->handler(request);
-    } catch (const ClientError& e) {
-      response = ErrorResponse(e.status(), e.error(), e.detail());
-    } catch (const ServiceUnavailable& e) {
-      response = ErrorResponse(503, "service_unavailable", e.what());
-      error = e.what();
-    } catch (const std::exception& e) {
-      response = ErrorResponse(500, "internal_error", e.what());
-      error = e.what();
+      if (match->raw) {
+        response = co_await match->raw(request);
+      } else {
+        Reply reply = co_await match->handler(request);
+        response = JsonResponse(reply);
+      }
+    } catch (...) {
+      // The sync build's mapping: a lost database is a 503 here too, not a 500.
+      ErrorReply mapped = ToErrorReply(std::current_exception());
+      response = JsonResponse(mapped.reply);
+      if (mapped.reply.status >= 500) {
+        error = boost::json::value_to<std::string>(mapped.reply.body.at("detail"));
+      }
     }
     --impl_->in_flight;
-    RecordSpan(request.trace, span::kAnswered, request.method + " " + request.path,
+    RecordSpan(request.trace(), span::kAnswered, request.method() + " " + request.path(),
                {{"route", route_label}, {"status", response.status}});
   }
   if (!error.empty()) {
     log::Warn("request failed",
-              {{"method", request.method},
+              {{"method", request.method()},
                {"route", route_label},
                {"status", response.status},
                {"error", error}},
-              request.trace.trace_id);
+              request.trace_id());
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  impl_->metrics.ObserveHttpRequest(request.method, route_label, response.status, seconds);
+  impl_->metrics.ObserveHttpRequest(request.method(), route_label, response.status, seconds);
   co_return response;
 }
 

@@ -1,22 +1,21 @@
 // The async build's HTTP/1.1 front: Boost.Beast on C++20 coroutines, one coroutine per
 // connection (a for(;;) loop: read with a timeout, answer, until the peer closes or idles).
-// Bodies over 1 MiB are refused with 413. Errors become answers in one place, like in the
-// sync build: ClientError -> its status with {"error","detail"}, ServiceUnavailable -> 503,
-// anything else -> 500 (logged). Every answer is counted in http_requests_total by route.
-// Beast stays inside http_server.cpp; services see only these types.
+// Bodies over 1 MiB are refused with 413. Whatever a handler throws becomes an answer in one
+// place, through the mapping the sync build uses too (common/service/error_mapping.hpp).
+// Every answer is counted in http_requests_total by route. Beast stays inside
+// http_server.cpp; services see only Request and Reply.
 #pragma once
 
 #include <boost/json.hpp>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "asynchronous/runtime/net.hpp"
 #include "common/domain/events.hpp"
+#include "common/service/reply.hpp"
 #include "common/telemetry/trace.hpp"
 
 namespace flowbench {
@@ -25,39 +24,55 @@ class Metrics;
 
 namespace flowbench::async {
 
-inline constexpr std::size_t kBodyLimit = 1024 * 1024;
+inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;  // larger bodies: 413
 
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query string
-  std::string body;
-  std::map<std::string, std::string, std::less<>> params;  // {id} of "/users/{id}"
-  SystemTime accepted_at;  // when the request was read: carried to the end of its work
-  TraceContext trace;      // from its traceparent header, or a new one
+// One request as a handler sees it.
+class Request {
+ public:
+  Request(std::string method, std::string path, std::string body, TraceContext trace,
+          SystemTime accepted_at);
 
-  // A positive integer path parameter; anything else is a 404 (no such resource).
-  std::int64_t IdParam(std::string_view name) const;
-  const std::string& Param(std::string_view name) const;
+  const std::string& method() const { return method_; }
+  const std::string& path() const { return path_; }  // without the query string
+  std::string_view body() const { return body_; }
+  // The {id} of the route as a positive integer; anything else is a 404 naming `what`.
+  std::int64_t PathId(std::string_view what) const;
+  const std::string& PathParam() const { return path_param_; }  // the {id} as text
+  const TraceContext& trace() const { return trace_; }
+  const std::string& trace_id() const { return trace_.trace_id; }
+  // When the request was read: carried to the end of its work, in every message it causes.
+  SystemTime accepted_at() const { return accepted_at_; }
+
+ private:
+  friend class HttpServer;  // sets the path parameter once a route matched
+
+  std::string method_;
+  std::string path_;
+  std::string body_;
+  TraceContext trace_;
+  SystemTime accepted_at_;
+  std::string path_param_;
 };
 
+// An answer as the front writes it: a JSON Reply serialised, or another body (/metrics).
 struct HttpResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
 };
 
-HttpResponse JsonResponse(int status, const boost::json::value& body);
-HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail);
-
-using HttpHandler = std::function<Task<HttpResponse>(const HttpRequest&)>;
+using RequestHandler = std::function<Task<Reply>(const Request&)>;
+using RawRequestHandler = std::function<Task<HttpResponse>(const Request&)>;
 
 class HttpServer {
  public:
   HttpServer(net::io_context& io, Metrics& metrics, std::chrono::milliseconds idle_timeout);
   ~HttpServer();
 
-  // pattern: "/users/{id}"; a {name} segment matches any one segment.
-  void Route(std::string method, std::string pattern, HttpHandler handler);
+  // pattern: "/users/{id}"; a {name} segment matches any one segment (the path parameter).
+  void Route(std::string method, std::string pattern, RequestHandler handler);
+  // The same for an answer that is not JSON.
+  void RouteRaw(std::string method, std::string pattern, RawRequestHandler handler);
 
   // Binds now (throws when the port is taken), then accepts on the event loop.
   void Listen(const std::string& host, int port);
@@ -65,7 +80,7 @@ class HttpServer {
   int InFlight() const;  // requests being handled now
 
   // Routing and error mapping without a socket (the connection loop calls it).
-  Task<HttpResponse> Answer(HttpRequest request);
+  Task<HttpResponse> Answer(Request request);
 
  private:
   struct Impl;  // acceptor, routes, connections (Beast types stay in the .cpp)

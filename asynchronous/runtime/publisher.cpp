@@ -83,7 +83,7 @@ void Publisher::Run() {
     std::unique_ptr<AmqpConnection> connection;
     try {
       connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_);
-      topology::DeclareContractTopology(*connection);
+      DeclareContractTopology(*connection);
       connection->EnableConfirms();
     } catch (const std::exception& e) {
       connected_ = false;

@@ -9,10 +9,6 @@ std::chrono::milliseconds RetryPolicy::DelayOf(int retry) const {
   return base_delay_ * (std::int64_t{1} << doublings);
 }
 
-std::string RetryPolicy::DelayQueue(const std::string& queue, std::chrono::milliseconds delay) {
-  return queue + ".retry." + std::to_string(delay.count()) + "ms";
-}
-
 std::vector<std::string> RetryPolicy::DelayQueues(const std::string& queue) const {
   std::vector<std::string> names;
   for (int retry = 1; retry <= attempts_; ++retry)

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/domain/topology.hpp"
+
 namespace flowbench::async {
 
 // The integer AMQP header that counts the retries a message has been through.
@@ -36,8 +38,13 @@ class RetryPolicy {
   std::chrono::milliseconds DelayOf(int retry) const;
   // Every delay queue of `queue`, in retry order.
   std::vector<std::string> DelayQueues(const std::string& queue) const;
-  static std::string DelayQueue(const std::string& queue, std::chrono::milliseconds delay);
-  static std::string DeadLetterQueue(const std::string& queue) { return queue + ".dlq"; }
+  // The names of common/domain/topology.hpp.
+  static std::string DelayQueue(const std::string& queue, std::chrono::milliseconds delay) {
+    return flowbench::topology::DelayQueue(queue, delay);
+  }
+  static std::string DeadLetterQueue(const std::string& queue) {
+    return flowbench::topology::DeadLetterQueue(queue);
+  }
 
   int attempts() const { return attempts_; }
 

@@ -6,13 +6,14 @@
 
 #include "common/db/schema.hpp"
 #include "common/infra/infra.hpp"
+#include "common/scenarios/narration.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
 
 namespace flowbench::async {
 
-Origin Origin::Of(const HttpRequest& request) {
-  return Origin{NewMessageId(), request.accepted_at, request.trace};
+Origin Origin::Of(const Request& request) {
+  return Origin{NewMessageId(), request.accepted_at(), request.trace()};
 }
 
 Origin Origin::Following(const IncomingMessage& message, std::string_view step) {
@@ -20,8 +21,8 @@ Origin Origin::Following(const IncomingMessage& message, std::string_view step) 
                 message.trace};
 }
 
-ServiceContext::ServiceContext(const ServiceOptions& options, const AsyncRuntimeSettings& settings,
-                               const std::string& amqp_url)
+Service::Service(const ServiceOptions& options, const AsyncRuntimeSettings& settings,
+                 const std::string& amqp_url)
     : options_(options),
       settings_(settings),
       amqp_url_(amqp_url),
@@ -31,17 +32,17 @@ ServiceContext::ServiceContext(const ServiceOptions& options, const AsyncRuntime
       cpu_threads_(static_cast<std::size_t>(settings.CpuPoolSize())),
       publisher_(io_, amqp_url, "async-" + options.service + "-publisher", settings, metrics_),
       http_(io_, metrics_, settings.http_idle_timeout) {
-  Get("/health", [this](const HttpRequest&) -> Task<HttpResponse> { co_return Health(); });
-  Get("/metrics", [this](const HttpRequest&) -> Task<HttpResponse> {
+  Get("/health", [](Service& self, const Request&) -> Task<Reply> { co_return self.Health(); });
+  http_.RouteRaw("GET", "/metrics", [this](const Request&) -> Task<HttpResponse> {
     co_return HttpResponse{200, metrics_.Exposition(), std::string(Metrics::kContentType)};
   });
   // What this process really runs with, defaults included: the driver records it.
-  Get("/settings", [this](const HttpRequest&) -> Task<HttpResponse> {
-    co_return JsonResponse(200, SettingsInForce(options_, ToJson(settings_)));
+  Get("/settings", [](Service& self, const Request&) -> Task<Reply> {
+    co_return Reply{200, SettingsInForce(self.options_, ToJson(self.settings_))};
   });
 }
 
-ServiceContext::~ServiceContext() {
+Service::~Service() {
   for (Consumer& c : consumers_) c.RequestStop();
   for (Consumer& c : consumers_) c.Join();
   publisher_.Stop();
@@ -49,24 +50,32 @@ ServiceContext::~ServiceContext() {
   cpu_threads_.join();
 }
 
-void ServiceContext::Get(std::string pattern, HttpHandler handler) {
-  http_.Route("GET", std::move(pattern), std::move(handler));
+// The front knows nothing of a Service: each handler gets this one bound. The binding
+// lambdas are not coroutines, so no coroutine frame refers to them.
+void Service::Get(std::string route, Handler handler) {
+  http_.Route("GET", std::move(route),
+              [this, handler = std::move(handler)](const Request& r) { return handler(*this, r); });
 }
-void ServiceContext::Post(std::string pattern, HttpHandler handler) {
-  http_.Route("POST", std::move(pattern), std::move(handler));
+void Service::Post(std::string route, Handler handler) {
+  http_.Route("POST", std::move(route),
+              [this, handler = std::move(handler)](const Request& r) { return handler(*this, r); });
 }
-void ServiceContext::Put(std::string pattern, HttpHandler handler) {
-  http_.Route("PUT", std::move(pattern), std::move(handler));
+void Service::Put(std::string route, Handler handler) {
+  http_.Route("PUT", std::move(route),
+              [this, handler = std::move(handler)](const Request& r) { return handler(*this, r); });
 }
 
-void ServiceContext::Consume(std::string_view queue, MessageHandler handler, int prefetch) {
+void Service::Consume(std::string_view queue, MessageHandler handler, int prefetch) {
+  DeliveryHandler bound = [this, handler = std::move(handler)](const IncomingMessage& m) {
+    return handler(*this, m);
+  };
   consumers_.emplace_back(io_, amqp_url_, "async-" + options_.service + "-" + std::string(queue),
-                          ConsumerSpec{std::string(queue), prefetch, std::move(handler)}, settings_,
+                          ConsumerSpec{std::string(queue), prefetch, std::move(bound)}, settings_,
                           publisher_, metrics_);
 }
 
-OutgoingMessage ServiceContext::MakeMessage(topology::Destination to, std::string_view type,
-                                            boost::json::object payload, const Origin& origin) {
+OutgoingMessage Service::MakeMessage(topology::Destination to, std::string_view type,
+                                     boost::json::object payload, const Origin& origin) {
   Envelope envelope{origin.message_id, std::string(type), origin.accepted_at, origin.trace.trace_id,
                     std::move(payload)};
   return OutgoingMessage{std::string(to.exchange),
@@ -77,8 +86,8 @@ OutgoingMessage ServiceContext::MakeMessage(topology::Destination to, std::strin
                          {}};
 }
 
-void ServiceContext::RecordPublished(topology::Destination to, std::string_view type,
-                                     const Origin& origin, bool confirmed) {
+void Service::RecordPublished(topology::Destination to, std::string_view type, const Origin& origin,
+                              bool confirmed) {
   if ((origin.trace.flags & 0x01) == 0) return;  // unsampled: not even the strings
   std::string where = to.exchange.empty() ? "queue " + std::string(to.routing_key)
                                           : "fan-out exchange " + std::string(to.exchange);
@@ -91,28 +100,32 @@ void ServiceContext::RecordPublished(topology::Destination to, std::string_view 
               {"confirmed", confirmed}});
 }
 
-void ServiceContext::ObserveCompletion(std::string_view scenario, SystemTime accepted_at) {
+void Service::CompleteScenario(std::string_view scenario, SystemTime accepted_at) {
   double seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now() - accepted_at).count();
   metrics_.ObserveScenarioCompletion(scenario, std::max(seconds, 0.0));
 }
 
-HttpResponse ServiceContext::Health() const {
+void Service::CompleteScenario(std::string_view scenario, const IncomingMessage& message) {
+  CompleteScenario(scenario, message.envelope.accepted_at);
+}
+
+Reply Service::Health() const {
   boost::json::array consumers;
   bool ready = publisher_.Connected();
   for (const Consumer& c : consumers_) {
     consumers.push_back({{"queue", c.queue()}, {"connected", c.Connected()}});
     ready = ready && c.Connected();
   }
-  return JsonResponse(ready ? 200 : 503,
-                      boost::json::object{{"status", ready ? "ok" : "degraded"},
-                                          {"service", options_.service},
-                                          {"arch", "async"},
-                                          {"publisher_connected", publisher_.Connected()},
-                                          {"consumers", consumers}});
+  return Reply{ready ? 200 : 503,
+               {{"status", ready ? "ok" : "degraded"},
+                {"service", options_.service},
+                {"arch", "async"},
+                {"publisher_connected", publisher_.Connected()},
+                {"consumers", consumers}}};
 }
 
-int ServiceContext::Run() {
+int Service::Run() {
   http_.Listen(options_.host, options_.port());
   publisher_.Start();
   for (Consumer& c : consumers_) c.Start();
@@ -132,7 +145,7 @@ int ServiceContext::Run() {
   return 0;
 }
 
-Task<void> ServiceContext::Drain() {
+Task<void> Service::Drain() {
   http_.StopAccepting();
   for (Consumer& c : consumers_) c.RequestStop();
   auto deadline = std::chrono::steady_clock::now() + settings_.drain_timeout;
@@ -150,11 +163,17 @@ Task<void> ServiceContext::Drain() {
   io_.stop();
 }
 
-int RunService(std::string_view service, int argc, char** argv,
-               const std::function<void(ServiceContext&)>& wire) {
+Task<void> Wait(const TraceContext& trace, std::string_view what,
+                std::chrono::milliseconds duration) {
+  narrate::Waiting(trace, what, duration, "a timer: no thread waits");
+  co_await Wait(duration);
+}
+
+int RunService(std::string_view name, int argc, char** argv,
+               const std::function<void(Service&)>& add_routes) {
   ServiceOptions options;
   options.arch = Arch::kAsync;
-  options.service = std::string(service);
+  options.service = std::string(name);
   AsyncRuntimeSettings settings;
   CLI::App app("flowbench async build: the " + options.service + " service");
   BindServiceOptions(app, options);
@@ -164,14 +183,14 @@ int RunService(std::string_view service, int argc, char** argv,
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  log::Configure("async", service);
+  log::Configure("async", options.service);
   try {
     ResolveServiceOptions(options);
     std::string amqp_url = infra::ResolveAmqpUrl(options.infra);
     MigrateSchema(*Connect(options.database), options.database.schema);
-    ServiceContext context(options, settings, amqp_url);
-    wire(context);
-    return context.Run();
+    Service service(options, settings, amqp_url);
+    add_routes(service);
+    return service.Run();
   } catch (const std::exception& e) {
     log::Error("service failed", {{"error", e.what()}});
     return 1;

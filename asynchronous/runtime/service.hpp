@@ -1,8 +1,18 @@
-// What a service file of the async build sees: RunService parses the shared options, migrates
-// the schema, and hands a ServiceContext to the service's wiring function, which declares
-// its routes and consumers with the business steps from common/. The context then serves
-// until SIGTERM and drains: no new requests or deliveries, in-flight ones finished and
-// acked (what is not acked by the deadline is redelivered by the broker, never lost).
+// The skeleton every async service shares: RunService parses the shared options, migrates the
+// schema, and hands a Service to the service file's AddRoutes, which declares its routes and
+// consumers with the business steps from common/. The Service then serves until SIGTERM and
+// drains: no new requests or deliveries, in-flight ones finished and acked (what is not
+// acked by the deadline is redelivered by the broker, never lost).
+//
+// A service file only adds its routes, named handlers in a namespace of its own:
+//   Task<Reply> Register(Service& service, const Request& request);
+//   void AddRoutes(Service& service) { service.Post("/register", Register); }
+//   int main(int argc, char** argv) { return RunService("user", argc, argv, AddRoutes); }
+// A handler is a coroutine on the event loop; whatever it throws is answered by ToErrorReply
+// (common/service/error_mapping.hpp), the same mapping as the sync build's.
+//
+// The vocabulary (Service, Request, Reply, PathId, Transact, CompleteScenario, RunService,
+// AddRoutes) is the sync build's too: its service files differ from these by transport only.
 #pragma once
 
 #include <functional>
@@ -18,7 +28,9 @@
 #include "asynchronous/runtime/settings.hpp"
 #include "asynchronous/runtime/topology.hpp"
 #include "common/db/database.hpp"
+#include "common/domain/errors.hpp"
 #include "common/domain/events.hpp"
+#include "common/service/reply.hpp"
 #include "common/service/service_options.hpp"
 #include "common/telemetry/metrics.hpp"
 
@@ -31,17 +43,23 @@ struct Origin {
   TraceContext trace;
 
   // A request starts a new message.
-  static Origin Of(const HttpRequest& request);
+  static Origin Of(const Request& request);
   // A message's follow-up gets an id derived from it, so handling a redelivery again
   // publishes the same message id and the next consumer sees it as a duplicate.
   static Origin Following(const IncomingMessage& message, std::string_view step);
 };
 
-class ServiceContext {
+class Service;
+using Handler = std::function<Task<Reply>(Service&, const Request&)>;
+using MessageHandler = std::function<Task<Outcome>(Service&, const IncomingMessage&)>;
+
+class Service {
  public:
-  ServiceContext(const ServiceOptions& options, const AsyncRuntimeSettings& settings,
-                 const std::string& amqp_url);
-  ~ServiceContext();
+  Service(const ServiceOptions& options, const AsyncRuntimeSettings& settings,
+          const std::string& amqp_url);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
 
   const ServiceOptions& options() const { return options_; }
   const WorkloadSettings& workload() const { return options_.workload; }
@@ -49,9 +67,9 @@ class ServiceContext {
   Metrics& metrics() { return metrics_; }
 
   // Routes. The handler runs on the event loop: blocking work goes through Transact/Compute.
-  void Get(std::string pattern, HttpHandler handler);
-  void Post(std::string pattern, HttpHandler handler);
-  void Put(std::string pattern, HttpHandler handler);
+  void Get(std::string route, Handler handler);
+  void Post(std::string route, Handler handler);
+  void Put(std::string route, Handler handler);
 
   // A consumer of `queue` on its own connection; prefetch 0 means settings().prefetch.
   void Consume(std::string_view queue, MessageHandler handler, int prefetch = 0);
@@ -86,8 +104,29 @@ class ServiceContext {
     RecordPublished(to, Event::kType, origin, settings_.publish_confirm);
   }
 
-  // flowbench_scenario_completion_seconds, from the request's accepted_at until now.
-  void ObserveCompletion(std::string_view scenario, SystemTime accepted_at);
+  // A request's event, after its row was written: when the broker does not take it, the row
+  // is withdrawn in a compensating transaction, `withdraw(pqxx::work&)`, and the request is
+  // answered 503 "<why>; <consequence>". No row is left behind whose event nobody will see.
+  template <typename Event, typename Withdraw>
+  Task<void> PublishOrWithdraw(topology::Destination to, const Event& event, const Request& request,
+                               Withdraw& withdraw, const std::string& consequence) {
+    Origin origin = Origin::Of(request);
+    std::string not_published;  // why, when the broker did not take the event
+    try {
+      co_await PublishAccepted(to, event, origin);
+    } catch (const ServiceUnavailable& e) {
+      not_published = e.what();
+    }
+    if (not_published.empty()) co_return;
+    // After the catch block: C++ cannot co_await inside one.
+    co_await Transact([&withdraw](pqxx::work& tx) { withdraw(tx); });
+    throw ServiceUnavailable(not_published + "; " + consequence);
+  }
+
+  // flowbench_scenario_completion_seconds{scenario}, from the request's accepted_at (which
+  // its messages carry along) until now.
+  void CompleteScenario(std::string_view scenario, SystemTime accepted_at);
+  void CompleteScenario(std::string_view scenario, const IncomingMessage& message);
 
   net::io_context& io() { return io_; }
 
@@ -101,7 +140,7 @@ class ServiceContext {
   static void RecordPublished(topology::Destination to, std::string_view type, const Origin& origin,
                               bool confirmed);
   Task<void> Drain();
-  HttpResponse Health() const;
+  Reply Health() const;
 
   const ServiceOptions& options_;
   const AsyncRuntimeSettings& settings_;
@@ -116,8 +155,15 @@ class ServiceContext {
   std::list<Consumer> consumers_;  // stable addresses
 };
 
-// The main() of every async service.
-int RunService(std::string_view service, int argc, char** argv,
-               const std::function<void(ServiceContext&)>& wire);
+// A waiting step of the simulated work (an SMTP server, a gateway): a timer, no thread
+// waits. Narrated as `what` in the demo's timeline.
+Task<void> Wait(const TraceContext& trace, std::string_view what,
+                std::chrono::milliseconds duration);
+
+// The main() of every async service: parses the flags (ServiceOptions + AsyncRuntimeSettings),
+// configures logs, migrates the "async" schema, lets `add_routes` register its routes and
+// consumers, runs.
+int RunService(std::string_view name, int argc, char** argv,
+               const std::function<void(Service&)>& add_routes);
 
 }  // namespace flowbench::async

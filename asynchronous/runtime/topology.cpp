@@ -2,37 +2,13 @@
 
 #include "common/amqp/connection.hpp"
 
-namespace flowbench::async::topology {
-namespace {
-
-struct QueueBinding {
-  std::string_view queue;
-  std::string_view exchange;  // "": only the default exchange
-};
-
-constexpr QueueBinding kQueues[] = {
-    {kUserRegisteredQueue, ""},
-    {kPaymentInitiatedQueue, ""},
-    {kPaymentCompletedQueue, ""},
-    {kSearchProductUpdatesQueue, kProductUpdates},
-    {kCacheProductUpdatesQueue, kProductUpdates},
-    {kAnalyticsProductUpdatesQueue, kProductUpdates},
-    {kReportJobsQueue, ""},
-    {kOrderCreatedQueue, ""},
-    {kStockReservedQueue, ""},
-    {kInventoryPaymentFailedQueue, kPaymentFailed},
-    {kOrderPaymentFailedQueue, kPaymentFailed},
-    {kOrderPaymentSucceededQueue, kPaymentSucceeded},
-    {kClickTrackedQueue, ""},
-};
-
-}  // namespace
+namespace flowbench::async {
 
 void DeclareContractTopology(AmqpConnection& connection) {
-  for (std::string_view exchange : {kProductUpdates, kPaymentFailed, kPaymentSucceeded}) {
+  for (std::string_view exchange : topology::kFanOutExchanges) {
     connection.DeclareExchange(std::string(exchange), "fanout");
   }
-  for (const QueueBinding& q : kQueues) {
+  for (const topology::QueueBinding& q : topology::kQueues) {
     connection.DeclareQueue(std::string(q.queue));
     if (!q.exchange.empty()) connection.BindQueue(std::string(q.queue), std::string(q.exchange));
   }
@@ -51,4 +27,4 @@ void DeclareRetryQueues(AmqpConnection& connection, const std::string& queue,
   connection.DeclareQueue(RetryPolicy::DeadLetterQueue(queue));
 }
 
-}  // namespace flowbench::async::topology
+}  // namespace flowbench::async

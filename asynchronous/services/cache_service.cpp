@@ -1,12 +1,18 @@
 // cache (scenario 3): invalidates the cached product of each product_updated (a waiting step).
-#include "asynchronous/runtime/service.hpp"
+//
+// Consumes: cache_product_updates_queue (bound to the product_updates fan-out exchange).
 #include "asynchronous/services/product_update_step.hpp"
 
-using namespace flowbench::async;
+namespace flowbench::async {
+namespace {
+
+void AddRoutes(Service& service) {
+  AddProductUpdateStep(service, topology::kCacheProductUpdatesQueue, kCachePart);
+}
+
+}  // namespace
+}  // namespace flowbench::async
 
 int main(int argc, char** argv) {
-  return RunService("cache", argc, argv, [](ServiceContext& ctx) {
-    ctx.Consume(topology::kCacheProductUpdatesQueue,
-                ProductUpdateStep(ctx, "cache", ctx.workload().cache_invalidation_delay));
-  });
+  return flowbench::async::RunService("cache", argc, argv, flowbench::async::AddRoutes);
 }

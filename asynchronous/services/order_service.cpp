@@ -1,88 +1,78 @@
-// order (scenario 5, the saga's start and end): POST /create_order records a pending order and
-// publishes order_created (inventory reserves, payment authorises). Its consumers end the
-// saga: payment_succeeded -> confirmed; payment_failed -> failed, while inventory releases
-// the stock in parallel (the later of the two records the completion). GET /orders/{id}.
+// order (scenario 5, saga with compensation), choreographed by events: POST /create_order
+// creates the order (pending), publishes order_created and answers 202; inventory reserves
+// the stock, payment authorises. Its consumers end the saga: payment_succeeded -> confirmed;
+// payment_failed -> failed, while inventory releases the stock in parallel (the later of
+// the two records the completion). If the broker does not take order_created the order is
+// failed at once (503): it must not stay pending for ever. GET /orders/{id} reads the order.
+//
+// Publishes: order_created {"order_id", "product_id", "quantity"} to order_created_queue.
+// Consumes: order_payment_succeeded_queue, order_payment_failed_queue.
 #include "asynchronous/runtime/fan_in.hpp"
 #include "asynchronous/runtime/service.hpp"
-#include "common/domain/errors.hpp"
+#include "common/domain/scenario_ids.hpp"
+#include "common/scenarios/narration.hpp"
+#include "common/scenarios/reads.hpp"
+#include "common/scenarios/step_names.hpp"
 #include "common/scenarios/stores.hpp"
-#include "common/telemetry/span.hpp"
 
-using namespace flowbench;
-using namespace flowbench::async;
+namespace flowbench::async {
+namespace {
+
+Task<Reply> CreateOrder(Service& service, const Request& request) {
+  OrderRequest order_request = ParseOrderRequest(request.body());
+  Order order = co_await service.Transact(
+      [&](pqxx::work& tx) { return flowbench::CreateOrder(tx, order_request); });
+  narrate::OrderCreated(request.trace(), order);
+  // The saga, started by one event: inventory and payment take it from there.
+  OrderCreated event{{order.id, order.product_id, order.quantity}};
+  auto withdraw = [&](pqxx::work& tx) { SetOrderStatus(tx, order.id, OrderStatus::kFailed); };
+  std::string consequence = "order " + std::to_string(order.id) + " was not placed";
+  co_await service.PublishOrWithdraw(topology::kOrderCreated, event, request, withdraw,
+                                     consequence);
+  co_return Reply{202, ToJson(order)};
+}
+
+Task<Outcome> ConfirmOrder(Service& service, const IncomingMessage& message) {
+  auto event = PayloadAs<PaymentSucceeded>(message.envelope);
+  bool first = co_await service.Transact([&](pqxx::work& tx) {
+    if (!MarkMessageProcessed(tx, step::kOrderConfirm, message.envelope.message_id)) return false;
+    SetOrderStatus(tx, event.order_id, OrderStatus::kConfirmed);
+    return true;
+  });
+  if (!first) co_return Outcome::kDuplicate;
+  narrate::OrderMoved(message.trace, event.order_id, OrderStatus::kConfirmed);
+  service.CompleteScenario(scenario::kOrderSaga, message);
+  co_return Outcome::kDone;
+}
+
+Task<Outcome> FailOrder(Service& service, const IncomingMessage& message) {
+  auto event = PayloadAs<PaymentFailed>(message.envelope);
+  PartDone done = co_await service.Transact([&](pqxx::work& tx) {
+    PartDone part = FinishPart(tx, kOrderFailPart, message.envelope.message_id, kFailedOrderParts);
+    if (part.first_time) SetOrderStatus(tx, event.order_id, OrderStatus::kFailed);
+    return part;
+  });
+  if (!done.first_time) co_return Outcome::kDuplicate;
+  narrate::OrderMoved(message.trace, event.order_id, OrderStatus::kFailed, event.reason);
+  if (done.all_done) service.CompleteScenario(scenario::kOrderSaga, message);
+  co_return Outcome::kDone;
+}
+
+Task<Reply> GetOrder(Service& service, const Request& request) {
+  std::int64_t id = request.PathId("order");
+  co_return co_await service.Transact([&](pqxx::work& tx) { return OrderReply(tx, id); });
+}
+
+void AddRoutes(Service& service) {
+  service.Post("/create_order", CreateOrder);
+  service.Consume(topology::kOrderPaymentSucceededQueue, ConfirmOrder);
+  service.Consume(topology::kOrderPaymentFailedQueue, FailOrder);
+  service.Get("/orders/{id}", GetOrder);
+}
+
+}  // namespace
+}  // namespace flowbench::async
 
 int main(int argc, char** argv) {
-  return RunService("order", argc, argv, [](ServiceContext& ctx) {
-    ctx.Post("/create_order", [&ctx](const HttpRequest& request) -> Task<HttpResponse> {
-      OrderRequest order_request = ParseOrderRequest(request.body);
-      Order order = co_await ctx.Transact(
-          [order_request](pqxx::work& tx) { return CreateOrder(tx, order_request); });
-      RecordSpan(request.trace, span::kWrite,
-                 "orders row " + std::to_string(order.id) + " pending (product " +
-                     std::to_string(order.product_id) + ", quantity " +
-                     std::to_string(order.quantity) + ")",
-                 {{"table", "orders"}, {"id", order.id}, {"status", "pending"}});
-      bool published = true;
-      try {
-        OrderCreated event{{order.id, order.product_id, order.quantity}};
-        Origin origin = Origin::Of(request);
-        co_await ctx.PublishAccepted(topology::kOrderCreated, event, origin);
-      } catch (const ServiceUnavailable&) {
-        published = false;
-      }
-      if (!published) {
-        // The saga never started: the order must not stay pending for ever.
-        co_await ctx.Transact(
-            [id = order.id](pqxx::work& tx) { SetOrderStatus(tx, id, "failed"); });
-        throw ServiceUnavailable("RabbitMQ is unavailable; order " + std::to_string(order.id) +
-                                 " was not placed");
-      }
-      co_return JsonResponse(202, ToJson(order));
-    });
-
-    ctx.Get("/orders/{id}", [&ctx](const HttpRequest& request) -> Task<HttpResponse> {
-      std::int64_t id = request.IdParam("id");
-      std::optional<Order> order =
-          co_await ctx.Transact([id](pqxx::work& tx) { return FindOrder(tx, id); });
-      if (!order) throw NotFound("order " + std::to_string(id) + " does not exist");
-      co_return JsonResponse(200, ToJson(*order));
-    });
-
-    ctx.Consume(topology::kOrderPaymentSucceededQueue,
-                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-                  auto event = PayloadAs<PaymentSucceeded>(message.envelope);
-                  bool first = co_await ctx.Transact([&](pqxx::work& tx) {
-                    if (!MarkMessageProcessed(tx, "order_confirm", message.envelope.message_id))
-                      return false;
-                    SetOrderStatus(tx, event.order_id, "confirmed");
-                    return true;
-                  });
-                  if (!first) co_return Outcome::kDuplicate;
-                  RecordSpan(
-                      message.trace, span::kWrite,
-                      "orders " + std::to_string(event.order_id) + " -> confirmed",
-                      {{"table", "orders"}, {"id", event.order_id}, {"status", "confirmed"}});
-                  ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
-                  co_return Outcome::kDone;
-                });
-
-    ctx.Consume(topology::kOrderPaymentFailedQueue,
-                [&ctx](const IncomingMessage& message) -> Task<Outcome> {
-                  auto event = PayloadAs<PaymentFailed>(message.envelope);
-                  PartDone done = co_await ctx.Transact([&](pqxx::work& tx) {
-                    PartDone part = FinishPart(tx, "order_fail", message.envelope.message_id,
-                                               {"order_fail", "inventory_release"});
-                    if (part.first_time) SetOrderStatus(tx, event.order_id, "failed");
-                    return part;
-                  });
-                  if (!done.first_time) co_return Outcome::kDuplicate;
-                  RecordSpan(message.trace, span::kCompensate,
-                             "orders " + std::to_string(event.order_id) + " -> failed (" +
-                                 event.reason + ")",
-                             {{"table", "orders"}, {"id", event.order_id}, {"status", "failed"}});
-                  if (done.all_done)
-                    ctx.ObserveCompletion("scenario5", message.envelope.accepted_at);
-                  co_return Outcome::kDone;
-                });
-  });
+  return flowbench::async::RunService("order", argc, argv, flowbench::async::AddRoutes);
 }

@@ -1,12 +1,18 @@
 // search (scenario 3): reindexes the product of each product_updated (a waiting step).
-#include "asynchronous/runtime/service.hpp"
+//
+// Consumes: search_product_updates_queue (bound to the product_updates fan-out exchange).
 #include "asynchronous/services/product_update_step.hpp"
 
-using namespace flowbench::async;
+namespace flowbench::async {
+namespace {
+
+void AddRoutes(Service& service) {
+  AddProductUpdateStep(service, topology::kSearchProductUpdatesQueue, kSearchPart);
+}
+
+}  // namespace
+}  // namespace flowbench::async
 
 int main(int argc, char** argv) {
-  return RunService("search", argc, argv, [](ServiceContext& ctx) {
-    ctx.Consume(topology::kSearchProductUpdatesQueue,
-                ProductUpdateStep(ctx, "search", ctx.workload().search_reindex_delay));
-  });
+  return flowbench::async::RunService("search", argc, argv, flowbench::async::AddRoutes);
 }

@@ -18,6 +18,7 @@
 #include "common/amqp/connection.hpp"
 #include "common/db/database.hpp"
 #include "common/domain/events.hpp"
+#include "common/domain/topology.hpp"
 #include "common/infra/infra.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
 #include "common/telemetry/trace.hpp"
@@ -50,18 +51,19 @@ std::unique_ptr<AmqpConnection> Broker() {
 }
 
 TEST_F(AsyncFaults, PoisonMessageIsRetriedWithGrowingDelaysThenDeadLettered) {
-  const std::string queue = "user_registered_queue";
+  const std::string queue(topology::kUserRegisteredQueue);
   double retried_before = System().Metric("email", "flowbench_messages_consumed_total",
                                           {{"queue", queue}, {"outcome", "retried"}});
   double dead_before = System().Metric("email", "flowbench_messages_consumed_total",
                                        {{"queue", queue}, {"outcome", "dead_lettered"}});
   auto broker = Broker();
-  broker->PurgeQueue(queue + ".dlq");
+  broker->PurgeQueue(topology::DeadLetterQueue(queue));
   auto started = std::chrono::steady_clock::now();
   broker->Publish("", queue, "this is not an envelope", "poison-1");
 
-  ASSERT_TRUE(PollUntil([&] { return QueueDepth(queue + ".dlq") == 1u; }, std::chrono::seconds(15)))
-      << "DLQ depth " << QueueDepth(queue + ".dlq").value_or(0);
+  ASSERT_TRUE(PollUntil([&] { return QueueDepth(topology::DeadLetterQueue(queue)) == 1u; },
+                        std::chrono::seconds(15)))
+      << "DLQ depth " << QueueDepth(topology::DeadLetterQueue(queue)).value_or(0);
   auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_GE(elapsed, milliseconds(100 + 200 + 400)) << "the retries did not wait their delays";
   EXPECT_TRUE(PollUntil([&] {
@@ -72,7 +74,7 @@ TEST_F(AsyncFaults, PoisonMessageIsRetriedWithGrowingDelaysThenDeadLettered) {
                             {{"queue", queue}, {"outcome", "retried"}}),
             retried_before + 3);
 
-  broker->Consume(queue + ".dlq", 1);
+  broker->Consume(topology::DeadLetterQueue(queue), 1);
   std::optional<Delivery> dead = broker->NextDelivery(std::chrono::seconds(5));
   ASSERT_TRUE(dead);
   EXPECT_EQ(dead->body, "this is not an envelope");
@@ -87,16 +89,17 @@ TEST_F(AsyncFaults, DuplicateOrderCreatedReservesStockOnce) {
   std::int64_t order_id = Scalar(
       "INSERT INTO orders (product_id, quantity, status) VALUES (3, 5, 'pending') "
       "RETURNING id");
-  double duplicates_before =
-      System().Metric("inventory", "flowbench_messages_consumed_total",
-                      {{"queue", "order_created_queue"}, {"outcome", "duplicate"}});
+  double duplicates_before = System().Metric(
+      "inventory", "flowbench_messages_consumed_total",
+      {{"queue", std::string(topology::kOrderCreatedQueue)}, {"outcome", "duplicate"}});
   Envelope envelope{"duplicate-order-" + std::to_string(order_id), "order_created",
                     std::chrono::system_clock::now(), TraceContext::NewRoot().trace_id,
                     ToJson(OrderCreated{{order_id, 3, 5}})};
   auto broker = Broker();
   broker->EnableConfirms();
   for (int copy = 0; copy < 2; ++copy) {
-    broker->Publish("", "order_created_queue", EncodeEnvelope(envelope), envelope.message_id);
+    broker->Publish("", std::string(topology::kOrderCreatedQueue), EncodeEnvelope(envelope),
+                    envelope.message_id);
   }
   ASSERT_TRUE(broker->NextConfirm(std::chrono::seconds(5)));
 
@@ -107,8 +110,8 @@ TEST_F(AsyncFaults, DuplicateOrderCreatedReservesStockOnce) {
       << order_id;
   EXPECT_TRUE(PollUntil([&] {
     return System().Metric("inventory", "flowbench_messages_consumed_total",
-                           {{"queue", "order_created_queue"}, {"outcome", "duplicate"}}) ==
-           duplicates_before + 1;
+                           {{"queue", std::string(topology::kOrderCreatedQueue)},
+                            {"outcome", "duplicate"}}) == duplicates_before + 1;
   }));
   EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE consumer = 'inventory_reserve' "
                    "AND message_id = '" +
@@ -155,10 +158,12 @@ TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcome
   const std::int64_t reserved_before =
       Scalar("SELECT reserved FROM inventory WHERE product_id = 1");
   const double results_before =
-      System().Metric("order", "flowbench_messages_consumed_total",
-                      {{"queue", "order_payment_succeeded_queue"}, {"outcome", "ok"}}) +
-      System().Metric("order", "flowbench_messages_consumed_total",
-                      {{"queue", "order_payment_failed_queue"}, {"outcome", "ok"}});
+      System().Metric(
+          "order", "flowbench_messages_consumed_total",
+          {{"queue", std::string(topology::kOrderPaymentSucceededQueue)}, {"outcome", "ok"}}) +
+      System().Metric(
+          "order", "flowbench_messages_consumed_total",
+          {{"queue", std::string(topology::kOrderPaymentFailedQueue)}, {"outcome", "ok"}});
   std::vector<std::int64_t> ids;
   std::vector<Envelope> copies;
   for (int i = 0; i < kOrders; ++i) {
@@ -172,7 +177,7 @@ TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcome
     copies.push_back(envelope);  // each one twice, back to back: often handled concurrently
     copies.push_back(envelope);
   }
-  PublishConfirmed("order_created_queue", copies);
+  PublishConfirmed(std::string(topology::kOrderCreatedQueue), copies);
   const std::string orders = IdList(ids);
 
   ASSERT_TRUE(PollUntil(
@@ -220,18 +225,22 @@ TEST_F(AsyncFaults, DuplicatedOrdersGetOnePaymentDecisionEachAndNeverBothOutcome
   // Every stock_reserved arrived twice: one decision, one republished decision.
   EXPECT_TRUE(PollUntil([&] {
     return System().Metric("payment", "flowbench_messages_consumed_total",
-                           {{"queue", "stock_reserved_queue"}, {"outcome", "duplicate"}}) ==
-           kOrders;
+                           {{"queue", std::string(topology::kStockReservedQueue)},
+                            {"outcome", "duplicate"}}) == kOrders;
   })) << System().Metric("payment", "flowbench_messages_consumed_total",
-                         {{"queue", "stock_reserved_queue"}, {"outcome", "duplicate"}});
-  EXPECT_EQ(System().Metric("payment", "flowbench_messages_consumed_total",
-                            {{"queue", "stock_reserved_queue"}, {"outcome", "ok"}}),
-            kOrders);
+                         {{"queue", std::string(topology::kStockReservedQueue)},
+                          {"outcome", "duplicate"}});
+  EXPECT_EQ(
+      System().Metric("payment", "flowbench_messages_consumed_total",
+                      {{"queue", std::string(topology::kStockReservedQueue)}, {"outcome", "ok"}}),
+      kOrders);
   EXPECT_TRUE(PollUntil([&] {
-    return System().Metric("order", "flowbench_messages_consumed_total",
-                           {{"queue", "order_payment_succeeded_queue"}, {"outcome", "ok"}}) +
+    return System().Metric(
+               "order", "flowbench_messages_consumed_total",
+               {{"queue", std::string(topology::kOrderPaymentSucceededQueue)}, {"outcome", "ok"}}) +
                System().Metric("order", "flowbench_messages_consumed_total",
-                               {{"queue", "order_payment_failed_queue"}, {"outcome", "ok"}}) ==
+                               {{"queue", std::string(topology::kOrderPaymentFailedQueue)},
+                                {"outcome", "ok"}}) ==
            results_before + kOrders;
   }));
   std::this_thread::sleep_for(milliseconds(300));  // a late second outcome would show now
@@ -281,7 +290,7 @@ QueuePolicy RejectingPublishes(const std::string& queue) {
 }
 
 TEST_F(AsyncFaults, RegistrationWhoseEventIsNackedIsWithdrawnAndTheEmailCanRegisterAgain) {
-  const std::string queue = "user_registered_queue";
+  const std::string queue(topology::kUserRegisteredQueue);
   const std::string body = R"({"email": "nacked@example.com"})";
   const std::int64_t users_before = Scalar("SELECT count(*) FROM users");
   const double published_before =
@@ -315,7 +324,7 @@ TEST_F(AsyncFaults, RegistrationWhoseEventIsNackedIsWithdrawnAndTheEmailCanRegis
 }
 
 TEST_F(AsyncFaults, PaymentWhoseEventIsNackedIsWithdrawn) {
-  const std::string queue = "payment_initiated_queue";
+  const std::string queue(topology::kPaymentInitiatedQueue);
   const std::string body = R"({"amount": 42.5, "currency": "EUR"})";
   const std::int64_t payments_before = Scalar("SELECT count(*) FROM payments");
   const double consumed_before = AllConsumed("payment", queue);
@@ -353,15 +362,15 @@ TEST_F(AsyncFaults, MessagesAboutWithdrawnRowsAreRefusedNotRetried) {
   std::string trace = TraceContext::NewRoot().trace_id;
   std::vector<Case> cases{
       {"email",
-       "user_registered_queue",
+       std::string(topology::kUserRegisteredQueue),
        {"withdrawn-user", "user_registered", now, trace,
         ToJson(UserRegistered{987654321, "withdrawn@example.com"})}},
       {"payment",
-       "payment_initiated_queue",
+       std::string(topology::kPaymentInitiatedQueue),
        {"withdrawn-payment", "payment_initiated", now, trace,
         ToJson(PaymentInitiated{"no-such-payment", 10.0, "USD"})}},
       {"payment",
-       "payment_completed_queue",
+       std::string(topology::kPaymentCompletedQueue),
        {"withdrawn-settlement", "payment_completed", now, trace,
         ToJson(PaymentCompleted{"no-such-payment", "succeeded", "txn_withdrawn"})}},
   };
@@ -379,7 +388,7 @@ TEST_F(AsyncFaults, MessagesAboutWithdrawnRowsAreRefusedNotRetried) {
         Consumed(c.service, c.queue, "retried") + Consumed(c.service, c.queue, "dead_lettered"),
         failed_before);
     EXPECT_EQ(QueueDepth(c.queue), 0u);
-    EXPECT_EQ(QueueDepth(c.queue + ".dlq").value_or(0), 0u);
+    EXPECT_EQ(QueueDepth(topology::DeadLetterQueue(c.queue)).value_or(0), 0u);
   }
   std::this_thread::sleep_for(milliseconds(300));  // a gateway step (100 ms) would be over now
   EXPECT_EQ(Scalar("SELECT count(*) FROM payments WHERE payment_id = 'no-such-payment'"), 0);
@@ -391,7 +400,7 @@ TEST_F(AsyncFaults, MessagesAboutWithdrawnRowsAreRefusedNotRetried) {
 
 TEST_F(AsyncFaults, RegistrationsWaitForAStoppedEmailServiceAndAreSentOnce) {
   System().StopService("email");
-  const std::string queue = "user_registered_queue";
+  const std::string queue(topology::kUserRegisteredQueue);
   std::int64_t sent_before = Scalar("SELECT count(*) FROM users WHERE welcome_email_sent");
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 50; ++i) {

@@ -8,6 +8,8 @@
 #include <set>
 
 #include "asynchronous/tests/async_system.hpp"
+#include "common/domain/scenario_ids.hpp"
+#include "common/domain/topology.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
 #include "common/telemetry/trace.hpp"
 
@@ -42,7 +44,7 @@ TEST_F(AsyncRoutes, RegisterAnswers202AndTheEmailIsSentLater) {
   EXPECT_EQ(Get(Port("user"), path).body.at("email"), "ada@example.com");
   EXPECT_TRUE(PollUntil([&] {
     return System().Metric("email", "flowbench_scenario_completion_seconds_count",
-                           {{"scenario", "scenario1"}}) >= 1;
+                           {{"scenario", std::string(scenario::kEmailOnRegistration)}}) >= 1;
   }));
 
   JsonAnswer again = Post(Port("user"), "/register", R"({"email": "ada@example.com"})");
@@ -64,7 +66,7 @@ TEST_F(AsyncRoutes, PaymentAnswers202AndSettlesInTheBackground) {
   EXPECT_TRUE(PollUntil([&] { return StatusOf(Port("payment"), path) == "succeeded"; }))
       << Get(Port("payment"), path);
   EXPECT_EQ(System().Metric("payment", "flowbench_scenario_completion_seconds_count",
-                            {{"scenario", "scenario2"}}),
+                            {{"scenario", std::string(scenario::kBackgroundPayment)}}),
             1);
 }
 
@@ -87,16 +89,19 @@ TEST_F(AsyncRoutes, ProductUpdateFansOutToThreeConsumers) {
   // Each fan-out consumer did its part once; the last of them recorded the completion.
   EXPECT_TRUE(PollUntil([&] {
     return System().Metric("search", "flowbench_messages_consumed_total",
-                           {{"queue", "search_product_updates_queue"}, {"outcome", "ok"}}) == 1 &&
+                           {{"queue", std::string(topology::kSearchProductUpdatesQueue)},
+                            {"outcome", "ok"}}) == 1 &&
            System().Metric("cache", "flowbench_messages_consumed_total",
-                           {{"queue", "cache_product_updates_queue"}, {"outcome", "ok"}}) == 1 &&
+                           {{"queue", std::string(topology::kCacheProductUpdatesQueue)},
+                            {"outcome", "ok"}}) == 1 &&
            System().Metric("analytics", "flowbench_messages_consumed_total",
-                           {{"queue", "analytics_product_updates_queue"}, {"outcome", "ok"}}) == 1;
+                           {{"queue", std::string(topology::kAnalyticsProductUpdatesQueue)},
+                            {"outcome", "ok"}}) == 1;
   }));
   double completions = 0;
   for (const char* service : {"search", "cache", "analytics"}) {
     completions += System().Metric(service, "flowbench_scenario_completion_seconds_count",
-                                   {{"scenario", "scenario3"}});
+                                   {{"scenario", std::string(scenario::kProductFanOut)}});
   }
   EXPECT_EQ(completions, 1);
 }
@@ -146,9 +151,9 @@ TEST_F(AsyncRoutes, FailedPaymentCompensatesTheOrderSaga) {
   })) << Get(Port("inventory"), "/inventory/1");
   EXPECT_TRUE(PollUntil([&] {
     return System().Metric("order", "flowbench_scenario_completion_seconds_count",
-                           {{"scenario", "scenario5"}}) +
+                           {{"scenario", std::string(scenario::kOrderSaga)}}) +
                System().Metric("inventory", "flowbench_scenario_completion_seconds_count",
-                               {{"scenario", "scenario5"}}) ==
+                               {{"scenario", std::string(scenario::kOrderSaga)}}) ==
            1;
   }));
 }
@@ -194,9 +199,11 @@ TEST_F(AsyncRoutes, TraceparentOfARequestReachesEveryConsumerOfTheSaga) {
   ASSERT_EQ(a.status, 202) << a;
   // Every hop of the (compensated) saga, each one a message that had to carry the header.
   const std::map<std::string, std::set<std::string>> expected{
-      {"inventory", {"order_created_queue", "inventory_payment_failed_queue"}},
-      {"payment", {"stock_reserved_queue"}},
-      {"order", {"order_payment_failed_queue"}}};
+      {"inventory",
+       {std::string(topology::kOrderCreatedQueue),
+        std::string(topology::kInventoryPaymentFailedQueue)}},
+      {"payment", {std::string(topology::kStockReservedQueue)}},
+      {"order", {std::string(topology::kOrderPaymentFailedQueue)}}};
   std::map<std::string, std::set<std::string>> seen;
   EXPECT_TRUE(PollUntil([&] {
     for (const auto& [service, queues] : expected) {

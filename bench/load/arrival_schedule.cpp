@@ -1,6 +1,7 @@
 #include "bench/load/arrival_schedule.hpp"
 
 #include <cmath>
+#include <random>
 
 namespace flowbench::load {
 
@@ -28,12 +29,30 @@ ArrivalSchedule::ArrivalSchedule(const ArrivalRate& executor) {
     start += d;
     rate = stage.target_rate;
   }
+  poisson_ = executor.process == ArrivalProcess::kPoisson;
+  if (poisson_) {
+    std::mt19937_64 rng(executor.seed);
+    std::exponential_distribution<double> gap(1.0);
+    for (double at = gap(rng); at < total_arrivals_; at += gap(rng)) {
+      poisson_arrivals_.push_back(at);
+    }
+  }
 }
 
 double ArrivalSchedule::ExpectedIterations() const { return total_arrivals_; }
 
+std::uint64_t ArrivalSchedule::ScheduledIterations() const {
+  if (poisson_) return poisson_arrivals_.size();
+  return static_cast<std::uint64_t>(std::ceil(total_arrivals_));
+}
+
 std::optional<Duration> ArrivalSchedule::OffsetOf(std::uint64_t index) const {
-  const double n = static_cast<double>(index);
+  if (!poisson_) return TimeOfArrivals(static_cast<double>(index));
+  if (index >= poisson_arrivals_.size()) return std::nullopt;
+  return TimeOfArrivals(poisson_arrivals_[index]);
+}
+
+std::optional<Duration> ArrivalSchedule::TimeOfArrivals(double n) const {
   for (const Segment& s : segments_) {
     double in_segment = (s.rate_from + s.rate_to) / 2 * s.duration_s;
     double k = n - s.arrivals_before;  // arrivals still to go inside this segment

@@ -67,12 +67,20 @@ struct RateStage {
 // (answers keep being read) until the due time: punctual starts for up to wake_ahead x rate
 // of a core (2 % at 200 us and 100/s; all of it once iterations come closer than wake_ahead).
 // 0, the default, never polls: the CPU stays with the services under test.
+// How arrivals are spread around the rate. Uniform: evenly spaced, as k6 does. Poisson:
+// independent arrivals (exponential gaps at the momentary rate), as users who do not know
+// of each other arrive; it shows the queueing that evenly spaced arrivals hide. Seeded, so
+// both builds get the very same schedule.
+enum class ArrivalProcess { kUniform, kPoisson };
+
 struct ArrivalRate {
   double start_rate = 0;
   std::vector<RateStage> stages;
   int max_vus = 100;
   Duration max_start_delay{0};
   Duration wake_ahead{0};
+  ArrivalProcess process = ArrivalProcess::kUniform;
+  std::uint64_t seed = 1;  // the Poisson schedule's; the same seed gives the same times
 };
 
 ArrivalRate ConstantArrivalRate(double rate, Duration duration, int max_vus);

@@ -47,21 +47,6 @@ LoadResult RunOne(ScenarioLoad scenario, Duration graceful_stop = 5s) {
 
 double Ms(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-TEST(ArrivalSchedule, ConstantAndRampingOffsets) {
-  ArrivalSchedule constant(ConstantArrivalRate(100, 1s, 10));
-  EXPECT_EQ(constant.OffsetOf(0), Duration{0});
-  EXPECT_NEAR(Ms(*constant.OffsetOf(50)), 500, 1e-6);
-  EXPECT_TRUE(constant.OffsetOf(99));
-  EXPECT_FALSE(constant.OffsetOf(100));
-
-  // 0 -> 100/s over 1 s, then 100/s for 1 s: 50 + 100 arrivals; N(t) = 50 t^2 on the ramp.
-  ArrivalSchedule ramp(RampingArrivalRate(0, {{100, 1s}, {100, 1s}}, 10));
-  EXPECT_DOUBLE_EQ(ramp.ExpectedIterations(), 150);
-  EXPECT_NEAR(Ms(*ramp.OffsetOf(18)), 600, 1e-6);  // 50 * 0.6^2 = 18 arrivals by 0.6 s
-  EXPECT_NEAR(Ms(*ramp.OffsetOf(100)), 1500, 1e-6);
-  EXPECT_FALSE(ramp.OffsetOf(150));
-}
-
 TEST(LoadRun, ConstantArrivalRateStartsRequestsOnSchedule) {
   TestServer server(AnswerOk);
   LoadResult result = RunOne(Scenario(server.Port(), ConstantArrivalRate(200, 1s, 20)));

@@ -51,8 +51,12 @@ std::int64_t LatencyHistogram::Percentile(double percentile) const {
   if (percentile <= 0) return Min();
   if (percentile >= 100) return Max();
   // Nearest rank: the smallest sample with at least `percentile` % of the samples <= it.
-  auto rank =
-      static_cast<std::uint64_t>(std::ceil(percentile / 100.0 * static_cast<double>(total_)));
+  return ValueAtRank(
+      static_cast<std::uint64_t>(std::ceil(percentile / 100.0 * static_cast<double>(total_))));
+}
+
+std::int64_t LatencyHistogram::ValueAtRank(std::uint64_t rank) const {
+  if (total_ == 0) return 0;
   rank = std::clamp<std::uint64_t>(rank, 1, total_);
   std::uint64_t seen = 0;
   for (int i = 0; i < kCountsLength; ++i) {

@@ -73,6 +73,8 @@ class LatencyHistogram {
   // percentiles (Prometheus bucket interpolation for completion, k6's own) differ on
   // purpose; bench/stats/PERCENTILES.md says where each is used and why.
   std::int64_t Percentile(double percentile) const;
+  // The `rank`-th smallest sample (1-based, clamped to [1, Count()]), 0 when empty.
+  std::int64_t ValueAtRank(std::uint64_t rank) const;
   HistogramSummary Summary() const;
 
   // Bucket access, for serialisation: counts per index, and the values an index stands for.

@@ -14,18 +14,21 @@ constexpr ServiceSpec kServices[] = {
     {"inventory", 8010, 8110},
 };
 
+constexpr std::chrono::milliseconds kOneSecond{1000};
+
 constexpr ScenarioSpec kScenarios[] = {
     {scenario::kEmailOnRegistration, "Fire-and-forget email on registration", "user", "POST",
-     "/register", 201, 202, 0},
+     "/register", 201, 202, 0, kOneSecond},
     {scenario::kBackgroundPayment, "Background payment", "payment", "POST", "/process_payment", 200,
-     202, 0},
+     202, 0, kOneSecond},
     {scenario::kProductFanOut, "Fan-out of product updates", "product", "PUT", "/products/{id}",
-     200, 200, 0},
-    {scenario::kReportJob, "CPU report job", "report", "POST", "/generate_report", 200, 202, 0},
+     200, 200, 0, kOneSecond},
+    {scenario::kReportJob, "CPU report job", "report", "POST", "/generate_report", 200, 202, 0,
+     2 * kOneSecond},
     {scenario::kOrderSaga, "Order saga with compensation", "order", "POST", "/create_order", 201,
-     202, 400},
-    {scenario::kClickBuffering, "Click buffering", "analytics", "POST", "/track_click", 200, 200,
-     0},
+     202, 400, kOneSecond},
+    {scenario::kClickBuffering, "Click buffering", "analytics", "POST", "/track_click", 200, 200, 0,
+     std::chrono::milliseconds(0)},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // services, the driver, the reports and the k6 checks all read, so none of them can drift.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -28,6 +29,9 @@ struct ScenarioSpec {
   int sync_status;        // the success status of CONTRACT §3
   int async_status;
   int sync_failure_status;  // scenario 5 only: the compensated order answers 400; else 0
+  // Closed loop (CONTRACT §6): a virtual user's pause after each answer; 0 for the
+  // arrival-rate scenario 6, whose pace the load generator sets.
+  std::chrono::milliseconds think_time;
   int Status(Arch arch) const { return arch == Arch::kSync ? sync_status : async_status; }
 };
 

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <set>
+
+#include "common/domain/scenario_ids.hpp"
 
 namespace flowbench {
 namespace {
@@ -23,11 +26,19 @@ TEST(Catalogue, TenServicesWithContractPorts) {
 
 TEST(Catalogue, SixScenariosWithContractStatuses) {
   ASSERT_EQ(Scenarios().size(), 6u);
-  EXPECT_EQ(FindScenario("scenario1")->Status(Arch::kSync), 201);
-  EXPECT_EQ(FindScenario("scenario1")->Status(Arch::kAsync), 202);
-  EXPECT_EQ(FindScenario("scenario5")->sync_failure_status, 400);
-  EXPECT_EQ(FindScenario("scenario6")->path, "/track_click");
+  EXPECT_EQ(FindScenario(scenario::kEmailOnRegistration)->Status(Arch::kSync), 201);
+  EXPECT_EQ(FindScenario(scenario::kEmailOnRegistration)->Status(Arch::kAsync), 202);
+  EXPECT_EQ(FindScenario(scenario::kOrderSaga)->sync_failure_status, 400);
+  EXPECT_EQ(FindScenario(scenario::kClickBuffering)->path, "/track_click");
   for (const ScenarioSpec& s : Scenarios()) EXPECT_NE(FindService(s.service), nullptr) << s.id;
+}
+
+// The ids are CONTRACT §3's: metric labels, k6 scenario names and report keys outside C++.
+TEST(Catalogue, ScenarioIdsAreTheContractsInOrder) {
+  const char* contract[] = {"scenario1", "scenario2", "scenario3",
+                            "scenario4", "scenario5", "scenario6"};
+  ASSERT_EQ(Scenarios().size(), std::size(contract));
+  for (std::size_t i = 0; i < std::size(contract); ++i) EXPECT_EQ(Scenarios()[i].id, contract[i]);
 }
 
 TEST(Catalogue, ArchNamesRoundTrip) {

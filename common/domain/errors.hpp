@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace flowbench {
 
@@ -35,6 +36,11 @@ inline ClientError MalformedJson(std::string detail) {
 }
 inline ClientError NotFound(std::string detail) {
   return ClientError(404, "not_found", std::move(detail));
+}
+// The one 404 text of both builds for a resource that is not there (or a path id that could
+// not name one): "user 42 does not exist".
+inline ClientError DoesNotExist(std::string_view what, std::string_view id) {
+  return NotFound(std::string(what) + " " + std::string(id) + " does not exist");
 }
 inline ClientError Conflict(std::string detail) {
   return ClientError(409, "conflict", std::move(detail));

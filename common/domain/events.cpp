@@ -7,6 +7,7 @@
 
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/domain/statuses.hpp"
 
 namespace flowbench {
 namespace {
@@ -16,7 +17,8 @@ bool IsLowerHex(std::string_view s) {
 }
 
 void RequireKnownStatus(const std::string& status) {
-  if (status != "succeeded" && status != "failed") {
+  std::optional<PaymentStatus> known = ParsePaymentStatus(status);
+  if (known != PaymentStatus::kSucceeded && known != PaymentStatus::kFailed) {
     throw ValidationError("payment status must be \"succeeded\" or \"failed\", not \"" + status +
                           "\"");
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/domain/catalogue.hpp"
+
 namespace flowbench {
 namespace {
 
@@ -30,7 +32,8 @@ const Profile* FindProfile(std::string_view name) {
 }
 
 std::chrono::milliseconds ThinkTime(std::string_view scenario_id) {
-  return std::chrono::milliseconds(scenario_id == "scenario4" ? 2000 : 1000);
+  const ScenarioSpec* spec = FindScenario(scenario_id);
+  return spec != nullptr ? spec->think_time : std::chrono::milliseconds(1000);
 }
 
 }  // namespace flowbench

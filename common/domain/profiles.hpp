@@ -24,7 +24,9 @@ struct Profile {
 std::span<const Profile> Profiles();
 const Profile* FindProfile(std::string_view name);
 
-// Think time after each iteration (CONTRACT §6): 1 s, 2 s for the report scenario.
+// Think time after each iteration (CONTRACT §6): 1 s, 2 s for the report scenario, none for
+// the arrival-rate click scenario. The catalogue's (ScenarioSpec::think_time); 1 s for an
+// unknown id.
 std::chrono::milliseconds ThinkTime(std::string_view scenario_id);
 
 }  // namespace flowbench

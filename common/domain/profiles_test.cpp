@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/domain/scenario_ids.hpp"
+
 namespace flowbench {
 namespace {
 
@@ -18,8 +20,9 @@ TEST(Profiles, TheContractTableWithTheScriptsUnderOtherNames) {
   EXPECT_EQ(stress->duration, std::chrono::seconds(180));
   EXPECT_EQ(FindProfile("study_medium")->click_rate, 100);
   EXPECT_EQ(FindProfile("spike"), nullptr);
-  EXPECT_EQ(ThinkTime("scenario4"), std::chrono::milliseconds(2000));
-  EXPECT_EQ(ThinkTime("scenario1"), std::chrono::milliseconds(1000));
+  EXPECT_EQ(ThinkTime(scenario::kReportJob), std::chrono::milliseconds(2000));
+  EXPECT_EQ(ThinkTime(scenario::kEmailOnRegistration), std::chrono::milliseconds(1000));
+  EXPECT_EQ(ThinkTime(scenario::kClickBuffering), std::chrono::milliseconds(0));
 }
 
 }  // namespace

@@ -22,13 +22,22 @@ std::string RandomHex(int bytes) {
 
 std::string TextOrEmpty(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
 
+// A status column: one of the enum's texts (the schema's CHECK), else the row is corrupt.
+template <typename Status>
+Status StatusOf(const pqxx::field& f, std::optional<Status> (*parse)(std::string_view)) {
+  std::string text = f.as<std::string>();
+  std::optional<Status> status = parse(text);
+  if (!status) throw std::runtime_error("unknown status '" + text + "' in the database");
+  return *status;
+}
+
 User ReadUser(const pqxx::row& r) {
   return User{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<bool>()};
 }
 
 Payment ReadPayment(const pqxx::row& r) {
   return Payment{r[0].as<std::string>(), r[1].as<double>(), r[2].as<std::string>(),
-                 r[3].as<std::string>(), TextOrEmpty(r[4])};
+                 StatusOf(r[3], ParsePaymentStatus), TextOrEmpty(r[4])};
 }
 
 Product ReadProduct(const pqxx::row& r) {
@@ -37,7 +46,7 @@ Product ReadProduct(const pqxx::row& r) {
 
 Order ReadOrder(const pqxx::row& r) {
   return Order{r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
-               r[3].as<std::string>()};
+               StatusOf(r[3], ParseOrderStatus)};
 }
 
 std::int64_t ChangeReserved(pqxx::work& tx, std::int64_t product_id, std::int64_t delta) {
@@ -92,30 +101,31 @@ boost::json::object ToJson(const User& u) {
 // --- Scenario 2 ---------------------------------------------------------------------------
 std::string NewTransactionId() { return "txn_" + RandomHex(12); }
 
-Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, const std::string& status,
+Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, PaymentStatus status,
                       const std::string& transaction_id) {
   Payment payment{NewMessageId(), request.amount, request.currency, status, transaction_id};
   tx.exec_params(
       "INSERT INTO payments (payment_id, amount, currency, status, transaction_id, settled_at) "
       "VALUES ($1, $2, $3, $4, NULLIF($5, ''), CASE WHEN $4 = 'processing' THEN NULL ELSE now() "
       "END)",
-      payment.payment_id, payment.amount, payment.currency, payment.status, transaction_id);
+      payment.payment_id, payment.amount, payment.currency, std::string(ToString(payment.status)),
+      transaction_id);
   return payment;
 }
 
-void SettlePayment(pqxx::work& tx, const std::string& payment_id, const std::string& status,
+void SettlePayment(pqxx::work& tx, const std::string& payment_id, PaymentStatus status,
                    const std::string& transaction_id) {
   if (!SettlePaymentIfRecorded(tx, payment_id, status, transaction_id)) {
-    throw NotFound("payment " + payment_id + " does not exist");
+    throw DoesNotExist("payment", payment_id);
   }
 }
 
-bool SettlePaymentIfRecorded(pqxx::work& tx, const std::string& payment_id,
-                             const std::string& status, const std::string& transaction_id) {
+bool SettlePaymentIfRecorded(pqxx::work& tx, const std::string& payment_id, PaymentStatus status,
+                             const std::string& transaction_id) {
   pqxx::result r = tx.exec_params(
       "UPDATE payments SET status = $2, transaction_id = $3, settled_at = now() "
       "WHERE payment_id = $1",
-      payment_id, status, transaction_id);
+      payment_id, std::string(ToString(status)), transaction_id);
   return r.affected_rows() == 1;
 }
 
@@ -135,7 +145,7 @@ std::optional<Payment> FindPayment(pqxx::work& tx, const std::string& payment_id
 
 boost::json::object ToJson(const Payment& p) {
   boost::json::object json{{"payment_id", p.payment_id},
-                           {"status", p.status},
+                           {"status", ToString(p.status)},
                            {"amount", p.amount},
                            {"currency", p.currency}};
   if (!p.transaction_id.empty()) json["transaction_id"] = p.transaction_id;
@@ -173,10 +183,10 @@ boost::json::object ToJson(const Product& p) {
 }
 
 // --- Scenario 4 ---------------------------------------------------------------------------
-ReportJob CreateReportJob(pqxx::work& tx, const ReportRequest& request, const std::string& status) {
+ReportJob CreateReportJob(pqxx::work& tx, const ReportRequest& request, ReportStatus status) {
   ReportJob job{NewMessageId(), request.report_type, status, std::nullopt};
   tx.exec_params("INSERT INTO report_jobs (job_id, report_type, status) VALUES ($1, $2, $3)",
-                 job.job_id, job.report_type, job.status);
+                 job.job_id, job.report_type, std::string(ToString(job.status)));
   return job;
 }
 
@@ -201,8 +211,8 @@ std::optional<ReportJob> FindReportJob(pqxx::work& tx, const std::string& job_id
       job_id);
   if (r.empty()) return std::nullopt;
   const pqxx::row& row = r[0];
-  ReportJob job{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                std::nullopt};
+  ReportJob job{row[0].as<std::string>(), row[1].as<std::string>(),
+                StatusOf(row[2], ParseReportStatus), std::nullopt};
   if (!row[3].is_null()) {
     ReportResult result;
     result.report_hash = row[3].as<std::string>();
@@ -215,7 +225,7 @@ std::optional<ReportJob> FindReportJob(pqxx::work& tx, const std::string& job_id
 
 boost::json::object ToJson(const ReportJob& job) {
   boost::json::object json{
-      {"job_id", job.job_id}, {"report_type", job.report_type}, {"status", job.status}};
+      {"job_id", job.job_id}, {"report_type", job.report_type}, {"status", ToString(job.status)}};
   if (job.result) {
     json["report_hash"] = job.result->report_hash;
     json["iterations"] = job.result->iterations;
@@ -237,11 +247,11 @@ Order CreateOrder(pqxx::work& tx, const OrderRequest& request) {
   return ReadOrder(r[0]);
 }
 
-bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, const std::string& status) {
+bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, OrderStatus status) {
   pqxx::result r = tx.exec_params(
       "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2 "
       "RETURNING id",
-      order_id, status);
+      order_id, std::string(ToString(status)));
   if (!r.empty()) return true;
   if (!FindOrder(tx, order_id)) {
     throw NotFound("order " + std::to_string(order_id) + " does not exist");
@@ -257,8 +267,10 @@ std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id) {
 }
 
 boost::json::object ToJson(const Order& o) {
-  return {
-      {"id", o.id}, {"product_id", o.product_id}, {"quantity", o.quantity}, {"status", o.status}};
+  return {{"id", o.id},
+          {"product_id", o.product_id},
+          {"quantity", o.quantity},
+          {"status", ToString(o.status)}};
 }
 
 std::int64_t ReserveStock(pqxx::work& tx, std::int64_t product_id, std::int64_t quantity) {
@@ -320,12 +332,12 @@ std::int64_t CountClicks(pqxx::work& tx) {
   return tx.exec1("SELECT count(*) FROM clicks")[0].as<std::int64_t>();
 }
 
-bool MarkMessageProcessed(pqxx::work& tx, const std::string& consumer,
+bool MarkMessageProcessed(pqxx::work& tx, std::string_view consumer,
                           const std::string& message_id) {
   pqxx::result r = tx.exec_params(
       "INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) "
       "ON CONFLICT DO NOTHING",
-      consumer, message_id);
+      std::string(consumer), message_id);
   return r.affected_rows() == 1;
 }
 

@@ -9,9 +9,11 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/domain/requests.hpp"
+#include "common/domain/statuses.hpp"
 #include "common/domain/work.hpp"
 
 namespace flowbench {
@@ -38,16 +40,16 @@ struct Payment {
   std::string payment_id;
   double amount = 0;
   std::string currency;
-  std::string status;  // processing | succeeded | failed
+  PaymentStatus status = PaymentStatus::kProcessing;
   std::string transaction_id;
 };
-Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, const std::string& status,
+Payment CreatePayment(pqxx::work& tx, const PaymentRequest& request, PaymentStatus status,
                       const std::string& transaction_id = {});
-void SettlePayment(pqxx::work& tx, const std::string& payment_id, const std::string& status,
+void SettlePayment(pqxx::work& tx, const std::string& payment_id, PaymentStatus status,
                    const std::string& transaction_id);  // 404 for an unknown payment
 // The same, false instead of a 404 (a payment withdrawn by the async build, see DeletePayment).
-bool SettlePaymentIfRecorded(pqxx::work& tx, const std::string& payment_id,
-                             const std::string& status, const std::string& transaction_id);
+bool SettlePaymentIfRecorded(pqxx::work& tx, const std::string& payment_id, PaymentStatus status,
+                             const std::string& transaction_id);
 // Withdraws a payment (the async build, when its event could not be published). False when
 // there was no such payment.
 bool DeletePayment(pqxx::work& tx, const std::string& payment_id);
@@ -70,10 +72,10 @@ boost::json::object ToJson(const Product& product);
 struct ReportJob {
   std::string job_id;
   std::string report_type;
-  std::string status;  // queued | running | completed
+  ReportStatus status = ReportStatus::kQueued;
   std::optional<ReportResult> result;
 };
-ReportJob CreateReportJob(pqxx::work& tx, const ReportRequest& request, const std::string& status);
+ReportJob CreateReportJob(pqxx::work& tx, const ReportRequest& request, ReportStatus status);
 void MarkReportRunning(pqxx::work& tx, const std::string& job_id);
 void CompleteReportJob(pqxx::work& tx, const std::string& job_id, const ReportResult& result);
 std::optional<ReportJob> FindReportJob(pqxx::work& tx, const std::string& job_id);
@@ -84,11 +86,11 @@ struct Order {
   std::int64_t id = 0;
   std::int64_t product_id = 0;
   std::int64_t quantity = 0;
-  std::string status;  // pending | confirmed | failed
+  OrderStatus status = OrderStatus::kPending;
 };
 Order CreateOrder(pqxx::work& tx, const OrderRequest& request);  // 404 for an unknown product
 // Moves an order on; returns false when it was already in `status`.
-bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, const std::string& status);
+bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, OrderStatus status);
 std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id);
 boost::json::object ToJson(const Order& order);
 
@@ -123,7 +125,6 @@ std::int64_t CountClicks(pqxx::work& tx);
 // --- Idempotent consumers -----------------------------------------------------------------
 // Records that `consumer` handled `message_id`, in the caller's transaction, so the record
 // and the effect commit together. False when it was recorded before: skip the effect.
-bool MarkMessageProcessed(pqxx::work& tx, const std::string& consumer,
-                          const std::string& message_id);
+bool MarkMessageProcessed(pqxx::work& tx, std::string_view consumer, const std::string& message_id);
 
 }  // namespace flowbench

@@ -62,23 +62,29 @@ TEST_F(Stores, WithdrawnRegistrationFreesTheEmailAndIsNotMarkedSent) {
 }
 
 TEST_F(Stores, WithdrawnPaymentIsGoneAndCannotBeSettled) {
-  Payment p = Tx([](pqxx::work& tx) { return CreatePayment(tx, {5, "USD"}, "processing"); });
+  Payment p = Tx([](pqxx::work& tx) {
+    return CreatePayment(tx, {5, "USD"}, PaymentStatus::kProcessing);
+  });
   EXPECT_TRUE(Tx([&](pqxx::work& tx) { return DeletePayment(tx, p.payment_id); }));
   EXPECT_FALSE(Tx([&](pqxx::work& tx) { return DeletePayment(tx, p.payment_id); }));
   EXPECT_FALSE(Tx([&](pqxx::work& tx) { return FindPayment(tx, p.payment_id); }));
   EXPECT_FALSE(Tx([&](pqxx::work& tx) {
-    return SettlePaymentIfRecorded(tx, p.payment_id, "succeeded", "txn_2");
+    return SettlePaymentIfRecorded(tx, p.payment_id, PaymentStatus::kSucceeded, "txn_2");
   }));
-  EXPECT_THROW(Tx([&](pqxx::work& tx) { SettlePayment(tx, p.payment_id, "succeeded", "txn_2"); }),
+  EXPECT_THROW(Tx([&](pqxx::work& tx) {
+                 SettlePayment(tx, p.payment_id, PaymentStatus::kSucceeded, "txn_2");
+               }),
                ClientError);
 }
 
 TEST_F(Stores, PaymentIsCreatedProcessingThenSettled) {
-  Payment p = Tx([](pqxx::work& tx) { return CreatePayment(tx, {12.5, "EUR"}, "processing"); });
-  Tx([&](pqxx::work& tx) { SettlePayment(tx, p.payment_id, "succeeded", "txn_1"); });
+  Payment p = Tx([](pqxx::work& tx) {
+    return CreatePayment(tx, {12.5, "EUR"}, PaymentStatus::kProcessing);
+  });
+  Tx([&](pqxx::work& tx) { SettlePayment(tx, p.payment_id, PaymentStatus::kSucceeded, "txn_1"); });
   std::optional<Payment> found = Tx([&](pqxx::work& tx) { return FindPayment(tx, p.payment_id); });
   ASSERT_TRUE(found);
-  EXPECT_EQ(found->status, "succeeded");
+  EXPECT_EQ(found->status, PaymentStatus::kSucceeded);
   EXPECT_DOUBLE_EQ(found->amount, 12.5);
   EXPECT_EQ(found->transaction_id, "txn_1");
 }
@@ -95,13 +101,15 @@ TEST_F(Stores, ProductUpdateChangesOnlyTheGivenFieldsAndUnknownIsNotFound) {
 }
 
 TEST_F(Stores, ReportJobGoesQueuedRunningCompleted) {
-  ReportJob job = Tx([](pqxx::work& tx) { return CreateReportJob(tx, {"monthly"}, "queued"); });
+  ReportJob job =
+      Tx([](pqxx::work& tx) { return CreateReportJob(tx, {"monthly"}, ReportStatus::kQueued); });
   Tx([&](pqxx::work& tx) { MarkReportRunning(tx, job.job_id); });
-  EXPECT_EQ(Tx([&](pqxx::work& tx) { return FindReportJob(tx, job.job_id); })->status, "running");
+  EXPECT_EQ(Tx([&](pqxx::work& tx) { return FindReportJob(tx, job.job_id); })->status,
+            ReportStatus::kRunning);
   ReportResult result = GenerateReport("monthly", Milliseconds(1));
   Tx([&](pqxx::work& tx) { CompleteReportJob(tx, job.job_id, result); });
   std::optional<ReportJob> done = Tx([&](pqxx::work& tx) { return FindReportJob(tx, job.job_id); });
-  EXPECT_EQ(done->status, "completed");
+  EXPECT_EQ(done->status, ReportStatus::kCompleted);
   ASSERT_TRUE(done->result);
   EXPECT_EQ(done->result->report_hash, result.report_hash);
 }
@@ -109,10 +117,10 @@ TEST_F(Stores, ReportJobGoesQueuedRunningCompleted) {
 TEST_F(Stores, OrderForAnUnknownProductIsNotFoundAndWritesNothing) {
   EXPECT_THROW(Tx([](pqxx::work& tx) { CreateOrder(tx, {99, 1}); }), ClientError);
   Order o = Tx([](pqxx::work& tx) { return CreateOrder(tx, {1, 2}); });
-  EXPECT_EQ(o.status, "pending");
+  EXPECT_EQ(o.status, OrderStatus::kPending);
   EXPECT_EQ(o.id, 1);  // the failed insert used no row
-  EXPECT_TRUE(Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, "failed"); }));
-  EXPECT_FALSE(Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, "failed"); }));
+  EXPECT_TRUE(Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, OrderStatus::kFailed); }));
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, OrderStatus::kFailed); }));
 }
 
 TEST_F(Stores, ConcurrentReservationsAndReleasesLoseNoUpdate) {

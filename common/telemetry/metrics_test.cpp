@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "common/domain/scenario_ids.hpp"
 #include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench {
@@ -11,7 +14,7 @@ namespace {
 TEST(Metrics, EverySeriesCarriesArchAndServiceLabels) {
   Metrics metrics("sync", "order");
   metrics.ObserveHttpRequest("POST", "/create_order", 400, 0.012);
-  metrics.ObserveScenarioCompletion("scenario5", 0.6);
+  metrics.ObserveScenarioCompletion(scenario::kOrderSaga, 0.6);
   metrics.ObserveDownstreamRequest("payment", 0.5);
   metrics.CountDownstreamFailure("payment", "timeout");
   metrics.SetCircuitBreakerState("payment", 1);
@@ -31,14 +34,15 @@ TEST(Metrics, EverySeriesCarriesArchAndServiceLabels) {
 TEST(Metrics, ExpositionHasTheContractNamesAndLabels) {
   Metrics metrics("async", "user");
   metrics.ObserveHttpRequest("POST", "/register", 202, 0.002);
-  metrics.ObserveScenarioCompletion("scenario1", 0.5);
+  metrics.ObserveScenarioCompletion(scenario::kEmailOnRegistration, 0.5);
   metrics.CountConsumed("user_registered_queue", "duplicate");
   std::string text = metrics.Exposition();
   EXPECT_NE(text.find("http_requests_total{"), std::string::npos);
   EXPECT_NE(text.find("status=\"202\""), std::string::npos);
   EXPECT_NE(text.find("http_request_duration_seconds_bucket{"), std::string::npos);
   EXPECT_NE(text.find("flowbench_scenario_completion_seconds_count{"), std::string::npos);
-  EXPECT_NE(text.find("scenario=\"scenario1\""), std::string::npos);
+  EXPECT_NE(text.find("scenario=\"" + std::string(scenario::kEmailOnRegistration) + "\""),
+            std::string::npos);
   EXPECT_NE(text.find("outcome=\"duplicate\""), std::string::npos);
 }
 
@@ -75,7 +79,7 @@ TEST(Metrics, CompletionBucketsAreFineEnoughForPercentilesWithinTenPercentUpToAn
 
 TEST(Metrics, ScenarioCompletionIsExposedWithTheFineBuckets) {
   Metrics metrics("async", "email");
-  metrics.ObserveScenarioCompletion("scenario1", 0.6);
+  metrics.ObserveScenarioCompletion(scenario::kEmailOnRegistration, 0.6);
   std::string text = metrics.Exposition();
   std::size_t lines = 0;
   for (std::size_t at = text.find("flowbench_scenario_completion_seconds_bucket{");

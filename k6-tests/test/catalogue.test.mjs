@@ -17,7 +17,7 @@ test('services and ports are the C++ catalogue\'s', () => {
   assert.deepEqual(SERVICES, catalogue.services);
 });
 
-test('each scenario\'s service, method, route and statuses are the C++ catalogue\'s', () => {
+test('each scenario\'s service, method, route, statuses and think time are the C++ catalogue\'s', () => {
   assert.deepEqual(SCENARIOS.map((s) => s.id), catalogue.scenarios.map((s) => s.id));
   for (const cpp of catalogue.scenarios) {
     const k6 = SCENARIOS.find((s) => s.id === cpp.id);
@@ -25,6 +25,7 @@ test('each scenario\'s service, method, route and statuses are the C++ catalogue
     assert.equal(k6.service, cpp.service, cpp.id);
     assert.equal(k6.method, cpp.method, cpp.id);
     assert.equal(k6.path, cpp.path, cpp.id);
+    assert.equal(k6.sleep_seconds, cpp.think_time_s, `${cpp.id} think time`);
     // The first answer is the success of the catalogue; the only other one is the failure.
     const sync = [cpp.sync_status, ...(cpp.sync_failure_status ? [cpp.sync_failure_status] : [])];
     assert.deepEqual(k6.answers.sync.map((a) => a.status).sort(), sync.sort(), `${cpp.id} sync statuses`);

@@ -98,7 +98,11 @@ test('summary has p(99); every threshold names a scenario that runs (no empty su
     assert.ok(options.summaryTrendStats.includes('p(95)'));
     const names = Object.keys(options.scenarios);
     const keys = Object.keys(options.thresholds);
-    assert.equal(keys.length, names.length, 'one threshold per running scenario');
+    assert.equal(keys.length, 2 * names.length, 'checks and http_req_duration per running scenario');
+    for (const name of names) {
+      // The sub-metric `flowbench compare --threshold 'scenarioN:p95<...'` reads in a summary.
+      assert.ok(keys.includes(`http_req_duration{scenario:${name}}`), `no http_req_duration sub-metric for ${name}`);
+    }
     for (const key of keys) {
       const tag = /\{scenario:([^}]+)\}/.exec(key);
       assert.ok(tag, `threshold ${key} is not per scenario`);
@@ -107,6 +111,14 @@ test('summary has p(99); every threshold names a scenario that runs (no empty su
   }
   const { options } = await loadScript(SCRIPT, { ARCH: 'sync', THRESHOLDS: 'off' });
   assert.deepEqual(options.thresholds, {});
+});
+
+test('the duration threshold of a scenario is its request timeout in this build', async () => {
+  const sync = (await loadScript(SCRIPT, { ARCH: 'sync' })).options.thresholds;
+  const async = (await loadScript(SCRIPT, { ARCH: 'async' })).options.thresholds;
+  assert.deepEqual(sync['http_req_duration{scenario:scenario4}'], ['max<120000']);
+  assert.deepEqual(async['http_req_duration{scenario:scenario4}'], ['max<10000']);
+  assert.deepEqual(sync['http_req_duration{scenario:scenario1}'], ['max<30000']);
 });
 
 test('each scenario sends the contract route, method and JSON body to the right port', async () => {

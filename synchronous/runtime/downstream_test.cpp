@@ -1,7 +1,7 @@
 // Downstream against a real httplib server on a free port: JSON in and out, the traceparent
 // sent, 4xx passed on as the peer's ClientError, retries for idempotent calls only, the
-// circuit opening after the threshold and failing fast, closing after the peer recovered,
-// the bounded pool, and ToErrorReply's mapping of what handlers throw.
+// circuit opening after the threshold and failing fast, closing after the peer recovered, and
+// the bounded pool.
 #include "synchronous/runtime/downstream.hpp"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "common/domain/errors.hpp"
-#include "synchronous/runtime/error_reply.hpp"
 
 namespace flowbench::sync {
 namespace {
@@ -171,23 +170,6 @@ TEST_F(DownstreamTest, ThePoolBoundsConcurrentCallsPerTarget) {
   int succeeded = 0;
   for (auto& c : calls) succeeded += c.get() ? 1 : 0;
   EXPECT_EQ(succeeded, 2);  // pool_size 2: the third found no free connection in time
-}
-
-TEST(ToErrorReply, MapsDomainErrorsToTheirStatusAndTheRestTo500) {
-  auto reply = [](auto error) { return ToErrorReply(std::make_exception_ptr(error)); };
-  ErrorReply conflict = reply(Conflict("taken"));
-  EXPECT_EQ(conflict.status, 409);
-  EXPECT_EQ(conflict.body.at("error"), "conflict");
-  EXPECT_EQ(conflict.body.at("detail"), "taken");
-  EXPECT_FALSE(conflict.server_fault);
-  ErrorReply unavailable = reply(ServiceUnavailable("payment down"));
-  EXPECT_EQ(unavailable.status, 503);
-  EXPECT_EQ(unavailable.body.at("error"), "service_unavailable");
-  EXPECT_FALSE(unavailable.server_fault);
-  ErrorReply bug = reply(std::logic_error("broken invariant"));
-  EXPECT_EQ(bug.status, 500);
-  EXPECT_EQ(bug.body.at("error"), "internal_error");
-  EXPECT_TRUE(bug.server_fault);
 }
 
 }  // namespace

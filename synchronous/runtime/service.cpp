@@ -11,9 +11,10 @@
 #include "common/db/schema.hpp"
 #include "common/domain/errors.hpp"
 #include "common/domain/requests.hpp"
+#include "common/scenarios/narration.hpp"
+#include "common/service/error_mapping.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
-#include "synchronous/runtime/error_reply.hpp"
 
 namespace flowbench::sync {
 namespace {
@@ -66,9 +67,9 @@ bool HttpServer::SetListenBacklog(int backlog) {
   return ::listen(svr_sock_, backlog) == 0;  // Linux: listen() again changes the backlog
 }
 
-// --- Call ---------------------------------------------------------------------------------
+// --- Request ------------------------------------------------------------------------------
 
-Call::Call(const httplib::Request& request, SteadyClock::time_point received)
+Request::Request(const httplib::Request& request, SteadyClock::time_point received)
     : request_(request),
       received_(received),
       accepted_at_(std::chrono::system_clock::now() -
@@ -76,18 +77,18 @@ Call::Call(const httplib::Request& request, SteadyClock::time_point received)
                        SteadyClock::now() - received)),
       trace_(ContinueOrStartTrace(request.get_header_value("traceparent"))) {}
 
-std::string Call::PathParam() const {
+std::string Request::PathParam() const {
   return request_.matches.size() > 1 ? request_.matches[1].str() : std::string();
 }
 
-std::int64_t Call::PathId(std::string_view what) const {
+std::int64_t Request::PathId(std::string_view what) const {
   std::string text = PathParam();
   std::optional<std::int64_t> id = ParseId(text);
-  if (!id) throw NotFound(std::string(what) + " '" + text + "' does not exist");
+  if (!id) throw DoesNotExist(what, text);
   return *id;
 }
 
-double Call::SecondsSinceReceived() const {
+double Request::SecondsSinceReceived() const {
   return std::chrono::duration<double>(SteadyClock::now() - received_).count();
 }
 
@@ -124,9 +125,9 @@ Service::Service(ServiceOptions options, SyncSettings settings)
       }));
   server_.set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
-        ErrorReply reply = ToErrorReply(error);  // normally caught in Wrap; the last net
-        log::Error("unhandled exception", {{"route", req.path}, {"error", reply.body}});
-        SetJson(res, reply.status, reply.body);
+        ErrorReply error_reply = ToErrorReply(error);  // normally caught in Wrap; the last net
+        log::Error("unhandled exception", {{"route", req.path}, {"error", error_reply.reply.body}});
+        SetJson(res, error_reply.reply.status, error_reply.reply.body);
       });
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     double seconds = 0;
@@ -140,12 +141,17 @@ Service::Service(ServiceOptions options, SyncSettings settings)
   AddBuiltInRoutes();
 }
 
+void Service::AddPeer(std::string_view name) {
+  if (peers_.find(name) != peers_.end()) return;
+  auto peer = std::make_unique<Downstream>(std::string(name), options_.PeerUrl(name),
+                                           settings_.downstream, metrics_);
+  peers_.emplace(std::string(name), std::move(peer));
+}
+
 Downstream& Service::Peer(std::string_view name) {
   auto it = peers_.find(name);
   if (it == peers_.end()) {
-    auto peer = std::make_unique<Downstream>(std::string(name), options_.PeerUrl(name),
-                                             settings_.downstream, metrics_);
-    it = peers_.emplace(std::string(name), std::move(peer)).first;
+    throw std::logic_error("no peer " + std::string(name) + ": AddPeer it with the routes");
   }
   return *it->second;
 }
@@ -156,22 +162,22 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
                                                      httplib::Response& res) {
     t_request.route = label;
     SteadyClock::time_point received = t_request.armed ? t_request.received : SteadyClock::now();
-    Call call(req, received);
-    RecordSpan(call.trace(), span::kReceived, req.method + " " + req.path, {{"route", *label}});
+    Request request(req, received);
+    RecordSpan(request.trace(), span::kReceived, req.method + " " + req.path, {{"route", *label}});
     try {
-      Reply reply = handler(call);
+      Reply reply = handler(*this, request);
       SetJson(res, reply.status, reply.body);
     } catch (...) {
-      ErrorReply reply = ToErrorReply(std::current_exception());
-      if (reply.server_fault) {
+      ErrorReply error = ToErrorReply(std::current_exception());
+      if (error.server_fault) {
         server_faults_.Add({{"route", *label}}).Increment();
         log::Error("request failed",
-                   {{"method", req.method}, {"route", *label}, {"error", reply.body}},
-                   call.trace_id());
+                   {{"method", req.method}, {"route", *label}, {"error", error.reply.body}},
+                   request.trace_id());
       }
-      SetJson(res, reply.status, reply.body);
+      SetJson(res, error.reply.status, error.reply.body);
     }
-    RecordSpan(call.trace(), span::kAnswered, req.method + " " + req.path,
+    RecordSpan(request.trace(), span::kAnswered, req.method + " " + req.path,
                {{"route", *label}, {"status", res.status}});
   };
 }
@@ -186,13 +192,13 @@ void Service::Put(const std::string& route, Handler handler) {
   server_.Put(RouteRegex(route), Wrap(route, std::move(handler)));
 }
 
-void Service::CompleteScenario(std::string_view scenario, const Call& call) {
-  metrics_.ObserveScenarioCompletion(scenario, call.SecondsSinceReceived());
+void Service::CompleteScenario(std::string_view scenario, const Request& request) {
+  metrics_.ObserveScenarioCompletion(scenario, request.SecondsSinceReceived());
 }
 
 void Service::AddBuiltInRoutes() {
   // Readiness: the service can do its work only when its database answers.
-  Get("/health", [this](const Call&) {
+  Get("/health", [this](Service&, const Request&) {
     boost::json::object body{{"service", options_.service}, {"arch", "sync"}};
     if (!db_.Ping()) {
       body["status"] = "unavailable";
@@ -204,7 +210,7 @@ void Service::AddBuiltInRoutes() {
     return Reply{200, body};
   });
   // What this process really runs with, defaults included: the driver records it.
-  Get("/settings", [this](const Call&) {
+  Get("/settings", [this](Service&, const Request&) {
     return Reply{200, SettingsInForce(options_, ToJson(settings_))};
   });
   server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -248,6 +254,11 @@ int Service::Run() {
   signal_waiter.join();
   log::Info("stopped");
   return clean ? 0 : 1;
+}
+
+void Wait(const TraceContext& trace, std::string_view what, std::chrono::milliseconds duration) {
+  narrate::Waiting(trace, what, duration, "blocking this thread");
+  std::this_thread::sleep_for(duration);
 }
 
 // --- main ---------------------------------------------------------------------------------

@@ -3,10 +3,15 @@
 // /health and /metrics, request metrics, the mapping of exceptions to JSON errors, a body
 // limit (1 MiB -> 413), the downstream clients, and a clean stop on SIGTERM.
 //
-// A service file only adds its routes:
+// A service file only adds its routes, named handlers in a namespace of its own:
+//   Reply Register(Service& service, const Request& request);
+//   void AddRoutes(Service& service) { service.Post("/register", Register); }
 //   int main(int argc, char** argv) { return RunService("user", argc, argv, AddRoutes); }
-// where a route is a plain blocking function from a Call to a Reply; whatever it throws is
-// answered by ToErrorReply (error_reply.hpp).
+// A handler is a plain blocking function; whatever it throws is answered by ToErrorReply
+// (common/service/error_mapping.hpp), the same mapping as the async build's.
+//
+// The vocabulary (Service, Request, Reply, PathId, Transact, CompleteScenario, RunService,
+// AddRoutes) is the async build's too: its service files differ from these by transport only.
 #pragma once
 
 #include <httplib.h>
@@ -20,9 +25,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/db/database.hpp"
 #include "common/domain/events.hpp"
+#include "common/service/reply.hpp"
 #include "common/service/service_options.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/trace.hpp"
@@ -33,15 +40,10 @@ namespace flowbench::sync {
 
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;  // larger bodies: 413
 
-struct Reply {
-  int status = 200;
-  boost::json::object body;
-};
-
 // One request as a handler sees it.
-class Call {
+class Request {
  public:
-  Call(const httplib::Request& request, std::chrono::steady_clock::time_point received);
+  Request(const httplib::Request& request, std::chrono::steady_clock::time_point received);
 
   std::string_view body() const { return request_.body; }
   // The {id} of the route as a positive integer; anything else is a 404 naming `what`.
@@ -59,7 +61,8 @@ class Call {
   TraceContext trace_;
 };
 
-using Handler = std::function<Reply(const Call&)>;
+class Service;
+using Handler = std::function<Reply(Service&, const Request&)>;
 
 // httplib::Server with access to its listening socket, to raise the backlog of 5 that the
 // compiled library listens with.
@@ -76,10 +79,17 @@ class Service {
 
   const ServiceOptions& options() const { return options_; }
   const WorkloadSettings& workload() const { return options_.workload; }
-  ConnectionPool& db() { return db_; }
   Metrics& metrics() { return metrics_; }
 
-  // The client for another service (created once; call while adding routes).
+  // Runs `work(pqxx::work&)` in a transaction on a pooled connection, on this thread.
+  template <typename Work>
+  auto Transact(Work&& work) {
+    return db_.Transact(std::forward<Work>(work));
+  }
+
+  // The client for another service: created by AddPeer while adding routes (its breaker
+  // state is exposed from the start), then only looked up, from any handler thread.
+  void AddPeer(std::string_view name);
   Downstream& Peer(std::string_view name);
 
   // Routes: "/users/{id}" matches one path segment and is also the metric's route label.
@@ -88,7 +98,7 @@ class Service {
   void Put(const std::string& route, Handler handler);
 
   // flowbench_scenario_completion_seconds{scenario}, from the request's receive time.
-  void CompleteScenario(std::string_view scenario, const Call& call);
+  void CompleteScenario(std::string_view scenario, const Request& request);
 
   // Serves until SIGTERM or SIGINT; returns the process exit code.
   int Run();
@@ -106,6 +116,10 @@ class Service {
   std::list<std::string> routes_;  // stable storage for the route labels
   prometheus::Family<prometheus::Counter>& server_faults_;
 };
+
+// A waiting step of the simulated work (an SMTP server, a gateway): this thread sleeps, and
+// the request holding it waits. Narrated as `what` in the demo's timeline.
+void Wait(const TraceContext& trace, std::string_view what, std::chrono::milliseconds duration);
 
 // main() of a sync service: parses the flags (ServiceOptions + SyncSettings), configures
 // logs, migrates the "sync" schema, lets `add_routes` register its routes, runs.

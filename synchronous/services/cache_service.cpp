@@ -1,28 +1,13 @@
-// The cache service: invalidates an updated product's entries, which takes
-// cache_invalidation_delay of waiting. Invalidating twice is harmless, so callers may retry.
+// cache (scenario 3): invalidates an updated product's entries when product calls it (a
+// waiting step).
 //
-// Serves: POST /invalidate {"id", ...} -> 200 {"invalidated": id}.
-#include <thread>
-
-#include "common/domain/json_fields.hpp"
-#include "common/telemetry/span.hpp"
-#include "synchronous/runtime/service.hpp"
+// Serves (internal): POST /invalidate {"id", "name", "stock"} -> 200 {"invalidated": id}.
+#include "synchronous/services/product_update_step.hpp"
 
 namespace flowbench::sync {
 namespace {
 
-void AddRoutes(Service& service) {
-  service.Post("/invalidate", [&](const Call& call) {
-    boost::json::object json = ParseJsonObject(call.body());
-    std::int64_t product_id = JsonFields(json).Integer("id");
-    RecordSpan(call.trace(), span::kWait,
-               "cache invalidation (" +
-                   std::to_string(service.workload().cache_invalidation_delay.count()) +
-                   " ms, blocking this thread)");
-    std::this_thread::sleep_for(service.workload().cache_invalidation_delay);
-    return Reply{200, {{"invalidated", product_id}}};
-  });
-}
+void AddRoutes(Service& service) { AddProductUpdateStep(service, kCachePart); }
 
 }  // namespace
 }  // namespace flowbench::sync

@@ -1,6 +1,6 @@
-// The inventory service: the order saga's stock participant. Reservations and releases are
-// one atomic UPDATE each in PostgreSQL (ReserveStock/ReleaseStock), never read-modify-write,
-// so concurrent orders cannot lose one.
+// inventory (scenario 5, saga participant): the order service's stock. Reservations and
+// releases are one atomic UPDATE each in PostgreSQL (ReserveStock/ReleaseStock), never
+// read-modify-write, so concurrent orders cannot lose one. GET /inventory/{id} reads it.
 //
 // Both internal routes are idempotent per order, so the order service may retry them:
 // each records "order-<id>" in processed_messages in the same transaction as its effect.
@@ -9,11 +9,12 @@
 //
 // Serves (internal): POST /reserve and POST /release {"order_id", "product_id", "quantity"}
 //   -> 200 {"product_id", "reserved", "applied": true|false (false: already done)}.
-// Reads: GET /inventory/{product_id}.
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/scenarios/narration.hpp"
+#include "common/scenarios/reads.hpp"
+#include "common/scenarios/step_names.hpp"
 #include "common/scenarios/stores.hpp"
-#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
@@ -34,59 +35,52 @@ StockChange ParseStockChange(std::string_view body) {
   return change;
 }
 
-Reply StockReply(std::int64_t product_id, std::int64_t reserved, bool applied) {
+Reply StockChangeReply(std::int64_t product_id, std::int64_t reserved, bool applied) {
   return Reply{200, {{"product_id", product_id}, {"reserved", reserved}, {"applied", applied}}};
 }
 
 std::int64_t CurrentReserved(pqxx::work& tx, std::int64_t product_id) {
   std::optional<std::int64_t> reserved = FindReserved(tx, product_id);
-  if (!reserved) throw NotFound("product " + std::to_string(product_id) + " does not exist");
+  if (!reserved) throw DoesNotExist("product", std::to_string(product_id));
   return *reserved;
 }
 
+Reply ReserveStock(Service& service, const Request& request) {
+  StockChange change = ParseStockChange(request.body());
+  return service.Transact([&](pqxx::work& tx) {
+    if (!MarkMessageProcessed(tx, step::kInventoryReserve, change.key)) {
+      return StockChangeReply(change.product_id, CurrentReserved(tx, change.product_id), false);
+    }
+    std::int64_t reserved = flowbench::ReserveStock(tx, change.product_id, change.quantity);
+    narrate::StockReserved(request.trace(), change.product_id, reserved);
+    return StockChangeReply(change.product_id, reserved, true);
+  });
+}
+
+Reply ReleaseStock(Service& service, const Request& request) {
+  StockChange change = ParseStockChange(request.body());
+  return service.Transact([&](pqxx::work& tx) {
+    bool first_release = MarkMessageProcessed(tx, step::kInventoryRelease, change.key);
+    bool never_reserved =
+        first_release && MarkMessageProcessed(tx, step::kInventoryReserve, change.key);
+    if (!first_release || never_reserved) {
+      return StockChangeReply(change.product_id, CurrentReserved(tx, change.product_id), false);
+    }
+    std::int64_t reserved = flowbench::ReleaseStock(tx, change.product_id, change.quantity);
+    narrate::StockReleased(request.trace(), change.product_id, reserved);
+    return StockChangeReply(change.product_id, reserved, true);
+  });
+}
+
+Reply GetStock(Service& service, const Request& request) {
+  std::int64_t product_id = request.PathId("product");
+  return service.Transact([&](pqxx::work& tx) { return StockReply(tx, product_id); });
+}
+
 void AddRoutes(Service& service) {
-  service.Post("/reserve", [&](const Call& call) {
-    StockChange change = ParseStockChange(call.body());
-    return service.db().Transact([&](pqxx::work& tx) {
-      if (!MarkMessageProcessed(tx, "inventory.reserve", change.key)) {
-        return StockReply(change.product_id, CurrentReserved(tx, change.product_id), false);
-      }
-      std::int64_t reserved = ReserveStock(tx, change.product_id, change.quantity);
-      RecordSpan(
-          call.trace(), span::kWrite,
-          "stock reserved: product " + std::to_string(change.product_id) + " reserved " +
-              std::to_string(reserved),
-          {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
-      return StockReply(change.product_id, reserved, true);
-    });
-  });
-
-  service.Post("/release", [&](const Call& call) {
-    StockChange change = ParseStockChange(call.body());
-    return service.db().Transact([&](pqxx::work& tx) {
-      bool first_release = MarkMessageProcessed(tx, "inventory.release", change.key);
-      bool never_reserved =
-          first_release && MarkMessageProcessed(tx, "inventory.reserve", change.key);
-      if (!first_release || never_reserved) {
-        return StockReply(change.product_id, CurrentReserved(tx, change.product_id), false);
-      }
-      std::int64_t reserved = ReleaseStock(tx, change.product_id, change.quantity);
-      RecordSpan(
-          call.trace(), span::kCompensate,
-          "stock released: product " + std::to_string(change.product_id) + " reserved back to " +
-              std::to_string(reserved),
-          {{"table", "inventory"}, {"product_id", change.product_id}, {"reserved", reserved}});
-      return StockReply(change.product_id, reserved, true);
-    });
-  });
-
-  service.Get("/inventory/{id}", [&](const Call& call) {
-    std::int64_t product_id = call.PathId("product");
-    auto reserved =
-        service.db().Transact([&](pqxx::work& tx) { return FindReserved(tx, product_id); });
-    if (!reserved) throw NotFound("product " + std::to_string(product_id) + " does not exist");
-    return Reply{200, {{"product_id", product_id}, {"reserved", *reserved}}};
-  });
+  service.Post("/reserve", ReserveStock);
+  service.Post("/release", ReleaseStock);
+  service.Get("/inventory/{id}", GetStock);
 }
 
 }  // namespace

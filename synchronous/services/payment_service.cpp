@@ -1,71 +1,64 @@
-// The payment service.
-// Scenario 2: POST /process_payment records the payment as processing, waits for the
-// gateway (payment_gateway_delay), settles it and answers 200 with the transaction.
-// Scenario 5: POST /authorize is the order saga's payment step: waits saga_payment_delay,
-// then authorises or declines (probability payment_failure_rate of declining).
+// payment (scenario 2, and the order saga's payment step).
+//  - POST /process_payment records the payment as processing, waits for the gateway
+//    (payment_gateway_delay), settles it and answers 200 with the transaction;
+//  - GET /payments/{id} reads it;
+//  - in the saga, POST /authorize waits saga_payment_delay, then authorises or declines
+//    (probability payment_failure_rate of declining).
 //
 // Serves (internal): POST /authorize {"order_id", "product_id", "quantity"}
 //   -> 200 {"authorized": true|false}. Not idempotent (a charge): callers never retry it.
-// Reads: GET /payments/{id}.
-#include <thread>
-
-#include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/domain/scenario_ids.hpp"
+#include "common/scenarios/narration.hpp"
+#include "common/scenarios/reads.hpp"
 #include "common/scenarios/stores.hpp"
-#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
 namespace {
 
+Reply ProcessPayment(Service& service, const Request& request) {
+  PaymentRequest payment_request = ParsePaymentRequest(request.body());
+  Payment payment = service.Transact([&](pqxx::work& tx) {
+    return CreatePayment(tx, payment_request, PaymentStatus::kProcessing);
+  });
+  narrate::PaymentRecorded(request.trace(), payment);
+  // The gateway, waited for inside the request.
+  Wait(request.trace(), "payment gateway", service.workload().payment_gateway_delay);
+  std::string transaction_id = NewTransactionId();
+  service.Transact([&](pqxx::work& tx) {
+    SettlePayment(tx, payment.payment_id, PaymentStatus::kSucceeded, transaction_id);
+  });
+  narrate::PaymentSettled(request.trace(), payment.payment_id, PaymentStatus::kSucceeded);
+  service.CompleteScenario(scenario::kBackgroundPayment, request);
+  return Reply{200,
+               {{"status", "success"},
+                {"payment_id", payment.payment_id},
+                {"transaction_id", transaction_id},
+                {"amount", payment.amount},
+                {"currency", payment.currency}}};
+}
+
+Reply GetPayment(Service& service, const Request& request) {
+  std::string id = request.PathParam();
+  return service.Transact([&](pqxx::work& tx) { return PaymentReply(tx, id); });
+}
+
+// The saga's authorisation of one order, asked by the order service.
+Reply Authorize(Service& service, const Request& request) {
+  boost::json::object json = ParseJsonObject(request.body());
+  std::int64_t order_id = JsonFields(json).Integer("order_id");
+  Wait(request.trace(), "payment authorisation", service.workload().saga_payment_delay);
+  bool authorized = AuthorisePayment(service.workload().payment_failure_rate);
+  boost::json::object body{{"order_id", order_id}, {"authorized", authorized}};
+  if (!authorized) body["reason"] = "payment declined";
+  return Reply{200, body};
+}
+
 void AddRoutes(Service& service) {
-  service.Post("/process_payment", [&](const Call& call) {
-    PaymentRequest request = ParsePaymentRequest(call.body());
-    Payment payment = service.db().Transact(
-        [&](pqxx::work& tx) { return CreatePayment(tx, request, "processing"); });
-    RecordSpan(call.trace(), span::kWrite, "payments row " + payment.payment_id + " processing",
-               {{"table", "payments"}, {"id", payment.payment_id}});
-    RecordSpan(call.trace(), span::kWait,
-               "payment gateway (" +
-                   std::to_string(service.workload().payment_gateway_delay.count()) +
-                   " ms, blocking this thread)");
-    std::this_thread::sleep_for(service.workload().payment_gateway_delay);
-    std::string transaction_id = NewTransactionId();
-    service.db().Transact([&](pqxx::work& tx) {
-      SettlePayment(tx, payment.payment_id, "succeeded", transaction_id);
-    });
-    RecordSpan(call.trace(), span::kWrite, "payments " + payment.payment_id + " -> succeeded",
-               {{"table", "payments"}, {"id", payment.payment_id}});
-    service.CompleteScenario("scenario2", call);
-    return Reply{200,
-                 {{"status", "success"},
-                  {"payment_id", payment.payment_id},
-                  {"transaction_id", transaction_id},
-                  {"amount", payment.amount},
-                  {"currency", payment.currency}}};
-  });
-
-  service.Get("/payments/{id}", [&](const Call& call) {
-    std::string payment_id = call.PathParam();
-    auto payment =
-        service.db().Transact([&](pqxx::work& tx) { return FindPayment(tx, payment_id); });
-    if (!payment) throw NotFound("payment '" + payment_id + "' does not exist");
-    return Reply{200, ToJson(*payment)};
-  });
-
-  service.Post("/authorize", [&](const Call& call) {
-    boost::json::object json = ParseJsonObject(call.body());
-    std::int64_t order_id = JsonFields(json).Integer("order_id");
-    RecordSpan(call.trace(), span::kWait,
-               "payment authorisation (" +
-                   std::to_string(service.workload().saga_payment_delay.count()) +
-                   " ms, blocking this thread)");
-    std::this_thread::sleep_for(service.workload().saga_payment_delay);
-    bool authorized = AuthorisePayment(service.workload().payment_failure_rate);
-    boost::json::object body{{"order_id", order_id}, {"authorized", authorized}};
-    if (!authorized) body["reason"] = "payment declined";
-    return Reply{200, body};
-  });
+  service.Post("/process_payment", ProcessPayment);
+  service.Get("/payments/{id}", GetPayment);
+  service.Post("/authorize", Authorize);
 }
 
 }  // namespace

@@ -1,46 +1,45 @@
-// The report service, scenario 4 (CPU report job): POST /generate_report records the job,
+// report (scenario 4, CPU report job): POST /generate_report records the job as running,
 // hashes for report_cpu_time of CPU inside the request (the worker thread is busy all
-// along, and so is a core), records the result and answers 200 with it.
-//
-// Reads: GET /jobs/{id}.
-#include "common/domain/errors.hpp"
+// along, and so is a core), records the result and answers 200 with it. GET /jobs/{id}
+// reads the job.
+#include "common/domain/scenario_ids.hpp"
+#include "common/scenarios/narration.hpp"
+#include "common/scenarios/reads.hpp"
 #include "common/scenarios/stores.hpp"
-#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
 namespace {
 
-void AddRoutes(Service& service) {
-  service.Post("/generate_report", [&](const Call& call) {
-    ReportRequest request = ParseReportRequest(call.body());
-    ReportJob job = service.db().Transact(
-        [&](pqxx::work& tx) { return CreateReportJob(tx, request, "running"); });
-    RecordSpan(call.trace(), span::kWrite, "report_jobs row " + job.job_id + " running",
-               {{"table", "report_jobs"}, {"id", job.job_id}});
-    RecordSpan(call.trace(), span::kCompute,
-               "SHA-256 report (" + std::to_string(service.workload().report_cpu_time.count()) +
-                   " ms of CPU on this request's thread)");
-    ReportResult result = GenerateReport(request.report_type, service.workload().report_cpu_time);
-    service.db().Transact([&](pqxx::work& tx) { CompleteReportJob(tx, job.job_id, result); });
-    RecordSpan(call.trace(), span::kWrite, "report_jobs " + job.job_id + " -> completed",
-               {{"table", "report_jobs"}, {"id", job.job_id}});
-    service.CompleteScenario("scenario4", call);
-    return Reply{200,
-                 {{"status", "completed"},
-                  {"job_id", job.job_id},
-                  {"report_type", request.report_type},
-                  {"report_hash", result.report_hash},
-                  {"computation_time_seconds", result.computation_time_seconds},
-                  {"iterations", result.iterations}}};
-  });
+Reply GenerateReport(Service& service, const Request& request) {
+  ReportRequest report = ParseReportRequest(request.body());
+  ReportJob job = service.Transact(
+      [&](pqxx::work& tx) { return CreateReportJob(tx, report, ReportStatus::kRunning); });
+  narrate::ReportJobRecorded(request.trace(), job);
+  // The CPU work, on the request's own thread.
+  std::chrono::milliseconds cpu_time = service.workload().report_cpu_time;
+  narrate::ReportHashing(request.trace(), cpu_time, "on this request's thread");
+  ReportResult result = flowbench::GenerateReport(report.report_type, cpu_time);
+  service.Transact([&](pqxx::work& tx) { CompleteReportJob(tx, job.job_id, result); });
+  narrate::ReportJobMoved(request.trace(), job.job_id, ReportStatus::kCompleted);
+  service.CompleteScenario(scenario::kReportJob, request);
+  return Reply{200,
+               {{"status", ToString(ReportStatus::kCompleted)},
+                {"job_id", job.job_id},
+                {"report_type", report.report_type},
+                {"report_hash", result.report_hash},
+                {"computation_time_seconds", result.computation_time_seconds},
+                {"iterations", result.iterations}}};
+}
 
-  service.Get("/jobs/{id}", [&](const Call& call) {
-    std::string job_id = call.PathParam();
-    auto job = service.db().Transact([&](pqxx::work& tx) { return FindReportJob(tx, job_id); });
-    if (!job) throw NotFound("report job '" + job_id + "' does not exist");
-    return Reply{200, ToJson(*job)};
-  });
+Reply GetReportJob(Service& service, const Request& request) {
+  std::string id = request.PathParam();
+  return service.Transact([&](pqxx::work& tx) { return ReportJobReply(tx, id); });
+}
+
+void AddRoutes(Service& service) {
+  service.Post("/generate_report", GenerateReport);
+  service.Get("/jobs/{id}", GetReportJob);
 }
 
 }  // namespace

@@ -1,53 +1,53 @@
-// The user service, scenario 1 (fire-and-forget email, here not fire-and-forget at all):
-// POST /register creates the user, then waits for the email service to send the welcome
-// email, then answers 201. If the email service is down the user is still registered and
-// told so (welcome_email_sent: false): the email is a side effect, not the point.
+// user (scenario 1, welcome email on registration): POST /register writes the user, then
+// calls the email service and waits while it sends the welcome email, then answers 201. If
+// the email service is down the user is still registered and told so
+// (welcome_email_sent: false): the email is a side effect, not the point.
+// GET /users/{id} reads the user.
 //
 // Calls: email POST /send_email {"user_id", "email"} (not idempotent: never retried).
-// Reads: GET /users/{id}.
 #include "common/domain/errors.hpp"
+#include "common/domain/scenario_ids.hpp"
+#include "common/scenarios/narration.hpp"
+#include "common/scenarios/reads.hpp"
 #include "common/scenarios/stores.hpp"
 #include "common/telemetry/log.hpp"
-#include "common/telemetry/span.hpp"
 #include "synchronous/runtime/service.hpp"
 
 namespace flowbench::sync {
 namespace {
 
+Reply Register(Service& service, const Request& request) {
+  Registration registration = ParseRegistration(request.body());
+  User user = service.Transact([&](pqxx::work& tx) { return CreateUser(tx, registration); });
+  narrate::UserInserted(request.trace(), user.id);
+  // The welcome email, waited for: this request holds its thread until SMTP is done.
+  try {
+    service.Peer("email").Post("/send_email", {{"user_id", user.id}, {"email", user.email}},
+                               request.trace(), Idempotency::kNotIdempotent);
+    service.Transact([&](pqxx::work& tx) { MarkWelcomeEmailSent(tx, user.id); });
+    narrate::WelcomeEmailSent(request.trace(), user.id);
+    user.welcome_email_sent = true;
+  } catch (const ServiceUnavailable& e) {
+    log::Warn("welcome email not sent", {{"user_id", user.id}, {"cause", e.what()}},
+              request.trace_id());
+  }
+  service.CompleteScenario(scenario::kEmailOnRegistration, request);
+  boost::json::object body = ToJson(user);
+  body["message"] = user.welcome_email_sent
+                        ? "User registered, welcome email sent"
+                        : "User registered; the welcome email could not be sent";
+  return Reply{201, body};
+}
+
+Reply GetUser(Service& service, const Request& request) {
+  std::int64_t id = request.PathId("user");
+  return service.Transact([&](pqxx::work& tx) { return UserReply(tx, id); });
+}
+
 void AddRoutes(Service& service) {
-  Downstream& email = service.Peer("email");
-
-  service.Post("/register", [&](const Call& call) {
-    Registration registration = ParseRegistration(call.body());
-    User user = service.db().Transact([&](pqxx::work& tx) { return CreateUser(tx, registration); });
-    RecordSpan(call.trace(), span::kWrite, "users row " + std::to_string(user.id) + " inserted",
-               {{"table", "users"}, {"id", user.id}});
-    try {
-      email.Post("/send_email", {{"user_id", user.id}, {"email", user.email}}, call.trace(),
-                 Idempotency::kNotIdempotent);
-      service.db().Transact([&](pqxx::work& tx) { MarkWelcomeEmailSent(tx, user.id); });
-      RecordSpan(call.trace(), span::kWrite,
-                 "users " + std::to_string(user.id) + " welcome_email_sent = true",
-                 {{"table", "users"}, {"id", user.id}});
-      user.welcome_email_sent = true;
-    } catch (const ServiceUnavailable& e) {
-      log::Warn("welcome email not sent", {{"user_id", user.id}, {"cause", e.what()}},
-                call.trace_id());
-    }
-    service.CompleteScenario("scenario1", call);
-    boost::json::object body = ToJson(user);
-    body["message"] = user.welcome_email_sent
-                          ? "User registered, welcome email sent"
-                          : "User registered; the welcome email could not be sent";
-    return Reply{201, body};
-  });
-
-  service.Get("/users/{id}", [&](const Call& call) {
-    std::int64_t id = call.PathId("user");
-    auto user = service.db().Transact([&](pqxx::work& tx) { return FindUser(tx, id); });
-    if (!user) throw NotFound("user " + std::to_string(id) + " does not exist");
-    return Reply{200, ToJson(*user)};
-  });
+  service.AddPeer("email");
+  service.Post("/register", Register);
+  service.Get("/users/{id}", GetUser);
 }
 
 }  // namespace

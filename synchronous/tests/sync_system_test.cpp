@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/db/database.hpp"
+#include "common/domain/scenario_ids.hpp"
 #include "common/http/json_client.hpp"
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
@@ -196,6 +197,9 @@ SystemOptions* SyncSystem::options_ = nullptr;
 RunningSystem* SyncSystem::system_ = nullptr;
 pqxx::connection* SyncSystem::db_ = nullptr;
 
+// The label selector of one scenario's series: scenario="scenario1".
+std::string ScenarioLabel(std::string_view id) { return "scenario=\"" + std::string(id) + "\""; }
+
 void ExpectError(const Answer& a, int status) {
   EXPECT_EQ(a.status, status) << a;
   ASSERT_TRUE(a.json.contains("error") && a.json.at("error").is_string()) << a;
@@ -256,7 +260,7 @@ TEST_F(SyncSystem, RegisterWaitsForTheEmailAndAnswers201) {
   ExpectError(Get("user", "/users/987654"), 404);
   ExpectError(Get("user", "/users/abc"), 404);
   EXPECT_GE(Metric("user", "flowbench_scenario_completion_seconds_count",
-                   {"scenario=\"scenario1\"", "arch=\"sync\""})
+                   {ScenarioLabel(scenario::kEmailOnRegistration), "arch=\"sync\""})
                 .value_or(0),
             1);
 }
@@ -356,10 +360,10 @@ TEST_F(SyncSystem, DeclinedOrderIsCompensatedAndAnswers400) {
   EXPECT_EQ(inventory["reserved"], reserved);
   ExpectError(Get("order", "/orders/999999"), 404);
   ExpectError(Get("inventory", "/inventory/99"), 404);
-  EXPECT_GE(
-      Metric("order", "flowbench_scenario_completion_seconds_count", {"scenario=\"scenario5\""})
-          .value_or(0),
-      1);
+  EXPECT_GE(Metric("order", "flowbench_scenario_completion_seconds_count",
+                   {ScenarioLabel(scenario::kOrderSaga)})
+                .value_or(0),
+            1);
 }
 
 TEST_F(SyncSystem, TrackClickWritesTheRowBeforeAnswering) {

@@ -1,0 +1,85 @@
+// The RabbitMQ topology of CONTRACT §4 as data, the one list of it: the exchanges, where each
+// event is published, which queue each consumer reads, and how a consumed queue's retry and
+// dead-letter queues are named. The async build declares it (asynchronous/runtime/
+// topology.hpp); its tests and the driver's queue-depth sampler read the names from here.
+#pragma once
+
+#include <chrono>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace flowbench::topology {
+
+struct Destination {
+  std::string_view exchange;  // "" is the default exchange: routing_key names the queue
+  std::string_view routing_key;
+};
+
+// Fan-out exchanges.
+inline constexpr std::string_view kProductUpdates = "product_updates";
+inline constexpr std::string_view kPaymentFailed = "payment_failed";
+inline constexpr std::string_view kPaymentSucceeded = "payment_succeeded";
+inline constexpr std::string_view kFanOutExchanges[] = {kProductUpdates, kPaymentFailed,
+                                                        kPaymentSucceeded};
+
+// Queues, per scenario.
+inline constexpr std::string_view kUserRegisteredQueue = "user_registered_queue";               // 1
+inline constexpr std::string_view kPaymentInitiatedQueue = "payment_initiated_queue";           // 2
+inline constexpr std::string_view kPaymentCompletedQueue = "payment_completed_queue";           // 2
+inline constexpr std::string_view kSearchProductUpdatesQueue = "search_product_updates_queue";  // 3
+inline constexpr std::string_view kCacheProductUpdatesQueue = "cache_product_updates_queue";    // 3
+inline constexpr std::string_view kAnalyticsProductUpdatesQueue =
+    "analytics_product_updates_queue";                                           // 3
+inline constexpr std::string_view kReportJobsQueue = "report_jobs_queue";        // 4
+inline constexpr std::string_view kOrderCreatedQueue = "order_created_queue";    // 5
+inline constexpr std::string_view kStockReservedQueue = "stock_reserved_queue";  // 5
+inline constexpr std::string_view kInventoryPaymentFailedQueue =
+    "inventory_payment_failed_queue";                                                       // 5
+inline constexpr std::string_view kOrderPaymentFailedQueue = "order_payment_failed_queue";  // 5
+inline constexpr std::string_view kOrderPaymentSucceededQueue =
+    "order_payment_succeeded_queue";                                           // 5
+inline constexpr std::string_view kClickTrackedQueue = "click_tracked_queue";  // 6
+
+// Every consumed queue, with the fan-out exchange it is bound to ("": only the default one).
+struct QueueBinding {
+  std::string_view queue;
+  std::string_view exchange;
+};
+inline constexpr QueueBinding kQueues[] = {
+    {kUserRegisteredQueue, ""},
+    {kPaymentInitiatedQueue, ""},
+    {kPaymentCompletedQueue, ""},
+    {kSearchProductUpdatesQueue, kProductUpdates},
+    {kCacheProductUpdatesQueue, kProductUpdates},
+    {kAnalyticsProductUpdatesQueue, kProductUpdates},
+    {kReportJobsQueue, ""},
+    {kOrderCreatedQueue, ""},
+    {kStockReservedQueue, ""},
+    {kInventoryPaymentFailedQueue, kPaymentFailed},
+    {kOrderPaymentFailedQueue, kPaymentFailed},
+    {kOrderPaymentSucceededQueue, kPaymentSucceeded},
+    {kClickTrackedQueue, ""},
+};
+
+// Where each event goes.
+inline constexpr Destination kUserRegistered{"", kUserRegisteredQueue};
+inline constexpr Destination kPaymentInitiated{"", kPaymentInitiatedQueue};
+inline constexpr Destination kPaymentCompleted{"", kPaymentCompletedQueue};
+inline constexpr Destination kProductUpdated{kProductUpdates, ""};
+inline constexpr Destination kReportRequested{"", kReportJobsQueue};
+inline constexpr Destination kOrderCreated{"", kOrderCreatedQueue};
+inline constexpr Destination kStockReserved{"", kStockReservedQueue};
+inline constexpr Destination kPaymentFailedEvent{kPaymentFailed, ""};
+inline constexpr Destination kPaymentSucceededEvent{kPaymentSucceeded, ""};
+inline constexpr Destination kClickTracked{"", kClickTrackedQueue};
+
+// Where a message goes after its last failed attempt: "<queue>.dlq".
+inline std::string DeadLetterQueue(std::string_view queue) { return std::string(queue) + ".dlq"; }
+// The delay queue of one retry: "<queue>.retry.<ms>ms" (the delay is in the name, so
+// services started with different settings never clash over a queue's arguments).
+inline std::string DelayQueue(std::string_view queue, std::chrono::milliseconds delay) {
+  return std::string(queue) + ".retry." + std::to_string(delay.count()) + "ms";
+}
+
+}  // namespace flowbench::topology

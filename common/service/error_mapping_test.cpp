@@ -1,0 +1,72 @@
+#include "common/service/error_mapping.hpp"
+
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "common/domain/errors.hpp"
+
+namespace flowbench {
+namespace {
+
+template <typename Error>
+ErrorReply Map(Error error) {
+  return ToErrorReply(std::make_exception_ptr(std::move(error)));
+}
+
+TEST(ErrorMapping, MapsDomainErrorsToTheirStatusAndTheRestTo500) {
+  auto reply = [](auto error) { return ToErrorReply(std::make_exception_ptr(error)); };
+  ErrorReply conflict = reply(Conflict("taken"));
+  EXPECT_EQ(conflict.reply.status, 409);
+  EXPECT_EQ(conflict.reply.body.at("error"), "conflict");
+  EXPECT_EQ(conflict.reply.body.at("detail"), "taken");
+  EXPECT_FALSE(conflict.server_fault);
+  ErrorReply unavailable = reply(ServiceUnavailable("payment down"));
+  EXPECT_EQ(unavailable.reply.status, 503);
+  EXPECT_EQ(unavailable.reply.body.at("error"), "service_unavailable");
+  EXPECT_FALSE(unavailable.server_fault);
+  ErrorReply bug = reply(std::logic_error("broken invariant"));
+  EXPECT_EQ(bug.reply.status, 500);
+  EXPECT_EQ(bug.reply.body.at("error"), "internal_error");
+  EXPECT_TRUE(bug.server_fault);
+}
+
+TEST(ErrorMapping, ClientErrorsKeepTheirStatusAndCode) {
+  ErrorReply e = Map(NotFound("user 7 does not exist"));
+  EXPECT_EQ(e.reply.status, 404);
+  EXPECT_EQ(e.reply.body.at("error"), "not_found");
+  EXPECT_EQ(e.reply.body.at("detail"), "user 7 does not exist");
+  EXPECT_FALSE(e.server_fault);
+}
+
+TEST(ErrorMapping, AnUnavailableDependencyIs503) {
+  ErrorReply e = Map(ServiceUnavailable("RabbitMQ is unavailable"));
+  EXPECT_EQ(e.reply.status, 503);
+  EXPECT_EQ(e.reply.body.at("error"), "service_unavailable");
+  EXPECT_FALSE(e.server_fault);
+}
+
+TEST(ErrorMapping, ALostDatabaseIs503NotAServerFault) {
+  ErrorReply e = Map(pqxx::broken_connection("server closed the connection unexpectedly"));
+  EXPECT_EQ(e.reply.status, 503);
+  EXPECT_EQ(e.reply.body.at("error"), "service_unavailable");
+  EXPECT_EQ(e.reply.body.at("detail"), "database unreachable");
+  EXPECT_FALSE(e.server_fault);
+}
+
+TEST(ErrorMapping, AStatementTimeoutIs503) {
+  ErrorReply e =
+      Map(pqxx::sql_error("canceling statement due to statement timeout", "SELECT 1", "57014"));
+  EXPECT_EQ(e.reply.status, 503);
+  EXPECT_EQ(e.reply.body.at("error"), "service_unavailable");
+}
+
+TEST(ErrorMapping, AnythingElseIsA500ServerFault) {
+  ErrorReply e = Map(std::logic_error("a bug"));
+  EXPECT_EQ(e.reply.status, 500);
+  EXPECT_EQ(e.reply.body.at("error"), "internal_error");
+  EXPECT_TRUE(e.server_fault);
+}
+
+}  // namespace
+}  // namespace flowbench

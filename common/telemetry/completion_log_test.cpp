@@ -1,0 +1,121 @@
+// The completion log: records read back in order from a cursor, an overflow reported as
+// missed records (never silent), ids without a driver not recorded, long ids cut, a page
+// through JSON and back, malformed pages refused with a clear message, concurrent writers.
+#include "common/telemetry/completion_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace flowbench {
+namespace {
+
+TEST(CompletionLog, PagesRecordsInOrderFromACursor) {
+  CompletionLog log(8);
+  log.Record("r1", "scenario1", WorkOutcome::kDone, 100);
+  log.Record("r2", "scenario5", WorkOutcome::kCompensated, 200);
+  log.Record("r3", "scenario1", WorkOutcome::kDegraded, 300);
+
+  CompletionPage first = log.After(0, 2);
+  ASSERT_EQ(first.records.size(), 2u);
+  EXPECT_EQ(first.records[0].request_id, "r1");
+  EXPECT_EQ(first.records[1].outcome, WorkOutcome::kCompensated);
+  EXPECT_EQ(first.next_cursor, 2u);
+  EXPECT_EQ(first.missed, 0u);
+
+  CompletionPage rest = log.After(first.next_cursor);
+  ASSERT_EQ(rest.records.size(), 1u);
+  EXPECT_EQ(rest.records[0].request_id, "r3");
+  EXPECT_EQ(rest.records[0].end_unix_ns, 300);
+  EXPECT_EQ(rest.next_cursor, 3u);
+  EXPECT_TRUE(log.After(3).records.empty());
+}
+
+TEST(CompletionLog, ReportsRecordsOverwrittenBeforeTheyWereRead) {
+  CompletionLog log(4);
+  for (int i = 0; i < 10; ++i) log.Record("r" + std::to_string(i), "scenario6", WorkOutcome::kDone);
+  CompletionPage page = log.After(0);
+  EXPECT_EQ(page.missed, 6u);
+  ASSERT_EQ(page.records.size(), 4u);
+  EXPECT_EQ(page.records.front().request_id, "r6");
+  EXPECT_EQ(page.next_cursor, 10u);
+}
+
+TEST(CompletionLog, IgnoresRequestsWithoutAnIdAndCutsLongOnes) {
+  CompletionLog log(4);
+  log.Record("", "scenario1", WorkOutcome::kDone);
+  log.Record(std::string(500, 'x'), "scenario1", WorkOutcome::kDone);
+  CompletionPage page = log.After(0);
+  ASSERT_EQ(page.records.size(), 1u);
+  EXPECT_EQ(page.records[0].request_id.size(), CompletionLog::kMaxRequestIdLength);
+}
+
+TEST(CompletionLog, ACursorFromAnotherProcessStartsAfresh) {
+  CompletionLog log(4);
+  log.Record("r1", "scenario1", WorkOutcome::kDone);
+  CompletionPage page = log.After(1000);
+  EXPECT_TRUE(page.records.empty());
+  EXPECT_EQ(page.next_cursor, 1u);
+  EXPECT_NE(CompletionLog(4).epoch(), log.epoch());
+}
+
+TEST(CompletionLog, KeepsEveryRecordOfConcurrentWriters) {
+  CompletionLog log(40'000);
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&log, t] {
+      for (int i = 0; i < 10'000; ++i) {
+        log.Record(std::to_string(t) + "-" + std::to_string(i), "scenario6", WorkOutcome::kDone);
+      }
+    });
+  }
+  for (std::thread& w : writers) w.join();
+  CompletionPage page = log.After(0, 100'000);
+  EXPECT_EQ(page.records.size(), 40'000u);
+  EXPECT_EQ(page.missed, 0u);
+}
+
+TEST(CompletionPage, RoundTripsThroughJson) {
+  CompletionLog log(4);
+  log.Record("a", "scenario2", WorkOutcome::kDeadLettered, 42);
+  log.Record("b", "scenario1", WorkOutcome::kWithdrawn, 43);
+  CompletionPage page = log.After(0);
+  CompletionPage back =
+      CompletionPageFromJson(boost::json::parse(boost::json::serialize(ToJson(page))));
+  EXPECT_EQ(back.epoch, page.epoch);
+  EXPECT_EQ(back.next_cursor, 2u);
+  ASSERT_EQ(back.records.size(), 2u);
+  EXPECT_EQ(back.records[0].outcome, WorkOutcome::kDeadLettered);
+  EXPECT_EQ(back.records[1].request_id, "b");
+  EXPECT_EQ(back.records[1].end_unix_ns, 43);
+}
+
+TEST(CompletionPage, MalformedPagesAreRefusedWithWhatIsWrong) {
+  auto error_of = [](std::string_view text) -> std::string {
+    try {
+      CompletionPageFromJson(boost::json::parse(text));
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  EXPECT_EQ(error_of("[]"), "completions: not a JSON object");
+  EXPECT_EQ(error_of(R"({"epoch":1,"next_cursor":0,"missed":0})"), "completions: no \"records\"");
+  EXPECT_EQ(error_of(R"({"epoch":1,"next_cursor":-1,"missed":0,"records":[]})"),
+            "completions: \"next_cursor\" is not a count");
+  EXPECT_EQ(error_of(R"({"epoch":1,"next_cursor":0,"missed":0,"records":[{"request_id":"a",)"
+                     R"("scenario":"scenario1","outcome":"great","end_unix_ns":1}]})"),
+            "completions: unknown outcome");
+}
+
+TEST(WorkOutcome, EveryNameParsesBack) {
+  for (WorkOutcome o :
+       {WorkOutcome::kDone, WorkOutcome::kDegraded, WorkOutcome::kCompensated, WorkOutcome::kFailed,
+        WorkOutcome::kDeadLettered, WorkOutcome::kWithdrawn}) {
+    EXPECT_EQ(ParseOutcome(OutcomeName(o)), o);
+  }
+  EXPECT_FALSE(ParseOutcome("lost"));  // the driver's verdict, never a service's
+}
+
+}  // namespace
+}  // namespace flowbench
