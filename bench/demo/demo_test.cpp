@@ -117,7 +117,6 @@ class Demo : public ::testing::Test {
 };
 std::unique_ptr<RunningSystem> Demo::sync_, Demo::async_;
 
-const std::string_view kClient = "client";
 using namespace span;
 
 // --- sync: one chain each, since every hop happens inside the first request --------------

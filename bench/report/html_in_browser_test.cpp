@@ -11,7 +11,7 @@
 namespace flowbench::report {
 namespace {
 
-const char* kChromium = "/usr/bin/chromium";
+constexpr const char* kChromium = "/usr/bin/chromium";
 
 std::vector<std::string> ChromiumArgs(const std::filesystem::path& profile) {
   // No network here: background services would only log refused connections.

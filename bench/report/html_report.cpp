@@ -12,7 +12,7 @@ namespace {
 namespace json = boost::json;
 
 // Chart.js from Debian's libjs-chart.js, inlined so the report opens offline.
-const char* kChartJs = "/usr/share/javascript/chart.js/chart.min.js";
+constexpr const char* kChartJs = "/usr/share/javascript/chart.js/chart.min.js";
 
 std::string Escape(const std::string& text) {
   std::string out;
@@ -220,8 +220,8 @@ json::object Distribution(const RunResults& r, const std::string& profile) {
 
 json::object QueueDepth(const ProfileRun& run) {
   json::array datasets;
-  static const char* kPalette[] = {"#337ab7", "#5cb85c", "#f0ad4e", "#d9534f", "#5bc0de",
-                                   "#9b59b6", "#34495e", "#e67e22", "#1abc9c", "#7f8c8d"};
+  static constexpr const char* kPalette[] = {"#337ab7", "#5cb85c", "#f0ad4e", "#d9534f", "#5bc0de",
+                                             "#9b59b6", "#34495e", "#e67e22", "#1abc9c", "#7f8c8d"};
   int i = 0;
   for (const QueueSeries& q : run.queues) {
     if (q.Peak() == 0) continue;

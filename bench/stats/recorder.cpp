@@ -37,8 +37,8 @@ void Recorder::Merge(const Recorder& other) {
 Recorder Recorder::FromParts(LatencyHistogram corrected, LatencyHistogram uncorrected,
                              ErrorCounts errors, std::uint64_t started, std::uint64_t dropped) {
   Recorder r;
-  r.corrected_ = std::move(corrected);
-  r.uncorrected_ = std::move(uncorrected);
+  r.corrected_ = corrected;
+  r.uncorrected_ = uncorrected;
   r.errors_ = errors;
   r.started_ = started;
   r.dropped_ = dropped;

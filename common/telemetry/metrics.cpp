@@ -23,13 +23,13 @@ prometheus::Histogram::BucketBoundaries Geometric(double first, double factor, i
 }  // namespace
 
 const prometheus::Histogram::BucketBoundaries& Metrics::LatencyBuckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets = Geometric(0.0005, 1.25, 64);
-  return buckets;
+  static const prometheus::Histogram::BucketBoundaries kBuckets = Geometric(0.0005, 1.25, 64);
+  return kBuckets;
 }
 
 const prometheus::Histogram::BucketBoundaries& Metrics::CompletionBuckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets = Geometric(0.0005, 1.10, 170);
-  return buckets;
+  static const prometheus::Histogram::BucketBoundaries kBuckets = Geometric(0.0005, 1.10, 170);
+  return kBuckets;
 }
 
 Metrics::Metrics(std::string_view arch, std::string_view service)

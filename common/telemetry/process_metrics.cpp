@@ -39,11 +39,11 @@ SelfStat ReadSelf() {
   std::vector<std::string> f;
   for (std::string field; fields >> field;) f.push_back(field);
   if (f.size() < 22) return s;
-  static const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  static const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
-  s.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / ticks;  // utime + stime
-  s.start_time_seconds = BootTime() + std::stod(f[19]) / ticks;   // starttime
-  s.rss_bytes = std::stod(f[21]) * page;                          // rss
+  static const double kTicks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  static const double kPageBytes = static_cast<double>(::sysconf(_SC_PAGESIZE));
+  s.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / kTicks;  // utime + stime
+  s.start_time_seconds = BootTime() + std::stod(f[19]) / kTicks;   // starttime
+  s.rss_bytes = std::stod(f[21]) * kPageBytes;                     // rss
   return s;
 }
 

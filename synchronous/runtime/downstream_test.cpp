@@ -21,34 +21,34 @@ using namespace std::chrono_literals;
 class Peer {
  public:
   Peer() {
-    server_.set_tcp_nodelay(true);
-    server_.Post("/work", [this](const httplib::Request& req, httplib::Response& res) {
-      ++calls_;
-      last_traceparent_ = req.get_header_value("traceparent");
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
-      res.status = status_;
-      res.set_content(status_ == 200 ? req.body
-                                     : R"({"error": "peer_error", "detail": "status )" +
-                                           std::to_string(status_.load()) + "\"}",
+    server.set_tcp_nodelay(true);
+    server.Post("/work", [this](const httplib::Request& req, httplib::Response& res) {
+      ++calls;
+      last_traceparent = req.get_header_value("traceparent");
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+      res.status = status;
+      res.set_content(status == 200 ? req.body
+                                    : R"({"error": "peer_error", "detail": "status )" +
+                                          std::to_string(status.load()) + "\"}",
                       "application/json");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
+    port = server.bind_to_any_port("127.0.0.1");
+    thread = std::thread([this] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(1ms);
   }
   ~Peer() {
-    server_.stop();
-    thread_.join();
+    server.stop();
+    thread.join();
   }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port); }
 
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::atomic<int> status_{200};
-  std::atomic<int> delay_ms_{0};
-  std::atomic<int> calls_{0};
-  std::string last_traceparent_;
+  httplib::Server server;
+  int port = 0;
+  std::thread thread;
+  std::atomic<int> status{200};
+  std::atomic<int> delay_ms{0};
+  std::atomic<int> calls{0};
+  std::string last_traceparent;
 };
 
 DownstreamSettings FastSettings() {
@@ -72,14 +72,14 @@ TEST_F(DownstreamTest, PostsJsonAndReturnsTheAnswerWithTheTraceCarried) {
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   boost::json::object answer = d.Post("/work", {{"x", 1}}, trace_, Idempotency::kNotIdempotent);
   EXPECT_EQ(answer.at("x"), 1);
-  std::optional<TraceContext> sent = ParseTraceparent(peer_.last_traceparent_);
-  ASSERT_TRUE(sent) << peer_.last_traceparent_;
+  std::optional<TraceContext> sent = ParseTraceparent(peer_.last_traceparent);
+  ASSERT_TRUE(sent) << peer_.last_traceparent;
   EXPECT_EQ(sent->trace_id, trace_.trace_id);
   EXPECT_NE(sent->parent_id, trace_.parent_id);  // a child span
 }
 
 TEST_F(DownstreamTest, AClientErrorOfThePeerIsPassedOnAndNeverRetried) {
-  peer_.status_ = 404;
+  peer_.status = 404;
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   try {
     d.Post("/work", {}, trace_, Idempotency::kIdempotent);
@@ -88,46 +88,46 @@ TEST_F(DownstreamTest, AClientErrorOfThePeerIsPassedOnAndNeverRetried) {
     EXPECT_EQ(e.status(), 404);
     EXPECT_EQ(e.error(), "peer_error");
   }
-  EXPECT_EQ(peer_.calls_, 1);
+  EXPECT_EQ(peer_.calls, 1);
   EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kClosed);
 }
 
 TEST_F(DownstreamTest, ServerErrorsAreRetriedForIdempotentCallsOnly) {
-  peer_.status_ = 503;
+  peer_.status = 503;
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
-  EXPECT_EQ(peer_.calls_, 1);
+  EXPECT_EQ(peer_.calls, 1);
   EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kIdempotent), ServiceUnavailable);
-  EXPECT_EQ(peer_.calls_, 1 + 2);  // the third failure in a row opened the circuit
+  EXPECT_EQ(peer_.calls, 1 + 2);  // the third failure in a row opened the circuit
 }
 
 TEST_F(DownstreamTest, ARetrySucceedsWhenThePeerRecovers) {
-  peer_.status_ = 500;
+  peer_.status = 500;
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   std::thread fix([this] {
-    while (peer_.calls_ < 1) std::this_thread::sleep_for(100us);
-    peer_.status_ = 200;
+    while (peer_.calls < 1) std::this_thread::sleep_for(100us);
+    peer_.status = 200;
   });
   EXPECT_NO_THROW(d.Post("/work", {{"y", 2}}, trace_, Idempotency::kIdempotent));
   fix.join();
-  EXPECT_GE(peer_.calls_, 2);
+  EXPECT_GE(peer_.calls, 2);
 }
 
 TEST_F(DownstreamTest, TheCircuitOpensFailsFastAndClosesAfterTheOpenPeriod) {
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
-  peer_.status_ = 500;
+  peer_.status = 500;
   for (int i = 0; i < 3; ++i) {
     EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
   }
   EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kOpen);
-  peer_.status_ = 200;
+  peer_.status = 200;
   try {
     d.Post("/work", {}, trace_, Idempotency::kNotIdempotent);
     FAIL() << "the open circuit let a call through";
   } catch (const ServiceUnavailable& e) {
     EXPECT_NE(std::string(e.what()).find("circuit open"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(peer_.calls_, 3);
+  EXPECT_EQ(peer_.calls, 3);
   std::this_thread::sleep_for(250ms);
   EXPECT_NO_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent));
   EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kClosed);
@@ -144,7 +144,7 @@ TEST_F(DownstreamTest, AnUnreachablePeerIsServiceUnavailableNamingTheTarget) {
 }
 
 TEST_F(DownstreamTest, ASlowPeerTimesOut) {
-  peer_.delay_ms_ = 800;  // read timeout 500 ms
+  peer_.delay_ms = 800;  // read timeout 500 ms
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   auto start = std::chrono::steady_clock::now();
   EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
@@ -152,7 +152,7 @@ TEST_F(DownstreamTest, ASlowPeerTimesOut) {
 }
 
 TEST_F(DownstreamTest, ThePoolBoundsConcurrentCallsPerTarget) {
-  peer_.delay_ms_ = 300;
+  peer_.delay_ms = 300;
   DownstreamSettings settings = FastSettings();
   settings.connect_timeout = 100ms;  // also the wait for a free connection
   Downstream d("peer", peer_.Url(), settings, metrics_);

@@ -124,7 +124,7 @@ Service::Service(ServiceOptions options, SyncSettings settings)
         return httplib::Server::HandlerResponse::Handled;
       }));
   server_.set_exception_handler(
-      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
         ErrorReply error_reply = ToErrorReply(error);  // normally caught in Wrap; the last net
         log::Error("unhandled exception", {{"route", req.path}, {"error", error_reply.reply.body}});
         SetJson(res, error_reply.reply.status, error_reply.reply.body);
