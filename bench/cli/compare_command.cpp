@@ -9,9 +9,9 @@
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/compare/compare_table.hpp"
+#include "bench/compare/threshold.hpp"
 #include "bench/k6/result_reader.hpp"
-#include "bench/stats/compare_table.hpp"
-#include "bench/stats/threshold.hpp"
 
 namespace flowbench::cli {
 namespace {
@@ -22,7 +22,7 @@ constexpr int kUnreadableInput = 2;
 struct CompareCommandOptions {
   std::vector<std::string> files;
   std::vector<std::string> thresholds;
-  stats::CompareOptions table;
+  compare::CompareOptions table;
 };
 
 // k6's usual ones, and the completion latency flowbench's own results carry (work done,
@@ -33,17 +33,17 @@ std::vector<std::string> DefaultMetrics() {
 }
 
 int Compare(const CompareCommandOptions& o) {
-  std::vector<stats::Threshold> thresholds;
+  std::vector<compare::Threshold> thresholds;
   for (const std::string& text : o.thresholds) {
     try {
-      thresholds.push_back(stats::ParseThreshold(text));
+      thresholds.push_back(compare::ParseThreshold(text));
     } catch (const std::invalid_argument& e) {
       std::cerr << "flowbench compare: " << e.what() << "\n";
       return kUnreadableInput;
     }
   }
   std::vector<std::unique_ptr<k6::ResultReader>> readers = k6::DefaultResultReaders();
-  std::vector<stats::RunSummary> runs;
+  std::vector<compare::RunSummary> runs;
   for (const std::string& file : o.files) {
     try {
       runs.push_back(k6::ReadResultFile(file, readers));
@@ -52,14 +52,14 @@ int Compare(const CompareCommandOptions& o) {
       return kUnreadableInput;
     }
   }
-  stats::CompareOptions table = o.table;
+  compare::CompareOptions table = o.table;
   if (table.metrics.empty() && !table.all_metrics) table.metrics = DefaultMetrics();
-  std::cout << stats::CompareTable(runs, table);
-  if (std::string own = stats::SourceThresholds(runs); !own.empty()) {
+  std::cout << compare::CompareTable(runs, table);
+  if (std::string own = compare::SourceThresholds(runs); !own.empty()) {
     std::cout << "\n### Thresholds in the inputs\n\n" << own;
   }
   if (thresholds.empty()) return 0;
-  stats::ThresholdReport report = stats::CheckThresholds(runs, thresholds);
+  compare::ThresholdReport report = compare::CheckThresholds(runs, thresholds);
   std::cout << "\n### Thresholds\n\n" << report.text;
   return report.breached ? kThresholdsBreached : 0;
 }

@@ -10,12 +10,12 @@
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/compare/compare_table.hpp"
+#include "bench/compare/threshold.hpp"
 #include "bench/k6/summary_readers.hpp"
 #include "bench/report/reports.hpp"
-#include "bench/run/comparison.hpp"
+#include "bench/run/run_matrix.hpp"
 #include "bench/run/target.hpp"
-#include "bench/stats/compare_table.hpp"
-#include "bench/stats/threshold.hpp"
 #include "common/domain/profiles.hpp"
 
 namespace flowbench::cli {
@@ -113,26 +113,26 @@ void PrintProgress(const run::Progress& p) {
 
 int EvaluateThresholds(const report::RunResults& results, const std::vector<std::string>& texts) {
   if (texts.empty()) return 0;
-  std::vector<stats::Threshold> thresholds;
-  for (const std::string& t : texts) thresholds.push_back(stats::ParseThreshold(t));
-  std::vector<stats::RunSummary> summaries;
+  std::vector<compare::Threshold> thresholds;
+  for (const std::string& t : texts) thresholds.push_back(compare::ParseThreshold(t));
+  std::vector<compare::RunSummary> summaries;
   for (const report::ProfileRun& run : results.runs) {
     summaries.push_back(k6::SummaryExportFromJson(
         report::K6Summary(run), run.arch + "/" + run.profile + "/" + std::to_string(run.repeat)));
   }
-  stats::ThresholdReport verdict = stats::CheckThresholds(summaries, thresholds);
+  compare::ThresholdReport verdict = compare::CheckThresholds(summaries, thresholds);
   std::cout << "\nThresholds (every run must pass):\n" << verdict.text;
   return verdict.breached ? kThresholdsBreached : 0;
 }
 
 int Run(RunCommandOptions& o) {
   if (o.duration != "profile") o.run.duration = ParseDuration(o.duration);
-  for (const std::string& t : o.thresholds) stats::ParseThreshold(t);  // bad syntax: fail now
+  for (const std::string& t : o.thresholds) compare::ParseThreshold(t);  // bad syntax: fail now
   if (!o.targets.empty()) o.run.targets = Targets(o);
   std::filesystem::path out = o.out.empty() ? DefaultOutDir() : o.out;
 
   std::signal(SIGINT, OnInterrupt);
-  report::RunResults results = run::RunComparison(o.run, g_stop, PrintProgress);
+  report::RunResults results = run::RunMatrix(o.run, g_stop, PrintProgress);
   std::fprintf(stderr, "\n");
 
   std::filesystem::create_directories(out);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "bench/load/scenario_requests.hpp"
+#include "common/domain/scenario_ids.hpp"
 
 namespace flowbench::demo {
 namespace {
@@ -13,9 +14,15 @@ struct Alias {
   std::string_view scenario;
 };
 constexpr Alias kAliases[] = {
-    {"register", "scenario1"}, {"email", "scenario1"},  {"payment", "scenario2"},
-    {"product", "scenario3"},  {"fanout", "scenario3"}, {"report", "scenario4"},
-    {"order", "scenario5"},    {"saga", "scenario5"},   {"click", "scenario6"},
+    {"register", scenario::kEmailOnRegistration},
+    {"email", scenario::kEmailOnRegistration},
+    {"payment", scenario::kBackgroundPayment},
+    {"product", scenario::kProductFanOut},
+    {"fanout", scenario::kProductFanOut},
+    {"report", scenario::kReportJob},
+    {"order", scenario::kOrderSaga},
+    {"saga", scenario::kOrderSaga},
+    {"click", scenario::kClickBuffering},
 };
 
 }  // namespace
@@ -46,29 +53,29 @@ std::string DemoScenarioChoices() {
 std::string_view WhatToWatch(const ScenarioSpec& scenario, Arch arch) {
   const bool sync = arch == Arch::kSync;
   const std::string_view id = scenario.id;
-  if (id == "scenario1") {
+  if (id == scenario::kEmailOnRegistration) {
     return sync ? "The user service holds the request open while email waits for SMTP: the "
                   "answer comes only after the email was sent."
                 : "The user service answers 202 once the broker confirmed user_registered; "
                   "email sends the welcome email afterwards.";
   }
-  if (id == "scenario2") {
+  if (id == scenario::kBackgroundPayment) {
     return sync ? "One thread of the payment service is blocked for the whole gateway call."
                 : "202 at once; a worker waits for the gateway (a timer), a recorder settles "
                   "the payment: GET /payments/{id} goes processing -> succeeded.";
   }
-  if (id == "scenario3") {
+  if (id == scenario::kProductFanOut) {
     return sync ? "Product calls search, cache and analytics one after another: the answer "
                   "waits for the sum of their delays."
                 : "One publish to the fan-out exchange; search, cache and analytics each get "
                   "their own copy and work in parallel.";
   }
-  if (id == "scenario4") {
+  if (id == scenario::kReportJob) {
     return sync ? "The CPU work runs on the request's thread: the client waits for the hash."
                 : "202 with a job id; the report worker hashes on the CPU pool, GET /jobs/{id} "
                   "goes queued -> running -> completed.";
   }
-  if (id == "scenario5") {
+  if (id == scenario::kOrderSaga) {
     return sync ? "One request orchestrates the saga: reserve, authorise (declined), "
                   "compensate by releasing the stock, answer 400."
                 : "202 with a pending order; inventory, payment and order exchange events, and "

@@ -14,6 +14,7 @@
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
+#include "common/scenarios/step_names.hpp"
 #include "common/telemetry/span.hpp"
 
 namespace flowbench::demo {
@@ -239,10 +240,12 @@ TEST_F(Demo, AsyncProductUpdateFansOutToThreeConsumers) {
                              {"product", kWrite, "updated"},
                              {"product", kPublish, "fan-out exchange product_updates"},
                              {"product", kAnswered, "PUT /products/"}}};
-  for (std::string service : {"search", "cache", "analytics"}) {
+  // Each part narrates its own work ("search reindex", ...), named once in step_names.hpp.
+  for (const FanOutPart& part : {kSearchPart, kCachePart, kAnalyticsPart}) {
+    std::string service(part.name);
     chains.push_back({{"product", kWrite, "updated"},
                       {service, kConsume, service + "_product_updates_queue"},
-                      {service, kWait, service + " work"},
+                      {service, kWait, std::string(part.work)},
                       {service, kAck, service + "_product_updates_queue"}});
   }
   Show("product", Arch::kAsync, chains);

@@ -157,20 +157,6 @@ TEST(ResolveDemoScenario, TakesIdsNumbersAndAliases) {
   }
 }
 
-TEST(MetricSum, AddsTheSamplesWhoseLabelsMatch) {
-  const std::string exposition =
-      "# HELP flowbench_downstream_failures_total x\n"
-      "flowbench_downstream_failures_total{arch=\"sync\",target=\"email\",reason=\"connect\"} 3\n"
-      "flowbench_downstream_failures_total{arch=\"sync\",target=\"email\",reason=\"circuit_open\"} "
-      "4\n"
-      "flowbench_downstream_failures_total{arch=\"sync\",target=\"payment\",reason=\"connect\"} 9\n"
-      "flowbench_downstream_failures_total_other{target=\"email\"} 100\n"
-      "flowbench_circuit_breaker_state{arch=\"sync\",target=\"email\"} 1\n";
-  EXPECT_EQ(MetricSum(exposition, "flowbench_downstream_failures_total", {{"target", "email"}}), 7);
-  EXPECT_EQ(MetricSum(exposition, "flowbench_circuit_breaker_state", {{"target", "email"}}), 1);
-  EXPECT_EQ(MetricSum(exposition, "flowbench_circuit_breaker_state", {{"target", "payment"}}), 0);
-}
-
 TEST(StateWatch, KeepsEachChangeWithItsTime) {
   std::vector<std::string> values{"pending", "pending", "failed"};
   std::size_t next = 0;

@@ -6,6 +6,7 @@
 #include "bench/demo/narration.hpp"
 #include "bench/run/samplers.hpp"
 #include "common/amqp/connection.hpp"
+#include "common/domain/scenario_ids.hpp"
 
 namespace flowbench::demo {
 namespace {
@@ -116,18 +117,18 @@ std::vector<WatchedValue> WatchBeforeRequest(const ScenarioSpec& scenario,
   boost::json::value parsed = boost::json::parse(request_body, ec);
   if (!ec && parsed.is_object()) body = parsed.get_object();
 
-  if (scenario.id == "scenario3") {
+  if (scenario.id == scenario::kProductFanOut) {
     std::string product = request_target.substr(request_target.rfind('/') + 1);
     std::string stock = body.contains("stock") ? JsonText(body.at("stock")) : "";
     watched.push_back({"product " + product + " stock",
                        FieldReader(endpoints, "product", "/products/" + product, "stock"),
                        [stock](const std::string& v) { return stock.empty() || v == stock; }});
-  } else if (scenario.id == "scenario5" && body.contains("product_id")) {
+  } else if (scenario.id == scenario::kOrderSaga && body.contains("product_id")) {
     std::string product = JsonText(body.at("product_id"));
     watched.push_back({"product " + product + " stock reserved",
                        FieldReader(endpoints, "inventory", "/inventory/" + product, "reserved"),
                        {}});
-  } else if (scenario.id == "scenario6") {
+  } else if (scenario.id == scenario::kClickBuffering) {
     auto read = FieldReader(endpoints, "analytics", "/clicks/count", "count");
     std::optional<long long> before = AsNumber(read());
     watched.push_back({"clicks written", read, [before](const std::string& v) {
@@ -142,25 +143,25 @@ std::vector<WatchedValue> WatchAfterAnswer(const ScenarioSpec& scenario, Arch ar
                                            const JsonReply& answer, const Endpoints& endpoints) {
   std::vector<WatchedValue> watched;
   const std::string_view id = scenario.id;
-  if (id == "scenario1") {
+  if (id == scenario::kEmailOnRegistration) {
     if (auto user = AnswerId(answer, {"id"})) {
       watched.push_back({"user " + *user + " welcome_email_sent",
                          FieldReader(endpoints, "user", "/users/" + *user, "welcome_email_sent"),
                          [](const std::string& v) { return v == "true"; }});
     }
-  } else if (id == "scenario2") {
+  } else if (id == scenario::kBackgroundPayment) {
     if (auto payment = AnswerId(answer, {"payment_id"})) {
       watched.push_back({"payment " + *payment + " status",
                          FieldReader(endpoints, "payment", "/payments/" + *payment, "status"),
                          [](const std::string& v) { return v == "succeeded" || v == "failed"; }});
     }
-  } else if (id == "scenario4") {
+  } else if (id == scenario::kReportJob) {
     if (auto job = AnswerId(answer, {"job_id"})) {
       watched.push_back({"report job " + *job + " status",
                          FieldReader(endpoints, "report", "/jobs/" + *job, "status"),
                          [](const std::string& v) { return v == "completed"; }});
     }
-  } else if (id == "scenario5") {
+  } else if (id == scenario::kOrderSaga) {
     if (auto order = AnswerId(answer, {"order_id", "id"})) {
       watched.push_back({"order " + *order + " status",
                          FieldReader(endpoints, "order", "/orders/" + *order, "status"),

@@ -7,13 +7,14 @@
 #include <future>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "bench/demo/service_client.hpp"
 #include "bench/load/scenario_requests.hpp"
 #include "common/amqp/connection.hpp"
+#include "common/domain/scenario_ids.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::demo {
 namespace {
@@ -21,8 +22,9 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr OutageStory kStories[] = {
-    {"email", "scenario1", "user", "user_registered_queue", "welcome emails sent"},
-    {"payment", "scenario5", "order", "stock_reserved_queue",
+    {"email", scenario::kEmailOnRegistration, "user", "user_registered_queue",
+     "welcome emails sent"},
+    {"payment", scenario::kOrderSaga, "order", "stock_reserved_queue",
      "orders settled (confirmed or failed)"},
 };
 
@@ -169,7 +171,8 @@ double CallerMetric(const OutageStory& story, const RunningSystem& system,
                     std::string_view metric) {
   JsonReply scrape = GetJson(system.Service(story.caller).port, "/metrics");
   if (scrape.status != 200) return 0;
-  return MetricSum(scrape.body, metric, {{"target", std::string(story.service)}});
+  return prometheus_text::ParseText(scrape.body)
+      .Sum(metric, {{"target", std::string(story.service)}});
 }
 
 std::uint64_t QueueDepth(BuildView& view, const OutageStory& story) {
@@ -237,24 +240,6 @@ const OutageStory& FindOutageStory(std::string_view service) {
   }
   throw std::invalid_argument("the outage demo stops 'email' or 'payment', not '" +
                               std::string(service) + "'");
-}
-
-double MetricSum(std::string_view exposition, std::string_view metric,
-                 const std::map<std::string, std::string>& labels) {
-  double total = 0;
-  std::istringstream lines{std::string(exposition)};
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::size_t name_end = line.find_first_of("{ ");
-    if (name_end == std::string::npos || std::string_view(line).substr(0, name_end) != metric)
-      continue;
-    bool all = true;
-    for (const auto& [key, value] : labels) {
-      all = all && line.find(key + "=\"" + value + "\"") != std::string::npos;
-    }
-    if (all) total += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return total;
 }
 
 OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<OutageBuild>& builds,

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <map>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -69,10 +68,5 @@ struct OutageReport {
 
 OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<OutageBuild>& builds,
                            std::ostream& out);
-
-// The sum of every sample of `metric` in a Prometheus text exposition whose labels include
-// all of `labels` (0 when there is none).
-double MetricSum(std::string_view exposition, std::string_view metric,
-                 const std::map<std::string, std::string>& labels = {});
 
 }  // namespace flowbench::demo

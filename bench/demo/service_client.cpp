@@ -1,6 +1,8 @@
 #include "bench/demo/service_client.hpp"
 
-#include <httplib.h>
+#include <stdexcept>
+
+#include "common/http/json_client.hpp"
 
 namespace flowbench::demo {
 
@@ -14,29 +16,17 @@ std::string JsonReply::Summary(std::size_t max_body) const {
 JsonReply SendJson(int port, const std::string& method, const std::string& target,
                    const std::string& body, const std::map<std::string, std::string>& headers,
                    std::chrono::milliseconds timeout) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_tcp_nodelay(true);
-  client.set_connection_timeout(std::chrono::seconds(2));
-  client.set_read_timeout(timeout);
-  client.set_write_timeout(timeout);
-  httplib::Headers http_headers(headers.begin(), headers.end());
   if (method != "GET" && method != "POST" && method != "PUT") {
     throw std::invalid_argument("SendJson: no method " + method);
   }
-  httplib::Result result = method == "GET" ? client.Get(target, http_headers)
-                           : method == "POST"
-                               ? client.Post(target, http_headers, body, "application/json")
-                               : client.Put(target, http_headers, body, "application/json");
+  http::JsonClient client("127.0.0.1", port, {std::chrono::seconds(2), timeout});
+  http::JsonResponse response =
+      client.Send(method, target, body, http::Headers(headers.begin(), headers.end()));
   JsonReply reply;
-  if (!result) {
-    reply.error = httplib::to_string(result.error());
-    return reply;
-  }
-  reply.status = result->status;
-  reply.body = result->body;
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(reply.body, ec);
-  if (!ec && parsed.is_object()) reply.json = std::move(parsed.get_object());
+  reply.status = response.status;
+  reply.error = std::move(response.error);
+  reply.body = std::move(response.body);
+  if (boost::json::object* object = response.json.if_object()) reply.json = std::move(*object);
   return reply;
 }
 

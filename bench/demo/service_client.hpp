@@ -1,5 +1,6 @@
-// The demo's own small HTTP client: one JSON request to one service, with a timeout, and an
-// answer that says what went wrong instead of throwing (the demo narrates failures too).
+// The demo's view of one JSON request to one service on this machine (over the shared
+// common/http/json_client.hpp): an answer that says what went wrong instead of throwing (the
+// demo narrates failures too), with a short summary for one line of output.
 #pragma once
 
 #include <boost/json.hpp>

@@ -39,8 +39,8 @@ double MeanOf(const std::vector<T>& items, const std::function<double(const T&)>
 }
 
 // A latency summary (seconds) as k6 writes a time trend (milliseconds), averaged stat by stat.
-stats::MetricSummary Trend(const std::vector<const LatencySummary*>& repeats) {
-  stats::MetricSummary m;
+compare::MetricSummary Trend(const std::vector<const LatencySummary*>& repeats) {
+  compare::MetricSummary m;
   m.type = "trend";
   m.is_time = true;
   auto ms = [&](double LatencySummary::*field) {
@@ -60,8 +60,8 @@ stats::MetricSummary Trend(const std::vector<const LatencySummary*>& repeats) {
   return m;
 }
 
-stats::MetricSummary Counter(double count, double rate) {
-  stats::MetricSummary m;
+compare::MetricSummary Counter(double count, double rate) {
+  compare::MetricSummary m;
   m.type = "counter";
   m.stats["count"] = count;
   m.stats["rate"] = rate;
@@ -69,8 +69,8 @@ stats::MetricSummary Counter(double count, double rate) {
 }
 
 // k6's http_req_failed: a rate whose "passes" are the failed requests.
-stats::MetricSummary Failures(double errors, double requests) {
-  stats::MetricSummary m;
+compare::MetricSummary Failures(double errors, double requests) {
+  compare::MetricSummary m;
   m.type = "rate";
   m.stats["passes"] = errors;
   m.stats["fails"] = requests - errors;
@@ -78,7 +78,7 @@ stats::MetricSummary Failures(double errors, double requests) {
   return m;
 }
 
-void AddScenario(stats::RunSummary& summary, const Naming& naming, const std::string& arch,
+void AddScenario(compare::RunSummary& summary, const Naming& naming, const std::string& arch,
                  const std::string& profile, const std::string& scenario,
                  const std::vector<const ProfileRun*>& runs) {
   std::vector<const ScenarioResult*> repeats;
@@ -101,7 +101,7 @@ void AddScenario(stats::RunSummary& summary, const Naming& naming, const std::st
   double dropped =
       MeanOf<S>(repeats, [](S s) { return static_cast<double>(s->dropped_iterations); });
   if (dropped > 0) {  // a count only: results.json has no per-scenario duration for a rate
-    stats::MetricSummary m;
+    compare::MetricSummary m;
     m.type = "counter";
     m.stats["count"] = dropped;
     summary.metrics["dropped_iterations" + tags] = m;
@@ -112,7 +112,7 @@ void AddScenario(stats::RunSummary& summary, const Naming& naming, const std::st
   }
 }
 
-void AddRuns(stats::RunSummary& summary, const Naming& naming, const std::string& arch,
+void AddRuns(compare::RunSummary& summary, const Naming& naming, const std::string& arch,
              const std::string& profile, const std::vector<const ProfileRun*>& runs) {
   std::string tags = naming.Tags(arch, profile);
   using R = const ProfileRun*;
@@ -179,8 +179,8 @@ bool LooksLikeFlowbenchResults(const json::value& document) {
          schema->get_string().starts_with(kSchemaFamily);
 }
 
-stats::RunSummary FlowbenchResultsFromJson(const json::value& document, std::string source,
-                                           const std::string& selector) {
+compare::RunSummary FlowbenchResultsFromJson(const json::value& document, std::string source,
+                                             const std::string& selector) {
   std::string schema(document.at("schema").as_string());
   if (schema != report::kSchema) {
     throw K6FormatError(source + ": results schema '" + schema +
@@ -202,7 +202,7 @@ stats::RunSummary FlowbenchResultsFromJson(const json::value& document, std::str
     naming.tag_run = false;
   }
 
-  stats::RunSummary summary;
+  compare::RunSummary summary;
   summary.format = kFlowbenchResultsFormat;
   if (!selector.empty()) summary.format += " #" + selector;
   int most_repeats = 0;

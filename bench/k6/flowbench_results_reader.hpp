@@ -16,7 +16,7 @@
 #include <boost/json/value.hpp>
 #include <string>
 
-#include "bench/stats/run_summary.hpp"
+#include "bench/compare/run_summary.hpp"
 
 namespace flowbench::k6 {
 
@@ -28,7 +28,7 @@ bool LooksLikeFlowbenchResults(const boost::json::value& document);
 // Throws K6FormatError naming `source` for an unknown schema version or a malformed file.
 // `selector`: "" (every run, tagged) or "arch" / "arch/profile"; a selector that matches no
 // run, or several profiles, is a K6FormatError that lists what the file holds.
-stats::RunSummary FlowbenchResultsFromJson(const boost::json::value& document, std::string source,
-                                           const std::string& selector = "");
+compare::RunSummary FlowbenchResultsFromJson(const boost::json::value& document, std::string source,
+                                             const std::string& selector = "");
 
 }  // namespace flowbench::k6

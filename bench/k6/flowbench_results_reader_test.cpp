@@ -24,7 +24,7 @@ std::filesystem::path TestdataDir() {
   return std::filesystem::path(source ? source : ".") / "bench" / "report" / "testdata";
 }
 
-stats::RunSummary Read(const std::filesystem::path& path) {
+compare::RunSummary Read(const std::filesystem::path& path) {
   return ReadResultFile(path, DefaultResultReaders());
 }
 
@@ -39,7 +39,7 @@ std::string ErrorReading(std::string_view name, std::string_view content) {
 }
 
 TEST(FlowbenchResultsReader, EveryArchProfileAndScenarioIsATaggedSubmetric) {
-  stats::RunSummary run = Read(TestdataDir() / "results.json");
+  compare::RunSummary run = Read(TestdataDir() / "results.json");
   EXPECT_EQ(run.format, "flowbench results.json, mean of 2 repeats");
   // The testdata's two sync repeats had scenario6 p95 17 ms and 19 ms.
   EXPECT_DOUBLE_EQ(
@@ -60,7 +60,7 @@ TEST(FlowbenchResultsReader, EveryArchProfileAndScenarioIsATaggedSubmetric) {
 }
 
 TEST(FlowbenchResultsReader, CompletionLatencyIsAMetricOfItsOwn) {
-  stats::RunSummary run = Read(TestdataDir() / "results.json");
+  compare::RunSummary run = Read(TestdataDir() / "results.json");
   const std::string key = "flowbench_completion{arch:async,profile:baseline,scenario:scenario1}";
   ASSERT_NE(run.Find(key), nullptr);
   EXPECT_TRUE(run.Find(key)->is_time);
@@ -72,7 +72,7 @@ TEST(FlowbenchResultsReader, CompletionLatencyIsAMetricOfItsOwn) {
 }
 
 TEST(FlowbenchResultsReader, ADirectoryStandsForItsResultsJson) {
-  stats::RunSummary run = Read(TestdataDir());
+  compare::RunSummary run = Read(TestdataDir());
   EXPECT_EQ(run.source, (TestdataDir() / "results.json").string());
   EXPECT_NE(run.Find("http_req_duration{arch:sync,profile:baseline}"), nullptr);
 
@@ -90,7 +90,7 @@ TEST(FlowbenchResultsReader, ADirectoryStandsForItsResultsJson) {
 }
 
 TEST(FlowbenchResultsReader, ASelectedBuildCarriesK6sOwnNamesSoItLinesUpWithAK6Run) {
-  stats::RunSummary run = Read((TestdataDir() / "results.json").string() + "#sync");
+  compare::RunSummary run = Read((TestdataDir() / "results.json").string() + "#sync");
   EXPECT_EQ(run.format, "flowbench results.json #sync, mean of 2 repeats");
   EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration{scenario:scenario6}", "p(95)"), 18);
   EXPECT_NE(run.Find("http_req_duration"), nullptr);
@@ -98,11 +98,11 @@ TEST(FlowbenchResultsReader, ASelectedBuildCarriesK6sOwnNamesSoItLinesUpWithAK6R
   EXPECT_EQ(run.Find("http_req_duration{arch:async,profile:baseline}"), nullptr);
 
   // The same names as k6's --summary-export: the rows meet.
-  stats::RunSummary k6 = Read((testing::K6SamplesDir() / "summary-export.json"));
+  compare::RunSummary k6 = Read((testing::K6SamplesDir() / "summary-export.json"));
   EXPECT_NE(k6.Find("http_req_duration{scenario:scenario6}"), nullptr);
 
   // A directory, a build and a profile.
-  stats::RunSummary async = Read(TestdataDir().string() + "#async/baseline");
+  compare::RunSummary async = Read(TestdataDir().string() + "#async/baseline");
   EXPECT_DOUBLE_EQ(StatOf(async, "http_req_duration", "p(95)"), 6);
   EXPECT_DOUBLE_EQ(StatOf(async, "flowbench_completion{scenario:scenario1}", "p(95)"), 600);
 }

@@ -18,7 +18,7 @@ using testing::K6SamplesDir;
 using testing::StatOf;
 using testing::WriteTempFile;
 
-stats::RunSummary Read(const std::filesystem::path& path) {
+compare::RunSummary Read(const std::filesystem::path& path) {
   return ReadResultFile(path, DefaultResultReaders());
 }
 
@@ -31,7 +31,7 @@ class RealK6Samples : public ::testing::Test {
 };
 
 TEST_F(RealK6Samples, SummaryExport) {
-  stats::RunSummary run = Read(K6SamplesDir() / "summary-export.json");
+  compare::RunSummary run = Read(K6SamplesDir() / "summary-export.json");
   EXPECT_EQ(run.format, "k6 summary-export");
   EXPECT_EQ(StatOf(run, "http_reqs", "count"), 317);
   EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration", "p(95)"), 56.661696400000004);
@@ -50,7 +50,7 @@ TEST_F(RealK6Samples, SummaryExport) {
 }
 
 TEST_F(RealK6Samples, HandleSummary) {
-  stats::RunSummary run = Read(K6SamplesDir() / "handle-summary.json");
+  compare::RunSummary run = Read(K6SamplesDir() / "handle-summary.json");
   EXPECT_EQ(run.format, "k6 handleSummary");
   EXPECT_EQ(StatOf(run, "http_reqs", "count"), 317);
   EXPECT_DOUBLE_EQ(StatOf(run, "http_req_duration", "avg"), 6.42940587066246);
@@ -63,8 +63,8 @@ TEST_F(RealK6Samples, HandleSummary) {
 }
 
 TEST_F(RealK6Samples, NdjsonGzipAgreesWithTheSummary) {
-  stats::RunSummary stream = Read(K6SamplesDir() / "out.ndjson.gz");
-  stats::RunSummary summary = Read(K6SamplesDir() / "summary-export.json");
+  compare::RunSummary stream = Read(K6SamplesDir() / "out.ndjson.gz");
+  compare::RunSummary summary = Read(K6SamplesDir() / "summary-export.json");
   EXPECT_EQ(stream.format, "k6 NDJSON");
   for (const char* key : {"http_req_duration", "http_req_duration{scenario:scenario6}",
                           "http_req_waiting", "iteration_duration"}) {
@@ -113,7 +113,7 @@ TEST(NdjsonReader, HandWrittenPlainAndGzipAgree) {
   for (bool gzip : {false, true}) {
     SCOPED_TRACE(gzip ? "gzip" : "plain");
     auto path = WriteTempFile(gzip ? "hand.ndjson.gz" : "hand.ndjson", kHandWritten, gzip);
-    stats::RunSummary run = Read(path);
+    compare::RunSummary run = Read(path);
     std::filesystem::remove(path);
     EXPECT_EQ(run.format, "k6 NDJSON");
     EXPECT_EQ(StatOf(run, "http_req_duration", "count"), 3);
@@ -168,7 +168,7 @@ TEST(SummaryReaders, OlderVersionsWithoutOptionalFields) {
       "http_req_duration":{"avg":5,"min":1,"med":4,"max":9,"p(90)":8},
       "http_reqs":{"count":10,"rate":2},
       "checks":{"passes":9,"fails":1,"value":0.9}}})js");
-  stats::RunSummary old = Read(exported);
+  compare::RunSummary old = Read(exported);
   EXPECT_EQ(old.format, "k6 summary-export");
   EXPECT_EQ(StatOf(old, "http_req_duration", "p(90)"), 8);
   EXPECT_FALSE(old.Find("http_req_duration")->Stat("p(95)"));
@@ -179,7 +179,7 @@ TEST(SummaryReaders, OlderVersionsWithoutOptionalFields) {
       "http_req_duration":{"values":{"avg":5,"p(95)":7}},
       "iterations":{"type":"counter","values":{"count":3,"rate":1}, "thresholds":{"count>5":{"ok":false}}}},
       "root_group":{"groups":[{"checks":[{"name":"ok","passes":2,"fails":1}]}]}})js");
-  stats::RunSummary data = Read(handled);
+  compare::RunSummary data = Read(handled);
   EXPECT_EQ(data.format, "k6 handleSummary");
   EXPECT_EQ(data.Find("http_req_duration")->type, "trend");
   EXPECT_TRUE(data.Find("http_req_duration")->is_time);

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "bench/stats/run_summary.hpp"
+#include "bench/compare/run_summary.hpp"
 
 namespace flowbench::k6::testing {
 
@@ -38,8 +38,8 @@ inline std::filesystem::path WriteTempFile(std::string_view name, std::string_vi
 }
 
 // One statistic of one metric of a read run; a test failure (and -1) when it is missing.
-inline double StatOf(const stats::RunSummary& run, std::string_view key, std::string_view stat) {
-  const stats::MetricSummary* m = run.Find(key);
+inline double StatOf(const compare::RunSummary& run, std::string_view key, std::string_view stat) {
+  const compare::MetricSummary* m = run.Find(key);
   if (m == nullptr) {
     ADD_FAILURE() << key << " missing in " << run.source;
     return -1;

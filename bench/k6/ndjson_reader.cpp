@@ -52,8 +52,8 @@ const json::string* StringField(const json::object& o, std::string_view key) {
   return v ? v->if_string() : nullptr;
 }
 
-stats::MetricSummary Summarise(const MetricSeries& metric, const Series& s, double duration_s) {
-  stats::MetricSummary m;
+compare::MetricSummary Summarise(const MetricSeries& metric, const Series& s, double duration_s) {
+  compare::MetricSummary m;
   m.type = metric.type.empty() ? "trend" : metric.type;
   m.is_time = metric.contains.empty() ? false : metric.contains == "time";
   if (s.count == 0) return m;
@@ -92,7 +92,7 @@ stats::MetricSummary Summarise(const MetricSeries& metric, const Series& s, doub
 
 struct NdjsonAggregator::State {
   std::map<std::string, MetricSeries, std::less<>> metrics;
-  std::map<std::string, stats::CheckSummary, std::less<>> checks;
+  std::map<std::string, compare::CheckSummary, std::less<>> checks;
   std::int64_t first_time = std::numeric_limits<std::int64_t>::max();
   std::int64_t last_time = std::numeric_limits<std::int64_t>::min();
   std::uint64_t points = 0;
@@ -153,7 +153,7 @@ struct NdjsonAggregator::State {
       if (const json::string* check = StringField(*tag_object, "check")) {
         auto it = checks.find(std::string_view(*check));
         if (it == checks.end()) {
-          it = checks.emplace(std::string(*check), stats::CheckSummary{std::string(*check), 0, 0})
+          it = checks.emplace(std::string(*check), compare::CheckSummary{std::string(*check), 0, 0})
                    .first;
         }
         ++(v != 0 ? it->second.passes : it->second.fails);
@@ -197,9 +197,9 @@ void NdjsonAggregator::FeedLine(std::string_view line, std::uint64_t line_number
   // Other types, if a future k6 adds any, carry nothing we aggregate.
 }
 
-stats::RunSummary NdjsonAggregator::Finish(std::string source) const {
+compare::RunSummary NdjsonAggregator::Finish(std::string source) const {
   const State& s = *state_;
-  stats::RunSummary run;
+  compare::RunSummary run;
   run.source = std::move(source);
   run.format = "k6 NDJSON";
   double duration_s = 0;
@@ -208,12 +208,12 @@ stats::RunSummary NdjsonAggregator::Finish(std::string source) const {
     run.duration_s = duration_s;
   }
   for (const auto& [name, metric] : s.metrics) {
-    stats::MetricSummary m = Summarise(metric, metric.all, duration_s);
+    compare::MetricSummary m = Summarise(metric, metric.all, duration_s);
     for (const std::string& expression : metric.thresholds)
       m.thresholds.push_back({expression, std::nullopt});
     run.metrics.emplace(name, std::move(m));
     for (const auto& [scenario, series] : metric.by_scenario) {
-      run.metrics.emplace(stats::SubmetricKey(name, "scenario", scenario),
+      run.metrics.emplace(compare::SubmetricKey(name, "scenario", scenario),
                           Summarise(metric, series, duration_s));
     }
   }
@@ -221,7 +221,7 @@ stats::RunSummary NdjsonAggregator::Finish(std::string source) const {
   return run;
 }
 
-stats::RunSummary ReadNdjsonFile(const std::filesystem::path& path) {
+compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path) {
   gzFile file = gzopen(path.c_str(), "rb");  // reads plain files as they are
   if (file == nullptr) throw K6FormatError(path.string() + ": cannot open");
   std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(file, gzclose);

@@ -12,14 +12,15 @@
 #include <string>
 #include <string_view>
 
+#include "bench/compare/run_summary.hpp"
 #include "bench/stats/latency_histogram.hpp"
-#include "bench/stats/run_summary.hpp"
 
 namespace flowbench::k6 {
 
 // Feeds lines one by one; Finish() turns what it saw into a RunSummary. Trend stats come
 // from a histogram of value x 1e6 (ms -> ns for time metrics), so percentiles are within
-// 0.4 %; avg, min, max and counts are exact.
+// 0.4 %; avg, min, max and counts are exact. The percentiles are the driver's nearest rank,
+// not k6's interpolation between ranks (bench/stats/PERCENTILES.md).
 class NdjsonAggregator {
  public:
   NdjsonAggregator();
@@ -29,7 +30,7 @@ class NdjsonAggregator {
 
   // Throws K6FormatError naming `line_number` when the line is not a k6 JSON output line.
   void FeedLine(std::string_view line, std::uint64_t line_number);
-  stats::RunSummary Finish(std::string source) const;
+  compare::RunSummary Finish(std::string source) const;
 
   std::uint64_t Points() const;
 
@@ -39,7 +40,7 @@ class NdjsonAggregator {
 };
 
 // Reads a whole file (plain or gzip) through an aggregator. Errors name the file and line.
-stats::RunSummary ReadNdjsonFile(const std::filesystem::path& path);
+compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path);
 
 // Nanoseconds since the epoch of an RFC 3339 time ("2026-11-21T08:55:51.603412233Z",
 // "...+02:00"); nullopt when it is not one.

@@ -38,7 +38,7 @@ class NdjsonReader : public ResultReader {
     }
     return false;
   }
-  stats::RunSummary Read(const FileProbe& probe) const override {
+  compare::RunSummary Read(const FileProbe& probe) const override {
     return ReadNdjsonFile(probe.path);
   }
 };
@@ -49,7 +49,7 @@ class SummaryExportReader : public ResultReader {
   bool Recognises(const FileProbe& probe) const override {
     return probe.document && LooksLikeSummaryExport(*probe.document);
   }
-  stats::RunSummary Read(const FileProbe& probe) const override {
+  compare::RunSummary Read(const FileProbe& probe) const override {
     return SummaryExportFromJson(*probe.document, probe.path.string());
   }
 };
@@ -60,7 +60,7 @@ class HandleSummaryReader : public ResultReader {
   bool Recognises(const FileProbe& probe) const override {
     return probe.document && LooksLikeHandleSummary(*probe.document);
   }
-  stats::RunSummary Read(const FileProbe& probe) const override {
+  compare::RunSummary Read(const FileProbe& probe) const override {
     return HandleSummaryFromJson(*probe.document, probe.path.string());
   }
 };
@@ -74,7 +74,7 @@ class FlowbenchResultsReader : public ResultReader {
     return probe.head.find("\"flowbench.results/") != std::string::npos &&
            probe.head.find("\"schema\"") != std::string::npos;
   }
-  stats::RunSummary Read(const FileProbe& probe) const override {
+  compare::RunSummary Read(const FileProbe& probe) const override {
     if (!probe.document) {
       json::error_code ec;
       json::parse(probe.head, ec);
@@ -143,8 +143,8 @@ std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders() {
   return readers;
 }
 
-stats::RunSummary ReadResultFile(const std::filesystem::path& named,
-                                 std::span<const std::unique_ptr<ResultReader>> readers) {
+compare::RunSummary ReadResultFile(const std::filesystem::path& named,
+                                   std::span<const std::unique_ptr<ResultReader>> readers) {
   // "PATH#selector", unless a file of that very name exists.
   std::filesystem::path given = named;
   std::string selector;

@@ -1,5 +1,5 @@
 // The inputs of `flowbench compare`: any file some ResultReader recognises becomes a
-// stats::RunSummary. The three k6 formats and flowbench's own results.json (recognised by its
+// compare::RunSummary. The three k6 formats and flowbench's own results.json (recognised by its
 // "schema" field; flowbench_results_reader.hpp) register in DefaultResultReaders().
 #pragma once
 
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bench/stats/run_summary.hpp"
+#include "bench/compare/run_summary.hpp"
 
 namespace flowbench::k6 {
 
@@ -33,7 +33,7 @@ class ResultReader {
   virtual ~ResultReader() = default;
   virtual std::string_view Name() const = 0;  // "k6 NDJSON"
   virtual bool Recognises(const FileProbe& probe) const = 0;
-  virtual stats::RunSummary Read(const FileProbe& probe) const = 0;
+  virtual compare::RunSummary Read(const FileProbe& probe) const = 0;
 };
 
 // flowbench results.json, and the k6 readers: --out json NDJSON (plain or gzip),
@@ -44,7 +44,7 @@ std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders();
 // K6FormatError that lists what was tried. A directory stands for its results.json (what
 // `flowbench run` writes). "PATH#async" (or "#async/baseline") selects one build's runs of a
 // flowbench results file (flowbench_results_reader.hpp).
-stats::RunSummary ReadResultFile(const std::filesystem::path& path,
-                                 std::span<const std::unique_ptr<ResultReader>> readers);
+compare::RunSummary ReadResultFile(const std::filesystem::path& path,
+                                   std::span<const std::unique_ptr<ResultReader>> readers);
 
 }  // namespace flowbench::k6

@@ -18,7 +18,7 @@ const json::object& MetricsOf(const json::value& document, const std::string& so
 }
 
 // A metric's type when the source does not say, from which stats it carries.
-std::string InferType(const stats::MetricSummary& m) {
+std::string InferType(const compare::MetricSummary& m) {
   if (m.stats.contains("avg") || m.stats.contains("med")) return "trend";
   if (m.stats.contains("passes") || m.stats.contains("fails")) return "rate";
   if (m.stats.contains("count")) return "counter";
@@ -26,7 +26,7 @@ std::string InferType(const stats::MetricSummary& m) {
   return "";
 }
 
-void ReadNumbers(const json::object& from, stats::MetricSummary& into) {
+void ReadNumbers(const json::object& from, compare::MetricSummary& into) {
   for (const auto& [stat, value] : from) {
     if (value.is_number()) into.stats[std::string(stat)] = value.to_number<double>();
   }
@@ -34,19 +34,19 @@ void ReadNumbers(const json::object& from, stats::MetricSummary& into) {
 
 // k6 calls a rate metric's share of non-zero samples "value" in summary-export, "rate" in
 // handleSummary; keep both spellings so thresholds and tables find it either way.
-void AliasRate(stats::MetricSummary& m) {
+void AliasRate(compare::MetricSummary& m) {
   if (m.type != "rate") return;
   if (auto v = m.Stat("value"); v && !m.stats.contains("rate")) m.stats["rate"] = *v;
   if (auto v = m.Stat("rate"); v && !m.stats.contains("value")) m.stats["value"] = *v;
 }
 
-void ReadChecks(const json::value* group, std::vector<stats::CheckSummary>& into) {
+void ReadChecks(const json::value* group, std::vector<compare::CheckSummary>& into) {
   if (group == nullptr || !group->is_object()) return;
   const json::object& g = group->get_object();
   auto read_one = [&](const json::value& check, std::string fallback_name) {
     if (!check.is_object()) return;
     const json::object& c = check.get_object();
-    stats::CheckSummary s;
+    compare::CheckSummary s;
     const json::value* name = c.if_contains("name");
     s.name = name && name->is_string() ? std::string(name->get_string()) : std::move(fallback_name);
     if (const json::value* p = c.if_contains("passes"); p && p->is_number())
@@ -74,7 +74,7 @@ void ReadChecks(const json::value* group, std::vector<stats::CheckSummary>& into
 // k6's own time metrics, and the completion latency flowbench adds to the summaries it
 // writes (milliseconds, like k6's trends).
 bool IsTimeMetric(std::string_view key) {
-  return stats::IsK6TimeMetric(key) || key.substr(0, key.find('{')) == "flowbench_completion";
+  return compare::IsK6TimeMetric(key) || key.substr(0, key.find('{')) == "flowbench_completion";
 }
 
 const json::value* RootGroup(const json::value& document) {
@@ -83,12 +83,12 @@ const json::value* RootGroup(const json::value& document) {
 
 }  // namespace
 
-stats::RunSummary SummaryExportFromJson(const json::value& document, std::string source) {
-  stats::RunSummary run;
+compare::RunSummary SummaryExportFromJson(const json::value& document, std::string source) {
+  compare::RunSummary run;
   run.format = "k6 summary-export";
   for (const auto& [key, value] : MetricsOf(document, source)) {
     if (!value.is_object()) continue;
-    stats::MetricSummary m;
+    compare::MetricSummary m;
     ReadNumbers(value.get_object(), m);
     if (const json::value* t = value.get_object().if_contains("thresholds"); t && t->is_object()) {
       for (const auto& [expression, failed] : t->get_object()) {
@@ -107,13 +107,13 @@ stats::RunSummary SummaryExportFromJson(const json::value& document, std::string
   return run;
 }
 
-stats::RunSummary HandleSummaryFromJson(const json::value& document, std::string source) {
-  stats::RunSummary run;
+compare::RunSummary HandleSummaryFromJson(const json::value& document, std::string source) {
+  compare::RunSummary run;
   run.format = "k6 handleSummary";
   for (const auto& [key, value] : MetricsOf(document, source)) {
     if (!value.is_object()) continue;
     const json::object& o = value.get_object();
-    stats::MetricSummary m;
+    compare::MetricSummary m;
     if (const json::value* values = o.if_contains("values"); values && values->is_object()) {
       ReadNumbers(values->get_object(), m);
     }
@@ -121,7 +121,7 @@ stats::RunSummary HandleSummaryFromJson(const json::value& document, std::string
     m.type = type && type->is_string() ? std::string(type->get_string()) : InferType(m);
     const json::value* contains = o.if_contains("contains");
     m.is_time = contains && contains->is_string() ? contains->get_string() == "time"
-                                                  : stats::IsK6TimeMetric(key);
+                                                  : compare::IsK6TimeMetric(key);
     if (const json::value* t = o.if_contains("thresholds"); t && t->is_object()) {
       for (const auto& [expression, outcome] : t->get_object()) {
         const json::value* ok =

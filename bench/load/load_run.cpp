@@ -334,7 +334,7 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
   for (auto& w : workers) w->Finish();
   result.elapsed = Clock::now() - start;
   for (std::size_t i = 0; i < scenarios_.size(); ++i) {
-    ScenarioResult r;
+    ScenarioRecording r;
     r.name = scenarios_[i].name;
     for (auto& w : workers) r.recorder.Merge(w->shares[i]->recorder);
     r.interrupted = r.recorder.Started() - std::min(r.recorder.Started(), r.recorder.Completed());

@@ -37,16 +37,18 @@ struct ProgressSnapshot {
 };
 using ProgressHook = std::function<void(const ProgressSnapshot&)>;
 
-struct ScenarioResult {
+// What the engine recorded for one scenario, all workers merged (raw histograms; run/ turns it
+// into the report's report::ScenarioResult).
+struct ScenarioRecording {
   std::string name;
   stats::Recorder recorder;
   std::uint64_t interrupted = 0;  // started but not finished when the run was cut short
 };
 
 struct LoadResult {
-  std::vector<ScenarioResult> scenarios;  // in the order given
-  Duration elapsed{};                     // from the start to the last worker stopping
-  bool stopped_early = false;             // Stop() was called
+  std::vector<ScenarioRecording> scenarios;  // in the order given
+  Duration elapsed{};                        // from the start to the last worker stopping
+  bool stopped_early = false;                // Stop() was called
 };
 
 class LoadRun {

@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "common/domain/events.hpp"
+#include "common/domain/scenario_ids.hpp"
 
 namespace flowbench::load {
 namespace json = boost::json;
@@ -45,17 +46,17 @@ bool CompensatedOrder(std::string_view body) {
 
 RequestFactory ScenarioRequestFactory(const ScenarioSpec& scenario) {
   const std::string_view id = scenario.id;
-  if (id == "scenario1") {
+  if (id == scenario::kEmailOnRegistration) {
     return [](std::mt19937_64&, std::uint64_t) {
       return Post("/register", {{"email", "load-" + NewMessageId() + "@example.com"}});
     };
   }
-  if (id == "scenario2") {
+  if (id == scenario::kBackgroundPayment) {
     return [](std::mt19937_64&, std::uint64_t) {
       return Post("/process_payment", {{"amount", 100.0}, {"currency", "USD"}});
     };
   }
-  if (id == "scenario3") {
+  if (id == scenario::kProductFanOut) {
     return [](std::mt19937_64& rng, std::uint64_t iteration) {
       int product = ProductId(rng);
       json::object body{{"name", "Product " + std::to_string(product)},
@@ -64,12 +65,12 @@ RequestFactory ScenarioRequestFactory(const ScenarioSpec& scenario) {
                              "application/json"};
     };
   }
-  if (id == "scenario4") {
+  if (id == scenario::kReportJob) {
     return [](std::mt19937_64&, std::uint64_t) {
       return Post("/generate_report", {{"report_type", "monthly"}});
     };
   }
-  if (id == "scenario5") {
+  if (id == scenario::kOrderSaga) {
     return [](std::mt19937_64& rng, std::uint64_t) {
       return Post("/create_order", {{"product_id", ProductId(rng)}, {"quantity", 1}});
     };
@@ -91,20 +92,20 @@ ResponseCheck ScenarioCheck(const ScenarioSpec& scenario, Arch arch) {
     }
     if (a.status != expected) return stats::ErrorKind::kStatus;
     bool ok = true;
-    if (id == "scenario1") {
+    if (id == scenario::kEmailOnRegistration) {
       ok = BodyHas(a.body, {"id", "email"});
-    } else if (id == "scenario2") {
+    } else if (id == scenario::kBackgroundPayment) {
       ok = sync ? BodyHas(a.body, {"transaction_id"}, "status", "success")
                 : BodyHas(a.body, {"payment_id"}, "status", "processing");
-    } else if (id == "scenario3") {
+    } else if (id == scenario::kProductFanOut) {
       ok = BodyHas(a.body, {"id", "name", "stock"});
-    } else if (id == "scenario4") {
+    } else if (id == scenario::kReportJob) {
       ok = sync ? BodyHas(a.body, {"report_hash"}, "status", "completed")
                 : BodyHas(a.body, {"job_id"}, "status", "queued");
-    } else if (id == "scenario5") {
+    } else if (id == scenario::kOrderSaga) {
       ok = sync ? BodyHas(a.body, {"order_id"}, "status", "confirmed")
                 : BodyHas(a.body, {"id"}, "status", "pending");
-    } else if (id == "scenario6") {
+    } else if (id == scenario::kClickBuffering) {
       ok = BodyHas(a.body, {}, "status", "tracked");
     }
     return ok ? std::nullopt : std::optional(stats::ErrorKind::kCheck);

@@ -68,7 +68,7 @@ Url ParseUrl(std::string_view text) {
 }
 
 json::object LatencyToJson(const stats::LatencyHistogram& h) {
-  stats::LatencySummary s = h.Summary();
+  stats::HistogramSummary s = h.Summary();
   return {{"count", s.count}, {"min", s.min_ns},   {"p50", s.p50_ns}, {"p90", s.p90_ns},
           {"p99", s.p99_ns},  {"p999", s.p999_ns}, {"max", s.max_ns}, {"mean", s.mean_ns}};
 }
@@ -103,7 +103,7 @@ json::object Drive(const DriverOptions& o) {
   options.graceful_stop = scenario.request_timeout;
   load::LoadResult result = load::LoadRun({scenario}, options).Run();
 
-  const load::ScenarioResult& r = result.scenarios.at(0);
+  const load::ScenarioRecording& r = result.scenarios.at(0);
   const stats::Recorder& recorder = r.recorder;
   const double elapsed_s = std::chrono::duration<double>(result.elapsed).count();
   return {

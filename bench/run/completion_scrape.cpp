@@ -1,35 +1,13 @@
 #include "bench/run/completion_scrape.hpp"
 
-#include <httplib.h>
-
 #include <cmath>
-#include <limits>
-#include <sstream>
+#include <stdexcept>
+
+#include "common/http/json_client.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::run {
 namespace {
-
-// The value of `name`="..." inside a label set "{a="x",b="y"}" (no escaped quotes in ours).
-std::optional<std::string> Label(std::string_view labels, std::string_view name) {
-  std::string key = std::string(name) + "=\"";
-  std::size_t at = 0;
-  while ((at = labels.find(key, at)) != std::string_view::npos) {
-    if (at == 0 || labels[at - 1] == '{' || labels[at - 1] == ',') {
-      std::size_t start = at + key.size();
-      std::size_t end = labels.find('"', start);
-      if (end == std::string_view::npos) return std::nullopt;
-      return std::string(labels.substr(start, end - start));
-    }
-    at += key.size();
-  }
-  return std::nullopt;
-}
-
-double ParseValue(std::string_view text) {
-  std::string s(text);
-  if (s == "+Inf") return std::numeric_limits<double>::infinity();
-  return std::stod(s);
-}
 
 double Quantile(const BucketCounts& b, double q) {
   double rank = q * b.count;
@@ -51,27 +29,25 @@ std::map<std::string, BucketCounts> ParseHistograms(std::string_view exposition,
                                                     std::string_view metric,
                                                     std::string_view label) {
   std::map<std::string, BucketCounts> result;
-  std::string bucket = std::string(metric) + "_bucket{";
-  std::string sum = std::string(metric) + "_sum{";
-  std::string count = std::string(metric) + "_count{";
-  std::istringstream lines{std::string(exposition)};
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::size_t close = line.find("} ");
-    if (close == std::string::npos) continue;
-    std::string_view labels = std::string_view(line).substr(0, close + 1);
-    labels = labels.substr(labels.find('{'));
-    std::optional<std::string> key = Label(labels, label);
+  const std::string bucket = std::string(metric) + "_bucket";
+  const std::string sum = std::string(metric) + "_sum";
+  const std::string count = std::string(metric) + "_count";
+  // Lines that are no sample (prometheus_text::Exposition::unreadable) hold no observation of ours.
+  for (const prometheus_text::Sample& sample : prometheus_text::ParseText(exposition).samples) {
+    std::optional<std::string> key = sample.Label(label);
     if (!key) continue;
-    double value = ParseValue(std::string_view(line).substr(close + 2));
-    if (line.rfind(bucket, 0) == 0) {
-      std::optional<std::string> le = Label(labels, "le");
-      if (le) result[*key].cumulative[ParseValue(*le)] += value;
-    } else if (line.rfind(sum, 0) == 0) {
-      result[*key].sum += value;
-    } else if (line.rfind(count, 0) == 0) {
-      result[*key].count += value;
+    if (sample.name == bucket) {
+      std::optional<std::string> le = sample.Label("le");
+      if (!le) continue;
+      std::optional<double> bound = prometheus_text::ParseValue(*le);
+      if (!bound) {
+        throw std::invalid_argument(bucket + ": le=\"" + *le + "\" is not a bucket bound");
+      }
+      result[*key].cumulative[*bound] += sample.value;
+    } else if (sample.name == sum) {
+      result[*key].sum += sample.value;
+    } else if (sample.name == count) {
+      result[*key].count += sample.value;
     }
   }
   return result;
@@ -123,12 +99,9 @@ std::optional<report::LatencySummary> Summarise(const BucketCounts& b) {
 }
 
 std::optional<std::string> ScrapeMetrics(const std::string& base_url) {
-  httplib::Client client(base_url);
-  client.set_connection_timeout(std::chrono::seconds(2));
-  client.set_read_timeout(std::chrono::seconds(5));
-  httplib::Result r = client.Get("/metrics");
-  if (!r || r->status != 200) return std::nullopt;
-  return r->body;
+  http::JsonResponse r = http::JsonClient(base_url).Get("/metrics");
+  if (r.status != 200) return std::nullopt;
+  return std::move(r.body);
 }
 
 }  // namespace flowbench::run

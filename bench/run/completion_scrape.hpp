@@ -34,9 +34,10 @@ void Accumulate(BucketCounts& into, const BucketCounts& more);
 // after - before, bucket by bucket (a run's own observations).
 BucketCounts Difference(const BucketCounts& after, const BucketCounts& before);
 
-// Percentiles by linear interpolation inside the bucket, mean from _sum/_count. min, max and
-// stdev are estimates from bucket bounds and midpoints (SCHEMA.md says so); nullopt when
-// nothing was observed.
+// Percentiles by linear interpolation inside the bucket (as PromQL's histogram_quantile; not
+// the driver's nearest rank, as only bucket counts are known: bench/stats/PERCENTILES.md),
+// mean from _sum/_count. min, max and stdev are estimates from bucket bounds and midpoints
+// (SCHEMA.md says so); nullopt when nothing was observed.
 std::optional<report::LatencySummary> Summarise(const BucketCounts& buckets);
 
 // GET http://host:port/metrics; nullopt when the service does not answer 200 (the caller

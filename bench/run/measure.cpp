@@ -8,6 +8,7 @@
 #include "bench/load/scenario_requests.hpp"
 #include "bench/run/completion_scrape.hpp"
 #include "bench/run/results_conversion.hpp"
+#include "common/domain/scenario_ids.hpp"
 
 namespace flowbench::run {
 namespace {
@@ -28,7 +29,7 @@ std::vector<const ScenarioSpec*> SelectedScenarios(const RunOptions& o) {
 
 // Every service's completion histograms, summed per scenario. `complete` turns false when a
 // service did not answer: its completions are then unknown, not zero.
-Histograms ScrapeCompletion(const SystemUnderTest& system, bool* complete) {
+Histograms ScrapeCompletion(const MeasuredBuild& system, bool* complete) {
   Histograms total;
   for (const ServiceEndpoint& s : system.services) {
     std::optional<std::string> text = ScrapeMetrics(s.Url());
@@ -43,7 +44,7 @@ Histograms ScrapeCompletion(const SystemUnderTest& system, bool* complete) {
   return total;
 }
 
-std::vector<load::ScenarioLoad> Loads(const Profile& profile, const SystemUnderTest& system,
+std::vector<load::ScenarioLoad> Loads(const Profile& profile, const MeasuredBuild& system,
                                       const std::vector<const ScenarioSpec*>& scenarios,
                                       std::chrono::milliseconds duration, const RunOptions& o) {
   std::vector<load::ScenarioLoad> loads;
@@ -52,7 +53,7 @@ std::vector<load::ScenarioLoad> Loads(const Profile& profile, const SystemUnderT
     s.name = std::string(spec->id);
     s.host = system.Service(spec->service).host;
     s.port = system.Service(spec->service).port;
-    if (spec->id == "scenario6") {
+    if (spec->id == scenario::kClickBuffering) {
       load::ArrivalRate arrivals =
           load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
       arrivals.wake_ahead = o.wake_ahead;
@@ -75,7 +76,7 @@ struct Accepted {
 
 Accepted AcceptedRequests(const load::LoadResult& result) {
   Accepted a;
-  for (const load::ScenarioResult& s : result.scenarios) {
+  for (const load::ScenarioRecording& s : result.scenarios) {
     const stats::Recorder& r = s.recorder;
     a.per_scenario[s.name] = r.Corrected().Count() - r.Errors().Of(stats::ErrorKind::kStatus) -
                              r.Errors().Of(stats::ErrorKind::kCheck);
@@ -113,9 +114,9 @@ struct DrainResult {
 
 // After the load: until every accepted request's work is complete (the services' completion
 // counts reach the accepted counts) and every sampled queue is empty, or the deadline.
-DrainResult Drain(const SystemUnderTest& system, const RunSampler& sampler,
-                  const Accepted& accepted, const Histograms& before, const RunOptions& o,
-                  const std::atomic<bool>& stop, const std::function<void(double)>& tick) {
+DrainResult Drain(const MeasuredBuild& system, const RunSampler& sampler, const Accepted& accepted,
+                  const Histograms& before, const RunOptions& o, const std::atomic<bool>& stop,
+                  const std::function<void(double)>& tick) {
   auto start = std::chrono::steady_clock::now();
   auto deadline = start + o.drain_timeout;
   for (;;) {
@@ -131,7 +132,7 @@ DrainResult Drain(const SystemUnderTest& system, const RunSampler& sampler,
   }
 }
 
-std::vector<SampledService> SampledServices(const SystemUnderTest& system) {
+std::vector<SampledService> SampledServices(const MeasuredBuild& system) {
   std::vector<SampledService> sampled;
   for (const ServiceEndpoint& s : system.services) sampled.push_back({s.name, s.pid, s.Url()});
   return sampled;
@@ -139,7 +140,7 @@ std::vector<SampledService> SampledServices(const SystemUnderTest& system) {
 
 }  // namespace
 
-report::ProfileRun MeasureOnce(const SystemUnderTest& system, const QueueObservation& queues,
+report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
                                const Profile& profile, int repeat, const RunOptions& o,
                                const std::atomic<bool>& stop, const ProgressPrinter& print) {
   std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
@@ -197,11 +198,11 @@ report::ProfileRun MeasureOnce(const SystemUnderTest& system, const QueueObserva
   run.drain_seconds = drain.seconds;
   run.drained = drain.drained;
   stats::Recorder all;
-  for (const load::ScenarioResult& s : result.scenarios) {
+  for (const load::ScenarioRecording& s : result.scenarios) {
     const ScenarioSpec* spec = FindScenario(s.name);
-    report::ScenarioResult r =
-        ToScenarioResult(s.name, spec->id == "scenario6" ? "constant-arrival-rate" : "constant-vus",
-                         s.recorder, run.duration_seconds);
+    report::ScenarioResult r = ToScenarioResult(
+        s.name, spec->id == scenario::kClickBuffering ? "constant-arrival-rate" : "constant-vus",
+        s.recorder, run.duration_seconds);
     if (before_complete && after_complete && after.count(s.name)) {
       r.completion = Summarise(Difference(after[s.name], before[s.name]));
     }

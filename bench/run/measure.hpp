@@ -1,4 +1,4 @@
-// One architecture x profile x repeat of `flowbench run`, against a system under test that is
+// One architecture x profile x repeat of `flowbench run`, against a measured build that is
 // running and healthy: drive the selected scenarios at once, wait for the accepted work to
 // finish (the async backlog drains), and record what the report shows: client latency and
 // errors, completion latency from the services' own histograms, queue depths, CPU and memory.
@@ -8,9 +8,9 @@
 #include <string>
 
 #include "bench/report/results.hpp"
-#include "bench/run/comparison.hpp"
+#include "bench/run/measured_build.hpp"
+#include "bench/run/run_options.hpp"
 #include "bench/run/samplers.hpp"
-#include "bench/run/system_under_test.hpp"
 #include "common/domain/profiles.hpp"
 
 namespace flowbench::run {
@@ -21,7 +21,7 @@ struct QueueObservation {
   std::string source;       // "amqp" | "management-api" | "not-sampled" | "none"
 };
 
-report::ProfileRun MeasureOnce(const SystemUnderTest& system, const QueueObservation& queues,
+report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
                                const Profile& profile, int repeat, const RunOptions& options,
                                const std::atomic<bool>& stop, const ProgressPrinter& print);
 

@@ -1,10 +1,10 @@
 #include "bench/run/rabbitmq_management.hpp"
 
-#include <httplib.h>
-
 #include <boost/json.hpp>
 #include <map>
 #include <stdexcept>
+
+#include "common/http/json_client.hpp"
 
 namespace flowbench::run {
 
@@ -40,22 +40,21 @@ RabbitManagement::RabbitManagement(const std::string& url) {
 }
 
 std::string RabbitManagement::Get(const std::string& path) const {
-  httplib::Client client(scheme_host_port_);
-  client.set_connection_timeout(std::chrono::seconds(2));
-  client.set_read_timeout(std::chrono::seconds(5));
-  client.set_basic_auth(user_, password_);
-  httplib::Result r = client.Get(path);
+  http::JsonClient client(scheme_host_port_);
+  client.BasicAuth(user_, password_);
+  http::JsonResponse r = client.Get(path);
+  // Named by the display URL, never by scheme_host_port_ + path: no password in a message.
   std::string where = "the RabbitMQ management API at " + display_url_ + " (GET " + path + ")";
-  if (!r) throw std::runtime_error(where + ": no answer (" + httplib::to_string(r.error()) + ")");
-  if (r->status == 401) {
+  if (r.status == 0) throw std::runtime_error(where + ": no answer (" + r.error + ")");
+  if (r.status == 401) {
     throw std::runtime_error(where + ": 401, the user " + user_ +
                              " was refused: give USER:PASSWORD@ in the URL");
   }
-  if (r->status != 200) {
-    throw std::runtime_error(where + ": status " + std::to_string(r->status) + " " +
-                             r->body.substr(0, 200));
+  if (r.status != 200) {
+    throw std::runtime_error(where + ": status " + std::to_string(r.status) + " " +
+                             r.body.substr(0, 200));
   }
-  return r->body;
+  return std::move(r.body);
 }
 
 std::string RabbitManagement::Version() const {

@@ -5,7 +5,7 @@
 
 namespace flowbench::run {
 
-report::LatencySummary ToSeconds(const stats::LatencySummary& s) {
+report::LatencySummary ToSeconds(const stats::HistogramSummary& s) {
   constexpr double kNs = 1e-9;
   return {s.count,        s.mean_ns * kNs, s.stdev_ns * kNs, s.min_ns * kNs,  s.p50_ns * kNs,
           s.p90_ns * kNs, s.p95_ns * kNs,  s.p99_ns * kNs,   s.p999_ns * kNs, s.max_ns * kNs};

@@ -7,7 +7,7 @@
 
 namespace flowbench::run {
 
-report::LatencySummary ToSeconds(const stats::LatencySummary& summary);
+report::LatencySummary ToSeconds(const stats::HistogramSummary& summary);
 
 // Buckets growing by 25 % from 1 µs: the histogram's counts regrouped for report charts.
 std::vector<report::Bucket> Distribution(const stats::LatencyHistogram& histogram);

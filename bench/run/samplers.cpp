@@ -8,35 +8,9 @@
 
 #include "bench/run/completion_scrape.hpp"
 #include "common/amqp/connection.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::run {
-namespace {
-
-// The value of an unlabelled-or-labelled sample line `name{...} value` or `name value`.
-std::optional<double> MetricValue(std::string_view exposition, std::string_view name) {
-  std::size_t at = 0;
-  while ((at = exposition.find(name, at)) != std::string_view::npos) {
-    bool line_start = at == 0 || exposition[at - 1] == '\n';
-    std::size_t after = at + name.size();
-    if (line_start && after < exposition.size() &&
-        (exposition[after] == '{' || exposition[after] == ' ')) {
-      std::size_t end = exposition.find('\n', after);
-      std::string_view line = exposition.substr(at, end == std::string_view::npos ? end : end - at);
-      std::size_t close = line.rfind('}');
-      std::size_t space = line.find(' ', close == std::string_view::npos ? name.size() : close);
-      if (space == std::string_view::npos) return std::nullopt;
-      try {
-        return std::stod(std::string(line.substr(space + 1)));
-      } catch (const std::exception&) {
-        return std::nullopt;
-      }
-    }
-    at = after;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 std::optional<ProcessSample> SampleProcess(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -60,13 +34,14 @@ std::optional<ProcessSample> SampleProcess(pid_t pid) {
 }
 
 std::optional<ProcessSample> ProcessSampleFromMetrics(std::string_view exposition) {
-  std::optional<double> cpu = MetricValue(exposition, "process_cpu_seconds_total");
-  std::optional<double> rss = MetricValue(exposition, "process_resident_memory_bytes");
+  prometheus_text::Exposition scrape = prometheus_text::ParseText(exposition);
+  std::optional<double> cpu = scrape.First("process_cpu_seconds_total");
+  std::optional<double> rss = scrape.First("process_resident_memory_bytes");
   if (!cpu || !rss) return std::nullopt;
   ProcessSample sample;
   sample.cpu_seconds = *cpu;
   sample.rss_bytes = static_cast<std::uint64_t>(*rss);
-  sample.start_time = MetricValue(exposition, "process_start_time_seconds").value_or(0);
+  sample.start_time = scrape.First("process_start_time_seconds").value_or(0);
   return sample;
 }
 

@@ -1,23 +1,18 @@
 #include "bench/run/settings_scrape.hpp"
 
-#include <httplib.h>
-
 #include <map>
+
+#include "common/http/json_client.hpp"
 
 namespace flowbench::run {
 namespace {
 
 // GET base_url/settings; nullopt when the service does not answer 200 with a JSON object.
+// (The summary lists it under not_reported: a service that predates /settings answers 404.)
 std::optional<boost::json::object> FetchSettings(const std::string& base_url) {
-  httplib::Client client(base_url);
-  client.set_connection_timeout(std::chrono::seconds(2));
-  client.set_read_timeout(std::chrono::seconds(5));
-  httplib::Result r = client.Get("/settings");
-  if (!r || r->status != 200) return std::nullopt;
-  boost::system::error_code error;
-  boost::json::value json = boost::json::parse(r->body, error);
-  if (error || !json.is_object()) return std::nullopt;
-  return json.as_object();
+  http::JsonResponse r = http::JsonClient(base_url).Get("/settings");
+  if (r.status != 200 || r.Object() == nullptr) return std::nullopt;
+  return *r.Object();
 }
 
 // The part of a document that two services of one build can share (not who they are).

@@ -1,7 +1,5 @@
 #include "bench/run/target.hpp"
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
@@ -9,6 +7,7 @@
 #include <optional>
 
 #include "bench/run/rabbitmq_management.hpp"
+#include "common/http/json_client.hpp"
 
 namespace flowbench::run {
 namespace {
@@ -63,19 +62,14 @@ std::pair<std::string, int> HostAndPort(const std::string& value, std::string ur
 std::string HealthProblem(const ServiceEndpoint& s, Arch build) {
   std::string arch(ArchName(build));
   std::string where = "  " + arch + "-" + s.name + " at " + s.Url() + "/health: ";
-  httplib::Client client(s.Url());
-  client.set_connection_timeout(std::chrono::seconds(2));
-  client.set_read_timeout(std::chrono::seconds(5));
-  httplib::Result r = client.Get("/health");
-  if (!r) return where + "no answer (" + httplib::to_string(r.error()) + ")\n";
-  if (r->status != 200) {
-    return where + "status " + std::to_string(r->status) + " " + r->body.substr(0, 200) + "\n";
+  http::JsonResponse r = http::JsonClient(s.Url()).Get("/health");
+  if (r.status == 0) return where + "no answer (" + r.error + ")\n";
+  if (r.status != 200) {
+    return where + "status " + std::to_string(r.status) + " " + r.body.substr(0, 200) + "\n";
   }
   // Every service says who it is: a port of the other build, or of another service, is
   // caught here rather than as a run full of errors.
-  boost::json::error_code ec;
-  boost::json::value body = boost::json::parse(r->body, ec);
-  const boost::json::object* o = ec ? nullptr : body.if_object();
+  const boost::json::object* o = r.Object();
   const boost::json::value* said_service = o ? o->if_contains("service") : nullptr;
   const boost::json::value* said_arch = o ? o->if_contains("arch") : nullptr;
   if (said_service && said_arch && said_service->is_string() && said_arch->is_string() &&
@@ -128,8 +122,8 @@ std::vector<TargetBuild> ParseTargets(const std::vector<std::string>& values,
   return targets;
 }
 
-SystemUnderTest TargetSystem(const TargetBuild& target) {
-  SystemUnderTest system{target.arch, {}, false};
+MeasuredBuild TargetSystem(const TargetBuild& target) {
+  MeasuredBuild system{target.arch, {}, false};
   int port = target.first_port;
   for (const ServiceSpec& spec : Services()) {
     system.services.push_back({std::string(spec.name), target.host, port++, 0});
@@ -137,11 +131,11 @@ SystemUnderTest TargetSystem(const TargetBuild& target) {
   return system;
 }
 
-std::string RequireTargetReady(const std::vector<SystemUnderTest>& systems,
+std::string RequireTargetReady(const std::vector<MeasuredBuild>& systems,
                                const RabbitManagement* management) {
   // All at once: an unreachable host costs one connect timeout, not twenty.
   std::vector<std::future<std::string>> checks;
-  for (const SystemUnderTest& system : systems) {
+  for (const MeasuredBuild& system : systems) {
     for (const ServiceEndpoint& s : system.services) {
       checks.push_back(std::async(std::launch::async, HealthProblem, s, system.arch));
     }

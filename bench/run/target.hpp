@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/run/system_under_test.hpp"
+#include "bench/run/measured_build.hpp"
 #include "common/domain/catalogue.hpp"
 
 namespace flowbench::run {
@@ -33,7 +33,7 @@ struct TargetBuild {
 std::vector<TargetBuild> ParseTargets(const std::vector<std::string>& values,
                                       const std::vector<Arch>& archs);
 
-SystemUnderTest TargetSystem(const TargetBuild& target);
+MeasuredBuild TargetSystem(const TargetBuild& target);
 
 // Thrown before any load when the deployment is not ready; lists every problem with its URL.
 class TargetNotReady : public std::runtime_error {
@@ -44,7 +44,7 @@ class TargetNotReady : public std::runtime_error {
 // GET /health on every service of every build (200, and the service and build it names
 // itself must be the expected ones: a wrong port shows here, not as a run of errors), and
 // the management API's version when one is given. Returns the RabbitMQ version it reported.
-std::string RequireTargetReady(const std::vector<SystemUnderTest>& systems,
+std::string RequireTargetReady(const std::vector<MeasuredBuild>& systems,
                                const RabbitManagement* management);
 
 }  // namespace flowbench::run

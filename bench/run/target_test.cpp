@@ -59,7 +59,7 @@ TEST(ParseTargets, MistakesSayWhatIsWrongAndWhatItShouldLookLike) {
 }
 
 TEST(TargetSystem, TenServicesOnConsecutivePortsInContractOrder) {
-  SystemUnderTest s = TargetSystem({Arch::kAsync, "10.0.0.5", 9101});
+  MeasuredBuild s = TargetSystem({Arch::kAsync, "10.0.0.5", 9101});
   EXPECT_FALSE(s.started_by_flowbench);
   ASSERT_EQ(s.services.size(), 10u);
   EXPECT_EQ(s.Service("user").Url(), "http://10.0.0.5:9101");
@@ -79,7 +79,7 @@ TEST(RabbitManagement, UrlsKeepTheirPasswordOutOfReports) {
 
 TEST(RequireTargetReady, AnUnreachableServiceIsNamedWithItsUrl) {
   // Port 1 on loopback: nothing listens there.
-  SystemUnderTest nowhere = TargetSystem({Arch::kSync, "127.0.0.1", 1});
+  MeasuredBuild nowhere = TargetSystem({Arch::kSync, "127.0.0.1", 1});
   try {
     RequireTargetReady({nowhere}, nullptr);
     FAIL() << "an unreachable target passed";

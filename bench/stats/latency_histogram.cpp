@@ -66,8 +66,8 @@ std::int64_t LatencyHistogram::ValueAtRank(std::uint64_t rank) const {
   return Max();
 }
 
-LatencySummary LatencyHistogram::Summary() const {
-  LatencySummary s;
+HistogramSummary LatencyHistogram::Summary() const {
+  HistogramSummary s;
   s.count = total_;
   s.mean_ns = Mean();
   s.stdev_ns = Stdev();

@@ -12,8 +12,9 @@ namespace flowbench::stats {
 
 using Nanoseconds = std::chrono::nanoseconds;
 
-// The figures a report prints, computed once from a histogram.
-struct LatencySummary {
+// The figures a report prints, computed once from one histogram, in nanoseconds (results.json
+// holds them in seconds, as report::LatencySummary).
+struct HistogramSummary {
   std::uint64_t count = 0;
   double mean_ns = 0;
   double stdev_ns = 0;
@@ -66,11 +67,15 @@ class LatencyHistogram {
   double Sum() const { return sum_; }
   double Mean() const { return total_ ? sum_ / static_cast<double>(total_) : 0; }
   double Stdev() const;  // population standard deviation, from the bucket midpoints
-  // The value below which `percentile` % of the samples lie (nearest rank), 0 when empty.
+  // The value below which `percentile` % of the samples lie, 0 when empty. Nearest rank:
+  // the bucket of the ceil(percentile/100 * count)-th smallest sample, reported as its
+  // midpoint kept inside [Min(), Max()] (so p0 == min, p100 == max). flowbench's other
+  // percentiles (Prometheus bucket interpolation for completion, k6's own) differ on
+  // purpose; bench/stats/PERCENTILES.md says where each is used and why.
   std::int64_t Percentile(double percentile) const;
   // The `rank`-th smallest sample (1-based, clamped to [1, Count()]), 0 when empty.
   std::int64_t ValueAtRank(std::uint64_t rank) const;
-  LatencySummary Summary() const;
+  HistogramSummary Summary() const;
 
   // Bucket access, for serialisation: counts per index, and the values an index stands for.
   std::uint64_t CountAt(int index) const { return counts_[index]; }

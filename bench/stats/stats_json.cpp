@@ -39,7 +39,7 @@ const json::object& Object(const json::value& value, std::string_view what) {
 
 }  // namespace
 
-json::object SummaryToJson(const LatencySummary& s) {
+json::object SummaryToJson(const HistogramSummary& s) {
   return {{"count", s.count},
           {"mean_ms", Ms(s.mean_ns)},
           {"stdev_ms", Ms(s.stdev_ns)},

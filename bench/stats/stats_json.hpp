@@ -9,7 +9,7 @@
 namespace flowbench::stats {
 
 // {"count", "mean_ms", "stdev_ms", "min_ms", "p50_ms", ..., "max_ms"}: for people and charts.
-boost::json::object SummaryToJson(const LatencySummary& summary);
+boost::json::object SummaryToJson(const HistogramSummary& summary);
 
 // {"unit": "ns", "sub_bucket_bits": 8, "count", "min", "max", "sum", "saturated",
 //  "buckets": [[index, count], ...]}: lossless.

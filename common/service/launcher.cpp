@@ -1,6 +1,6 @@
 #include "common/service/launcher.hpp"
 
-#include <httplib.h>
+#include <signal.h>
 
 #include <fstream>
 #include <sstream>
@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/domain/json_fields.hpp"
+#include "common/http/json_client.hpp"
 #include "common/infra/process.hpp"
 #include "common/service/service_options.hpp"
 
@@ -20,18 +21,14 @@ std::string Binary(Arch arch, std::string_view service) {
 }
 
 bool HealthOk(int port, std::string* detail) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(std::chrono::seconds(1));
-  client.set_read_timeout(std::chrono::seconds(2));
-  httplib::Result r = client.Get("/health");
-  if (!r) {
-    if (detail)
-      *detail =
-          "no answer on port " + std::to_string(port) + " (" + httplib::to_string(r.error()) + ")";
+  http::JsonClient client("127.0.0.1", port, {std::chrono::seconds(1), std::chrono::seconds(2)});
+  http::JsonResponse r = client.Get("/health");
+  if (r.status == 0) {
+    if (detail) *detail = "no answer on port " + std::to_string(port) + " (" + r.error + ")";
     return false;
   }
-  if (detail) *detail = "GET /health: " + std::to_string(r->status) + " " + r->body;
-  return r->status == 200;
+  if (detail) *detail = "GET /health: " + std::to_string(r.status) + " " + r.body;
+  return r.status == 200;
 }
 
 // Each start of a build gets fresh logs, so that a log holds one run of the system (a

@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
 #include <string>
 
 #include "common/domain/scenario_ids.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench {
 namespace {
@@ -22,17 +22,13 @@ TEST(Metrics, EverySeriesCarriesArchAndServiceLabels) {
   metrics.CountConsumed("order_payment_failed_queue", "ok");
   metrics.ObserveMessageHandling("order_payment_failed_queue", 0.001);
 
-  std::string text = metrics.Exposition();
-  std::istringstream lines(text);
-  std::string line;
-  int series = 0;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    ++series;
-    EXPECT_NE(line.find("arch=\"sync\""), std::string::npos) << line;
-    EXPECT_NE(line.find("service=\"order\""), std::string::npos) << line;
+  prometheus_text::Exposition exposition = prometheus_text::ParseText(metrics.Exposition());
+  EXPECT_TRUE(exposition.unreadable.empty()) << exposition.unreadable.front();
+  for (const prometheus_text::Sample& sample : exposition.samples) {
+    EXPECT_EQ(sample.Label("arch"), "sync") << sample.name;
+    EXPECT_EQ(sample.Label("service"), "order") << sample.name;
   }
-  EXPECT_GT(series, 8);
+  EXPECT_GT(exposition.samples.size(), 8u);
 }
 
 TEST(Metrics, ExpositionHasTheContractNamesAndLabels) {
@@ -56,10 +52,10 @@ TEST(Metrics, ExpositionHasTheProcessCpuAndMemoryOfThisProcess) {
   EXPECT_NE(text.find("process_cpu_seconds_total{arch=\"sync\",service=\"user\"}"),
             std::string::npos)
       << text;
-  std::size_t rss = text.find("process_resident_memory_bytes{arch=\"sync\",service=\"user\"} ");
-  ASSERT_NE(rss, std::string::npos) << text;
-  double bytes = std::stod(text.substr(text.find("} ", rss) + 2));
-  EXPECT_GT(bytes, 1e6);
+  std::optional<double> bytes = prometheus_text::ParseText(text).First(
+      "process_resident_memory_bytes", {{"arch", "sync"}, {"service", "user"}});
+  ASSERT_TRUE(bytes) << text;
+  EXPECT_GT(*bytes, 1e6);
   EXPECT_NE(text.find("process_start_time_seconds{"), std::string::npos);
 }
 

@@ -18,10 +18,12 @@
 
 #include "common/db/database.hpp"
 #include "common/domain/scenario_ids.hpp"
+#include "common/http/json_client.hpp"
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
 #include "common/service/launcher.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench {
 namespace {
@@ -105,23 +107,18 @@ class SyncSystem : public ::testing::Test {
 
   static Answer Send(const std::string& method, std::string_view service, const std::string& path,
                      const std::string& body = "") {
-    httplib::Client client(system_->Url(service));
-    client.set_tcp_nodelay(true);
-    client.set_connection_timeout(5s);
-    client.set_read_timeout(15s);
-    httplib::Result r = method == "GET"   ? client.Get(path.c_str())
-                        : method == "PUT" ? client.Put(path.c_str(), body, "application/json")
-                                          : client.Post(path.c_str(), body, "application/json");
+    http::JsonClient client(system_->Url(service), {5s, 15s});
+    // Any method but GET and PUT is sent as POST.
+    std::string sent = method == "GET" || method == "PUT" ? method : "POST";
+    http::JsonResponse r = client.Send(sent, path, sent == "GET" ? std::string() : body);
     Answer a;
-    if (!r) {
-      a.error = "no answer: " + httplib::to_string(r.error());
+    if (r.status == 0) {
+      a.error = "no answer: " + r.error;
       return a;
     }
-    a.status = r->status;
-    a.body = r->body;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(a.body, ec);
-    if (!ec && v.is_object()) a.json = v.as_object();
+    a.status = r.status;
+    a.body = std::move(r.body);
+    if (const boost::json::object* o = r.Object()) a.json = *o;
     return a;
   }
   static Answer Get(std::string_view service, const std::string& path) {
@@ -141,17 +138,16 @@ class SyncSystem : public ::testing::Test {
     return Query("SELECT reserved FROM inventory WHERE product_id = " + std::to_string(product_id));
   }
 
-  // The value of the first series of `name` whose line holds every one of `labels`.
+  // The value of the first series of `name` whose labels include every one of `labels`.
   static std::optional<double> Metric(std::string_view service, const std::string& name,
                                       const std::vector<std::string>& labels) {
-    std::istringstream text(Get(service, "/metrics").body);
-    for (std::string line; std::getline(text, line);) {
-      if (line.rfind(name + "{", 0) != 0) continue;
-      bool all = true;
-      for (const std::string& label : labels) all = all && line.find(label) != std::string::npos;
-      if (all) return std::stod(line.substr(line.rfind(' ') + 1));
-    }
-    return std::nullopt;
+    // The matchers are written as in the exposition (target="payment"): read them as one.
+    std::string matchers = "m{";
+    for (const std::string& label : labels) matchers += label + ",";
+    std::optional<prometheus_text::Sample> wanted =
+        prometheus_text::ParseSampleLine(matchers + "} 0");
+    if (!wanted) throw std::invalid_argument("not label matchers: " + matchers);
+    return prometheus_text::ParseText(Get(service, "/metrics").body).First(name, wanted->labels);
   }
 
   // Stops one service (SIGTERM, as `flowbench down` does).

@@ -1,18 +1,14 @@
-// `flowbench run`: for each architecture, profile and repeat: reset the data, start the ten
-// services, drive the six scenarios at once, wait for the accepted work to finish (the async
-// backlog drains), record everything a report shows, stop the services. With targets, the
-// same measurement against a deployment flowbench did not start (no reset, no start/stop).
+// What `flowbench run` is asked to do (the options of RunMatrix) and the live progress it
+// reports: shared by the matrix and by each measurement (measure.hpp) below it.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "bench/report/results.hpp"
 #include "bench/run/target.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
@@ -55,12 +51,5 @@ struct Progress {
   bool draining = false;
 };
 using ProgressPrinter = std::function<void(const Progress&)>;
-
-// Runs the matrix. Setting `stop` (e.g. on Ctrl-C) ends the current load early and skips
-// the rest; what was measured so far is returned, the cut run and the results marked as
-// interrupted. The services are stopped either way, and so are the embedded servers when
-// this run started them.
-report::RunResults RunComparison(const RunOptions& options, const std::atomic<bool>& stop,
-                                 const ProgressPrinter& progress);
 
 }  // namespace flowbench::run

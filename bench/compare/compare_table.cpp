@@ -1,11 +1,11 @@
-#include "bench/stats/compare_table.hpp"
+#include "bench/compare/compare_table.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
 
-namespace flowbench::stats {
+namespace flowbench::compare {
 namespace {
 
 constexpr std::string_view kUsualMetrics[] = {"http_req_duration",  "http_req_failed",
@@ -153,4 +153,4 @@ ThresholdReport CheckThresholds(std::span<const RunSummary> runs,
   return report;
 }
 
-}  // namespace flowbench::stats
+}  // namespace flowbench::compare

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "bench/stats/run_summary.hpp"
-#include "bench/stats/threshold.hpp"
+#include "bench/compare/run_summary.hpp"
+#include "bench/compare/threshold.hpp"
 
-namespace flowbench::stats {
+namespace flowbench::compare {
 
 struct CompareOptions {
   // Metric names (the part before '{') or full keys to show; empty: the usual ones
@@ -33,4 +33,4 @@ struct ThresholdReport {
 ThresholdReport CheckThresholds(std::span<const RunSummary> runs,
                                 std::span<const Threshold> thresholds);
 
-}  // namespace flowbench::stats
+}  // namespace flowbench::compare

@@ -1,10 +1,10 @@
-#include "bench/stats/threshold.hpp"
+#include "bench/compare/threshold.hpp"
 
 #include <charconv>
 #include <cstdio>
 #include <stdexcept>
 
-namespace flowbench::stats {
+namespace flowbench::compare {
 namespace {
 
 constexpr std::string_view kShape =
@@ -174,4 +174,4 @@ ThresholdVerdict EvaluateThreshold(const Threshold& t, const RunSummary& run) {
   return v;
 }
 
-}  // namespace flowbench::stats
+}  // namespace flowbench::compare

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "bench/stats/run_summary.hpp"
+#include "bench/compare/run_summary.hpp"
 
-namespace flowbench::stats {
+namespace flowbench::compare {
 
 enum class Comparator { kLess, kLessEqual, kGreater, kGreaterEqual, kEqual, kNotEqual };
 
@@ -45,4 +45,4 @@ std::string ResolveMetricKey(std::string_view selector, const RunSummary& run);
 bool Compare(double observed, Comparator comparator, double limit);
 std::string_view ComparatorText(Comparator comparator);
 
-}  // namespace flowbench::stats
+}  // namespace flowbench::compare

@@ -1,10 +1,10 @@
 // Thresholds of `flowbench compare --threshold`: parsing (units, comparators, selectors
 // with braces, clear errors) and evaluation (pass, breach, no data is a breach).
-#include "bench/stats/threshold.hpp"
+#include "bench/compare/threshold.hpp"
 
 #include <gtest/gtest.h>
 
-namespace flowbench::stats {
+namespace flowbench::compare {
 namespace {
 
 TEST(ParseThreshold, K6LikeSyntax) {
@@ -91,4 +91,4 @@ TEST(EvaluateThreshold, NoDataIsABreachNeverAPass) {
 }
 
 }  // namespace
-}  // namespace flowbench::stats
+}  // namespace flowbench::compare

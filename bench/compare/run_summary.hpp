@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace flowbench::stats {
+namespace flowbench::compare {
 
 struct ThresholdOutcome {
   std::string expression;      // as the source wrote it: "p(99)<100"
@@ -57,4 +57,4 @@ bool IsK6TimeMetric(std::string_view key);
 // "med", "mean" -> "avg", "p99.9" -> "p(99.9)"; others unchanged.
 std::string CanonicalStatName(std::string_view stat);
 
-}  // namespace flowbench::stats
+}  // namespace flowbench::compare

@@ -1,4 +1,4 @@
-#include "bench/run/comparison.hpp"
+#include "bench/run/run_matrix.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -121,7 +121,7 @@ class InfraStartedForThisRun {
 
 // What the build's services report at GET /settings, recorded once per build (before its
 // first repeat) under settings.in_force.<arch>.
-void RecordSettingsInForce(const SystemUnderTest& system, report::RunResults& results) {
+void RecordSettingsInForce(const MeasuredBuild& system, report::RunResults& results) {
   boost::json::value& in_force = results.settings["in_force"];
   if (!in_force.is_object()) in_force = boost::json::object();
   std::string_view arch = ArchName(system.arch);
@@ -168,7 +168,7 @@ void RunOwnBuilds(const RunOptions& o, const Matrix& m, report::RunResults& resu
           break;
         }
         try {
-          SystemUnderTest system = FromRunningSystem(running);
+          MeasuredBuild system = FromRunningSystem(running);
           RecordSettingsInForce(system, results);
           results.runs.push_back(MeasureOnce(system, queues, *profile, repeat, o, stop, print));
         } catch (...) {
@@ -196,7 +196,7 @@ QueueDepthReader ManagementQueueDepths(const RabbitManagement& api) {
 // reset, nothing started or stopped; repeats and profiles run one after another on it).
 void RunAgainstTargets(const RunOptions& o, const Matrix& m, report::RunResults& results,
                        const std::atomic<bool>& stop, const ProgressPrinter& print) {
-  std::vector<SystemUnderTest> systems;
+  std::vector<MeasuredBuild> systems;
   for (const TargetBuild& target : o.targets) systems.push_back(TargetSystem(target));
   std::unique_ptr<RabbitManagement> management;
   if (!o.infra.management_url.empty()) {
@@ -217,7 +217,7 @@ void RunAgainstTargets(const RunOptions& o, const Matrix& m, report::RunResults&
   results.settings["driver"].as_object()["rabbitmq_management_url"] =
       management ? boost::json::value(management->DisplayUrl()) : boost::json::value(nullptr);
 
-  for (const SystemUnderTest& system : systems) {
+  for (const MeasuredBuild& system : systems) {
     RecordSettingsInForce(system, results);
     QueueObservation queues{nullptr, "none"};
     if (system.arch == Arch::kAsync) {
@@ -234,8 +234,8 @@ void RunAgainstTargets(const RunOptions& o, const Matrix& m, report::RunResults&
 
 }  // namespace
 
-report::RunResults RunComparison(const RunOptions& o, const std::atomic<bool>& stop,
-                                 const ProgressPrinter& print) {
+report::RunResults RunMatrix(const RunOptions& o, const std::atomic<bool>& stop,
+                             const ProgressPrinter& print) {
   Matrix m = Validate(o);
   report::RunResults results = Described(o);
   if (o.targets.empty()) {

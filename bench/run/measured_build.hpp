@@ -22,7 +22,7 @@ struct ServiceEndpoint {
   std::string Url() const;  // http://host:port (an IPv6 host in brackets)
 };
 
-struct SystemUnderTest {
+struct MeasuredBuild {
   Arch arch = Arch::kSync;
   std::vector<ServiceEndpoint> services;  // in contract order
   bool started_by_flowbench = true;
@@ -30,6 +30,6 @@ struct SystemUnderTest {
   const ServiceEndpoint& Service(std::string_view name) const;
 };
 
-SystemUnderTest FromRunningSystem(const RunningSystem& running);
+MeasuredBuild FromRunningSystem(const RunningSystem& running);
 
 }  // namespace flowbench::run

@@ -1,6 +1,6 @@
-#include "bench/stats/run_summary.hpp"
+#include "bench/compare/run_summary.hpp"
 
-namespace flowbench::stats {
+namespace flowbench::compare {
 
 std::optional<double> MetricSummary::Stat(std::string_view name) const {
   auto it = stats.find(name);
@@ -38,4 +38,4 @@ std::string CanonicalStatName(std::string_view stat) {
   return std::string(stat);
 }
 
-}  // namespace flowbench::stats
+}  // namespace flowbench::compare
