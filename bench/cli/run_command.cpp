@@ -100,15 +100,15 @@ std::filesystem::path DefaultOutDir() {
 
 void PrintProgress(const run::Progress& p) {
   // One line, rewritten in place on a terminal; one line per second in a log.
-  static const bool tty = ::isatty(STDERR_FILENO);
+  static const bool kToTerminal = ::isatty(STDERR_FILENO);
   std::fprintf(stderr,
                "%s[%s %s %d/%d] %s %4.0f/%.0f s  %7.1f req/s  errors %llu  dropped %llu  "
                "p95 %.1f ms  backlog %llu   %s",
-               tty ? "\r" : "", p.arch.c_str(), p.profile.c_str(), p.repeat, p.repeats,
+               kToTerminal ? "\r" : "", p.arch.c_str(), p.profile.c_str(), p.repeat, p.repeats,
                p.draining ? "draining" : "load", p.elapsed_s, p.total_s, p.requests_per_second,
                static_cast<unsigned long long>(p.errors),
                static_cast<unsigned long long>(p.dropped), p.p95_s * 1000,
-               static_cast<unsigned long long>(p.backlog), tty ? "" : "\n");
+               static_cast<unsigned long long>(p.backlog), kToTerminal ? "" : "\n");
 }
 
 int EvaluateThresholds(const report::RunResults& results, const std::vector<std::string>& texts) {

@@ -14,6 +14,7 @@
 #include "bench/load/scenario_requests.hpp"
 #include "common/amqp/connection.hpp"
 #include "common/domain/scenario_ids.hpp"
+#include "common/domain/topology.hpp"
 #include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::demo {
@@ -22,9 +23,9 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr OutageStory kStories[] = {
-    {"email", scenario::kEmailOnRegistration, "user", "user_registered_queue",
+    {"email", scenario::kEmailOnRegistration, "user", topology::kUserRegisteredQueue,
      "welcome emails sent"},
-    {"payment", scenario::kOrderSaga, "order", "stock_reserved_queue",
+    {"payment", scenario::kOrderSaga, "order", topology::kStockReservedQueue,
      "orders settled (confirmed or failed)"},
 };
 

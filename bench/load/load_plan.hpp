@@ -1,6 +1,6 @@
 // What a load run is asked to do, in k6's terms, as plain data (no Asio): scenarios, each
 // with an executor, a request factory and a check. `flowbench run` builds these from the
-// contract's profiles (CONTRACT §6) and scenario_requests.hpp.
+// contract's profiles (CONTRACT.md §6) and scenario_requests.hpp.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// The requests and checks of CONTRACT §3 for the load engine: per scenario and
+// The requests and checks of CONTRACT.md §3 for the load engine: per scenario and
 // architecture, a request factory (unique emails, random product ids 1-3) and a check of
 // the status and body rules, so a wrong answer counts as an error of kind status or check.
 #pragma once

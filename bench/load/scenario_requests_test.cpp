@@ -1,4 +1,4 @@
-// The contract's requests and checks (CONTRACT §3): bodies the services accept, unique
+// The contract's requests and checks (CONTRACT.md §3): bodies the services accept, unique
 // emails, product ids 1-3, and each architecture's status and body rules.
 #include "bench/load/scenario_requests.hpp"
 

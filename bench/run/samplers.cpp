@@ -8,6 +8,7 @@
 
 #include "bench/run/completion_scrape.hpp"
 #include "common/amqp/connection.hpp"
+#include "common/domain/topology.hpp"
 #include "common/telemetry/prometheus_text.hpp"
 
 namespace flowbench::run {
@@ -46,16 +47,13 @@ std::optional<ProcessSample> ProcessSampleFromMetrics(std::string_view expositio
 }
 
 std::vector<std::string> ContractQueues() {
-  std::vector<std::string> queues = {
-      "user_registered_queue",       "payment_initiated_queue",
-      "payment_completed_queue",     "search_product_updates_queue",
-      "cache_product_updates_queue", "analytics_product_updates_queue",
-      "report_jobs_queue",           "order_created_queue",
-      "stock_reserved_queue",        "inventory_payment_failed_queue",
-      "order_payment_failed_queue",  "order_payment_succeeded_queue",
-      "click_tracked_queue"};
-  std::size_t n = queues.size();
-  for (std::size_t i = 0; i < n; ++i) queues.push_back(queues[i] + ".dlq");
+  std::vector<std::string> queues;
+  for (const topology::QueueBinding& binding : topology::kQueues) {
+    queues.emplace_back(binding.queue);
+  }
+  for (const topology::QueueBinding& binding : topology::kQueues) {
+    queues.push_back(topology::DeadLetterQueue(binding.queue));
+  }
   return queues;
 }
 
@@ -138,8 +136,9 @@ void RunSampler::SampleOnce(double t) {
     std::uint64_t backlog = 0;
     for (const auto& [queue, depth] : *depths) {
       backlog += depth;
-      auto series = std::find_if(queues_.begin(), queues_.end(),
-                                 [&](const report::QueueSeries& q) { return q.queue == queue; });
+      auto series =
+          std::find_if(queues_.begin(), queues_.end(),
+                       [&queue = queue](const report::QueueSeries& q) { return q.queue == queue; });
       if (series == queues_.end()) series = queues_.insert(queues_.end(), {queue, {}, {}});
       series->t.push_back(t);
       series->depth.push_back(depth);

@@ -33,7 +33,7 @@ std::optional<ProcessSample> SampleProcess(pid_t pid);  // nullopt when the proc
 // process_start_time_seconds; nullopt unless the first two are there.
 std::optional<ProcessSample> ProcessSampleFromMetrics(std::string_view exposition);
 
-// The queues of CONTRACT §4 and their dead-letter queues.
+// The queues of CONTRACT.md §4 and their dead-letter queues.
 std::vector<std::string> ContractQueues();
 
 using QueueDepths = std::vector<std::pair<std::string, std::uint64_t>>;
