@@ -94,14 +94,11 @@ TEST_F(FollowerTest, ReadsOnlyWhatIsAppendedAndMergesFilesByTimestamp) {
 TEST_F(FollowerTest, HoldsRecentHopsBackUntilTheySettle) {
   fs::path log = dir_ / "user.log";
   TraceFollower follower(kTrace, {log}, 500ms);
-  follower.Add(Hop{std::chrono::system_clock::now(),
-                   "",
-                   "client",
-                   std::string(kClientRequest),
-                   "POST /register",
-                   {}});
-  Append(log,
-         SpanLine(std::chrono::system_clock::now(), "user", "received", "POST /register") + "\n");
+  // The service's hop 1 ms after the client's: log lines carry microseconds, so two calls
+  // of now() within one microsecond would otherwise sort the service's hop first.
+  SystemTime sent = std::chrono::system_clock::now();
+  follower.Add(Hop{sent, "", "client", std::string(kClientRequest), "POST /register", {}});
+  Append(log, SpanLine(sent + 1ms, "user", "received", "POST /register") + "\n");
   EXPECT_TRUE(follower.Poll().empty()) << "a hop younger than the settling time waits";
   std::vector<Hop> all = follower.Drain();
   ASSERT_EQ(all.size(), 2u);

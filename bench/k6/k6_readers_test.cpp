@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "bench/compare/threshold.hpp"
 #include "bench/k6/k6_error.hpp"
 #include "bench/k6/k6_samples.hpp"
 #include "bench/k6/ndjson_reader.hpp"
@@ -188,6 +189,27 @@ TEST(SummaryReaders, OlderVersionsWithoutOptionalFields) {
   EXPECT_EQ(data.checks[0].fails, 1u);
   std::filesystem::remove(exported);
   std::filesystem::remove(handled);
+}
+
+TEST(SummaryReaders, ScenarioSubMetricOfTheProjectScriptServesAScenarioThreshold) {
+  // What k6-tests/flowbench.js now makes k6 export: a per-scenario http_req_duration
+  // sub-metric (declared by its max-below-timeout threshold), which a scenario threshold
+  // such as 'scenario6:p95<50ms' resolves to. Before, the summary had no such metric.
+  auto path = WriteTempFile("per-scenario-export.json", R"js({"metrics":{
+      "http_req_duration":{"avg":40,"min":1,"med":3,"max":900,"p(90)":500,"p(95)":510,"p(99)":600},
+      "http_req_duration{scenario:scenario6}":{"avg":2.1,"min":0.4,"med":1.8,"max":31,
+        "p(90)":3.5,"p(95)":4.2,"p(99)":12.5,"thresholds":{"max<30000":false}},
+      "http_reqs":{"count":1171,"rate":58.5}}})js");
+  compare::RunSummary run = Read(path);
+  compare::ThresholdVerdict pass =
+      compare::EvaluateThreshold(compare::ParseThreshold("scenario6:p95<50ms"), run);
+  EXPECT_TRUE(pass.passed) << pass.message;
+  EXPECT_EQ(pass.metric_key, "http_req_duration{scenario:scenario6}");
+  EXPECT_EQ(pass.observed, 4.2);
+  compare::ThresholdVerdict breach =
+      compare::EvaluateThreshold(compare::ParseThreshold("scenario6:p99<10ms"), run);
+  EXPECT_FALSE(breach.passed) << breach.message;
+  std::filesystem::remove(path);
 }
 
 TEST(ResultReader, UnknownFormatSaysWhatWasTried) {

@@ -8,7 +8,6 @@
 #include "bench/load/scenario_requests.hpp"
 #include "bench/run/completion_scrape.hpp"
 #include "bench/run/results_conversion.hpp"
-#include "common/domain/scenario_ids.hpp"
 
 namespace flowbench::run {
 namespace {
@@ -53,7 +52,7 @@ std::vector<load::ScenarioLoad> Loads(const Profile& profile, const MeasuredBuil
     s.name = std::string(spec->id);
     s.host = system.Service(spec->service).host;
     s.port = system.Service(spec->service).port;
-    if (spec->id == scenario::kClickBuffering) {
+    if (spec->loop == Loop::kOpen) {
       load::ArrivalRate arrivals =
           load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
       arrivals.wake_ahead = o.wake_ahead;
@@ -201,8 +200,8 @@ report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservati
   for (const load::ScenarioRecording& s : result.scenarios) {
     const ScenarioSpec* spec = FindScenario(s.name);
     report::ScenarioResult r = ToScenarioResult(
-        s.name, spec->id == scenario::kClickBuffering ? "constant-arrival-rate" : "constant-vus",
-        s.recorder, run.duration_seconds);
+        s.name, spec->loop == Loop::kOpen ? "constant-arrival-rate" : "constant-vus", s.recorder,
+        run.duration_seconds);
     if (before_complete && after_complete && after.count(s.name)) {
       r.completion = Summarise(Difference(after[s.name], before[s.name]));
     }

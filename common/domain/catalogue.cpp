@@ -18,17 +18,17 @@ constexpr std::chrono::milliseconds kOneSecond{1000};
 
 constexpr ScenarioSpec kScenarios[] = {
     {scenario::kEmailOnRegistration, "Fire-and-forget email on registration", "user", "POST",
-     "/register", 201, 202, 0, kOneSecond},
+     "/register", 201, 202, 0, Loop::kClosed, kOneSecond},
     {scenario::kBackgroundPayment, "Background payment", "payment", "POST", "/process_payment", 200,
-     202, 0, kOneSecond},
+     202, 0, Loop::kClosed, kOneSecond},
     {scenario::kProductFanOut, "Fan-out of product updates", "product", "PUT", "/products/{id}",
-     200, 200, 0, kOneSecond},
+     200, 200, 0, Loop::kClosed, kOneSecond},
     {scenario::kReportJob, "CPU report job", "report", "POST", "/generate_report", 200, 202, 0,
-     2 * kOneSecond},
+     Loop::kClosed, 2 * kOneSecond},
     {scenario::kOrderSaga, "Order saga with compensation", "order", "POST", "/create_order", 201,
-     202, 400, kOneSecond},
+     202, 400, Loop::kClosed, kOneSecond},
     {scenario::kClickBuffering, "Click buffering", "analytics", "POST", "/track_click", 200, 200, 0,
-     std::chrono::milliseconds(0)},
+     Loop::kOpen, std::chrono::milliseconds(0)},
 };
 
 }  // namespace

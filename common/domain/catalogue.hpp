@@ -20,6 +20,10 @@ struct ServiceSpec {
   int Port(Arch arch) const { return arch == Arch::kSync ? sync_port : async_port; }
 };
 
+// How the study loads a scenario (CONTRACT.md §6): virtual users that send, wait for the
+// answer and think (closed), or requests started at a rate whatever the answers (open).
+enum class Loop { kClosed, kOpen };
+
 struct ScenarioSpec {
   std::string_view id;       // "scenario1": metric label, k6 scenario name, report key
   std::string_view title;    // "Fire-and-forget email on registration"
@@ -29,6 +33,7 @@ struct ScenarioSpec {
   int sync_status;        // the success status of CONTRACT.md §3
   int async_status;
   int sync_failure_status;  // scenario 5 only: the compensated order answers 400; else 0
+  Loop loop;
   // Closed loop (CONTRACT.md §6): a virtual user's pause after each answer; 0 for the
   // arrival-rate scenario 6, whose pace the load generator sets.
   std::chrono::milliseconds think_time;

@@ -41,6 +41,15 @@ TEST(Catalogue, ScenarioIdsAreTheContractsInOrder) {
   for (std::size_t i = 0; i < std::size(contract); ++i) EXPECT_EQ(Scenarios()[i].id, contract[i]);
 }
 
+// CONTRACT.md §6: clicks arrive at a rate; the other five are virtual users that think.
+TEST(Catalogue, OnlyClickBufferingIsAnOpenLoopAndOnlyClosedLoopsThink) {
+  for (const ScenarioSpec& s : Scenarios()) {
+    bool clicks = s.id == scenario::kClickBuffering;
+    EXPECT_EQ(s.loop, clicks ? Loop::kOpen : Loop::kClosed) << s.id;
+    EXPECT_EQ(s.think_time.count() > 0, !clicks) << s.id;
+  }
+}
+
 TEST(Catalogue, ArchNamesRoundTrip) {
   EXPECT_EQ(ParseArch(ArchName(Arch::kSync)), Arch::kSync);
   EXPECT_EQ(ParseArch(ArchName(Arch::kAsync)), Arch::kAsync);
