@@ -14,6 +14,7 @@
 #include "bench/compare/threshold.hpp"
 #include "bench/k6/summary_readers.hpp"
 #include "bench/report/reports.hpp"
+#include "bench/run/progress_pacer.hpp"
 #include "bench/run/run_matrix.hpp"
 #include "bench/run/target.hpp"
 #include "common/domain/profiles.hpp"
@@ -99,8 +100,11 @@ std::filesystem::path DefaultOutDir() {
 }
 
 void PrintProgress(const run::Progress& p) {
-  // One line, rewritten in place on a terminal; one line per second in a log.
+  // One line, rewritten in place on a terminal; in a log, one line every 10 s and at the
+  // start of each run and phase (ProgressPacer).
   static const bool kToTerminal = ::isatty(STDERR_FILENO);
+  static run::ProgressPacer pacer(kToTerminal);
+  if (!pacer.Due(p, run::ProgressPacer::Clock::now())) return;
   std::fprintf(stderr,
                "%s[%s %s %d/%d] %s %4.0f/%.0f s  %7.1f req/s  errors %llu  dropped %llu  "
                "p95 %.1f ms  backlog %llu   %s",
