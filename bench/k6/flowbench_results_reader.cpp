@@ -182,10 +182,10 @@ bool LooksLikeFlowbenchResults(const json::value& document) {
 compare::RunSummary FlowbenchResultsFromJson(const json::value& document, std::string source,
                                              const std::string& selector) {
   std::string schema(document.at("schema").as_string());
-  if (schema != report::kSchema) {
+  if (schema != report::kSchema && schema != report::kSchemaV1) {
     throw K6FormatError(source + ": results schema '" + schema +
-                        "' is not one this flowbench reads (" + report::kSchema +
-                        "); was it written by a newer flowbench?");
+                        "' is not one this flowbench reads (" + report::kSchema + ", " +
+                        report::kSchemaV1 + "); was it written by a newer flowbench?");
   }
   report::RunResults results;
   try {

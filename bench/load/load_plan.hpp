@@ -25,6 +25,7 @@ struct HttpRequestSpec {
   std::string target = "/";  // path and query
   std::string body;
   std::string content_type = "application/json";
+  std::string request_id;  // non-empty: sent as X-Request-Id (the engine sets it)
 };
 
 struct HttpAnswer {
@@ -97,6 +98,30 @@ struct ScenarioLoad {
   RequestFactory make_request;
   ResponseCheck check;  // empty: any answer is fine
   Duration request_timeout = std::chrono::seconds(10);
+  // Non-empty: every request carries `X-Request-Id: <prefix><iteration>`, unique within the
+  // run, which the services carry with the work and name in their completion records.
+  std::string request_id_prefix;
+};
+
+// What became of one iteration the schedule asked for, kept for every request of a run so
+// that nothing vanishes: joined afterwards to the services' completion records.
+enum class RequestFate {
+  kAnswered,  // an HTTP answer came (status and check decide whether it was accepted)
+  kFailed,    // no answer: could not connect, or timed out (see `error`)
+  kDropped,   // due, but no VU could start it in time (open loop)
+  kCut,       // started, still running when the wait after the load ended
+};
+
+struct RequestRecord {
+  std::uint64_t iteration = 0;  // the request id is ScenarioLoad::request_id_prefix + this
+  Duration intended{};          // since LoadResult::start: the schedule's time (closed: = sent)
+  Duration sent{-1};            // since start; -1: never sent (dropped)
+  Duration ended{-1};           // since start: answer or failure; -1: dropped or cut
+  int status = 0;               // 0: no answer
+  RequestFate fate = RequestFate::kAnswered;
+  std::optional<stats::ErrorKind> error;  // any error: connect, timeout, status or check
+  bool warmup = false;                    // intended before the measured window
+  bool Accepted() const { return fate == RequestFate::kAnswered && !error; }
 };
 
 struct LoadOptions {
@@ -106,6 +131,10 @@ struct LoadOptions {
   Duration graceful_stop = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   std::uint64_t seed = 1;  // request factories' randomness
+  // The first `warmup` of every scenario's schedule runs as planned (connections opened,
+  // caches and pools warmed), but its requests stay out of every recorder and figure; their
+  // RequestRecords are flagged `warmup`. Executors' durations include it.
+  Duration warmup{0};
 };
 
 }  // namespace flowbench::load

@@ -41,14 +41,22 @@ using ProgressHook = std::function<void(const ProgressSnapshot&)>;
 // into the report's report::ScenarioResult).
 struct ScenarioRecording {
   std::string name;
-  stats::Recorder recorder;
+  stats::Recorder recorder;       // the measured window only (warm-up excluded)
   std::uint64_t interrupted = 0;  // started but not finished when the run was cut short
+  // Every iteration the schedule asked for, warm-up included, ordered by `intended`.
+  std::vector<RequestRecord> requests;
+  // Open loop: iterations due in the measured window by the schedule (dropped included),
+  // the same for both builds with the same seed; closed loop: iterations started.
+  std::uint64_t scheduled = 0;
 };
 
 struct LoadResult {
   std::vector<ScenarioRecording> scenarios;  // in the order given
   Duration elapsed{};                        // from the start to the last worker stopping
   bool stopped_early = false;                // Stop() was called
+  Clock::time_point start;                   // every RequestRecord's times count from here
+  std::int64_t start_unix_ns = 0;            // `start` on the system clock (for joining)
+  double client_cpu_s = 0;                   // this process's CPU time during the run
 };
 
 class LoadRun {

@@ -264,8 +264,9 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
   JsonFields f(o);
   RunResults results;
   results.schema = f.String("schema");
-  if (results.schema != kSchema) {
-    throw std::runtime_error("results: schema '" + results.schema + "' is not " + kSchema);
+  if (results.schema != kSchema && results.schema != kSchemaV1) {
+    throw std::runtime_error("results: schema '" + results.schema + "' is not " + kSchema +
+                             " or " + kSchemaV1);
   }
   results.created_at = f.String("created_at");
   results.git_commit = f.String("git_commit");

@@ -1,17 +1,20 @@
 // The results of a `flowbench run`: the data model behind results.json (schema
-// "flowbench.results/v1", documented in bench/report/SCHEMA.md), and what every report
-// (Markdown, HTML, CSV, k6 summary) is generated from. Times are in seconds throughout.
+// "flowbench.results/v2", documented in bench/report/SCHEMA.md; v1 files are still read,
+// their v2 fields then hold the defaults below), and what every report (Markdown, HTML, CSV,
+// k6 summary) is generated from. Times are in seconds throughout.
 #pragma once
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace flowbench::report {
 
-inline constexpr const char* kSchema = "flowbench.results/v1";
+inline constexpr const char* kSchema = "flowbench.results/v2";
+inline constexpr const char* kSchemaV1 = "flowbench.results/v1";
 
 struct LatencySummary {
   std::uint64_t count = 0;
@@ -31,6 +34,51 @@ struct Bucket {  // latency distribution: `count` samples at or below `le` secon
   std::uint64_t count = 0;
 };
 
+// A 95 % confidence interval (bench/report/METHODS.md says how each is computed).
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+
+// The load a scenario was offered. Open: its requests start on a schedule, whatever the
+// answers, the very same schedule for both builds; closed: `vus` users each wait for their
+// answer, then think (the offered load then depends on the build's answers).
+struct Offered {
+  std::string model;            // "open" | "closed"
+  std::string arrivals;         // open: "poisson" | "uniform"; closed: ""
+  double rate_per_s = 0;        // open: the schedule's rate; closed: vus / think time at most
+  int vus = 0;                  // closed only
+  double think_time_s = 0;      // closed only
+  std::uint64_t scheduled = 0;  // open: iterations due in the measured window (same seed, same
+                                // count in both builds); closed: iterations started
+};
+
+// What became of the requests a build accepted (answered 2xx), from the services' completion
+// records joined to the driver's request ids after the drain (CONTRACT.md §5).
+struct Outcomes {
+  std::uint64_t accepted = 0;       // 2xx answers that passed the check
+  std::uint64_t done = 0;           // all of the work happened
+  std::uint64_t degraded = 0;       // success answered, part of the work did not happen
+  std::uint64_t compensated = 0;    // the saga undid its steps (stock released)
+  std::uint64_t failed = 0;         // ended without the work, without compensation
+  std::uint64_t dead_lettered = 0;  // a message of it was given up on
+  std::uint64_t withdrawn = 0;      // the front withdrew it and said so
+  std::uint64_t duplicated = 0;     // more than one completion record for one id
+  std::uint64_t unfinished = 0;     // no record when the drain deadline passed, work still queued
+  std::uint64_t lost = 0;           // no record and nothing left in any queue
+  std::uint64_t unknown_ids = 0;    // records for ids this run never sent (not counted above)
+};
+
+// One second of a run (t = seconds since the measured window began), by intended send time.
+struct SecondSample {
+  double t = 0;
+  std::uint64_t offered = 0;   // requests due in this second (dropped ones included)
+  std::uint64_t answered = 0;  // of those, answered (any status)
+  std::uint64_t errors = 0;    // of those, errors of any kind (dropped and cut included)
+  std::optional<double> answer_p50, answer_p99;  // seconds; nullopt: no request this second
+  std::optional<double> completion_p99;          // seconds; nullopt: no completion this second
+};
+
 struct ScenarioResult {
   std::string scenario;        // "scenario1" ...
   std::string executor;        // "constant-vus" | "constant-arrival-rate" | "ramping-arrival-rate"
@@ -40,8 +88,21 @@ struct ScenarioResult {
   LatencySummary latency;                // from the intended start (closed loop: the actual one)
   LatencySummary latency_uncorrected;    // from the actual send
   ErrorCounts errors;
-  std::optional<LatencySummary> completion;  // flowbench_scenario_completion_seconds
+  std::optional<LatencySummary> completion;  // see completion_source
   std::vector<Bucket> distribution;          // of `latency`
+  // v2 (absent in v1 files, which mean the defaults):
+  Offered offered;
+  std::uint64_t cut = 0;  // still in flight when the wait after the load ended: errors too
+  // "per-request": joined from the services' completion records to the driver's intended
+  // send times; "prometheus-buckets": read off flowbench_scenario_completion_seconds (v1).
+  std::string completion_source = "prometheus-buckets";
+  bool completion_lower_bound = false;  // the run did not drain: the true figures are higher
+  std::vector<Bucket> completion_distribution;  // of `completion` (per-request only)
+  std::optional<Outcomes> outcomes;             // nullopt: not collected (v1)
+  std::vector<SecondSample> timeseries;
+  // Within-run 95 % intervals of the figures shown, keyed "answer.p50", "answer.p99",
+  // "completion.p99", ... (order statistics); a key is absent when there are too few samples.
+  std::map<std::string, Interval> intervals;
   double ErrorRate() const {
     return requests == 0 ? 0 : static_cast<double>(errors.Total()) / static_cast<double>(requests);
   }
@@ -58,6 +119,22 @@ struct ServiceResources {
   std::string service;
   double cpu_seconds = 0;  // user + system during the run
   std::uint64_t peak_rss_bytes = 0;
+};
+
+// The load generator's audit of itself: could it keep the schedule it was asked for?
+struct GeneratorAudit {
+  double send_lag_p50_ms = 0, send_lag_p99_ms = 0, send_lag_max_ms = 0;  // actual - intended
+  double achieved_over_intended = 1;  // requests started / requests scheduled (open loops)
+  double client_cpu_s = 0;            // the flowbench process during the load
+  bool valid = true;
+  std::vector<std::string> problems;  // why it is not valid, in words
+};
+
+// For a --target run: the services' clock minus the driver's, estimated NTP-style.
+struct ClockOffset {
+  double offset_s = 0;
+  double uncertainty_s = 0;  // half the best round trip
+  std::string method;        // "ntp-style over GET /completions"
 };
 
 // One architecture x profile x repeat: all six scenarios ran at once, as in k6.
@@ -80,11 +157,38 @@ struct ProfileRun {
   std::string queues_source;  // "amqp" | "management-api" | "not-sampled" | "none" (sync)
   std::string resources_source = "proc";            // "proc" | "process-metrics" (each /metrics)
   std::vector<std::string> resources_not_measured;  // services without CPU/RSS figures
+  // v2:
+  double warmup_seconds = 0;  // load before the measured window, excluded from every figure
+  std::optional<GeneratorAudit> generator;  // nullopt in v1 files
+  std::optional<ClockOffset> clock_offset;  // --target runs
+  int order = 0;  // 1-based position of this run in the interleaved order of --repeat
 
   std::uint64_t Requests() const;
   std::uint64_t Errors() const;
   double CpuSecondsPer1000Requests() const;
   const ScenarioResult* Scenario(const std::string& id) const;
+};
+
+// The experiment's design, stated once for the whole file.
+struct Design {
+  std::string model;     // "open" | "closed"
+  std::string arrivals;  // "poisson" | "uniform"
+  std::uint64_t seed = 0;
+  double warmup_s = 0;
+  int repeats = 1;
+  std::vector<std::string> order;  // "async#1", "sync#1", ...: the order the runs went in
+};
+
+// One compared figure (e.g. scenario2 completion.p99 in profile baseline): each build's value
+// with its interval, and the sync/async ratio with its interval.
+struct ComparedFigure {
+  std::string profile, scenario, figure;  // figure: "answer.p99", "completion.p99", ...
+  double sync_value = 0, async_value = 0;
+  std::optional<Interval> sync_interval, async_interval;
+  std::optional<double> ratio;  // sync / async
+  std::optional<Interval> ratio_interval;
+  std::string method;         // "order-statistics" | "student-t" | "welch-log" | "bonferroni"
+  bool distinguishable = false;  // the ratio's interval leaves out 1
 };
 
 struct RunResults {
@@ -97,6 +201,9 @@ struct RunResults {
   std::vector<std::string> profiles;
   std::vector<ProfileRun> runs;
   bool interrupted = false;  // Ctrl-C: the last run was cut short and the rest never ran
+  // v2:
+  std::optional<Design> design;               // nullopt in v1 files
+  std::vector<ComparedFigure> statistics;     // empty when one build only, or v1
 
   std::vector<const ProfileRun*> Runs(const std::string& arch, const std::string& profile) const;
 };
