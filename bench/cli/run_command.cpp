@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "bench/cli/commands.hpp"
@@ -142,6 +143,7 @@ int Run(RunCommandOptions& o) {
   std::filesystem::create_directories(out);
   report::SaveResults(results, (out / "results.json").string());
   std::filesystem::path html = report::WriteReports(results, out);
+  std::printf("\n%s\n", report::RunSummaryTable(results).c_str());
   std::printf("%s%d runs measured. Report: %s\n                 %s\n",
               g_stop ? "Interrupted: what was measured is saved. " : "",
               static_cast<int>(results.runs.size()), (out / "report.md").c_str(), html.c_str());
@@ -170,9 +172,34 @@ void AddRunCommands(CLI::App& app) {
   cmd->add_option("--duration", o->duration,
                   "load time per run (30s, 2m); 'profile' for each profile's own (120 s, 180 s)")
       ->capture_default_str();
-  cmd->add_option("--repeat", o->run.repeats, "repeats per profile (mean ± sd in the report)")
+  cmd->add_option("--repeat", o->run.repeats,
+                  "repeats per profile, the builds interleaved in a seeded random order, each "
+                  "from fresh state; from 3 on, intervals across repeats")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  cmd->add_option("--model", o->run.model,
+                  "open: every scenario's requests start on a seeded schedule, the same for "
+                  "both builds (equal offered load); closed: the study's virtual users with "
+                  "think time (each build offered what its answers allow)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, run::LoadModel>{{"open", run::LoadModel::kOpen},
+                                                {"closed", run::LoadModel::kClosed}}))
+      ->default_str("open");
+  cmd->add_option("--arrivals", o->run.arrivals,
+                  "open model: poisson (independent arrivals) or uniform (evenly spaced, as k6)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, load::ArrivalProcess>{
+          {"poisson", load::ArrivalProcess::kPoisson},
+          {"uniform", load::ArrivalProcess::kUniform}}))
+      ->default_str("poisson");
+  cmd->add_option("--seed", o->run.seed,
+                  "the schedules' and the repeat order's randomness (same seed, same experiment)")
+      ->capture_default_str();
+  cmd->add_option_function<int>(
+         "--warmup", [o](int s) { o->run.warmup = std::chrono::seconds(s); },
+         "seconds of load at the run's rates before the measured window, excluded from every "
+         "figure")
+      ->check(CLI::Range(0, 3600))
+      ->default_str("10");
   cmd->add_option("--out", o->out, "results directory (default results/<date-time>)");
   cmd->add_option_function<int>(
          "--drain-timeout", [o](int s) { o->run.drain_timeout = std::chrono::seconds(s); },

@@ -47,8 +47,8 @@ TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
   fs::path out = dir_ / "results";
   infra::CommandResult run =
       Flowbench(Concat({"run", "--state-dir", (dir_ / "state").string(), "--out", out.string(),
-                        "--profile", "smoke", "--duration", "4s", "--drain-timeout", "60",
-                        "--threshold", "scenario6:p95<5s"},
+                        "--profile", "smoke", "--duration", "6s", "--warmup", "2",
+                        "--drain-timeout", "60", "--threshold", "scenario6:p95<5s"},
                        kQuickWorkload),
                 std::chrono::seconds(240));
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -71,16 +71,40 @@ TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
       EXPECT_EQ(s.errors.Total(), 0u)
           << "connect " << s.errors.connect << " timeout " << s.errors.timeout << " status "
           << s.errors.status << " check " << s.errors.check;
-      ASSERT_TRUE(s.completion.has_value()) << "no completion scraped";
-      EXPECT_GE(s.completion->count, s.requests);
+      EXPECT_EQ(s.offered.model, "open");
+      EXPECT_GT(s.offered.scheduled, 0u);
+      // Every accepted request's work was recorded as finished, exactly once.
+      EXPECT_EQ(s.completion_source, "per-request");
+      ASSERT_TRUE(s.outcomes.has_value());
+      EXPECT_EQ(s.outcomes->accepted, s.requests);
+      EXPECT_EQ(s.outcomes->done + s.outcomes->compensated + s.outcomes->failed,
+                s.outcomes->accepted);
+      EXPECT_EQ(s.outcomes->lost + s.outcomes->unfinished + s.outcomes->duplicated, 0u);
+      ASSERT_TRUE(s.completion.has_value()) << "no completion joined";
+      EXPECT_EQ(s.completion->count, s.outcomes->done + s.outcomes->compensated);
+      EXPECT_FALSE(s.completion_lower_bound);
       EXPECT_GT(s.latency.p50, 0.0);
+      EXPECT_EQ(s.timeseries.size(), 6u);
     }
+    ASSERT_TRUE(r.generator.has_value());
+    EXPECT_TRUE(r.generator->valid) << r.generator->problems.size();
+    EXPECT_EQ(r.warmup_seconds, 2.0);
     EXPECT_GT(r.overall.count, 0u);
     ASSERT_EQ(r.resources.size(), 10u);
     double cpu = 0;
     for (const report::ServiceResources& s : r.resources) cpu += s.cpu_seconds;
     EXPECT_GT(cpu, 0.0);
   }
+  // Both builds were offered the very same schedule.
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(results.runs[0].scenarios[i].offered.scheduled,
+              results.runs[1].scenarios[i].offered.scheduled)
+        << results.runs[0].scenarios[i].scenario;
+  }
+  ASSERT_TRUE(results.design.has_value());
+  EXPECT_EQ(results.design->model, "open");
+  EXPECT_EQ(results.design->order, (std::vector<std::string>{"sync#1@smoke", "async#1@smoke"}));
+  EXPECT_FALSE(results.statistics.empty());
   EXPECT_FALSE(results.runs[1].queues.empty()) << "the async run sampled no queue";
   EXPECT_TRUE(results.runs[0].queues.empty()) << "the sync build has no queues";
   // The settings as all ten services of each build reported them, the same work in both.

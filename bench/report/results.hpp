@@ -103,8 +103,13 @@ struct ScenarioResult {
   // Within-run 95 % intervals of the figures shown, keyed "answer.p50", "answer.p99",
   // "completion.p99", ... (order statistics); a key is absent when there are too few samples.
   std::map<std::string, Interval> intervals;
+  // Of every request the load asked for: answered or failed ones with an error, plus those
+  // dropped (never started) and cut (never ended): nothing offered leaves the figure.
   double ErrorRate() const {
-    return requests == 0 ? 0 : static_cast<double>(errors.Total()) / static_cast<double>(requests);
+    std::uint64_t offered = requests + dropped_iterations + cut;
+    return offered == 0 ? 0
+                        : static_cast<double>(errors.Total() + dropped_iterations + cut) /
+                              static_cast<double>(offered);
   }
 };
 
@@ -162,6 +167,9 @@ struct ProfileRun {
   std::optional<GeneratorAudit> generator;  // nullopt in v1 files
   std::optional<ClockOffset> clock_offset;  // --target runs
   int order = 0;  // 1-based position of this run in the interleaved order of --repeat
+  // What went wrong collecting completion records (a service restarted, records overwritten
+  // before they were read, a clock offset too far off): the figures are then incomplete.
+  std::vector<std::string> completion_problems;
 
   std::uint64_t Requests() const;
   std::uint64_t Errors() const;

@@ -2,18 +2,32 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <thread>
 
+#include "bench/load/generator_audit.hpp"
 #include "bench/load/load_run.hpp"
 #include "bench/load/scenario_requests.hpp"
+#include "bench/run/completion_collector.hpp"
+#include "bench/run/completion_join.hpp"
 #include "bench/run/completion_scrape.hpp"
 #include "bench/run/results_conversion.hpp"
+#include "bench/run/timeseries.hpp"
 
 namespace flowbench::run {
 namespace {
 
+using std::chrono::duration;
+using std::chrono::steady_clock;
+
 constexpr const char* kCompletionMetric = "flowbench_scenario_completion_seconds";
 using Histograms = std::map<std::string, BucketCounts>;
+
+// After the load, with every queue empty, how long no new completion record may arrive
+// before the requests still without one are given up as lost: longer than any piece of work
+// the contract defines takes (a 10 s report job).
+constexpr auto kQuietBeforeLost = std::chrono::seconds(15);
+constexpr auto kPollInterval = std::chrono::milliseconds(250);
 
 std::vector<const ScenarioSpec*> SelectedScenarios(const RunOptions& o) {
   std::vector<const ScenarioSpec*> selected;
@@ -26,7 +40,8 @@ std::vector<const ScenarioSpec*> SelectedScenarios(const RunOptions& o) {
   return selected;
 }
 
-// Every service's completion histograms, summed per scenario. `complete` turns false when a
+// Every service's completion histograms, summed per scenario (services without
+// /completions: the approximate figure is all there is). `complete` turns false when a
 // service did not answer: its completions are then unknown, not zero.
 Histograms ScrapeCompletion(const MeasuredBuild& system, bool* complete) {
   Histograms total;
@@ -43,55 +58,68 @@ Histograms ScrapeCompletion(const MeasuredBuild& system, bool* complete) {
   return total;
 }
 
-std::vector<load::ScenarioLoad> Loads(const Profile& profile, const MeasuredBuild& system,
-                                      const std::vector<const ScenarioSpec*>& scenarios,
-                                      std::chrono::milliseconds duration, const RunOptions& o) {
-  std::vector<load::ScenarioLoad> loads;
-  for (const ScenarioSpec* spec : scenarios) {
-    load::ScenarioLoad s;
-    s.name = std::string(spec->id);
-    s.host = system.Service(spec->service).host;
-    s.port = system.Service(spec->service).port;
-    if (spec->loop == Loop::kOpen) {
-      load::ArrivalRate arrivals =
-          load::ConstantArrivalRate(profile.click_rate, duration, o.max_vus);
-      arrivals.wake_ahead = o.wake_ahead;
-      s.executor = arrivals;
-    } else {
-      int index = spec->id.back() - '1';
-      s.executor = load::ConstantVus{profile.vus[index], duration, ThinkTime(spec->id)};
-    }
-    s.make_request = load::ScenarioRequestFactory(*spec);
-    s.check = load::ScenarioCheck(*spec, system.arch);
-    s.request_timeout = o.request_timeout;
-    loads.push_back(std::move(s));
-  }
-  return loads;
+bool Open(const ScenarioSpec& spec, LoadModel model) {
+  return model == LoadModel::kOpen || spec.loop == Loop::kOpen;
 }
 
-struct Accepted {
-  std::map<std::string, std::uint64_t> per_scenario;  // answered with an allowed status and body
+// A tag unique to this run, so that records of other runs (a --target deployment's earlier
+// traffic) never pass for this one's.
+std::string RunTag() {
+  std::random_device entropy;
+  std::uint64_t bits = (static_cast<std::uint64_t>(entropy()) << 32) ^ entropy();
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string tag;
+  for (int i = 0; i < 8; ++i, bits /= 36) tag += kDigits[bits % 36];
+  return tag;
+}
+
+struct Plan {
+  std::vector<load::ScenarioLoad> loads;
+  std::vector<std::string> prefixes;  // parallel to loads
+  std::vector<report::Offered> offered;
 };
 
-Accepted AcceptedRequests(const load::LoadResult& result) {
-  Accepted a;
-  for (const load::ScenarioRecording& s : result.scenarios) {
-    const stats::Recorder& r = s.recorder;
-    a.per_scenario[s.name] = r.Corrected().Count() - r.Errors().Of(stats::ErrorKind::kStatus) -
-                             r.Errors().Of(stats::ErrorKind::kCheck);
+Plan MakePlan(const Profile& profile, const MeasuredBuild& system,
+              const std::vector<const ScenarioSpec*>& scenarios, load::Duration warmup,
+              load::Duration measured, std::uint64_t seed, const RunOptions& o) {
+  Plan plan;
+  const std::string tag = RunTag();
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const ScenarioSpec& spec = *scenarios[i];
+    load::ScenarioLoad s;
+    s.name = std::string(spec.id);
+    s.host = system.Service(spec.service).host;
+    s.port = system.Service(spec.service).port;
+    report::Offered offered;
+    if (Open(spec, o.model)) {
+      double rate = OpenArrivalRate(profile, spec.id);
+      load::ArrivalRate arrivals = load::ConstantArrivalRate(rate, warmup + measured, o.max_vus);
+      arrivals.wake_ahead = o.wake_ahead;
+      arrivals.process = o.arrivals;
+      // Per scenario, from the experiment's seed only: both builds get the same times.
+      arrivals.seed = seed * 1'000'003 + static_cast<std::uint64_t>(spec.id.back());
+      s.executor = arrivals;
+      offered.model = "open";
+      offered.arrivals = o.arrivals == load::ArrivalProcess::kPoisson ? "poisson" : "uniform";
+      offered.rate_per_s = rate;
+    } else {
+      int index = spec.id.back() - '1';
+      std::chrono::milliseconds think = ThinkTime(spec.id);
+      s.executor = load::ConstantVus{profile.vus[index], warmup + measured, think};
+      offered.model = "closed";
+      offered.vus = profile.vus[index];
+      offered.think_time_s = duration<double>(think).count();
+      offered.rate_per_s = offered.think_time_s > 0 ? offered.vus / offered.think_time_s : 0;
+    }
+    s.make_request = load::ScenarioRequestFactory(spec);
+    s.check = load::ScenarioCheck(spec, system.arch);
+    s.request_timeout = o.request_timeout;
+    s.request_id_prefix = tag + "-" + std::string(1, spec.id.back()) + "-";
+    plan.prefixes.push_back(s.request_id_prefix);
+    plan.loads.push_back(std::move(s));
+    plan.offered.push_back(offered);
   }
-  return a;
-}
-
-bool AllComplete(const Accepted& accepted, const Histograms& before, const Histograms& now) {
-  for (const auto& [scenario, n] : accepted.per_scenario) {
-    auto after_it = now.find(scenario);
-    double done = after_it == now.end() ? 0 : after_it->second.count;
-    auto before_it = before.find(scenario);
-    if (before_it != before.end()) done -= before_it->second.count;
-    if (done < static_cast<double>(n)) return false;
-  }
-  return true;
+  return plan;
 }
 
 // Ready messages in every sampled queue now; nullopt when the source did not answer (then
@@ -109,25 +137,69 @@ std::optional<std::uint64_t> Backlog(const RunSampler& sampler) {
 struct DrainResult {
   double seconds = 0;
   bool drained = false;
+  bool work_left = false;  // some queue still held messages at the end (or could not be read)
 };
 
-// After the load: until every accepted request's work is complete (the services' completion
-// counts reach the accepted counts) and every sampled queue is empty, or the deadline.
-DrainResult Drain(const MeasuredBuild& system, const RunSampler& sampler, const Accepted& accepted,
-                  const Histograms& before, const RunOptions& o, const std::atomic<bool>& stop,
-                  const std::function<void(double)>& tick) {
-  auto start = std::chrono::steady_clock::now();
+// After the load: until every accepted request has its completion record and every sampled
+// queue is empty; or, with the queues empty, until no record has come for kQuietBeforeLost
+// (what has none then is lost); or the deadline.
+DrainResult DrainPerRequest(CompletionCollector& collector, const load::LoadResult& result,
+                            const Plan& plan, const JoinClock& clock, const RunSampler& sampler,
+                            const RunOptions& o, const std::atomic<bool>& stop,
+                            const std::function<void()>& tick) {
+  auto start = steady_clock::now();
+  auto deadline = start + o.drain_timeout;
+  std::size_t records_before = collector.Records().size();
+  auto last_news = start;
+  for (;;) {
+    bool read = collector.Poll();
+    if (collector.Records().size() != records_before) {
+      records_before = collector.Records().size();
+      last_news = steady_clock::now();
+    }
+    std::optional<std::uint64_t> backlog = Backlog(sampler);
+    double elapsed = duration<double>(steady_clock::now() - start).count();
+    if (read && backlog == 0) {
+      std::uint64_t awaiting = 0;
+      for (const JoinedScenario& j :
+           JoinCompletions(result.scenarios, plan.prefixes, collector.Records(), clock, false)) {
+        awaiting += j.awaiting;
+      }
+      if (awaiting == 0 || steady_clock::now() - last_news >= kQuietBeforeLost) {
+        return {elapsed, true, false};
+      }
+    }
+    if (stop || steady_clock::now() > deadline) return {elapsed, false, backlog != 0};
+    tick();
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+// A build without /completions (an older --target): until the services' completion counts
+// reach the accepted counts and the queues are empty (CONTRACT.md §5's histograms).
+DrainResult DrainByHistograms(const MeasuredBuild& system, const load::LoadResult& result,
+                              const Histograms& before, const RunSampler& sampler,
+                              const RunOptions& o, const std::atomic<bool>& stop,
+                              const std::function<void()>& tick) {
+  auto start = steady_clock::now();
   auto deadline = start + o.drain_timeout;
   for (;;) {
-    double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double elapsed = duration<double>(steady_clock::now() - start).count();
     bool scraped = true;
     Histograms now = ScrapeCompletion(system, &scraped);
-    if (scraped && Backlog(sampler) == 0 && AllComplete(accepted, before, now))
-      return {elapsed, true};
-    if (stop || std::chrono::steady_clock::now() > deadline) return {elapsed, false};
-    tick(elapsed);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    bool all = scraped;
+    for (const load::ScenarioRecording& s : result.scenarios) {
+      std::uint64_t accepted = 0;
+      for (const load::RequestRecord& r : s.requests) accepted += r.Accepted() ? 1 : 0;
+      double done = now.count(s.name) ? now[s.name].count : 0;
+      if (before.count(s.name)) done -= before.at(s.name).count;
+      if (done < static_cast<double>(accepted)) all = false;
+    }
+    std::optional<std::uint64_t> backlog = Backlog(sampler);
+    if (all && backlog == 0) return {elapsed, true, false};
+    if (stop || steady_clock::now() > deadline) return {elapsed, false, backlog != 0};
+    tick();
+    std::this_thread::sleep_for(kPollInterval);
   }
 }
 
@@ -137,34 +209,52 @@ std::vector<SampledService> SampledServices(const MeasuredBuild& system) {
   return sampled;
 }
 
-}  // namespace
+report::GeneratorAudit ToReport(const load::GeneratorAudit& a) {
+  report::GeneratorAudit r;
+  r.send_lag_p50_ms = a.send_lag_p50_ms;
+  r.send_lag_p99_ms = a.send_lag_p99_ms;
+  r.send_lag_max_ms = a.send_lag_max_ms;
+  r.achieved_over_intended = a.achieved_over_intended;
+  r.client_cpu_s = a.client_cpu_s;
+  r.valid = a.valid;
+  r.problems = a.problems;
+  return r;
+}
 
-report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
-                               const Profile& profile, int repeat, const RunOptions& o,
-                               const std::atomic<bool>& stop, const ProgressPrinter& print) {
-  std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
-  std::chrono::milliseconds duration =
-      o.duration.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(profile.duration));
+std::uint64_t Count(const load::ScenarioRecording& s, load::RequestFate fate) {
+  return static_cast<std::uint64_t>(
+      std::count_if(s.requests.begin(), s.requests.end(),
+                    [&](const load::RequestRecord& r) { return !r.warmup && r.fate == fate; }));
+}
 
-  bool before_complete = true;
-  Histograms before = ScrapeCompletion(system, &before_complete);
-  RunSampler sampler(SampledServices(system), queues.reader);
-  sampler.Start();
-
+// Runs the load with a progress line; polls the completion records once a second meanwhile,
+// so that a service's ring never overflows during a long run.
+load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmup,
+                           CompletionCollector* collector, const RunSampler& sampler,
+                           const std::atomic<bool>& stop, Progress& p,
+                           const ProgressPrinter& print) {
   load::LoadOptions load_options;
   load_options.threads = o.threads;
-  load::LoadRun load(Loads(profile, system, scenarios, duration, o), load_options);
-  Progress p{std::string(ArchName(system.arch)), std::string(profile.name), repeat, o.repeats};
+  load_options.warmup = warmup;
+  // In-flight requests at the end of the schedule may take their whole timeout: waited for,
+  // so that none vanishes; what is still running then is counted as cut.
+  load_options.graceful_stop = o.request_timeout;
+  load::LoadRun load(std::move(plan.loads), load_options);
   std::atomic<bool> load_done{false};
-  std::thread stopper([&] {
+  std::thread helper([&] {
+    auto next_poll = steady_clock::now() + std::chrono::seconds(1);
     while (!load_done) {
       if (stop) load.Stop();
+      if (collector != nullptr && steady_clock::now() >= next_poll) {
+        collector->Poll();
+        next_poll += std::chrono::seconds(1);
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
   load::LoadResult result = load.Run([&](const load::ProgressSnapshot& s) {
-    p.elapsed_s = std::chrono::duration<double>(s.elapsed).count();
-    p.total_s = std::chrono::duration<double>(s.total).count();
+    p.elapsed_s = duration<double>(s.elapsed).count();
+    p.total_s = duration<double>(s.total).count();
     p.requests_per_second = s.requests_per_second;
     p.errors = s.errors;
     p.dropped = s.dropped;
@@ -173,38 +263,100 @@ report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservati
     print(p);
   });
   load_done = true;
-  stopper.join();
+  helper.join();
+  return result;
+}
 
-  Accepted accepted = AcceptedRequests(result);
+}  // namespace
+
+Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
+                        const Profile& profile, int repeat, std::uint64_t seed,
+                        const RunOptions& o, const std::atomic<bool>& stop,
+                        const ProgressPrinter& print) {
+  std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
+  const load::Duration measured =
+      o.duration.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(profile.duration));
+  const load::Duration warmup = o.warmup;
+
+  std::vector<std::string> urls;
+  for (const ServiceEndpoint& s : system.services) urls.push_back(s.Url());
+  CompletionCollector collector(urls);
+  const bool per_request = collector.SkipExisting();
+  std::optional<ClockOffsetEstimate> offset;
+  if (per_request && !system.started_by_flowbench) offset = EstimateClockOffset(urls.front());
+
+  bool before_complete = true;
+  Histograms before;
+  if (!per_request) before = ScrapeCompletion(system, &before_complete);
+  RunSampler sampler(SampledServices(system), queues.reader);
+  sampler.Start();
+
+  Plan plan = MakePlan(profile, system, scenarios, warmup, measured, seed, o);
+  Progress p{std::string(ArchName(system.arch)), std::string(profile.name), repeat, o.repeats};
+  load::LoadResult result =
+      DriveLoad(plan, o, warmup, per_request ? &collector : nullptr, sampler, stop, p, print);
+
+  JoinClock clock{result.start_unix_ns, offset ? offset->offset_ns : 0};
   p.draining = true;
-  DrainResult drain = Drain(system, sampler, accepted, before, o, stop, [&](double) {
+  auto tick = [&] {
     p.backlog = sampler.LastBacklog();
     print(p);
-  });
+  };
+  DrainResult drain =
+      per_request
+          ? DrainPerRequest(collector, result, plan, clock, sampler, o, stop, tick)
+          : DrainByHistograms(system, result, before, sampler, o, stop, tick);
   sampler.Stop();
   bool after_complete = true;
-  Histograms after = ScrapeCompletion(system, &after_complete);
+  Histograms after;
+  if (!per_request) after = ScrapeCompletion(system, &after_complete);
+  std::vector<JoinedScenario> joined;
+  if (per_request) {
+    joined = JoinCompletions(result.scenarios, plan.prefixes, collector.Records(), clock,
+                             drain.work_left || !drain.drained);
+  }
 
-  report::ProfileRun run;
+  Measurement m;
+  report::ProfileRun& run = m.run;
   run.arch = std::string(ArchName(system.arch));
   run.profile = std::string(profile.name);
   run.repeat = repeat;
-  // The time load was offered: the schedule's length, or less when stopped early. Requests
-  // still in flight then may end during the graceful stop; they count, but that wait does
-  // not dilute the rates.
-  run.duration_seconds = std::min(std::chrono::duration<double>(duration).count(),
-                                  std::chrono::duration<double>(result.elapsed).count());
+  run.warmup_seconds = duration<double>(warmup).count();
+  // The measured window: the schedule's length after the warm-up, or less when stopped early.
+  double load_s = duration<double>(result.elapsed).count() - run.warmup_seconds;
+  run.duration_seconds = std::clamp(load_s, 0.0, duration<double>(measured).count());
   run.drain_seconds = drain.seconds;
   run.drained = drain.drained;
   stats::Recorder all;
-  for (const load::ScenarioRecording& s : result.scenarios) {
+  for (std::size_t i = 0; i < result.scenarios.size(); ++i) {
+    const load::ScenarioRecording& s = result.scenarios[i];
     const ScenarioSpec* spec = FindScenario(s.name);
     report::ScenarioResult r = ToScenarioResult(
-        s.name, spec->loop == Loop::kOpen ? "constant-arrival-rate" : "constant-vus", s.recorder,
+        s.name, Open(*spec, o.model) ? "constant-arrival-rate" : "constant-vus", s.recorder,
         run.duration_seconds);
-    if (before_complete && after_complete && after.count(s.name)) {
+    r.offered = plan.offered[i];
+    r.offered.scheduled = s.scheduled;
+    r.cut = Count(s, load::RequestFate::kCut);
+    ScenarioHistograms& h = m.histograms[s.name];
+    h.answer = s.recorder.Corrected();
+    if (per_request) {
+      const JoinedScenario& j = joined[i];
+      h.completion = j.completion;
+      r.completion_source = "per-request";
+      if (j.completion.Count() > 0) r.completion = ToSeconds(j.completion.Summary());
+      r.completion_distribution = Distribution(j.completion);
+      r.completion_lower_bound = !drain.drained;
+      r.outcomes = j.outcomes;
+      if (j.before_intended > 0) {
+        run.completion_problems.push_back(
+            s.name + ": " + std::to_string(j.before_intended) +
+            " completions appear to end before their request was due (clock offset?)");
+      }
+    } else if (before_complete && after_complete && after.count(s.name)) {
       r.completion = Summarise(Difference(after[s.name], before[s.name]));
     }
+    r.timeseries = PerSecond(s, per_request ? &joined[i] : nullptr, warmup, measured);
+    r.intervals = WithinRunIntervals(h);
     run.scenarios.push_back(std::move(r));
     all.Merge(s.recorder);
   }
@@ -218,8 +370,15 @@ report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservati
   if (!system.started_by_flowbench) {
     for (const ServiceEndpoint& s : system.services) run.target.emplace_back(s.name, s.Url());
   }
+  run.generator = ToReport(load::AuditGenerator(result));
+  if (offset) {
+    run.clock_offset = report::ClockOffset{static_cast<double>(offset->offset_ns) * 1e-9,
+                                           static_cast<double>(offset->uncertainty_ns) * 1e-9,
+                                           "ntp-style over GET /completions"};
+  }
+  for (const std::string& problem : collector.Problems()) run.completion_problems.push_back(problem);
   run.interrupted = stop;  // during the load or the drain: either way the figures are partial
-  return run;
+  return m;
 }
 
 }  // namespace flowbench::run

@@ -1,7 +1,10 @@
 // One architecture x profile x repeat of `flowbench run`, against a measured build that is
-// running and healthy: drive the selected scenarios at once, wait for the accepted work to
-// finish (the async backlog drains), and record what the report shows: client latency and
-// errors, completion latency from the services' own histograms, queue depths, CPU and memory.
+// running and healthy: warm up, drive the selected scenarios at once on the experiment's
+// schedule, wait for the accepted work to finish (the async backlog drains), and record what
+// the report shows: answer latency of every request from its intended send time, the exact
+// completion of each accepted request (the services' completion records joined to the
+// driver's request ids) and what became of it, per-second series, queue depths, CPU and
+// memory, and the generator's audit of itself.
 #pragma once
 
 #include <atomic>
@@ -11,6 +14,7 @@
 #include "bench/run/measured_build.hpp"
 #include "bench/run/run_options.hpp"
 #include "bench/run/samplers.hpp"
+#include "bench/run/statistics.hpp"
 #include "common/domain/profiles.hpp"
 
 namespace flowbench::run {
@@ -21,8 +25,15 @@ struct QueueObservation {
   std::string source;       // "amqp" | "management-api" | "not-sampled" | "none"
 };
 
-report::ProfileRun MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
-                               const Profile& profile, int repeat, const RunOptions& options,
-                               const std::atomic<bool>& stop, const ProgressPrinter& print);
+struct Measurement {
+  report::ProfileRun run;
+  RunHistograms histograms;  // per scenario, for the comparison's intervals
+};
+
+// `seed`: the arrival schedules' (the same for both builds of one repeat).
+Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
+                        const Profile& profile, int repeat, std::uint64_t seed,
+                        const RunOptions& options, const std::atomic<bool>& stop,
+                        const ProgressPrinter& print);
 
 }  // namespace flowbench::run

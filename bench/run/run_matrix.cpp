@@ -1,12 +1,16 @@
 #include "bench/run/run_matrix.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <random>
 #include <stdexcept>
 
 #include "bench/run/environment.hpp"
 #include "bench/run/measure.hpp"
 #include "bench/run/rabbitmq_management.hpp"
+#include "bench/run/run_order.hpp"
 #include "bench/run/samplers.hpp"
 #include "bench/run/settings_scrape.hpp"
 #include "common/amqp/connection.hpp"
@@ -77,6 +81,24 @@ report::RunResults Described(const RunOptions& o) {
   return results;
 }
 
+report::Design DesignOf(const RunOptions& o, const std::vector<Slot>& order) {
+  report::Design d;
+  d.model = o.model == LoadModel::kOpen ? "open" : "closed";
+  d.arrivals = o.arrivals == load::ArrivalProcess::kPoisson ? "poisson" : "uniform";
+  d.seed = o.seed;
+  d.warmup_s = static_cast<double>(o.warmup.count());
+  d.repeats = o.repeats;
+  for (const Slot& slot : order) d.order.push_back(SlotName(slot));
+  return d;
+}
+
+void Record(Measurement measurement, report::RunResults& results,
+            std::vector<RunHistograms>& histograms) {
+  measurement.run.order = static_cast<int>(results.runs.size()) + 1;
+  results.runs.push_back(std::move(measurement.run));
+  histograms.push_back(std::move(measurement.histograms));
+}
+
 // Fresh tables and empty queues (the builds' services must not be running: a consumer's
 // unacknowledged messages survive a purge).
 void ResetState(Arch arch, const infra::InfraState& infra) {
@@ -138,46 +160,48 @@ std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
   return args;
 }
 
-// The builds of this checkout, started here for every repeat on private ports (a build
-// started by `flowbench up` keeps running undisturbed), on a fresh state each time.
-void RunOwnBuilds(const RunOptions& o, const Matrix& m, report::RunResults& results,
-                  const std::atomic<bool>& stop, const ProgressPrinter& print) {
+// The builds of this checkout, started here for every run on private ports (a build started
+// by `flowbench up` keeps running undisturbed), on a fresh state each time.
+void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::RunResults& results,
+                  std::vector<RunHistograms>& histograms, const std::atomic<bool>& stop,
+                  const ProgressPrinter& print) {
   infra::UpResult infra_up = infra::InfraUp(o.infra);
   InfraStartedForThisRun stop_infra_at_the_end(o.infra.state_dir, !infra_up.reused);
   const infra::InfraState& infra = infra_up.state;
-  for (Arch arch : m.archs) {
+  for (const Slot& slot : order) {
+    if (stop) break;
     SystemOptions system_options;
-    system_options.arch = arch;
+    system_options.arch = slot.arch;
     system_options.bin_dir = ExecutableDir();
-    system_options.run_dir = o.infra.state_dir / "run" / ("run-" + std::string(ArchName(arch)));
+    system_options.run_dir =
+        o.infra.state_dir / "run" / ("run-" + std::string(ArchName(slot.arch)));
     system_options.port_base = infra::FindFreePortBase(10);
     system_options.pg_url = infra.pg_url;
     system_options.amqp_url = infra.amqp_url;
-    system_options.extra_args = ServiceArgs(o, arch);
+    system_options.extra_args = ServiceArgs(o, slot.arch);
     QueueObservation queues{nullptr, "none"};
-    if (arch == Arch::kAsync) queues = {AmqpQueueDepths(infra.amqp_url, ContractQueues()), "amqp"};
-    for (const Profile* profile : m.profiles) {
-      for (int repeat = 1; repeat <= o.repeats && !stop; ++repeat) {
-        // Every repeat starts from empty tables, empty queues and fresh processes, reset
-        // before any consumer runs: an earlier run's undrained backlog must not leak into
-        // this one (a consumer would take it before a purge, then find its rows gone).
-        ResetState(arch, infra);
-        RunningSystem running = StartSystem(system_options);
-        if (stop) {  // Ctrl-C while the services started: nothing to measure
-          StopSystem(running);
-          break;
-        }
-        try {
-          MeasuredBuild system = FromRunningSystem(running);
-          RecordSettingsInForce(system, results);
-          results.runs.push_back(MeasureOnce(system, queues, *profile, repeat, o, stop, print));
-        } catch (...) {
-          StopSystem(running);
-          throw;
-        }
-        StopSystem(running);
-      }
+    if (slot.arch == Arch::kAsync) {
+      queues = {AmqpQueueDepths(infra.amqp_url, ContractQueues()), "amqp"};
     }
+    // Every run starts from empty tables, empty queues and fresh processes, reset before any
+    // consumer runs: an earlier run's undrained backlog must not leak into this one (a
+    // consumer would take it before a purge, then find its rows gone).
+    ResetState(slot.arch, infra);
+    RunningSystem running = StartSystem(system_options);
+    if (stop) {  // Ctrl-C while the services started: nothing to measure
+      StopSystem(running);
+      break;
+    }
+    try {
+      MeasuredBuild system = FromRunningSystem(running);
+      RecordSettingsInForce(system, results);
+      Record(MeasureOnce(system, queues, *slot.profile, slot.repeat, slot.seed, o, stop, print),
+             results, histograms);
+    } catch (...) {
+      StopSystem(running);
+      throw;
+    }
+    StopSystem(running);
   }
 }
 
@@ -194,7 +218,8 @@ QueueDepthReader ManagementQueueDepths(const RabbitManagement& api) {
 
 // A deployment flowbench did not start: checked before any load, then driven as it is (no
 // reset, nothing started or stopped; repeats and profiles run one after another on it).
-void RunAgainstTargets(const RunOptions& o, const Matrix& m, report::RunResults& results,
+void RunAgainstTargets(const RunOptions& o, const std::vector<Slot>& order,
+                       report::RunResults& results, std::vector<RunHistograms>& histograms,
                        const std::atomic<bool>& stop, const ProgressPrinter& print) {
   std::vector<MeasuredBuild> systems;
   for (const TargetBuild& target : o.targets) systems.push_back(TargetSystem(target));
@@ -217,18 +242,25 @@ void RunAgainstTargets(const RunOptions& o, const Matrix& m, report::RunResults&
   results.settings["driver"].as_object()["rabbitmq_management_url"] =
       management ? boost::json::value(management->DisplayUrl()) : boost::json::value(nullptr);
 
+  std::map<Arch, QueueObservation> queues;
   for (const MeasuredBuild& system : systems) {
     RecordSettingsInForce(system, results);
-    QueueObservation queues{nullptr, "none"};
+    QueueObservation observed{nullptr, "none"};
     if (system.arch == Arch::kAsync) {
-      queues = management ? QueueObservation{ManagementQueueDepths(*management), "management-api"}
-                          : QueueObservation{nullptr, "not-sampled"};
+      observed = management
+                     ? QueueObservation{ManagementQueueDepths(*management), "management-api"}
+                     : QueueObservation{nullptr, "not-sampled"};
     }
-    for (const Profile* profile : m.profiles) {
-      for (int repeat = 1; repeat <= o.repeats && !stop; ++repeat) {
-        results.runs.push_back(MeasureOnce(system, queues, *profile, repeat, o, stop, print));
-      }
-    }
+    queues[system.arch] = observed;
+  }
+  for (const Slot& slot : order) {
+    if (stop) break;
+    auto system = std::find_if(systems.begin(), systems.end(),
+                               [&](const MeasuredBuild& s) { return s.arch == slot.arch; });
+    if (system == systems.end()) continue;
+    Record(MeasureOnce(*system, queues[slot.arch], *slot.profile, slot.repeat, slot.seed, o,
+                       stop, print),
+           results, histograms);
   }
 }
 
@@ -238,11 +270,21 @@ report::RunResults RunMatrix(const RunOptions& o, const std::atomic<bool>& stop,
                              const ProgressPrinter& print) {
   Matrix m = Validate(o);
   report::RunResults results = Described(o);
+  std::vector<Slot> order = InterleavedOrder(o, m.profiles, m.archs);
+  results.design = DesignOf(o, order);
+  std::vector<RunHistograms> histograms;
   if (o.targets.empty()) {
-    RunOwnBuilds(o, m, results, stop, print);
+    RunOwnBuilds(o, order, results, histograms, stop, print);
   } else {
-    RunAgainstTargets(o, m, results, stop, print);
+    // A target serves only the builds it names.
+    std::erase_if(order, [&](const Slot& slot) {
+      return std::none_of(o.targets.begin(), o.targets.end(),
+                          [&](const TargetBuild& t) { return t.arch == slot.arch; });
+    });
+    results.design = DesignOf(o, order);
+    RunAgainstTargets(o, order, results, histograms, stop, print);
   }
+  results.statistics = CompareBuilds(results, histograms);
   if (const boost::json::value* in_force = results.settings.if_contains("in_force")) {
     results.settings["same_workload"] = SameWorkload(in_force->as_object());
   }

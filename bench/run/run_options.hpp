@@ -9,12 +9,19 @@
 #include <string>
 #include <vector>
 
+#include "bench/load/load_plan.hpp"
 #include "bench/run/target.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
 #include "common/service/pass_through_args.hpp"
 
 namespace flowbench::run {
+
+// How load is offered. Open: every scenario's requests start on a seeded schedule whatever
+// the answers, the same for both builds, so both are offered the same work (the default: a
+// comparison is only fair under equal load). Closed: the study's virtual users with think
+// time (what its k6 script does), where each build is offered what its answers allow.
+enum class LoadModel { kOpen, kClosed };
 
 struct RunOptions {
   infra::InfraOptions infra;
@@ -24,6 +31,14 @@ struct RunOptions {
   // Each profile's own duration, or this instead (the default run is a shortened one).
   std::optional<std::chrono::milliseconds> duration;
   int repeats = 1;
+  LoadModel model = LoadModel::kOpen;
+  load::ArrivalProcess arrivals = load::ArrivalProcess::kPoisson;
+  // The arrival schedules' and the repeat order's randomness: the same seed, the same
+  // experiment. Repeat r uses seed + r - 1 for its schedules (the same for both builds).
+  std::uint64_t seed = 1;
+  // Load before the measured window at the run's rates: connections opened, pools and caches
+  // warm; excluded from every figure.
+  std::chrono::seconds warmup{10};
   std::chrono::seconds drain_timeout{300};   // after the load: wait this long for the backlog
   std::chrono::seconds request_timeout{60};  // per request (k6's default)
   int max_vus = 100;                         // open-loop scenario 6: connections at most

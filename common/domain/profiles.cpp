@@ -36,4 +36,14 @@ std::chrono::milliseconds ThinkTime(std::string_view scenario_id) {
   return spec != nullptr ? spec->think_time : std::chrono::milliseconds(1000);
 }
 
+double OpenArrivalRate(const Profile& profile, std::string_view scenario_id) {
+  const ScenarioSpec* spec = FindScenario(scenario_id);
+  if (spec == nullptr) return 0;
+  if (spec->loop == Loop::kOpen) return profile.click_rate;
+  int index = scenario_id.back() - '1';
+  if (index < 0 || index >= static_cast<int>(profile.vus.size())) return 0;
+  double think_s = std::chrono::duration<double>(spec->think_time).count();
+  return think_s > 0 ? profile.vus[index] / think_s : 0;
+}
+
 }  // namespace flowbench

@@ -29,4 +29,11 @@ const Profile* FindProfile(std::string_view name);
 // unknown id.
 std::chrono::milliseconds ThinkTime(std::string_view scenario_id);
 
+// The open model's arrival rate per second for a scenario of this profile: the study's
+// closed-loop table read as users / think time (a user who answers at once and thinks
+// `think_time` sends at most that often), so baseline offers 2, 2, 2, 0.5 and 2 requests per
+// second to scenarios 1-5, and its click rate to scenario 6. Every build is then offered the
+// same load, whatever its answers. 0 for an unknown id.
+double OpenArrivalRate(const Profile& profile, std::string_view scenario_id);
+
 }  // namespace flowbench

@@ -25,5 +25,17 @@ TEST(Profiles, TheContractTableWithTheScriptsUnderOtherNames) {
   EXPECT_EQ(ThinkTime(scenario::kClickBuffering), std::chrono::milliseconds(0));
 }
 
+TEST(Profiles, OpenRatesAreTheStudysUsersOverTheirThinkTime) {
+  const Profile& baseline = *FindProfile("baseline");
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(baseline, "scenario1"), 2.0);
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(baseline, "scenario2"), 2.0);
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(baseline, "scenario3"), 2.0);
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(baseline, "scenario4"), 0.5);  // 1 user, 2 s think time
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(baseline, "scenario5"), 2.0);
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(baseline, "scenario6"), 50.0);
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(*FindProfile("heavy"), "scenario4"), 3.5);
+  EXPECT_DOUBLE_EQ(OpenArrivalRate(baseline, "scenario9"), 0.0);
+}
+
 }  // namespace
 }  // namespace flowbench
