@@ -77,7 +77,7 @@ Accepted AcceptedRequests(const load::LoadResult& result) {
   Accepted a;
   for (const load::ScenarioRecording& s : result.scenarios) {
     const stats::Recorder& r = s.recorder;
-    a.per_scenario[s.name] = r.Corrected().Count() - r.Errors().Of(stats::ErrorKind::kStatus) -
+    a.per_scenario[s.name] = r.Answered() - r.Errors().Of(stats::ErrorKind::kStatus) -
                              r.Errors().Of(stats::ErrorKind::kCheck);
   }
   return a;
