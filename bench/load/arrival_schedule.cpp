@@ -46,6 +46,21 @@ std::uint64_t ArrivalSchedule::ScheduledIterations() const {
   return static_cast<std::uint64_t>(std::ceil(total_arrivals_));
 }
 
+std::uint64_t ArrivalSchedule::ScheduledFrom(Duration from) const {
+  // Offsets grow with the index: the first index due at or after `from`, by bisection.
+  std::uint64_t low = 0, high = ScheduledIterations();
+  while (low < high) {
+    std::uint64_t mid = low + (high - low) / 2;
+    std::optional<Duration> offset = OffsetOf(mid);
+    if (offset && *offset < from) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return ScheduledIterations() - low;
+}
+
 std::optional<Duration> ArrivalSchedule::OffsetOf(std::uint64_t index) const {
   if (!poisson_) return TimeOfArrivals(static_cast<double>(index));
   if (index >= poisson_arrivals_.size()) return std::nullopt;

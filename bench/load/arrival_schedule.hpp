@@ -22,6 +22,9 @@ class ArrivalSchedule {
   // Iterations this schedule really holds: the offered load of a run, the same for both
   // builds (uniform: the integral rounded up; Poisson: this draw's count).
   std::uint64_t ScheduledIterations() const;
+  // Of those, the ones due at or after `from` (a warm-up's end): the measured window's offered
+  // load, from the schedule alone, so two runs with the same plan and seed agree on it.
+  std::uint64_t ScheduledFrom(Duration from) const;
 
  private:
   struct Segment {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -51,6 +52,20 @@ TEST(ArrivalSchedule, UniformHoldsTheIntegralRoundedUp) {
   EXPECT_EQ(ArrivalSchedule(ConstantArrivalRate(100, 1s, 10)).ScheduledIterations(), 100u);
   EXPECT_EQ(ArrivalSchedule(ConstantArrivalRate(2.5, 1s, 10)).ScheduledIterations(), 3u);
   EXPECT_EQ(OffsetsMs(ArrivalSchedule(ConstantArrivalRate(2.5, 1s, 10))).size(), 3u);
+}
+
+// The measured window's offered load after a warm-up: the due times at or after its end,
+// counted from the schedule itself (what a run reports as `scheduled`).
+TEST(ArrivalSchedule, ScheduledFromCountsTheDueTimesAtOrAfterAnOffset) {
+  ArrivalSchedule constant(ConstantArrivalRate(100, 1s, 10));  // due at 0, 10, ..., 990 ms
+  EXPECT_EQ(constant.ScheduledFrom(Duration{0}), 100u);
+  EXPECT_EQ(constant.ScheduledFrom(295ms), 70u);  // 300 ms onwards
+  EXPECT_EQ(constant.ScheduledFrom(305ms), 69u);
+  EXPECT_EQ(constant.ScheduledFrom(2s), 0u);
+  ArrivalSchedule poisson(Poisson(ConstantArrivalRate(200, 5s, 10), 11));
+  std::vector<double> offsets = OffsetsMs(poisson);
+  auto from_1s = std::count_if(offsets.begin(), offsets.end(), [](double t) { return t >= 1000; });
+  EXPECT_EQ(poisson.ScheduledFrom(1s), static_cast<std::uint64_t>(from_1s));
 }
 
 TEST(ArrivalSchedule, PoissonWithOneSeedIsOneScheduleAndAnotherSeedAnother) {

@@ -33,6 +33,7 @@ void SerialiseRequest(const HttpRequestSpec& spec, std::string_view host_field, 
   out.clear();
   out.append(spec.method).append(" ").append(spec.target).append(" HTTP/1.1\r\nHost: ");
   out.append(host_field).append("\r\n");
+  if (!spec.request_id.empty()) out.append("X-Request-Id: ").append(spec.request_id).append("\r\n");
   if (SendsBody(spec)) {
     char length[24];
     auto end = std::to_chars(length, length + sizeof length, spec.body.size()).ptr;

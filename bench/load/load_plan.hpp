@@ -25,7 +25,7 @@ struct HttpRequestSpec {
   std::string target = "/";  // path and query
   std::string body;
   std::string content_type = "application/json";
-  std::string request_id;  // non-empty: sent as X-Request-Id (the engine sets it)
+  std::string request_id{};  // non-empty: sent as X-Request-Id (the engine sets it)
 };
 
 struct HttpAnswer {

@@ -1,5 +1,6 @@
 #include "bench/load/load_run.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -8,10 +9,16 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <charconv>
+#include <ctime>
 #include <deque>
 #include <future>
+#include <iterator>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
+#include <tuple>
 
 #include "bench/load/arrival_schedule.hpp"
 #include "bench/load/http_client.hpp"
@@ -30,19 +37,23 @@ Duration PlannedDuration(const Executor& executor) {
   return TotalDuration(std::get<ArrivalRate>(executor));
 }
 
-void Account(stats::Recorder& recorder, const ScenarioLoad& load, const HttpOutcome& outcome,
-             Duration corrected, Duration uncorrected) {
-  if (outcome.transport_error) {
-    recorder.RecordError(*outcome.transport_error);
-    return;
+// Iteration `iteration`'s X-Request-Id, when the scenario asks for one: one small string per
+// request (the prefix and the decimal digits), nothing else on the hot path.
+void SetRequestId(HttpRequestSpec& request, const std::string& prefix, std::uint64_t iteration) {
+  if (prefix.empty()) return;
+  char digits[20];  // 2^64 - 1 has 20 decimal digits
+  char* end = std::to_chars(digits, digits + sizeof digits, iteration).ptr;
+  request.request_id.reserve(prefix.size() + static_cast<std::size_t>(end - digits));
+  request.request_id.assign(prefix).append(digits, end);
+}
+
+// This process's CPU time (every thread), for LoadResult::client_cpu_s.
+double ProcessCpuSeconds() {
+  timespec t{};
+  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) != 0) {
+    throw std::system_error(errno, std::generic_category(), "clock_gettime(CPUTIME)");
   }
-  recorder.RecordResponse(corrected.count(), uncorrected.count());
-  if (load.check) {
-    if (std::optional<stats::ErrorKind> kind =
-            load.check(HttpAnswer{outcome.status, outcome.body})) {
-      recorder.RecordError(*kind);
-    }
-  }
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 asio::awaitable<void> Sleep(asio::steady_timer& timer, Clock::time_point until) {
@@ -73,15 +84,22 @@ struct LoadRun::Worker {
     std::mt19937_64 rng;
   };
 
+  // An open-loop iteration: when the schedule wants it, and its number.
+  struct Due {
+    Clock::time_point at;
+    std::uint64_t iteration = 0;
+  };
+
   // One scenario's state on this worker; touched only by this worker's thread while running.
   struct Share {
     const ScenarioLoad* load = nullptr;
     int scenario_index = 0;
-    stats::Recorder recorder;
+    stats::Recorder recorder;            // measured window only
+    std::vector<RequestRecord> records;  // every iteration, warm-up included, in start order
     std::uint64_t iterations = 0;
     std::vector<std::unique_ptr<Vu>> vus;  // open loop: created on demand up to the bound
     std::vector<Vu*> idle;
-    std::deque<Clock::time_point> waiting;  // due iterations waiting for a VU (max_start_delay)
+    std::deque<Due> waiting;  // due iterations waiting for a VU (max_start_delay)
   };
 
   // Declared first so that it is destroyed last: the shares' sockets need it. Its sockets and
@@ -97,12 +115,65 @@ struct LoadRun::Worker {
   const LoadOptions* options = nullptr;
   const std::atomic<bool>* stop = nullptr;
   Clock::time_point start;
+  Clock::time_point measured_from;    // start + warm-up: iterations intended earlier are warm-up
   int running_tasks = 0;              // this thread only
   std::atomic<bool> finished{false};  // every task done; read by the control thread
   std::thread thread;
 
   bool Stopping() const { return stop->load(std::memory_order_relaxed); }
   std::uint64_t NextIteration(Share& s) { return s.iterations++ * threads + index; }
+
+  // An iteration is sent: its record opens as kCut, which End() overwrites. One still open
+  // when the worker stops was cut, so Finish() has nothing to mark. Returns its index (the
+  // vector may grow while the request is in flight, so no reference is kept).
+  std::size_t Begin(Share& s, std::uint64_t iteration, Clock::time_point intended,
+                    Clock::time_point sent) {
+    const bool warmup = intended < measured_from;
+    s.records.push_back(RequestRecord{.iteration = iteration,
+                                      .intended = intended - start,
+                                      .sent = sent - start,
+                                      .fate = RequestFate::kCut,
+                                      .error = std::nullopt,
+                                      .warmup = warmup});
+    if (!warmup) s.recorder.RecordStarted();
+    return s.records.size() - 1;
+  }
+
+  // Its answer or failure: into its record and (measured window only) the recorder. A failure
+  // enters the latency at the time it failed, as k6 counts it.
+  void End(Share& s, std::size_t index, const HttpOutcome& outcome, Clock::time_point intended,
+           Clock::time_point sent, Clock::time_point done) {
+    RequestRecord& record = s.records[index];
+    record.ended = done - start;
+    record.status = outcome.status;
+    if (outcome.transport_error) {
+      record.fate = RequestFate::kFailed;
+      record.error = outcome.transport_error;
+    } else {
+      record.fate = RequestFate::kAnswered;
+      if (s.load->check) record.error = s.load->check(HttpAnswer{outcome.status, outcome.body});
+    }
+    if (record.warmup) return;
+    const std::int64_t corrected = (done - intended).count();
+    const std::int64_t uncorrected = (done - sent).count();
+    if (outcome.transport_error) {
+      s.recorder.RecordFailure(*outcome.transport_error, corrected, uncorrected);
+      return;
+    }
+    s.recorder.RecordResponse(corrected, uncorrected);
+    if (record.error) s.recorder.RecordError(*record.error);
+  }
+
+  // Due, but never started: a record and (measured window only) a dropped count.
+  void Drop(Share& s, const Due& due) {
+    const bool warmup = due.at < measured_from;
+    s.records.push_back(RequestRecord{.iteration = due.iteration,
+                                      .intended = due.at - start,
+                                      .fate = RequestFate::kDropped,
+                                      .error = std::nullopt,
+                                      .warmup = warmup});
+    if (!warmup) s.recorder.RecordDropped();
+  }
 
   void TaskStarted() { ++running_tasks; }
   void TaskEnded() {
@@ -117,12 +188,13 @@ struct LoadRun::Worker {
     const Clock::time_point end = start + plan.duration;
     co_await Sleep(timer, start);
     while (Clock::now() < end && !Stopping()) {
-      HttpRequestSpec request = s.load->make_request(vu.rng, NextIteration(s));
-      s.recorder.RecordStarted();
-      Clock::time_point sent = Clock::now();
+      const std::uint64_t iteration = NextIteration(s);
+      HttpRequestSpec request = s.load->make_request(vu.rng, iteration);
+      SetRequestId(request, s.load->request_id_prefix, iteration);
+      const Clock::time_point sent = Clock::now();
+      const std::size_t record = Begin(s, iteration, sent, sent);  // closed loop: intended = sent
       HttpOutcome outcome = co_await vu.connection.Send(request, s.load->request_timeout);
-      Duration took = Clock::now() - sent;
-      Account(s.recorder, *s.load, outcome, took, took);  // closed loop: sent when intended
+      End(s, record, outcome, sent, sent, Clock::now());
       if (plan.think_time > Duration::zero()) {
         co_await Sleep(timer, std::min(Clock::now() + plan.think_time, end));
       }
@@ -144,25 +216,25 @@ struct LoadRun::Worker {
     return s.vus.back().get();
   }
 
-  // Runs the iteration due at `due` on `vu`, then any that queued meanwhile, then idles.
-  asio::awaitable<void> OpenLoopIterations(Share& s, Vu* vu, Clock::time_point due) {
+  // Runs the iteration `due` on `vu`, then any that queued meanwhile, then idles.
+  asio::awaitable<void> OpenLoopIterations(Share& s, Vu* vu, Due due) {
     const ArrivalRate& plan = std::get<ArrivalRate>(s.load->executor);
     for (;;) {
-      HttpRequestSpec request = s.load->make_request(vu->rng, NextIteration(s));
-      s.recorder.RecordStarted();
-      Clock::time_point sent = Clock::now();
+      HttpRequestSpec request = s.load->make_request(vu->rng, due.iteration);
+      SetRequestId(request, s.load->request_id_prefix, due.iteration);
+      const Clock::time_point sent = Clock::now();
+      const std::size_t record = Begin(s, due.iteration, due.at, sent);
       HttpOutcome outcome = co_await vu->connection.Send(request, s.load->request_timeout);
-      Clock::time_point done = Clock::now();
-      Account(s.recorder, *s.load, outcome, done - due, done - sent);
-      std::optional<Clock::time_point> next;
+      End(s, record, outcome, due.at, sent, Clock::now());
+      std::optional<Due> next;
       while (!s.waiting.empty() && !Stopping()) {
-        Clock::time_point waited_since = s.waiting.front();
+        Due waited = s.waiting.front();
         s.waiting.pop_front();
-        if (Clock::now() - waited_since <= plan.max_start_delay) {
-          next = waited_since;
+        if (Clock::now() - waited.at <= plan.max_start_delay) {
+          next = waited;
           break;
         }
-        s.recorder.RecordDropped();
+        Drop(s, waited);
       }
       if (!next) break;
       due = *next;
@@ -175,22 +247,26 @@ struct LoadRun::Worker {
     const ArrivalRate& plan = std::get<ArrivalRate>(s.load->executor);
     const int worker_max_vus = std::max(1, (plan.max_vus + threads - 1 - index) / threads);
     ArrivalSchedule schedule(plan);
+    s.records.reserve(schedule.ScheduledIterations() / static_cast<std::uint64_t>(threads) + 1);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     // This worker takes every threads-th iteration of the one schedule.
     for (std::uint64_t i = static_cast<std::uint64_t>(index);;
          i += static_cast<std::uint64_t>(threads)) {
       std::optional<Duration> offset = schedule.OffsetOf(i);
       if (!offset || Stopping()) break;
-      Clock::time_point due = start + *offset;
-      co_await WakeAt(timer, due, plan.wake_ahead);
+      const Clock::time_point at = start + *offset;
+      co_await WakeAt(timer, at, plan.wake_ahead);
       if (Stopping()) break;
+      // Every due iteration takes its number here, dropped or not, in schedule order: this
+      // worker's k-th is k * threads + index, which is `i`, the schedule's own index.
+      const Due due{at, NextIteration(s)};
       if (Vu* vu = TakeVu(s, plan, worker_max_vus)) {
         TaskStarted();
         asio::co_spawn(*context, OpenLoopIterations(s, vu, due), asio::detached);
       } else if (plan.max_start_delay > Duration::zero()) {
         s.waiting.push_back(due);
       } else {
-        s.recorder.RecordDropped();
+        Drop(s, due);
       }
     }
     TaskEnded();
@@ -231,9 +307,10 @@ struct LoadRun::Worker {
     guard.reset();
     context->stop();
     if (thread.joinable()) thread.join();
-    // Iterations still waiting for a VU never started: dropped, not forgotten.
+    // Iterations still waiting for a VU never started: dropped, not forgotten. Those started
+    // and still in flight keep their kCut records.
     for (auto& s : shares) {
-      for (std::size_t i = 0; i < s->waiting.size(); ++i) s->recorder.RecordDropped();
+      for (const Due& due : s->waiting) Drop(*s, due);
       s->waiting.clear();
       s->idle.clear();
       s->vus.clear();  // sockets closed while the io_context still exists
@@ -263,8 +340,18 @@ void LoadRun::Stop() { stop_requested_.store(true, std::memory_order_relaxed); }
 LoadResult LoadRun::Run(const ProgressHook& progress) {
   Duration planned{0};
   for (const ScenarioLoad& s : scenarios_) planned = std::max(planned, PlannedDuration(s.executor));
+  const double cpu_before = ProcessCpuSeconds();
   // A common start a little ahead, so that every worker's schedule begins at the same instant.
-  const Clock::time_point start = Clock::now() + 20ms;
+  // The system clock is read between two steady reads and paired with their midpoint, so that
+  // start_unix_ns is `start` to within half that gap (records are joined to the services' logs
+  // by wall-clock time).
+  const Clock::time_point steady_before = Clock::now();
+  const std::chrono::system_clock::time_point system_now = std::chrono::system_clock::now();
+  const Clock::time_point steady_after = Clock::now();
+  constexpr Duration kLead = 20ms;
+  const Clock::time_point start = steady_before + (steady_after - steady_before) / 2 + kLead;
+  const std::int64_t start_unix_ns =
+      std::chrono::duration_cast<Duration>(system_now.time_since_epoch() + kLead).count();
   const Clock::time_point hard_end = start + planned + options_.graceful_stop;
 
   std::vector<std::unique_ptr<Worker>> workers;
@@ -275,6 +362,7 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
     worker->options = &options_;
     worker->stop = &stop_requested_;
     worker->start = start;
+    worker->measured_from = start + options_.warmup;
     for (std::size_t i = 0; i < scenarios_.size(); ++i) {
       auto share = std::make_unique<Worker::Share>();
       share->load = &scenarios_[i];
@@ -331,13 +419,39 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
 
   LoadResult result;
   result.stopped_early = stopped_early;
+  result.start = start;
+  result.start_unix_ns = start_unix_ns;
   for (auto& w : workers) w->Finish();
   result.elapsed = Clock::now() - start;
+  result.client_cpu_s = ProcessCpuSeconds() - cpu_before;
   for (std::size_t i = 0; i < scenarios_.size(); ++i) {
     ScenarioRecording r;
     r.name = scenarios_[i].name;
-    for (auto& w : workers) r.recorder.Merge(w->shares[i]->recorder);
-    r.interrupted = r.recorder.Started() - std::min(r.recorder.Started(), r.recorder.Completed());
+    std::size_t records = 0;
+    for (auto& w : workers) records += w->shares[i]->records.size();
+    r.requests.reserve(records);
+    for (auto& w : workers) {
+      Worker::Share& share = *w->shares[i];
+      r.recorder.Merge(share.recorder);
+      r.requests.insert(r.requests.end(), std::make_move_iterator(share.records.begin()),
+                        std::make_move_iterator(share.records.end()));
+      share.records = {};
+    }
+    std::sort(r.requests.begin(), r.requests.end(),
+              [](const RequestRecord& a, const RequestRecord& b) {
+                return std::tie(a.intended, a.iteration) < std::tie(b.intended, b.iteration);
+              });
+    for (const RequestRecord& record : r.requests) {
+      r.interrupted += record.fate == RequestFate::kCut && !record.warmup;
+    }
+    if (const auto* plan = std::get_if<ArrivalRate>(&scenarios_[i].executor)) {
+      r.open_loop = true;
+      // From the schedule, not from what ran: the same for every run of this plan and seed,
+      // however slow the service (what could not start is dropped, and still counted here).
+      r.scheduled = ArrivalSchedule(*plan).ScheduledFrom(options_.warmup);
+    } else {
+      r.scheduled = r.recorder.Started();
+    }
     result.scenarios.push_back(std::move(r));
   }
   return result;

@@ -41,13 +41,16 @@ using ProgressHook = std::function<void(const ProgressSnapshot&)>;
 // into the report's report::ScenarioResult).
 struct ScenarioRecording {
   std::string name;
-  stats::Recorder recorder;       // the measured window only (warm-up excluded)
-  std::uint64_t interrupted = 0;  // started but not finished when the run was cut short
+  stats::Recorder recorder;  // the measured window only (warm-up excluded)
+  // Measured requests started but not finished when the run ended (graceful_stop passed, or
+  // Stop()): their records have fate kCut.
+  std::uint64_t interrupted = 0;
   // Every iteration the schedule asked for, warm-up included, ordered by `intended`.
   std::vector<RequestRecord> requests;
   // Open loop: iterations due in the measured window by the schedule (dropped included),
   // the same for both builds with the same seed; closed loop: iterations started.
   std::uint64_t scheduled = 0;
+  bool open_loop = false;  // an arrival-rate executor (its `intended` times are the schedule's)
 };
 
 struct LoadResult {

@@ -117,7 +117,7 @@ json::object Drive(const DriverOptions& o) {
       {"wake_ahead_us", o.wake_ahead_us},
       {"started", recorder.Started()},
       {"completed", recorder.Completed()},
-      {"answered", recorder.Corrected().Count()},
+      {"answered", recorder.Answered()},
       {"dropped", recorder.Dropped()},
       {"interrupted", r.interrupted},
       {"errors", stats::ErrorsToJson(recorder.Errors())},
