@@ -5,6 +5,7 @@
 
 #include "asynchronous/runtime/publisher.hpp"
 #include "asynchronous/runtime/topology.hpp"
+#include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/span.hpp"
@@ -32,7 +33,7 @@ std::string_view OutcomeLabel(Outcome outcome) {
 
 Consumer::Consumer(net::io_context& io, std::string amqp_url, std::string connection_name,
                    ConsumerSpec spec, const AsyncRuntimeSettings& settings, Publisher& publisher,
-                   Metrics& metrics)
+                   Metrics& metrics, CompletionLog& completions)
     : io_(io),
       url_(std::move(amqp_url)),
       name_(std::move(connection_name)),
@@ -40,7 +41,9 @@ Consumer::Consumer(net::io_context& io, std::string amqp_url, std::string connec
       settings_(settings),
       retry_(settings.retry_attempts, settings.retry_base_delay),
       publisher_(publisher),
-      metrics_(metrics) {
+      metrics_(metrics),
+      completions_(completions),
+      scenario_(topology::ScenarioOfQueue(spec_.queue)) {
   if (spec_.prefetch <= 0) spec_.prefetch = settings.prefetch;
 }
 
@@ -157,6 +160,10 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   auto traceparent = delivery.headers.find("traceparent");
   message.trace = ContinueOrStartTrace(traceparent == delivery.headers.end() ? std::string_view()
                                                                              : traceparent->second);
+  if (auto id = delivery.headers.find(std::string(kRequestIdAmqpHeader));
+      id != delivery.headers.end()) {
+    message.request_id = CleanRequestId(id->second);
+  }
   std::string error;
   Outcome outcome = Outcome::kDone;
   try {
@@ -177,6 +184,8 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
     std::string_view label = OutcomeLabel(outcome);
     metrics_.CountConsumed(spec_.queue, label);
     if (outcome == Outcome::kWithdrawn) {
+      // The work of its request ends here, without effect (its front answered 503).
+      completions_.Record(message.request_id, scenario_, WorkOutcome::kWithdrawn);
       log::Warn(
           "message refers to a row its producer withdrew (its publish was answered 503); "
           "acked without effect",
@@ -223,6 +232,11 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   }
   if (copied) {
     metrics_.CountConsumed(spec_.queue, step.dead_letter ? "dead_lettered" : "retried");
+    // Given up on: its request's work ends here (recorded once the copy is safe in the DLQ;
+    // a retried message records nothing yet).
+    if (step.dead_letter) {
+      completions_.Record(message.request_id, scenario_, WorkOutcome::kDeadLettered);
+    }
     // Acked because its copy is safe in the next delay queue (or the DLQ).
     RecordSpan(message.trace, span::kAck,
                spec_.queue + (step.dead_letter ? " (failed for the last time: dead-lettered)"

@@ -26,8 +26,9 @@
 #include "common/telemetry/trace.hpp"
 
 namespace flowbench {
+class CompletionLog;
 class Metrics;
-}
+}  // namespace flowbench
 
 namespace flowbench::async {
 
@@ -35,8 +36,9 @@ class Publisher;
 
 struct IncomingMessage {
   Envelope envelope;
-  TraceContext trace;  // from the traceparent header (a new root when it has none)
-  int attempt = 0;     // retries this message has had
+  TraceContext trace;      // from the traceparent header (a new root when it has none)
+  std::string request_id;  // from the x-request-id header (cleaned; empty when none)
+  int attempt = 0;         // retries this message has had
   bool redelivered = false;
 };
 
@@ -59,9 +61,11 @@ struct ConsumerSpec {
 
 class Consumer {
  public:
+  // `completions`: where a message given up on (dead-lettered) or refused as withdrawn ends
+  // its request's work, for the scenario of the queue.
   Consumer(net::io_context& io, std::string amqp_url, std::string connection_name,
            ConsumerSpec spec, const AsyncRuntimeSettings& settings, Publisher& publisher,
-           Metrics& metrics);
+           Metrics& metrics, CompletionLog& completions);
   ~Consumer();
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
@@ -96,6 +100,8 @@ class Consumer {
   RetryPolicy retry_;
   Publisher& publisher_;
   Metrics& metrics_;
+  CompletionLog& completions_;
+  std::string_view scenario_;  // of the queue's messages (topology::ScenarioOfQueue)
 
   std::mutex mutex_;
   std::deque<Settlement> settlements_;

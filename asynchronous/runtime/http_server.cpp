@@ -10,6 +10,7 @@
 #include "common/domain/errors.hpp"
 #include "common/domain/requests.hpp"
 #include "common/service/error_mapping.hpp"
+#include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/span.hpp"
@@ -60,12 +61,27 @@ http::response<http::string_body> ToBeast(const HttpResponse& answer, unsigned v
 }  // namespace
 
 Request::Request(std::string method, std::string path, std::string body, TraceContext trace,
-                 SystemTime accepted_at)
+                 SystemTime accepted_at, std::string query, std::string request_id)
     : method_(std::move(method)),
       path_(std::move(path)),
       body_(std::move(body)),
       trace_(std::move(trace)),
-      accepted_at_(accepted_at) {}
+      accepted_at_(accepted_at),
+      query_(std::move(query)),
+      request_id_(std::move(request_id)) {}
+
+std::optional<std::string> Request::Query(std::string_view name) const {
+  std::string_view rest = query_;
+  while (!rest.empty()) {
+    std::size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    return std::string(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
 
 std::int64_t Request::PathId(std::string_view what) const {
   std::optional<std::int64_t> id = ParseId(path_param_);
@@ -144,9 +160,12 @@ struct HttpServer::Impl {
 
       http::request<http::string_body> req = parser.release();
       std::string target(req.target());
-      Request request(std::string(req.method_string()), target.substr(0, target.find('?')),
+      std::size_t question = target.find('?');
+      Request request(std::string(req.method_string()), target.substr(0, question),
                       std::move(req.body()), ContinueOrStartTrace(std::string(req["traceparent"])),
-                      std::chrono::system_clock::now());
+                      std::chrono::system_clock::now(),
+                      question == std::string::npos ? std::string() : target.substr(question + 1),
+                      CleanRequestId(req[kRequestIdHeader]));
       HttpResponse answer = co_await owner->Answer(std::move(request));
       auto res = ToBeast(answer, req.version(), req.keep_alive());
       stream.expires_after(kWriteTimeout);

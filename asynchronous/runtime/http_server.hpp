@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,8 +30,9 @@ inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;  // larger bodies: 413
 // One request as a handler sees it.
 class Request {
  public:
+  // query: what followed '?' in the target; request_id: the cleaned X-Request-Id.
   Request(std::string method, std::string path, std::string body, TraceContext trace,
-          SystemTime accepted_at);
+          SystemTime accepted_at, std::string query = {}, std::string request_id = {});
 
   const std::string& method() const { return method_; }
   const std::string& path() const { return path_; }  // without the query string
@@ -42,6 +44,10 @@ class Request {
   const std::string& trace_id() const { return trace_.trace_id; }
   // When the request was read: carried to the end of its work, in every message it causes.
   SystemTime accepted_at() const { return accepted_at_; }
+  // The driver's X-Request-Id (empty when the request had none): carried like accepted_at.
+  const std::string& request_id() const { return request_id_; }
+  // A query parameter, as written (no percent-decoding); nullopt when absent.
+  std::optional<std::string> Query(std::string_view name) const;
 
  private:
   friend class HttpServer;  // sets the path parameter once a route matched
@@ -51,6 +57,8 @@ class Request {
   std::string body_;
   TraceContext trace_;
   SystemTime accepted_at_;
+  std::string query_;
+  std::string request_id_;
   std::string path_param_;
 };
 

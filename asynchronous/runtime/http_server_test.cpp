@@ -1,5 +1,6 @@
 // Unit tests of the async HTTP front without a socket: routing and the mapping of what a
-// handler throws to the answer, which must be the sync build's answer for the same failure.
+// handler throws to the answer, which must be the sync build's answer for the same failure;
+// query parameters, and a bad /completions cursor answered 400.
 #include "asynchronous/runtime/http_server.hpp"
 
 #include <gtest/gtest.h>
@@ -7,19 +8,21 @@
 #include <optional>
 #include <pqxx/pqxx>
 
+#include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/metrics.hpp"
 
 namespace flowbench::async {
 namespace {
 
-// Answers one GET `path` on a server whose only route, "/users/{id}", runs `handler`.
-HttpResponse AnswerOne(RequestHandler handler, std::string path) {
+// Answers one GET `path` (with `query`) on a server whose only route, `route`, runs `handler`.
+HttpResponse AnswerOne(RequestHandler handler, std::string path, std::string query = {},
+                       std::string route = "/users/{id}") {
   net::io_context io;
   Metrics metrics("async", "test");
   HttpServer server(io, metrics, std::chrono::seconds(1));
-  server.Route("GET", "/users/{id}", std::move(handler));
+  server.Route("GET", std::move(route), std::move(handler));
   Request request("GET", std::move(path), "", TraceContext::NewRoot(/*sampled=*/false),
-                  std::chrono::system_clock::now());
+                  std::chrono::system_clock::now(), std::move(query));
   std::optional<HttpResponse> answer;
   net::co_spawn(
       io, [&]() -> Task<void> { answer = co_await server.Answer(std::move(request)); },
@@ -53,6 +56,40 @@ TEST(HttpServer, AnswersAnUnexpectedFailureWith500) {
       "/users/1");
   EXPECT_EQ(answer.status, 500) << answer.body;
   EXPECT_EQ(Body(answer).at("error"), "internal_error") << answer.body;
+}
+
+TEST(Request, ReadsQueryParametersAsWritten) {
+  Request request("GET", "/completions", "", TraceContext::NewRoot(false),
+                  std::chrono::system_clock::now(), "after=12&limit=&flag", "run-1");
+  EXPECT_EQ(request.Query("after"), "12");
+  EXPECT_EQ(request.Query("limit"), "");
+  EXPECT_EQ(request.Query("flag"), "");
+  EXPECT_EQ(request.Query("missing"), std::nullopt);
+  EXPECT_EQ(request.Query("aft"), std::nullopt);
+  EXPECT_EQ(request.request_id(), "run-1");
+}
+
+// The runtime's GET /completions parses its query this way (asynchronous/runtime/service.cpp).
+RequestHandler CompletionsRoute(const CompletionLog& log) {
+  return [&log](const Request& request) -> Task<Reply> {
+    CompletionQuery query = ParseCompletionQuery(request.Query("after"), request.Query("limit"));
+    co_return Reply{200, CompletionsBody(log, query)};
+  };
+}
+
+TEST(HttpServer, AnswersABadCompletionsCursorWith400) {
+  CompletionLog log(4);
+  for (std::string query : {"after=abc", "after=-1", "limit=x", "after="}) {
+    HttpResponse answer = AnswerOne(CompletionsRoute(log), "/completions", query, "/completions");
+    EXPECT_EQ(answer.status, 400) << query << ": " << answer.body;
+    EXPECT_EQ(Body(answer).at("error"), "bad_request") << answer.body;
+    EXPECT_TRUE(Body(answer).contains("detail")) << answer.body;
+  }
+  log.Record("r1", "scenario1", WorkOutcome::kDone);
+  HttpResponse page = AnswerOne(CompletionsRoute(log), "/completions", "after=0", "/completions");
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(Body(page).at("records").as_array().size(), 1u) << page.body;
+  EXPECT_TRUE(Body(page).contains("now_unix_ns")) << page.body;
 }
 
 }  // namespace

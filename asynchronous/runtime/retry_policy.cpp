@@ -5,8 +5,7 @@
 namespace flowbench::async {
 
 std::chrono::milliseconds RetryPolicy::DelayOf(int retry) const {
-  int doublings = std::clamp(retry - 1, 0, 30);
-  return base_delay_ * (std::int64_t{1} << doublings);
+  return topology::RetrySchedule{attempts_, base_delay_}.DelayOf(retry);
 }
 
 std::vector<std::string> RetryPolicy::DelayQueues(const std::string& queue) const {

@@ -7,18 +7,19 @@
 #include "common/db/schema.hpp"
 #include "common/infra/infra.hpp"
 #include "common/scenarios/narration.hpp"
+#include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
 
 namespace flowbench::async {
 
 Origin Origin::Of(const Request& request) {
-  return Origin{NewMessageId(), request.accepted_at(), request.trace()};
+  return Origin{NewMessageId(), request.accepted_at(), request.trace(), request.request_id()};
 }
 
 Origin Origin::Following(const IncomingMessage& message, std::string_view step) {
   return Origin{message.envelope.message_id + "/" + std::string(step), message.envelope.accepted_at,
-                message.trace};
+                message.trace, message.request_id};
 }
 
 Service::Service(const ServiceOptions& options, const AsyncRuntimeSettings& settings,
@@ -39,6 +40,11 @@ Service::Service(const ServiceOptions& options, const AsyncRuntimeSettings& sett
   // What this process really runs with, defaults included: the driver records it.
   Get("/settings", [](Service& self, const Request&) -> Task<Reply> {
     co_return Reply{200, SettingsInForce(self.options_, ToJson(self.settings_))};
+  });
+  // The completion records of the requests whose work ended here (CONTRACT §5.1).
+  Get("/completions", [](Service& self, const Request& request) -> Task<Reply> {
+    CompletionQuery query = ParseCompletionQuery(request.Query("after"), request.Query("limit"));
+    co_return Reply{200, CompletionsBody(self.completions_, query)};
   });
 }
 
@@ -71,19 +77,23 @@ void Service::Consume(std::string_view queue, MessageHandler handler, int prefet
   };
   consumers_.emplace_back(io_, amqp_url_, "async-" + options_.service + "-" + std::string(queue),
                           ConsumerSpec{std::string(queue), prefetch, std::move(bound)}, settings_,
-                          publisher_, metrics_);
+                          publisher_, metrics_, completions_);
 }
 
 OutgoingMessage Service::MakeMessage(topology::Destination to, std::string_view type,
                                      boost::json::object payload, const Origin& origin) {
   Envelope envelope{origin.message_id, std::string(type), origin.accepted_at, origin.trace.trace_id,
                     std::move(payload)};
-  return OutgoingMessage{std::string(to.exchange),
-                         std::string(to.routing_key),
-                         EncodeEnvelope(envelope),
-                         origin.message_id,
-                         {{"traceparent", origin.trace.NewChild().ToTraceparent()}},
-                         {}};
+  OutgoingMessage message{std::string(to.exchange),
+                          std::string(to.routing_key),
+                          EncodeEnvelope(envelope),
+                          origin.message_id,
+                          {{"traceparent", origin.trace.NewChild().ToTraceparent()}},
+                          {}};
+  if (!origin.request_id.empty()) {
+    message.headers.emplace(std::string(kRequestIdAmqpHeader), origin.request_id);
+  }
+  return message;
 }
 
 void Service::RecordPublished(topology::Destination to, std::string_view type, const Origin& origin,
@@ -100,14 +110,17 @@ void Service::RecordPublished(topology::Destination to, std::string_view type, c
               {"confirmed", confirmed}});
 }
 
-void Service::CompleteScenario(std::string_view scenario, SystemTime accepted_at) {
+void Service::CompleteScenario(std::string_view scenario, SystemTime accepted_at,
+                               std::string_view request_id, WorkOutcome outcome) {
   double seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now() - accepted_at).count();
   metrics_.ObserveScenarioCompletion(scenario, std::max(seconds, 0.0));
+  completions_.Record(request_id, scenario, outcome);
 }
 
-void Service::CompleteScenario(std::string_view scenario, const IncomingMessage& message) {
-  CompleteScenario(scenario, message.envelope.accepted_at);
+void Service::CompleteScenario(std::string_view scenario, const IncomingMessage& message,
+                               WorkOutcome outcome) {
+  CompleteScenario(scenario, message.envelope.accepted_at, message.request_id, outcome);
 }
 
 Reply Service::Health() const {

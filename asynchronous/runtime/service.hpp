@@ -32,6 +32,7 @@
 #include "common/domain/events.hpp"
 #include "common/service/reply.hpp"
 #include "common/service/service_options.hpp"
+#include "common/telemetry/completion_log.hpp"
 #include "common/telemetry/metrics.hpp"
 
 namespace flowbench::async {
@@ -41,6 +42,7 @@ struct Origin {
   std::string message_id;
   SystemTime accepted_at;
   TraceContext trace;
+  std::string request_id;  // the driver's X-Request-Id, to whoever ends the work ("": none)
 
   // A request starts a new message.
   static Origin Of(const Request& request);
@@ -123,10 +125,14 @@ class Service {
     throw ServiceUnavailable(not_published + "; " + consequence);
   }
 
-  // flowbench_scenario_completion_seconds{scenario}, from the request's accepted_at (which
-  // its messages carry along) until now.
-  void CompleteScenario(std::string_view scenario, SystemTime accepted_at);
-  void CompleteScenario(std::string_view scenario, const IncomingMessage& message);
+  // The end of a scenario's work (CONTRACT §5): flowbench_scenario_completion_seconds{scenario}
+  // from the request's accepted_at (which its messages carry along) until now, and the
+  // request's completion record with `outcome`.
+  void CompleteScenario(std::string_view scenario, SystemTime accepted_at,
+                        std::string_view request_id, WorkOutcome outcome);
+  void CompleteScenario(std::string_view scenario, const IncomingMessage& message,
+                        WorkOutcome outcome);
+  const CompletionLog& completions() const { return completions_; }
 
   net::io_context& io() { return io_; }
 
@@ -147,6 +153,7 @@ class Service {
   std::string amqp_url_;
   net::io_context io_{1};
   Metrics metrics_;
+  CompletionLog completions_;
   ConnectionPool database_;
   net::thread_pool db_threads_;
   net::thread_pool cpu_threads_;

@@ -28,7 +28,7 @@ Task<Reply> TrackClick(Service& service, const Request& request) {
 Task<Outcome> BufferClick(ClickBuffer& clicks, const IncomingMessage& message) {
   auto event = PayloadAs<ClickTracked>(message.envelope);
   ClickRow row{ClickRequest{event.user_id, event.page}, message.envelope.accepted_at,
-               message.envelope.message_id};
+               message.envelope.message_id, message.request_id};
   co_await clicks.Add(std::move(row));
   RecordSpan(message.trace, span::kWrite, "clicks row written (in a batch with others)",
              {{"table", "clicks"}});
@@ -40,9 +40,12 @@ Task<void> WriteClicks(Service& service, std::vector<ClickRow> rows) {
   bool write = service.workload().write_clicks;
   co_await service.Transact(
       [&rows, write](pqxx::work& tx) { return write ? InsertClicks(tx, rows) : std::size_t{0}; });
-  // Completion counts from the click's acceptance; clicked_at is that moment.
-  for (const ClickRow& row : rows)
-    service.CompleteScenario(scenario::kClickBuffering, row.clicked_at);
+  // Completion counts from the click's acceptance; clicked_at is that moment. A redelivered
+  // click the INSERT skipped is recorded again (the batch does not say which rows it skipped).
+  for (const ClickRow& row : rows) {
+    service.CompleteScenario(scenario::kClickBuffering, row.clicked_at, row.request_id,
+                             WorkOutcome::kDone);
+  }
 }
 
 Task<Reply> GetClickCount(Service& service, const Request&) {

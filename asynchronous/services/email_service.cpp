@@ -31,7 +31,7 @@ Task<Outcome> SendWelcomeEmail(Service& service, const IncomingMessage& message)
   });
   if (sent != Outcome::kDone) co_return sent;
   narrate::WelcomeEmailSent(message.trace, event.user_id);
-  service.CompleteScenario(scenario::kEmailOnRegistration, message);
+  service.CompleteScenario(scenario::kEmailOnRegistration, message, WorkOutcome::kDone);
   co_return Outcome::kDone;
 }
 

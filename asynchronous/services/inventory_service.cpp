@@ -52,7 +52,9 @@ Task<Outcome> ReleaseStock(Service& service, const IncomingMessage& message) {
   });
   if (!done.first_time) co_return Outcome::kDuplicate;
   narrate::StockReleased(message.trace, event.product_id, reserved_after);
-  if (done.all_done) service.CompleteScenario(scenario::kOrderSaga, message);
+  if (done.all_done) {
+    service.CompleteScenario(scenario::kOrderSaga, message, WorkOutcome::kCompensated);
+  }
   co_return Outcome::kDone;
 }
 

@@ -41,7 +41,7 @@ Task<Outcome> ConfirmOrder(Service& service, const IncomingMessage& message) {
   });
   if (!first) co_return Outcome::kDuplicate;
   narrate::OrderMoved(message.trace, event.order_id, OrderStatus::kConfirmed);
-  service.CompleteScenario(scenario::kOrderSaga, message);
+  service.CompleteScenario(scenario::kOrderSaga, message, WorkOutcome::kDone);
   co_return Outcome::kDone;
 }
 
@@ -54,7 +54,10 @@ Task<Outcome> FailOrder(Service& service, const IncomingMessage& message) {
   });
   if (!done.first_time) co_return Outcome::kDuplicate;
   narrate::OrderMoved(message.trace, event.order_id, OrderStatus::kFailed, event.reason);
-  if (done.all_done) service.CompleteScenario(scenario::kOrderSaga, message);
+  // The later of failing the order and releasing the stock ends the compensated saga.
+  if (done.all_done) {
+    service.CompleteScenario(scenario::kOrderSaga, message, WorkOutcome::kCompensated);
+  }
   co_return Outcome::kDone;
 }
 

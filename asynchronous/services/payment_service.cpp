@@ -70,7 +70,7 @@ Task<Outcome> RecordSettlement(Service& service, const IncomingMessage& message)
   });
   if (settled != Outcome::kDone) co_return settled;
   narrate::PaymentSettled(message.trace, event.payment_id, status);
-  service.CompleteScenario(scenario::kBackgroundPayment, message);
+  service.CompleteScenario(scenario::kBackgroundPayment, message, WorkOutcome::kDone);
   co_return Outcome::kDone;
 }
 

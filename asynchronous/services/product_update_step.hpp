@@ -20,7 +20,9 @@ inline Task<Outcome> ProductUpdateStep(Service& service, const IncomingMessage& 
     return FinishPart(tx, part.name, message.envelope.message_id, kProductUpdateParts);
   });
   if (!done.first_time) co_return Outcome::kDuplicate;
-  if (done.all_done) service.CompleteScenario(scenario::kProductFanOut, message);
+  if (done.all_done) {
+    service.CompleteScenario(scenario::kProductFanOut, message, WorkOutcome::kDone);
+  }
   co_return Outcome::kDone;
 }
 

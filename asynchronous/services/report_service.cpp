@@ -51,7 +51,7 @@ Task<Outcome> HashReport(Service& service, const IncomingMessage& message) {
   });
   if (!first) co_return Outcome::kDuplicate;
   narrate::ReportJobMoved(message.trace, event.job_id, ReportStatus::kCompleted);
-  service.CompleteScenario(scenario::kReportJob, message);
+  service.CompleteScenario(scenario::kReportJob, message, WorkOutcome::kDone);
   co_return Outcome::kDone;
 }
 

@@ -64,6 +64,22 @@ AsyncSystem::AsyncSystem(std::vector<std::string> extra_args) : extra_args_(std:
 
 AsyncSystem::~AsyncSystem() { StopSystem(system_); }
 
+std::vector<std::pair<std::string, CompletionRecord>> AsyncSystem::Completions(
+    std::string_view prefix) const {
+  std::vector<std::pair<std::string, CompletionRecord>> found;
+  for (const RunningService& s : system_.services) {
+    JsonAnswer answer = Get(s.port, "/completions?after=0&limit=10000");
+    if (answer.status != 200) {
+      ADD_FAILURE() << s.name << " /completions: " << answer;
+      continue;
+    }
+    for (CompletionRecord& r : CompletionPageFromJson(answer.body).records) {
+      if (r.request_id.starts_with(prefix)) found.emplace_back(s.name, std::move(r));
+    }
+  }
+  return found;
+}
+
 void AsyncSystem::StopService(std::string_view name) {
   for (RunningService& s : system_.services) {
     if (s.name == name) {

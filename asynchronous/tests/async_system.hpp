@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/service/launcher.hpp"
+#include "common/telemetry/completion_log.hpp"
 
 namespace flowbench::async::testing {
 
@@ -39,6 +40,10 @@ class AsyncSystem {
   // `labels` (0 when absent).
   double Metric(std::string_view service, std::string_view name,
                 const std::map<std::string, std::string>& labels = {}) const;
+
+  // Every completion record of every service (GET /completions from cursor 0) whose request
+  // id starts with `prefix`, each with the service that served it.
+  std::vector<std::pair<std::string, CompletionRecord>> Completions(std::string_view prefix) const;
 
   // The service's log file (its stderr: one JSON object per line, spans included).
   std::filesystem::path LogOf(std::string_view service) const {

@@ -5,7 +5,9 @@
 // payment whose event the broker nacks is withdrawn (503) and messages about withdrawn rows
 // are refused, not retried; with the email service stopped 50 registrations wait in the queue
 // and are each sent exactly once after it restarts; a broker restart during a click burst
-// loses no click that was answered 200, and the requests during the outage get 503.
+// loses no click that was answered 200, and the requests during the outage get 503; a
+// request's work given up on (dead-lettered) or refused (withdrawn) ends in one completion
+// record with that outcome, and a redelivered duplicate records nothing more.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,6 +20,7 @@
 #include "common/amqp/connection.hpp"
 #include "common/db/database.hpp"
 #include "common/domain/events.hpp"
+#include "common/domain/scenario_ids.hpp"
 #include "common/domain/topology.hpp"
 #include "common/infra/infra.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
@@ -525,6 +528,90 @@ TEST_F(AsyncFaults, BrokerRestartDuringAClickBurstLosesNoAcceptedClick) {
   EXPECT_EQ(missing, 0) << "clicks answered 200 but not written";
   EXPECT_EQ(duplicated, 0) << "clicks written twice";
   std::printf("broker restart: %d clicks answered 200, %d answered 503\n", ok, unavailable);
+}
+
+// --- Completion records of messages given up on, refused, or delivered twice ---------------
+
+// Publishes `body` to `queue` with the request id header and waits for the broker's confirm.
+void PublishTagged(const std::string& queue, const std::string& body, const std::string& message_id,
+                   const std::string& request_id) {
+  auto broker = Broker();
+  broker->EnableConfirms();
+  broker->Publish("", queue, body, message_id, {{"x-request-id", request_id}});
+  std::optional<Confirm> confirm = broker->NextConfirm(std::chrono::seconds(5));
+  ASSERT_TRUE(confirm && confirm->ack) << "not confirmed";
+}
+
+// The records of `request_id` once at least one is there, and after a pause for any late one.
+std::vector<std::pair<std::string, CompletionRecord>> RecordsOf(const AsyncSystem& system,
+                                                                const std::string& request_id) {
+  std::vector<std::pair<std::string, CompletionRecord>> records;
+  PollUntil([&] {
+    records = system.Completions(request_id);
+    return !records.empty();
+  });
+  std::this_thread::sleep_for(milliseconds(500));
+  return system.Completions(request_id);
+}
+
+std::int64_t NowUnixNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST_F(AsyncFaults, ADeadLetteredMessageEndsItsRequestsWorkAsDeadLettered) {
+  const std::string queue(topology::kPaymentCompletedQueue);
+  const std::string id = "dead-" + TraceContext::NewRoot().trace_id.substr(0, 12);
+  std::int64_t sent = NowUnixNs();
+  PublishTagged(queue, "not an envelope either", "poison-" + id, id);
+  auto records = RecordsOf(System(), id);
+  ASSERT_EQ(records.size(), 1u) << "one record, after the last retry only";
+  EXPECT_EQ(records[0].first, "payment");
+  EXPECT_EQ(records[0].second.scenario, scenario::kBackgroundPayment);
+  EXPECT_EQ(OutcomeName(records[0].second.outcome), "dead_lettered");
+  // Three retries of 100, 200 and 400 ms came first.
+  EXPECT_GT(records[0].second.end_unix_ns, sent + 700'000'000);
+  EXPECT_TRUE(PollUntil([&] { return QueueDepth(topology::DeadLetterQueue(queue)) >= 1u; }));
+  Broker()->PurgeQueue(topology::DeadLetterQueue(queue));
+}
+
+TEST_F(AsyncFaults, AMessageAboutAWithdrawnRowEndsItsRequestsWorkAsWithdrawn) {
+  const std::string id = "withdrawn-" + TraceContext::NewRoot().trace_id.substr(0, 12);
+  Envelope envelope{"m-" + id, "user_registered", std::chrono::system_clock::now(),
+                    TraceContext::NewRoot().trace_id,
+                    ToJson(UserRegistered{987654000, "gone@example.com"})};
+  PublishTagged(std::string(topology::kUserRegisteredQueue), EncodeEnvelope(envelope),
+                envelope.message_id, id);
+  auto records = RecordsOf(System(), id);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].first, "email");
+  EXPECT_EQ(records[0].second.scenario, scenario::kEmailOnRegistration);
+  EXPECT_EQ(OutcomeName(records[0].second.outcome), "withdrawn");
+}
+
+TEST_F(AsyncFaults, ARedeliveredDuplicateRecordsNoSecondCompletion) {
+  // A real payment, settled once by its own messages (untagged: no record of its own).
+  JsonAnswer a = Post(Port("payment"), "/process_payment", R"({"amount": 5.0})");
+  ASSERT_EQ(a.status, 202) << a;
+  const std::string payment_id = json::value_to<std::string>(a.body.at("payment_id"));
+  ASSERT_TRUE(PollUntil([&] {
+    return Get(Port("payment"), "/payments/" + payment_id).body.at("status") == "succeeded";
+  }));
+  // Then one payment_completed delivered twice, as after a lost ack.
+  const std::string id = "dup-" + TraceContext::NewRoot().trace_id.substr(0, 12);
+  Envelope envelope{"m-" + id, "payment_completed", std::chrono::system_clock::now(),
+                    TraceContext::NewRoot().trace_id,
+                    ToJson(PaymentCompleted{payment_id, "succeeded", "txn_dup"})};
+  const std::string queue(topology::kPaymentCompletedQueue);
+  const double duplicates_before = Consumed("payment", queue, "duplicate");
+  PublishTagged(queue, EncodeEnvelope(envelope), envelope.message_id, id);
+  PublishTagged(queue, EncodeEnvelope(envelope), envelope.message_id, id);
+  EXPECT_TRUE(
+      PollUntil([&] { return Consumed("payment", queue, "duplicate") == duplicates_before + 1; }));
+  auto records = RecordsOf(System(), id);
+  ASSERT_EQ(records.size(), 1u) << "the duplicate recorded again";
+  EXPECT_EQ(OutcomeName(records[0].second.outcome), "done");
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 // The async build end to end: every route of CONTRACT.md §3 with its async answer, every
 // eventual state reached (polled with a deadline), a request's W3C traceparent arriving at
 // every consumer of its saga, reads and 404s, and bad input on every write route answered
-// with error JSON while nothing is published and nothing written.
+// with error JSON while nothing is published and nothing written; one completion record per
+// tagged request (X-Request-Id) at the end of its work, served at GET /completions.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "asynchronous/tests/async_system.hpp"
 #include "common/domain/scenario_ids.hpp"
@@ -347,6 +349,105 @@ TEST_F(AsyncRoutes, BadInputOnEveryWriteRouteChangesNothing) {
   for (const char* s : {"user", "payment", "product", "report", "order", "analytics"}) {
     JsonAnswer health = Get(Port(s), "/health");
     EXPECT_EQ(health.status, 200) << s << " after bad input: " << health;
+  }
+}
+
+// --- Completion records (X-Request-Id, GET /completions) ----------------------------------
+
+std::int64_t NowUnixNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST_F(AsyncRoutes, EveryScenarioRecordsOneCompletionPerRequestIdAtTheEndOfItsWork) {
+  const std::string prefix = "async-" + TraceContext::NewRoot().trace_id.substr(0, 8) + "-";
+  struct Sent {
+    std::string_view scenario;
+    std::string_view service;
+    std::string method;
+    std::string path;
+    std::string body;
+    WorkOutcome outcome;
+    std::int64_t sent_unix_ns = 0;
+  };
+  std::vector<Sent> requests{
+      {scenario::kEmailOnRegistration, "user", "POST", "/register",
+       R"({"email": ")" + prefix + R"(1@example.com"})", WorkOutcome::kDone},
+      {scenario::kBackgroundPayment, "payment", "POST", "/process_payment", R"({"amount": 10.0})",
+       WorkOutcome::kDone},
+      {scenario::kProductFanOut, "product", "PUT", "/products/3", "{}", WorkOutcome::kDone},
+      {scenario::kReportJob, "report", "POST", "/generate_report", R"({"report_type": "daily"})",
+       WorkOutcome::kDone},
+      // The suite's payment_failure_rate is the default 1.0: declined, stock released.
+      {scenario::kOrderSaga, "order", "POST", "/create_order",
+       R"({"product_id": 3, "quantity": 1})", WorkOutcome::kCompensated},
+      {scenario::kClickBuffering, "analytics", "POST", "/track_click",
+       R"({"user_id": 7, "page": "/completions"})", WorkOutcome::kDone},
+  };
+  for (Sent& r : requests) {
+    r.sent_unix_ns = NowUnixNs();
+    JsonAnswer a = Request(Port(r.service), r.method, r.path, r.body,
+                           {{"X-Request-Id", prefix + std::string(r.scenario)}});
+    ASSERT_GE(a.status, 200) << r.scenario << ": " << a;
+    ASSERT_LT(a.status, 300) << r.scenario << ": " << a;
+  }
+
+  std::vector<std::pair<std::string, CompletionRecord>> records;
+  EXPECT_TRUE(PollUntil(
+      [&] {
+        records = System().Completions(prefix);
+        return records.size() >= requests.size();
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100)))
+      << records.size() << " of " << requests.size() << " records";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a second record would be late
+  records = System().Completions(prefix);
+  for (const Sent& r : requests) {
+    SCOPED_TRACE(std::string(r.scenario));
+    std::vector<std::pair<std::string, CompletionRecord>> mine;
+    for (const auto& entry : records) {
+      if (entry.second.request_id == prefix + std::string(r.scenario)) mine.push_back(entry);
+    }
+    ASSERT_EQ(mine.size(), 1u) << "exactly one record per request id";
+    const CompletionRecord& record = mine[0].second;
+    EXPECT_EQ(record.scenario, r.scenario) << "recorded by " << mine[0].first;
+    EXPECT_EQ(OutcomeName(record.outcome), OutcomeName(r.outcome)) << "by " << mine[0].first;
+    EXPECT_GT(record.end_unix_ns, r.sent_unix_ns);
+  }
+
+  // A request without the header is not recorded: only the tagged click after it is.
+  auto analytics_records = [] {
+    JsonAnswer page = Get(Port("analytics"), "/completions");
+    return page.body.at("records").as_array().size();
+  };
+  const std::size_t before = analytics_records();
+  ASSERT_EQ(
+      Post(Port("analytics"), "/track_click", R"({"user_id": 8, "page": "/untagged"})").status,
+      200);
+  ASSERT_EQ(Request(Port("analytics"), "POST", "/track_click", R"({"user_id": 8, "page": "/t"})",
+                    {{"X-Request-Id", prefix + "tagged-click"}})
+                .status,
+            200);
+  EXPECT_TRUE(PollUntil([&] { return analytics_records() == before + 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(analytics_records(), before + 1);
+}
+
+TEST_F(AsyncRoutes, CompletionsServeThePageWithTheServersClockAndRefuseABadCursor) {
+  std::int64_t asked = NowUnixNs();
+  JsonAnswer page = Get(Port("email"), "/completions?after=0&limit=5");
+  ASSERT_EQ(page.status, 200) << page;
+  EXPECT_GE(page.body.at("now_unix_ns").as_int64(), asked);
+  EXPECT_NO_THROW(CompletionPageFromJson(page.body)) << page;
+  EXPECT_LE(page.body.at("records").as_array().size(), 5u);
+  for (const char* bad : {"/completions?after=abc", "/completions?after=-1",
+                          "/completions?limit=1.5", "/completions?after="}) {
+    JsonAnswer a = Get(Port("order"), bad);
+    EXPECT_EQ(a.status, 400) << bad << ": " << a;
+    ASSERT_TRUE(a.body.is_object()) << bad << ": " << a;
+    EXPECT_EQ(a.body.at("error"), "bad_request") << bad;
+    EXPECT_TRUE(a.body.as_object().contains("detail")) << bad;
   }
 }
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 
@@ -18,6 +20,7 @@
 #include "common/db/schema.hpp"
 #include "common/domain/events.hpp"
 #include "common/domain/profiles.hpp"
+#include "common/domain/topology.hpp"
 #include "common/infra/ports.hpp"
 #include "common/service/launcher.hpp"
 
@@ -99,16 +102,54 @@ void Record(Measurement measurement, report::RunResults& results,
   histograms.push_back(std::move(measurement.histograms));
 }
 
+// The value of `--name V` or `--name=V` in the services' arguments, else of the environment
+// variable the services read too (a flag wins over the environment, as in the services).
+std::optional<long long> ServiceSetting(const std::vector<std::string>& args, std::string_view name,
+                                        const char* env) {
+  std::optional<std::string> text;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == name && i + 1 < args.size()) text = args[i + 1];
+    if (args[i].starts_with(std::string(name) + "=")) text = args[i].substr(name.size() + 1);
+  }
+  if (!text) {
+    if (const char* value = std::getenv(env)) text = value;
+  }
+  if (!text) return std::nullopt;
+  try {
+    return std::stoll(*text);
+  } catch (const std::exception&) {
+    return std::nullopt;  // the service refuses it at start, with a message of its own
+  }
+}
+
+// The retry delays are part of the delay queues' names, so the names to purge depend on the
+// schedule the async services are started with.
+topology::RetrySchedule ServiceRetrySchedule(const std::vector<std::string>& service_args) {
+  topology::RetrySchedule schedule;
+  if (auto attempts =
+          ServiceSetting(service_args, "--retry-attempts", "FLOWBENCH_RETRY_ATTEMPTS")) {
+    schedule.attempts = static_cast<int>(*attempts);
+  }
+  if (auto base =
+          ServiceSetting(service_args, "--retry-base-delay-ms", "FLOWBENCH_RETRY_BASE_DELAY_MS")) {
+    schedule.base_delay = std::chrono::milliseconds(*base);
+  }
+  return schedule;
+}
+
 // Fresh tables and empty queues (the builds' services must not be running: a consumer's
-// unacknowledged messages survive a purge).
-void ResetState(Arch arch, const infra::InfraState& infra) {
+// unacknowledged messages survive a purge). Every queue the async build declares is purged,
+// its delay queues and dead-letter queues too: a retry copy left from an earlier run would
+// come back into this one.
+void ResetState(Arch arch, const infra::InfraState& infra,
+                const std::vector<std::string>& service_args) {
   DatabaseSettings db;
   db.url = infra.pg_url;
   db.schema = std::string(ArchName(arch));
   ResetSchema(*Connect(db), db.schema);
   if (arch == Arch::kAsync) {
     AmqpConnection amqp(infra.amqp_url, std::chrono::seconds(5), "flowbench-driver-reset");
-    for (const std::string& q : ContractQueues()) {
+    for (const std::string& q : topology::DeclaredQueues(ServiceRetrySchedule(service_args))) {
       if (amqp.QueueDepth(q)) amqp.PurgeQueue(q);
     }
   }
@@ -186,7 +227,7 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
     // Every run starts from empty tables, empty queues and fresh processes, reset before any
     // consumer runs: an earlier run's undrained backlog must not leak into this one (a
     // consumer would take it before a purge, then find its rows gone).
-    ResetState(slot.arch, infra);
+    ResetState(slot.arch, infra, system_options.extra_args);
     RunningSystem running = StartSystem(system_options);
     if (stop) {  // Ctrl-C while the services started: nothing to measure
       StopSystem(running);

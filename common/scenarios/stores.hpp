@@ -116,6 +116,7 @@ struct ClickRow {
   ClickRequest click;
   std::chrono::system_clock::time_point clicked_at;
   std::string message_id;  // empty in the sync build (no message)
+  std::string request_id;  // the driver's X-Request-Id, for the completion record ("": none)
 };
 // One multi-row INSERT; rows whose message_id was written before are skipped (redelivery).
 // Returns the number of rows written.

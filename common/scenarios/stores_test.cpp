@@ -185,11 +185,11 @@ TEST_F(Stores, ConcurrentPaymentDecisionsOfOneOrderAgree) {
 
 TEST_F(Stores, ClickBatchSkipsRowsWhoseMessageWasWrittenBefore) {
   auto now = std::chrono::system_clock::now();
-  std::vector<ClickRow> batch{{{1, "/a"}, now, "m1"}, {{2, "/b'quoted"}, now, "m2"}};
+  std::vector<ClickRow> batch{{{1, "/a"}, now, "m1", ""}, {{2, "/b'quoted"}, now, "m2", ""}};
   EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, batch); }), 2u);
-  batch.push_back({{3, "/c"}, now, "m3"});
+  batch.push_back({{3, "/c"}, now, "m3", ""});
   EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, batch); }), 1u);  // redelivery
-  std::vector<ClickRow> sync_rows{{{4, "/d"}, now, ""}, {{4, "/d"}, now, ""}};
+  std::vector<ClickRow> sync_rows{{{4, "/d"}, now, "", ""}, {{4, "/d"}, now, "", ""}};
   EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, sync_rows); }), 2u);
   EXPECT_EQ(Tx([](pqxx::work& tx) { return CountClicks(tx); }), 5);
 }

@@ -5,6 +5,7 @@
 
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
 
@@ -73,7 +74,8 @@ Downstream::Downstream(std::string target, std::string base_url, const Downstrea
       }) {}
 
 boost::json::object Downstream::Post(std::string_view path, const boost::json::object& body,
-                                     const TraceContext& trace, Idempotency idempotency) {
+                                     const CallOrigin& origin, Idempotency idempotency) {
+  const TraceContext& trace = origin.trace;
   const std::string payload = boost::json::serialize(body);
   const int max_attempts =
       idempotency == Idempotency::kIdempotent ? settings_.retry.max_attempts : 1;
@@ -91,6 +93,9 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
         throw ServiceUnavailable(target_ + " unavailable: circuit open after repeated failures");
       }
       httplib::Headers headers{{"traceparent", trace.NewChild().ToTraceparent()}};
+      if (!origin.request_id.empty()) {
+        headers.emplace(std::string(kRequestIdHeader), std::string(origin.request_id));
+      }
       RecordSpan(trace, span::kCall, hop, hop_fields);
       auto start = Clock::now();
       httplib::Result result =

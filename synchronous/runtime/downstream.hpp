@@ -1,8 +1,9 @@
 // A blocking HTTP client for one downstream service, as a well-built thread-per-request
 // system has it: a bounded pool of keep-alive connections (a caller waits for a free one at
 // most the connect timeout), connect and read timeouts, retries with back-off for idempotent
-// calls only, a circuit breaker, the W3C traceparent on every call, and metrics
-// (flowbench_downstream_request_duration_seconds, _failures_total, circuit_breaker_state).
+// calls only, a circuit breaker, the W3C traceparent and the driver's X-Request-Id on every
+// call, and metrics (flowbench_downstream_request_duration_seconds, _failures_total,
+// circuit_breaker_state).
 #pragma once
 
 #include <httplib.h>
@@ -25,6 +26,13 @@
 
 namespace flowbench::sync {
 
+// What a call carries from the request that makes it: its trace (a child span per call) and
+// the driver's request id (empty: none), so the service that ends the work can record it.
+struct CallOrigin {
+  const TraceContext& trace;
+  std::string_view request_id;
+};
+
 class Downstream {
  public:
   // target: the service name ("payment"), used in metrics, errors and the breaker.
@@ -37,7 +45,7 @@ class Downstream {
   // as the peer's ClientError. An unreachable, failing (5xx) or too slow peer, an open
   // circuit or a pool with no free connection is a ServiceUnavailable naming the target.
   boost::json::object Post(std::string_view path, const boost::json::object& body,
-                           const TraceContext& trace, Idempotency idempotency);
+                           const CallOrigin& origin, Idempotency idempotency);
 
   const std::string& target() const { return target_; }
   CircuitBreaker::State breaker_state() const { return breaker_.state(); }

@@ -1,7 +1,7 @@
 // Downstream against a real httplib server on a free port: JSON in and out, the traceparent
-// sent, 4xx passed on as the peer's ClientError, retries for idempotent calls only, the
-// circuit opening after the threshold and failing fast, closing after the peer recovered, and
-// the bounded pool.
+// and the request id sent, 4xx passed on as the peer's ClientError, retries for idempotent calls
+// only, the circuit opening after the threshold and failing fast, closing after the peer recovered,
+// and the bounded pool.
 #include "synchronous/runtime/downstream.hpp"
 
 #include <gtest/gtest.h>
@@ -26,6 +26,8 @@ class Peer {
     server.Post("/work", [this](const httplib::Request& req, httplib::Response& res) {
       int call = ++calls;
       last_traceparent = req.get_header_value("traceparent");
+      has_request_id = req.has_header("X-Request-Id");
+      last_request_id = req.get_header_value("X-Request-Id");
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
       int answer = recover_after > 0 && call > recover_after ? 200 : status.load();
       res.status = answer;
@@ -52,6 +54,8 @@ class Peer {
   std::atomic<int> calls{0};
   std::atomic<int> recover_after{0};
   std::string last_traceparent;
+  std::atomic<bool> has_request_id{false};
+  std::string last_request_id;
 };
 
 DownstreamSettings FastSettings() {
@@ -73,19 +77,27 @@ class DownstreamTest : public ::testing::Test {
 
 TEST_F(DownstreamTest, PostsJsonAndReturnsTheAnswerWithTheTraceCarried) {
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
-  boost::json::object answer = d.Post("/work", {{"x", 1}}, trace_, Idempotency::kNotIdempotent);
+  boost::json::object answer =
+      d.Post("/work", {{"x", 1}}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent);
   EXPECT_EQ(answer.at("x"), 1);
   std::optional<TraceContext> sent = ParseTraceparent(peer_.last_traceparent);
   ASSERT_TRUE(sent) << peer_.last_traceparent;
   EXPECT_EQ(sent->trace_id, trace_.trace_id);
   EXPECT_NE(sent->parent_id, trace_.parent_id);  // a child span
+  EXPECT_FALSE(peer_.has_request_id);            // none to carry
+}
+
+TEST_F(DownstreamTest, CarriesTheDriversRequestIdToThePeer) {
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  d.Post("/work", {}, CallOrigin{trace_, "run1-s5-000007"}, Idempotency::kIdempotent);
+  EXPECT_EQ(peer_.last_request_id, "run1-s5-000007");
 }
 
 TEST_F(DownstreamTest, AClientErrorOfThePeerIsPassedOnAndNeverRetried) {
   peer_.status = 404;
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   try {
-    d.Post("/work", {}, trace_, Idempotency::kIdempotent);
+    d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kIdempotent);
     FAIL() << "no exception";
   } catch (const ClientError& e) {
     EXPECT_EQ(e.status(), 404);
@@ -98,9 +110,11 @@ TEST_F(DownstreamTest, AClientErrorOfThePeerIsPassedOnAndNeverRetried) {
 TEST_F(DownstreamTest, ServerErrorsAreRetriedForIdempotentCallsOnly) {
   peer_.status = 503;
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
-  EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
+  EXPECT_THROW(d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent),
+               ServiceUnavailable);
   EXPECT_EQ(peer_.calls, 1);
-  EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kIdempotent), ServiceUnavailable);
+  EXPECT_THROW(d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kIdempotent),
+               ServiceUnavailable);
   EXPECT_EQ(peer_.calls, 1 + 2);  // the third failure in a row opened the circuit
 }
 
@@ -108,7 +122,7 @@ TEST_F(DownstreamTest, ARetrySucceedsWhenThePeerRecovers) {
   peer_.status = 500;
   peer_.recover_after = 1;  // the first call fails, the retry finds it well again
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
-  EXPECT_NO_THROW(d.Post("/work", {{"y", 2}}, trace_, Idempotency::kIdempotent));
+  EXPECT_NO_THROW(d.Post("/work", {{"y", 2}}, CallOrigin{trace_, {}}, Idempotency::kIdempotent));
   EXPECT_EQ(peer_.calls, 2);
 }
 
@@ -116,26 +130,27 @@ TEST_F(DownstreamTest, TheCircuitOpensFailsFastAndClosesAfterTheOpenPeriod) {
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   peer_.status = 500;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
+    EXPECT_THROW(d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent),
+                 ServiceUnavailable);
   }
   EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kOpen);
   peer_.status = 200;
   try {
-    d.Post("/work", {}, trace_, Idempotency::kNotIdempotent);
+    d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent);
     FAIL() << "the open circuit let a call through";
   } catch (const ServiceUnavailable& e) {
     EXPECT_NE(std::string(e.what()).find("circuit open"), std::string::npos) << e.what();
   }
   EXPECT_EQ(peer_.calls, 3);
   std::this_thread::sleep_for(250ms);
-  EXPECT_NO_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent));
+  EXPECT_NO_THROW(d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent));
   EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kClosed);
 }
 
 TEST_F(DownstreamTest, AnUnreachablePeerIsServiceUnavailableNamingTheTarget) {
   Downstream d("ghost", "http://127.0.0.1:1", FastSettings(), metrics_);
   try {
-    d.Post("/work", {}, trace_, Idempotency::kNotIdempotent);
+    d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent);
     FAIL() << "no exception";
   } catch (const ServiceUnavailable& e) {
     EXPECT_NE(std::string(e.what()).find("ghost unreachable"), std::string::npos) << e.what();
@@ -146,7 +161,8 @@ TEST_F(DownstreamTest, ASlowPeerTimesOut) {
   peer_.delay_ms = 800;  // read timeout 500 ms
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   auto start = std::chrono::steady_clock::now();
-  EXPECT_THROW(d.Post("/work", {}, trace_, Idempotency::kNotIdempotent), ServiceUnavailable);
+  EXPECT_THROW(d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent),
+               ServiceUnavailable);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 750ms);
 }
 
@@ -159,7 +175,7 @@ TEST_F(DownstreamTest, ThePoolBoundsConcurrentCallsPerTarget) {
   for (int i = 0; i < 3; ++i) {
     calls.push_back(std::async(std::launch::async, [&] {
       try {
-        d.Post("/work", {}, trace_, Idempotency::kNotIdempotent);
+        d.Post("/work", {}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent);
         return true;
       } catch (const ServiceUnavailable&) {
         return false;

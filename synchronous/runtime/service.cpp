@@ -13,6 +13,7 @@
 #include "common/domain/requests.hpp"
 #include "common/scenarios/narration.hpp"
 #include "common/service/error_mapping.hpp"
+#include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
 
@@ -75,7 +76,13 @@ Request::Request(const httplib::Request& request, SteadyClock::time_point receiv
       accepted_at_(std::chrono::system_clock::now() -
                    std::chrono::duration_cast<std::chrono::system_clock::duration>(
                        SteadyClock::now() - received)),
-      trace_(ContinueOrStartTrace(request.get_header_value("traceparent"))) {}
+      trace_(ContinueOrStartTrace(request.get_header_value("traceparent"))),
+      request_id_(CleanRequestId(request.get_header_value(std::string(kRequestIdHeader)))) {}
+
+std::optional<std::string> Request::Query(const std::string& name) const {
+  if (!request_.has_param(name)) return std::nullopt;
+  return request_.get_param_value(name);
+}
 
 std::string Request::PathParam() const {
   return request_.matches.size() > 1 ? request_.matches[1].str() : std::string();
@@ -192,8 +199,15 @@ void Service::Put(const std::string& route, Handler handler) {
   server_.Put(RouteRegex(route), Wrap(route, std::move(handler)));
 }
 
-void Service::CompleteScenario(std::string_view scenario, const Request& request) {
+void Service::CompleteScenario(std::string_view scenario, const Request& request,
+                               WorkOutcome outcome) {
   metrics_.ObserveScenarioCompletion(scenario, request.SecondsSinceReceived());
+  RecordCompletion(scenario, request, outcome);
+}
+
+void Service::RecordCompletion(std::string_view scenario, const Request& request,
+                               WorkOutcome outcome) {
+  completions_.Record(request.request_id(), scenario, outcome);
 }
 
 void Service::AddBuiltInRoutes() {
@@ -212,6 +226,11 @@ void Service::AddBuiltInRoutes() {
   // What this process really runs with, defaults included: the driver records it.
   Get("/settings", [this](Service&, const Request&) {
     return Reply{200, SettingsInForce(options_, ToJson(settings_))};
+  });
+  // The completion records of the requests whose work ended here (CONTRACT §5.1).
+  Get("/completions", [this](Service&, const Request& request) {
+    CompletionQuery query = ParseCompletionQuery(request.Query("after"), request.Query("limit"));
+    return Reply{200, CompletionsBody(completions_, query)};
   });
   server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     static const std::string kRoute = "/metrics";

@@ -1,6 +1,7 @@
 // The skeleton every sync service shares: options, logs, metrics, the database pool and
 // migration, a cpp-httplib server with an explicit worker pool and keep-alive policy,
-// /health and /metrics, request metrics, the mapping of exceptions to JSON errors, a body
+// /health, /metrics, /settings and /completions, request metrics, the per-request completion
+// records (X-Request-Id), the mapping of exceptions to JSON errors, a body
 // limit (1 MiB -> 413), the downstream clients, and a clean stop on SIGTERM.
 //
 // A service file only adds its routes, named handlers in a namespace of its own:
@@ -31,6 +32,7 @@
 #include "common/domain/events.hpp"
 #include "common/service/reply.hpp"
 #include "common/service/service_options.hpp"
+#include "common/telemetry/completion_log.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/trace.hpp"
 #include "synchronous/runtime/downstream.hpp"
@@ -51,14 +53,21 @@ class Request {
   std::string PathParam() const;  // the {id} as text
   const TraceContext& trace() const { return trace_; }
   const std::string& trace_id() const { return trace_.trace_id; }
+  // The driver's X-Request-Id (cleaned; empty when the request had none).
+  const std::string& request_id() const { return request_id_; }
+  // What a downstream call made for this request carries: its trace and its request id.
+  CallOrigin origin() const { return {trace_, request_id_}; }
   SystemTime accepted_at() const { return accepted_at_; }
   double SecondsSinceReceived() const;
+  // A query parameter (nullopt when absent).
+  std::optional<std::string> Query(const std::string& name) const;
 
  private:
   const httplib::Request& request_;
   std::chrono::steady_clock::time_point received_;
   SystemTime accepted_at_;
   TraceContext trace_;
+  std::string request_id_;
 };
 
 class Service;
@@ -97,8 +106,13 @@ class Service {
   void Post(const std::string& route, Handler handler);
   void Put(const std::string& route, Handler handler);
 
-  // flowbench_scenario_completion_seconds{scenario}, from the request's receive time.
-  void CompleteScenario(std::string_view scenario, const Request& request);
+  // The end of a scenario's work (CONTRACT §5): flowbench_scenario_completion_seconds{scenario}
+  // from the request's receive time, and the request's completion record with `outcome`.
+  void CompleteScenario(std::string_view scenario, const Request& request, WorkOutcome outcome);
+  // Only the completion record: an end of the work the histogram does not count (a saga that
+  // failed, a fan-out answered 503).
+  void RecordCompletion(std::string_view scenario, const Request& request, WorkOutcome outcome);
+  const CompletionLog& completions() const { return completions_; }
 
   // Serves until SIGTERM or SIGINT; returns the process exit code.
   int Run();
@@ -110,6 +124,7 @@ class Service {
   ServiceOptions options_;
   SyncSettings settings_;
   Metrics metrics_;
+  CompletionLog completions_;
   ConnectionPool db_;
   HttpServer server_;
   std::map<std::string, std::unique_ptr<Downstream>, std::less<>> peers_;

@@ -18,12 +18,12 @@ namespace {
 Reply TrackClick(Service& service, const Request& request) {
   ClickRequest click = ParseClickRequest(request.body());
   if (service.workload().write_clicks) {
-    std::vector<ClickRow> rows{{click, request.accepted_at(), {}}};
+    std::vector<ClickRow> rows{{click, request.accepted_at(), {}, request.request_id()}};
     service.Transact([&](pqxx::work& tx) { return InsertClicks(tx, rows); });
     RecordSpan(request.trace(), span::kWrite, "clicks row inserted (one INSERT per request)",
                {{"table", "clicks"}});
   }
-  service.CompleteScenario(scenario::kClickBuffering, request);
+  service.CompleteScenario(scenario::kClickBuffering, request, WorkOutcome::kDone);
   return Reply{200, {{"status", "tracked"}}};
 }
 

@@ -39,7 +39,7 @@ bool ReleaseStock(Service& service, const Request& request, const boost::json::o
   RecordSpan(request.trace(), span::kCompensate,
              "release the stock of order " + std::to_string(line.at("order_id").as_int64()));
   try {
-    service.Peer("inventory").Post("/release", line, request.trace(), Idempotency::kIdempotent);
+    service.Peer("inventory").Post("/release", line, request.origin(), Idempotency::kIdempotent);
     return true;
   } catch (const std::exception& e) {
     log::Error("compensation failed: stock stays reserved", {{"order", line}, {"cause", e.what()}},
@@ -66,20 +66,23 @@ Reply CreateOrder(Service& service, const Request& request) {
 
   // The saga, orchestrated here: reserve, authorise, and compensate on the way back.
   try {
-    service.Peer("inventory").Post("/reserve", line, request.trace(), Idempotency::kIdempotent);
+    service.Peer("inventory").Post("/reserve", line, request.origin(), Idempotency::kIdempotent);
   } catch (const ServiceUnavailable& e) {
     // The reservation may have landed before the answer was lost: release (or fence) it.
     bool released = ReleaseStock(service, request, line);
     MoveOrder(service, request, order.id, OrderStatus::kFailed);
+    service.RecordCompletion(scenario::kOrderSaga, request,
+                             released ? WorkOutcome::kCompensated : WorkOutcome::kFailed);
     return Unavailable(order, e.what(), released);
   } catch (const ClientError&) {
     MoveOrder(service, request, order.id, OrderStatus::kFailed);
+    service.RecordCompletion(scenario::kOrderSaga, request, WorkOutcome::kFailed);  // nothing held
     throw;
   }
 
   Authorisation authorisation;
   try {
-    boost::json::object answer = service.Peer("payment").Post("/authorize", line, request.trace(),
+    boost::json::object answer = service.Peer("payment").Post("/authorize", line, request.origin(),
                                                               Idempotency::kNotIdempotent);
     authorisation.authorized = JsonFields(answer).Bool("authorized");
     authorisation.reason = JsonFields(answer).OptionalString("reason").value_or("");
@@ -91,13 +94,17 @@ Reply CreateOrder(Service& service, const Request& request) {
 
   if (authorisation.authorized) {
     MoveOrder(service, request, order.id, OrderStatus::kConfirmed);
-    service.CompleteScenario(scenario::kOrderSaga, request);
+    service.CompleteScenario(scenario::kOrderSaga, request, WorkOutcome::kDone);
     return Reply{201, {{"order_id", order.id}, {"status", ToString(OrderStatus::kConfirmed)}}};
   }
 
   bool released = ReleaseStock(service, request, line);
   MoveOrder(service, request, order.id, OrderStatus::kFailed);
-  if (released) service.CompleteScenario(scenario::kOrderSaga, request);
+  if (released) {
+    service.CompleteScenario(scenario::kOrderSaga, request, WorkOutcome::kCompensated);
+  } else {
+    service.RecordCompletion(scenario::kOrderSaga, request, WorkOutcome::kFailed);
+  }
   if (authorisation.payment_unavailable) {
     return Unavailable(order, authorisation.reason, released);
   }

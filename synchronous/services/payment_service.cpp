@@ -30,7 +30,7 @@ Reply ProcessPayment(Service& service, const Request& request) {
     SettlePayment(tx, payment.payment_id, PaymentStatus::kSucceeded, transaction_id);
   });
   narrate::PaymentSettled(request.trace(), payment.payment_id, PaymentStatus::kSucceeded);
-  service.CompleteScenario(scenario::kBackgroundPayment, request);
+  service.CompleteScenario(scenario::kBackgroundPayment, request, WorkOutcome::kDone);
   return Reply{200,
                {{"status", "success"},
                 {"payment_id", payment.payment_id},

@@ -42,7 +42,7 @@ Reply UpdateProduct(Service& service, const Request& request) {
   for (const FanOutCall& call : kFanOut) {
     try {
       service.Peer(call.part.name)
-          .Post(call.part.sync_path, ToJson(product), request.trace(), call.idempotency);
+          .Post(call.part.sync_path, ToJson(product), request.origin(), call.idempotency);
     } catch (const ServiceUnavailable& e) {
       not_notified.push_back(boost::json::string(call.part.name));
       if (first_failure.empty()) first_failure = e.what();
@@ -57,9 +57,11 @@ Reply UpdateProduct(Service& service, const Request& request) {
                       " was updated, but not every service was told: " + first_failure);
     body["product"] = ToJson(product);
     body["not_notified"] = not_notified;
+    // The work ended without all of its parts: recorded, but not a completion in the histogram.
+    service.RecordCompletion(scenario::kProductFanOut, request, WorkOutcome::kFailed);
     return Reply{503, body};
   }
-  service.CompleteScenario(scenario::kProductFanOut, request);
+  service.CompleteScenario(scenario::kProductFanOut, request, WorkOutcome::kDone);
   return Reply{200, ToJson(product)};
 }
 

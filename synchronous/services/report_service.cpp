@@ -22,7 +22,7 @@ Reply GenerateReport(Service& service, const Request& request) {
   ReportResult result = flowbench::GenerateReport(report.report_type, cpu_time);
   service.Transact([&](pqxx::work& tx) { CompleteReportJob(tx, job.job_id, result); });
   narrate::ReportJobMoved(request.trace(), job.job_id, ReportStatus::kCompleted);
-  service.CompleteScenario(scenario::kReportJob, request);
+  service.CompleteScenario(scenario::kReportJob, request, WorkOutcome::kDone);
   return Reply{200,
                {{"status", ToString(ReportStatus::kCompleted)},
                 {"job_id", job.job_id},

@@ -23,7 +23,7 @@ Reply Register(Service& service, const Request& request) {
   // The welcome email, waited for: this request holds its thread until SMTP is done.
   try {
     service.Peer("email").Post("/send_email", {{"user_id", user.id}, {"email", user.email}},
-                               request.trace(), Idempotency::kNotIdempotent);
+                               request.origin(), Idempotency::kNotIdempotent);
     service.Transact([&](pqxx::work& tx) { MarkWelcomeEmailSent(tx, user.id); });
     narrate::WelcomeEmailSent(request.trace(), user.id);
     user.welcome_email_sent = true;
@@ -31,7 +31,9 @@ Reply Register(Service& service, const Request& request) {
     log::Warn("welcome email not sent", {{"user_id", user.id}, {"cause", e.what()}},
               request.trace_id());
   }
-  service.CompleteScenario(scenario::kEmailOnRegistration, request);
+  // Registered either way; without the email the work ended degraded.
+  service.CompleteScenario(scenario::kEmailOnRegistration, request,
+                           user.welcome_email_sent ? WorkOutcome::kDone : WorkOutcome::kDegraded);
   boost::json::object body = ToJson(user);
   body["message"] = user.welcome_email_sent
                         ? "User registered, welcome email sent"

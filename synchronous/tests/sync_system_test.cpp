@@ -2,8 +2,9 @@
 // starts them, over real HTTP, against a real PostgreSQL. Every route of the contract with its
 // status, body and database effect; bad input on every write route; the email and payment
 // services going away or hanging (degraded answer, timeouts, circuit breaker, compensation);
-// the trace carried downstream; 200 concurrent orders. Delays are shortened through the
-// shared workload flags.
+// the trace carried downstream; 200 concurrent orders; one completion record per tagged
+// request (X-Request-Id) at GET /completions. Delays are shortened through the shared
+// workload flags.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -23,7 +24,9 @@
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
 #include "common/service/launcher.hpp"
+#include "common/telemetry/completion_log.hpp"
 #include "common/telemetry/prometheus_text.hpp"
+#include "common/telemetry/trace.hpp"
 
 namespace flowbench {
 namespace {
@@ -106,11 +109,11 @@ class SyncSystem : public ::testing::Test {
   }
 
   static Answer Send(const std::string& method, std::string_view service, const std::string& path,
-                     const std::string& body = "") {
+                     const std::string& body = "", const http::Headers& headers = {}) {
     http::JsonClient client(system_->Url(service), {5s, 15s});
     // Any method but GET and PUT is sent as POST.
     std::string sent = method == "GET" || method == "PUT" ? method : "POST";
-    http::JsonResponse r = client.Send(sent, path, sent == "GET" ? std::string() : body);
+    http::JsonResponse r = client.Send(sent, path, sent == "GET" ? std::string() : body, headers);
     Answer a;
     if (r.status == 0) {
       a.error = "no answer: " + r.error;
@@ -148,6 +151,24 @@ class SyncSystem : public ::testing::Test {
         prometheus_text::ParseSampleLine(matchers + "} 0");
     if (!wanted) throw std::invalid_argument("not label matchers: " + matchers);
     return prometheus_text::ParseText(Get(service, "/metrics").body).First(name, wanted->labels);
+  }
+
+  // Every completion record of every service whose request id starts with `prefix`, each
+  // with the service that served it.
+  static std::vector<std::pair<std::string, CompletionRecord>> Completions(
+      std::string_view prefix) {
+    std::vector<std::pair<std::string, CompletionRecord>> found;
+    for (const RunningService& s : system_->services) {
+      Answer a = Get(s.name, "/completions?after=0");
+      if (a.status != 200) {
+        ADD_FAILURE() << s.name << " /completions: " << a;
+        continue;
+      }
+      for (CompletionRecord& r : CompletionPageFromJson(a.json).records) {
+        if (r.request_id.starts_with(prefix)) found.emplace_back(s.name, std::move(r));
+      }
+    }
+    return found;
   }
 
   // Stops one service (SIGTERM, as `flowbench down` does).
@@ -566,6 +587,105 @@ TEST_F(SyncSystem, TwoHundredConcurrentOrdersLeaveReservedWhereItStarted) {
   EXPECT_EQ(Reserved(3), reserved);
   EXPECT_EQ(Query("SELECT count(*) FROM orders"), orders_before + 200);
   EXPECT_EQ(Query("SELECT count(*) FROM orders WHERE status <> 'failed' AND product_id = 3"), 0);
+}
+
+// --- Completion records (X-Request-Id, GET /completions) ----------------------------------
+
+std::int64_t NowUnixNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string NewPrefix(std::string_view what) {
+  return std::string(what) + "-" + TraceContext::NewRoot().trace_id.substr(0, 8) + "-";
+}
+
+TEST_F(SyncSystem, EveryScenarioRecordsOneCompletionPerRequestIdAtTheEndOfItsWork) {
+  const std::string prefix = NewPrefix("sync");
+  struct Sent {
+    std::string_view scenario;
+    std::string_view service;
+    std::string method;
+    std::string path;
+    std::string body;
+    int status;
+    WorkOutcome outcome;
+    std::int64_t sent_unix_ns = 0;
+  };
+  std::vector<Sent> requests{
+      {scenario::kEmailOnRegistration, "user", "POST", "/register",
+       R"({"email": ")" + prefix + R"(1@example.com"})", 201, WorkOutcome::kDone},
+      {scenario::kBackgroundPayment, "payment", "POST", "/process_payment", R"({"amount": 10.0})",
+       200, WorkOutcome::kDone},
+      {scenario::kProductFanOut, "product", "PUT", "/products/3", "{}", 200, WorkOutcome::kDone},
+      {scenario::kReportJob, "report", "POST", "/generate_report", R"({"report_type": "daily"})",
+       200, WorkOutcome::kDone},
+      // The suite's payment_failure_rate is 1: declined, stock released.
+      {scenario::kOrderSaga, "order", "POST", "/create_order",
+       R"({"product_id": 3, "quantity": 1})", 400, WorkOutcome::kCompensated},
+      {scenario::kClickBuffering, "analytics", "POST", "/track_click",
+       R"({"user_id": 7, "page": "/completions"})", 200, WorkOutcome::kDone},
+  };
+  for (Sent& r : requests) {
+    r.sent_unix_ns = NowUnixNs();
+    Answer a = Send(r.method, r.service, r.path, r.body,
+                    {{"X-Request-Id", prefix + std::string(r.scenario)}});
+    ASSERT_EQ(a.status, r.status) << r.scenario << ": " << a;
+  }
+  // The work ended before each answer: the records are there at once.
+  std::vector<std::pair<std::string, CompletionRecord>> records = Completions(prefix);
+  for (const Sent& r : requests) {
+    SCOPED_TRACE(std::string(r.scenario));
+    std::vector<std::pair<std::string, CompletionRecord>> mine;
+    for (const auto& entry : records) {
+      if (entry.second.request_id == prefix + std::string(r.scenario)) mine.push_back(entry);
+    }
+    ASSERT_EQ(mine.size(), 1u) << "exactly one record per request id, in one service";
+    EXPECT_EQ(mine[0].first, r.service) << "the front records the end of the work";
+    EXPECT_EQ(mine[0].second.scenario, r.scenario);
+    EXPECT_EQ(OutcomeName(mine[0].second.outcome), OutcomeName(r.outcome));
+    EXPECT_GT(mine[0].second.end_unix_ns, r.sent_unix_ns);
+  }
+
+  // A request without the header is not recorded.
+  std::size_t before = Get("analytics", "/completions").json.at("records").as_array().size();
+  ASSERT_EQ(Post("analytics", "/track_click", R"({"user_id": 8, "page": "/untagged"})").status,
+            200);
+  EXPECT_EQ(Get("analytics", "/completions").json.at("records").as_array().size(), before);
+}
+
+TEST_F(SyncSystem, WithTheEmailServiceHungRegistrationIsRecordedDegraded) {
+  const std::string id = NewPrefix("hung-email") + "register";
+  RunningService& email = ServiceEntry("email");
+  ASSERT_EQ(::kill(email.pid, SIGSTOP), 0);  // accepts connections, never answers
+  std::int64_t sent = NowUnixNs();
+  Answer a = Send("POST", "user", "/register", R"({"email": "hung-mail@example.com"})",
+                  {{"X-Request-Id", id}});
+  ASSERT_EQ(::kill(email.pid, SIGCONT), 0);
+  ASSERT_EQ(a.status, 201) << a;
+  EXPECT_EQ(a["welcome_email_sent"], false);
+  auto records = Completions(id);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].first, "user");
+  EXPECT_EQ(records[0].second.scenario, scenario::kEmailOnRegistration);
+  EXPECT_EQ(OutcomeName(records[0].second.outcome), "degraded");
+  EXPECT_GT(records[0].second.end_unix_ns, sent + 900'000'000) << "after the 1 s read timeout";
+  std::this_thread::sleep_for(350ms);  // past --breaker-open-ms, should it have opened
+}
+
+TEST_F(SyncSystem, CompletionsServeThePageWithTheServersClockAndRefuseABadCursor) {
+  std::int64_t asked = NowUnixNs();
+  Answer page = Get("email", "/completions?after=0&limit=5");
+  ASSERT_EQ(page.status, 200) << page;
+  EXPECT_GE(page["now_unix_ns"].as_int64(), asked);
+  EXPECT_NO_THROW(CompletionPageFromJson(page.json)) << page;
+  for (const char* bad : {"/completions?after=abc", "/completions?after=-1",
+                          "/completions?limit=1.5", "/completions?after="}) {
+    Answer a = Get("order", bad);
+    ExpectError(a, 400);
+    EXPECT_EQ(a["error"], "bad_request") << bad;
+  }
 }
 
 }  // namespace
