@@ -13,6 +13,7 @@
 #include "bench/run/completion_scrape.hpp"
 #include "bench/run/results_conversion.hpp"
 #include "bench/run/timeseries.hpp"
+#include "common/domain/topology.hpp"
 
 namespace flowbench::run {
 namespace {
@@ -122,12 +123,16 @@ Plan MakePlan(const Profile& profile, const MeasuredBuild& system,
   return plan;
 }
 
-// Ready messages in every sampled queue now; nullopt when the source did not answer (then
-// nobody can say the queues are empty).
+// Ready messages in every sampled queue now, work still to do: a dead-letter queue's messages
+// were given up on (their requests are counted dead_lettered), and nothing takes them, so
+// they are not waited for. nullopt when the source did not answer (then nobody can say the
+// queues are empty).
 std::optional<std::uint64_t> Backlog(const RunSampler& sampler) {
   try {
     std::uint64_t backlog = 0;
-    for (const auto& [queue, depth] : sampler.DepthsNow()) backlog += depth;
+    for (const auto& [queue, depth] : sampler.DepthsNow()) {
+      if (!topology::IsDeadLetterQueue(queue)) backlog += depth;
+    }
     return backlog;
   } catch (const QueueDepthUnavailable&) {
     return std::nullopt;

@@ -92,6 +92,7 @@ inline constexpr Destination kClickTracked{"", kClickTrackedQueue};
 
 // Where a message goes after its last failed attempt: "<queue>.dlq".
 inline std::string DeadLetterQueue(std::string_view queue) { return std::string(queue) + ".dlq"; }
+inline bool IsDeadLetterQueue(std::string_view queue) { return queue.ends_with(".dlq"); }
 // The delay queue of one retry: "<queue>.retry.<ms>ms" (the delay is in the name, so
 // services started with different settings never clash over a queue's arguments).
 inline std::string DelayQueue(std::string_view queue, std::chrono::milliseconds delay) {
