@@ -26,6 +26,102 @@ TEST(Results, FixtureLoadsAndRoundTrips) {
   EXPECT_EQ(boost::json::serialize(ToJson(again)), boost::json::serialize(ToJson(r)));
 }
 
+// The fixture (v1, two repeats per build) cut to one repeat per build and given every v2
+// field, as `flowbench run` fills them: one open-model experiment, seed 42.
+RunResults V2Results() {
+  RunResults r = LoadResults(Fixture());
+  r.schema = kSchema;
+  r.runs = {r.runs[0], r.runs[2]};  // sync repeat 1, async repeat 1
+  r.design = Design{"open", "poisson", 42, 5, 1, {"async#1", "sync#1"}};
+  for (ProfileRun& run : r.runs) {
+    bool sync = run.arch == "sync";
+    run.warmup_seconds = 5;
+    run.order = sync ? 2 : 1;
+    run.generator = GeneratorAudit{0.05, 0.4, 2.5, 1.0, 3.2, true, {}};
+    for (ScenarioResult& s : run.scenarios) {
+      s.offered = Offered{"open", "poisson", 50, 0, 0, 1500};
+      s.completion_source = "per-request";
+      s.completion_distribution = {{0.01, 1000}, {0.1, 500}};
+      s.outcomes =
+          Outcomes{1497, sync ? 1497u : 1490u, 0, 0, 0, sync ? 0u : 2u, 0, 0, sync ? 0u : 5u, 0, 0};
+      s.cut = sync ? 0 : 1;
+      s.timeseries = {{0, 50, 50, 0, 0.003, 0.02, 0.03}, {1, 50, 49, 1, std::nullopt, 0.025, {}}};
+      s.intervals = {{"answer.p99", {s.latency.p99 * 0.9, s.latency.p99 * 1.2}},
+                     {"answer.p50", {s.latency.p50 * 0.95, s.latency.p50 * 1.05}}};
+    }
+  }
+  r.runs[1].clock_offset = ClockOffset{0.0012, 0.0003, "ntp-style over GET /completions"};
+  r.statistics = {{"baseline", "scenario6", "answer.p99", 0.0255, 0.0081, Interval{0.022, 0.03},
+                   Interval{0.007, 0.0095}, 3.15, Interval{2.3, 4.3}, "bonferroni", true},
+                  {"baseline", "scenario6", "answer.p50", 0.003, 0.0031, Interval{0.0028, 0.0032},
+                   Interval{0.0029, 0.0033}, 0.97, Interval{0.85, 1.1}, "bonferroni", false}};
+  return r;
+}
+
+TEST(Results, V2RoundTripsEveryNewField) {
+  RunResults r = V2Results();
+  boost::json::object json = ToJson(r);
+  EXPECT_EQ(json.at("schema").as_string(), kSchema);
+  RunResults again = RunResultsFromJson(json);
+  EXPECT_EQ(boost::json::serialize(ToJson(again)), boost::json::serialize(json));
+  ASSERT_TRUE(again.design);
+  EXPECT_EQ(again.design->seed, 42u);
+  EXPECT_EQ(again.design->order, (std::vector<std::string>{"async#1", "sync#1"}));
+  const ScenarioResult& s = again.runs[1].scenarios[1];
+  EXPECT_EQ(s.offered.model, "open");
+  EXPECT_EQ(s.offered.scheduled, 1500u);
+  EXPECT_EQ(s.cut, 1u);
+  EXPECT_EQ(s.completion_source, "per-request");
+  ASSERT_TRUE(s.outcomes);
+  EXPECT_EQ(s.outcomes->done, 1490u);
+  EXPECT_EQ(s.outcomes->unfinished, 5u);
+  ASSERT_EQ(s.timeseries.size(), 2u);
+  EXPECT_FALSE(s.timeseries[1].answer_p50);
+  EXPECT_DOUBLE_EQ(*s.timeseries[1].answer_p99, 0.025);
+  EXPECT_EQ(s.completion_distribution.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.intervals.at("answer.p99").high, s.latency.p99 * 1.2);
+  ASSERT_TRUE(again.runs[1].generator);
+  EXPECT_DOUBLE_EQ(again.runs[1].generator->send_lag_p99_ms, 0.4);
+  ASSERT_TRUE(again.runs[1].clock_offset);
+  EXPECT_EQ(again.runs[1].clock_offset->method, "ntp-style over GET /completions");
+  EXPECT_FALSE(again.runs[0].clock_offset);
+  EXPECT_EQ(again.runs[0].order, 2);
+  ASSERT_EQ(again.statistics.size(), 2u);
+  EXPECT_EQ(again.statistics[0].method, "bonferroni");
+  EXPECT_TRUE(again.statistics[0].distinguishable);
+  EXPECT_DOUBLE_EQ(again.statistics[1].ratio_interval->high, 1.1);
+
+  // Optional fields may be null or absent; a missing required v2 field is an error.
+  json["runs"].as_array()[0].as_object().erase("generator");
+  json["runs"].as_array()[0].as_object()["scenarios"].as_array()[0].as_object()["outcomes"] =
+      nullptr;
+  RunResults partial = RunResultsFromJson(json);
+  EXPECT_FALSE(partial.runs[0].generator);
+  EXPECT_FALSE(partial.runs[0].scenarios[0].outcomes);
+  json["runs"].as_array()[0].as_object()["scenarios"].as_array()[0].as_object().erase("offered");
+  EXPECT_THROW(RunResultsFromJson(json), std::runtime_error);
+}
+
+TEST(Results, AV1FileReadsWithTheV2Defaults) {
+  RunResults r = LoadResults(Fixture());
+  EXPECT_EQ(r.schema, kSchemaV1);
+  EXPECT_FALSE(r.design);
+  EXPECT_TRUE(r.statistics.empty());
+  for (const ProfileRun& run : r.runs) {
+    EXPECT_FALSE(run.generator);
+    EXPECT_EQ(run.warmup_seconds, 0);
+    for (const ScenarioResult& s : run.scenarios) {
+      EXPECT_EQ(s.completion_source, "prometheus-buckets");
+      EXPECT_FALSE(s.outcomes);
+      EXPECT_TRUE(s.timeseries.empty());
+      EXPECT_TRUE(s.intervals.empty());
+      EXPECT_EQ(s.offered.model, "");
+    }
+  }
+  // Written again, it is a v2 file with those defaults.
+  EXPECT_EQ(ToJson(r).at("schema").as_string(), kSchema);
+}
+
 TEST(Results, WrongSchemaOrMissingFieldIsAClearError) {
   boost::json::object json = ToJson(LoadResults(Fixture()));
   json["schema"] = "something/v9";
