@@ -1,0 +1,1 @@
+// Declared in bench/report/reports.hpp.
