@@ -1,12 +1,15 @@
 // Report generation from a fixed results file: every table, mean ± sd across repeats, the
 // CSV, the k6 summary and the round trip of results.json; what a report says about an
-// interrupted run and a run against a --target deployment.
+// interrupted run and a run against a --target deployment. Schema v2: the round trip of its
+// fields, and what a v2 report shows (design first, an invalid generator before anything,
+// outcomes, intervals, lower bounds, noise); the v1 fixture still renders without them.
 #include "bench/report/reports.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "bench/report/aggregate.hpp"
 
@@ -169,6 +172,188 @@ TEST(MarkdownReport, SettingsInForceAreTabledPerBuildAndSayWhetherTheWorkWasTheS
   md = MarkdownReport(r);
   EXPECT_NE(md.find("| email_delay_ms | 500 | 900 |"), std::string::npos);
   EXPECT_NE(md.find("did not report the same workload"), std::string::npos);
+}
+
+// The number of columns a line takes in a terminal (UTF-8: one per character here).
+std::size_t Columns(const std::string& line) {
+  std::size_t n = 0;
+  for (unsigned char c : line) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+TEST(MarkdownReport, AV2ReportOpensWithTheDesignOfTheExperiment) {
+  RunResults r = V2Results();
+  std::string md = MarkdownReport(r);
+  std::size_t design = md.find("## Design of the experiment");
+  ASSERT_NE(design, std::string::npos) << md;
+  EXPECT_LT(design, md.find('|')) << "the design is the first table";
+  EXPECT_LT(design, md.find("## p95 latency per profile"));
+  EXPECT_NE(md.find("| model | open (requests start on a schedule, whatever the answers) |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| seed | 42 |"), std::string::npos);
+  EXPECT_NE(md.find("| warm-up | 5.0 s per run, excluded from every figure |"), std::string::npos);
+  EXPECT_NE(md.find("the runs went in the order async#1, sync#1"), std::string::npos);
+  EXPECT_NE(md.find("| baseline | scenario6 Click buffering | open, poisson, 50.0 req/s | 1500 | "
+                    "1500 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Both builds were offered the same load: 1500 requests per scenario from the "
+                    "same seeded schedule (seed 42)."),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("Warning"), std::string::npos);
+  EXPECT_NE(
+      md.find("| sync / baseline / repeat 1 | 2 | 0.40 ms | 2.50 ms | 1.0000 | 3.20 s | yes |"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Clock offset of async / baseline / repeat 1's services: 1.20 ms ± 0.30 ms"),
+            std::string::npos);
+
+  // A closed model offers the build that answers sooner more: said plainly.
+  for (ProfileRun& run : r.runs) {
+    run.scenarios[0].offered = {"closed", "", 2, 2, 1, run.arch == "sync" ? 58u : 60u};
+  }
+  md = MarkdownReport(r);
+  EXPECT_NE(md.find("**The builds were not offered the same load**: the scheduled counts differ "
+                    "in baseline scenario1 (closed model"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("closed, 2 users, think 1000 ms (at most 2.0 req/s) | 58 | 60 |"),
+            std::string::npos)
+      << md;
+}
+
+TEST(MarkdownReport, AnInvalidGeneratorAuditIsSaidBeforeAnythingElse) {
+  RunResults r = V2Results();
+  r.runs[1].generator->valid = false;
+  r.runs[1].generator->problems = {"send lag p99 12.0 ms > 5 ms", "achieved 0.91 of intended"};
+  std::string md = MarkdownReport(r);
+  std::size_t warning = md.find(
+      "> **Warning: the load generator did not keep its schedule in async / baseline / "
+      "repeat 1**: send lag p99 12.0 ms > 5 ms; achieved 0.91 of intended.");
+  ASSERT_NE(warning, std::string::npos) << md;
+  EXPECT_LT(warning, md.find("Every figure below"));
+  EXPECT_LT(warning, md.find("## "));
+  EXPECT_NE(md.find("| **no**: send lag p99 12.0 ms > 5 ms; achieved 0.91 of intended |"),
+            std::string::npos);
+  std::string html = HtmlReport(r);
+  std::size_t in_html = html.find("<blockquote class=\"warning\"><strong>Warning: the load");
+  ASSERT_NE(in_html, std::string::npos);
+  EXPECT_LT(in_html, html.find("<h2>"));
+}
+
+TEST(MarkdownReport, EachScenarioIsLedByItsOutcomesAndShowsIntervalsAndRatios) {
+  RunResults r = V2Results();
+  std::string md = MarkdownReport(r);
+  std::size_t section = md.find("### baseline: scenario6 Click buffering");
+  ASSERT_NE(section, std::string::npos) << md;
+  std::size_t outcomes = md.find(
+      "- Outcomes, async: accepted 1497, done 1490, degraded 0, compensated 0, failed 0, "
+      "dead_lettered 2, withdrawn 0, duplicated 0, unfinished 5, lost 0, cut 1\n");
+  ASSERT_NE(outcomes, std::string::npos) << md;
+  EXPECT_EQ(md.find('|', section), md.find("| figure | sync | async | sync / async |", section))
+      << "the outcomes come before the figures";
+  EXPECT_LT(outcomes, md.find("| figure |", section));
+  EXPECT_NE(md.find("**The two builds did different amounts of work**: sync did all the work of "
+                    "1497 requests, async of 1490."),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Completion: per request (the services' completion records joined"),
+            std::string::npos);
+  // From `statistics`: each build's interval, the ratio's, and whether it is noise.
+  EXPECT_NE(md.find("| answer p99 | 25.5 ms [22.0 ms, 30.0 ms] | 8.10 ms [7.00 ms, 9.50 ms] | "
+                    "3.15x [2.30x, 4.30x] |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| answer p50 | 3.00 ms [2.80 ms, 3.20 ms] | 3.10 ms [2.90 ms, 3.30 ms] | "
+                    "0.97x [0.85x, 1.10x] not distinguishable from noise |"),
+            std::string::npos)
+      << md;
+  // Without `statistics`: the run's own intervals, the ratio as a point.
+  const ScenarioResult& sync1 = r.runs[0].scenarios[0];
+  EXPECT_NE(
+      md.find("| answer p99 | " + Millis(sync1.latency.p99) + " [" +
+              Millis(sync1.latency.p99 * 0.9) + ", " + Millis(sync1.latency.p99 * 1.2) + "] |"),
+      std::string::npos)
+      << md;
+}
+
+TEST(MarkdownReport, ARunThatDidNotDrainShowsCompletionAsLowerBounds) {
+  RunResults r = V2Results();
+  r.runs[1].drained = false;
+  r.runs[1].scenarios[1].completion_lower_bound = true;
+  std::string md = MarkdownReport(r);
+  const ScenarioResult& s = r.runs[1].scenarios[1];
+  EXPECT_NE(md.find("| completion p99 | " + Millis(r.runs[0].scenarios[1].completion->p99) +
+                    " | ≥ " + Millis(s.completion->p99) + " | ≤ 0.19x |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Did not drain: async / baseline / repeat 1; its completion percentiles are "
+                    "lower bounds (≥)"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(
+      md.find("| scenario6 | async | " + Millis(s.latency.p50) + " | " + Millis(s.latency.p95) +
+              " | " + std::to_string(s.completion->count) + " | ≥ " + Millis(s.completion->p50)),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("A figure marked ≥ is a lower bound"), std::string::npos);
+}
+
+TEST(MarkdownReport, AV1FileHasNoneOfTheV2Sections) {
+  RunResults r = LoadResults(Fixture());
+  std::string md = MarkdownReport(r);
+  for (const char* v2 : {"## Design", "## Scenarios", "## Load generator audit", "Outcomes,",
+                         "Warning", "≥", "distinguishable"}) {
+    EXPECT_EQ(md.find(v2), std::string::npos) << v2;
+  }
+  EXPECT_EQ(md.rfind("# flowbench report: synchronous HTTP vs RabbitMQ\n\nEvery figure below", 0),
+            0u);
+  std::string html = HtmlReport(r);
+  EXPECT_EQ(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("Over time"), std::string::npos);
+}
+
+TEST(HtmlReport, AV2ReportDrawsTheSecondBySecondChartsAsInlineSvg) {
+  RunResults r = V2Results();
+  std::string html = HtmlReport(r);
+  EXPECT_NE(html.find("<h2>Over time</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<title>Answer p99 per second, scenario6 (baseline)</title>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<title>Backlog: messages ready in all queues (baseline)</title>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<polyline"), std::string::npos);
+  // The design comes before the charts; the tables of figures after them.
+  EXPECT_LT(html.find("<h2>Design of the experiment</h2>"), html.find("<h2>Charts</h2>"));
+  EXPECT_LT(html.find("<h2>Charts</h2>"), html.find("<h2>p95 latency per profile</h2>"));
+}
+
+TEST(RunSummaryTable, AnswerCompletionAndOutcomesPerScenarioAndBuildWithin100Columns) {
+  RunResults r = V2Results();
+  r.runs[1].scenarios[1].completion_lower_bound = true;
+  r.runs[1].scenarios[1].outcomes->degraded = 123456;
+  r.runs[1].scenarios[1].outcomes->compensated = 7;
+  r.runs[1].scenarios[1].outcomes->withdrawn = 8;
+  r.runs[1].scenarios[1].outcomes->duplicated = 9;
+  r.runs[1].scenarios[1].outcomes->lost = 10;
+  std::string table = RunSummaryTable(r);
+  std::istringstream lines(table);
+  std::string line;
+  while (std::getline(lines, line)) EXPECT_LE(Columns(line), 100u) << line;
+  const ScenarioResult& sync6 = r.runs[0].scenarios[1];
+  EXPECT_NE(table.find("scenario6  sync     " + Millis(sync6.latency.p99)), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("done 1497/1497\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("≥ " + Millis(r.runs[1].scenarios[1].completion->p99)), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("done 1490/1497, degraded 123456, compensated 7,\n"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("unfinished 5, lost 10, cut 1"), std::string::npos) << table;
+  EXPECT_NE(table.find("≥: the run did not drain"), std::string::npos);
+  EXPECT_EQ(table.rfind("baseline\nscenario   build    answer p99  completion p99  outcomes\n", 0),
+            0u)
+      << table;
 }
 
 TEST(MarkdownReport, HasEverySectionWithFiguresFromTheResults) {
