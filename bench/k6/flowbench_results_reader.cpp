@@ -191,7 +191,7 @@ compare::RunSummary FlowbenchResultsFromJson(const json::value& document, std::s
   try {
     results = report::RunResultsFromJson(document);
   } catch (const std::exception& e) {
-    throw K6FormatError(source + ": not a valid " + report::kSchema + " file: " + e.what());
+    throw K6FormatError(source + ": not a valid " + schema + " file: " + e.what());
   }
 
   std::map<std::pair<std::string, std::string>, std::vector<const ProfileRun*>> by_run;

@@ -1,5 +1,5 @@
-// flowbench's own results.json (schema flowbench.results/v1, bench/report/SCHEMA.md) as an
-// input of `flowbench compare`. One file holds several runs (arch x profile x repeat), so its
+// flowbench's own results.json (schema flowbench.results/v2 or v1, bench/report/SCHEMA.md) as
+// an input of `flowbench compare`. One file holds several runs (arch x profile x repeat), so its
 // figures become k6-style sub-metrics tagged with the run they belong to, e.g.
 //   http_req_duration{arch:async,profile:baseline}                   all scenarios
 //   http_req_duration{arch:async,profile:baseline,scenario:scenario6}

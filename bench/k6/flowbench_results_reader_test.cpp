@@ -1,7 +1,8 @@
 // flowbench's own results.json as an input of `flowbench compare`: every arch x profile x
-// scenario of bench/report/testdata/results.json as tagged sub-metrics (repeats averaged),
-// completion latency included; a directory for its results.json; clear errors for an
-// unknown schema version or a malformed file.
+// scenario of bench/report/testdata/results.json (a v1 file) as tagged sub-metrics (repeats
+// averaged), completion latency included; the same figures from the file written again as
+// v2; a directory for its results.json; clear errors for an unknown schema version or a
+// malformed file of either version.
 #include "bench/k6/flowbench_results_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include "bench/k6/k6_error.hpp"
 #include "bench/k6/k6_samples.hpp"
 #include "bench/k6/result_reader.hpp"
+#include "bench/report/results.hpp"
 
 namespace flowbench::k6 {
 namespace {
@@ -57,6 +59,30 @@ TEST(FlowbenchResultsReader, EveryArchProfileAndScenarioIsATaggedSubmetric) {
   EXPECT_DOUBLE_EQ(
       StatOf(run, "http_req_failed{arch:sync,profile:baseline,scenario:scenario6}", "rate"), 0.002);
   EXPECT_DOUBLE_EQ(StatOf(run, "http_req_failed{arch:async,profile:baseline}", "rate"), 0);
+}
+
+TEST(FlowbenchResultsReader, AV2FileGivesTheFiguresItsV1OriginalGave) {
+  report::RunResults v1 = report::LoadResults((TestdataDir() / "results.json").string());
+  ASSERT_EQ(v1.schema, report::kSchemaV1);
+  std::filesystem::path v2 =
+      std::filesystem::temp_directory_path() / ("flowbench-k6-v2-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(v2);
+  report::SaveResults(v1, (v2 / "results.json").string());  // always written as v2
+  ASSERT_EQ(report::LoadResults((v2 / "results.json").string()).schema, report::kSchema);
+
+  compare::RunSummary from_v1 = Read(TestdataDir() / "results.json");
+  compare::RunSummary from_v2 = Read(v2);
+  EXPECT_EQ(from_v2.format, from_v1.format);
+  ASSERT_EQ(from_v2.metrics.size(), from_v1.metrics.size());
+  for (const auto& [name, metric] : from_v1.metrics) {
+    ASSERT_NE(from_v2.Find(name), nullptr) << name;
+    EXPECT_EQ(from_v2.Find(name)->stats, metric.stats) << name;
+  }
+  EXPECT_DOUBLE_EQ(
+      StatOf(from_v2, "flowbench_completion{arch:async,profile:baseline,scenario:scenario1}",
+             "p(95)"),
+      600);
+  std::filesystem::remove_all(v2);
 }
 
 TEST(FlowbenchResultsReader, CompletionLatencyIsAMetricOfItsOwn) {
@@ -129,30 +155,38 @@ TEST(FlowbenchResultsReader, ASelectorThatMatchesNoRunIsAClearErrorListingTheRun
 
 TEST(FlowbenchResultsReader, AnUnknownSchemaVersionIsAClearError) {
   std::string message =
-      ErrorReading("v2.json", R"({"schema": "flowbench.results/v2", "runs": []})");
-  EXPECT_NE(message.find("results schema 'flowbench.results/v2' is not one this flowbench reads "
-                         "(flowbench.results/v1)"),
+      ErrorReading("v3.json", R"({"schema": "flowbench.results/v3", "runs": []})");
+  EXPECT_NE(message.find("results schema 'flowbench.results/v3' is not one this flowbench reads "
+                         "(flowbench.results/v2, flowbench.results/v1)"),
             std::string::npos)
       << message;
 }
 
 TEST(FlowbenchResultsReader, AMalformedFileIsAClearErrorNamingWhatIsWrong) {
-  std::string no_runs = ErrorReading(
-      "no-runs.json", R"({"schema": "flowbench.results/v1", "created_at": "x", "git_commit": "x",
-                          "machine": {}, "versions": {}, "settings": {}, "profiles": []})");
-  EXPECT_NE(no_runs.find("not a valid flowbench.results/v1 file"), std::string::npos) << no_runs;
-  EXPECT_NE(no_runs.find("\"runs\" is required"), std::string::npos) << no_runs;
+  for (std::string version : {"v1", "v2"}) {
+    std::string schema = "flowbench.results/" + version;
+    std::string no_runs = ErrorReading("no-runs.json", R"({"schema": ")" + schema + R"(",
+        "created_at": "x", "git_commit": "x", "machine": {}, "versions": {}, "settings": {},
+        "profiles": []})");
+    EXPECT_NE(no_runs.find("not a valid " + schema + " file"), std::string::npos) << no_runs;
+    EXPECT_NE(no_runs.find("\"runs\" is required"), std::string::npos) << no_runs;
 
-  std::string bad_run = ErrorReading(
-      "bad-run.json", R"({"schema": "flowbench.results/v1", "created_at": "x", "git_commit": "x",
-                          "machine": {}, "versions": {}, "settings": {}, "profiles": [],
-                          "runs": [{"arch": "sync"}]})");
-  EXPECT_NE(bad_run.find("runs[0]: "), std::string::npos) << bad_run;
+    std::string bad_run = ErrorReading("bad-run.json", R"({"schema": ")" + schema + R"(",
+        "created_at": "x", "git_commit": "x", "machine": {}, "versions": {}, "settings": {},
+        "profiles": [], "runs": [{"arch": "sync"}]})");
+    EXPECT_NE(bad_run.find("runs[0]: "), std::string::npos) << bad_run;
 
-  std::string not_json =
-      ErrorReading("cut.json", R"({"schema": "flowbench.results/v1", "runs": [)");
-  EXPECT_NE(not_json.find("a flowbench results file that is not valid JSON"), std::string::npos)
-      << not_json;
+    std::string not_json = ErrorReading("cut.json", R"({"schema": ")" + schema + R"(", "runs": [)");
+    EXPECT_NE(not_json.find("a flowbench results file that is not valid JSON"), std::string::npos)
+        << not_json;
+  }
+  // A v2 file must carry v2's fields: a writer that forgot one is told which.
+  std::string no_statistics = ErrorReading("v2-without-statistics.json", R"({
+      "schema": "flowbench.results/v2", "created_at": "x", "git_commit": "x", "machine": {},
+      "versions": {}, "settings": {}, "profiles": [], "runs": []})");
+  EXPECT_NE(no_statistics.find("\"statistics\" is required in flowbench.results/v2"),
+            std::string::npos)
+      << no_statistics;
 }
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -37,18 +39,24 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
-// Inline markup of the Markdown report: `code` only.
+// Inline markup of the Markdown report: `code` and **strong**.
 std::string Inline(const std::string& text) {
   std::string escaped = Escape(text), out;
-  bool code = false;
-  for (char c : escaped) {
+  bool code = false, strong = false;
+  for (std::size_t i = 0; i < escaped.size(); ++i) {
+    char c = escaped[i];
     if (c == '`') {
       out += code ? "</code>" : "<code>";
       code = !code;
+    } else if (!code && c == '*' && i + 1 < escaped.size() && escaped[i + 1] == '*') {
+      out += strong ? "</strong>" : "<strong>";
+      strong = !strong;
+      ++i;
     } else {
       out += c;
     }
   }
+  if (strong) out += "</strong>";
   return out;
 }
 
@@ -93,7 +101,11 @@ std::string MarkdownToHtml(const std::string& markdown) {
       html << "</table>\n";
       in_table = false;
     }
-    if (line.rfind("### ", 0) == 0) {
+    if (line.rfind("> ", 0) == 0) {
+      html << "<blockquote class=\"warning\">" << Inline(line.substr(2)) << "</blockquote>\n";
+    } else if (line.rfind("- ", 0) == 0) {
+      html << "<p class=\"item\">" << Inline(line.substr(2)) << "</p>\n";
+    } else if (line.rfind("### ", 0) == 0) {
       html << "<h3>" << Inline(line.substr(4)) << "</h3>\n";
     } else if (line.rfind("## ", 0) == 0) {
       html << "<h2>" << Inline(line.substr(3)) << "</h2>\n";
@@ -245,6 +257,156 @@ json::object QueueDepth(const ProfileRun& run) {
           {"datasets", datasets}};
 }
 
+// --- Charts over time, drawn here as inline SVG: readable without JavaScript. ---
+
+struct Series {
+  std::string name;
+  const char* colour;
+  std::vector<std::pair<double, double>> points;  // (x, y); NaN y: no value, a gap
+};
+
+std::string Fixed(double value, int decimals) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+// A tick label with as many decimals as the axis needs.
+std::string Tick(double value, double span) {
+  return Fixed(value, span >= 50 ? 0 : span >= 5 ? 1 : span >= 0.5 ? 2 : 3);
+}
+
+std::string SvgLineChart(const std::string& title, const std::string& x_label,
+                         const std::string& y_label, const std::vector<Series>& series) {
+  constexpr double kWidth = 520, kHeight = 260, kLeft = 56, kRight = 12, kTop = 28, kBottom = 40;
+  double x_max = 0, y_max = 0;
+  for (const Series& s : series) {
+    for (const auto& [x, y] : s.points) {
+      x_max = std::max(x_max, x);
+      if (!std::isnan(y)) y_max = std::max(y_max, y);
+    }
+  }
+  if (x_max <= 0) x_max = 1;
+  y_max = y_max <= 0 ? 1 : y_max * 1.05;
+  auto px = [&](double x) { return kLeft + x / x_max * (kWidth - kLeft - kRight); };
+  auto py = [&](double y) { return kHeight - kBottom - y / y_max * (kHeight - kTop - kBottom); };
+  std::ostringstream svg;
+  svg << "<div class=\"svg-chart\"><svg viewBox=\"0 0 " << kWidth << " " << kHeight
+      << "\" role=\"img\" aria-label=\"" << Escape(title) << "\"><title>" << Escape(title)
+      << "</title>\n<text x=\"" << kWidth / 2 << "\" y=\"16\" text-anchor=\"middle\" "
+      << "font-weight=\"bold\">" << Escape(title) << "</text>\n";
+  for (int i = 0; i <= 4; ++i) {  // horizontal grid lines with their values
+    double y = y_max * i / 4;
+    svg << "<line x1=\"" << kLeft << "\" x2=\"" << kWidth - kRight << "\" y1=\"" << Fixed(py(y), 1)
+        << "\" y2=\"" << Fixed(py(y), 1) << "\" stroke=\"#e5e5e5\"/>"
+        << "<text x=\"" << kLeft - 4 << "\" y=\"" << Fixed(py(y) + 4, 1)
+        << "\" text-anchor=\"end\">" << Tick(y, y_max) << "</text>\n";
+  }
+  for (int i = 0; i <= 5; ++i) {
+    double x = x_max * i / 5;
+    svg << "<text x=\"" << Fixed(px(x), 1) << "\" y=\"" << kHeight - kBottom + 14
+        << "\" text-anchor=\"middle\">" << Tick(x, x_max) << "</text>\n";
+  }
+  svg << "<line x1=\"" << kLeft << "\" x2=\"" << kLeft << "\" y1=\"" << kTop << "\" y2=\""
+      << kHeight - kBottom << "\" stroke=\"#888\"/><line x1=\"" << kLeft << "\" x2=\""
+      << kWidth - kRight << "\" y1=\"" << kHeight - kBottom << "\" y2=\"" << kHeight - kBottom
+      << "\" stroke=\"#888\"/>\n"
+      << "<text x=\"" << (kLeft + kWidth - kRight) / 2 << "\" y=\"" << kHeight - 6
+      << "\" text-anchor=\"middle\">" << Escape(x_label) << "</text>\n"
+      << "<text transform=\"translate(12," << (kTop + kHeight - kBottom) / 2
+      << ") rotate(-90)\" text-anchor=\"middle\">" << Escape(y_label) << "</text>\n";
+  double legend_x = kLeft + 8;
+  for (const Series& s : series) {
+    // One polyline per stretch without gaps: a second without a value is not drawn as zero.
+    std::string points;
+    auto flush = [&] {
+      if (!points.empty()) {
+        svg << "<polyline fill=\"none\" stroke=\"" << s.colour
+            << "\" stroke-width=\"1.5\" points=\"" << points << "\"/>\n";
+      }
+      points.clear();
+    };
+    for (const auto& [x, y] : s.points) {
+      if (std::isnan(y)) {
+        flush();
+        continue;
+      }
+      points += (points.empty() ? "" : " ") + Fixed(px(x), 1) + "," + Fixed(py(y), 1);
+    }
+    flush();
+    svg << "<rect x=\"" << legend_x << "\" y=\"" << kTop << "\" width=\"10\" height=\"10\" fill=\""
+        << s.colour << "\"/><text x=\"" << legend_x + 14 << "\" y=\"" << kTop + 9 << "\">"
+        << Escape(s.name) << "</text>\n";
+    legend_x += 24 + 7 * static_cast<double>(s.name.size());
+  }
+  svg << "</svg></div>\n";
+  return svg.str();
+}
+
+const ProfileRun* FirstRepeat(const RunResults& r, const std::string& arch,
+                              const std::string& profile) {
+  const ProfileRun* first = nullptr;
+  for (const ProfileRun* run : r.Runs(arch, profile)) {
+    if (first == nullptr || run->repeat < first->repeat) first = run;
+  }
+  return first;
+}
+
+// Answer p99 per second of each scenario, and the backlog (every queue's depth summed) per
+// second, each build's first repeat. Empty when no run has a per-second series (v1 files).
+std::string ChartsOverTime(const RunResults& r) {
+  bool any = false;
+  for (const ProfileRun& run : r.runs) {
+    for (const ScenarioResult& s : run.scenarios) any |= !s.timeseries.empty();
+  }
+  if (!any) return "";
+  std::ostringstream html;
+  html << "<h2>Over time</h2>\n<p>Each build's first repeat, second by second (by intended "
+          "send time for the answers; a second without requests is a gap). Drawn without "
+          "JavaScript.</p>\n<div class=\"charts\">\n";
+  for (const std::string& profile : r.profiles) {
+    for (const std::string& id : ScenarioIds(r)) {
+      std::vector<Series> series;
+      for (const std::string& a : Archs(r)) {
+        const ProfileRun* run = FirstRepeat(r, a, profile);
+        const ScenarioResult* s = run ? run->Scenario(id) : nullptr;
+        if (s == nullptr || s->timeseries.empty()) continue;
+        Series line{a, Colour(a), {}};
+        for (const SecondSample& second : s->timeseries) {
+          line.points.emplace_back(second.t,
+                                   second.answer_p99 ? *second.answer_p99 * 1000 : std::nan(""));
+        }
+        series.push_back(std::move(line));
+      }
+      if (!series.empty()) {
+        html << SvgLineChart("Answer p99 per second, " + id + " (" + profile + ")",
+                             "seconds since the measured window began", "ms", series);
+      }
+    }
+    std::vector<Series> backlog;
+    for (const std::string& a : Archs(r)) {
+      const ProfileRun* run = FirstRepeat(r, a, profile);
+      if (run == nullptr || run->queues.empty()) continue;
+      // The sampler reads every queue in one pass, so their samples share times; a time
+      // missing from one queue (the broker did not answer) leaves that queue out of its sum.
+      std::map<double, std::uint64_t> total;
+      for (const QueueSeries& q : run->queues) {
+        for (std::size_t k = 0; k < q.t.size() && k < q.depth.size(); ++k)
+          total[q.t[k]] += q.depth[k];
+      }
+      Series line{a, Colour(a), {}};
+      for (const auto& [t, depth] : total) line.points.emplace_back(t, static_cast<double>(depth));
+      backlog.push_back(std::move(line));
+    }
+    if (!backlog.empty()) {
+      html << SvgLineChart("Backlog: messages ready in all queues (" + profile + ")",
+                           "seconds since the load started", "messages", backlog);
+    }
+  }
+  html << "</div>\n";
+  return html.str();
+}
+
 json::array Charts(const RunResults& r) {
   json::array charts;
   charts.push_back(ProfileBars(r, "p95 latency by profile", "ms",
@@ -272,6 +434,10 @@ th { background: #f4f4f4; }
 pre { background: #f7f7f7; padding: 0.7em; overflow-x: auto; white-space: pre-wrap; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5em; }
 .chart { border: 1px solid #ddd; padding: 0.5em; height: 320px; }
+.svg-chart { border: 1px solid #ddd; padding: 0.5em; }
+.svg-chart svg { width: 100%; height: auto; font: 11px system-ui, sans-serif; }
+blockquote.warning { border: 2px solid #d9534f; background: #fdf0f0; padding: 0.5em 1em; margin: 1em 0; }
+p.item { margin: 0.2em 0 0.2em 1.2em; }
 )css";
 
 // Draws every chart from the data the C++ side computed; no figure is computed here.
@@ -305,14 +471,16 @@ std::string HtmlReport(const RunResults& r) {
        << "<script>/* Chart.js 3.9.1, MIT licence, from Debian's libjs-chart.js */\n"
        << ReadChartJs() << "\n</script>\n</head>\n<body>\n";
   std::string tables = MarkdownToHtml(MarkdownReport(r));
-  // The title first, then the charts, then every table.
-  std::size_t after_intro = tables.find("<h2>");
+  // The title, warnings and the experiment's design (v2) first, then the charts, then the
+  // tables of figures. A v1 file has no design: its charts follow the title, as they always did.
+  std::size_t after_intro = tables.find("<h2>p95 latency per profile</h2>");
+  if (after_intro == std::string::npos) after_intro = tables.find("<h2>");
   html << tables.substr(0, after_intro) << "<h2>Charts</h2>\n<div class=\"charts\">\n";
   for (std::size_t i = 0; i < charts.size(); ++i) {
     html << "<div class=\"chart\"><canvas id=\"chart" << i << "\"></canvas></div>\n";
   }
   html << "</div>\n"
-       << tables.substr(after_intro)
+       << ChartsOverTime(r) << tables.substr(after_intro)
        << "<script>\nconst charts = " << ScriptSafe(json::serialize(charts)) << ";\n"
        << kDrawCharts << "</script>\n</body></html>\n";
   return html.str();

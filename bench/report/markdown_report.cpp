@@ -221,12 +221,35 @@ void PerScenario(std::ostringstream& md, const RunResults& r) {
 }
 
 void AckVersusCompletion(std::ostringstream& md, const RunResults& r) {
-  md << "## Acknowledgement vs completion\n\n"
-        "What the client saw (the answer) next to when the work was really done "
-        "(`flowbench_scenario_completion_seconds`, from the request's arrival to the end of its "
-        "last piece of work, scraped from the services). A fast 202 says nothing about when "
-        "the email was sent. Completion percentiles are read off the services' histogram "
-        "buckets (10 % wide), so each is within 10 % of the exact value; the count is exact.\n\n";
+  bool per_request = false, buckets = false, lower_bound = false;
+  for (const ProfileRun& run : r.runs) {
+    for (const ScenarioResult& s : run.scenarios) {
+      if (!s.completion) continue;
+      (s.completion_source == "per-request" ? per_request : buckets) = true;
+      lower_bound |= s.completion_lower_bound;
+    }
+  }
+  md << "## Acknowledgement vs completion\n\n";
+  if (!per_request) {
+    md << "What the client saw (the answer) next to when the work was really done "
+          "(`flowbench_scenario_completion_seconds`, from the request's arrival to the end of its "
+          "last piece of work, scraped from the services). A fast 202 says nothing about when "
+          "the email was sent. Completion percentiles are read off the services' histogram "
+          "buckets (10 % wide), so each is within 10 % of the exact value; the count is exact.";
+  } else {
+    md << "What the client saw (the answer) next to when the work was really done: per request, "
+          "from the driver's intended send time to the end of the request's last piece of work "
+          "(the services' completion records joined to the driver's request ids). A fast 202 "
+          "says nothing about when the email was sent."
+       << (buckets ? " Some completion figures were read off the services' Prometheus buckets "
+                     "instead (within 10 %): the scenario sections above say which."
+                   : "");
+  }
+  if (lower_bound) {
+    md << " A figure marked ≥ is a lower bound: its run did not drain before the deadline, and "
+          "the work still unfinished would only raise it.";
+  }
+  md << "\n\n";
   for (const std::string& profile : r.profiles) {
     md << "### " << profile << "\n\n"
        << "| scenario | arch | answer p50 | answer p95 | completed | completion p50 | "
@@ -254,10 +277,15 @@ void AckVersusCompletion(std::ostringstream& md, const RunResults& r) {
           return Across(runs,
                         [&](const ProfileRun& run) { return f(*run.Scenario(id)->completion); });
         };
+        std::string at_least;  // a mean over repeats of which one is a lower bound is one too
+        for (const ProfileRun* run : runs) {
+          if (run->Scenario(id)->completion_lower_bound) at_least = "≥ ";
+        }
         md << Number(completion([](const LatencySummary& c) { return double(c.count); }).mean, 0)
-           << " | " << Millis(completion([](const LatencySummary& c) { return c.p50; })) << " | "
-           << Millis(completion([](const LatencySummary& c) { return c.p95; })) << " | "
-           << Millis(completion([](const LatencySummary& c) { return c.p99; })) << " |\n";
+           << " | " << at_least << Millis(completion([](const LatencySummary& c) { return c.p50; }))
+           << " | " << at_least << Millis(completion([](const LatencySummary& c) { return c.p95; }))
+           << " | " << at_least << Millis(completion([](const LatencySummary& c) { return c.p99; }))
+           << " |\n";
       }
     }
     md << "\n";
@@ -390,14 +418,413 @@ void Resources(std::ostringstream& md, const RunResults& r) {
   md << "\n";
 }
 
+// --- Sections of a v2 file (each appears only when its data is there, so a v1 file renders
+// as it always did). ---
+
+// The runs of one build and profile in the order of their repeats.
+std::vector<const ProfileRun*> ByRepeat(const RunResults& r, const std::string& arch,
+                                        const std::string& profile) {
+  std::vector<const ProfileRun*> runs = r.Runs(arch, profile);
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const ProfileRun* a, const ProfileRun* b) { return a->repeat < b->repeat; });
+  return runs;
+}
+
+std::string RunName(const ProfileRun& run) {
+  return run.arch + " / " + run.profile + " / repeat " + std::to_string(run.repeat);
+}
+
+// An invalid generator audit invalidates the figures of its run: said before anything else.
+void GeneratorWarnings(std::ostringstream& md, const RunResults& r) {
+  for (const ProfileRun& run : r.runs) {
+    if (!run.generator || run.generator->valid) continue;
+    std::string problems;
+    for (const std::string& p : run.generator->problems)
+      problems += (problems.empty() ? "" : "; ") + p;
+    md << "> **Warning: the load generator did not keep its schedule in " << RunName(run)
+       << "**: " << (problems.empty() ? "no reason recorded" : problems)
+       << ". Its figures measure the generator as much as the build: do not compare them.\n\n";
+  }
+}
+
+std::string Seconds(double s) { return Number(s, 1) + " s"; }
+
+std::string OfferedText(const Offered& o) {
+  if (o.model == "open") {
+    return "open, " + (o.arrivals.empty() ? std::string("arrivals not recorded") : o.arrivals) +
+           ", " + Number(o.rate_per_s, 1) + " req/s";
+  }
+  if (o.model == "closed") {
+    return "closed, " + std::to_string(o.vus) + " users, think " + Millis(o.think_time_s) +
+           " (at most " + Number(o.rate_per_s, 1) + " req/s)";
+  }
+  return "not recorded";
+}
+
+// The scheduled counts of one build's repeats: "1500", or "1500, 1498" when they differ.
+std::string ScheduledText(const std::vector<std::uint64_t>& counts) {
+  if (counts.empty()) return "—";
+  bool same = std::all_of(counts.begin(), counts.end(),
+                          [&](std::uint64_t c) { return c == counts.front(); });
+  std::string text;
+  for (std::size_t i = 0; i < (same ? 1 : counts.size()); ++i)
+    text += (i ? ", " : "") + std::to_string(counts[i]);
+  return text;
+}
+
+void DesignTable(std::ostringstream& md, const RunResults& r) {
+  if (!r.design) return;
+  const Design& d = *r.design;
+  md << "## Design of the experiment\n\n| | |\n|---|---|\n";
+  md << "| model | " << d.model
+     << (d.model == "open"     ? " (requests start on a schedule, whatever the answers)"
+         : d.model == "closed" ? " (each user waits for its answer, then thinks)"
+                               : "")
+     << " |\n";
+  md << "| arrivals | " << (d.arrivals.empty() ? "—" : d.arrivals) << " |\n";
+  md << "| seed | " << d.seed << " |\n";
+  md << "| warm-up | " << Seconds(d.warmup_s) << " per run, excluded from every figure |\n";
+  std::string order;
+  for (const std::string& o : d.order) order += (order.empty() ? "" : ", ") + o;
+  md << "| repeats | " << d.repeats << " per build"
+     << (order.empty() ? "" : "; the runs went in the order " + order)
+     << (d.repeats > 1 ? " (builds interleaved in a seeded random order, each from fresh state)"
+                       : "")
+     << " |\n\n";
+
+  std::vector<std::string> archs = Archs(r);
+  md << "| profile | scenario | offered |";
+  for (const std::string& a : archs) md << " " << a << " scheduled |";
+  md << "\n|---|---|---|";
+  for (std::size_t i = 0; i < archs.size(); ++i) md << "---|";
+  md << "\n";
+  bool all_equal = true;
+  std::set<std::uint64_t> per_scenario;
+  std::vector<std::string> unequal;
+  for (const std::string& profile : r.profiles) {
+    for (const std::string& id : ScenarioIds(r)) {
+      std::vector<std::vector<std::uint64_t>> counts;
+      const ScenarioResult* any = nullptr;
+      for (const std::string& a : archs) {
+        counts.emplace_back();
+        for (const ProfileRun* run : ByRepeat(r, a, profile)) {
+          if (const ScenarioResult* s = run->Scenario(id)) {
+            counts.back().push_back(s->offered.scheduled);
+            if (any == nullptr) any = s;
+          }
+        }
+      }
+      if (any == nullptr) continue;
+      md << "| " << profile << " | " << id << " " << Title(id) << " | " << OfferedText(any->offered)
+         << " |";
+      for (const std::vector<std::uint64_t>& c : counts) md << " " << ScheduledText(c) << " |";
+      md << "\n";
+      bool equal = true;
+      for (const std::vector<std::uint64_t>& c : counts) {
+        for (std::uint64_t n : c) {
+          equal &= n == counts.front().front();
+          per_scenario.insert(n);
+        }
+      }
+      if (!equal) {
+        unequal.push_back(profile + " " + id +
+                          (any->offered.model == "closed"
+                               ? " (closed model: each user waits for its answer, so the build "
+                                 "that answers sooner is offered more)"
+                               : ""));
+      }
+      all_equal &= equal;
+    }
+  }
+  md << "\n";
+  if (all_equal && !per_scenario.empty()) {
+    md << "Both builds were offered the same load: "
+       << (per_scenario.size() == 1 ? std::to_string(*per_scenario.begin())
+                                    : std::string("the scheduled number of"))
+       << " requests per scenario from the same seeded schedule (seed " << d.seed << ").\n\n";
+  } else if (!unequal.empty()) {
+    md << "**The builds were not offered the same load**: the scheduled counts differ in ";
+    for (std::size_t i = 0; i < unequal.size(); ++i) md << (i ? "; " : "") << unequal[i];
+    md << ".\n\n";
+  }
+}
+
+void GeneratorAuditTable(std::ostringstream& md, const RunResults& r) {
+  if (std::none_of(r.runs.begin(), r.runs.end(),
+                   [](const ProfileRun& run) { return run.generator.has_value(); })) {
+    return;
+  }
+  md << "## Load generator audit\n\n"
+        "Could the generator keep the schedule it was asked for? Send lag is the actual send "
+        "time minus the intended one; achieved / intended counts the requests it started.\n\n"
+        "| run | order | send lag p99 | send lag max | achieved / intended | client CPU | valid |\n"
+        "|---|---|---|---|---|---|---|\n";
+  for (const ProfileRun& run : r.runs) {
+    if (!run.generator) continue;
+    const GeneratorAudit& g = *run.generator;
+    std::string problems;
+    for (const std::string& p : g.problems) problems += (problems.empty() ? "" : "; ") + p;
+    md << "| " << RunName(run) << " | " << (run.order > 0 ? std::to_string(run.order) : "—")
+       << " | " << Number(g.send_lag_p99_ms, 2) << " ms | " << Number(g.send_lag_max_ms, 2)
+       << " ms | " << Number(g.achieved_over_intended, 4) << " | " << Number(g.client_cpu_s, 2)
+       << " s | " << (g.valid ? "yes" : "**no**: " + problems) << " |\n";
+  }
+  md << "\n";
+  for (const ProfileRun& run : r.runs) {
+    if (!run.clock_offset) continue;
+    md << "Clock offset of " << RunName(run)
+       << "'s services: " << Number(run.clock_offset->offset_s * 1000, 2) << " ms ± "
+       << Number(run.clock_offset->uncertainty_s * 1000, 2) << " ms (" << run.clock_offset->method
+       << ").\n\n";
+  }
+}
+
+std::string OutcomesText(const ScenarioResult& s) {
+  if (!s.outcomes) return "not collected";
+  const Outcomes& o = *s.outcomes;
+  std::string text = "accepted " + std::to_string(o.accepted) + ", done " + std::to_string(o.done) +
+                     ", degraded " + std::to_string(o.degraded) + ", compensated " +
+                     std::to_string(o.compensated) + ", failed " + std::to_string(o.failed) +
+                     ", dead_lettered " + std::to_string(o.dead_lettered) + ", withdrawn " +
+                     std::to_string(o.withdrawn) + ", duplicated " + std::to_string(o.duplicated) +
+                     ", unfinished " + std::to_string(o.unfinished) + ", lost " +
+                     std::to_string(o.lost) + ", cut " + std::to_string(s.cut);
+  if (o.unknown_ids > 0) {
+    text += " (and " + std::to_string(o.unknown_ids) + " records of ids this run never sent)";
+  }
+  return text;
+}
+
+// "12.3 ms [11.9 ms, 12.8 ms]"; a lower bound "≥ 2310 ms", without an interval.
+std::string ValueText(double value, const std::optional<Interval>& interval, bool lower_bound,
+                      bool throughput) {
+  if (throughput) return Number(value, 1) + " req/s";
+  if (lower_bound) return "≥ " + Millis(value);
+  std::string text = Millis(value);
+  if (interval) text += " [" + Millis(interval->low) + ", " + Millis(interval->high) + "]";
+  return text;
+}
+
+std::string RatioText(double ratio) {
+  char text[32];
+  std::snprintf(text, sizeof text, ratio >= 10 ? "%.1fx" : "%.2fx", ratio);
+  return text;
+}
+
+std::string RatioText(const ComparedFigure& c) {
+  if (!c.ratio) return "-";
+  std::string text = RatioText(*c.ratio);
+  if (!c.ratio_interval) return text + " (no interval)";
+  text += " [" + RatioText(c.ratio_interval->low) + ", " + RatioText(c.ratio_interval->high) + "]";
+  if (!c.distinguishable) text += " not distinguishable from noise";
+  return text;
+}
+
+const ComparedFigure* Compared(const RunResults& r, const std::string& profile,
+                               const std::string& scenario, const std::string& figure) {
+  for (const ComparedFigure& c : r.statistics) {
+    if (c.profile == profile && c.scenario == scenario && c.figure == figure) return &c;
+  }
+  return nullptr;
+}
+
+bool HasScenarioSections(const RunResults& r) {
+  if (!r.statistics.empty()) return true;
+  for (const ProfileRun& run : r.runs) {
+    for (const ScenarioResult& s : run.scenarios) {
+      if (s.outcomes || !s.intervals.empty() || s.completion_source == "per-request") return true;
+    }
+  }
+  return false;
+}
+
+void ScenarioSection(std::ostringstream& md, const RunResults& r, const std::string& profile,
+                     const std::string& id) {
+  std::vector<std::string> archs = Archs(r);
+  std::map<std::string, std::vector<const ProfileRun*>> runs;  // arch -> runs with the scenario
+  for (const std::string& a : archs) {
+    for (const ProfileRun* run : ByRepeat(r, a, profile)) {
+      if (run->Scenario(id)) runs[a].push_back(run);
+    }
+  }
+  if (std::all_of(runs.begin(), runs.end(), [](const auto& kv) { return kv.second.empty(); }))
+    return;
+  md << "### " << profile << ": " << id << " " << Title(id) << "\n\n";
+  for (const std::string& a : archs) {
+    for (const ProfileRun* run : runs[a]) {
+      md << "- Outcomes, " << a
+         << (runs[a].size() > 1 ? " repeat " + std::to_string(run->repeat) : "") << ": "
+         << OutcomesText(*run->Scenario(id)) << "\n";
+    }
+  }
+  md << "\n";
+  if (archs.size() == 2) {
+    const std::vector<const ProfileRun*>& sync = runs["sync"];
+    const std::vector<const ProfileRun*>& async = runs["async"];
+    for (std::size_t i = 0; i < std::min(sync.size(), async.size()); ++i) {
+      const ScenarioResult& s = *sync[i]->Scenario(id);
+      const ScenarioResult& a = *async[i]->Scenario(id);
+      if (s.outcomes && a.outcomes && s.outcomes->done != a.outcomes->done) {
+        md << "**The two builds did different amounts of work**"
+           << (sync.size() > 1 ? " in repeat " + std::to_string(sync[i]->repeat) : "")
+           << ": sync did all the work of " << s.outcomes->done << " requests, async of "
+           << a.outcomes->done << ".\n\n";
+      }
+    }
+  }
+  // Where the completion figures come from, and which are lower bounds.
+  std::set<std::string> sources;
+  std::vector<std::string> undrained;
+  for (const std::string& a : archs) {
+    for (const ProfileRun* run : runs[a]) {
+      const ScenarioResult& s = *run->Scenario(id);
+      if (!s.completion) continue;
+      sources.insert(s.completion_source);
+      if (s.completion_lower_bound) undrained.push_back(RunName(*run));
+    }
+  }
+  if (!sources.empty()) {
+    md << "Completion: ";
+    bool first = true;
+    for (const std::string& source : sources) {
+      md << (first ? "" : "; ")
+         << (source == "per-request"
+                 ? "per request (the services' completion records joined to the driver's "
+                   "intended send times)"
+                 : "read off the services' Prometheus buckets (each percentile within 10 %; "
+                   "no interval)");
+      first = false;
+    }
+    md << ".";
+    if (!undrained.empty()) {
+      md << " Did not drain: ";
+      for (std::size_t i = 0; i < undrained.size(); ++i) md << (i ? ", " : "") << undrained[i];
+      md << "; its completion percentiles are lower bounds (≥): the work still unfinished at the "
+            "deadline would only raise them.";
+    }
+    md << "\n\n";
+  }
+
+  struct Row {
+    const char* figure;
+    const char* label;
+  };
+  static constexpr Row kRows[] = {
+      {"answer.p50", "answer p50"},         {"answer.p90", "answer p90"},
+      {"answer.p99", "answer p99"},         {"answer.p99.9", "answer p99.9"},
+      {"completion.p50", "completion p50"}, {"completion.p99", "completion p99"},
+      {"throughput", "throughput"}};
+  md << "| figure |";
+  for (const std::string& a : archs) md << " " << a << " |";
+  if (archs.size() == 2) md << " sync / async |";
+  md << "\n|---|";
+  for (std::size_t i = 0; i < archs.size() + (archs.size() == 2 ? 1 : 0); ++i) md << "---|";
+  md << "\n";
+  for (const Row& row : kRows) {
+    std::string figure = row.figure;
+    bool completion = figure.starts_with("completion");
+    bool throughput = figure == "throughput";
+    auto read = [&](const ScenarioResult& s) -> std::optional<double> {
+      if (throughput) return s.throughput_rps;
+      const LatencySummary* summary = &s.latency;
+      if (completion) {
+        if (!s.completion) return std::nullopt;
+        summary = &*s.completion;
+      }
+      std::string p = figure.substr(figure.find(".p") + 2);
+      return p == "50"   ? summary->p50
+             : p == "90" ? summary->p90
+             : p == "99" ? summary->p99
+                         : summary->p999;
+    };
+    const ComparedFigure* compared = Compared(r, profile, id, figure);
+    std::vector<std::string> cells;
+    std::vector<double> firsts;
+    std::vector<bool> bounds;  // per build: its figure is a lower bound
+    bool measured = true;
+    for (const std::string& a : archs) {
+      const ScenarioResult& first = *runs[a].front()->Scenario(id);
+      std::optional<double> value = read(first);
+      if (!value) {
+        measured = false;
+        break;
+      }
+      bool lower_bound = false;
+      for (const ProfileRun* run : runs[a])
+        lower_bound |= completion && run->Scenario(id)->completion_lower_bound;
+      if (compared != nullptr) {
+        bool sync = a == "sync";
+        cells.push_back(ValueText(sync ? compared->sync_value : compared->async_value,
+                                  sync ? compared->sync_interval : compared->async_interval,
+                                  lower_bound, throughput) +
+                        (compared->method == "welch-log"
+                             ? " (mean of " + std::to_string(runs[a].size()) + ")"
+                             : ""));
+      } else {
+        auto interval = first.intervals.find(figure);
+        cells.push_back(
+            ValueText(*value,
+                      interval == first.intervals.end() ? std::nullopt
+                                                        : std::optional<Interval>(interval->second),
+                      lower_bound, throughput) +
+            (runs[a].size() > 1 ? " (repeat " + std::to_string(runs[a].front()->repeat) + ")"
+                                : ""));
+      }
+      firsts.push_back(*value);
+      bounds.push_back(lower_bound);
+    }
+    if (!measured) continue;
+    md << "| " << row.label << " |";
+    for (const std::string& cell : cells) md << " " << cell << " |";
+    if (archs.size() == 2) {
+      // A lower bound over a true figure bounds the ratio from below, and the other way
+      // round; two lower bounds bound nothing.
+      if (bounds[0] && bounds[1]) {
+        md << " - (both lower bounds) |";
+      } else if (bounds[0] || bounds[1]) {
+        double ratio = compared != nullptr && compared->ratio ? *compared->ratio
+                       : firsts[1] > 0                        ? firsts[0] / firsts[1]
+                                                              : 0;
+        md << " " << (ratio > 0 ? (bounds[0] ? "≥ " : "≤ ") + RatioText(ratio) : std::string("-"))
+           << " |";
+      } else if (compared != nullptr) {
+        md << " " << RatioText(*compared) << " |";
+      } else {
+        md << " " << (firsts[1] > 0 ? RatioText(firsts[0] / firsts[1]) : std::string("-")) << " |";
+      }
+    }
+    md << "\n";
+  }
+  md << "\n";
+}
+
+void ScenarioSections(std::ostringstream& md, const RunResults& r) {
+  if (!HasScenarioSections(r)) return;
+  md << "## Scenarios: what became of the requests, and the figures with their 95 % intervals\n\n"
+        "Each percentile comes with its 95 % confidence interval in brackets, each sync / async "
+        "ratio with the interval of the ratio; where that interval includes 1 the difference "
+        "is not distinguishable from noise. With fewer than 3 repeats per build, a build's "
+        "figures are its first repeat's, their intervals from order statistics within the run, "
+        "the ratio's by Bonferroni; with 3 or more, the mean over the repeats with Student's t "
+        "interval, the ratio of geometric means with Welch's interval on logarithms "
+        "(bench/report/METHODS.md). A figure without enough samples has no interval.\n\n";
+  for (const std::string& profile : r.profiles) {
+    for (const std::string& id : ScenarioIds(r)) ScenarioSection(md, r, profile, id);
+  }
+}
+
 }  // namespace
 
 std::string MarkdownReport(const RunResults& r) {
   std::ostringstream md;
-  md << "# flowbench report: synchronous HTTP vs RabbitMQ\n\n"
-        "Every figure below was measured by `flowbench run`; nothing is rounded beyond its "
+  md << "# flowbench report: synchronous HTTP vs RabbitMQ\n\n";
+  GeneratorWarnings(md, r);
+  md << "Every figure below was measured by `flowbench run`; nothing is rounded beyond its "
         "display or edited. `results.json` next to this file holds the full data.\n\n";
   Caveats(md, r);
+  DesignTable(md, r);
+  GeneratorAuditTable(md, r);
+  ScenarioSections(md, r);
   ProfileTable(
       md, r, "p95 latency per profile",
       "All scenarios' requests together, from the intended send time.",

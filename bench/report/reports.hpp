@@ -14,6 +14,10 @@ namespace flowbench::report {
 std::string MarkdownReport(const RunResults& results);
 std::string HtmlReport(const RunResults& results);
 std::string CsvReport(const RunResults& results);
+// What `flowbench run` prints when it ends (plain text, at most 100 columns): per profile,
+// scenario and build, the answer p99, the completion p99 ("≥" when a lower bound) and the
+// outcomes (done/accepted and the others that are not zero).
+std::string RunSummaryTable(const RunResults& results);
 // What `k6 run --summary-export` writes, for one architecture x profile x repeat (times in ms).
 boost::json::object K6Summary(const ProfileRun& run);
 

@@ -1,12 +1,15 @@
 // Report generation from a fixed results file: every table, mean ± sd across repeats, the
 // CSV, the k6 summary and the round trip of results.json; what a report says about an
-// interrupted run and a run against a --target deployment.
+// interrupted run and a run against a --target deployment. Schema v2: the round trip of its
+// fields, and what a v2 report shows (design first, an invalid generator before anything,
+// outcomes, intervals, lower bounds, noise); the v1 fixture still renders without them.
 #include "bench/report/reports.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "bench/report/aggregate.hpp"
 
@@ -24,6 +27,102 @@ TEST(Results, FixtureLoadsAndRoundTrips) {
   EXPECT_EQ(r.runs[0].Errors(), 3u);
   RunResults again = RunResultsFromJson(ToJson(r));
   EXPECT_EQ(boost::json::serialize(ToJson(again)), boost::json::serialize(ToJson(r)));
+}
+
+// The fixture (v1, two repeats per build) cut to one repeat per build and given every v2
+// field, as `flowbench run` fills them: one open-model experiment, seed 42.
+RunResults V2Results() {
+  RunResults r = LoadResults(Fixture());
+  r.schema = kSchema;
+  r.runs = {r.runs[0], r.runs[2]};  // sync repeat 1, async repeat 1
+  r.design = Design{"open", "poisson", 42, 5, 1, {"async#1", "sync#1"}};
+  for (ProfileRun& run : r.runs) {
+    bool sync = run.arch == "sync";
+    run.warmup_seconds = 5;
+    run.order = sync ? 2 : 1;
+    run.generator = GeneratorAudit{0.05, 0.4, 2.5, 1.0, 3.2, true, {}};
+    for (ScenarioResult& s : run.scenarios) {
+      s.offered = Offered{"open", "poisson", 50, 0, 0, 1500};
+      s.completion_source = "per-request";
+      s.completion_distribution = {{0.01, 1000}, {0.1, 500}};
+      s.outcomes =
+          Outcomes{1497, sync ? 1497u : 1490u, 0, 0, 0, sync ? 0u : 2u, 0, 0, sync ? 0u : 5u, 0, 0};
+      s.cut = sync ? 0 : 1;
+      s.timeseries = {{0, 50, 50, 0, 0.003, 0.02, 0.03}, {1, 50, 49, 1, std::nullopt, 0.025, {}}};
+      s.intervals = {{"answer.p99", {s.latency.p99 * 0.9, s.latency.p99 * 1.2}},
+                     {"answer.p50", {s.latency.p50 * 0.95, s.latency.p50 * 1.05}}};
+    }
+  }
+  r.runs[1].clock_offset = ClockOffset{0.0012, 0.0003, "ntp-style over GET /completions"};
+  r.statistics = {{"baseline", "scenario6", "answer.p99", 0.0255, 0.0081, Interval{0.022, 0.03},
+                   Interval{0.007, 0.0095}, 3.15, Interval{2.3, 4.3}, "bonferroni", true},
+                  {"baseline", "scenario6", "answer.p50", 0.003, 0.0031, Interval{0.0028, 0.0032},
+                   Interval{0.0029, 0.0033}, 0.97, Interval{0.85, 1.1}, "bonferroni", false}};
+  return r;
+}
+
+TEST(Results, V2RoundTripsEveryNewField) {
+  RunResults r = V2Results();
+  boost::json::object json = ToJson(r);
+  EXPECT_EQ(json.at("schema").as_string(), kSchema);
+  RunResults again = RunResultsFromJson(json);
+  EXPECT_EQ(boost::json::serialize(ToJson(again)), boost::json::serialize(json));
+  ASSERT_TRUE(again.design);
+  EXPECT_EQ(again.design->seed, 42u);
+  EXPECT_EQ(again.design->order, (std::vector<std::string>{"async#1", "sync#1"}));
+  const ScenarioResult& s = again.runs[1].scenarios[1];
+  EXPECT_EQ(s.offered.model, "open");
+  EXPECT_EQ(s.offered.scheduled, 1500u);
+  EXPECT_EQ(s.cut, 1u);
+  EXPECT_EQ(s.completion_source, "per-request");
+  ASSERT_TRUE(s.outcomes);
+  EXPECT_EQ(s.outcomes->done, 1490u);
+  EXPECT_EQ(s.outcomes->unfinished, 5u);
+  ASSERT_EQ(s.timeseries.size(), 2u);
+  EXPECT_FALSE(s.timeseries[1].answer_p50);
+  EXPECT_DOUBLE_EQ(*s.timeseries[1].answer_p99, 0.025);
+  EXPECT_EQ(s.completion_distribution.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.intervals.at("answer.p99").high, s.latency.p99 * 1.2);
+  ASSERT_TRUE(again.runs[1].generator);
+  EXPECT_DOUBLE_EQ(again.runs[1].generator->send_lag_p99_ms, 0.4);
+  ASSERT_TRUE(again.runs[1].clock_offset);
+  EXPECT_EQ(again.runs[1].clock_offset->method, "ntp-style over GET /completions");
+  EXPECT_FALSE(again.runs[0].clock_offset);
+  EXPECT_EQ(again.runs[0].order, 2);
+  ASSERT_EQ(again.statistics.size(), 2u);
+  EXPECT_EQ(again.statistics[0].method, "bonferroni");
+  EXPECT_TRUE(again.statistics[0].distinguishable);
+  EXPECT_DOUBLE_EQ(again.statistics[1].ratio_interval->high, 1.1);
+
+  // Optional fields may be null or absent; a missing required v2 field is an error.
+  json["runs"].as_array()[0].as_object().erase("generator");
+  json["runs"].as_array()[0].as_object()["scenarios"].as_array()[0].as_object()["outcomes"] =
+      nullptr;
+  RunResults partial = RunResultsFromJson(json);
+  EXPECT_FALSE(partial.runs[0].generator);
+  EXPECT_FALSE(partial.runs[0].scenarios[0].outcomes);
+  json["runs"].as_array()[0].as_object()["scenarios"].as_array()[0].as_object().erase("offered");
+  EXPECT_THROW(RunResultsFromJson(json), std::runtime_error);
+}
+
+TEST(Results, AV1FileReadsWithTheV2Defaults) {
+  RunResults r = LoadResults(Fixture());
+  EXPECT_EQ(r.schema, kSchemaV1);
+  EXPECT_FALSE(r.design);
+  EXPECT_TRUE(r.statistics.empty());
+  for (const ProfileRun& run : r.runs) {
+    EXPECT_FALSE(run.generator);
+    EXPECT_EQ(run.warmup_seconds, 0);
+    for (const ScenarioResult& s : run.scenarios) {
+      EXPECT_EQ(s.completion_source, "prometheus-buckets");
+      EXPECT_FALSE(s.outcomes);
+      EXPECT_TRUE(s.timeseries.empty());
+      EXPECT_TRUE(s.intervals.empty());
+      EXPECT_EQ(s.offered.model, "");
+    }
+  }
+  // Written again, it is a v2 file with those defaults.
+  EXPECT_EQ(ToJson(r).at("schema").as_string(), kSchema);
 }
 
 TEST(Results, WrongSchemaOrMissingFieldIsAClearError) {
@@ -73,6 +172,188 @@ TEST(MarkdownReport, SettingsInForceAreTabledPerBuildAndSayWhetherTheWorkWasTheS
   md = MarkdownReport(r);
   EXPECT_NE(md.find("| email_delay_ms | 500 | 900 |"), std::string::npos);
   EXPECT_NE(md.find("did not report the same workload"), std::string::npos);
+}
+
+// The number of columns a line takes in a terminal (UTF-8: one per character here).
+std::size_t Columns(const std::string& line) {
+  std::size_t n = 0;
+  for (unsigned char c : line) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+TEST(MarkdownReport, AV2ReportOpensWithTheDesignOfTheExperiment) {
+  RunResults r = V2Results();
+  std::string md = MarkdownReport(r);
+  std::size_t design = md.find("## Design of the experiment");
+  ASSERT_NE(design, std::string::npos) << md;
+  EXPECT_LT(design, md.find('|')) << "the design is the first table";
+  EXPECT_LT(design, md.find("## p95 latency per profile"));
+  EXPECT_NE(md.find("| model | open (requests start on a schedule, whatever the answers) |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| seed | 42 |"), std::string::npos);
+  EXPECT_NE(md.find("| warm-up | 5.0 s per run, excluded from every figure |"), std::string::npos);
+  EXPECT_NE(md.find("the runs went in the order async#1, sync#1"), std::string::npos);
+  EXPECT_NE(md.find("| baseline | scenario6 Click buffering | open, poisson, 50.0 req/s | 1500 | "
+                    "1500 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Both builds were offered the same load: 1500 requests per scenario from the "
+                    "same seeded schedule (seed 42)."),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("Warning"), std::string::npos);
+  EXPECT_NE(
+      md.find("| sync / baseline / repeat 1 | 2 | 0.40 ms | 2.50 ms | 1.0000 | 3.20 s | yes |"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Clock offset of async / baseline / repeat 1's services: 1.20 ms ± 0.30 ms"),
+            std::string::npos);
+
+  // A closed model offers the build that answers sooner more: said plainly.
+  for (ProfileRun& run : r.runs) {
+    run.scenarios[0].offered = {"closed", "", 2, 2, 1, run.arch == "sync" ? 58u : 60u};
+  }
+  md = MarkdownReport(r);
+  EXPECT_NE(md.find("**The builds were not offered the same load**: the scheduled counts differ "
+                    "in baseline scenario1 (closed model"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("closed, 2 users, think 1000 ms (at most 2.0 req/s) | 58 | 60 |"),
+            std::string::npos)
+      << md;
+}
+
+TEST(MarkdownReport, AnInvalidGeneratorAuditIsSaidBeforeAnythingElse) {
+  RunResults r = V2Results();
+  r.runs[1].generator->valid = false;
+  r.runs[1].generator->problems = {"send lag p99 12.0 ms > 5 ms", "achieved 0.91 of intended"};
+  std::string md = MarkdownReport(r);
+  std::size_t warning = md.find(
+      "> **Warning: the load generator did not keep its schedule in async / baseline / "
+      "repeat 1**: send lag p99 12.0 ms > 5 ms; achieved 0.91 of intended.");
+  ASSERT_NE(warning, std::string::npos) << md;
+  EXPECT_LT(warning, md.find("Every figure below"));
+  EXPECT_LT(warning, md.find("## "));
+  EXPECT_NE(md.find("| **no**: send lag p99 12.0 ms > 5 ms; achieved 0.91 of intended |"),
+            std::string::npos);
+  std::string html = HtmlReport(r);
+  std::size_t in_html = html.find("<blockquote class=\"warning\"><strong>Warning: the load");
+  ASSERT_NE(in_html, std::string::npos);
+  EXPECT_LT(in_html, html.find("<h2>"));
+}
+
+TEST(MarkdownReport, EachScenarioIsLedByItsOutcomesAndShowsIntervalsAndRatios) {
+  RunResults r = V2Results();
+  std::string md = MarkdownReport(r);
+  std::size_t section = md.find("### baseline: scenario6 Click buffering");
+  ASSERT_NE(section, std::string::npos) << md;
+  std::size_t outcomes = md.find(
+      "- Outcomes, async: accepted 1497, done 1490, degraded 0, compensated 0, failed 0, "
+      "dead_lettered 2, withdrawn 0, duplicated 0, unfinished 5, lost 0, cut 1\n");
+  ASSERT_NE(outcomes, std::string::npos) << md;
+  EXPECT_EQ(md.find('|', section), md.find("| figure | sync | async | sync / async |", section))
+      << "the outcomes come before the figures";
+  EXPECT_LT(outcomes, md.find("| figure |", section));
+  EXPECT_NE(md.find("**The two builds did different amounts of work**: sync did all the work of "
+                    "1497 requests, async of 1490."),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Completion: per request (the services' completion records joined"),
+            std::string::npos);
+  // From `statistics`: each build's interval, the ratio's, and whether it is noise.
+  EXPECT_NE(md.find("| answer p99 | 25.5 ms [22.0 ms, 30.0 ms] | 8.10 ms [7.00 ms, 9.50 ms] | "
+                    "3.15x [2.30x, 4.30x] |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| answer p50 | 3.00 ms [2.80 ms, 3.20 ms] | 3.10 ms [2.90 ms, 3.30 ms] | "
+                    "0.97x [0.85x, 1.10x] not distinguishable from noise |"),
+            std::string::npos)
+      << md;
+  // Without `statistics`: the run's own intervals, the ratio as a point.
+  const ScenarioResult& sync1 = r.runs[0].scenarios[0];
+  EXPECT_NE(
+      md.find("| answer p99 | " + Millis(sync1.latency.p99) + " [" +
+              Millis(sync1.latency.p99 * 0.9) + ", " + Millis(sync1.latency.p99 * 1.2) + "] |"),
+      std::string::npos)
+      << md;
+}
+
+TEST(MarkdownReport, ARunThatDidNotDrainShowsCompletionAsLowerBounds) {
+  RunResults r = V2Results();
+  r.runs[1].drained = false;
+  r.runs[1].scenarios[1].completion_lower_bound = true;
+  std::string md = MarkdownReport(r);
+  const ScenarioResult& s = r.runs[1].scenarios[1];
+  EXPECT_NE(md.find("| completion p99 | " + Millis(r.runs[0].scenarios[1].completion->p99) +
+                    " | ≥ " + Millis(s.completion->p99) + " | ≤ 0.19x |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Did not drain: async / baseline / repeat 1; its completion percentiles are "
+                    "lower bounds (≥)"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(
+      md.find("| scenario6 | async | " + Millis(s.latency.p50) + " | " + Millis(s.latency.p95) +
+              " | " + std::to_string(s.completion->count) + " | ≥ " + Millis(s.completion->p50)),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("A figure marked ≥ is a lower bound"), std::string::npos);
+}
+
+TEST(MarkdownReport, AV1FileHasNoneOfTheV2Sections) {
+  RunResults r = LoadResults(Fixture());
+  std::string md = MarkdownReport(r);
+  for (const char* v2 : {"## Design", "## Scenarios", "## Load generator audit", "Outcomes,",
+                         "Warning", "≥", "distinguishable"}) {
+    EXPECT_EQ(md.find(v2), std::string::npos) << v2;
+  }
+  EXPECT_EQ(md.rfind("# flowbench report: synchronous HTTP vs RabbitMQ\n\nEvery figure below", 0),
+            0u);
+  std::string html = HtmlReport(r);
+  EXPECT_EQ(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("Over time"), std::string::npos);
+}
+
+TEST(HtmlReport, AV2ReportDrawsTheSecondBySecondChartsAsInlineSvg) {
+  RunResults r = V2Results();
+  std::string html = HtmlReport(r);
+  EXPECT_NE(html.find("<h2>Over time</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<title>Answer p99 per second, scenario6 (baseline)</title>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<title>Backlog: messages ready in all queues (baseline)</title>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<polyline"), std::string::npos);
+  // The design comes before the charts; the tables of figures after them.
+  EXPECT_LT(html.find("<h2>Design of the experiment</h2>"), html.find("<h2>Charts</h2>"));
+  EXPECT_LT(html.find("<h2>Charts</h2>"), html.find("<h2>p95 latency per profile</h2>"));
+}
+
+TEST(RunSummaryTable, AnswerCompletionAndOutcomesPerScenarioAndBuildWithin100Columns) {
+  RunResults r = V2Results();
+  r.runs[1].scenarios[1].completion_lower_bound = true;
+  r.runs[1].scenarios[1].outcomes->degraded = 123456;
+  r.runs[1].scenarios[1].outcomes->compensated = 7;
+  r.runs[1].scenarios[1].outcomes->withdrawn = 8;
+  r.runs[1].scenarios[1].outcomes->duplicated = 9;
+  r.runs[1].scenarios[1].outcomes->lost = 10;
+  std::string table = RunSummaryTable(r);
+  std::istringstream lines(table);
+  std::string line;
+  while (std::getline(lines, line)) EXPECT_LE(Columns(line), 100u) << line;
+  const ScenarioResult& sync6 = r.runs[0].scenarios[1];
+  EXPECT_NE(table.find("scenario6  sync     " + Millis(sync6.latency.p99)), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("done 1497/1497\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("≥ " + Millis(r.runs[1].scenarios[1].completion->p99)), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("done 1490/1497, degraded 123456, compensated 7,\n"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("unfinished 5, lost 10, cut 1"), std::string::npos) << table;
+  EXPECT_NE(table.find("≥: the run did not drain"), std::string::npos);
+  EXPECT_EQ(table.rfind("baseline\nscenario   build    answer p99  completion p99  outcomes\n", 0),
+            0u)
+      << table;
 }
 
 TEST(MarkdownReport, HasEverySectionWithFiguresFromTheResults) {

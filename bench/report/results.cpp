@@ -42,6 +42,150 @@ bool OptionalBool(const json::object& o, std::string_view key) {
   return v->get_bool();
 }
 
+// A v2 field: required in a v2 file (a writer that forgot it is a bug worth hearing about),
+// absent in a v1 file (nullptr: the caller keeps the default).
+const json::value* V2Field(const json::object& o, std::string_view key, bool v2) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr && v2) {
+    throw std::runtime_error("field \"" + std::string(key) + "\" is required in " + kSchema);
+  }
+  return v;
+}
+
+// An optional v2 field: absent or null means nullopt (nullptr here).
+const json::object* OptionalObject(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return nullptr;
+  if (!v->is_object())
+    throw std::runtime_error("field \"" + std::string(key) + "\" must be an object or null");
+  return &v->get_object();
+}
+
+std::uint64_t Count(const JsonFields& f, std::string_view key) {
+  std::int64_t n = f.Integer(key);
+  if (n < 0) throw std::runtime_error("field \"" + std::string(key) + "\" is negative");
+  return static_cast<std::uint64_t>(n);
+}
+
+json::value ToJson(const std::optional<double>& x) {
+  return x ? json::value(*x) : json::value(nullptr);
+}
+
+std::optional<double> OptionalNumber(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_number())
+    throw std::runtime_error("field \"" + std::string(key) + "\" is not a number or null");
+  return v->to_number<double>();
+}
+
+json::object ToJson(const Interval& i) { return {{"low", i.low}, {"high", i.high}}; }
+
+json::value ToJson(const std::optional<Interval>& i) {
+  return i ? json::value(ToJson(*i)) : json::value(nullptr);
+}
+
+Interval IntervalFrom(const json::object& o) {
+  JsonFields f(o);
+  return {f.Number("low"), f.Number("high")};
+}
+
+std::optional<Interval> OptionalInterval(const json::object& o, std::string_view key) {
+  const json::object* i = OptionalObject(o, key);
+  if (i == nullptr) return std::nullopt;
+  return IntervalFrom(*i);
+}
+
+json::array ToJson(const std::vector<Bucket>& buckets) {
+  json::array out;
+  for (const Bucket& b : buckets) out.push_back({b.le, b.count});
+  return out;
+}
+
+std::vector<Bucket> BucketsFrom(const json::object& o, std::string_view key) {
+  std::vector<Bucket> buckets;
+  for (const json::value& b : Array(o, key)) {
+    if (!b.is_array() || b.get_array().size() != 2) {
+      throw std::runtime_error("an element of \"" + std::string(key) +
+                               "\" is not a pair [le, count]");
+    }
+    const json::array& pair = b.get_array();
+    buckets.push_back(
+        {NumberElement(pair[0], key), static_cast<std::uint64_t>(NumberElement(pair[1], key))});
+  }
+  return buckets;
+}
+
+json::object ToJson(const Offered& offered) {
+  return {{"model", offered.model},
+          {"arrivals", offered.arrivals},
+          {"rate_per_s", offered.rate_per_s},
+          {"vus", offered.vus},
+          {"think_time_s", offered.think_time_s},
+          {"scheduled", offered.scheduled}};
+}
+
+Offered OfferedFrom(const json::object& o) {
+  JsonFields f(o);
+  Offered offered;
+  offered.model = f.String("model");
+  offered.arrivals = f.String("arrivals");
+  offered.rate_per_s = f.Number("rate_per_s");
+  offered.vus = static_cast<int>(f.Integer("vus"));
+  offered.think_time_s = f.Number("think_time_s");
+  offered.scheduled = Count(f, "scheduled");
+  return offered;
+}
+
+json::object ToJson(const Outcomes& x) {
+  return {{"accepted", x.accepted},      {"done", x.done},
+          {"degraded", x.degraded},      {"compensated", x.compensated},
+          {"failed", x.failed},          {"dead_lettered", x.dead_lettered},
+          {"withdrawn", x.withdrawn},    {"duplicated", x.duplicated},
+          {"unfinished", x.unfinished},  {"lost", x.lost},
+          {"unknown_ids", x.unknown_ids}};
+}
+
+Outcomes OutcomesFrom(const json::object& o) {
+  JsonFields f(o);
+  Outcomes x;
+  x.accepted = Count(f, "accepted");
+  x.done = Count(f, "done");
+  x.degraded = Count(f, "degraded");
+  x.compensated = Count(f, "compensated");
+  x.failed = Count(f, "failed");
+  x.dead_lettered = Count(f, "dead_lettered");
+  x.withdrawn = Count(f, "withdrawn");
+  x.duplicated = Count(f, "duplicated");
+  x.unfinished = Count(f, "unfinished");
+  x.lost = Count(f, "lost");
+  x.unknown_ids = Count(f, "unknown_ids");
+  return x;
+}
+
+json::object ToJson(const SecondSample& s) {
+  return {{"t", s.t},
+          {"offered", s.offered},
+          {"answered", s.answered},
+          {"errors", s.errors},
+          {"answer_p50", ToJson(s.answer_p50)},
+          {"answer_p99", ToJson(s.answer_p99)},
+          {"completion_p99", ToJson(s.completion_p99)}};
+}
+
+SecondSample SecondFrom(const json::object& o) {
+  JsonFields f(o);
+  SecondSample s;
+  s.t = f.Number("t");
+  s.offered = Count(f, "offered");
+  s.answered = Count(f, "answered");
+  s.errors = Count(f, "errors");
+  s.answer_p50 = OptionalNumber(o, "answer_p50");
+  s.answer_p99 = OptionalNumber(o, "answer_p99");
+  s.completion_p99 = OptionalNumber(o, "completion_p99");
+  return s;
+}
+
 json::object ToJson(const LatencySummary& s) {
   return {{"count", s.count}, {"mean", s.mean}, {"stdev", s.stdev}, {"min", s.min},
           {"p50", s.p50},     {"p90", s.p90},   {"p95", s.p95},     {"p99", s.p99},
@@ -65,8 +209,6 @@ LatencySummary SummaryFrom(const json::object& o) {
 }
 
 json::object ToJson(const ScenarioResult& r) {
-  json::array distribution;
-  for (const Bucket& b : r.distribution) distribution.push_back({b.le, b.count});
   json::object o{{"scenario", r.scenario},
                  {"executor", r.executor},
                  {"requests", r.requests},
@@ -79,12 +221,24 @@ json::object ToJson(const ScenarioResult& r) {
                    {"timeout", r.errors.timeout},
                    {"status", r.errors.status},
                    {"check", r.errors.check}}},
-                 {"distribution", distribution}};
+                 {"distribution", ToJson(r.distribution)}};
   o["completion"] = r.completion ? json::value(ToJson(*r.completion)) : json::value(nullptr);
+  o["offered"] = ToJson(r.offered);
+  o["cut"] = r.cut;
+  o["completion_source"] = r.completion_source;
+  o["completion_lower_bound"] = r.completion_lower_bound;
+  o["completion_distribution"] = ToJson(r.completion_distribution);
+  o["outcomes"] = r.outcomes ? json::value(ToJson(*r.outcomes)) : json::value(nullptr);
+  json::array timeseries;
+  for (const SecondSample& second : r.timeseries) timeseries.push_back(ToJson(second));
+  o["timeseries"] = std::move(timeseries);
+  json::object intervals;
+  for (const auto& [key, interval] : r.intervals) intervals[key] = ToJson(interval);
+  o["intervals"] = std::move(intervals);
   return o;
 }
 
-ScenarioResult ScenarioFrom(const json::object& o) {
+ScenarioResult ScenarioFrom(const json::object& o, bool v2) {
   JsonFields f(o);
   ScenarioResult r;
   r.scenario = f.String("scenario");
@@ -102,13 +256,35 @@ ScenarioResult ScenarioFrom(const json::object& o) {
   if (o.contains("completion") && !o.at("completion").is_null()) {
     r.completion = SummaryFrom(f.Object("completion"));
   }
-  for (const json::value& b : Array(o, "distribution")) {
-    if (!b.is_array() || b.get_array().size() != 2) {
-      throw std::runtime_error("an element of \"distribution\" is not a pair [le, count]");
+  r.distribution = BucketsFrom(o, "distribution");
+  if (V2Field(o, "offered", v2)) r.offered = OfferedFrom(f.Object("offered"));
+  if (V2Field(o, "cut", v2)) r.cut = Count(f, "cut");
+  if (V2Field(o, "completion_source", v2)) {
+    r.completion_source = f.String("completion_source");
+    if (r.completion_source != "per-request" && r.completion_source != "prometheus-buckets") {
+      throw std::runtime_error("completion_source '" + r.completion_source +
+                               "' is not per-request or prometheus-buckets");
     }
-    const json::array& pair = b.get_array();
-    r.distribution.push_back({NumberElement(pair[0], "distribution"),
-                              static_cast<std::uint64_t>(NumberElement(pair[1], "distribution"))});
+  }
+  if (V2Field(o, "completion_lower_bound", v2))
+    r.completion_lower_bound = f.Bool("completion_lower_bound");
+  if (V2Field(o, "completion_distribution", v2)) {
+    r.completion_distribution = BucketsFrom(o, "completion_distribution");
+  }
+  if (const json::object* outcomes = OptionalObject(o, "outcomes")) {
+    r.outcomes = OutcomesFrom(*outcomes);
+  }
+  if (V2Field(o, "timeseries", v2)) {
+    for (const json::value& second : Array(o, "timeseries")) {
+      r.timeseries.push_back(SecondFrom(Element(second, "timeseries")));
+    }
+  }
+  if (V2Field(o, "intervals", v2)) {
+    for (const auto& [key, interval] : f.Object("intervals")) {
+      if (!interval.is_object())
+        throw std::runtime_error("intervals." + std::string(key) + " is not {low, high}");
+      r.intervals[std::string(key)] = IntervalFrom(interval.get_object());
+    }
   }
   return r;
 }
@@ -131,6 +307,23 @@ json::object ToJson(const ProfileRun& run) {
     for (const auto& [service, url] : run.target) urls[service] = url;
     target = std::move(urls);
   }
+  json::value generator = nullptr;
+  if (run.generator) {
+    const GeneratorAudit& g = *run.generator;
+    generator = json::object{{"send_lag_p50_ms", g.send_lag_p50_ms},
+                             {"send_lag_p99_ms", g.send_lag_p99_ms},
+                             {"send_lag_max_ms", g.send_lag_max_ms},
+                             {"achieved_over_intended", g.achieved_over_intended},
+                             {"client_cpu_s", g.client_cpu_s},
+                             {"valid", g.valid},
+                             {"problems", json::array(g.problems.begin(), g.problems.end())}};
+  }
+  json::value clock_offset = nullptr;
+  if (run.clock_offset) {
+    clock_offset = json::object{{"offset_s", run.clock_offset->offset_s},
+                                {"uncertainty_s", run.clock_offset->uncertainty_s},
+                                {"method", run.clock_offset->method}};
+  }
   return {{"arch", run.arch},
           {"profile", run.profile},
           {"repeat", run.repeat},
@@ -149,10 +342,24 @@ json::object ToJson(const ProfileRun& run) {
           {"queues_source", run.queues_source},
           {"resources_source", run.resources_source},
           {"resources_not_measured",
-           json::array(run.resources_not_measured.begin(), run.resources_not_measured.end())}};
+           json::array(run.resources_not_measured.begin(), run.resources_not_measured.end())},
+          {"warmup_seconds", run.warmup_seconds},
+          {"generator", generator},
+          {"clock_offset", clock_offset},
+          {"order", run.order}};
 }
 
-ProfileRun ProfileRunFrom(const json::object& o) {
+std::vector<std::string> Strings(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  for (const json::value& v : Array(o, key)) {
+    if (!v.is_string())
+      throw std::runtime_error("an element of \"" + std::string(key) + "\" is not a string");
+    out.emplace_back(v.get_string());
+  }
+  return out;
+}
+
+ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
   JsonFields f(o);
   ProfileRun run;
   run.arch = f.String("arch");
@@ -164,7 +371,7 @@ ProfileRun ProfileRunFrom(const json::object& o) {
   run.interrupted = OptionalBool(o, "interrupted");
   run.overall = SummaryFrom(f.Object("overall"));
   for (const json::value& s : Array(o, "scenarios")) {
-    run.scenarios.push_back(ScenarioFrom(Element(s, "scenarios")));
+    run.scenarios.push_back(ScenarioFrom(Element(s, "scenarios"), v2));
   }
   for (const json::value& q : Array(o, "queues")) {
     const json::object& queue = Element(q, "queues");
@@ -194,13 +401,59 @@ ProfileRun ProfileRunFrom(const json::object& o) {
       f.OptionalString("queues_source").value_or(run.arch == "async" ? "amqp" : "none");
   run.resources_source = f.OptionalString("resources_source").value_or("proc");
   if (o.contains("resources_not_measured")) {
-    for (const json::value& service : Array(o, "resources_not_measured")) {
-      if (!service.is_string())
-        throw std::runtime_error("an element of \"resources_not_measured\" is not a string");
-      run.resources_not_measured.emplace_back(service.get_string());
-    }
+    run.resources_not_measured = Strings(o, "resources_not_measured");
+  }
+  if (V2Field(o, "warmup_seconds", v2)) run.warmup_seconds = f.Number("warmup_seconds");
+  if (V2Field(o, "order", v2)) run.order = static_cast<int>(f.Integer("order"));
+  if (const json::object* g = OptionalObject(o, "generator")) {
+    JsonFields gf(*g);
+    GeneratorAudit audit;
+    audit.send_lag_p50_ms = gf.Number("send_lag_p50_ms");
+    audit.send_lag_p99_ms = gf.Number("send_lag_p99_ms");
+    audit.send_lag_max_ms = gf.Number("send_lag_max_ms");
+    audit.achieved_over_intended = gf.Number("achieved_over_intended");
+    audit.client_cpu_s = gf.Number("client_cpu_s");
+    audit.valid = gf.Bool("valid");
+    audit.problems = Strings(*g, "problems");
+    run.generator = std::move(audit);
+  }
+  if (const json::object* c = OptionalObject(o, "clock_offset")) {
+    JsonFields cf(*c);
+    run.clock_offset =
+        ClockOffset{cf.Number("offset_s"), cf.Number("uncertainty_s"), cf.String("method")};
   }
   return run;
+}
+
+json::object ToJson(const ComparedFigure& c) {
+  return {{"profile", c.profile},
+          {"scenario", c.scenario},
+          {"figure", c.figure},
+          {"sync_value", c.sync_value},
+          {"async_value", c.async_value},
+          {"sync_interval", ToJson(c.sync_interval)},
+          {"async_interval", ToJson(c.async_interval)},
+          {"ratio", ToJson(c.ratio)},
+          {"ratio_interval", ToJson(c.ratio_interval)},
+          {"method", c.method},
+          {"distinguishable", c.distinguishable}};
+}
+
+ComparedFigure ComparedFrom(const json::object& o) {
+  JsonFields f(o);
+  ComparedFigure c;
+  c.profile = f.String("profile");
+  c.scenario = f.String("scenario");
+  c.figure = f.String("figure");
+  c.sync_value = f.Number("sync_value");
+  c.async_value = f.Number("async_value");
+  c.sync_interval = OptionalInterval(o, "sync_interval");
+  c.async_interval = OptionalInterval(o, "async_interval");
+  c.ratio = OptionalNumber(o, "ratio");
+  c.ratio_interval = OptionalInterval(o, "ratio_interval");
+  c.method = f.String("method");
+  c.distinguishable = f.Bool("distinguishable");
+  return c;
 }
 
 }  // namespace
@@ -245,9 +498,19 @@ std::vector<const ProfileRun*> RunResults::Runs(const std::string& arch,
 }
 
 boost::json::object ToJson(const RunResults& results) {
-  json::array profiles(results.profiles.begin(), results.profiles.end()), runs;
+  json::array profiles(results.profiles.begin(), results.profiles.end()), runs, statistics;
   for (const ProfileRun& r : results.runs) runs.push_back(ToJson(r));
-  return {{"schema", results.schema},
+  for (const ComparedFigure& c : results.statistics) statistics.push_back(ToJson(c));
+  json::value design = nullptr;
+  if (results.design) {
+    const Design& d = *results.design;
+    design = json::object{
+        {"model", d.model},     {"arrivals", d.arrivals},
+        {"seed", d.seed},       {"warmup_s", d.warmup_s},
+        {"repeats", d.repeats}, {"order", json::array(d.order.begin(), d.order.end())}};
+  }
+  // Always the current schema: a v1 file read in holds the v2 defaults, which are v2's shape.
+  return {{"schema", kSchema},
           {"created_at", results.created_at},
           {"git_commit", results.git_commit},
           {"machine", results.machine},
@@ -255,7 +518,9 @@ boost::json::object ToJson(const RunResults& results) {
           {"settings", results.settings},
           {"profiles", profiles},
           {"interrupted", results.interrupted},
-          {"runs", runs}};
+          {"runs", runs},
+          {"design", design},
+          {"statistics", statistics}};
 }
 
 RunResults RunResultsFromJson(const boost::json::value& value) {
@@ -265,8 +530,8 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
   RunResults results;
   results.schema = f.String("schema");
   if (results.schema != kSchema && results.schema != kSchemaV1) {
-    throw std::runtime_error("results: schema '" + results.schema + "' is not " + kSchema +
-                             " or " + kSchemaV1);
+    throw std::runtime_error("results: schema '" + results.schema + "' is not " + kSchema + " or " +
+                             kSchemaV1);
   }
   results.created_at = f.String("created_at");
   results.git_commit = f.String("git_commit");
@@ -277,15 +542,44 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
     if (!p.is_string()) throw std::runtime_error("an element of \"profiles\" is not a string");
     results.profiles.push_back(std::string(p.get_string()));
   }
+  const bool v2 = results.schema == kSchema;
   const json::array& runs = Array(o, "runs");
   for (std::size_t i = 0; i < runs.size(); ++i) {
     try {
-      results.runs.push_back(ProfileRunFrom(Element(runs[i], "runs")));
+      results.runs.push_back(ProfileRunFrom(Element(runs[i], "runs"), v2));
     } catch (const std::exception& e) {
       throw std::runtime_error("runs[" + std::to_string(i) + "]: " + e.what());
     }
   }
   results.interrupted = OptionalBool(o, "interrupted");
+  if (const json::object* d = OptionalObject(o, "design")) {
+    JsonFields df(*d);
+    Design design;
+    design.model = df.String("model");
+    design.arrivals = df.String("arrivals");
+    const json::value& seed = d->at("seed");
+    if (seed.is_uint64()) {
+      design.seed = seed.get_uint64();
+    } else if (seed.is_int64() && seed.get_int64() >= 0) {
+      design.seed = static_cast<std::uint64_t>(seed.get_int64());
+    } else {
+      throw std::runtime_error("design.seed is not an unsigned integer");
+    }
+    design.warmup_s = df.Number("warmup_s");
+    design.repeats = static_cast<int>(df.Integer("repeats"));
+    design.order = Strings(*d, "order");
+    results.design = std::move(design);
+  }
+  if (V2Field(o, "statistics", v2)) {
+    const json::array& statistics = Array(o, "statistics");
+    for (std::size_t i = 0; i < statistics.size(); ++i) {
+      try {
+        results.statistics.push_back(ComparedFrom(Element(statistics[i], "statistics")));
+      } catch (const std::exception& e) {
+        throw std::runtime_error("statistics[" + std::to_string(i) + "]: " + e.what());
+      }
+    }
+  }
   return results;
 }
 
