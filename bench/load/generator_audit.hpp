@@ -20,14 +20,14 @@ struct AuditBounds {
   // Open loop: requests started in the measured window over those scheduled there.
   double min_achieved_over_intended = 0.99;
   // Open loop: p99 of sent - intended over the measured window's sent requests. Measured on
-  // this repository's 2-vCPU VM (bench/perf/driver_load against trivial_server, 10 s,
-  // wake_ahead 200 us, one thread, 3 runs each, idle and with both cores busy):
-  //   50/s:   p99 0.07-0.09 ms idle, 0.13-1.2 ms under load;
-  //   1000/s: p99 0.03-0.05 ms idle, 0.7-1.6 ms under load;
-  // max 1.4-4.5 ms in all runs. The starved generator of load_run_test (5 ms of CPU per
-  // request at 500/s) lags by seconds. 10 ms is six times the worst healthy p99 and a fraction
-  // of any starved one, and small next to the latencies compared (tens of ms and more).
-  // Details: bench/load/GENERATOR_AUDIT.md.
+  // the 2-vCPU development VM (bench/perf/send_lag.sh: driver_load against trivial_server,
+  // 10 s, wake_ahead 200 us, one thread, three runs each):
+  //   idle:              p99 0.009-0.029 ms at 50/s, 0.003-0.004 ms at 1000/s (max <= 3 ms);
+  //   both cores busy:   p99 0.007-0.037 ms at 50/s, 2.7-3.4 ms at 1000/s (max <= 7.5 ms),
+  // the busy case being a run's normal state (the services share the cores). A starved
+  // generator (load_run_test: 5 ms of CPU per request at 500/s) had p99 1.5 s idle, 2.6 s
+  // busy. 10 ms is three times the worst healthy p99 and far below a starved one.
+  // bench/stats/PERCENTILES.md, "Send lag", has the table.
   Duration max_send_lag_p99 = std::chrono::milliseconds(10);
 };
 

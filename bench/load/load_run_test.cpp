@@ -1,9 +1,11 @@
 // The load engine against real loopback servers: arrival-rate schedules keep time (also when
 // waking ahead), a saturated pool drops (and counts) iterations, constant-vus think time,
 // typed errors, whole bodies whatever their framing, progress snapshots, Stop(), several
-// workers sharing one schedule, zero think time, and the coordinated-omission demonstration:
-// one 1 s stall under a constant arrival rate shows in the corrected p99 and not in the
-// uncorrected one.
+// workers sharing one schedule, zero think time, a record for every iteration (answered,
+// failed, dropped, cut) with timeouts in the latency, X-Request-Id, warm-up and `scheduled`,
+// a starved generator marked invalid, and the coordinated-omission demonstration: one 1 s
+// stall under a constant arrival rate shows in the corrected p99 and not in the uncorrected
+// one.
 #include "bench/load/load_run.hpp"
 
 #include <gtest/gtest.h>
@@ -11,10 +13,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "bench/load/arrival_schedule.hpp"
+#include "bench/load/generator_audit.hpp"
 #include "bench/load/test_server.hpp"
 
 namespace flowbench::load {
@@ -125,6 +130,28 @@ TEST(LoadRun, IterationsThatFindNoFreeVuAreDroppedAndCounted) {
   EXPECT_GE(r.Dropped(), 36u);
   EXPECT_EQ(r.Completed(), r.Started());
   EXPECT_EQ(server.Arrivals().size(), r.Started());
+  // Every scheduled iteration has a record, in schedule order, numbered as the schedule is;
+  // the dropped ones were never sent.
+  const std::vector<RequestRecord>& records = result.scenarios.at(0).requests;
+  ASSERT_EQ(records.size(), 50u);
+  std::uint64_t dropped = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].iteration, i);
+    EXPECT_NEAR(Ms(records[i].intended), 20.0 * static_cast<double>(i), 0.01);
+    if (records[i].fate == RequestFate::kDropped) {
+      ++dropped;
+      EXPECT_EQ(records[i].sent, Duration{-1});
+      EXPECT_EQ(records[i].ended, Duration{-1});
+      EXPECT_FALSE(records[i].Accepted());
+    } else {
+      EXPECT_EQ(records[i].fate, RequestFate::kAnswered);
+      EXPECT_TRUE(records[i].Accepted());
+      EXPECT_GE(records[i].sent, records[i].intended);
+      EXPECT_GE(Ms(records[i].ended - records[i].sent), 190);  // the server's 200 ms
+    }
+  }
+  EXPECT_EQ(dropped, r.Dropped());
+  EXPECT_EQ(result.scenarios.at(0).scheduled, 50u);
 }
 
 TEST(LoadRun, ConstantVusSleepThinkTimeAfterEachIteration) {
@@ -337,6 +364,228 @@ TEST(LoadRun, ConstantVusWithZeroThinkTimeSendBackToBack) {
   std::lock_guard lock(mutex);
   ASSERT_FALSE(seen.empty());
   for (const std::string& request : seen) EXPECT_EQ(request, "GET /ping?x=1");
+}
+
+// A timeout is a user who waited the whole timeout: it is in the latency (at about the
+// timeout, as in k6), counted as a timeout, and its record says it failed.
+TEST(LoadRun, ATimedOutRequestIsInTheLatencyAtTheTimeoutAndItsRecordFailed) {
+  TestServer server([](const httplib::Request&, httplib::Response& response) {
+    std::this_thread::sleep_for(1s);
+    response.set_content("{}", "application/json");
+  });
+  ScenarioLoad s = Scenario(server.Port(), ConstantArrivalRate(10, 300ms, 5));
+  s.request_timeout = 200ms;
+  LoadResult result = RunOne(s);
+  const ScenarioRecording& recording = result.scenarios.at(0);
+  const stats::Recorder& r = recording.recorder;
+  EXPECT_EQ(r.Started(), 3u);
+  EXPECT_EQ(r.Errors().Of(stats::ErrorKind::kTimeout), 3u);
+  EXPECT_EQ(r.Completed(), 3u);
+  EXPECT_EQ(r.NoAnswer(), 3u);
+  EXPECT_EQ(r.Answered(), 0u);
+  ASSERT_EQ(r.Corrected().Count(), 3u);
+  // At least the timeout (less 1/256, the histogram's precision), and short of the server's
+  // 1 s: the request ended when the client gave up.
+  EXPECT_GE(r.Uncorrected().Min(), 199'000'000);
+  EXPECT_GE(r.Corrected().Min(), r.Uncorrected().Min());
+  EXPECT_LT(r.Corrected().Max(), 900'000'000);
+  ASSERT_EQ(recording.requests.size(), 3u);
+  for (const RequestRecord& record : recording.requests) {
+    EXPECT_EQ(record.fate, RequestFate::kFailed);
+    EXPECT_EQ(record.error, stats::ErrorKind::kTimeout);
+    EXPECT_EQ(record.status, 0);
+    EXPECT_GE(Ms(record.ended - record.sent), 199);
+    EXPECT_FALSE(record.Accepted());
+  }
+  EXPECT_EQ(recording.interrupted, 0u);
+}
+
+// What is still in flight when graceful_stop has passed is cut: a record each, and counted
+// as interrupted, never silently lost.
+TEST(LoadRun, RequestsStillRunningAfterTheGracefulStopAreRecordedAsCut) {
+  TestServer server([](const httplib::Request&, httplib::Response& response) {
+    std::this_thread::sleep_for(1500ms);
+    response.set_content("{}", "application/json");
+  });
+  LoadResult result = RunOne(Scenario(server.Port(), ConstantArrivalRate(10, 200ms, 5)), 100ms);
+  const ScenarioRecording& recording = result.scenarios.at(0);
+  EXPECT_LT(Ms(result.elapsed), 1200) << "the run waited for the answers";
+  ASSERT_EQ(recording.requests.size(), 2u);
+  for (const RequestRecord& record : recording.requests) {
+    EXPECT_EQ(record.fate, RequestFate::kCut);
+    EXPECT_GE(record.sent, record.intended);
+    EXPECT_EQ(record.ended, Duration{-1});
+    EXPECT_FALSE(record.error);
+  }
+  EXPECT_EQ(recording.interrupted, 2u);
+  EXPECT_EQ(recording.recorder.Started(), 2u);
+  EXPECT_EQ(recording.recorder.Completed(), 0u);
+}
+
+// X-Request-Id: <prefix><iteration> on every request of a scenario that has a prefix, unique
+// over the run (open and closed loops, several workers), none on a scenario without one.
+TEST(LoadRun, RequestIdsArriveWithTheirPrefixOncePerIteration) {
+  std::mutex mutex;
+  std::vector<std::string> ids;
+  int without = 0;
+  TestServer server([&](const httplib::Request& request, httplib::Response& response) {
+    {
+      std::lock_guard lock(mutex);
+      if (request.has_header("X-Request-Id")) {
+        ids.push_back(request.get_header_value("X-Request-Id"));
+      } else {
+        ++without;
+      }
+    }
+    AnswerOk(request, response);
+  });
+  ScenarioLoad open = Scenario(server.Port(), ConstantArrivalRate(200, 500ms, 10));
+  open.name = "open";
+  open.request_id_prefix = "r1-open-";
+  ScenarioLoad closed = Scenario(server.Port(), ConstantVus{2, 300ms, 20ms});
+  closed.name = "closed";
+  closed.request_id_prefix = "r1-closed-";
+  ScenarioLoad plain = Scenario(server.Port(), ConstantVus{1, 200ms, 50ms});
+  plain.name = "plain";
+  LoadOptions options;
+  options.threads = 2;
+  options.graceful_stop = 5s;
+  LoadResult result = LoadRun({open, closed, plain}, options).Run();
+
+  std::set<std::string> expected;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const ScenarioRecording& recording = result.scenarios.at(i);
+    const std::string& prefix = i == 0 ? open.request_id_prefix : closed.request_id_prefix;
+    for (const RequestRecord& record : recording.requests) {
+      EXPECT_EQ(record.fate, RequestFate::kAnswered);
+      EXPECT_TRUE(expected.insert(prefix + std::to_string(record.iteration)).second)
+          << "iteration " << record.iteration << " of " << recording.name << " twice";
+    }
+  }
+  EXPECT_EQ(result.scenarios.at(0).requests.size(), 100u);
+  std::lock_guard lock(mutex);
+  std::set<std::string> received(ids.begin(), ids.end());
+  EXPECT_EQ(received.size(), ids.size()) << "an id arrived twice";
+  EXPECT_EQ(received, expected);
+  EXPECT_EQ(static_cast<std::uint64_t>(without), result.scenarios.at(2).recorder.Started());
+  EXPECT_GT(without, 0);
+}
+
+// Warm-up runs as planned but stays out of the recorder; its records are flagged. `scheduled`
+// is the schedule's own count of the measured window: the same against a slow server (which
+// drops) as against a fast one.
+TEST(LoadRun, WarmupIsRecordedButNotMeasuredAndScheduledDependsOnTheScheduleOnly) {
+  TestServer fast(AnswerOk);
+  TestServer slow([](const httplib::Request&, httplib::Response& response) {
+    std::this_thread::sleep_for(100ms);
+    response.set_content("{}", "application/json");
+  });
+  LoadOptions options;
+  options.graceful_stop = 5s;
+  options.warmup = 305ms;  // 100/s: iterations 0..30 (0 to 300 ms) warm up, 31..99 measured
+  auto run = [&](int port, const ArrivalRate& plan) {
+    return LoadRun({Scenario(port, plan)}, options).Run().scenarios.at(0);
+  };
+  const ArrivalRate uniform = ConstantArrivalRate(100, 1s, 3);
+  ScenarioRecording on_fast = run(fast.Port(), uniform);
+  ScenarioRecording on_slow = run(slow.Port(), uniform);
+  for (const ScenarioRecording* r : {&on_fast, &on_slow}) {
+    ASSERT_EQ(r->requests.size(), 100u);
+    std::size_t warm = 0;
+    for (const RequestRecord& record : r->requests) {
+      EXPECT_EQ(record.warmup, record.intended < 305ms) << "iteration " << record.iteration;
+      warm += record.warmup;
+    }
+    EXPECT_EQ(warm, 31u);
+    EXPECT_EQ(r->scheduled, 69u);
+    // Every measured iteration is in the recorder, started or dropped; no warm-up one is.
+    EXPECT_EQ(r->recorder.Started() + r->recorder.Dropped(), 69u);
+  }
+  EXPECT_GT(on_slow.recorder.Dropped(), 0u) << "three VUs cannot keep 100/s of 100 ms requests";
+
+  ArrivalRate poisson = ConstantArrivalRate(100, 1s, 10);
+  poisson.process = ArrivalProcess::kPoisson;
+  poisson.seed = 17;
+  ScenarioRecording first = run(fast.Port(), poisson);
+  ScenarioRecording again = run(slow.Port(), poisson);
+  EXPECT_EQ(first.scheduled, ArrivalSchedule(poisson).ScheduledFrom(305ms));
+  EXPECT_EQ(first.scheduled, again.scheduled);
+  EXPECT_EQ(first.requests.size(), again.requests.size());
+  auto measured = std::count_if(first.requests.begin(), first.requests.end(),
+                                [](const RequestRecord& record) { return !record.warmup; });
+  EXPECT_EQ(static_cast<std::uint64_t>(measured), first.scheduled);
+
+  // Closed loop: what started in the window.
+  LoadResult closed = LoadRun({Scenario(fast.Port(), ConstantVus{1, 600ms, 50ms})}, options).Run();
+  const ScenarioRecording& c = closed.scenarios.at(0);
+  auto warm = std::count_if(c.requests.begin(), c.requests.end(),
+                            [](const RequestRecord& record) { return record.warmup; });
+  EXPECT_GT(warm, 0);
+  EXPECT_EQ(c.scheduled, c.recorder.Started());
+  EXPECT_EQ(c.scheduled + static_cast<std::uint64_t>(warm), c.requests.size());
+  EXPECT_EQ(c.recorder.Completed(), c.scheduled);
+}
+
+TEST(LoadRun, StartIsOnBothClocksAndClientCpuIsMeasured) {
+  TestServer server(AnswerOk);
+  const std::int64_t unix_before =
+      std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  LoadResult result = RunOne(Scenario(server.Port(), ConstantArrivalRate(100, 300ms, 5)));
+  // start is 20 ms after Run() began, on either clock.
+  EXPECT_GT(result.start_unix_ns, unix_before);
+  EXPECT_LT(result.start_unix_ns - unix_before, 1'000'000'000);
+  EXPECT_GT(result.client_cpu_s, 0);
+  EXPECT_LT(result.client_cpu_s, 10);
+  for (const RequestRecord& record : result.scenarios.at(0).requests) {
+    EXPECT_GE(record.intended, Duration::zero());
+    EXPECT_LE(record.ended, result.elapsed);
+  }
+}
+
+// CPU (not wall) time burnt on this thread: a busy request factory, as a slow one would be.
+void BurnCpu(Duration cpu) {
+  auto now = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+  };
+  const auto until = now() + cpu;
+  while (now() < until) {
+  }
+}
+
+// A generator that cannot keep its schedule (5 ms of CPU per request at 500/s on one thread:
+// 2.5 cores' worth) is marked invalid, with the reason in words; a normal one is valid.
+TEST(LoadRun, AStarvedGeneratorIsMarkedInvalid) {
+  TestServer server(AnswerOk);
+  ScenarioLoad starved = Scenario(server.Port(), ConstantArrivalRate(500, 1s, 50));
+  starved.make_request = [](std::mt19937_64&, std::uint64_t) {
+    BurnCpu(5ms);
+    return HttpRequestSpec{"POST", "/track_click", "{}"};
+  };
+  LoadResult result = RunOne(starved);
+  GeneratorAudit audit = AuditGenerator(result);
+  EXPECT_FALSE(audit.valid);
+  ASSERT_FALSE(audit.problems.empty());
+  for (const std::string& problem : audit.problems) std::printf("starved: %s\n", problem.c_str());
+  std::printf("starved: send lag p50 %.1f p99 %.1f max %.1f ms, achieved %.3f, cpu %.2f s\n",
+              audit.send_lag_p50_ms, audit.send_lag_p99_ms, audit.send_lag_max_ms,
+              audit.achieved_over_intended, audit.client_cpu_s);
+  EXPECT_GT(audit.client_cpu_s, 0.5);
+
+  ArrivalRate plan = ConstantArrivalRate(100, 1s, 20);
+  plan.wake_ahead = 200us;
+  LoadResult normal = RunOne(Scenario(server.Port(), plan));
+  // Generous bound: the test must not fail on a busy machine; the starved one lags by far more.
+  GeneratorAudit fine = AuditGenerator(normal, AuditBounds{.max_send_lag_p99 = 200ms});
+  EXPECT_TRUE(fine.valid) << (fine.problems.empty() ? "" : fine.problems[0]);
+  EXPECT_EQ(fine.achieved_over_intended, 1);
+  EXPECT_LE(fine.send_lag_p50_ms, fine.send_lag_p99_ms);
+  EXPECT_LE(fine.send_lag_p99_ms, fine.send_lag_max_ms);
+  EXPECT_GE(fine.send_lag_p50_ms, 0);
+  std::printf("normal: send lag p50 %.3f p99 %.3f max %.3f ms\n", fine.send_lag_p50_ms,
+              fine.send_lag_p99_ms, fine.send_lag_max_ms);
 }
 
 TEST(LoadRun, CoordinatedOmissionCorrectionShowsAStallTheUncorrectedFigureHides) {

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/load/generator_audit.hpp"
 #include "bench/load/load_run.hpp"
 #include "bench/stats/stats_json.hpp"
 
@@ -73,6 +74,17 @@ json::object LatencyToJson(const stats::LatencyHistogram& h) {
           {"p99", s.p99_ns},  {"p999", s.p999_ns}, {"max", s.max_ns}, {"mean", s.mean_ns}};
 }
 
+// The generator's own punctuality (fixed rate only; max rate has no schedule to keep).
+json::object GeneratorToJson(const load::GeneratorAudit& a) {
+  json::array problems;
+  for (const std::string& p : a.problems) problems.emplace_back(p);
+  return {
+      {"send_lag_p50_ms", a.send_lag_p50_ms}, {"send_lag_p99_ms", a.send_lag_p99_ms},
+      {"send_lag_max_ms", a.send_lag_max_ms}, {"achieved_over_intended", a.achieved_over_intended},
+      {"client_cpu_s", a.client_cpu_s},       {"valid", a.valid},
+      {"problems", std::move(problems)}};
+}
+
 json::object Drive(const DriverOptions& o) {
   const Url url = ParseUrl(o.url);
   const auto duration =
@@ -128,6 +140,7 @@ json::object Drive(const DriverOptions& o) {
       {"requests_per_second", static_cast<double>(recorder.Completed()) / o.duration_s},
       {"latency_ns", LatencyToJson(recorder.Corrected())},
       {"latency_uncorrected_ns", LatencyToJson(recorder.Uncorrected())},
+      {"generator", GeneratorToJson(load::AuditGenerator(result))},
   };
 }
 
