@@ -110,7 +110,7 @@ void PrintProgress(const run::Progress& p) {
                "%s[%s %s %d/%d] %s %4.0f/%.0f s  %7.1f req/s  errors %llu  dropped %llu  "
                "p95 %.1f ms  backlog %llu   %s",
                kToTerminal ? "\r" : "", p.arch.c_str(), p.profile.c_str(), p.repeat, p.repeats,
-               p.draining ? "draining" : "load", p.elapsed_s, p.total_s, p.requests_per_second,
+               p.draining ? "draining" : p.WarmingUp() ? "warm-up" : "load", p.elapsed_s, p.total_s, p.requests_per_second,
                static_cast<unsigned long long>(p.errors),
                static_cast<unsigned long long>(p.dropped), p.p95_s * 1000,
                static_cast<unsigned long long>(p.backlog), kToTerminal ? "" : "\n");

@@ -128,10 +128,12 @@ TEST_F(RunCommand, ShortRunOfEveryScenarioOnBothBuildsWritesEveryOutput) {
 TEST_F(RunCommand, CtrlCStopsTheLoadEarlyWritesWhatWasMeasuredAndLeavesNothingRunning) {
   fs::path out = dir_ / "results";
   fs::path state = dir_ / "state";
-  // Both builds asked for, a minute of load each: the Ctrl-C comes during the sync build's.
+  // Both builds asked for, a minute of load each after a 1 s warm-up: the Ctrl-C comes during
+  // the sync build's measured window.
   cli::testing::BackgroundFlowbench run(
       Concat({"run", "--state-dir", state.string(), "--out", out.string(), "--arch", "sync,async",
-              "--profile", "smoke", "--scenario", "scenario1,scenario6", "--duration", "60s"},
+              "--profile", "smoke", "--scenario", "scenario1,scenario6", "--duration", "60s",
+              "--warmup", "1"},
              kQuickWorkload),
       dir_ / "output.txt");
   ASSERT_TRUE(run.WaitForOutput("[sync smoke 1/1] load", std::chrono::seconds(120)))
@@ -140,7 +142,7 @@ TEST_F(RunCommand, CtrlCStopsTheLoadEarlyWritesWhatWasMeasuredAndLeavesNothingRu
   // What was started, to check afterwards that it is gone (infra.json goes with it).
   std::optional<infra::InfraState> infra = infra::LoadInfraState(state);
   ASSERT_TRUE(infra && infra->postgres && infra->rabbitmq) << run.Output();
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // a few requests answered
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // a few requests answered
 
   auto interrupted_at = std::chrono::steady_clock::now();
   run.PressCtrlC();

@@ -298,6 +298,7 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
 
   Plan plan = MakePlan(profile, system, scenarios, warmup, measured, seed, o);
   Progress p{std::string(ArchName(system.arch)), std::string(profile.name), repeat, o.repeats};
+  p.warmup_s = duration<double>(warmup).count();
   load::LoadResult result =
       DriveLoad(plan, o, warmup, per_request ? &collector : nullptr, sampler, stop, p, print);
 

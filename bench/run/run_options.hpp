@@ -64,6 +64,8 @@ struct Progress {
   double p95_s = 0;
   std::uint64_t backlog = 0;  // ready messages in every queue
   bool draining = false;
+  double warmup_s = 0;  // the first warmup_s of elapsed_s are the warm-up
+  bool WarmingUp() const { return !draining && elapsed_s < warmup_s; }
 };
 using ProgressPrinter = std::function<void(const Progress&)>;
 
