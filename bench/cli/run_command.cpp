@@ -110,7 +110,10 @@ void PrintProgress(const run::Progress& p) {
                "%s[%s %s %d/%d] %s %4.0f/%.0f s  %7.1f req/s  errors %llu  dropped %llu  "
                "p95 %.1f ms  backlog %llu   %s",
                kToTerminal ? "\r" : "", p.arch.c_str(), p.profile.c_str(), p.repeat, p.repeats,
-               p.draining ? "draining" : p.WarmingUp() ? "warm-up" : "load", p.elapsed_s, p.total_s, p.requests_per_second,
+               p.draining      ? "draining"
+               : p.WarmingUp() ? "warm-up"
+                               : "load",
+               p.elapsed_s, p.total_s, p.requests_per_second,
                static_cast<unsigned long long>(p.errors),
                static_cast<unsigned long long>(p.dropped), p.p95_s * 1000,
                static_cast<unsigned long long>(p.backlog), kToTerminal ? "" : "\n");
@@ -181,15 +184,14 @@ void AddRunCommands(CLI::App& app) {
                   "open: every scenario's requests start on a seeded schedule, the same for "
                   "both builds (equal offered load); closed: the study's virtual users with "
                   "think time (each build offered what its answers allow)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, run::LoadModel>{{"open", run::LoadModel::kOpen},
-                                                {"closed", run::LoadModel::kClosed}}))
+      ->transform(CLI::CheckedTransformer(std::map<std::string, run::LoadModel>{
+          {"open", run::LoadModel::kOpen}, {"closed", run::LoadModel::kClosed}}))
       ->default_str("open");
   cmd->add_option("--arrivals", o->run.arrivals,
                   "open model: poisson (independent arrivals) or uniform (evenly spaced, as k6)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, load::ArrivalProcess>{
-          {"poisson", load::ArrivalProcess::kPoisson},
-          {"uniform", load::ArrivalProcess::kUniform}}))
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, load::ArrivalProcess>{{"poisson", load::ArrivalProcess::kPoisson},
+                                                      {"uniform", load::ArrivalProcess::kUniform}}))
       ->default_str("poisson");
   cmd->add_option("--seed", o->run.seed,
                   "the schedules' and the repeat order's randomness (same seed, same experiment)")

@@ -195,7 +195,7 @@ struct ComparedFigure {
   std::optional<Interval> sync_interval, async_interval;
   std::optional<double> ratio;  // sync / async
   std::optional<Interval> ratio_interval;
-  std::string method;         // "order-statistics" | "student-t" | "welch-log" | "bonferroni"
+  std::string method;            // "order-statistics" | "student-t" | "welch-log" | "bonferroni"
   bool distinguishable = false;  // the ratio's interval leaves out 1
 };
 
@@ -210,8 +210,8 @@ struct RunResults {
   std::vector<ProfileRun> runs;
   bool interrupted = false;  // Ctrl-C: the last run was cut short and the rest never ran
   // v2:
-  std::optional<Design> design;               // nullopt in v1 files
-  std::vector<ComparedFigure> statistics;     // empty when one build only, or v1
+  std::optional<Design> design;            // nullopt in v1 files
+  std::vector<ComparedFigure> statistics;  // empty when one build only, or v1
 
   std::vector<const ProfileRun*> Runs(const std::string& arch, const std::string& profile) const;
 };

@@ -53,7 +53,8 @@ bool CompletionCollector::Read(Source& source, bool skip) {
                                       "&limit=" + std::to_string(limit));
     if (r.status == 404) {
       supported_ = false;
-      problems_.push_back(source.url + " has no /completions: completion is not measured per request");
+      problems_.push_back(source.url +
+                          " has no /completions: completion is not measured per request");
       return false;
     }
     if (!r.Ok()) return false;

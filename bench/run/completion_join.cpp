@@ -18,12 +18,24 @@ std::optional<std::uint64_t> IterationOf(std::string_view id, std::string_view p
 
 void Count(report::Outcomes& o, WorkOutcome outcome) {
   switch (outcome) {
-    case WorkOutcome::kDone: ++o.done; break;
-    case WorkOutcome::kDegraded: ++o.degraded; break;
-    case WorkOutcome::kCompensated: ++o.compensated; break;
-    case WorkOutcome::kFailed: ++o.failed; break;
-    case WorkOutcome::kDeadLettered: ++o.dead_lettered; break;
-    case WorkOutcome::kWithdrawn: ++o.withdrawn; break;
+    case WorkOutcome::kDone:
+      ++o.done;
+      break;
+    case WorkOutcome::kDegraded:
+      ++o.degraded;
+      break;
+    case WorkOutcome::kCompensated:
+      ++o.compensated;
+      break;
+    case WorkOutcome::kFailed:
+      ++o.failed;
+      break;
+    case WorkOutcome::kDeadLettered:
+      ++o.dead_lettered;
+      break;
+    case WorkOutcome::kWithdrawn:
+      ++o.withdrawn;
+      break;
   }
 }
 

@@ -35,7 +35,7 @@ struct JoinedScenario {
 };
 
 struct JoinClock {
-  std::int64_t start_unix_ns = 0;    // the load's start on the driver's system clock
+  std::int64_t start_unix_ns = 0;      // the load's start on the driver's system clock
   std::int64_t service_offset_ns = 0;  // the services' clock minus the driver's
 };
 

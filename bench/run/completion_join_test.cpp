@@ -72,21 +72,21 @@ TEST(CompletionJoin, AServiceClockAheadOfTheDriversIsTakenOff) {
   Fixture f = TwoScenarios();
   std::vector<CompletionRecord> records = {At("tag-2-1", milliseconds(3500 + 700))};
   JoinClock clock{kStart, std::chrono::nanoseconds(milliseconds(700)).count()};
-  std::vector<JoinedScenario> joined = JoinCompletions(f.recordings, f.prefixes, records, clock,
-                                                       false);
+  std::vector<JoinedScenario> joined =
+      JoinCompletions(f.recordings, f.prefixes, records, clock, false);
   EXPECT_EQ(joined[0].completion_ns[1], 2'000'000'000);
 }
 
 TEST(CompletionJoin, EveryAcceptedRequestHasOneOutcome) {
   Fixture f = TwoScenarios();
   std::vector<CompletionRecord> records = {
-      At("tag-2-0", milliseconds(1100)),                           // warm-up: not counted
-      At("tag-2-1", milliseconds(3500)),                           // done
-      At("tag-2-2", milliseconds(4000), WorkOutcome::kDegraded),   // degraded, not a completion
-      At("tag-2-2", milliseconds(4100), WorkOutcome::kDone),       // ... and a second record
+      At("tag-2-0", milliseconds(1100)),                          // warm-up: not counted
+      At("tag-2-1", milliseconds(3500)),                          // done
+      At("tag-2-2", milliseconds(4000), WorkOutcome::kDegraded),  // degraded, not a completion
+      At("tag-2-2", milliseconds(4100), WorkOutcome::kDone),      // ... and a second record
       At("tag-5-0", milliseconds(3000), WorkOutcome::kCompensated, "scenario5"),
       At("tag-5-1", milliseconds(3000), WorkOutcome::kDeadLettered, "scenario5"),
-      At("tag-2-99", milliseconds(3000)),                          // never sent
+      At("tag-2-99", milliseconds(3000)),  // never sent
       At("other-run-7", milliseconds(3000), WorkOutcome::kDone, "scenario5"),
   };
   std::vector<JoinedScenario> joined =

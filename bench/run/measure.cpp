@@ -275,9 +275,8 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
 }  // namespace
 
 Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
-                        const Profile& profile, int repeat, std::uint64_t seed,
-                        const RunOptions& o, const std::atomic<bool>& stop,
-                        const ProgressPrinter& print) {
+                        const Profile& profile, int repeat, std::uint64_t seed, const RunOptions& o,
+                        const std::atomic<bool>& stop, const ProgressPrinter& print) {
   std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
   const load::Duration measured =
       o.duration.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(profile.duration));
@@ -308,10 +307,9 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
     p.backlog = sampler.LastBacklog();
     print(p);
   };
-  DrainResult drain =
-      per_request
-          ? DrainPerRequest(collector, result, plan, clock, sampler, o, stop, tick)
-          : DrainByHistograms(system, result, before, sampler, o, stop, tick);
+  DrainResult drain = per_request
+                          ? DrainPerRequest(collector, result, plan, clock, sampler, o, stop, tick)
+                          : DrainByHistograms(system, result, before, sampler, o, stop, tick);
   sampler.Stop();
   bool after_complete = true;
   Histograms after;
@@ -337,9 +335,9 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   for (std::size_t i = 0; i < result.scenarios.size(); ++i) {
     const load::ScenarioRecording& s = result.scenarios[i];
     const ScenarioSpec* spec = FindScenario(s.name);
-    report::ScenarioResult r = ToScenarioResult(
-        s.name, Open(*spec, o.model) ? "constant-arrival-rate" : "constant-vus", s.recorder,
-        run.duration_seconds);
+    report::ScenarioResult r =
+        ToScenarioResult(s.name, Open(*spec, o.model) ? "constant-arrival-rate" : "constant-vus",
+                         s.recorder, run.duration_seconds);
     r.offered = plan.offered[i];
     r.offered.scheduled = s.scheduled;
     r.cut = Count(s, load::RequestFate::kCut);
@@ -382,7 +380,8 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
                                            static_cast<double>(offset->uncertainty_ns) * 1e-9,
                                            "ntp-style over GET /completions"};
   }
-  for (const std::string& problem : collector.Problems()) run.completion_problems.push_back(problem);
+  for (const std::string& problem : collector.Problems())
+    run.completion_problems.push_back(problem);
   run.interrupted = stop;  // during the load or the drain: either way the figures are partial
   return m;
 }

@@ -288,9 +288,8 @@ void RunAgainstTargets(const RunOptions& o, const std::vector<Slot>& order,
     RecordSettingsInForce(system, results);
     QueueObservation observed{nullptr, "none"};
     if (system.arch == Arch::kAsync) {
-      observed = management
-                     ? QueueObservation{ManagementQueueDepths(*management), "management-api"}
-                     : QueueObservation{nullptr, "not-sampled"};
+      observed = management ? QueueObservation{ManagementQueueDepths(*management), "management-api"}
+                            : QueueObservation{nullptr, "not-sampled"};
     }
     queues[system.arch] = observed;
   }
@@ -299,8 +298,8 @@ void RunAgainstTargets(const RunOptions& o, const std::vector<Slot>& order,
     auto system = std::find_if(systems.begin(), systems.end(),
                                [&](const MeasuredBuild& s) { return s.arch == slot.arch; });
     if (system == systems.end()) continue;
-    Record(MeasureOnce(*system, queues[slot.arch], *slot.profile, slot.repeat, slot.seed, o,
-                       stop, print),
+    Record(MeasureOnce(*system, queues[slot.arch], *slot.profile, slot.repeat, slot.seed, o, stop,
+                       print),
            results, histograms);
   }
 }

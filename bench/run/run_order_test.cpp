@@ -25,9 +25,9 @@ TEST(RunOrder, RepeatsInterleaveTheBuildsInASeededOrder) {
     const Slot& b = order[2 * (repeat - 1) + 1];
     EXPECT_EQ(a.repeat, repeat);
     EXPECT_EQ(b.repeat, repeat);
-    EXPECT_NE(a.arch, b.arch);             // each build once per repeat: interleaved
-    EXPECT_EQ(a.seed, b.seed);             // the same schedule for both builds of a repeat
-    EXPECT_EQ(a.seed, 7U + repeat - 1);    // and a new one for each repeat
+    EXPECT_NE(a.arch, b.arch);           // each build once per repeat: interleaved
+    EXPECT_EQ(a.seed, b.seed);           // the same schedule for both builds of a repeat
+    EXPECT_EQ(a.seed, 7U + repeat - 1);  // and a new one for each repeat
   }
   EXPECT_EQ(Names(InterleavedOrder(o, profiles, archs)), Names(order));  // same seed, same order
   // Some seed of a handful puts async first in some repeat: the order is drawn, not fixed.

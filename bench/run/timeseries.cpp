@@ -10,8 +10,8 @@ namespace {
 std::optional<double> PercentileSeconds(std::vector<std::int64_t>& values, double percentile) {
   if (values.empty()) return std::nullopt;
   std::sort(values.begin(), values.end());
-  auto rank = static_cast<std::size_t>(
-      std::ceil(percentile / 100.0 * static_cast<double>(values.size())));
+  auto rank =
+      static_cast<std::size_t>(std::ceil(percentile / 100.0 * static_cast<double>(values.size())));
   rank = std::clamp<std::size_t>(rank, 1, values.size());
   return static_cast<double>(values[rank - 1]) * 1e-9;
 }
@@ -22,8 +22,7 @@ std::vector<report::SecondSample> PerSecond(const load::ScenarioRecording& recor
                                             const JoinedScenario* joined, load::Duration warmup,
                                             load::Duration measured) {
   using std::chrono::seconds;
-  auto count = static_cast<std::size_t>(
-      std::ceil(std::chrono::duration<double>(measured).count()));
+  auto count = static_cast<std::size_t>(std::ceil(std::chrono::duration<double>(measured).count()));
   std::vector<report::SecondSample> samples(count);
   std::vector<std::vector<std::int64_t>> answers(count), completions(count);
   for (std::size_t s = 0; s < count; ++s) samples[s].t = static_cast<double>(s);
