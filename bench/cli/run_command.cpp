@@ -231,7 +231,8 @@ void AddRunCommands(CLI::App& app) {
          "contract's ports 8001-8010 and 8101-8110), or sync=URL,async=URL with URL "
          "http://HOST[:PORT], PORT the user service's (the other nine follow it in "
          "contract order). Nothing there is reset, started or stopped; every service's "
-         "/health must answer first. Completion comes from each /metrics, CPU and "
+         "/health must answer first. Completion comes from each service's /completions "
+         "(per request, its clock offset estimated; /metrics when it has none), CPU and "
          "memory from each service's process metrics; the async queues are sampled "
          "through --rabbitmq-management-url http://USER:PASS@HOST:15672 when given. "
          "--state-dir, --pg-url, --amqp-url and service flags are not used")

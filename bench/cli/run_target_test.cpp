@@ -5,6 +5,7 @@
 // there, or a wrong port, is a clear error before anything runs or is written.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "bench/cli/cli_testing.hpp"
@@ -100,7 +101,7 @@ TEST_F(RunTarget, DrivesADeploymentItDidNotStartAndRecordsItAsATarget) {
   infra::CommandResult run = Flowbench(
       {"run", "--target", "sync=" + SyncUrl() + ",async=" + AsyncUrl(), "--rabbitmq-management-url",
        management, "--state-dir", (*dir_ / "unused").string(), "--out", out.string(), "--profile",
-       "smoke", "--scenario", "scenario1,scenario3,scenario6", "--duration", "3s",
+       "smoke", "--scenario", "scenario1,scenario3,scenario6", "--duration", "5s", "--warmup", "2",
        "--drain-timeout", "60"},
       std::chrono::seconds(180));
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -119,9 +120,20 @@ TEST_F(RunTarget, DrivesADeploymentItDidNotStartAndRecordsItAsATarget) {
       SCOPED_TRACE(s.scenario);
       EXPECT_GT(s.requests, 0u);
       EXPECT_EQ(s.errors.Total(), 0u);
-      ASSERT_TRUE(s.completion) << "no completion scraped from the target's /metrics";
-      EXPECT_GE(s.completion->count, s.requests);
+      // Exact completion from the deployment's own completion records, joined to our ids.
+      EXPECT_EQ(s.completion_source, "per-request");
+      ASSERT_TRUE(s.completion) << "no completion joined from the target's /completions";
+      ASSERT_TRUE(s.outcomes);
+      EXPECT_EQ(s.outcomes->accepted, s.requests);
+      EXPECT_EQ(s.outcomes->done, s.outcomes->accepted);
+      EXPECT_EQ(s.completion->count, s.requests);
     }
+    EXPECT_TRUE(r.completion_problems.empty()) << r.completion_problems.front();
+    // The services' clock, estimated over HTTP: the same machine's clock here, so within a
+    // few round trips of zero.
+    ASSERT_TRUE(r.clock_offset) << "no clock offset estimated for a --target run";
+    EXPECT_LT(std::abs(r.clock_offset->offset_s), 0.05);
+    EXPECT_GE(r.clock_offset->uncertainty_s, 0.0);
     // CPU and memory from each service's own process metrics, never from our /proc.
     EXPECT_EQ(r.resources_source, "process-metrics");
     EXPECT_TRUE(r.resources_not_measured.empty());

@@ -577,6 +577,13 @@ void GeneratorAuditTable(std::ostringstream& md, const RunResults& r) {
        << Number(run.clock_offset->uncertainty_s * 1000, 2) << " ms (" << run.clock_offset->method
        << ").\n\n";
   }
+  for (const ProfileRun& run : r.runs) {
+    if (run.completion_problems.empty()) continue;
+    md << "> **Completion records of " << RunName(run)
+       << " are incomplete**; its outcomes and completion figures miss what these lost:\n";
+    for (const std::string& problem : run.completion_problems) md << ">\n> - " << problem << "\n";
+    md << "\n";
+  }
 }
 
 std::string OutcomesText(const ScenarioResult& s) {

@@ -54,6 +54,9 @@ RunResults V2Results() {
     }
   }
   r.runs[1].clock_offset = ClockOffset{0.0012, 0.0003, "ntp-style over GET /completions"};
+  r.runs[1].completion_problems = {
+      "http://127.0.0.1:8105 overwrote 12 completion records before "
+      "they were read"};
   r.statistics = {{"baseline", "scenario6", "answer.p99", 0.0255, 0.0081, Interval{0.022, 0.03},
                    Interval{0.007, 0.0095}, 3.15, Interval{2.3, 4.3}, "bonferroni", true},
                   {"baseline", "scenario6", "answer.p50", 0.003, 0.0031, Interval{0.0028, 0.0032},
@@ -88,6 +91,8 @@ TEST(Results, V2RoundTripsEveryNewField) {
   ASSERT_TRUE(again.runs[1].clock_offset);
   EXPECT_EQ(again.runs[1].clock_offset->method, "ntp-style over GET /completions");
   EXPECT_FALSE(again.runs[0].clock_offset);
+  EXPECT_EQ(again.runs[1].completion_problems.size(), 1u);
+  EXPECT_TRUE(again.runs[0].completion_problems.empty());
   EXPECT_EQ(again.runs[0].order, 2);
   ASSERT_EQ(again.statistics.size(), 2u);
   EXPECT_EQ(again.statistics[0].method, "bonferroni");
@@ -209,6 +214,12 @@ TEST(MarkdownReport, AV2ReportOpensWithTheDesignOfTheExperiment) {
       << md;
   EXPECT_NE(md.find("Clock offset of async / baseline / repeat 1's services: 1.20 ms ± 0.30 ms"),
             std::string::npos);
+  EXPECT_NE(md.find("> **Completion records of async / baseline / repeat 1 are incomplete**"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("> - http://127.0.0.1:8105 overwrote 12 completion records"),
+            std::string::npos);
+  EXPECT_EQ(md.find("Completion records of sync"), std::string::npos);
 
   // A closed model offers the build that answers sooner more: said plainly.
   for (ProfileRun& run : r.runs) {

@@ -346,6 +346,8 @@ json::object ToJson(const ProfileRun& run) {
           {"warmup_seconds", run.warmup_seconds},
           {"generator", generator},
           {"clock_offset", clock_offset},
+          {"completion_problems",
+           json::array(run.completion_problems.begin(), run.completion_problems.end())},
           {"order", run.order}};
 }
 
@@ -421,6 +423,9 @@ ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
     JsonFields cf(*c);
     run.clock_offset =
         ClockOffset{cf.Number("offset_s"), cf.Number("uncertainty_s"), cf.String("method")};
+  }
+  if (o.contains("completion_problems")) {
+    run.completion_problems = Strings(o, "completion_problems");
   }
   return run;
 }
