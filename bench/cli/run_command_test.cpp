@@ -129,11 +129,11 @@ TEST_F(RunCommand, CtrlCStopsTheLoadEarlyWritesWhatWasMeasuredAndLeavesNothingRu
   fs::path out = dir_ / "results";
   fs::path state = dir_ / "state";
   // Both builds asked for, a minute of load each after a 1 s warm-up: the Ctrl-C comes during
-  // the sync build's measured window.
+  // the sync build's measured window. The closed model (the study's virtual users) this time.
   cli::testing::BackgroundFlowbench run(
       Concat({"run", "--state-dir", state.string(), "--out", out.string(), "--arch", "sync,async",
               "--profile", "smoke", "--scenario", "scenario1,scenario6", "--duration", "60s",
-              "--warmup", "1"},
+              "--warmup", "1", "--model", "closed"},
              kQuickWorkload),
       dir_ / "output.txt");
   ASSERT_TRUE(run.WaitForOutput("[sync smoke 1/1] load", std::chrono::seconds(120)))
@@ -172,6 +172,11 @@ TEST_F(RunCommand, CtrlCStopsTheLoadEarlyWritesWhatWasMeasuredAndLeavesNothingRu
     EXPECT_GT(s.requests, 0u);
     EXPECT_GT(s.latency.p50, 0.0);
   }
+  // Closed: scenario 1's one virtual user; the clicks stay an arrival rate, as in the study.
+  EXPECT_EQ(r.scenarios[0].offered.model, "closed");
+  EXPECT_EQ(r.scenarios[0].offered.vus, 1);
+  EXPECT_EQ(r.scenarios[0].executor, "constant-vus");
+  EXPECT_EQ(r.scenarios[1].offered.model, "open");
   std::string markdown = cli::testing::ReadFile(out / "report.md");
   EXPECT_NE(markdown.find("Interrupted (Ctrl-C): sync / smoke / repeat 1 was stopped after"),
             std::string::npos)
@@ -203,6 +208,11 @@ TEST_F(RunCommand, BadArgumentsAreClearErrorsBeforeAnythingStarts) {
       Flowbench({"run", "--state-dir", (dir_ / "state").string(), "--threshold", "p95 less than 5"},
                 std::chrono::seconds(30));
   EXPECT_NE(threshold.exit_code, 0);
+  infra::CommandResult model =
+      Flowbench({"run", "--state-dir", (dir_ / "state").string(), "--model", "sideways"},
+                std::chrono::seconds(30));
+  EXPECT_NE(model.exit_code, 0);
+  EXPECT_NE(model.output.find("--model"), std::string::npos) << model.output;
   EXPECT_FALSE(fs::exists(dir_ / "state" / "infra.json")) << "something started anyway";
 }
 

