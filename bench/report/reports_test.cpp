@@ -464,6 +464,22 @@ TEST(CsvReport, OneRowPerScenarioRunWithAHeader) {
       << csv;
 }
 
+TEST(CsvReport, AV2RunAddsItsOfferedLoadOutcomesAndAuditAfterTheV1Columns) {
+  std::string csv = CsvReport(V2Results());
+  std::string header = csv.substr(0, csv.find('\n'));
+  EXPECT_NE(header.find(",drain_s,offered_model,offered_rate_per_s,scheduled,cut,"
+                        "completion_source,completion_lower_bound,accepted,done,"),
+            std::string::npos)
+      << header;
+  // async repeat 1, scenario 6: 1497 accepted, 1490 done, 2 dead-lettered, 5 unfinished.
+  EXPECT_NE(csv.find(",open,50,1500,1,per-request,false,1497,1490,0,0,0,2,0,0,5,0,5,true\n"),
+            std::string::npos)
+      << csv;
+  // A v1 file: the v2 columns hold its defaults, and outcomes it never collected stay empty.
+  std::string v1 = CsvReport(LoadResults(Fixture()));
+  EXPECT_NE(v1.find(",,0,0,0,prometheus-buckets,false,,,,,,,,,,,0,\n"), std::string::npos) << v1;
+}
+
 TEST(K6Summary, HasTheMetricsK6ToolingReadsInMilliseconds) {
   RunResults r = LoadResults(Fixture());
   boost::json::object k6 = K6Summary(r.runs[0]);
