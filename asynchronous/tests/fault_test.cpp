@@ -1,7 +1,9 @@
 // The async build under faults, each with exact counts: a message that does not decode is
 // dead-lettered at once, a handler's own error is retried with growing delays then
 // dead-lettered; registrations consumed while PostgreSQL is stopped for 10 s are all emailed
-// once it is back, none dead-lettered; a duplicated order_created reserves stock once; with a
+// once it is back, none dead-lettered; a registration, a payment_initiated and a
+// report_requested delivered twice email, call the gateway and hash once; a failed order is
+// never confirmed; a duplicated order_created reserves stock once; with a
 // payment failure rate of 0.5 duplicated orders get one payment decision each and never both
 // saga outcomes; 200 concurrent orders leave `reserved` where it started; a registration or
 // payment whose event the broker nacks is withdrawn (503) and messages about withdrawn rows
@@ -700,6 +702,28 @@ TEST_F(AsyncFaults, APaymentInitiatedDeliveredTwiceCallsTheGatewayOnce) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM processed_messages WHERE message_id = 'm-" + payment_id +
                    "/payment_completed'"),
             1);
+}
+
+TEST_F(AsyncFaults, AReportRequestDeliveredTwiceIsHashedOnce) {
+  // Two CPU workers, so the two copies are handled at the same time (with one, the second
+  // would only start once the first had stored the result).
+  RestartedWith two_workers(System(), "report", {"--cpu-pool-size", "2"});
+  const std::string job_id = "hash-twice-" + TraceContext::NewRoot().trace_id.substr(0, 8);
+  Scalar("INSERT INTO report_jobs (job_id, report_type, status) VALUES ('" + job_id +
+         "', 'sales', 'queued') RETURNING 1");
+  Envelope envelope{"m-" + job_id, "report_requested", std::chrono::system_clock::now(),
+                    TraceContext::NewRoot().trace_id, ToJson(ReportRequested{job_id, "sales"})};
+  TraceContext trace = PublishCopies("", std::string(topology::kReportJobsQueue), envelope, 2);
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT count(*) FROM report_jobs WHERE status = 'completed' AND job_id = '" +
+                  job_id + "'") == 1;
+  }));
+  const std::string queue(topology::kReportJobsQueue);
+  EXPECT_TRUE(PollUntil([&] { return Consumed("report", queue, "duplicate") == 1; }))
+      << "the second copy was not recognised as a duplicate";
+  EXPECT_EQ(LogLinesOf(System(), "report", trace.trace_id, "SHA-256 report"), 1)
+      << "the report was hashed more than once";
+  EXPECT_EQ(Consumed("report", queue, "retried") + Consumed("report", queue, "dead_lettered"), 0);
 }
 
 TEST_F(AsyncFaults, AFailedOrderNeverBecomesConfirmed) {
