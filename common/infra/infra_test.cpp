@@ -111,7 +111,9 @@ void KillRabbit(const RabbitInstance& r) {
   ::kill(r.pid, SIGKILL);
   if (beam > 0) ::kill(beam, SIGKILL);
   ASSERT_TRUE(WaitForExit(r.pid, std::chrono::seconds(10)));
-  if (beam > 0) ASSERT_TRUE(WaitForExit(beam, std::chrono::seconds(10)));
+  if (beam > 0) {
+    ASSERT_TRUE(WaitForExit(beam, std::chrono::seconds(10)));
+  }
 }
 
 // A durable queue with one persistent, confirmed message; a table with one row.
