@@ -23,13 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using cli::testing::Flowbench;
-
-// The short delays of run_command_test: each scenario's work, made quick.
-const std::vector<std::string> kQuickWorkload = {
-    "--email-delay-ms",          "20", "--payment-gateway-delay-ms",    "40",
-    "--search-reindex-delay-ms", "5",  "--cache-invalidation-delay-ms", "5",
-    "--analytics-log-delay-ms",  "5",  "--report-cpu-time-ms",          "50",
-    "--saga-payment-delay-ms",   "20"};
+using cli::testing::kQuickWorkload;
 
 class RunFault : public ::testing::Test {
  protected:
