@@ -5,6 +5,8 @@
 #include <csignal>
 
 #include "common/db/schema.hpp"
+#include "common/domain/requests.hpp"
+#include "common/domain/work.hpp"
 #include "common/infra/infra.hpp"
 #include "common/scenarios/narration.hpp"
 #include "common/telemetry/completion_route.hpp"
@@ -46,6 +48,13 @@ Service::Service(const ServiceOptions& options, const AsyncRuntimeSettings& sett
     CompletionQuery query = ParseCompletionQuery(request.Query("after"), request.Query("limit"));
     co_return Reply{200, CompletionsBody(self.completions_, query)};
   });
+  // Only with --fault-injection: `flowbench run --fault slow:NAME+MS` (CONTRACT §5.2).
+  if (options.fault_injection) {
+    Put("/fault/slow", [](Service&, const Request& request) -> Task<Reply> {
+      SetSimulatedSlowdown(ParseSlowdown(request.body()));
+      co_return Reply{200, {{"extra_ms", SimulatedSlowdown().count()}}};
+    });
+  }
 }
 
 Service::~Service() {
@@ -178,6 +187,7 @@ Task<void> Service::Drain() {
 
 Task<void> Wait(const TraceContext& trace, std::string_view what,
                 std::chrono::milliseconds duration) {
+  duration += SimulatedSlowdown();
   narrate::Waiting(trace, what, duration, "a timer: no thread waits");
   co_await Wait(duration);
 }

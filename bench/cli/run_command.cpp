@@ -235,7 +235,8 @@ void AddRunCommands(CLI::App& app) {
                   "KIND[:SERVICE]@START+DURATION (e.g. broker-kill@20s+10s); kinds broker-kill, "
                   "broker-stop, db-kill, db-stop (restarted on their data after DURATION), "
                   "service-kill:NAME (restarted with its own argv), service-pause:NAME "
-                  "(SIGSTOP, SIGCONT after DURATION); repeatable")
+                  "(SIGSTOP, SIGCONT after DURATION), slow:NAME+MS (each simulated step of "
+                  "the service MS longer); repeatable")
       ->group("Faults");
   BindWorkloadSettings(*cmd, o->run.workload);
   BindPassThroughArgs(*cmd, o->run.service_args);

@@ -72,8 +72,10 @@ void FaultsSection(std::ostringstream& md, const RunResults& r) {
        << "|---|---|---|---|---|---|---|\n";
     for (const Fault& f : run.faults) {
       double end = f.start_s + f.duration_s;
-      md << "| " << f.kind << (f.kind.starts_with("service") ? ":" + f.target : "") << " | "
-         << Number(f.start_s, 1) << "–" << Number(end, 1) << " s | "
+      std::string what = f.kind;
+      if (f.kind.starts_with("service") || f.kind == "slow") what += ":" + f.target;
+      if (f.extra_ms) what += " +" + Number(*f.extra_ms, 0) + " ms";
+      md << "| " << what << " | " << Number(f.start_s, 1) << "–" << Number(end, 1) << " s | "
          << CountsText(Between(run, f.start_s, end)) << " | "
          << CountsText(Between(run, end, run.duration_seconds + 1)) << " | "
          << OptionalSeconds(f.recovery_s, "not within the window") << " | "

@@ -326,13 +326,15 @@ json::object ToJson(const ProfileRun& run) {
   }
   json::array faults;
   for (const Fault& fault : run.faults) {
-    faults.push_back(json::object{{"kind", fault.kind},
-                                  {"target", fault.target},
-                                  {"start_s", fault.start_s},
-                                  {"duration_s", fault.duration_s},
-                                  {"recovery_s", ToJson(fault.recovery_s)},
-                                  {"restored_s", ToJson(fault.restored_s)},
-                                  {"error", fault.error}});
+    json::object f{{"kind", fault.kind},
+                   {"target", fault.target},
+                   {"start_s", fault.start_s},
+                   {"duration_s", fault.duration_s},
+                   {"recovery_s", ToJson(fault.recovery_s)},
+                   {"restored_s", ToJson(fault.restored_s)},
+                   {"error", fault.error}};
+    if (fault.extra_ms) f["extra_ms"] = *fault.extra_ms;
+    faults.push_back(std::move(f));
   }
   return {{"arch", run.arch},
           {"profile", run.profile},
@@ -449,6 +451,7 @@ ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
       fault.duration_s = ff.Number("duration_s");
       fault.recovery_s = OptionalNumber(v.get_object(), "recovery_s");
       fault.restored_s = OptionalNumber(v.get_object(), "restored_s");
+      fault.extra_ms = OptionalNumber(v.get_object(), "extra_ms");
       fault.error = ff.OptionalString("error").value_or("");
       run.faults.push_back(std::move(fault));
     }

@@ -146,10 +146,11 @@ struct ClockOffset {
 // the measured window.
 struct Fault {
   std::string kind;    // "broker-kill" | "broker-stop" | "db-kill" | "db-stop" |
-                       // "service-kill" | "service-pause"
+                       // "service-kill" | "service-pause" | "slow"
   std::string target;  // "rabbitmq" | "postgres" | a service name
   double start_s = 0;
   double duration_s = 0;
+  std::optional<double> extra_ms;  // "slow": how much longer each simulated step took
   // From the fault's end until the first second after it whose requests had no error (the
   // per-second series of every scenario together); nullopt: never within the window.
   std::optional<double> recovery_s;

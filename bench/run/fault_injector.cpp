@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "common/http/json_client.hpp"
 #include "common/infra/infra.hpp"
 #include "common/infra/process.hpp"
 
@@ -21,7 +22,21 @@ infra::Component ComponentOf(FaultKind kind) {
                                                                   : infra::Component::kRabbitmq;
 }
 
+// PUT /fault/slow on the service (it runs with --fault-injection when the plan has a slow
+// fault): each of its simulated steps takes `extra` longer from now on (0 ends it).
+void SetSlowdown(const RunningService& service, std::chrono::milliseconds extra) {
+  http::JsonClient client("127.0.0.1", service.port);
+  http::JsonResponse r =
+      client.Put("/fault/slow", "{\"extra_ms\":" + std::to_string(extra.count()) + "}");
+  if (!r.Ok()) throw http::HttpError(r, "the service did not take the slowdown");
+}
+
 }  // namespace
+
+bool NeedsFaultInjection(const std::vector<FaultSpec>& faults) {
+  return std::any_of(faults.begin(), faults.end(),
+                     [](const FaultSpec& f) { return f.kind == FaultKind::kSlow; });
+}
 
 FaultInjector::FaultInjector(std::vector<FaultSpec> faults, std::filesystem::path state_dir,
                              RunningSystem& system)
@@ -35,6 +50,7 @@ FaultInjector::FaultInjector(std::vector<FaultSpec> faults, std::filesystem::pat
     r.target = f.target;
     r.start_s = std::chrono::duration<double>(f.start).count();
     r.duration_s = std::chrono::duration<double>(f.duration).count();
+    if (f.kind == FaultKind::kSlow) r.extra_ms = static_cast<double>(f.extra.count());
     records_.push_back(std::move(r));
   }
 }
@@ -140,6 +156,9 @@ void FaultInjector::Begin(std::size_t i) {
       case FaultKind::kServicePause:
         ::kill(Service(f.target).pid, SIGSTOP);
         break;
+      case FaultKind::kSlow:
+        SetSlowdown(Service(f.target), f.extra);
+        break;
     }
   } catch (const std::exception& e) {
     error = std::string("injecting it failed: ") + e.what();
@@ -166,6 +185,9 @@ void FaultInjector::End(std::size_t i) {
         break;
       case FaultKind::kServicePause:
         ::kill(Service(f.target).pid, SIGCONT);
+        break;
+      case FaultKind::kSlow:
+        SetSlowdown(Service(f.target), std::chrono::milliseconds(0));
         break;
     }
   } catch (const std::exception& e) {

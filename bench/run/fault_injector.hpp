@@ -20,6 +20,10 @@
 
 namespace flowbench::run {
 
+// True when a fault of the plan needs the services' PUT /fault/slow: they are then started
+// with --fault-injection (and only then).
+bool NeedsFaultInjection(const std::vector<FaultSpec>& faults);
+
 class FaultInjector {
  public:
   // `system`: the build under test, whose pids a service restart updates (so that it is

@@ -10,17 +10,18 @@ namespace flowbench::run {
 namespace {
 
 constexpr const char* kSyntax =
-    "expected KIND[:SERVICE]@START+DURATION, e.g. broker-kill@20s+10s or "
-    "service-pause:payment@5s+3s (kinds: broker-kill, broker-stop, db-kill, db-stop, "
-    "service-kill:SERVICE, service-pause:SERVICE)";
+    "expected KIND[:SERVICE]@START+DURATION, e.g. broker-kill@20s+10s, "
+    "service-pause:payment@5s+3s or slow:email+500@5s+10s (kinds: broker-kill, broker-stop, "
+    "db-kill, db-stop, service-kill:SERVICE, service-pause:SERVICE, slow:SERVICE+MS)";
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 6> kKinds{{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 7> kKinds{{
     {"broker-kill", FaultKind::kBrokerKill},
     {"broker-stop", FaultKind::kBrokerStop},
     {"db-kill", FaultKind::kDbKill},
     {"db-stop", FaultKind::kDbStop},
     {"service-kill", FaultKind::kServiceKill},
     {"service-pause", FaultKind::kServicePause},
+    {"slow", FaultKind::kSlow},
 }};
 
 [[noreturn]] void Fail(const std::string& text, const std::string& why) {
@@ -50,7 +51,8 @@ std::chrono::milliseconds ParseTime(const std::string& text, const std::string& 
 }
 
 bool IsService(FaultKind kind) {
-  return kind == FaultKind::kServiceKill || kind == FaultKind::kServicePause;
+  return kind == FaultKind::kServiceKill || kind == FaultKind::kServicePause ||
+         kind == FaultKind::kSlow;
 }
 
 }  // namespace
@@ -70,6 +72,15 @@ FaultSpec ParseFault(const std::string& text) {
   std::string what = text.substr(0, at);
   std::string kind_name = what.substr(0, what.find(':'));
   std::string target = what.find(':') == std::string::npos ? "" : what.substr(what.find(':') + 1);
+  std::string extra;  // slow:SERVICE+MS
+  if (kind_name == "slow") {
+    std::size_t target_plus = target.find('+');
+    if (target_plus == std::string::npos) {
+      Fail(text, "slow needs how much slower: slow:SERVICE+MS, e.g. slow:email+500");
+    }
+    extra = target.substr(target_plus + 1);
+    target = target.substr(0, target_plus);
+  }
 
   FaultSpec spec;
   bool known = false;
@@ -95,6 +106,22 @@ FaultSpec ParseFault(const std::string& text) {
     spec.target = spec.kind == FaultKind::kBrokerKill || spec.kind == FaultKind::kBrokerStop
                       ? "rabbitmq"
                       : "postgres";
+  }
+  if (spec.kind == FaultKind::kSlow) {
+    std::size_t end = 0;
+    long long ms = -1;
+    try {
+      ms = std::stoll(extra, &end);
+    } catch (const std::exception&) {
+      end = 0;
+    }
+    if (end != extra.size() || ms <= 0 || ms > 60'000) {
+      Fail(text,
+           "slow:SERVICE+MS needs MS, a whole number of milliseconds from 1 to 60000, "
+           "not '" +
+               extra + "'");
+    }
+    spec.extra = std::chrono::milliseconds(ms);
   }
   spec.start = ParseTime(text, text.substr(at + 1, plus - at - 1), /*positive=*/false);
   spec.duration = ParseTime(text, text.substr(plus + 1), /*positive=*/true);

@@ -16,6 +16,7 @@ enum class FaultKind {
   kDbStop,        // PostgreSQL stopped (fast shutdown); started again after DURATION
   kServiceKill,   // SIGKILL one service; started again with its own argv after DURATION
   kServicePause,  // SIGSTOP one service; SIGCONT after DURATION
+  kSlow,          // one service's simulated work MS slower (PUT /fault/slow) for DURATION
 };
 
 struct FaultSpec {
@@ -23,10 +24,11 @@ struct FaultSpec {
   std::string target;  // "rabbitmq", "postgres" or the service's name
   std::chrono::milliseconds start{0};
   std::chrono::milliseconds duration{0};
+  std::chrono::milliseconds extra{0};  // kSlow: how much longer each simulated step takes
 };
 
-// "broker-kill@20s+10s", "service-pause:payment@5s+3s", ... Throws std::invalid_argument
-// naming what is wrong and what is expected.
+// "broker-kill@20s+10s", "service-pause:payment@5s+3s", "slow:email+500@5s+10s" ... Throws
+// std::invalid_argument naming what is wrong and what is expected.
 FaultSpec ParseFault(const std::string& text);
 
 std::string_view FaultKindName(FaultKind kind);

@@ -28,6 +28,13 @@ TEST(FaultPlan, ParsesEveryKindWithItsTargetStartAndDuration) {
   EXPECT_EQ(pause.kind, FaultKind::kServicePause);
   EXPECT_EQ(pause.start, milliseconds(1500));
   EXPECT_EQ(FaultKindName(pause.kind), "service-pause");
+  FaultSpec slow = ParseFault("slow:email+500@5s+10s");
+  EXPECT_EQ(slow.kind, FaultKind::kSlow);
+  EXPECT_EQ(slow.target, "email");
+  EXPECT_EQ(slow.extra, milliseconds(500));
+  EXPECT_EQ(slow.start, milliseconds(5'000));
+  EXPECT_EQ(slow.duration, milliseconds(10'000));
+  EXPECT_EQ(FaultKindName(slow.kind), "slow");
 }
 
 void ExpectError(const std::string& text, const std::string& says) {
@@ -51,6 +58,11 @@ TEST(FaultPlan, MistakesAreClearErrors) {
   ExpectError("broker-kill:rabbitmq@1s+2s", "takes no target");
   ExpectError("service-kill@1s+2s", "service-kill needs a service");
   ExpectError("service-pause:kafka@1s+2s", "one of user, ");
+  ExpectError("slow:email@1s+2s", "slow:SERVICE+MS");
+  ExpectError("slow:email+fast@1s+2s", "not 'fast'");
+  ExpectError("slow:email+0@1s+2s", "from 1 to 60000");
+  ExpectError("slow:email+90000@1s+2s", "from 1 to 60000");
+  ExpectError("slow:kafka+5@1s+2s", "slow needs a service");
 }
 
 report::SecondSample Second(double t, std::uint64_t answered, std::uint64_t errors) {

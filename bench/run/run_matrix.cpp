@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "bench/run/environment.hpp"
+#include "bench/run/fault_injector.hpp"
 #include "bench/run/measure.hpp"
 #include "bench/run/rabbitmq_management.hpp"
 #include "bench/run/run_order.hpp"
@@ -217,6 +218,7 @@ std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
   std::vector<std::string> args = ToArgs(o.workload);
   std::vector<std::string> pass_through = o.service_args.For(arch);
   args.insert(args.end(), pass_through.begin(), pass_through.end());
+  if (NeedsFaultInjection(o.faults)) args.emplace_back("--fault-injection");
   return args;
 }
 

@@ -114,4 +114,13 @@ ClickRequest ParseClickRequest(std::string_view body) {
   return click;
 }
 
+Milliseconds ParseSlowdown(std::string_view body) {
+  boost::json::object json = ParseJsonObject(body);
+  std::int64_t extra_ms = JsonFields(json).Integer("extra_ms");
+  if (extra_ms < 0 || extra_ms > 60'000) {
+    throw ValidationError("field 'extra_ms' must be between 0 and 60000");
+  }
+  return Milliseconds(extra_ms);
+}
+
 }  // namespace flowbench

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/domain/workload_settings.hpp"
+
 namespace flowbench {
 
 struct Registration {  // scenario 1: POST /register
@@ -44,6 +46,8 @@ ProductUpdate ParseProductUpdate(std::string_view body);
 ReportRequest ParseReportRequest(std::string_view body);
 OrderRequest ParseOrderRequest(std::string_view body);
 ClickRequest ParseClickRequest(std::string_view body);
+// PUT /fault/slow (CONTRACT §5.2): {"extra_ms": 0..60000}.
+Milliseconds ParseSlowdown(std::string_view body);
 
 // A plausible address: one '@', a non-empty local part, a dotted domain, no spaces, at most
 // 254 characters. (Deliverability is the email service's business, not validation's.)

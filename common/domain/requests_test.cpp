@@ -93,6 +93,14 @@ TEST(Requests, NegativeQuantityOrStockIs422) {
   EXPECT_EQ(Rejection([] { ParseProductUpdate(R"({"stock":-3})"); }).status(), 422);
 }
 
+TEST(Requests, SlowdownIsZeroToAMinuteOfMilliseconds) {
+  EXPECT_EQ(ParseSlowdown(R"({"extra_ms":250})"), Milliseconds(250));
+  EXPECT_EQ(ParseSlowdown(R"({"extra_ms":0})"), Milliseconds(0));
+  EXPECT_EQ(Rejection([] { ParseSlowdown(R"({"extra_ms":-1})"); }).status(), 422);
+  EXPECT_EQ(Rejection([] { ParseSlowdown(R"({"extra_ms":60001})"); }).status(), 422);
+  EXPECT_EQ(Rejection([] { ParseSlowdown(R"({})"); }).status(), 422);
+}
+
 TEST(Requests, IdsInPathsArePositiveIntegers) {
   EXPECT_EQ(ParseId("3"), 3);
   EXPECT_FALSE(ParseId("0"));

@@ -4,12 +4,15 @@
 #include <time.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <random>
 #include <stdexcept>
 
 namespace flowbench {
 namespace {
+
+std::atomic<Milliseconds::rep> g_slowdown_ms{0};
 
 std::chrono::nanoseconds ThreadCpuTime() {
   timespec ts{};
@@ -30,6 +33,7 @@ std::string Hex(const unsigned char* data, std::size_t size) {
 }  // namespace
 
 ReportResult GenerateReport(const std::string& report_type, Milliseconds cpu_time) {
+  cpu_time += SimulatedSlowdown();
   // A 4 KiB "report" body, then digest = SHA-256(digest || body) each round.
   std::string body;
   while (body.size() < 4096) body += "flowbench report " + report_type + "\n";
@@ -69,5 +73,9 @@ bool AuthorisePayment(double failure_rate) {
   thread_local std::mt19937_64 generator{std::random_device{}()};
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator) >= failure_rate;
 }
+
+Milliseconds SimulatedSlowdown() { return Milliseconds(g_slowdown_ms.load()); }
+
+void SetSimulatedSlowdown(Milliseconds extra) { g_slowdown_ms.store(extra.count()); }
 
 }  // namespace flowbench

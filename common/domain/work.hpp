@@ -19,12 +19,19 @@ struct ReportResult {
 };
 
 // Hashes a buffer derived from `report_type` over and over with SHA-256 until the calling
-// thread has used `cpu_time` of CPU. CPU time, not wall time, so the work is the same
-// amount however busy the machine is.
+// thread has used `cpu_time` (plus the SimulatedSlowdown) of CPU. CPU time, not wall time, so the
+// work is the same amount however busy the machine is.
 ReportResult GenerateReport(const std::string& report_type, Milliseconds cpu_time);
 
 // The saga's payment authorisation: true when it succeeds. Fails with probability
 // `failure_rate` (1.0 always fails, as in the original study; 0.0 never).
 bool AuthorisePayment(double failure_rate);
+
+// The `slow:SERVICE+MS` fault of `flowbench run --fault` (CONTRACT §5.2): while it is on,
+// every simulated step of this process takes MS longer (a waiting step waits longer, the
+// report computes longer), as when a dependency behind the step degrades. Zero otherwise.
+// Process-wide and atomic: set by the fault route, read by every step on any thread.
+Milliseconds SimulatedSlowdown();
+void SetSimulatedSlowdown(Milliseconds extra);
 
 }  // namespace flowbench

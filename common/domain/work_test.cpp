@@ -23,6 +23,15 @@ TEST(GenerateReport, SameIterationsGiveTheSameHashForTheSameType) {
   EXPECT_NE(GenerateReport("daily", Milliseconds(0)).report_hash, a.report_hash);
 }
 
+TEST(GenerateReport, ComputesTheSimulatedSlowdownLongerWhileItIsOn) {
+  SetSimulatedSlowdown(Milliseconds(40));
+  ReportResult slowed = GenerateReport("monthly", Milliseconds(10));
+  SetSimulatedSlowdown(Milliseconds(0));
+  EXPECT_EQ(SimulatedSlowdown(), Milliseconds(0));
+  // CPU time, not wall time: a lower bound that holds however busy the machine is.
+  EXPECT_GE(slowed.cpu_time_seconds, 0.050);
+}
+
 TEST(AuthorisePayment, FailureRateOneAlwaysFailsAndZeroNeverFails) {
   for (int i = 0; i < 1000; ++i) {
     EXPECT_FALSE(AuthorisePayment(1.0));

@@ -41,6 +41,10 @@ void BindServiceOptions(CLI::App& app, ServiceOptions& o) {
       ->envname("FLOWBENCH_PEERS")
       ->delimiter(',')
       ->group(group);
+  app.add_flag("--fault-injection", o.fault_injection,
+               "offer PUT /fault/slow (flowbench run --fault slow:...); off in a deployment")
+      ->envname("FLOWBENCH_FAULT_INJECTION")
+      ->group(group);
   infra::BindInfraOptions(app, o.infra);
   BindDatabaseSettings(app, o.database);
   BindWorkloadSettings(app, o.workload);

@@ -32,6 +32,10 @@ struct ServiceOptions {
   infra::InfraOptions infra;  // --state-dir, --pg-url, --amqp-url
   DatabaseSettings database;  // pool size and timeouts; schema = the arch name
   WorkloadSettings workload;
+  // --fault-injection: adds PUT /fault/slow, through which `flowbench run --fault slow:...`
+  // slows this process's simulated work (CONTRACT §5.2). Off unless asked for: a deployment
+  // must not offer a stranger a way to slow it down.
+  bool fault_injection = false;
 
   int port() const { return PortOf(service); }
   int PortOf(std::string_view service_name) const;

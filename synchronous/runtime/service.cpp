@@ -11,6 +11,7 @@
 #include "common/db/schema.hpp"
 #include "common/domain/errors.hpp"
 #include "common/domain/requests.hpp"
+#include "common/domain/work.hpp"
 #include "common/scenarios/narration.hpp"
 #include "common/service/error_mapping.hpp"
 #include "common/telemetry/completion_route.hpp"
@@ -232,6 +233,13 @@ void Service::AddBuiltInRoutes() {
     CompletionQuery query = ParseCompletionQuery(request.Query("after"), request.Query("limit"));
     return Reply{200, CompletionsBody(completions_, query)};
   });
+  // Only with --fault-injection: `flowbench run --fault slow:NAME+MS` (CONTRACT §5.2).
+  if (options_.fault_injection) {
+    Put("/fault/slow", [](Service&, const Request& request) {
+      SetSimulatedSlowdown(ParseSlowdown(request.body()));
+      return Reply{200, {{"extra_ms", SimulatedSlowdown().count()}}};
+    });
+  }
   server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     static const std::string kRoute = "/metrics";
     t_request.route = &kRoute;
@@ -276,6 +284,7 @@ int Service::Run() {
 }
 
 void Wait(const TraceContext& trace, std::string_view what, std::chrono::milliseconds duration) {
+  duration += SimulatedSlowdown();
   narrate::Waiting(trace, what, duration, "blocking this thread");
   std::this_thread::sleep_for(duration);
 }
