@@ -38,12 +38,15 @@ Task<Outcome> BufferClick(ClickBuffer& clicks, const IncomingMessage& message) {
 // One batch of clicks, one multi-row INSERT.
 Task<void> WriteClicks(Service& service, std::vector<ClickRow> rows) {
   bool write = service.workload().write_clicks;
-  co_await service.Transact(
-      [&rows, write](pqxx::work& tx) { return write ? InsertClicks(tx, rows) : std::size_t{0}; });
+  std::vector<bool> written = co_await service.Transact([&rows, write](pqxx::work& tx) {
+    return write ? InsertClicks(tx, rows) : std::vector<bool>(rows.size(), true);
+  });
   // Completion counts from the click's acceptance; clicked_at is that moment. A redelivered
-  // click the INSERT skipped is recorded again (the batch does not say which rows it skipped).
-  for (const ClickRow& row : rows) {
-    service.CompleteScenario(scenario::kClickBuffering, row.clicked_at, row.request_id,
+  // click whose row was written before (its ack was lost) records nothing: its work was done
+  // and recorded once already (§7).
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!written[i]) continue;
+    service.CompleteScenario(scenario::kClickBuffering, rows[i].clicked_at, rows[i].request_id,
                              WorkOutcome::kDone);
   }
 }

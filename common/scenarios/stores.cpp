@@ -2,6 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <set>
+#include <vector>
+
 #include "common/domain/errors.hpp"
 #include "common/domain/events.hpp"
 
@@ -312,8 +315,8 @@ std::optional<bool> FindPaymentDecision(pqxx::work& tx, std::int64_t order_id) {
 }
 
 // --- Scenario 6 ---------------------------------------------------------------------------
-std::size_t InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows) {
-  if (rows.empty()) return 0;
+std::vector<bool> InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows) {
+  if (rows.empty()) return {};
   // One multi-row INSERT for the whole batch (libpqxx 6 cannot bind a variable number of
   // parameters, so the values are quoted by the connection's own escaping).
   std::string sql = "INSERT INTO clicks (user_id, page, clicked_at, message_id) VALUES ";
@@ -324,8 +327,19 @@ std::size_t InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows) {
            tx.quote(FormatTimestamp(row.clicked_at)) + "::timestamptz, " +
            (row.message_id.empty() ? std::string("NULL") : tx.quote(row.message_id)) + ")";
   }
-  sql += " ON CONFLICT (message_id) DO NOTHING";
-  return static_cast<std::size_t>(tx.exec0(sql).affected_rows());
+  sql += " ON CONFLICT (message_id) DO NOTHING RETURNING message_id";
+  std::set<std::string> inserted;
+  for (const pqxx::row& r : tx.exec(sql)) {
+    if (!r[0].is_null()) inserted.insert(r[0].as<std::string>());
+  }
+  // A row without a message id has nothing to conflict with: written. Of the rows with one,
+  // the first with an id the INSERT returned is the one written (the same id twice in a
+  // batch is a redelivery: one row).
+  std::vector<bool> written(rows.size(), false);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    written[i] = rows[i].message_id.empty() || inserted.erase(rows[i].message_id) == 1;
+  }
+  return written;
 }
 
 std::int64_t CountClicks(pqxx::work& tx) {

@@ -121,8 +121,9 @@ struct ClickRow {
   std::string request_id;  // the driver's X-Request-Id, for the completion record ("": none)
 };
 // One multi-row INSERT; rows whose message_id was written before are skipped (redelivery).
+// Says, row by row, which ones this INSERT wrote: a skipped row's work was done before.
 // Returns the number of rows written.
-std::size_t InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows);
+std::vector<bool> InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows);
 std::int64_t CountClicks(pqxx::work& tx);
 
 // --- External effects claimed once --------------------------------------------------------

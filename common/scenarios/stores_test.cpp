@@ -222,14 +222,19 @@ TEST_F(Stores, ConcurrentPaymentDecisionsOfOneOrderAgree) {
   }
 }
 
-TEST_F(Stores, ClickBatchSkipsRowsWhoseMessageWasWrittenBefore) {
+TEST_F(Stores, ClickBatchSkipsRowsWhoseMessageWasWrittenBeforeAndSaysWhich) {
   auto now = std::chrono::system_clock::now();
+  using Written = std::vector<bool>;
   std::vector<ClickRow> batch{{{1, "/a"}, now, "m1", ""}, {{2, "/b'quoted"}, now, "m2", ""}};
-  EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, batch); }), 2u);
+  EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, batch); }), (Written{true, true}));
+  // A redelivery of m1 and m2 with a new click, and m3 twice in one batch: only the first of
+  // each id is written, and only it counts as this batch's work.
   batch.push_back({{3, "/c"}, now, "m3", ""});
-  EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, batch); }), 1u);  // redelivery
+  batch.push_back({{3, "/c"}, now, "m3", ""});
+  EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, batch); }),
+            (Written{false, false, true, false}));
   std::vector<ClickRow> sync_rows{{{4, "/d"}, now, "", ""}, {{4, "/d"}, now, "", ""}};
-  EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, sync_rows); }), 2u);
+  EXPECT_EQ(Tx([&](pqxx::work& tx) { return InsertClicks(tx, sync_rows); }), (Written{true, true}));
   EXPECT_EQ(Tx([](pqxx::work& tx) { return CountClicks(tx); }), 5);
 }
 
