@@ -30,6 +30,7 @@ Service::Service(const ServiceOptions& options, const AsyncRuntimeSettings& sett
       settings_(settings),
       amqp_url_(amqp_url),
       metrics_("async", options.service),
+      completions_(CompletionLog::kDefaultCapacity, options.CompletionJournal()),
       database_(options.database),
       db_threads_(static_cast<std::size_t>(options.database.pool_size)),
       cpu_threads_(static_cast<std::size_t>(settings.CpuPoolSize())),

@@ -158,6 +158,10 @@ TEST_F(RunFault, EmailServiceKilledLosesNoAcceptedRequest) {
   report::RunResults results = RunWith({"service-kill:email@3s+5s"}, "18s");
   ExpectRecordedAndAccounted(results, {{"service-kill", "email"}});
   ExpectNothingLostOrDuplicatedAndRecovered(results);
+  // The restarted service continued its completion journal: no record went with the process.
+  for (const report::ProfileRun& r : results.runs) {
+    EXPECT_TRUE(r.completion_problems.empty()) << r.arch << ": " << r.completion_problems[0];
+  }
 }
 
 TEST_F(RunFault, PaymentServicePausedLosesNoAcceptedRequestAndSlowEmailIsSlower) {

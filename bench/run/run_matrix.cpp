@@ -249,6 +249,12 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
     // consumer runs: an earlier run's undrained backlog must not leak into this one (a
     // consumer would take it before a purge, then find its rows gone).
     ResetState(slot.arch, infra, system_options.extra_args);
+    // Fresh completion journals: a service killed by a fault and started again continues its
+    // records (CONTRACT §5.1) instead of taking the unread ones with it.
+    std::filesystem::path journals = system_options.run_dir / "completions";
+    std::filesystem::remove_all(journals);
+    std::filesystem::create_directories(journals);
+    system_options.extra_args.push_back("--completion-journal=" + journals.string());
     RunningSystem running = StartSystem(system_options);
     if (stop) {  // Ctrl-C while the services started: nothing to measure
       StopSystem(running);

@@ -45,9 +45,20 @@ void BindServiceOptions(CLI::App& app, ServiceOptions& o) {
                "offer PUT /fault/slow (flowbench run --fault slow:...); off in a deployment")
       ->envname("FLOWBENCH_FAULT_INJECTION")
       ->group(group);
+  app.add_option("--completion-journal", o.completion_journal_dir,
+                 "also append the completion records to DIR/<arch>-<service>.completions, "
+                 "continued by a restarted process")
+      ->envname("FLOWBENCH_COMPLETION_JOURNAL")
+      ->group(group);
   infra::BindInfraOptions(app, o.infra);
   BindDatabaseSettings(app, o.database);
   BindWorkloadSettings(app, o.workload);
+}
+
+std::filesystem::path ServiceOptions::CompletionJournal() const {
+  if (completion_journal_dir.empty()) return {};
+  return std::filesystem::path(completion_journal_dir) /
+         (std::string(ArchName(arch)) + "-" + service + ".completions");
 }
 
 void ResolveServiceOptions(ServiceOptions& o) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,12 @@ struct ServiceOptions {
   // slows this process's simulated work (CONTRACT §5.2). Off unless asked for: a deployment
   // must not offer a stranger a way to slow it down.
   bool fault_injection = false;
+  // --completion-journal DIR: the completion records (CONTRACT §5.1) are also appended to
+  // DIR/<arch>-<service>.completions, and a restarted process continues them: a killed
+  // service does not take its unread records with it. `flowbench run` passes its run
+  // directory; empty: in memory only.
+  std::string completion_journal_dir;
+  std::filesystem::path CompletionJournal() const;  // empty when not journaled
 
   int port() const { return PortOf(service); }
   int PortOf(std::string_view service_name) const;

@@ -9,10 +9,19 @@
 // completion_log_benchmark). When the driver reads too slowly the oldest records are
 // overwritten, and the page says how many it missed: an overflow is reported, never silent.
 // `epoch` changes with every process start, so a reader notices a restarted service.
+//
+// Optionally journaled (`--completion-journal DIR`, which `flowbench run` passes): every
+// record is also appended to a file, one line per record, and a process started on an
+// existing journal begins with its records, their numbers and its epoch. A service killed
+// (`--fault service-kill:NAME`) and started again then continues where it stopped: the
+// records it made after the driver's last read are not lost with the process. One write(2)
+// per record into the page cache (no fsync: a process's death is the fault to survive, not
+// the machine's).
 #pragma once
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -53,6 +62,13 @@ class CompletionLog {
   static constexpr std::size_t kMaxRequestIdLength = 64;  // longer ids are cut, not refused
 
   explicit CompletionLog(std::size_t capacity = kDefaultCapacity);
+  // Journaled in `journal` (created if absent, continued if not; an empty path: not
+  // journaled). Throws std::runtime_error when the file cannot be opened or is not a
+  // completion journal.
+  CompletionLog(std::size_t capacity, const std::filesystem::path& journal);
+  ~CompletionLog();
+  CompletionLog(const CompletionLog&) = delete;
+  CompletionLog& operator=(const CompletionLog&) = delete;
 
   // Thread-safe; a request without an id (not sent by the driver) is not recorded.
   void Record(std::string_view request_id, std::string_view scenario, WorkOutcome outcome,
@@ -65,7 +81,12 @@ class CompletionLog {
   std::uint64_t epoch() const { return epoch_; }
 
  private:
-  const std::uint64_t epoch_;
+  void Store(std::string_view request_id, std::string_view scenario, WorkOutcome outcome,
+             std::int64_t end_unix_ns);  // into the ring; the caller holds the mutex
+  void LoadJournal(const std::filesystem::path& journal);
+
+  std::uint64_t epoch_;
+  int journal_fd_ = -1;
   mutable std::mutex mutex_;
   std::vector<CompletionRecord> ring_;
   std::uint64_t recorded_ = 0;  // records ever written; the next one gets this number

@@ -4,7 +4,10 @@
 #include "common/telemetry/completion_log.hpp"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace flowbench {
@@ -29,6 +32,39 @@ TEST(CompletionLog, PagesRecordsInOrderFromACursor) {
   EXPECT_EQ(rest.records[0].end_unix_ns, 300);
   EXPECT_EQ(rest.next_cursor, 3u);
   EXPECT_TRUE(log.After(3).records.empty());
+}
+
+TEST(CompletionLog, AJournaledLogStartedAgainContinuesWithItsRecordsNumbersAndEpoch) {
+  std::string dir_template =
+      (std::filesystem::temp_directory_path() / "completion-journal-XXXXXX").string();
+  ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+  std::filesystem::path dir = dir_template;
+  std::filesystem::path journal = dir / "async-email.completions";
+  std::uint64_t epoch = 0;
+  {
+    CompletionLog before(8, journal);
+    epoch = before.epoch();
+    before.Record("run-s1-1", "scenario1", WorkOutcome::kDone, 100);
+    before.Record("run s1 2", "scenario1", WorkOutcome::kDeadLettered, 200);  // spaces in an id
+  }  // the process dies; the journal stays
+  // A record torn by the death mid-write: no newline, dropped.
+  std::ofstream(journal, std::ios::app) << "300 done scenario1 run-s1-";
+
+  CompletionLog after(8, journal);
+  EXPECT_EQ(after.epoch(), epoch);  // the driver's cursor stays valid
+  after.Record("run-s1-3", "scenario1", WorkOutcome::kDone, 400);
+  CompletionPage page = after.After(1);
+  ASSERT_EQ(page.records.size(), 2u);
+  EXPECT_EQ(page.records[0].request_id, "run s1 2");
+  EXPECT_EQ(page.records[0].outcome, WorkOutcome::kDeadLettered);
+  EXPECT_EQ(page.records[0].end_unix_ns, 200);
+  EXPECT_EQ(page.records[1].request_id, "run-s1-3");
+  EXPECT_EQ(page.next_cursor, 3u);
+  EXPECT_EQ(CompletionLog(8, journal).After(0).records.size(), 3u);
+
+  std::ofstream(dir / "other") << "not a journal\n";
+  EXPECT_THROW(CompletionLog(8, dir / "other"), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CompletionLog, ReportsRecordsOverwrittenBeforeTheyWereRead) {

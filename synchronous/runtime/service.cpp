@@ -106,6 +106,7 @@ Service::Service(ServiceOptions options, SyncSettings settings)
     : options_(std::move(options)),
       settings_(settings),
       metrics_("sync", options_.service),
+      completions_(CompletionLog::kDefaultCapacity, options_.CompletionJournal()),
       db_(options_.database),
       server_faults_(prometheus::BuildCounter()
                          .Name("flowbench_http_server_faults_total")
