@@ -261,6 +261,7 @@ TEST_F(SyncSystem, EveryServiceReportsTheSettingsItRunsWithDefaultsIncluded) {
     // ... and left at their defaults: reported all the same.
     EXPECT_EQ(settings["workload"].at("write_clicks"), true) << settings;
     EXPECT_EQ(settings["transport"].at("downstream_pool_size"), 10) << settings;
+    EXPECT_EQ(settings["transport"].at("saga_deadline_ms"), 300000) << settings;
     EXPECT_EQ(settings["database"].at("pool_size"), 10) << settings;
     EXPECT_EQ(settings["database"].at("schema"), "sync");
     EXPECT_FALSE(settings["database"].as_object().contains("url")) << "a URL may hold a password";
