@@ -18,6 +18,10 @@ constexpr Names<ReportStatus, 3> kReportNames{{{ReportStatus::kQueued, "queued"}
 constexpr Names<OrderStatus, 3> kOrderNames{{{OrderStatus::kPending, "pending"},
                                              {OrderStatus::kConfirmed, "confirmed"},
                                              {OrderStatus::kFailed, "failed"}}};
+constexpr Names<AuthorisationState, 3> kAuthorisationNames{
+    {{AuthorisationState::kAuthorized, "authorized"},
+     {AuthorisationState::kDeclined, "declined"},
+     {AuthorisationState::kVoided, "voided"}}};
 
 template <typename Status, std::size_t N>
 std::string_view NameOf(const Names<Status, N>& names, Status status) {
@@ -40,6 +44,7 @@ std::optional<Status> ValueOf(const Names<Status, N>& names, std::string_view te
 std::string_view ToString(PaymentStatus status) { return NameOf(kPaymentNames, status); }
 std::string_view ToString(ReportStatus status) { return NameOf(kReportNames, status); }
 std::string_view ToString(OrderStatus status) { return NameOf(kOrderNames, status); }
+std::string_view ToString(AuthorisationState state) { return NameOf(kAuthorisationNames, state); }
 
 std::optional<PaymentStatus> ParsePaymentStatus(std::string_view text) {
   return ValueOf(kPaymentNames, text);
@@ -49,6 +54,9 @@ std::optional<ReportStatus> ParseReportStatus(std::string_view text) {
 }
 std::optional<OrderStatus> ParseOrderStatus(std::string_view text) {
   return ValueOf(kOrderNames, text);
+}
+std::optional<AuthorisationState> ParseAuthorisationState(std::string_view text) {
+  return ValueOf(kAuthorisationNames, text);
 }
 
 }  // namespace flowbench

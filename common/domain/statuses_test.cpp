@@ -15,6 +15,10 @@ TEST(Statuses, EveryStatusRoundTripsThroughItsText) {
   for (auto s : {OrderStatus::kPending, OrderStatus::kConfirmed, OrderStatus::kFailed}) {
     EXPECT_EQ(ParseOrderStatus(ToString(s)), s) << ToString(s);
   }
+  for (auto s : {AuthorisationState::kAuthorized, AuthorisationState::kDeclined,
+                 AuthorisationState::kVoided}) {
+    EXPECT_EQ(ParseAuthorisationState(ToString(s)), s) << ToString(s);
+  }
 }
 
 TEST(Statuses, TheTextsAreTheContracts) {
@@ -22,6 +26,8 @@ TEST(Statuses, TheTextsAreTheContracts) {
   EXPECT_EQ(ToString(OrderStatus::kConfirmed), "confirmed");
   EXPECT_EQ(ToString(PaymentStatus::kSucceeded), "succeeded");
   EXPECT_EQ(ToString(ReportStatus::kQueued), "queued");
+  EXPECT_EQ(ToString(AuthorisationState::kAuthorized), "authorized");  // as POST /authorize says
+  EXPECT_EQ(ToString(AuthorisationState::kVoided), "voided");
 }
 
 TEST(Statuses, UnknownTextIsNoStatus) {

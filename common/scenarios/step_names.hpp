@@ -45,6 +45,7 @@ inline constexpr std::string_view kReport = "report";
 inline constexpr std::string_view kOrderConfirm = "order_confirm";
 inline constexpr std::string_view kInventoryReserve = "inventory_reserve";
 inline constexpr std::string_view kInventoryRelease = kInventoryReleasePart;
+inline constexpr std::string_view kPaymentVoid = "payment_void";  // sync: key "order-<id>"
 }  // namespace step
 
 // External effects claimed once (ClaimEffect), each under its own name.

@@ -7,6 +7,7 @@
 
 #include "common/domain/errors.hpp"
 #include "common/domain/events.hpp"
+#include "common/scenarios/step_names.hpp"
 
 namespace flowbench {
 namespace {
@@ -269,6 +270,18 @@ std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id) {
   return ReadOrder(r[0]);
 }
 
+std::vector<Order> FindPendingOrdersOlderThan(pqxx::work& tx, std::chrono::milliseconds age,
+                                              std::size_t limit) {
+  pqxx::result r = tx.exec_params(
+      "SELECT id, product_id, quantity, status FROM orders WHERE status = 'pending' "
+      "AND created_at < now() - $1 * interval '1 millisecond' ORDER BY created_at, id LIMIT $2",
+      static_cast<std::int64_t>(age.count()), static_cast<std::int64_t>(limit));
+  std::vector<Order> orders;
+  orders.reserve(r.size());
+  for (const pqxx::row& row : r) orders.push_back(ReadOrder(row));
+  return orders;
+}
+
 boost::json::object ToJson(const Order& o) {
   return {{"id", o.id},
           {"product_id", o.product_id},
@@ -312,6 +325,38 @@ std::optional<bool> FindPaymentDecision(pqxx::work& tx, std::int64_t order_id) {
       tx.exec_params("SELECT authorised FROM payment_decisions WHERE order_id = $1", order_id);
   if (r.empty()) return std::nullopt;
   return r[0][0].as<bool>();
+}
+
+namespace {
+std::string AuthorisationKey(std::int64_t order_id) { return "order-" + std::to_string(order_id); }
+
+bool IsVoided(pqxx::work& tx, std::int64_t order_id) {
+  return !tx.exec_params("SELECT 1 FROM processed_messages WHERE consumer = $1 AND message_id = $2",
+                         std::string(step::kPaymentVoid), AuthorisationKey(order_id))
+              .empty();
+}
+}  // namespace
+
+std::optional<AuthorisationState> FindAuthorisation(pqxx::work& tx, std::int64_t order_id) {
+  std::optional<bool> decision = FindPaymentDecision(tx, order_id);
+  if (!decision) return std::nullopt;
+  if (IsVoided(tx, order_id)) return AuthorisationState::kVoided;
+  return *decision ? AuthorisationState::kAuthorized : AuthorisationState::kDeclined;
+}
+
+AuthorisationState RecordAuthorisation(pqxx::work& tx, std::int64_t order_id, bool authorised) {
+  PaymentDecision decision = RecordPaymentDecision(tx, order_id, authorised);
+  // A void committed before our insert left its tombstone (the insert found it) and its mark,
+  // which this statement's fresh snapshot sees. A void still running waits on our row and
+  // voids it once we commit.
+  if (!decision.first_time && IsVoided(tx, order_id)) return AuthorisationState::kVoided;
+  return decision.authorised ? AuthorisationState::kAuthorized : AuthorisationState::kDeclined;
+}
+
+bool VoidAuthorisation(pqxx::work& tx, std::int64_t order_id) {
+  if (!MarkMessageProcessed(tx, step::kPaymentVoid, AuthorisationKey(order_id))) return false;
+  RecordPaymentDecision(tx, order_id, false);  // the tombstone, when nothing was decided yet
+  return true;
 }
 
 // --- Scenario 6 ---------------------------------------------------------------------------

@@ -95,6 +95,10 @@ Order CreateOrder(pqxx::work& tx, const OrderRequest& request);  // 404 for an u
 bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, OrderStatus status);
 std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id);
 boost::json::object ToJson(const Order& order);
+// Pending orders created more than `age` ago, oldest first, at most `limit`: sagas that were
+// interrupted (a crash of the sync order service mid-saga) and wait for compensation.
+std::vector<Order> FindPendingOrdersOlderThan(pqxx::work& tx, std::chrono::milliseconds age,
+                                              std::size_t limit);
 
 // One atomic UPDATE each (no read-modify-write): concurrent reservations never lose one.
 // Both return the new `reserved`; an unknown product is a 404.
@@ -112,6 +116,18 @@ struct PaymentDecision {
 // recorded one: two concurrent handlings of the same order always agree.
 PaymentDecision RecordPaymentDecision(pqxx::work& tx, std::int64_t order_id, bool authorised);
 std::optional<bool> FindPaymentDecision(pqxx::work& tx, std::int64_t order_id);
+
+// The sync build's authorisation, identified by its order id: the payment decision above,
+// which the order service can void. A void is recorded under (step::kPaymentVoid,
+// "order-<id>") in processed_messages; a void that comes before any decision also records a
+// declined decision (a tombstone), so a late authorisation finds it and is refused.
+std::optional<AuthorisationState> FindAuthorisation(pqxx::work& tx, std::int64_t order_id);
+// Records `authorised` unless the order has a decision already, and returns the state in
+// force: the recorded decision, or kVoided when the order's authorisation was voided.
+AuthorisationState RecordAuthorisation(pqxx::work& tx, std::int64_t order_id, bool authorised);
+// Voids the order's authorisation, whether or not it exists yet. False when it was voided
+// before (nothing changed).
+bool VoidAuthorisation(pqxx::work& tx, std::int64_t order_id);
 
 // --- Scenario 6: clicks -------------------------------------------------------------------
 struct ClickRow {

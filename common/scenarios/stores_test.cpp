@@ -222,6 +222,60 @@ TEST_F(Stores, ConcurrentPaymentDecisionsOfOneOrderAgree) {
   }
 }
 
+TEST_F(Stores, AnAuthorisationIsVoidedOnceAndAVoidBeforeItRefusesItForGood) {
+  EXPECT_FALSE(Tx([](pqxx::work& tx) { return FindAuthorisation(tx, 7); }));
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return RecordAuthorisation(tx, 7, true); }),
+            AuthorisationState::kAuthorized);
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return RecordAuthorisation(tx, 7, false); }),
+            AuthorisationState::kAuthorized)
+      << "a repeated authorisation answers the recorded one";
+  EXPECT_TRUE(Tx([](pqxx::work& tx) { return VoidAuthorisation(tx, 7); }));
+  EXPECT_FALSE(Tx([](pqxx::work& tx) { return VoidAuthorisation(tx, 7); }));
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return FindAuthorisation(tx, 7); }),
+            AuthorisationState::kVoided);
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return RecordAuthorisation(tx, 7, true); }),
+            AuthorisationState::kVoided);
+
+  // Voided before it was decided: the tombstone refuses the late authorisation.
+  EXPECT_TRUE(Tx([](pqxx::work& tx) { return VoidAuthorisation(tx, 8); }));
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return RecordAuthorisation(tx, 8, true); }),
+            AuthorisationState::kVoided);
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return FindAuthorisation(tx, 8); }),
+            AuthorisationState::kVoided);
+}
+
+TEST_F(Stores, ConcurrentAuthorisationAndVoidNeverLeaveALiveAuthorisation) {
+  for (int order = 1; order <= 40; ++order) {
+    auto authorise = std::async(std::launch::async, [this, order] {
+      return Tx([&](pqxx::work& tx) { return RecordAuthorisation(tx, order, true); });
+    });
+    auto cancel = std::async(std::launch::async, [this, order] {
+      return Tx([&](pqxx::work& tx) { return VoidAuthorisation(tx, order); });
+    });
+    authorise.get();
+    EXPECT_TRUE(cancel.get());
+    EXPECT_EQ(Tx([&](pqxx::work& tx) { return FindAuthorisation(tx, order); }),
+              AuthorisationState::kVoided)
+        << "order " << order;
+  }
+}
+
+TEST_F(Stores, OnlyPendingOrdersOlderThanTheAgeAreFoundForCompensation) {
+  Order old_pending = Tx([](pqxx::work& tx) { return CreateOrder(tx, {1, 2}); });
+  Order old_confirmed = Tx([](pqxx::work& tx) { return CreateOrder(tx, {1, 1}); });
+  Tx([&](pqxx::work& tx) {
+    SetOrderStatus(tx, old_confirmed.id, OrderStatus::kConfirmed);
+    tx.exec0("UPDATE orders SET created_at = now() - interval '1 hour'");
+  });
+  Order fresh = Tx([](pqxx::work& tx) { return CreateOrder(tx, {2, 1}); });
+  std::vector<Order> stale = Tx(
+      [](pqxx::work& tx) { return FindPendingOrdersOlderThan(tx, std::chrono::minutes(1), 10); });
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].id, old_pending.id);
+  EXPECT_EQ(stale[0].quantity, 2);
+  EXPECT_NE(stale[0].id, fresh.id);
+}
+
 TEST_F(Stores, ClickBatchSkipsRowsWhoseMessageWasWrittenBeforeAndSaysWhich) {
   auto now = std::chrono::system_clock::now();
   using Written = std::vector<bool>;

@@ -1,5 +1,6 @@
 #include "synchronous/runtime/downstream.hpp"
 
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -79,10 +80,18 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
   const std::string payload = boost::json::serialize(body);
   const int max_attempts =
       idempotency == Idempotency::kIdempotent ? settings_.retry.max_attempts : 1;
+  bool maybe_delivered = false;  // an attempt may have reached the peer
   for (int attempt = 1;; ++attempt) {
     std::string failure;  // empty: this attempt got an answer below 500
     {
-      Lease connection(*this);  // first the connection, so a refused call never holds a trial
+      std::optional<Lease> leased;
+      try {
+        leased.emplace(*this);  // first the connection, so a refused call never holds a trial
+      } catch (const NotDelivered& e) {
+        if (maybe_delivered) throw ServiceUnavailable(e.what());
+        throw;
+      }
+      Lease& connection = *leased;
       const std::string hop = target_ + " POST " + std::string(path);
       const boost::json::object hop_fields{
           {"target", target_}, {"path", path}, {"attempt", attempt}};
@@ -90,7 +99,9 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
         RecordSpan(trace, span::kCallDone, hop + ": refused, circuit open",
                    {{"target", target_}, {"path", path}, {"error", "circuit_open"}});
         metrics_.CountDownstreamFailure(target_, "circuit_open");
-        throw ServiceUnavailable(target_ + " unavailable: circuit open after repeated failures");
+        std::string open = target_ + " unavailable: circuit open after repeated failures";
+        if (maybe_delivered) throw ServiceUnavailable(open);
+        throw NotDelivered(open);
       }
       httplib::Headers headers{{"traceparent", trace.NewChild().ToTraceparent()}};
       if (!origin.request_id.empty()) {
@@ -113,7 +124,10 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
         connection.Discard();
         metrics_.CountDownstreamFailure(target_, FailureReason(result.error()));
         failure = target_ + " unreachable: " + httplib::to_string(result.error());
+        // Only a refused connection is sure not to have carried the request.
+        if (result.error() != httplib::Error::Connection) maybe_delivered = true;
       } else if (result->status >= 500) {
+        maybe_delivered = true;
         metrics_.CountDownstreamFailure(target_, "status_" + std::to_string(result->status));
         failure = target_ + " failed: HTTP " + std::to_string(result->status) + " " + result->body;
       } else {
@@ -125,7 +139,8 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
     }
     // No retry once the circuit is open: the answer would be "circuit open" anyway.
     if (attempt >= max_attempts || breaker_.state() == CircuitBreaker::State::kOpen) {
-      throw ServiceUnavailable(failure);
+      if (maybe_delivered) throw ServiceUnavailable(failure);
+      throw NotDelivered(failure);
     }
     std::this_thread::sleep_for(BackoffDelay(settings_.retry, attempt, ThreadRandom()));
     log::Warn("retrying downstream call",
@@ -141,9 +156,9 @@ std::unique_ptr<httplib::Client> Downstream::Acquire() {
   if (!free) {
     lock.unlock();
     metrics_.CountDownstreamFailure(target_, "pool_exhausted");
-    throw ServiceUnavailable(target_ + " unavailable: all " + std::to_string(settings_.pool_size) +
-                             " connections busy for " +
-                             std::to_string(settings_.connect_timeout.count()) + " ms");
+    throw NotDelivered(target_ + " unavailable: all " + std::to_string(settings_.pool_size) +
+                       " connections busy for " +
+                       std::to_string(settings_.connect_timeout.count()) + " ms");
   }
   if (!idle_.empty()) {
     IdleConnection connection = std::move(idle_.back());

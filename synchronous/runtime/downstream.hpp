@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/domain/errors.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/trace.hpp"
 #include "synchronous/runtime/circuit_breaker.hpp"
@@ -33,6 +34,14 @@ struct CallOrigin {
   std::string_view request_id;
 };
 
+// A call that certainly never reached the peer: its circuit was open, no pooled connection
+// was free, or the connection was refused. A caller of a call that is not idempotent may take
+// it as not made; any other ServiceUnavailable leaves its outcome unknown.
+class NotDelivered : public ServiceUnavailable {
+ public:
+  using ServiceUnavailable::ServiceUnavailable;
+};
+
 class Downstream {
  public:
   // target: the service name ("payment"), used in metrics, errors and the breaker.
@@ -43,7 +52,8 @@ class Downstream {
 
   // POSTs `body` as JSON and returns the peer's JSON answer (2xx). A 4xx answer is rethrown
   // as the peer's ClientError. An unreachable, failing (5xx) or too slow peer, an open
-  // circuit or a pool with no free connection is a ServiceUnavailable naming the target.
+  // circuit or a pool with no free connection is a ServiceUnavailable naming the target; a
+  // NotDelivered when no attempt can have reached the peer.
   boost::json::object Post(std::string_view path, const boost::json::object& body,
                            const CallOrigin& origin, Idempotency idempotency);
 

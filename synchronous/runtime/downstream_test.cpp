@@ -166,6 +166,33 @@ TEST_F(DownstreamTest, ASlowPeerTimesOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 750ms);
 }
 
+// The order service voids a payment authorisation only when the call may have reached payment.
+TEST_F(DownstreamTest, OnlyACallThatCannotHaveReachedThePeerIsNotDelivered) {
+  auto kind = [this](Downstream& d, Idempotency idempotency) -> std::string {
+    try {
+      d.Post("/work", {}, CallOrigin{trace_, {}}, idempotency);
+      return "answered";
+    } catch (const NotDelivered&) {
+      return "not delivered";
+    } catch (const ServiceUnavailable&) {
+      return "in doubt";
+    }
+  };
+  Downstream refused("ghost", "http://127.0.0.1:1", FastSettings(), metrics_);
+  EXPECT_EQ(kind(refused, Idempotency::kNotIdempotent), "not delivered");
+  EXPECT_EQ(kind(refused, Idempotency::kIdempotent), "not delivered") << "refused every attempt";
+
+  Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
+  peer_.delay_ms = 800;  // read timeout 500 ms: the peer got the request
+  EXPECT_EQ(kind(d, Idempotency::kNotIdempotent), "in doubt");
+  peer_.delay_ms = 0;
+  peer_.status = 500;
+  EXPECT_EQ(kind(d, Idempotency::kNotIdempotent), "in doubt");
+  EXPECT_EQ(kind(d, Idempotency::kNotIdempotent), "in doubt");  // the third failure opens it
+  EXPECT_EQ(d.breaker_state(), CircuitBreaker::State::kOpen);
+  EXPECT_EQ(kind(d, Idempotency::kNotIdempotent), "not delivered");
+}
+
 TEST_F(DownstreamTest, ThePoolBoundsConcurrentCallsPerTarget) {
   peer_.delay_ms = 300;
   DownstreamSettings settings = FastSettings();

@@ -248,6 +248,10 @@ void Service::AddBuiltInRoutes() {
   });
 }
 
+void Service::RunBeside(std::function<void(std::stop_token)> task) {
+  beside_.push_back(std::move(task));
+}
+
 int Service::Run() {
   if (!server_.bind_to_port(options_.host, options_.port())) {
     log::Error("cannot listen", {{"host", options_.host}, {"port", options_.port()}});
@@ -277,9 +281,12 @@ int Service::Run() {
                           {"port", options_.port()},
                           {"settings", ToJson(settings_)},
                           {"workload", ToJson(options_.workload)}});
+  std::vector<std::jthread> beside;
+  for (const auto& task : beside_) beside.emplace_back(task);
   bool clean = server_.listen_after_bind();
   serving = false;
   signal_waiter.join();
+  beside.clear();  // each asked to stop, then joined
   log::Info("stopped");
   return clean ? 0 : 1;
 }

@@ -24,9 +24,11 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/db/database.hpp"
 #include "common/domain/events.hpp"
@@ -88,6 +90,7 @@ class Service {
 
   const ServiceOptions& options() const { return options_; }
   const WorkloadSettings& workload() const { return options_.workload; }
+  const SyncSettings& settings() const { return settings_; }
   Metrics& metrics() { return metrics_; }
 
   // Runs `work(pqxx::work&)` in a transaction on a pooled connection, on this thread.
@@ -114,6 +117,11 @@ class Service {
   void RecordCompletion(std::string_view scenario, const Request& request, WorkOutcome outcome);
   const CompletionLog& completions() const { return completions_; }
 
+  // Work beside the server, started by Run() once the port is bound and stopped before Run()
+  // returns (the order service's saga sweeper). The task must return soon after its stop
+  // token is asked to stop.
+  void RunBeside(std::function<void(std::stop_token)> task);
+
   // Serves until SIGTERM or SIGINT; returns the process exit code.
   int Run();
 
@@ -129,6 +137,7 @@ class Service {
   HttpServer server_;
   std::map<std::string, std::unique_ptr<Downstream>, std::less<>> peers_;
   std::list<std::string> routes_;  // stable storage for the route labels
+  std::vector<std::function<void(std::stop_token)>> beside_;
   prometheus::Family<prometheus::Counter>& server_faults_;
 };
 

@@ -71,6 +71,14 @@ void BindSyncSettings(CLI::App& app, SyncSettings& s) {
         "how long an open circuit fails fast before a trial call", client);
   AddInt(app, "--breaker-half-open-successes", d.breaker.half_open_successes, 1, 1000,
          "successful trial calls that close the circuit", client);
+
+  const char* saga = "Order saga recovery (sync build)";
+  AddMs(app, "--saga-deadline-ms", s.saga.deadline,
+        "a pending order older than this is compensated by the sweeper (must exceed the longest "
+        "create_order request)",
+        saga);
+  AddMs(app, "--saga-sweep-interval-ms", s.saga.sweep_interval,
+        "how often the order service looks for pending orders past the deadline", saga);
 }
 
 boost::json::object ToJson(const SyncSettings& s) {
@@ -90,7 +98,9 @@ boost::json::object ToJson(const SyncSettings& s) {
           {"retry_max_delay_ms", d.retry.max_delay.count()},
           {"breaker_failure_threshold", d.breaker.failure_threshold},
           {"breaker_open_ms", d.breaker.open_duration.count()},
-          {"breaker_half_open_successes", d.breaker.half_open_successes}};
+          {"breaker_half_open_successes", d.breaker.half_open_successes},
+          {"saga_deadline_ms", s.saga.deadline.count()},
+          {"saga_sweep_interval_ms", s.saga.sweep_interval.count()}};
 }
 
 }  // namespace flowbench::sync

@@ -46,9 +46,21 @@ struct DownstreamSettings {
   BreakerSettings breaker;  // one breaker per target
 };
 
+// The order saga's recovery (the order service only; CONTRACT §3.7).
+struct SagaSettings {
+  // A pending order older than this is taken for a saga that was interrupted (a crash of the
+  // order service) and compensated by the sweeper. It must exceed the longest create_order
+  // request (reserve, authorise, void and release with their pool waits, timeouts and
+  // retries: about 3.5 min at worst with the defaults), or the sweeper would compensate an order
+  // still in progress.
+  milliseconds deadline{300'000};
+  milliseconds sweep_interval{10'000};  // the sweeper runs at start-up, then this often
+};
+
 struct SyncSettings {
   ServerSettings server;
   DownstreamSettings downstream;
+  SagaSettings saga;
 };
 
 // --http-threads, --keep-alive-max-count, --keep-alive-timeout-s, --listen-backlog,
@@ -56,7 +68,8 @@ struct SyncSettings {
 // --downstream-pool-size, --downstream-connect-timeout-ms, --downstream-read-timeout-ms,
 // --report-read-timeout-ms, --downstream-max-idle-ms, --retry-max-attempts,
 // --retry-base-delay-ms, --retry-max-delay-ms, --breaker-failure-threshold,
-// --breaker-open-ms, --breaker-half-open-successes; FLOWBENCH_HTTP_THREADS, ... alike.
+// --breaker-open-ms, --breaker-half-open-successes, --saga-deadline-ms,
+// --saga-sweep-interval-ms; FLOWBENCH_HTTP_THREADS, ... alike.
 void BindSyncSettings(CLI::App& app, SyncSettings& settings);
 
 boost::json::object ToJson(const SyncSettings& settings);

@@ -1,12 +1,23 @@
 // order (scenario 5, saga with compensation), orchestrated in one request: POST /create_order
 // creates the order (pending) -> inventory reserves the stock -> payment authorises ->
-// confirmed (201); or, when the payment is declined or cannot be reached, inventory releases
-// the stock again and the order is failed (400 declined, 503 payment unavailable, each
-// saying whether the compensation ran). An open payment circuit fails the order at once,
-// and the stock is still released. GET /orders/{id} reads the order.
+// confirmed (201); or, when the payment is declined or cannot be reached, the saga is
+// compensated and the order is failed (400 declined, 503 payment or inventory unavailable).
+// GET /orders/{id} reads the order.
+//
+// The rule the compensation keeps: an order is `failed` only once it holds nothing. The
+// authorisation's id is the order id, so after a payment call whose outcome is unknown (a
+// timeout, a 5xx) the order voids it first (payment refuses a late authorisation); then
+// inventory releases the stock; then the order is failed. A step that cannot be done now
+// leaves the order `pending` (503, compensation_executed false), and the sweeper finishes it:
+// at start-up and every --saga-sweep-interval-ms it compensates each pending order older than
+// --saga-deadline-ms (a request in doubt, or a saga interrupted by a crash).
 //
 // Calls: inventory POST /reserve and POST /release (idempotent per order: retried),
-//        payment POST /authorize (a charge: never retried).
+//        payment POST /authorize (once: it waits saga_payment_delay) and POST /void
+//        (idempotent per order: retried).
+#include <condition_variable>
+#include <mutex>
+
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
 #include "common/domain/scenario_ids.hpp"
@@ -21,38 +32,105 @@
 namespace flowbench::sync {
 namespace {
 
-struct Authorisation {
-  bool authorized = false;
-  bool payment_unavailable = false;
+// What the order service knows of the payment after asking for it.
+struct PaymentAnswer {
+  enum Kind {
+    kAuthorized,
+    kDeclined,  // or refused (4xx): no authorisation was taken
+    kNotMade,   // the call never reached payment (circuit open, connection refused)
+    kInDoubt,   // timeout or 5xx: payment may have authorised it
+  } kind = kDeclined;
   std::string reason;
 };
 
-// Confirming is the saga's normal end; failing an order is the compensation's last step.
-void MoveOrder(Service& service, const Request& request, std::int64_t order_id,
-               OrderStatus status) {
-  service.Transact([&](pqxx::work& tx) { SetOrderStatus(tx, order_id, status); });
-  narrate::OrderMoved(request.trace(), order_id, status);
+// How far a compensation got; all but kDone leave the order pending for the sweeper.
+enum class Compensation { kDone, kPaymentInDoubt, kStockHeld };
+
+boost::json::object OrderLine(const Order& order) {
+  return {{"order_id", order.id}, {"product_id", order.product_id}, {"quantity", order.quantity}};
 }
 
-// The compensation: true when inventory confirmed the release (or that nothing was held).
-bool ReleaseStock(Service& service, const Request& request, const boost::json::object& line) {
-  RecordSpan(request.trace(), span::kCompensate,
-             "release the stock of order " + std::to_string(line.at("order_id").as_int64()));
+// Confirming is the saga's normal end; failing an order is the compensation's last step.
+// False when the order was no longer pending (the sweeper ended it first).
+bool MoveOrder(Service& service, const TraceContext& trace, std::int64_t order_id,
+               OrderStatus status) {
+  bool moved =
+      service.Transact([&](pqxx::work& tx) { return SetOrderStatus(tx, order_id, status); });
+  if (moved) narrate::OrderMoved(trace, order_id, status);
+  return moved;
+}
+
+PaymentAnswer Authorise(Service& service, const CallOrigin& origin, const Order& order) {
   try {
-    service.Peer("inventory").Post("/release", line, request.origin(), Idempotency::kIdempotent);
+    boost::json::object answer = service.Peer("payment").Post("/authorize", OrderLine(order),
+                                                              origin, Idempotency::kNotIdempotent);
+    JsonFields fields(answer);
+    if (fields.Bool("authorized")) return {PaymentAnswer::kAuthorized, ""};
+    return {PaymentAnswer::kDeclined, fields.OptionalString("reason").value_or("")};
+  } catch (const NotDelivered& e) {
+    return {PaymentAnswer::kNotMade, e.what()};
+  } catch (const ServiceUnavailable& e) {
+    return {PaymentAnswer::kInDoubt, e.what()};
+  } catch (const ClientError& e) {
+    return {PaymentAnswer::kDeclined, e.detail()};
+  }
+}
+
+// True once payment confirmed the order's authorisation is void (or will be refused).
+bool VoidPayment(Service& service, const CallOrigin& origin, const Order& order) {
+  RecordSpan(origin.trace, span::kCompensate,
+             "void the payment authorisation of order " + std::to_string(order.id));
+  try {
+    service.Peer("payment").Post("/void", {{"order_id", order.id}}, origin,
+                                 Idempotency::kIdempotent);
+    return true;
+  } catch (const ServiceUnavailable& e) {
+    log::Error(
+        "compensation paused: the payment authorisation may be live, the order stays "
+        "pending",
+        {{"order_id", order.id}, {"cause", e.what()}}, origin.trace.trace_id);
+  } catch (const ClientError& e) {
+    log::Error("payment refused to void; the order stays pending",
+               {{"order_id", order.id}, {"cause", e.detail()}}, origin.trace.trace_id);
+  }
+  return false;
+}
+
+// True once inventory confirmed the release (or that nothing was held).
+bool ReleaseStock(Service& service, const CallOrigin& origin, const Order& order) {
+  RecordSpan(origin.trace, span::kCompensate,
+             "release the stock of order " + std::to_string(order.id));
+  try {
+    service.Peer("inventory").Post("/release", OrderLine(order), origin, Idempotency::kIdempotent);
     return true;
   } catch (const std::exception& e) {
-    log::Error("compensation failed: stock stays reserved", {{"order", line}, {"cause", e.what()}},
-               request.trace_id());
+    log::Error("compensation paused: stock stays reserved, the order stays pending",
+               {{"order_id", order.id}, {"cause", e.what()}}, origin.trace.trace_id);
     return false;
   }
 }
 
-Reply Unavailable(const Order& order, const std::string& detail, bool released) {
+// The compensation, in the order that keeps "a failed order holds nothing". Every step is
+// idempotent per order, so the request and the sweeper may both run it.
+Compensation Compensate(Service& service, const CallOrigin& origin, const Order& order,
+                        bool void_payment) {
+  if (void_payment && !VoidPayment(service, origin, order)) return Compensation::kPaymentInDoubt;
+  if (!ReleaseStock(service, origin, order)) return Compensation::kStockHeld;
+  MoveOrder(service, origin.trace, order.id, OrderStatus::kFailed);
+  return Compensation::kDone;
+}
+
+Reply Unavailable(const Order& order, std::string detail, Compensation compensation) {
+  const bool done = compensation == Compensation::kDone;
+  if (compensation == Compensation::kPaymentInDoubt) {
+    detail += "; the payment could not be voided, so the order stays pending until it can be";
+  } else if (compensation == Compensation::kStockHeld) {
+    detail += "; inventory could not release the stock, so the order stays pending until it can";
+  }
   boost::json::object body = ErrorBody("service_unavailable", detail);
   body["order_id"] = order.id;
-  body["status"] = ToString(OrderStatus::kFailed);
-  body["compensation_executed"] = released;
+  body["status"] = ToString(done ? OrderStatus::kFailed : OrderStatus::kPending);
+  body["compensation_executed"] = done;
   return Reply{503, body};
 }
 
@@ -61,62 +139,58 @@ Reply CreateOrder(Service& service, const Request& request) {
   Order order =
       service.Transact([&](pqxx::work& tx) { return flowbench::CreateOrder(tx, order_request); });
   narrate::OrderCreated(request.trace(), order);
-  const boost::json::object line{
-      {"order_id", order.id}, {"product_id", order.product_id}, {"quantity", order.quantity}};
+  const CallOrigin origin = request.origin();
 
   // The saga, orchestrated here: reserve, authorise, and compensate on the way back.
   try {
-    service.Peer("inventory").Post("/reserve", line, request.origin(), Idempotency::kIdempotent);
+    service.Peer("inventory").Post("/reserve", OrderLine(order), origin, Idempotency::kIdempotent);
   } catch (const ServiceUnavailable& e) {
     // The reservation may have landed before the answer was lost: release (or fence) it.
-    bool released = ReleaseStock(service, request, line);
-    MoveOrder(service, request, order.id, OrderStatus::kFailed);
-    service.RecordCompletion(scenario::kOrderSaga, request,
-                             released ? WorkOutcome::kCompensated : WorkOutcome::kFailed);
-    return Unavailable(order, e.what(), released);
+    // No payment was asked for.
+    Compensation compensation = Compensate(service, origin, order, /*void_payment=*/false);
+    service.RecordCompletion(
+        scenario::kOrderSaga, request,
+        compensation == Compensation::kDone ? WorkOutcome::kCompensated : WorkOutcome::kFailed);
+    return Unavailable(order, e.what(), compensation);
   } catch (const ClientError&) {
-    MoveOrder(service, request, order.id, OrderStatus::kFailed);
+    MoveOrder(service, request.trace(), order.id, OrderStatus::kFailed);
     service.RecordCompletion(scenario::kOrderSaga, request, WorkOutcome::kFailed);  // nothing held
     throw;
   }
 
-  Authorisation authorisation;
-  try {
-    boost::json::object answer = service.Peer("payment").Post("/authorize", line, request.origin(),
-                                                              Idempotency::kNotIdempotent);
-    authorisation.authorized = JsonFields(answer).Bool("authorized");
-    authorisation.reason = JsonFields(answer).OptionalString("reason").value_or("");
-  } catch (const ServiceUnavailable& e) {
-    authorisation = {false, true, e.what()};
-  } catch (const ClientError& e) {
-    authorisation = {false, false, e.detail()};
+  PaymentAnswer payment = Authorise(service, origin, order);
+  if (payment.kind == PaymentAnswer::kAuthorized) {
+    if (MoveOrder(service, request.trace(), order.id, OrderStatus::kConfirmed)) {
+      service.CompleteScenario(scenario::kOrderSaga, request, WorkOutcome::kDone);
+      return Reply{201, {{"order_id", order.id}, {"status", ToString(OrderStatus::kConfirmed)}}};
+    }
+    // Past its deadline the sweeper voided the authorisation and compensated the order.
+    service.RecordCompletion(scenario::kOrderSaga, request, WorkOutcome::kCompensated);
+    return Unavailable(
+        order,
+        "order " + std::to_string(order.id) + " passed its saga deadline and was compensated",
+        Compensation::kDone);
   }
 
-  if (authorisation.authorized) {
-    MoveOrder(service, request, order.id, OrderStatus::kConfirmed);
-    service.CompleteScenario(scenario::kOrderSaga, request, WorkOutcome::kDone);
-    return Reply{201, {{"order_id", order.id}, {"status", ToString(OrderStatus::kConfirmed)}}};
-  }
-
-  bool released = ReleaseStock(service, request, line);
-  MoveOrder(service, request, order.id, OrderStatus::kFailed);
-  if (released) {
+  Compensation compensation =
+      Compensate(service, origin, order, payment.kind == PaymentAnswer::kInDoubt);
+  if (compensation == Compensation::kDone) {
     service.CompleteScenario(scenario::kOrderSaga, request, WorkOutcome::kCompensated);
   } else {
     service.RecordCompletion(scenario::kOrderSaga, request, WorkOutcome::kFailed);
   }
-  if (authorisation.payment_unavailable) {
-    return Unavailable(order, authorisation.reason, released);
+  if (payment.kind != PaymentAnswer::kDeclined) {
+    return Unavailable(order, payment.reason, compensation);
   }
-  if (!released) {
-    return Unavailable(order, "payment declined, and inventory could not release the stock", false);
+  if (compensation != Compensation::kDone) {
+    return Unavailable(order, "payment declined", compensation);
   }
   return Reply{400,
                {{"detail",
                  {{"status", ToString(OrderStatus::kFailed)},
                   {"order_id", order.id},
                   {"compensation_executed", true},
-                  {"reason", authorisation.reason}}}}};
+                  {"reason", payment.reason}}}}};
 }
 
 Reply GetOrder(Service& service, const Request& request) {
@@ -124,11 +198,44 @@ Reply GetOrder(Service& service, const Request& request) {
   return service.Transact([&](pqxx::work& tx) { return OrderReply(tx, id); });
 }
 
+// --- The sweeper: sagas past their deadline ------------------------------------------------
+
+constexpr std::size_t kSweepBatch = 100;
+
+void SweepOnce(Service& service) {
+  std::vector<Order> stale = service.Transact([&](pqxx::work& tx) {
+    return FindPendingOrdersOlderThan(tx, service.settings().saga.deadline, kSweepBatch);
+  });
+  for (const Order& order : stale) {
+    TraceContext trace = TraceContext::NewRoot();
+    Compensation compensation = Compensate(service, CallOrigin{trace, {}}, order, true);
+    if (compensation == Compensation::kDone) {
+      log::Info("saga past its deadline compensated", {{"order_id", order.id}}, trace.trace_id);
+    }  // else: the step that could not be done logged it; the next sweep tries again
+  }
+}
+
+// At start-up, then every sweep interval, until the service stops.
+void Sweep(Service& service, const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any stopped;
+  while (!stop.stop_requested()) {
+    try {
+      SweepOnce(service);
+    } catch (const std::exception& e) {
+      log::Error("saga sweep failed; trying again at the next interval", {{"cause", e.what()}});
+    }
+    std::unique_lock lock(mutex);
+    stopped.wait_for(lock, stop, service.settings().saga.sweep_interval, [] { return false; });
+  }
+}
+
 void AddRoutes(Service& service) {
   service.AddPeer("inventory");
   service.AddPeer("payment");
   service.Post("/create_order", CreateOrder);
   service.Get("/orders/{id}", GetOrder);
+  service.RunBeside([&service](std::stop_token stop) { Sweep(service, stop); });
 }
 
 }  // namespace

@@ -137,6 +137,13 @@ class SyncSystem : public ::testing::Test {
   static std::string QueryText(const std::string& sql) {
     return pqxx::nontransaction(*db_).exec1(sql)[0].as<std::string>();
   }
+  // The state payment holds for an order's authorisation ("authorized", "declined",
+  // "voided"), or the HTTP status when it holds none.
+  static std::string AuthorisationState(std::int64_t order_id) {
+    Answer a = Get("payment", "/authorizations/" + std::to_string(order_id));
+    if (a.status != 200) return "HTTP " + std::to_string(a.status);
+    return std::string(a["state"].as_string());
+  }
   static std::int64_t Reserved(int product_id) {
     return Query("SELECT reserved FROM inventory WHERE product_id = " + std::to_string(product_id));
   }
@@ -254,6 +261,7 @@ TEST_F(SyncSystem, EveryServiceReportsTheSettingsItRunsWithDefaultsIncluded) {
     // ... and left at their defaults: reported all the same.
     EXPECT_EQ(settings["workload"].at("write_clicks"), true) << settings;
     EXPECT_EQ(settings["transport"].at("downstream_pool_size"), 10) << settings;
+    EXPECT_EQ(settings["transport"].at("saga_deadline_ms"), 300000) << settings;
     EXPECT_EQ(settings["database"].at("pool_size"), 10) << settings;
     EXPECT_EQ(settings["database"].at("schema"), "sync");
     EXPECT_FALSE(settings["database"].as_object().contains("url")) << "a URL may hold a password";
@@ -519,34 +527,167 @@ TEST_F(SyncSystem, WithPaymentDownOrdersFailFastOnceTheBreakerOpensAndStockIsRel
   RestartService("payment");  // back to the suite's failure rate 1
 }
 
-TEST_F(SyncSystem, WithPaymentHangingTheBreakerTurnsTimeoutsIntoFastFailures) {
+// --- The saga and its payment (issue 12): no failed order keeps a live authorisation ---------
+
+// An order id the order service never handed out, for calling payment directly.
+std::int64_t UnusedOrderId() {
+  static std::int64_t next =
+      1'000'000'000 + std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                              .count() %
+                          1'000'000'000;
+  return next++;
+}
+
+std::string OrderLine(std::int64_t order_id) {
+  return R"({"order_id": )" + std::to_string(order_id) + R"(, "product_id": 1, "quantity": 1})";
+}
+
+TEST_F(SyncSystem, PaymentAuthorisesOncePerOrderAndAVoidFencesALateAuthorisation) {
+  RestartService("payment", {"--payment-failure-rate", "0"});
+  const std::int64_t order = UnusedOrderId();
+  Answer first = Post("payment", "/authorize", OrderLine(order));
+  ASSERT_EQ(first.status, 200) << first;
+  EXPECT_EQ(first["authorized"], true) << first;
+
+  // Every decision is now "declined", yet the order's authorisation is answered as it was:
+  // a repeated call neither charges twice nor changes its mind.
+  RestartService("payment");  // the suite's failure rate 1
+  Answer again = Post("payment", "/authorize", OrderLine(order));
+  ASSERT_EQ(again.status, 200) << again;
+  EXPECT_EQ(again["authorized"], true) << again;
+  EXPECT_EQ(
+      Query("SELECT count(*) FROM payment_decisions WHERE order_id = " + std::to_string(order)), 1);
+  EXPECT_EQ(AuthorisationState(order), "authorized");
+
+  // Voiding cancels it, once; the voided authorisation is never answered as authorised again.
+  Answer voided = Post("payment", "/void", R"({"order_id": )" + std::to_string(order) + "}");
+  ASSERT_EQ(voided.status, 200) << voided;
+  EXPECT_EQ(voided["state"], "voided") << voided;
+  EXPECT_EQ(voided["applied"], true) << voided;
+  Answer voided_again = Post("payment", "/void", R"({"order_id": )" + std::to_string(order) + "}");
+  ASSERT_EQ(voided_again.status, 200) << voided_again;
+  EXPECT_EQ(voided_again["applied"], false) << voided_again;
+  EXPECT_EQ(AuthorisationState(order), "voided");
+  Answer after_void = Post("payment", "/authorize", OrderLine(order));
+  ASSERT_EQ(after_void.status, 200) << after_void;
+  EXPECT_EQ(after_void["authorized"], false) << after_void;
+
+  // A void that arrives before its authorisation leaves a tombstone: the late authorisation
+  // is refused, even by a payment service that approves everything.
+  RestartService("payment", {"--payment-failure-rate", "0"});
+  const std::int64_t early = UnusedOrderId();
+  Answer tombstone = Post("payment", "/void", R"({"order_id": )" + std::to_string(early) + "}");
+  ASSERT_EQ(tombstone.status, 200) << tombstone;
+  EXPECT_EQ(tombstone["applied"], true) << tombstone;
+  Answer late = Post("payment", "/authorize", OrderLine(early));
+  ASSERT_EQ(late.status, 200) << late;
+  EXPECT_EQ(late["authorized"], false) << late;
+  EXPECT_EQ(AuthorisationState(early), "voided");
+  EXPECT_EQ(AuthorisationState(UnusedOrderId()), "HTTP 404");
+
+  ExpectError(Post("payment", "/void", R"({"order": 1})"), 422);
+  RestartService("payment");
+}
+
+TEST_F(SyncSystem, APaymentSlowerThanTheTimeoutIsVoidedBeforeTheOrderIsCompensated) {
+  // Payment approves everything but answers after the order service's 1 s read timeout.
+  RestartService("payment", {"--saga-payment-delay-ms", "1500", "--payment-failure-rate", "0"});
+  const std::int64_t reserved = Reserved(3);
+  Answer a = Post("order", "/create_order", R"({"product_id": 3, "quantity": 1})");
+  ExpectError(a, 503);
+  EXPECT_EQ(a["status"], "failed") << a;
+  EXPECT_EQ(a["compensation_executed"], true) << a;
+  const std::int64_t order = a["order_id"].as_int64();
+  EXPECT_EQ(QueryText("SELECT status FROM orders WHERE id = " + std::to_string(order)), "failed");
+  EXPECT_EQ(Reserved(3), reserved);
+
+  // The authorisation the order service gave up on finishes its wait, and is refused.
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(AuthorisationState(order), "voided");
+  RestartService("payment");
+  std::this_thread::sleep_for(350ms);  // past --breaker-open-ms, should it have opened
+}
+
+TEST_F(SyncSystem, APendingOrderLeftByACrashIsCompensatedWhenTheOrderServiceStarts) {
+  StopService("order");
+  const std::int64_t reserved = Reserved(2);
+  // What a crash between "authorised" and "confirmed" leaves: a pending order an hour old,
+  // its stock reserved, its payment authorised.
+  pqxx::work tx(*db_);
+  const std::int64_t order =
+      tx.exec1(
+            "INSERT INTO orders (product_id, quantity, status, created_at, updated_at) "
+            "VALUES (2, 4, 'pending', now() - interval '1 hour', now() - interval '1 hour') "
+            "RETURNING id")[0]
+          .as<std::int64_t>();
+  const std::string key = "'order-" + std::to_string(order) + "'";
+  tx.exec0("UPDATE inventory SET reserved = reserved + 4 WHERE product_id = 2");
+  tx.exec0("INSERT INTO processed_messages (consumer, message_id) VALUES ('inventory_reserve', " +
+           key + ")");
+  tx.exec0("INSERT INTO payment_decisions (order_id, authorised) VALUES (" + std::to_string(order) +
+           ", true)");
+  tx.commit();
+  ASSERT_EQ(Reserved(2), reserved + 4);
+
+  RestartService("order");
+  auto deadline = Clock::now() + 15s;
+  while (QueryText("SELECT status FROM orders WHERE id = " + std::to_string(order)) == "pending" &&
+         Clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(QueryText("SELECT status FROM orders WHERE id = " + std::to_string(order)), "failed");
+  EXPECT_EQ(Reserved(2), reserved);
+  EXPECT_EQ(AuthorisationState(order), "voided");
+}
+
+TEST_F(SyncSystem, WithPaymentHangingAnOrderStaysPendingUntilItsAuthorisationIsVoided) {
+  // A short saga deadline, swept often; a circuit that stays open for the whole burst.
+  RestartService("order", {"--saga-deadline-ms", "4000", "--saga-sweep-interval-ms", "200",
+                           "--breaker-open-ms", "3000"});
+  RestartService("payment", {"--payment-failure-rate", "0"});
   const std::int64_t reserved = Reserved(2);
   RunningService& payment = ServiceEntry("payment");
   ASSERT_EQ(::kill(payment.pid, SIGSTOP), 0);  // accepts connections, never answers
-  for (int i = 0; i < 5; ++i) {
-    auto start = Clock::now();
+
+  // The authorisation may have been taken, and payment cannot be asked to void it: the order
+  // keeps its stock and stays pending rather than fail with money held.
+  auto start = Clock::now();
+  Answer in_doubt = Post("order", "/create_order", R"({"product_id": 2, "quantity": 1})");
+  EXPECT_GE(Clock::now() - start, 900ms) << "waited for the 1 s read timeout: " << in_doubt;
+  ExpectError(in_doubt, 503);
+  EXPECT_EQ(in_doubt["status"], "pending") << in_doubt;
+  EXPECT_EQ(in_doubt["compensation_executed"], false) << in_doubt;
+  const std::int64_t order = in_doubt["order_id"].as_int64();
+  EXPECT_EQ(Reserved(2), reserved + 1);
+
+  // With the circuit open no authorisation is even sent: those orders fail at once.
+  for (int i = 0; i < 3; ++i) {
+    start = Clock::now();
     Answer a = Post("order", "/create_order", R"({"product_id": 2, "quantity": 1})");
-    auto took = Clock::now() - start;
+    EXPECT_LT(Clock::now() - start, 200ms) << "the open circuit answers at once: " << a;
     ExpectError(a, 503);
+    EXPECT_EQ(a["status"], "failed") << a;
     EXPECT_EQ(a["compensation_executed"], true) << a;
-    if (i < 3) {
-      EXPECT_GE(took, 900ms) << "waited for the 1 s read timeout: " << a;
-    } else {
-      EXPECT_LT(took, 200ms) << "the open circuit answers at once: " << a;
-    }
   }
-  ASSERT_EQ(::kill(payment.pid, SIGCONT), 0);
-  EXPECT_EQ(Reserved(2), reserved);
   EXPECT_GE(Metric("order", "flowbench_downstream_failures_total",
                    {"target=\"payment\"", "reason=\"read\""})
                 .value_or(0),
-            3);
+            1);
 
-  std::this_thread::sleep_for(350ms);  // past --breaker-open-ms: the next call is the trial
-  Answer declined = Post("order", "/create_order", R"({"product_id": 2, "quantity": 1})");
-  EXPECT_EQ(declined.status, 400) << declined;
-  EXPECT_EQ(Metric("order", "flowbench_circuit_breaker_state", {"target=\"payment\""}), 0.0);
+  // Payment comes back; past the deadline the sweeper voids, releases and fails the order.
+  ASSERT_EQ(::kill(payment.pid, SIGCONT), 0);
+  auto deadline = Clock::now() + 20s;
+  while (QueryText("SELECT status FROM orders WHERE id = " + std::to_string(order)) == "pending" &&
+         Clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(QueryText("SELECT status FROM orders WHERE id = " + std::to_string(order)), "failed");
   EXPECT_EQ(Reserved(2), reserved);
+  EXPECT_EQ(AuthorisationState(order), "voided");
+
+  RestartService("order");
+  RestartService("payment");
 }
 
 TEST_F(SyncSystem, TheTraceOfARequestReachesTheServiceItCalls) {
