@@ -2,6 +2,8 @@
 // environment a results file records.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -107,6 +109,27 @@ TEST_F(ServiceMetrics, CpuIsTheCounterDifferenceAndMemoryItsPeak) {
 TEST_F(ServiceMetrics, AServiceRestartedDuringTheRunIsNotMeasured) {
   restart_after_ = 2;
   RunSampler::Resources r = SampleFor(std::chrono::milliseconds(150));
+  EXPECT_TRUE(r.measured.empty());
+  EXPECT_EQ(r.not_measured, std::vector<std::string>{"email"});
+}
+
+TEST(Samplers, AProcessThatDiesDuringTheRunIsNotMeasured) {
+  // A child that lives for a few samples, then is killed (as by --fault service-kill): its
+  // CPU until then is not the service's CPU for the run, so the service is not measured.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    pause();
+    _exit(0);
+  }
+  RunSampler sampler({{"email", child, ""}}, nullptr, std::chrono::milliseconds(20));
+  sampler.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  sampler.Stop();
+  RunSampler::Resources r = sampler.ResourcesUsed();
   EXPECT_TRUE(r.measured.empty());
   EXPECT_EQ(r.not_measured, std::vector<std::string>{"email"});
 }

@@ -146,7 +146,13 @@ void RunSampler::SampleOnce(double t) {
     last_backlog_ = backlog;
   }
   for (std::size_t i = 0; i < services_.size(); ++i) {
-    if (!samples[i]) continue;
+    if (!samples[i]) {
+      // A process watched by pid that is gone died during the run (a killed service is
+      // started again under a new pid): its CPU until then is not the run's. A scrape that
+      // failed once says nothing of the kind.
+      if (services_[i].pid > 0 && last_[i]) restarted_[i] = true;
+      continue;
+    }
     // A different start time: the process was restarted, and its CPU counter with it.
     if (last_[i] && samples[i]->start_time != last_[i]->start_time) restarted_[i] = true;
     last_[i] = samples[i];
