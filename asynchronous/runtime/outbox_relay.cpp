@@ -147,7 +147,9 @@ Task<OutboxRelay::Relayed> OutboxRelay::RelayBatch() {
         row.message.exchange = r[3].as<std::string>();
         row.message.routing_key = r[4].as<std::string>();
         row.message.body = r[5].as<std::string>();
-        for (const auto& [name, value] : boost::json::parse(r[6].as<std::string>()).as_object()) {
+        // Named: a range-for over a member of a temporary would dangle.
+        boost::json::value headers = boost::json::parse(r[6].as<std::string>());
+        for (const auto& [name, value] : headers.as_object()) {
           row.message.headers.emplace(name, boost::json::value_to<std::string>(value));
         }
         row.seconds_since_commit = r[7].as<double>();
