@@ -25,6 +25,8 @@ std::string_view OutcomeLabel(Outcome outcome) {
       return "duplicate";
     case Outcome::kWithdrawn:
       return "withdrawn";
+    case Outcome::kRefused:
+      return "refused";
   }
   throw std::logic_error("unknown consumer outcome");
 }
@@ -165,22 +167,32 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
     message.request_id = CleanRequestId(id->second);
   }
   std::string error;
+  FailureKind failure = FailureKind::kHandler;
   Outcome outcome = Outcome::kDone;
   try {
     message.envelope = DecodeEnvelope(delivery.body);
-    RecordSpan(message.trace, span::kConsume, message.envelope.type + " from " + spec_.queue,
-               {{"queue", spec_.queue},
-                {"type", message.envelope.type},
-                {"message_id", message.envelope.message_id},
-                {"attempt", message.attempt}});
-    outcome = co_await spec_.handler(message);
   } catch (const std::exception& e) {
     error = e.what();
+    failure = FailureKind::kUndecodable;  // however it is retried, it never will decode
+  }
+  if (error.empty()) {
+    try {
+      RecordSpan(message.trace, span::kConsume, message.envelope.type + " from " + spec_.queue,
+                 {{"queue", spec_.queue},
+                  {"type", message.envelope.type},
+                  {"message_id", message.envelope.message_id},
+                  {"attempt", message.attempt}});
+      outcome = co_await spec_.handler(message);
+    } catch (const std::exception& e) {
+      error = e.what();
+      failure = ClassifyFailure(e);
+    }
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.ObserveMessageHandling(spec_.queue, seconds);
   if (error.empty()) {
+    dependency_failures_ = 0;  // whatever it needed answered
     std::string_view label = OutcomeLabel(outcome);
     metrics_.CountConsumed(spec_.queue, label);
     if (outcome == Outcome::kWithdrawn) {
@@ -202,14 +214,38 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
     co_return;
   }
 
-  // Failed: a copy goes to the next delay queue (or the DLQ), confirmed, then the original
-  // is acked. Should the copy not reach the broker, the original is requeued instead.
-  RetryStep step = retry_.AfterFailure(spec_.queue, message.attempt);
+  if (failure == FailureKind::kDependency) {
+    // Not the message's fault: held for a growing delay, then requeued as it is (no attempt
+    // used, no copy to publish while the broker may be the one away). Held messages stay
+    // unacked, so the prefetch bounds them and consumption slows down until it answers.
+    std::chrono::milliseconds delay = retry_.DependencyDelay(++dependency_failures_);
+    metrics_.CountConsumed(spec_.queue, "deferred");
+    log::Warn("a dependency is unavailable; requeueing the message without using an attempt",
+              {{"queue", spec_.queue},
+               {"message_id", delivery.message_id},
+               {"attempt", message.attempt},
+               {"error", error},
+               {"retry_in_ms", delay.count()}},
+              message.trace.trace_id);
+    RecordSpan(message.trace, span::kAck,
+               spec_.queue + " (dependency unavailable: requeued in " +
+                   std::to_string(delay.count()) + " ms)",
+               {{"queue", spec_.queue}, {"outcome", "deferred"}, {"error", error}});
+    co_await Wait(delay);
+    Settle({generation, delivery.delivery_tag, false});
+    co_return;
+  }
+
+  // Failed: a copy goes to the next delay queue (or the DLQ, at once for a message that does
+  // not decode), confirmed, then the original is acked. Should the copy not reach the
+  // broker, the original is requeued instead.
+  RetryStep step = retry_.AfterFailure(spec_.queue, message.attempt, failure);
   log::Warn(step.dead_letter ? "handler failed for the last time; dead-lettering"
                              : "handler failed; retrying later",
             {{"queue", spec_.queue},
              {"message_id", delivery.message_id},
              {"attempt", message.attempt},
+             {"failure", FailureKindName(failure)},
              {"error", error},
              {"retry_in_ms", step.delay.count()}},
             message.trace.trace_id);

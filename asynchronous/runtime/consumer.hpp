@@ -1,12 +1,14 @@
 // The consuming side: one AMQP connection per consumed queue, owned by one thread that only
 // moves frames. Each delivery is handed to the event loop, where its handler runs as a
 // coroutine (waiting steps are timers, so a process works on up to `prefetch` messages at
-// once); the thread acknowledges it only after the handler finished. A handler that throws
-// is retried through a delay queue with a growing TTL (RetryPolicy), and after the last
-// attempt published to <queue>.dlq; the copy is confirmed before the original is acked, so
-// a failure never loses the message. On a lost connection the thread reconnects with
-// back-off; the deliveries it had not acked come back from the broker (handlers are
-// idempotent by message_id).
+// once); the thread acknowledges it only after the handler finished. A failure is sorted
+// (ClassifyFailure): a dependency that is away holds the message for a growing delay and
+// requeues it, using up no attempt; a message that does not decode goes to <queue>.dlq at
+// once; the handler's own error is retried through a delay queue with a growing TTL
+// (RetryPolicy), and after the last attempt published to <queue>.dlq. A copy is confirmed
+// before the original is acked, so a failure never loses the message. On a lost connection the
+// thread reconnects with back-off; the deliveries it had not acked come back from the broker
+// (handlers are idempotent by message_id).
 #pragma once
 
 #include <atomic>
@@ -49,6 +51,10 @@ enum class Outcome {
   // lost confirm can still leave the message in the broker): refused, acked, counted as
   // withdrawn. Retrying could never find the row.
   kWithdrawn,
+  // The message asks for a change its row's state forbids (a payment_succeeded for an order
+  // that is no longer pending): nothing is done, acked, counted as refused. The handler logs
+  // why; retrying could never make the change allowed.
+  kRefused,
 };
 
 using DeliveryHandler = std::function<Task<Outcome>(const IncomingMessage&)>;
@@ -102,6 +108,8 @@ class Consumer {
   Metrics& metrics_;
   CompletionLog& completions_;
   std::string_view scenario_;  // of the queue's messages (topology::ScenarioOfQueue)
+  // Dependency failures in a row (event-loop thread only): the back-off of held messages.
+  int dependency_failures_ = 0;
 
   std::mutex mutex_;
   std::deque<Settlement> settlements_;

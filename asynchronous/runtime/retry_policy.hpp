@@ -1,5 +1,11 @@
-// What happens to a message whose handler failed: another attempt after a growing delay, or,
-// after the last one, its dead-letter queue. Pure, so the schedule is unit-tested.
+// What happens to a message whose handler failed, by the kind of failure (ClassifyFailure):
+// - a dependency that is down or slow (the database, the broker) is not the message's fault:
+//   the message waits and is requeued, using up none of its attempts, for as long as the
+//   outage lasts (DependencyDelay);
+// - a message that cannot be decoded never will be: straight to its dead-letter queue;
+// - the handler's own error gets another attempt after a growing delay, and after the last
+//   one its dead-letter queue.
+// Pure, so the schedule is unit-tested.
 //
 // A retry is a copy of the message published to a delay queue `<queue>.retry.<ms>ms` whose
 // TTL is the delay and whose dead-letter target is `<queue>` again: the broker holds the
@@ -9,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -18,6 +25,21 @@ namespace flowbench::async {
 
 // The integer AMQP header that counts the retries a message has been through.
 inline constexpr const char* kAttemptHeader = "x-flowbench-attempt";
+
+enum class FailureKind {
+  kDependency,   // a dependency is down or slow: requeued after a wait, no attempt used
+  kUndecodable,  // the message (envelope or payload) does not decode: dead-lettered at once
+  kHandler,      // the handler's own error: retried, then dead-lettered
+};
+
+// Sorts what a handler threw. Dependency failures: ServiceUnavailable (the pool could not
+// connect or had no free connection, the broker did not confirm a follow-up), a broken or
+// in-doubt PostgreSQL connection, and SQLSTATEs of the connection (08xxx), operator
+// intervention (57P0x: shutdown, cannot connect now), statement timeout (57014), too many
+// connections (53300), serialization failure (40001) and deadlock (40P01). Undecodable: a
+// ClientError 400/422 (what DecodeEnvelope and PayloadAs throw). Anything else: kHandler.
+FailureKind ClassifyFailure(const std::exception& error);
+std::string_view FailureKindName(FailureKind kind);
 
 struct RetryStep {
   bool dead_letter = false;            // no retry left: to <queue>.dlq
@@ -31,8 +53,17 @@ class RetryPolicy {
   RetryPolicy(int attempts, std::chrono::milliseconds base_delay)
       : attempts_(attempts), base_delay_(base_delay) {}
 
-  // `attempt`: retries this delivery has already had (0 for the first delivery).
-  RetryStep AfterFailure(const std::string& queue, int attempt) const;
+  // `attempt`: retries this delivery has already had (0 for the first delivery). An
+  // undecodable message goes to the dead-letter queue at once, its attempt unchanged.
+  // (kDependency is not a step of this schedule: see DependencyDelay.)
+  RetryStep AfterFailure(const std::string& queue, int attempt,
+                         FailureKind kind = FailureKind::kHandler) const;
+
+  // How long a consumer holds a message before requeueing it after the `consecutive`-th
+  // dependency failure in a row (1, 2, ...): base * 2^(n-1), at most the longest retry delay
+  // (and at least base). Held messages stay unacked, so the prefetch bounds how many a
+  // consumer holds: while the dependency is away, consumption slows to this pace.
+  std::chrono::milliseconds DependencyDelay(int consecutive) const;
 
   // base * 2^(retry - 1) for retry 1..attempts.
   std::chrono::milliseconds DelayOf(int retry) const;

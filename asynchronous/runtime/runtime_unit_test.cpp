@@ -1,8 +1,12 @@
-// Unit tests of the async runtime's pure logic: the retry schedule and the click batching policy.
+// Unit tests of the async runtime's pure logic: the retry schedule, the classification of
+// handler failures, and the click batching policy.
 #include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
 
 #include "asynchronous/runtime/click_batcher.hpp"
 #include "asynchronous/runtime/retry_policy.hpp"
+#include "common/domain/errors.hpp"
 
 namespace flowbench::async {
 namespace {
@@ -42,6 +46,52 @@ TEST(RetryPolicy, AHeaderFromTheFutureStillDeadLetters) {
   RetryPolicy policy(2, milliseconds(100));
   EXPECT_TRUE(policy.AfterFailure("q", 99).dead_letter);
   EXPECT_FALSE(policy.AfterFailure("q", -5).dead_letter);
+}
+
+TEST(ClassifyFailure, ADependencyThatIsDownOrSlowIsNotTheMessagesFault) {
+  EXPECT_EQ(ClassifyFailure(ServiceUnavailable("database unreachable")), FailureKind::kDependency);
+  EXPECT_EQ(ClassifyFailure(pqxx::broken_connection("server closed the connection")),
+            FailureKind::kDependency);
+  EXPECT_EQ(ClassifyFailure(pqxx::in_doubt_error("commit outcome unknown")),
+            FailureKind::kDependency);
+  EXPECT_EQ(ClassifyFailure(pqxx::deadlock_detected("deadlock")), FailureKind::kDependency);
+  for (const char* state : {"08006", "08001", "57P01", "57P03", "57014", "53300", "40001"}) {
+    EXPECT_EQ(ClassifyFailure(pqxx::sql_error("failed", "SELECT 1", state)),
+              FailureKind::kDependency)
+        << state;
+  }
+}
+
+TEST(ClassifyFailure, AMessageThatDoesNotDecodeIsUndecodable) {
+  EXPECT_EQ(ClassifyFailure(MalformedJson("not JSON")), FailureKind::kUndecodable);
+  EXPECT_EQ(ClassifyFailure(ValidationError("field 'payload' is missing")),
+            FailureKind::kUndecodable);
+}
+
+TEST(ClassifyFailure, EverythingElseIsTheHandlersOwnError) {
+  EXPECT_EQ(ClassifyFailure(std::runtime_error("bug")), FailureKind::kHandler);
+  EXPECT_EQ(ClassifyFailure(DoesNotExist("report job", "j1")), FailureKind::kHandler);
+  EXPECT_EQ(ClassifyFailure(pqxx::sql_error("duplicate key", "INSERT", "23505")),
+            FailureKind::kHandler);
+  EXPECT_EQ(ClassifyFailure(pqxx::sql_error("syntax", "SELEC", "42601")), FailureKind::kHandler);
+}
+
+TEST(RetryPolicy, AnUndecodableMessageIsDeadLetteredAtOnce) {
+  RetryPolicy policy(3, milliseconds(100));
+  RetryStep step = policy.AfterFailure("q", 0, FailureKind::kUndecodable);
+  EXPECT_TRUE(step.dead_letter);
+  EXPECT_EQ(step.target_queue, "q.dlq");
+  EXPECT_EQ(step.next_attempt, 0);
+}
+
+TEST(RetryPolicy, DependencyDelayDoublesUpToTheLongestRetryDelay) {
+  RetryPolicy policy(3, milliseconds(100));
+  EXPECT_EQ(policy.DependencyDelay(1), milliseconds(100));
+  EXPECT_EQ(policy.DependencyDelay(2), milliseconds(200));
+  EXPECT_EQ(policy.DependencyDelay(3), milliseconds(400));
+  EXPECT_EQ(policy.DependencyDelay(4), milliseconds(400));
+  EXPECT_EQ(policy.DependencyDelay(1000), milliseconds(400));
+  EXPECT_EQ(RetryPolicy(0, milliseconds(100)).DependencyDelay(5), milliseconds(100));
 }
 
 TEST(ClickBatcher, FlushesWhenFull) {

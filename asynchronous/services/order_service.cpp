@@ -14,6 +14,7 @@
 #include "common/scenarios/reads.hpp"
 #include "common/scenarios/step_names.hpp"
 #include "common/scenarios/stores.hpp"
+#include "common/telemetry/log.hpp"
 
 namespace flowbench::async {
 namespace {
@@ -32,12 +33,21 @@ Task<Reply> CreateOrder(Service& service, const Request& request) {
 
 Task<Outcome> ConfirmOrder(Service& service, const IncomingMessage& message) {
   auto event = PayloadAs<PaymentSucceeded>(message.envelope);
-  bool first = co_await service.Transact([&](pqxx::work& tx) {
-    if (!MarkMessageProcessed(tx, step::kOrderConfirm, message.envelope.message_id)) return false;
-    SetOrderStatus(tx, event.order_id, OrderStatus::kConfirmed);
-    return true;
+  Outcome confirmed = co_await service.Transact([&](pqxx::work& tx) {
+    if (!MarkMessageProcessed(tx, step::kOrderConfirm, message.envelope.message_id)) {
+      return Outcome::kDuplicate;
+    }
+    // Only a pending order is confirmed: one failed already (its publish was refused at the
+    // front, or the saga failed it) stays failed.
+    return SetOrderStatus(tx, event.order_id, OrderStatus::kConfirmed) ? Outcome::kDone
+                                                                       : Outcome::kRefused;
   });
-  if (!first) co_return Outcome::kDuplicate;
+  if (confirmed == Outcome::kRefused) {
+    log::Warn("payment succeeded for an order that is no longer pending; left as it is",
+              {{"order_id", event.order_id}, {"message_id", message.envelope.message_id}},
+              message.trace.trace_id);
+  }
+  if (confirmed != Outcome::kDone) co_return confirmed;
   narrate::OrderMoved(message.trace, event.order_id, OrderStatus::kConfirmed);
   service.CompleteScenario(scenario::kOrderSaga, message, WorkOutcome::kDone);
   co_return Outcome::kDone;
@@ -45,12 +55,19 @@ Task<Outcome> ConfirmOrder(Service& service, const IncomingMessage& message) {
 
 Task<Outcome> FailOrder(Service& service, const IncomingMessage& message) {
   auto event = PayloadAs<PaymentFailed>(message.envelope);
+  bool moved = false;
   PartDone done = co_await service.Transact([&](pqxx::work& tx) {
     PartDone part = FinishPart(tx, kOrderFailPart, message.envelope.message_id, kFailedOrderParts);
-    if (part.first_time) SetOrderStatus(tx, event.order_id, OrderStatus::kFailed);
+    if (part.first_time) moved = SetOrderStatus(tx, event.order_id, OrderStatus::kFailed);
     return part;
   });
   if (!done.first_time) co_return Outcome::kDuplicate;
+  if (!moved) {
+    // Still the compensation's part (inventory releases the stock), so it counts as done.
+    log::Warn("payment failed for an order that is no longer pending; left as it is",
+              {{"order_id", event.order_id}, {"message_id", message.envelope.message_id}},
+              message.trace.trace_id);
+  }
   narrate::OrderMoved(message.trace, event.order_id, OrderStatus::kFailed, event.reason);
   // The later of failing the order and releasing the stock ends the compensated saga.
   if (done.all_done) {

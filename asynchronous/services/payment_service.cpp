@@ -1,7 +1,8 @@
 // payment (scenario 2, and the order saga's payment step).
 //  - POST /process_payment records the payment as processing with its payment_initiated
 //    event in one transaction (the outbox) and answers 202; its gateway worker waits for the
-//    gateway (payment_gateway_delay, a timer) and publishes payment_completed; its recorder settles
+//    gateway (payment_gateway_delay, a timer; called once per payment id, claimed with its
+//    transaction id before the call) and publishes payment_completed; its recorder settles
 //    the payment;
 //  - GET /payments/{id} reads it;
 //  - in the saga, it authorises the payment of each stock_reserved order (saga_payment_delay,
@@ -46,12 +47,19 @@ Task<Outcome> CallGateway(Service& service, const IncomingMessage& message) {
   bool recorded = co_await service.Transact(
       [&](pqxx::work& tx) { return FindPayment(tx, event.payment_id).has_value(); });
   if (!recorded) co_return Outcome::kWithdrawn;
-  co_await Wait(message.trace, "payment gateway", service.workload().payment_gateway_delay);
+  // The gateway call is keyed by the payment id: its transaction id is claimed before the
+  // call, so a redelivery does not call again and reports the same transaction.
+  EffectClaim call = co_await service.Transact([&](pqxx::work& tx) {
+    return ClaimEffect(tx, effect::kPaymentGateway, event.payment_id, NewTransactionId());
+  });
+  if (call.first_time) {
+    co_await Wait(message.trace, "payment gateway", service.workload().payment_gateway_delay);
+  }
   PaymentCompleted completed{event.payment_id, std::string(ToString(PaymentStatus::kSucceeded)),
-                             NewTransactionId()};
+                             call.value};
   Origin next = Origin::Following(message, "payment_completed");
   co_await service.Publish(topology::kPaymentCompleted, completed, next);
-  co_return Outcome::kDone;
+  co_return call.first_time ? Outcome::kDone : Outcome::kDuplicate;
 }
 
 Task<Outcome> RecordSettlement(Service& service, const IncomingMessage& message) {

@@ -14,6 +14,10 @@
 namespace flowbench::async {
 namespace {
 
+// How long a hashing claim holds beyond four times the CPU time, before another delivery may
+// take it over.
+constexpr std::chrono::milliseconds kHashingLeaseBase{10'000};
+
 Task<Reply> GenerateReport(Service& service, const Request& request) {
   ReportRequest report = ParseReportRequest(request.body());
   auto insert = [&](pqxx::work& tx) { return CreateReportJob(tx, report, ReportStatus::kQueued); };
@@ -39,6 +43,18 @@ Task<Outcome> HashReport(Service& service, const IncomingMessage& message) {
   });
   if (!job) throw DoesNotExist("report job", event.job_id);
   if (job->status == ReportStatus::kCompleted) co_return Outcome::kDuplicate;
+  // Hashed once per job: a redelivery while an earlier handling hashes waits (requeued,
+  // using up no attempt) until the result is stored; a claim left by a handling that
+  // stopped before storing lapses after the lease, and the next delivery hashes again.
+  const std::chrono::milliseconds lease =
+      kHashingLeaseBase + 4 * service.workload().report_cpu_time;
+  EffectClaim hashing = co_await service.Transact([&](pqxx::work& tx) {
+    return ClaimEffect(tx, effect::kReportHashing, event.job_id, {}, lease);
+  });
+  if (!hashing.first_time) {
+    throw ServiceUnavailable("report job " + event.job_id +
+                             " is being hashed by an earlier delivery; this one waits for it");
+  }
   narrate::ReportJobMoved(message.trace, event.job_id, ReportStatus::kRunning);
   // The CPU work, on the bounded CPU pool.
   std::chrono::milliseconds cpu_time = service.workload().report_cpu_time;

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 #include "common/amqp/connection.hpp"
 #include "common/db/database.hpp"
 #include "common/http/json_client.hpp"
+#include "common/infra/infra.hpp"
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
@@ -103,7 +106,13 @@ void AsyncSystem::StartService(std::string_view name, const std::vector<std::str
                                   EmbeddedInfra::State().pg_url,
                                   "--amqp-url",
                                   EmbeddedInfra::State().amqp_url};
-    argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+    // A flag of `more_args` replaces the suite's own (CLI11 refuses a flag given twice).
+    for (std::size_t i = 0; i < extra_args_.size(); i += 2) {
+      if (std::find(more_args.begin(), more_args.end(), extra_args_[i]) != more_args.end())
+        continue;
+      argv.push_back(extra_args_[i]);
+      if (i + 1 < extra_args_.size()) argv.push_back(extra_args_[i + 1]);
+    }
     argv.insert(argv.end(), more_args.begin(), more_args.end());
     s.pid = infra::SpawnDaemon(argv, {}, s.log);
     bool healthy = PollUntil([&] { return Get(s.port, "/health").status == 200; },
@@ -189,6 +198,50 @@ QueuePolicy::~QueuePolicy() {
                  std::chrono::seconds(10), std::chrono::milliseconds(50))) {
     ADD_FAILURE() << "queue " << queue_ << " still reports policy " << name_;
   }
+}
+
+namespace {
+
+void RunPgCtl(const infra::PostgresInstance& pg, std::vector<std::string> args) {
+  std::vector<std::string> argv =
+      pg.run_as.empty() ? std::vector<std::string>{} : infra::AsUser(pg.run_as);
+  argv.push_back((pg.bin_dir / "pg_ctl").string());
+  argv.push_back("-D");
+  argv.push_back((pg.dir / "data").string());
+  argv.insert(argv.end(), args.begin(), args.end());
+  infra::CommandResult r = infra::RunCommand(argv);
+  if (r.exit_code != 0) {
+    throw std::runtime_error("pg_ctl " + args.back() + " failed: " + r.output +
+                             infra::Tail(pg.dir / "postgres.log"));
+  }
+}
+
+}  // namespace
+
+PostgresOutage::PostgresOutage() {
+  infra::InfraState state = *infra::LoadInfraState(EmbeddedInfra::StateDir());
+  RunPgCtl(*state.postgres, {"-m", "fast", "-w", "-t", "30", "stop"});
+  down_ = true;
+}
+
+PostgresOutage::~PostgresOutage() {
+  try {
+    Restart();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "PostgreSQL did not come back: " << e.what();
+  }
+}
+
+void PostgresOutage::Restart() {
+  if (!down_) return;
+  fs::path state_dir = EmbeddedInfra::StateDir();
+  infra::InfraState state = *infra::LoadInfraState(state_dir);
+  infra::PostgresInstance& pg = *state.postgres;
+  RunPgCtl(pg, {"-l", (pg.dir / "postgres.log").string(), "-w", "-t", "60", "start"});
+  down_ = false;
+  std::ifstream(pg.dir / "data" / "postmaster.pid") >> pg.pid;
+  std::ofstream out(infra::StateFile(state_dir));  // so that InfraDown stops the new server
+  out << boost::json::serialize(infra::ToJson(state)) << "\n";
 }
 
 std::ostream& operator<<(std::ostream& out, const JsonAnswer& answer) {

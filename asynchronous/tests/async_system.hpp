@@ -32,7 +32,8 @@ class AsyncSystem {
   int Port(std::string_view service) const { return system_.Service(service).port; }
 
   // Stops one service (SIGTERM, it drains) / starts it again with the same arguments plus
-  // `more_args`, and waits until it is healthy.
+  // `more_args` (a flag there replaces the suite's own), and waits until it is healthy. The
+  // suite's arguments are flag-value pairs.
   void StopService(std::string_view service);
   void StartService(std::string_view service, const std::vector<std::string>& more_args = {});
 
@@ -82,6 +83,23 @@ class QueuePolicy {
  private:
   std::string queue_;
   std::string name_;
+};
+
+// The test program's PostgreSQL stopped (pg_ctl stop -m fast: every connection is cut, new
+// ones are refused) for the life of the object, or until Restart(): then started again on the
+// same data directory and port, and the state file updated so the fixture stops the new
+// server at the end.
+class PostgresOutage {
+ public:
+  PostgresOutage();
+  ~PostgresOutage();
+  PostgresOutage(const PostgresOutage&) = delete;
+  PostgresOutage& operator=(const PostgresOutage&) = delete;
+
+  void Restart();
+
+ private:
+  bool down_ = false;
 };
 
 // A test suite whose tests share one running async build, started once for the suite.

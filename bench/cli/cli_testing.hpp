@@ -138,4 +138,18 @@ inline std::vector<std::string> ProcessesMentioning(const std::string& needle) {
   return found;
 }
 
+// The short delays the `flowbench run` tests pass: each scenario's work, made quick, so that a
+// run of a few seconds still carries every scenario through to its end.
+inline const std::vector<std::string> kQuickWorkload = {
+    "--email-delay-ms",          "20", "--payment-gateway-delay-ms",    "40",
+    "--search-reindex-delay-ms", "5",  "--cache-invalidation-delay-ms", "5",
+    "--analytics-log-delay-ms",  "5",  "--report-cpu-time-ms",          "50",
+    "--saga-payment-delay-ms",   "20"};
+
+inline std::vector<std::string> Concat(std::vector<std::string> a,
+                                       const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 }  // namespace flowbench::cli::testing

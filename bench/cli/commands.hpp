@@ -13,5 +13,6 @@ void AddReportCommand(CLI::App& app);   // flowbench report DIR
 void AddCompareCommand(CLI::App& app);  // flowbench compare A B ... [--threshold ...]
 void AddRunCommands(CLI::App& app);     // flowbench run, flowbench profiles
 void AddDemoCommand(CLI::App& app);     // flowbench demo <scenario> | outage
+void AddDlqCommand(CLI::App& app);      // flowbench dlq list | redrive QUEUE
 
 }  // namespace flowbench::cli

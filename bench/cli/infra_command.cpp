@@ -1,8 +1,10 @@
-// flowbench infra up|down|status: the embedded PostgreSQL and RabbitMQ.
+// flowbench infra up|down|status|restart: the embedded PostgreSQL and RabbitMQ.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "bench/cli/commands.hpp"
 #include "common/infra/infra.hpp"
@@ -44,11 +46,22 @@ int Status(const infra::InfraOptions& options) {
   for (const infra::ComponentStatus& c : status) {
     if (!c.healthy) {
       std::printf(
-          "\nsomething is down: `flowbench infra down` then `flowbench infra up` "
-          "starts afresh\n");
+          "\nsomething is down: `flowbench infra up` starts it again on its port and data "
+          "(`flowbench infra down` then `up` starts afresh, empty)\n");
       return kUnhealthy;
     }
   }
+  return 0;
+}
+
+int Restart(const infra::InfraOptions& options, const std::string& name) {
+  std::optional<infra::Component> component = infra::ParseComponent(name);
+  if (!component)
+    throw CLI::ValidationError("restart", "'" + name + "' is not postgres or rabbitmq");
+  infra::RestartComponent(options.state_dir, *component);
+  std::printf("%s restarted on its port and data\n",
+              std::string(infra::ComponentName(*component)).c_str());
+  PrintStatus(infra::InfraStatus(options.state_dir));
   return 0;
 }
 
@@ -80,6 +93,14 @@ void AddInfraCommand(CLI::App& app) {
       ->fallthrough();
   infra_cmd->add_subcommand("status", "is each server alive and answering?")
       ->callback([options, exit_with] { exit_with(Status(*options)); })
+      ->fallthrough();
+  auto component = std::make_shared<std::string>();
+  CLI::App* restart = infra_cmd->add_subcommand(
+      "restart", "stop one server if it runs, start it again on the same port and data");
+  restart->add_option("component", *component, "postgres | rabbitmq")
+      ->required()
+      ->check(CLI::IsMember({"postgres", "postgresql", "rabbitmq"}));
+  restart->callback([options, component, exit_with] { exit_with(Restart(*options, *component)); })
       ->fallthrough();
   infra_cmd->add_subcommand("down", "stop exactly what `infra up` started, remove its data")
       ->callback([options, exit_with] { exit_with(Down(*options)); })

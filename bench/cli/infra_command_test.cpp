@@ -33,6 +33,15 @@ TEST(InfraCommand, UpStatusDownAsAUserSeesThem) {
   EXPECT_NE(status.output.find("rabbitmq    healthy"), std::string::npos) << status.output;
   EXPECT_NE(status.output.find("management http://127.0.0.1:"), std::string::npos);
 
+  // One server restarted alone, on its port: the status shows the same URL, healthy.
+  infra::CommandResult restart = Flowbench({"infra", "restart", "rabbitmq", "--state-dir", dir});
+  EXPECT_EQ(restart.exit_code, 0) << restart.output;
+  EXPECT_NE(restart.output.find("rabbitmq restarted on its port and data"), std::string::npos)
+      << restart.output;
+  std::string amqp_line = status.output.substr(status.output.find("rabbitmq    healthy"));
+  amqp_line = amqp_line.substr(0, amqp_line.find('\n'));
+  EXPECT_NE(restart.output.find(amqp_line), std::string::npos) << restart.output;
+
   infra::CommandResult again = Flowbench({"infra", "up", "--state-dir", dir});
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("already running"), std::string::npos) << again.output;
@@ -48,6 +57,9 @@ TEST(InfraCommand, MisuseIsAClearErrorWithANonZeroExitCode) {
   infra::CommandResult none = Flowbench({"infra"});
   EXPECT_NE(none.exit_code, 0);
   EXPECT_NE(none.output.find("subcommand"), std::string::npos) << none.output;
+  infra::CommandResult kafka = Flowbench({"infra", "restart", "kafka"});
+  EXPECT_NE(kafka.exit_code, 0);
+  EXPECT_NE(kafka.output.find("kafka"), std::string::npos) << kafka.output;
   infra::CommandResult unknown = Flowbench({"infra", "up", "--no-such-flag"});
   EXPECT_NE(unknown.exit_code, 0);
   EXPECT_NE(unknown.output.find("--no-such-flag"), std::string::npos) << unknown.output;

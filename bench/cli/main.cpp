@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddReportCommand(app);
   flowbench::cli::AddCompareCommand(app);
   flowbench::cli::AddDemoCommand(app);
+  flowbench::cli::AddDlqCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

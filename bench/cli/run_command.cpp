@@ -44,6 +44,7 @@ struct RunCommandOptions {
   std::filesystem::path out;
   std::vector<std::string> thresholds;
   std::vector<std::string> targets;  // --target, parsed into run.targets
+  std::vector<std::string> faults;   // --fault, parsed into run.faults
   bool archs_given = false;          // --arch on the command line (not its default)
 };
 
@@ -137,6 +138,13 @@ int Run(RunCommandOptions& o) {
   if (o.duration != "profile") o.run.duration = ParseDuration(o.duration);
   for (const std::string& t : o.thresholds) compare::ParseThreshold(t);  // bad syntax: fail now
   if (!o.targets.empty()) o.run.targets = Targets(o);
+  for (const std::string& f : o.faults) {
+    try {
+      o.run.faults.push_back(run::ParseFault(f));
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("--fault", e.what());
+    }
+  }
   std::filesystem::path out = o.out.empty() ? DefaultOutDir() : o.out;
 
   std::signal(SIGINT, OnInterrupt);
@@ -222,6 +230,13 @@ void AddRunCommands(CLI::App& app) {
       ->default_str(std::to_string(o->run.wake_ahead.count()));
   cmd->add_option("--threshold", o->thresholds,
                   "gate like k6: 'scenario6:p95<50ms' (exit code 99 when any run breaches)");
+  cmd->add_option("--fault", o->faults,
+                  "inject a fault into every run at the same moment of its measured window: "
+                  "KIND[:SERVICE]@START+DURATION (e.g. broker-kill@20s+10s); kinds broker-kill, "
+                  "broker-stop, db-kill, db-stop (restarted on their data after DURATION), "
+                  "service-kill:NAME (restarted with its own argv), service-pause:NAME "
+                  "(SIGSTOP, SIGCONT after DURATION); repeatable")
+      ->group("Faults");
   BindWorkloadSettings(*cmd, o->run.workload);
   BindPassThroughArgs(*cmd, o->run.service_args);
   cmd->add_option(

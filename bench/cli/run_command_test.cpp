@@ -18,19 +18,9 @@ namespace flowbench {
 namespace {
 
 namespace fs = std::filesystem;
+using cli::testing::Concat;
 using cli::testing::Flowbench;
-
-// The short delays every run of these tests uses: the work of each scenario, made quick.
-const std::vector<std::string> kQuickWorkload = {
-    "--email-delay-ms",          "20", "--payment-gateway-delay-ms",    "40",
-    "--search-reindex-delay-ms", "5",  "--cache-invalidation-delay-ms", "5",
-    "--analytics-log-delay-ms",  "5",  "--report-cpu-time-ms",          "50",
-    "--saga-payment-delay-ms",   "20"};
-
-std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+using cli::testing::kQuickWorkload;
 
 class RunCommand : public ::testing::Test {
  protected:

@@ -32,7 +32,11 @@ std::string CsvReport(const RunResults& r) {
          "dropped_iterations,errors_connect,errors_timeout,errors_status,errors_check,"
          "error_rate,latency_mean_s,latency_p50_s,latency_p90_s,latency_p95_s,latency_p99_s,"
          "latency_p99_9_s,latency_max_s,uncorrected_p95_s,uncorrected_p99_s,completion_count,"
-         "completion_p50_s,completion_p95_s,completion_p99_s,drain_s\n";
+         "completion_p50_s,completion_p95_s,completion_p99_s,drain_s,"
+         // v2, appended so that readers of the v1 columns keep working:
+         "offered_model,offered_rate_per_s,scheduled,cut,completion_source,"
+         "completion_lower_bound,accepted,done,degraded,compensated,failed,dead_lettered,"
+         "withdrawn,duplicated,unfinished,lost,warmup_s,generator_valid\n";
   for (const ProfileRun& run : r.runs) {
     for (const ScenarioResult& s : run.scenarios) {
       csv << run.arch << "," << run.profile << "," << run.repeat << "," << s.scenario << ","
@@ -49,7 +53,19 @@ std::string CsvReport(const RunResults& r) {
       } else {
         csv << ",,,";
       }
-      csv << "," << Csv(run.drain_seconds) << "\n";
+      csv << "," << Csv(run.drain_seconds) << "," << s.offered.model << ","
+          << Csv(s.offered.rate_per_s) << "," << s.offered.scheduled << "," << s.cut << ","
+          << s.completion_source << "," << (s.completion_lower_bound ? "true" : "false") << ",";
+      if (s.outcomes) {
+        const Outcomes& o = *s.outcomes;
+        csv << o.accepted << "," << o.done << "," << o.degraded << "," << o.compensated << ","
+            << o.failed << "," << o.dead_lettered << "," << o.withdrawn << "," << o.duplicated
+            << "," << o.unfinished << "," << o.lost;
+      } else {
+        csv << ",,,,,,,,,";  // not collected: empty, never a made-up zero
+      }
+      csv << "," << Csv(run.warmup_seconds) << ","
+          << (run.generator ? (run.generator->valid ? "true" : "false") : "") << "\n";
     }
   }
   return csv.str();

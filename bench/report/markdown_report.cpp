@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "bench/report/aggregate.hpp"
+#include "bench/report/faults_section.hpp"
 #include "bench/report/reports.hpp"
 #include "common/domain/catalogue.hpp"
 
@@ -831,6 +832,7 @@ std::string MarkdownReport(const RunResults& r) {
   Caveats(md, r);
   DesignTable(md, r);
   GeneratorAuditTable(md, r);
+  FaultsSection(md, r);
   ScenarioSections(md, r);
   ProfileTable(
       md, r, "p95 latency per profile",

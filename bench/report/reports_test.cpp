@@ -110,6 +110,43 @@ TEST(Results, V2RoundTripsEveryNewField) {
   EXPECT_THROW(RunResultsFromJson(json), std::runtime_error);
 }
 
+TEST(Results, FaultsRoundTripAndAreAbsentFromOlderV2Files) {
+  RunResults r = V2Results();
+  r.runs[1].faults = {{"broker-kill", "rabbitmq", 3, 4, 1.0, 9.5, ""},
+                      {"service-pause", "payment", 5, 2, std::nullopt, std::nullopt, "boom"}};
+  RunResults back = RunResultsFromJson(ToJson(r));
+  ASSERT_EQ(back.runs[1].faults.size(), 2u);
+  const Fault& kill = back.runs[1].faults[0];
+  EXPECT_EQ(kill.kind, "broker-kill");
+  EXPECT_EQ(kill.target, "rabbitmq");
+  EXPECT_EQ(kill.start_s, 3);
+  EXPECT_EQ(kill.duration_s, 4);
+  EXPECT_EQ(kill.recovery_s, std::optional<double>(1.0));
+  EXPECT_EQ(kill.restored_s, std::optional<double>(9.5));
+  EXPECT_EQ(back.runs[1].faults[1].recovery_s, std::nullopt);
+  EXPECT_EQ(back.runs[1].faults[1].error, "boom");
+  // A v2 file written before --fault existed has no "faults": none.
+  boost::json::object older = ToJson(V2Results());
+  for (boost::json::value& run : older["runs"].as_array()) run.as_object().erase("faults");
+  EXPECT_TRUE(RunResultsFromJson(older).runs[1].faults.empty());
+}
+
+TEST(MarkdownReport, AFaultIsShownWithItsWindowErrorsRecoveryAndOutcomes) {
+  RunResults r = V2Results();
+  EXPECT_EQ(MarkdownReport(r).find("## Faults"), std::string::npos);
+  r.runs[1].faults = {{"service-kill", "email", 0, 1, 1.0, 1.4, ""}};
+  std::string md = MarkdownReport(r);
+  ASSERT_NE(md.find("## Faults"), std::string::npos) << md;
+  // Seconds 0 (during: 50 answered per scenario, 0 errors) and 1 (after: 49 and 1 error).
+  std::size_t scenarios = r.runs[1].scenarios.size();
+  std::string row = "| service-kill:email | 0.0–1.0 s | " + std::to_string(50 * scenarios) +
+                    " / 0 | " + std::to_string(49 * scenarios) + " / " + std::to_string(scenarios) +
+                    " | 1.0 s | 1.4 s |  |";
+  EXPECT_NE(md.find(row), std::string::npos) << md;
+  EXPECT_NE(md.find("accepted " + std::to_string(1497 * scenarios)), std::string::npos) << md;
+  EXPECT_NE(md.find("**lost 0**"), std::string::npos) << md;
+}
+
 TEST(Results, AV1FileReadsWithTheV2Defaults) {
   RunResults r = LoadResults(Fixture());
   EXPECT_EQ(r.schema, kSchemaV1);
@@ -462,6 +499,22 @@ TEST(CsvReport, OneRowPerScenarioRunWithAHeader) {
                      "0.00332889481,"),
             std::string::npos)
       << csv;
+}
+
+TEST(CsvReport, AV2RunAddsItsOfferedLoadOutcomesAndAuditAfterTheV1Columns) {
+  std::string csv = CsvReport(V2Results());
+  std::string header = csv.substr(0, csv.find('\n'));
+  EXPECT_NE(header.find(",drain_s,offered_model,offered_rate_per_s,scheduled,cut,"
+                        "completion_source,completion_lower_bound,accepted,done,"),
+            std::string::npos)
+      << header;
+  // async repeat 1, scenario 6: 1497 accepted, 1490 done, 2 dead-lettered, 5 unfinished.
+  EXPECT_NE(csv.find(",open,50,1500,1,per-request,false,1497,1490,0,0,0,2,0,0,5,0,5,true\n"),
+            std::string::npos)
+      << csv;
+  // A v1 file: the v2 columns hold its defaults, and outcomes it never collected stay empty.
+  std::string v1 = CsvReport(LoadResults(Fixture()));
+  EXPECT_NE(v1.find(",,0,0,0,prometheus-buckets,false,,,,,,,,,,,0,\n"), std::string::npos) << v1;
 }
 
 TEST(K6Summary, HasTheMetricsK6ToolingReadsInMilliseconds) {

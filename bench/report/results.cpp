@@ -324,6 +324,16 @@ json::object ToJson(const ProfileRun& run) {
                                 {"uncertainty_s", run.clock_offset->uncertainty_s},
                                 {"method", run.clock_offset->method}};
   }
+  json::array faults;
+  for (const Fault& fault : run.faults) {
+    faults.push_back(json::object{{"kind", fault.kind},
+                                  {"target", fault.target},
+                                  {"start_s", fault.start_s},
+                                  {"duration_s", fault.duration_s},
+                                  {"recovery_s", ToJson(fault.recovery_s)},
+                                  {"restored_s", ToJson(fault.restored_s)},
+                                  {"error", fault.error}});
+  }
   return {{"arch", run.arch},
           {"profile", run.profile},
           {"repeat", run.repeat},
@@ -348,6 +358,7 @@ json::object ToJson(const ProfileRun& run) {
           {"clock_offset", clock_offset},
           {"completion_problems",
            json::array(run.completion_problems.begin(), run.completion_problems.end())},
+          {"faults", faults},
           {"order", run.order}};
 }
 
@@ -426,6 +437,21 @@ ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
   }
   if (o.contains("completion_problems")) {
     run.completion_problems = Strings(o, "completion_problems");
+  }
+  if (o.contains("faults")) {
+    for (const json::value& v : Array(o, "faults")) {
+      if (!v.is_object()) throw std::runtime_error("an element of \"faults\" is not an object");
+      JsonFields ff(v.get_object());
+      Fault fault;
+      fault.kind = ff.String("kind");
+      fault.target = ff.String("target");
+      fault.start_s = ff.Number("start_s");
+      fault.duration_s = ff.Number("duration_s");
+      fault.recovery_s = OptionalNumber(v.get_object(), "recovery_s");
+      fault.restored_s = OptionalNumber(v.get_object(), "restored_s");
+      fault.error = ff.OptionalString("error").value_or("");
+      run.faults.push_back(std::move(fault));
+    }
   }
   return run;
 }

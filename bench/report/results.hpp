@@ -142,6 +142,22 @@ struct ClockOffset {
   std::string method;        // "ntp-style over GET /completions"
 };
 
+// A fault injected during a run (`flowbench run --fault`), times in seconds from the start of
+// the measured window.
+struct Fault {
+  std::string kind;    // "broker-kill" | "broker-stop" | "db-kill" | "db-stop" |
+                       // "service-kill" | "service-pause"
+  std::string target;  // "rabbitmq" | "postgres" | a service name
+  double start_s = 0;
+  double duration_s = 0;
+  // From the fault's end until the first second after it whose requests had no error (the
+  // per-second series of every scenario together); nullopt: never within the window.
+  std::optional<double> recovery_s;
+  // When the component answered again (restart done, process resumed); nullopt: it did not.
+  std::optional<double> restored_s;
+  std::string error;  // what went wrong injecting or ending it; empty: nothing
+};
+
 // One architecture x profile x repeat: all six scenarios ran at once, as in k6.
 struct ProfileRun {
   std::string arch;  // "sync" | "async"
@@ -170,6 +186,7 @@ struct ProfileRun {
   // What went wrong collecting completion records (a service restarted, records overwritten
   // before they were read, a clock offset too far off): the figures are then incomplete.
   std::vector<std::string> completion_problems;
+  std::vector<Fault> faults;  // --fault (absent in older v2 files: none)
 
   std::uint64_t Requests() const;
   std::uint64_t Errors() const;

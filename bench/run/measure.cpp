@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "bench/run/completion_collector.hpp"
 #include "bench/run/completion_join.hpp"
 #include "bench/run/completion_scrape.hpp"
+#include "bench/run/fault_injector.hpp"
 #include "bench/run/results_conversion.hpp"
 #include "bench/run/timeseries.hpp"
 #include "common/domain/topology.hpp"
@@ -233,11 +235,13 @@ std::uint64_t Count(const load::ScenarioRecording& s, load::RequestFate fate) {
 }
 
 // Runs the load with a progress line; polls the completion records once a second meanwhile,
-// so that a service's ring never overflows during a long run.
+// so that a service's ring never overflows during a long run. With faults, four times a
+// second: a killed service's records not read yet are gone with it (its requests then count
+// as lost), so the less time between reads, the fewer.
 load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmup,
                            CompletionCollector* collector, const RunSampler& sampler,
-                           const std::atomic<bool>& stop, Progress& p,
-                           const ProgressPrinter& print) {
+                           const std::atomic<bool>& stop, Progress& p, const ProgressPrinter& print,
+                           bool faults) {
   load::LoadOptions load_options;
   load_options.threads = o.threads;
   load_options.warmup = warmup;
@@ -247,14 +251,16 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
   load::LoadRun load(std::move(plan.loads), load_options);
   std::atomic<bool> load_done{false};
   std::thread helper([&] {
-    auto next_poll = steady_clock::now() + std::chrono::seconds(1);
+    const auto poll_every =
+        faults ? std::chrono::milliseconds(250) : std::chrono::milliseconds(1000);
+    auto next_poll = steady_clock::now() + poll_every;
     while (!load_done) {
       if (stop) load.Stop();
       if (collector != nullptr && steady_clock::now() >= next_poll) {
         collector->Poll();
-        next_poll += std::chrono::seconds(1);
+        next_poll += poll_every;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::this_thread::sleep_for(std::chrono::milliseconds(faults ? 50 : 100));
     }
   });
   load::LoadResult result = load.Run([&](const load::ProgressSnapshot& s) {
@@ -276,7 +282,8 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
 
 Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
                         const Profile& profile, int repeat, std::uint64_t seed, const RunOptions& o,
-                        const std::atomic<bool>& stop, const ProgressPrinter& print) {
+                        const std::atomic<bool>& stop, const ProgressPrinter& print,
+                        RunningSystem* running) {
   std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
   const load::Duration measured =
       o.duration.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(profile.duration));
@@ -298,8 +305,16 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   Plan plan = MakePlan(profile, system, scenarios, warmup, measured, seed, o);
   Progress p{std::string(ArchName(system.arch)), std::string(profile.name), repeat, o.repeats};
   p.warmup_s = duration<double>(warmup).count();
-  load::LoadResult result =
-      DriveLoad(plan, o, warmup, per_request ? &collector : nullptr, sampler, stop, p, print);
+  std::unique_ptr<FaultInjector> faults;
+  if (!o.faults.empty() && running != nullptr) {
+    faults = std::make_unique<FaultInjector>(o.faults, o.infra.state_dir, *running);
+    faults->Start(steady_clock::now() + warmup);  // the load starts now
+  }
+  load::LoadResult result = DriveLoad(plan, o, warmup, per_request ? &collector : nullptr, sampler,
+                                      stop, p, print, faults != nullptr);
+  // The drain runs with every server and service back: a fault that outlasts the load ends
+  // on its schedule first.
+  if (faults) faults->WaitUntilEnded(stop);
 
   JoinClock clock{result.start_unix_ns, offset ? offset->offset_ns : 0};
   p.draining = true;
@@ -382,6 +397,12 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   }
   for (const std::string& problem : collector.Problems())
     run.completion_problems.push_back(problem);
+  if (faults) {
+    run.faults = faults->Records();
+    for (report::Fault& fault : run.faults) {
+      fault.recovery_s = RecoverySeconds(run.scenarios, fault.start_s + fault.duration_s);
+    }
+  }
   run.interrupted = stop;  // during the load or the drain: either way the figures are partial
   return m;
 }

@@ -30,10 +30,11 @@ struct Measurement {
   RunHistograms histograms;  // per scenario, for the comparison's intervals
 };
 
-// `seed`: the arrival schedules' (the same for both builds of one repeat).
+// `seed`: the arrival schedules' (the same for both builds of one repeat). `running`: the
+// processes flowbench started for `system`, needed by options.faults (null for --target).
 Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
                         const Profile& profile, int repeat, std::uint64_t seed,
                         const RunOptions& options, const std::atomic<bool>& stop,
-                        const ProgressPrinter& print);
+                        const ProgressPrinter& print, RunningSystem* running = nullptr);
 
 }  // namespace flowbench::run

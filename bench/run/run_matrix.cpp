@@ -51,6 +51,25 @@ Matrix Validate(const RunOptions& o) {
       throw std::invalid_argument("unknown scenario '" + id + "' (scenario1 ... scenario6)");
     }
   }
+  if (!o.faults.empty() && !o.targets.empty()) {
+    throw std::invalid_argument(
+        "--fault needs the servers flowbench starts itself: a --target deployment's are not "
+        "ours to kill or restart");
+  }
+  for (const FaultSpec& f : o.faults) {
+    bool db = f.kind == FaultKind::kDbKill || f.kind == FaultKind::kDbStop;
+    bool broker = f.kind == FaultKind::kBrokerKill || f.kind == FaultKind::kBrokerStop;
+    if ((db && !o.infra.pg_url.empty()) || (broker && !o.infra.amqp_url.empty())) {
+      throw std::invalid_argument("--fault " + std::string(FaultKindName(f.kind)) +
+                                  " needs the embedded server: an external one (--pg-url, "
+                                  "--amqp-url) is not ours to kill or restart");
+    }
+    if (o.duration && f.start >= *o.duration) {
+      throw std::invalid_argument("--fault " + std::string(FaultKindName(f.kind)) + " starts at " +
+                                  std::to_string(f.start.count()) + " ms, after the " +
+                                  std::to_string(o.duration->count()) + " ms measured window");
+    }
+  }
   for (const std::string& name : o.archs) {
     std::optional<Arch> arch = ParseArch(name);
     if (!arch) throw std::invalid_argument("unknown architecture '" + name + "' (sync, async)");
@@ -236,7 +255,8 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
     try {
       MeasuredBuild system = FromRunningSystem(running);
       RecordSettingsInForce(system, results);
-      Record(MeasureOnce(system, queues, *slot.profile, slot.repeat, slot.seed, o, stop, print),
+      Record(MeasureOnce(system, queues, *slot.profile, slot.repeat, slot.seed, o, stop, print,
+                         &running),
              results, histograms);
     } catch (...) {
       StopSystem(running);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/load/load_plan.hpp"
+#include "bench/run/fault_plan.hpp"
 #include "bench/run/target.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
@@ -52,6 +53,8 @@ struct RunOptions {
   // `--target`: drive these builds where they run instead of starting this checkout's
   // (infra.management_url, when set, is their broker's management API for queue depths).
   std::vector<TargetBuild> targets;
+  // `--fault`: injected into every run at the same moments of its measured window.
+  std::vector<FaultSpec> faults;
 };
 
 // One line of live progress, once a second.

@@ -67,6 +67,32 @@ struct HeaderTable {
   }
 };
 
+// The body, message id and headers of a message into `d`.
+void ReadMessage(const amqp_message_t& message, Delivery& d) {
+  d.body = ToString(message.body);
+  const amqp_basic_properties_t& p = message.properties;
+  if (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG) d.message_id = ToString(p.message_id);
+  if (p._flags & AMQP_BASIC_HEADERS_FLAG) {
+    for (int i = 0; i < p.headers.num_entries; ++i) {
+      const amqp_table_entry_t& e = p.headers.entries[i];
+      switch (e.value.kind) {
+        case AMQP_FIELD_KIND_UTF8:
+        case AMQP_FIELD_KIND_BYTES:
+          d.headers[ToString(e.key)] = ToString(e.value.value.bytes);
+          break;
+        case AMQP_FIELD_KIND_I64:
+          d.integer_headers[ToString(e.key)] = e.value.value.i64;
+          break;
+        case AMQP_FIELD_KIND_I32:
+          d.integer_headers[ToString(e.key)] = e.value.value.i32;
+          break;
+        default:
+          break;  // x-death and other broker tables: not used by flowbench
+      }
+    }
+  }
+}
+
 }  // namespace
 
 AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
@@ -276,29 +302,32 @@ std::optional<Delivery> AmqpConnection::NextDelivery(std::chrono::milliseconds t
   d.redelivered = envelope.redelivered != 0;
   d.exchange = ToString(envelope.exchange);
   d.routing_key = ToString(envelope.routing_key);
-  d.body = ToString(envelope.message.body);
-  const amqp_basic_properties_t& p = envelope.message.properties;
-  if (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG) d.message_id = ToString(p.message_id);
-  if (p._flags & AMQP_BASIC_HEADERS_FLAG) {
-    for (int i = 0; i < p.headers.num_entries; ++i) {
-      const amqp_table_entry_t& e = p.headers.entries[i];
-      switch (e.value.kind) {
-        case AMQP_FIELD_KIND_UTF8:
-        case AMQP_FIELD_KIND_BYTES:
-          d.headers[ToString(e.key)] = ToString(e.value.value.bytes);
-          break;
-        case AMQP_FIELD_KIND_I64:
-          d.integer_headers[ToString(e.key)] = e.value.value.i64;
-          break;
-        case AMQP_FIELD_KIND_I32:
-          d.integer_headers[ToString(e.key)] = e.value.value.i32;
-          break;
-        default:
-          break;  // x-death and other broker tables: not used by flowbench
-      }
-    }
-  }
+  ReadMessage(envelope.message, d);
   amqp_destroy_envelope(&envelope);
+  return d;
+}
+
+std::optional<Delivery> AmqpConnection::Get(const std::string& queue) {
+  amqp_maybe_release_buffers(connection_);
+  amqp_rpc_reply_t reply =
+      amqp_basic_get(connection_, channel_, amqp_cstring_bytes(queue.c_str()), /*no_ack=*/0);
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+    throw AmqpError("basic.get " + queue + " failed: " + DescribeReply(reply));
+  }
+  if (reply.reply.id == AMQP_BASIC_GET_EMPTY_METHOD) return std::nullopt;
+  const auto* ok = static_cast<const amqp_basic_get_ok_t*>(reply.reply.decoded);
+  Delivery d;  // copied before the next read reuses the frame buffers
+  d.delivery_tag = ok->delivery_tag;
+  d.redelivered = ok->redelivered != 0;
+  d.exchange = ToString(ok->exchange);
+  d.routing_key = ToString(ok->routing_key);
+  amqp_message_t message{};
+  amqp_rpc_reply_t read = amqp_read_message(connection_, channel_, &message, 0);
+  if (read.reply_type != AMQP_RESPONSE_NORMAL) {
+    throw AmqpError("basic.get " + queue + ": reading the message failed: " + DescribeReply(read));
+  }
+  ReadMessage(message, d);
+  amqp_destroy_message(&message);
   return d;
 }
 

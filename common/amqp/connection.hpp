@@ -77,6 +77,9 @@ class AmqpConnection {
   // Consuming, with manual acknowledgement and at most `prefetch` unacked deliveries.
   void Consume(const std::string& queue, std::uint16_t prefetch);
   std::optional<Delivery> NextDelivery(std::chrono::milliseconds timeout);
+  // basic.get: the first ready message of `queue`, unacked until Ack or Reject (tools that
+  // move or peek at messages: the DLQ commands); nullopt when the queue is empty.
+  std::optional<Delivery> Get(const std::string& queue);
   void Ack(std::uint64_t delivery_tag);
   void Reject(std::uint64_t delivery_tag, bool requeue);
 

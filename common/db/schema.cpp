@@ -74,6 +74,15 @@ CREATE TABLE IF NOT EXISTS payment_decisions (
   authorised BOOLEAN NOT NULL,
   decided_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+-- Effects outside the database (an email, a gateway call, a report's hashing), claimed once
+-- per key before they happen: a redelivered message finds the claim and does not repeat them.
+CREATE TABLE IF NOT EXISTS effect_claims (
+  effect     TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  value      TEXT NOT NULL DEFAULT '',
+  claimed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (effect, key)
+);
 )sql";
 
 // --- The transactional outbox (async build; CONTRACT §4.5) --------------------------------
@@ -136,8 +145,7 @@ void ResetSchema(pqxx::connection& connection, const std::string& schema) {
   InSchema(tx, schema);
   tx.exec0(
       "TRUNCATE users, payments, report_jobs, orders, inventory, clicks, processed_messages, "
-      "payment_decisions, products RESTART IDENTITY CASCADE");
-  tx.exec0("TRUNCATE outbox RESTART IDENTITY");  // the outbox block above
+      "payment_decisions, effect_claims, outbox, products RESTART IDENTITY CASCADE");
   tx.exec0(kSeed);
   tx.commit();
 }

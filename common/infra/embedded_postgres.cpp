@@ -3,6 +3,7 @@
 #include <fstream>
 #include <pqxx/pqxx>
 #include <stdexcept>
+#include <thread>
 
 #include "common/domain/json_fields.hpp"
 #include "common/infra/ports.hpp"
@@ -106,15 +107,43 @@ PostgresInstance StartPostgres(fs::path dir) {
   return pg;
 }
 
+void StopPostgresServer(const PostgresInstance& pg) {
+  if (!IsAlive(pg.pid)) return;
+  CommandResult r = RunCommand(Command(
+      pg, "pg_ctl", {"-D", (pg.dir / "data").string(), "-m", "fast", "-w", "-t", "30", "stop"}));
+  if (r.exit_code != 0) Terminate(pg.pid, std::chrono::seconds(10));
+}
+
 void StopPostgres(const PostgresInstance& pg) {
-  fs::path data = pg.dir / "data";
-  if (IsAlive(pg.pid)) {
-    CommandResult r = RunCommand(
-        Command(pg, "pg_ctl", {"-D", data.string(), "-m", "fast", "-w", "-t", "30", "stop"}));
-    if (r.exit_code != 0) Terminate(pg.pid, std::chrono::seconds(10));
-  }
+  StopPostgresServer(pg);
   std::error_code ignored;  // a directory that is already gone is what we want
-  fs::remove_all(data, ignored);
+  fs::remove_all(pg.dir / "data", ignored);
+}
+
+PostgresInstance StartPostgresAgain(PostgresInstance pg) {
+  fs::path data = pg.dir / "data";
+  if (!fs::exists(data / "PG_VERSION")) {
+    throw std::runtime_error("no PostgreSQL data in " + data.string() + " to start again");
+  }
+  if (IsAlive(pg.pid))
+    throw std::runtime_error("PostgreSQL still runs (pid " + std::to_string(pg.pid) + ")");
+  // After a SIGKILL of the postmaster its backends notice and exit on their own, and until
+  // they have, a new postmaster refuses the shared memory they still hold: try a few times.
+  std::vector<std::string> start = {"-D", data.string(), "-l", (pg.dir / "postgres.log").string(),
+                                    "-w", "-t",          "60", "start"};
+  CommandResult r;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    r = RunCommand(Command(pg, "pg_ctl", start));
+    if (r.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  if (r.exit_code != 0) {
+    throw std::runtime_error("pg_ctl start failed (exit " + std::to_string(r.exit_code) + "):\n" +
+                             r.output + "log:\n" + Tail(pg.dir / "postgres.log"));
+  }
+  std::ifstream pid_file(data / "postmaster.pid");
+  pid_file >> pg.pid;
+  return pg;
 }
 
 boost::json::object ToJson(const PostgresInstance& pg) {

@@ -24,6 +24,11 @@ struct PostgresInstance {
 PostgresInstance StartPostgres(std::filesystem::path dir);
 // Fast shutdown (pg_ctl -m fast), then the data directory is removed.
 void StopPostgres(const PostgresInstance& instance);
+// Fast shutdown, keeping the data directory (a planned stop the server comes back from).
+void StopPostgresServer(const PostgresInstance& instance);
+// Starts a stopped or crashed server again on its port and data directory (what it held is
+// there again, after crash recovery); returns the instance with the new postmaster pid.
+PostgresInstance StartPostgresAgain(PostgresInstance instance);
 
 boost::json::object ToJson(const PostgresInstance& instance);
 PostgresInstance PostgresFromJson(const boost::json::object& json);

@@ -1,5 +1,7 @@
 #include "common/infra/embedded_rabbitmq.hpp"
 
+#include <signal.h>
+
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -53,11 +55,13 @@ Environment NodeEnvironment(const RabbitInstance& r) {
 }  // namespace
 
 void StopRabbit(const RabbitInstance& r);
+void StopRabbitNode(const RabbitInstance& r);
 
 namespace {
 
-// Waits (up to 90 s) until the node accepts an AMQP login; stops it and throws otherwise.
-void WaitUntilReady(const RabbitInstance& r) {
+// Waits (up to 90 s) until the node accepts an AMQP login; stops it and throws otherwise
+// (a node started again on its data keeps that data for a later try).
+void WaitUntilReady(const RabbitInstance& r, bool keep_data) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
   std::string last_error;
   for (;;) {
@@ -75,7 +79,11 @@ void WaitUntilReady(const RabbitInstance& r) {
       }
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      StopRabbit(r);
+      if (keep_data) {
+        StopRabbitNode(r);
+      } else {
+        StopRabbit(r);
+      }
       throw std::runtime_error("RabbitMQ did not accept an AMQP login within 90 s (" + last_error +
                                "). Its output:\n" + Tail(r.dir / "log" / "server.log"));
     }
@@ -120,7 +128,7 @@ RabbitInstance StartRabbit(fs::path dir) {
                            r.dir / "log" / "epmd.log");
   r.pid = SpawnDaemon({kServer.string()}, env, r.dir / "log" / "server.log");
 
-  WaitUntilReady(r);
+  WaitUntilReady(r, /*keep_data=*/false);
   return r;
 }
 
@@ -135,17 +143,47 @@ void StopRabbit(const RabbitInstance& r) {
   fs::remove_all(r.dir / "mnesia", ignored);
 }
 
-RabbitInstance RestartRabbit(const RabbitInstance& instance) {
-  RabbitInstance r = instance;
+namespace {
+pid_t BeamPid(const RabbitInstance& r) {
   pid_t beam = 0;
   std::ifstream(r.dir / "rabbit.pid") >> beam;
+  return beam;
+}
+}  // namespace
+
+void StopRabbitNode(const RabbitInstance& r) {
+  pid_t beam = BeamPid(r);
   Terminate(r.pid, std::chrono::seconds(30));
   if (beam > 0) Terminate(beam, std::chrono::seconds(10));
+}
+
+void KillRabbitNode(const RabbitInstance& r) {
+  pid_t beam = BeamPid(r);
+  if (IsAlive(r.pid)) ::kill(r.pid, SIGKILL);
+  if (beam > 0 && IsAlive(beam)) ::kill(beam, SIGKILL);
+  WaitForExit(r.pid, std::chrono::seconds(10));
+  if (beam > 0) WaitForExit(beam, std::chrono::seconds(10));
+}
+
+RabbitInstance StartRabbitAgain(RabbitInstance r) {
+  if (IsAlive(r.pid))
+    throw std::runtime_error("RabbitMQ still runs (pid " + std::to_string(r.pid) + ")");
+  if (pid_t beam = BeamPid(r); beam > 0 && IsAlive(beam)) Terminate(beam, std::chrono::seconds(10));
+  Environment env = NodeEnvironment(r);
+  if (!IsAlive(r.epmd_pid)) {
+    r.epmd_pid = SpawnDaemon({FindEpmd().string(), "-port", std::to_string(r.epmd_port)}, env,
+                             r.dir / "log" / "epmd.log");
+  }
   // Same node name, ports and mnesia directory: durable queues and persistent messages are
   // back after the restart, and clients reconnect to the same URL.
-  r.pid = SpawnDaemon({kServer.string()}, NodeEnvironment(r), r.dir / "log" / "server.log");
-  WaitUntilReady(r);
+  r.pid = SpawnDaemon({kServer.string()}, env, r.dir / "log" / "server.log");
+  WaitUntilReady(r, /*keep_data=*/true);
   return r;
+}
+
+RabbitInstance RestartRabbit(const RabbitInstance& instance) {
+  StopRabbitNode(instance);
+  return StartRabbitAgain(instance);
 }
 
 boost::json::object ToJson(const RabbitInstance& r) {

@@ -32,6 +32,13 @@ void StopRabbit(const RabbitInstance& instance);
 // Stops the node and starts it again on the same ports with the same data (its epmd stays),
 // as a broker restart does; returns the instance with the new pid. For fault tests.
 RabbitInstance RestartRabbit(const RabbitInstance& instance);
+// Stops the node cleanly (its script, then its Erlang VM), keeping its data and its epmd.
+void StopRabbitNode(const RabbitInstance& instance);
+// SIGKILL to the node's script and Erlang VM at once: a crash, nothing flushed or closed.
+void KillRabbitNode(const RabbitInstance& instance);
+// Starts a stopped or crashed node again on its ports and data (durable queues and
+// persistent messages come back), its epmd too if that died; returns the new pid.
+RabbitInstance StartRabbitAgain(RabbitInstance instance);
 
 boost::json::object ToJson(const RabbitInstance& instance);
 RabbitInstance RabbitFromJson(const boost::json::object& json);

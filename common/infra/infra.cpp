@@ -1,6 +1,7 @@
 #include "common/infra/infra.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -72,6 +73,37 @@ std::string Trimmed(std::string text) {
 void StopManaged(const InfraState& state) {
   if (state.rabbitmq) StopRabbit(*state.rabbitmq);
   if (state.postgres) StopPostgres(*state.postgres);
+}
+
+// The state file, which must name a server of ours of that kind (an external one is not ours
+// to stop or start).
+InfraState ManagedState(const fs::path& state_dir, Component component) {
+  std::optional<InfraState> state = LoadInfraState(state_dir);
+  if (!state) {
+    throw std::runtime_error("nothing started in " + state_dir.string() +
+                             " (run `flowbench infra up`)");
+  }
+  bool ours =
+      component == Component::kPostgres ? state->postgres.has_value() : state->rabbitmq.has_value();
+  if (!ours) {
+    throw std::runtime_error(
+        std::string(component == Component::kPostgres ? "PostgreSQL" : "RabbitMQ") + " in " +
+        state_dir.string() +
+        " is external (--pg-url / --amqp-url): flowbench does not stop or "
+        "start it");
+  }
+  return *state;
+}
+
+// Stops the server when it still runs, and starts it again on its port and data.
+void Restart(InfraState& state, Component component) {
+  if (component == Component::kPostgres) {
+    StopPostgresServer(*state.postgres);
+    state.postgres = StartPostgresAgain(*state.postgres);
+  } else {
+    StopRabbitNode(*state.rabbitmq);
+    state.rabbitmq = StartRabbitAgain(*state.rabbitmq);
+  }
 }
 
 }  // namespace
@@ -182,7 +214,31 @@ UpResult InfraUp(const InfraOptions& options) {
     bool same_targets = (options.pg_url.empty() || options.pg_url == previous->pg_url) &&
                         (options.amqp_url.empty() || options.amqp_url == previous->amqp_url);
     if (healthy && same_targets) return UpResult{*previous, true, 0};
-    // A crashed or half-dead instance (or other targets asked for): clear it first.
+    if (same_targets) {
+      // A crash of one server: only that one starts again, on its port and data, so the
+      // services running against these URLs find it back (and its data) where it was.
+      InfraState state = *previous;
+      for (const ComponentStatus& c : status) {
+        if (c.healthy) continue;
+        if (!c.managed) {
+          throw std::runtime_error("the external " + c.name + " at " + c.url +
+                                   " does not answer: " + c.detail);
+        }
+        try {
+          Restart(state, c.name == "postgresql" ? Component::kPostgres : Component::kRabbitmq);
+        } catch (const std::exception& e) {
+          WriteState(options.state_dir, state);  // what did come back is recorded
+          throw std::runtime_error(c.name + " did not start again on its data: " + e.what() +
+                                   "\n`flowbench infra down` then `flowbench infra up` starts "
+                                   "afresh (empty)");
+        }
+      }
+      WriteState(options.state_dir, state);
+      return UpResult{
+          state, false,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+    }
+    // Other targets asked for: clear what runs first.
     StopManaged(*previous);
     fs::remove(StateFile(options.state_dir));
   }
@@ -232,6 +288,46 @@ UpResult InfraUp(const InfraOptions& options) {
   WriteState(options.state_dir, state);
   return UpResult{state, false,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+}
+
+std::optional<Component> ParseComponent(const std::string& name) {
+  if (name == "postgres" || name == "postgresql") return Component::kPostgres;
+  if (name == "rabbitmq") return Component::kRabbitmq;
+  return std::nullopt;
+}
+
+std::string_view ComponentName(Component component) {
+  return component == Component::kPostgres ? "postgres" : "rabbitmq";
+}
+
+InfraState RestartComponent(const fs::path& state_dir, Component component) {
+  StateLock lock(state_dir);
+  InfraState state = ManagedState(state_dir, component);
+  Restart(state, component);
+  WriteState(state_dir, state);
+  return state;
+}
+
+void StopComponent(const fs::path& state_dir, Component component) {
+  StateLock lock(state_dir);
+  InfraState state = ManagedState(state_dir, component);
+  if (component == Component::kPostgres) {
+    StopPostgresServer(*state.postgres);
+  } else {
+    StopRabbitNode(*state.rabbitmq);
+  }
+}
+
+void KillComponent(const fs::path& state_dir, Component component) {
+  StateLock lock(state_dir);
+  InfraState state = ManagedState(state_dir, component);
+  if (component == Component::kPostgres) {
+    // The postmaster alone, as a crash of it: its backends notice and exit by themselves.
+    if (IsAlive(state.postgres->pid)) ::kill(state.postgres->pid, SIGKILL);
+    WaitForExit(state.postgres->pid, std::chrono::seconds(10));
+  } else {
+    KillRabbitNode(*state.rabbitmq);
+  }
 }
 
 void InfraDown(const fs::path& state_dir) {

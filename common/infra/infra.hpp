@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/infra/embedded_postgres.hpp"
@@ -62,8 +63,23 @@ struct UpResult {
 };
 
 // Starts what is not external (PostgreSQL and RabbitMQ in parallel), waits until both answer
-// and writes the state file. Reuses a healthy running instance; cleans up after a crashed one.
+// and writes the state file. Reuses a healthy running instance; after a crash, starts only
+// what died again, on its port and its data (running services keep their addresses).
 UpResult InfraUp(const InfraOptions& options);
+
+enum class Component { kPostgres, kRabbitmq };
+// "postgres" | "postgresql" | "rabbitmq"; nullopt for anything else.
+std::optional<Component> ParseComponent(const std::string& name);
+std::string_view ComponentName(Component component);  // "postgres" | "rabbitmq"
+
+// One embedded server stopped (when alive) and started again on the same port and data
+// directory, the other left running; the state file is updated with the new pid. What a
+// crash-restart does, and the fault injector's restart. Throws when it is not ours.
+InfraState RestartComponent(const std::filesystem::path& state_dir, Component component);
+// The faults of `flowbench run --fault`: a graceful stop keeping the data, or a SIGKILL (a
+// crash); RestartComponent (or `infra up`) brings the server back.
+void StopComponent(const std::filesystem::path& state_dir, Component component);
+void KillComponent(const std::filesystem::path& state_dir, Component component);
 
 // Stops exactly the processes the state file names (by PID), removes their data and the
 // state file. Nothing to stop is not an error.

@@ -74,7 +74,7 @@ TEST(Infra, UpStartsBothServersStatusSeesThemAndDownStopsEverything) {
   fs::remove_all(dir);
 }
 
-TEST(Infra, StatusDetectsACrashedServerAndUpReplacesIt) {
+TEST(Infra, StatusDetectsACrashedServerAndUpRestartsOnlyIt) {
   fs::path dir = testing::MakeTempDir("flowbench-infra");
   InfraOptions options;
   options.state_dir = dir;
@@ -89,15 +89,113 @@ TEST(Infra, StatusDetectsACrashedServerAndUpReplacesIt) {
   EXPECT_NE(status[0].detail.find("crashed"), std::string::npos) << status[0].detail;
   EXPECT_TRUE(status[1].healthy) << status[1].detail;
 
+  // Only what died is started again, where the services look for it; the rest is left alone.
   UpResult replaced = InfraUp(options);
   EXPECT_FALSE(replaced.reused);
   EXPECT_NE(replaced.state.postgres->pid, up.state.postgres->pid);
-  ExpectNothingLeft(first);  // the half-dead instance was cleared, RabbitMQ included
+  EXPECT_EQ(replaced.state.postgres->port, up.state.postgres->port);
+  EXPECT_EQ(replaced.state.rabbitmq->pid, up.state.rabbitmq->pid);
+  EXPECT_FALSE(IsAlive(first.pids[0]));
   for (const ComponentStatus& c : InfraStatus(dir)) EXPECT_TRUE(c.healthy) << c.detail;
 
   OurProcesses second = Processes(replaced.state);
   InfraDown(dir);
   ExpectNothingLeft(second);
+  fs::remove_all(dir);
+}
+
+// What a SIGKILL of the broker leaves: the script, the Erlang VM under it (rabbit.pid), both.
+void KillRabbit(const RabbitInstance& r) {
+  pid_t beam = 0;
+  std::ifstream(r.dir / "rabbit.pid") >> beam;
+  ::kill(r.pid, SIGKILL);
+  if (beam > 0) ::kill(beam, SIGKILL);
+  ASSERT_TRUE(WaitForExit(r.pid, std::chrono::seconds(10)));
+  if (beam > 0) {
+    ASSERT_TRUE(WaitForExit(beam, std::chrono::seconds(10)));
+  }
+}
+
+// A durable queue with one persistent, confirmed message; a table with one row.
+void LeaveData(const InfraState& s) {
+  AmqpConnection amqp(s.amqp_url, std::chrono::seconds(5));
+  amqp.DeclareQueue("crash_restart_probe");
+  amqp.EnableConfirms();
+  amqp.Publish("", "crash_restart_probe", "kept", "m-1");
+  std::optional<Confirm> confirm = amqp.NextConfirm(std::chrono::seconds(10));
+  ASSERT_TRUE(confirm && confirm->ack);
+  pqxx::connection pg(s.pg_url);
+  pqxx::nontransaction tx(pg);
+  tx.exec0("CREATE TABLE crash_restart_probe (v text)");
+  tx.exec0("INSERT INTO crash_restart_probe VALUES ('kept')");
+}
+
+void ExpectDataKept(const InfraState& s) {
+  AmqpConnection amqp(s.amqp_url, std::chrono::seconds(5));
+  EXPECT_EQ(amqp.QueueDepth("crash_restart_probe"), std::optional<std::uint32_t>(1));
+  pqxx::connection pg(s.pg_url);
+  EXPECT_EQ(
+      pqxx::nontransaction(pg).exec1("SELECT v FROM crash_restart_probe")[0].as<std::string>(),
+      "kept");
+}
+
+TEST(Infra, UpAfterABrokerCrashRestartsOnlyTheBrokerOnItsPortWithItsMessages) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+  UpResult up = InfraUp(options);
+  LeaveData(up.state);
+
+  KillRabbit(*up.state.rabbitmq);
+  UpResult recovered = InfraUp(options);
+  EXPECT_FALSE(recovered.reused);
+  // PostgreSQL was healthy: untouched.
+  EXPECT_EQ(recovered.state.postgres->pid, up.state.postgres->pid);
+  EXPECT_EQ(recovered.state.postgres->port, up.state.postgres->port);
+  EXPECT_EQ(recovered.state.pg_url, up.state.pg_url);
+  // RabbitMQ is back where the services look for it, with its durable messages.
+  EXPECT_NE(recovered.state.rabbitmq->pid, up.state.rabbitmq->pid);
+  EXPECT_EQ(recovered.state.rabbitmq->amqp_port, up.state.rabbitmq->amqp_port);
+  EXPECT_EQ(recovered.state.amqp_url, up.state.amqp_url);
+  EXPECT_EQ(LoadInfraState(dir)->rabbitmq->pid, recovered.state.rabbitmq->pid);
+  ExpectDataKept(recovered.state);
+  for (const ComponentStatus& c : InfraStatus(dir)) EXPECT_TRUE(c.healthy) << c.detail;
+
+  OurProcesses last = Processes(recovered.state);
+  InfraDown(dir);
+  ExpectNothingLeft(last);
+  fs::remove_all(dir);
+}
+
+TEST(Infra, RestartOfOneComponentKeepsItsPortAndDataAndLeavesTheOtherAlone) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+  UpResult up = InfraUp(options);
+  LeaveData(up.state);
+
+  // Alive: stopped, then started again.
+  InfraState pg_restarted = RestartComponent(dir, Component::kPostgres);
+  EXPECT_NE(pg_restarted.postgres->pid, up.state.postgres->pid);
+  EXPECT_EQ(pg_restarted.postgres->port, up.state.postgres->port);
+  EXPECT_EQ(pg_restarted.rabbitmq->pid, up.state.rabbitmq->pid);
+
+  // Dead (a crash): started again.
+  ::kill(pg_restarted.postgres->pid, SIGKILL);
+  ASSERT_TRUE(WaitForExit(pg_restarted.postgres->pid, std::chrono::seconds(10)));
+  InfraState pg_again = RestartComponent(dir, Component::kPostgres);
+  EXPECT_EQ(pg_again.postgres->port, up.state.postgres->port);
+
+  InfraState mq_restarted = RestartComponent(dir, Component::kRabbitmq);
+  EXPECT_NE(mq_restarted.rabbitmq->pid, up.state.rabbitmq->pid);
+  EXPECT_EQ(mq_restarted.rabbitmq->amqp_port, up.state.rabbitmq->amqp_port);
+  EXPECT_EQ(mq_restarted.postgres->pid, pg_again.postgres->pid);
+  ExpectDataKept(mq_restarted);
+  for (const ComponentStatus& c : InfraStatus(dir)) EXPECT_TRUE(c.healthy) << c.detail;
+
+  OurProcesses last = Processes(mq_restarted);
+  InfraDown(dir);
+  ExpectNothingLeft(last);
   fs::remove_all(dir);
 }
 

@@ -47,4 +47,11 @@ inline constexpr std::string_view kInventoryReserve = "inventory_reserve";
 inline constexpr std::string_view kInventoryRelease = kInventoryReleasePart;
 }  // namespace step
 
+// External effects claimed once (ClaimEffect), each under its own name.
+namespace effect {
+inline constexpr std::string_view kWelcomeEmail = "welcome_email";      // key: user id
+inline constexpr std::string_view kPaymentGateway = "payment_gateway";  // key: payment id
+inline constexpr std::string_view kReportHashing = "report_hashing";    // key: job id
+}  // namespace effect
+
 }  // namespace flowbench

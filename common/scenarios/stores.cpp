@@ -249,7 +249,7 @@ Order CreateOrder(pqxx::work& tx, const OrderRequest& request) {
 
 bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, OrderStatus status) {
   pqxx::result r = tx.exec_params(
-      "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2 "
+      "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status = 'pending' "
       "RETURNING id",
       order_id, std::string(ToString(status)));
   if (!r.empty()) return true;
@@ -330,6 +330,34 @@ std::size_t InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows) {
 
 std::int64_t CountClicks(pqxx::work& tx) {
   return tx.exec1("SELECT count(*) FROM clicks")[0].as<std::int64_t>();
+}
+
+EffectClaim ClaimEffect(pqxx::work& tx, std::string_view effect, const std::string& key,
+                        const std::string& value, std::optional<std::chrono::milliseconds> lease) {
+  // With a lease, a lapsed claim is taken over by the same statement (the row lock makes two
+  // concurrent takers agree: the second sees the first's fresh claimed_at).
+  pqxx::result claimed =
+      lease ? tx.exec_params(
+                  "INSERT INTO effect_claims (effect, key, value) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (effect, key) DO UPDATE SET value = EXCLUDED.value, "
+                  "claimed_at = now() WHERE effect_claims.claimed_at < "
+                  "now() - make_interval(secs => $4::double precision / 1000) "
+                  "RETURNING value",
+                  std::string(effect), key, value, lease->count())
+            : tx.exec_params(
+                  "INSERT INTO effect_claims (effect, key, value) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (effect, key) DO NOTHING RETURNING value",
+                  std::string(effect), key, value);
+  if (!claimed.empty()) return {true, claimed[0][0].as<std::string>()};
+  // A concurrent claim made ours wait until it committed; this statement's fresh snapshot
+  // (READ COMMITTED) sees it.
+  pqxx::result held = tx.exec_params(
+      "SELECT value FROM effect_claims WHERE effect = $1 AND key = $2", std::string(effect), key);
+  if (held.empty()) {
+    throw std::logic_error("claim " + std::string(effect) + "/" + key +
+                           " conflicted but cannot be read");
+  }
+  return {false, held[0][0].as<std::string>()};
 }
 
 bool MarkMessageProcessed(pqxx::work& tx, std::string_view consumer,

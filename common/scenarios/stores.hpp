@@ -89,7 +89,9 @@ struct Order {
   OrderStatus status = OrderStatus::kPending;
 };
 Order CreateOrder(pqxx::work& tx, const OrderRequest& request);  // 404 for an unknown product
-// Moves an order on; returns false when it was already in `status`.
+// Moves a pending order to `status`; returns false, changing nothing, when the order is no
+// longer pending (a `failed` order never becomes `confirmed`, nor the other way round). 404
+// for an unknown order.
 bool SetOrderStatus(pqxx::work& tx, std::int64_t order_id, OrderStatus status);
 std::optional<Order> FindOrder(pqxx::work& tx, std::int64_t id);
 boost::json::object ToJson(const Order& order);
@@ -122,6 +124,22 @@ struct ClickRow {
 // Returns the number of rows written.
 std::size_t InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows);
 std::int64_t CountClicks(pqxx::work& tx);
+
+// --- External effects claimed once --------------------------------------------------------
+// An effect outside the database (an email, a gateway call, hashing a report) cannot commit
+// with its record, so it is claimed first: a row (effect, key) inserted if absent, committed
+// before the effect. A redelivered message finds the claim and does not do the work again;
+// `value` is what the first claim recorded (the gateway's transaction id), so a redelivery
+// carries on with the same result.
+struct EffectClaim {
+  bool first_time = false;  // this call made the claim (or took over a lapsed one)
+  std::string value;        // the value recorded by the claim in force
+};
+// `lease`: a claim older than this may be taken over (its claimant is presumed to have
+// stopped before finishing); none: a claim is for good.
+EffectClaim ClaimEffect(pqxx::work& tx, std::string_view effect, const std::string& key,
+                        const std::string& value = {},
+                        std::optional<std::chrono::milliseconds> lease = std::nullopt);
 
 // --- Idempotent consumers -----------------------------------------------------------------
 // Records that `consumer` handled `message_id`, in the caller's transaction, so the record

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include "common/db/database.hpp"
 #include "common/db/schema.hpp"
@@ -121,6 +122,44 @@ TEST_F(Stores, OrderForAnUnknownProductIsNotFoundAndWritesNothing) {
   EXPECT_EQ(o.id, 1);  // the failed insert used no row
   EXPECT_TRUE(Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, OrderStatus::kFailed); }));
   EXPECT_FALSE(Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, OrderStatus::kFailed); }));
+}
+
+TEST_F(Stores, OrderStatusChangesOnlyFromPending) {
+  Order o = Tx([](pqxx::work& tx) { return CreateOrder(tx, {1, 1}); });
+  EXPECT_TRUE(Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, OrderStatus::kFailed); }));
+  EXPECT_FALSE(
+      Tx([&](pqxx::work& tx) { return SetOrderStatus(tx, o.id, OrderStatus::kConfirmed); }));
+  EXPECT_EQ(Tx([&](pqxx::work& tx) { return FindOrder(tx, o.id); })->status, OrderStatus::kFailed);
+  EXPECT_THROW(Tx([](pqxx::work& tx) { SetOrderStatus(tx, 999, OrderStatus::kFailed); }),
+               ClientError);
+}
+
+TEST_F(Stores, AnEffectIsClaimedOncePerKeyAndKeepsTheFirstValue) {
+  EffectClaim first =
+      Tx([](pqxx::work& tx) { return ClaimEffect(tx, "payment_gateway", "p1", "txn_a"); });
+  EXPECT_TRUE(first.first_time);
+  EXPECT_EQ(first.value, "txn_a");
+  EffectClaim again =
+      Tx([](pqxx::work& tx) { return ClaimEffect(tx, "payment_gateway", "p1", "txn_b"); });
+  EXPECT_FALSE(again.first_time);
+  EXPECT_EQ(again.value, "txn_a");
+  EXPECT_TRUE(
+      Tx([](pqxx::work& tx) { return ClaimEffect(tx, "payment_gateway", "p2"); }).first_time);
+  EXPECT_TRUE(Tx([](pqxx::work& tx) { return ClaimEffect(tx, "welcome_email", "p1"); }).first_time);
+}
+
+TEST_F(Stores, AClaimWithALeaseIsTakenOverOnlyOnceItLapsed) {
+  const std::chrono::milliseconds lease{200};
+  EXPECT_TRUE(Tx([&](pqxx::work& tx) {
+                return ClaimEffect(tx, "report_hashing", "j1", {}, lease);
+              }).first_time);
+  EXPECT_FALSE(Tx([&](pqxx::work& tx) {
+                 return ClaimEffect(tx, "report_hashing", "j1", {}, lease);
+               }).first_time);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(Tx([&](pqxx::work& tx) {
+                return ClaimEffect(tx, "report_hashing", "j1", {}, lease);
+              }).first_time);
 }
 
 TEST_F(Stores, ConcurrentReservationsAndReleasesLoseNoUpdate) {

@@ -1,0 +1,34 @@
+// The faults of `flowbench run --fault KIND[:TARGET]@START+DURATION`: what to break, when
+// (from the start of the measured window) and for how long, the same for both builds.
+// Parsed before anything starts, so a typo is a clear error and not a half-run experiment.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace flowbench::run {
+
+enum class FaultKind {
+  kBrokerKill,    // SIGKILL RabbitMQ; started again on its data after DURATION
+  kBrokerStop,    // RabbitMQ stopped cleanly; started again after DURATION
+  kDbKill,        // SIGKILL PostgreSQL's postmaster; started again after DURATION
+  kDbStop,        // PostgreSQL stopped (fast shutdown); started again after DURATION
+  kServiceKill,   // SIGKILL one service; started again with its own argv after DURATION
+  kServicePause,  // SIGSTOP one service; SIGCONT after DURATION
+};
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::kBrokerKill;
+  std::string target;  // "rabbitmq", "postgres" or the service's name
+  std::chrono::milliseconds start{0};
+  std::chrono::milliseconds duration{0};
+};
+
+// "broker-kill@20s+10s", "service-pause:payment@5s+3s", ... Throws std::invalid_argument
+// naming what is wrong and what is expected.
+FaultSpec ParseFault(const std::string& text);
+
+std::string_view FaultKindName(FaultKind kind);
+
+}  // namespace flowbench::run
