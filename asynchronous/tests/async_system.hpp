@@ -32,8 +32,9 @@ class AsyncSystem {
   int Port(std::string_view service) const { return system_.Service(service).port; }
 
   // Stops one service (SIGTERM, it drains) / starts it again with the same arguments plus
-  // `more_args` (a flag there replaces the suite's own), and waits until it is healthy. The
-  // suite's arguments are flag-value pairs.
+  // `more_args` (a flag there replaces the suite's own; with an empty value it is left out,
+  // so the service's default applies), and waits until it is healthy. The suite's arguments
+  // and `more_args` are flag-value pairs.
   void StopService(std::string_view service);
   void StartService(std::string_view service, const std::vector<std::string>& more_args = {});
 
