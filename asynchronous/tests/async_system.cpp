@@ -205,6 +205,14 @@ QueuePolicy::~QueuePolicy() {
   }
 }
 
+void DeleteQueue(const std::string& queue) {
+  http::JsonResponse deleted = ManagementClient().Delete("/api/queues/%2F/" + queue);
+  if (deleted.status != 204) {
+    throw std::runtime_error("RabbitMQ management API did not delete queue " + queue + ": " +
+                             deleted.Describe());
+  }
+}
+
 namespace {
 
 void RunPgCtl(const infra::PostgresInstance& pg, std::vector<std::string> args) {

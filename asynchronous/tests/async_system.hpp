@@ -86,6 +86,10 @@ class QueuePolicy {
   std::string name_;
 };
 
+// Deletes a queue (and the messages in it) through the management API: the default
+// exchange then routes nothing for its name until someone declares it again.
+void DeleteQueue(const std::string& queue);
+
 // The test program's PostgreSQL stopped (pg_ctl stop -m fast: every connection is cut, new
 // ones are refused) for the life of the object, or until Restart(): then started again on the
 // same data directory and port, and the state file updated so the fixture stops the new

@@ -393,6 +393,27 @@ TEST_F(AsyncFaults, UnsentOutboxRowsOfAStoppedServiceAreSentByTheNextProcess) {
   EXPECT_TRUE(PollUntil([&] { return Scalar("SELECT count(*) FROM outbox") == 0; }));
 }
 
+// An event no queue takes (its queue was deleted) is returned by the broker, not confirmed:
+// publishes are mandatory, so the outbox keeps it until the queue is back, and then sends it.
+TEST_F(AsyncFaults, AnEventNoQueueTakesStaysInTheOutboxUntilItsQueueIsBack) {
+  const std::string queue(topology::kUserRegisteredQueue);
+  System().StopService("email");  // its consumer would declare the queue again at once
+  DeleteQueue(queue);
+  JsonAnswer user = Post(Port("user"), "/register", R"({"email": "unroutable@example.com"})");
+  ASSERT_EQ(user.status, 202) << user;
+  const std::string id = std::to_string(user.body.at("id").as_int64());
+  auto kept = [] {
+    return Scalar("SELECT count(*) FROM outbox WHERE body LIKE '%unroutable@example.com%'");
+  };
+  std::this_thread::sleep_for(milliseconds(1500));  // several relay attempts
+  EXPECT_EQ(kept(), 1) << "an unroutable event counted as confirmed: lost";
+  System().StartService("email");  // declares the queue again
+  EXPECT_TRUE(PollUntil([&] {
+    return Scalar("SELECT count(*) FROM users WHERE welcome_email_sent AND id = " + id) == 1;
+  })) << "the event kept in the outbox was not sent once its queue was back";
+  EXPECT_TRUE(PollUntil([&] { return kept() == 0; }));
+}
+
 // A lost confirm leaves the outcome open: the broker may hold an event whose row was withdrawn.
 // Such a message is refused (acked, counted as withdrawn), never retried or dead-lettered.
 TEST_F(AsyncFaults, MessagesAboutWithdrawnRowsAreRefusedNotRetried) {
