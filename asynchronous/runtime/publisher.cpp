@@ -163,7 +163,14 @@ void Publisher::Run() {
 // Publishes within the window and settles confirms until the connection fails or Stop().
 void Publisher::Serve(AmqpConnection& connection) {
   std::map<std::uint64_t, Pending> outstanding;  // by delivery tag
-  auto settle = [&](std::uint64_t tag, bool multiple, bool ack) {
+  // Mandatory publishes the broker returned (no queue took them), by message id: their ack,
+  // which follows, is not a success.
+  std::map<std::string, std::string> returned;
+  auto settle = [&](const Confirm& confirm) {
+    for (Returned& r : connection.TakeReturned()) returned[r.message_id] = std::move(r.reason);
+    std::uint64_t tag = confirm.delivery_tag;
+    bool multiple = confirm.multiple;
+    bool ack = confirm.ack;
     auto end = multiple ? outstanding.upper_bound(tag) : outstanding.find(tag);
     auto begin = multiple ? outstanding.begin() : end;
     if (!multiple) {
@@ -171,7 +178,11 @@ void Publisher::Serve(AmqpConnection& connection) {
       ++end;
     }
     for (auto it = begin; it != end; ++it) {
-      if (ack) {
+      auto unroutable = returned.find(it->second.message.message_id);
+      if (unroutable != returned.end()) {
+        it->second.done("no queue took it (returned by the broker: " + unroutable->second + ")");
+        returned.erase(unroutable);
+      } else if (ack) {
         metrics_.CountPublished(it->second.message.exchange, it->second.message.routing_key);
         it->second.done(std::nullopt);
       } else {
@@ -195,8 +206,10 @@ void Publisher::Serve(AmqpConnection& connection) {
       bool published = !batch.empty();
       while (!batch.empty()) {
         const OutgoingMessage& m = batch.front().message;
-        std::uint64_t tag = connection.Publish(m.exchange, m.routing_key, m.body, m.message_id,
-                                               m.headers, m.integer_headers);
+        // Mandatory: a message no queue takes is returned, not silently dropped and acked.
+        std::uint64_t tag =
+            connection.Publish(m.exchange, m.routing_key, m.body, m.message_id, m.headers,
+                               m.integer_headers, std::nullopt, /*mandatory=*/true);
         outstanding.emplace(tag, std::move(batch.front()));
         batch.pop_front();
       }
@@ -219,13 +232,13 @@ void Publisher::Serve(AmqpConnection& connection) {
         // Idle: one short read lets rabbitmq-c send its heartbeat.
         if (!ready.socket && !ready.woken) {
           if (auto c = connection.NextConfirm(std::chrono::milliseconds(1))) {
-            settle(c->delivery_tag, c->multiple, c->ack);
+            settle(*c);
           }
         }
       }
       if (readable) {
         while (auto c = connection.NextConfirm(std::chrono::milliseconds(0))) {
-          settle(c->delivery_tag, c->multiple, c->ack);
+          settle(*c);
         }
       }
     }
