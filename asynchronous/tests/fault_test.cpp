@@ -7,7 +7,8 @@
 // payment failure rate of 0.5 duplicated orders get one payment decision each and never both
 // saga outcomes; 200 concurrent orders leave `reserved` where it started; registrations,
 // orders and payments taken while the broker nacks their events are answered 202 and
-// completed once it recovers (the outbox), also by the next process of a stopped service;
+// completed once it recovers (the outbox), also by the next process of a stopped service; an
+// event whose queue was deleted is returned (mandatory), kept, and sent once the queue is back;
 // messages about rows that do not exist are refused, not retried; with the email service stopped 50
 // registrations wait in the queue and are each sent exactly once after it restarts; a broker
 // restart during a click burst loses no click that was answered 200, and the requests during the
