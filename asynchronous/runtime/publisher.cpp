@@ -14,6 +14,10 @@ namespace {
 constexpr std::chrono::milliseconds kConnectTimeout{3000};
 constexpr std::chrono::milliseconds kIdlePoll{200};  // also paces rabbitmq-c's heartbeats
 constexpr std::chrono::milliseconds kStopGrace{5000};
+// Messages waiting for the publisher's thread, in confirm windows: beyond this the broker is
+// not keeping up (a memory or disk alarm, a slow disk), and waiting longer would only turn
+// into a confirm timeout with the memory held meanwhile.
+constexpr std::size_t kQueuedWindows = 10;
 
 }  // namespace
 
@@ -52,9 +56,18 @@ Task<void> Publisher::Publish(OutgoingMessage message, bool wait_for_confirm) {
       if (error) log::Warn("unconfirmed publish lost", {{"error", *error}});
     };
   }
+  std::size_t full_at = QueueBound();
+  bool queued = false;
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Pending{std::move(message), std::move(done)});
+    if (queue_.size() < full_at) {
+      queue_.push_back(Pending{std::move(message), std::move(done)});
+      queued = true;
+    }
+  }
+  if (!queued) {
+    throw ServiceUnavailable("RabbitMQ is not keeping up: " + std::to_string(full_at) +
+                             " messages already wait to be published");
   }
   wakeup_.Ring();
   if (!wait_for_confirm) co_return;
@@ -66,6 +79,50 @@ Task<void> Publisher::Publish(OutgoingMessage message, bool wait_for_confirm) {
                              std::to_string(settings_.confirm_timeout.count()) + " ms");
   }
   if (*outcome) throw ServiceUnavailable("RabbitMQ did not accept the message: " + **outcome);
+}
+
+Task<std::vector<std::optional<std::string>>> Publisher::PublishBatch(
+    std::vector<OutgoingMessage> messages) {
+  using Results = std::vector<std::optional<std::string>>;
+  if (messages.empty()) co_return Results{};
+  if (!connected_) {
+    co_return Results(messages.size(), "RabbitMQ is unavailable (reconnecting)");
+  }
+  // Settled on the publisher's thread, one message at a time; the last one wakes the caller.
+  struct Batch {
+    std::mutex mutex;
+    Results results;
+    std::size_t unsettled = 0;
+    std::shared_ptr<OneShotEvent<bool>> all_settled;
+  };
+  auto batch = std::make_shared<Batch>();
+  batch->results.assign(messages.size(), "no confirm from RabbitMQ within " +
+                                             std::to_string(settings_.confirm_timeout.count()) +
+                                             " ms");
+  batch->unsettled = messages.size();
+  batch->all_settled = std::make_shared<OneShotEvent<bool>>(io_);
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() + messages.size() > QueueBound()) {
+      co_return Results(messages.size(), "RabbitMQ is not keeping up: the publish queue is full");
+    }
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      queue_.push_back(
+          Pending{std::move(messages[i]), [batch, i](std::optional<std::string> error) {
+                    std::lock_guard settled(batch->mutex);
+                    batch->results[i] = std::move(error);
+                    if (--batch->unsettled == 0) batch->all_settled->Set(true);
+                  }});
+    }
+  }
+  wakeup_.Ring();
+  co_await batch->all_settled->WaitFor(settings_.confirm_timeout);
+  std::lock_guard lock(batch->mutex);
+  co_return batch->results;
+}
+
+std::size_t Publisher::QueueBound() const {
+  return static_cast<std::size_t>(std::max(settings_.confirm_window, 1)) * kQueuedWindows;
 }
 
 void Publisher::FailQueued(const std::string& why) {
@@ -106,7 +163,14 @@ void Publisher::Run() {
 // Publishes within the window and settles confirms until the connection fails or Stop().
 void Publisher::Serve(AmqpConnection& connection) {
   std::map<std::uint64_t, Pending> outstanding;  // by delivery tag
-  auto settle = [&](std::uint64_t tag, bool multiple, bool ack) {
+  // Mandatory publishes the broker returned (no queue took them), by message id: their ack,
+  // which follows, is not a success.
+  std::map<std::string, std::string> returned;
+  auto settle = [&](const Confirm& confirm) {
+    for (Returned& r : connection.TakeReturned()) returned[r.message_id] = std::move(r.reason);
+    std::uint64_t tag = confirm.delivery_tag;
+    bool multiple = confirm.multiple;
+    bool ack = confirm.ack;
     auto end = multiple ? outstanding.upper_bound(tag) : outstanding.find(tag);
     auto begin = multiple ? outstanding.begin() : end;
     if (!multiple) {
@@ -114,7 +178,11 @@ void Publisher::Serve(AmqpConnection& connection) {
       ++end;
     }
     for (auto it = begin; it != end; ++it) {
-      if (ack) {
+      auto unroutable = returned.find(it->second.message.message_id);
+      if (unroutable != returned.end()) {
+        it->second.done("no queue took it (returned by the broker: " + unroutable->second + ")");
+        returned.erase(unroutable);
+      } else if (ack) {
         metrics_.CountPublished(it->second.message.exchange, it->second.message.routing_key);
         it->second.done(std::nullopt);
       } else {
@@ -124,9 +192,9 @@ void Publisher::Serve(AmqpConnection& connection) {
     outstanding.erase(begin, end);
   };
   auto stop_deadline = std::optional<std::chrono::steady_clock::time_point>();
+  std::deque<Pending> batch;  // taken from the queue, not yet published
   try {
     for (;;) {
-      std::vector<Pending> batch;
       {
         std::lock_guard lock(mutex_);
         while (!queue_.empty() && outstanding.size() + batch.size() <
@@ -135,11 +203,15 @@ void Publisher::Serve(AmqpConnection& connection) {
           queue_.pop_front();
         }
       }
-      for (Pending& p : batch) {
-        const OutgoingMessage& m = p.message;
-        std::uint64_t tag = connection.Publish(m.exchange, m.routing_key, m.body, m.message_id,
-                                               m.headers, m.integer_headers);
-        outstanding.emplace(tag, std::move(p));
+      bool published = !batch.empty();
+      while (!batch.empty()) {
+        const OutgoingMessage& m = batch.front().message;
+        // Mandatory: a message no queue takes is returned, not silently dropped and acked.
+        std::uint64_t tag =
+            connection.Publish(m.exchange, m.routing_key, m.body, m.message_id, m.headers,
+                               m.integer_headers, std::nullopt, /*mandatory=*/true);
+        outstanding.emplace(tag, std::move(batch.front()));
+        batch.pop_front();
       }
       if (stopping_) {
         bool queue_empty;
@@ -154,19 +226,19 @@ void Publisher::Serve(AmqpConnection& connection) {
         }
       }
       bool readable = connection.HasBufferedInput();
-      if (!readable && batch.empty()) {
+      if (!readable && !published) {
         Wakeup::Ready ready = wakeup_.Wait(connection.SocketFd(), kIdlePoll);
         readable = ready.socket;
         // Idle: one short read lets rabbitmq-c send its heartbeat.
         if (!ready.socket && !ready.woken) {
           if (auto c = connection.NextConfirm(std::chrono::milliseconds(1))) {
-            settle(c->delivery_tag, c->multiple, c->ack);
+            settle(*c);
           }
         }
       }
       if (readable) {
         while (auto c = connection.NextConfirm(std::chrono::milliseconds(0))) {
-          settle(c->delivery_tag, c->multiple, c->ack);
+          settle(*c);
         }
       }
     }
@@ -174,9 +246,12 @@ void Publisher::Serve(AmqpConnection& connection) {
     log::Warn("publisher lost its RabbitMQ connection",
               {{"error", e.what()}, {"unconfirmed", outstanding.size()}});
   }
+  // Every waiter hears at once, not at its confirm timeout: the unconfirmed ones and the
+  // rest of a batch cut short by the failure.
   for (auto& [tag, p] : outstanding) {
     p.done("the connection to RabbitMQ was lost before the broker confirmed the message");
   }
+  for (Pending& p : batch) p.done("the connection to RabbitMQ was lost before it was published");
 }
 
 }  // namespace flowbench::async

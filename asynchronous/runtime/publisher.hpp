@@ -4,7 +4,8 @@
 // unconfirmed at a time (measured with rabbitmq-c on this project's 2-core machines: ~20k
 // persistent msg/s with a window of 100, ~2.4k/s one by one).
 // A nack, a lost connection or no confirm in time is a ServiceUnavailable (503); while the
-// broker is away the thread reconnects with back-off and publishes fail at once.
+// broker is away the thread reconnects with back-off and publishes fail at once, and so do
+// they when 10 confirm windows of messages already wait (the broker is not keeping up).
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "asynchronous/runtime/net.hpp"
 #include "asynchronous/runtime/settings.hpp"
@@ -53,6 +55,11 @@ class Publisher {
   // Throws ServiceUnavailable when the message is not safely in the broker.
   Task<void> Publish(OutgoingMessage message, bool wait_for_confirm);
 
+  // Publishes `messages` and waits until the broker settled every one, or the confirm
+  // timeout: for each, nullopt when confirmed, else why not. Never throws for a refusal:
+  // the outbox relay keeps what was not confirmed and tries again.
+  Task<std::vector<std::optional<std::string>>> PublishBatch(std::vector<OutgoingMessage> messages);
+
   bool Connected() const { return connected_; }
 
  private:
@@ -65,6 +72,7 @@ class Publisher {
   void Run();
   void Serve(AmqpConnection& connection);
   void FailQueued(const std::string& why);
+  std::size_t QueueBound() const;  // messages waiting for the thread at most
 
   net::io_context& io_;
   std::string url_;

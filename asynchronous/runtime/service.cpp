@@ -35,6 +35,7 @@ Service::Service(const ServiceOptions& options, const AsyncRuntimeSettings& sett
       db_threads_(static_cast<std::size_t>(options.database.pool_size)),
       cpu_threads_(static_cast<std::size_t>(settings.CpuPoolSize())),
       publisher_(io_, amqp_url, "async-" + options.service + "-publisher", settings, metrics_),
+      outbox_relay_(io_, options.service, database_, db_threads_, publisher_, metrics_),
       http_(io_, metrics_, settings.http_idle_timeout) {
   Get("/health", [](Service& self, const Request&) -> Task<Reply> { co_return self.Health(); });
   http_.RouteRaw("GET", "/metrics", [this](const Request&) -> Task<HttpResponse> {
@@ -151,6 +152,7 @@ Reply Service::Health() const {
 int Service::Run() {
   http_.Listen(options_.host, options_.port());
   publisher_.Start();
+  if (uses_outbox_) outbox_relay_.Start();
   for (Consumer& c : consumers_) c.Start();
   log::Info("serving", {{"host", options_.host},
                         {"port", options_.port()},
@@ -174,6 +176,10 @@ Task<void> Service::Drain() {
   auto deadline = std::chrono::steady_clock::now() + settings_.drain_timeout;
   auto busy = [this] {
     if (http_.InFlight() > 0) return true;
+    // Relays what was committed until the fronts are done, then stops (what is left stays
+    // in the outbox for the next process).
+    outbox_relay_.RequestStop();
+    if (!outbox_relay_.Finished()) return true;
     for (const Consumer& c : consumers_) {
       if (!c.Finished()) return true;
     }

@@ -24,6 +24,7 @@
 #include "asynchronous/runtime/consumer.hpp"
 #include "asynchronous/runtime/http_server.hpp"
 #include "asynchronous/runtime/net.hpp"
+#include "asynchronous/runtime/outbox_relay.hpp"
 #include "asynchronous/runtime/publisher.hpp"
 #include "asynchronous/runtime/settings.hpp"
 #include "asynchronous/runtime/topology.hpp"
@@ -97,7 +98,8 @@ class Service {
     co_await publisher_.Publish(std::move(message), /*wait_for_confirm=*/true);
     RecordPublished(to, Event::kType, origin, /*confirmed=*/true);
   }
-  // The same for a request being answered: with publish_confirm=false it returns once the
+  // The same for a request being answered without a row of its own (clicks; the fronts with
+  // a row use TransactWithEvent): with publish_confirm=false it returns once the
   // publisher took the message, before the broker confirmed it (the trade-off to measure).
   template <typename Event>
   Task<void> PublishAccepted(topology::Destination to, const Event& event, const Origin& origin) {
@@ -106,24 +108,28 @@ class Service {
     RecordPublished(to, Event::kType, origin, settings_.publish_confirm);
   }
 
-  // A request's event, after its row was written: when the broker does not take it, the row
-  // is withdrawn in a compensating transaction, `withdraw(pqxx::work&)`, and the request is
-  // answered 503 "<why>; <consequence>". No row is left behind whose event nobody will see.
-  template <typename Event, typename Withdraw>
-  Task<void> PublishOrWithdraw(topology::Destination to, const Event& event, const Request& request,
-                               Withdraw& withdraw, const std::string& consequence) {
+  // A request's write and the event that must follow it, in ONE transaction (the outbox,
+  // CONTRACT §4.5): `work(pqxx::work&)` writes the row, `event_of(result)` makes its event,
+  // which is stored in the outbox table with it and relayed to the broker after the commit.
+  // Returns `work`'s result once committed, without waiting for the broker: the event will be
+  // published, even if the broker is away now or this process stops. Needs UseOutbox().
+  template <typename Work, typename EventOf>
+  auto TransactWithEvent(const Request& request, topology::Destination to, Work& work,
+                         EventOf& event_of) -> Task<std::invoke_result_t<Work&, pqxx::work&>> {
     Origin origin = Origin::Of(request);
-    std::string not_published;  // why, when the broker did not take the event
-    try {
-      co_await PublishAccepted(to, event, origin);
-    } catch (const ServiceUnavailable& e) {
-      not_published = e.what();
-    }
-    if (not_published.empty()) co_return;
-    // After the catch block: C++ cannot co_await inside one.
-    co_await Transact([&withdraw](pqxx::work& tx) { withdraw(tx); });
-    throw ServiceUnavailable(not_published + "; " + consequence);
+    std::string producer = options_.service;
+    auto result = co_await Transact([&](pqxx::work& tx) {
+      auto written = work(tx);
+      auto event = event_of(written);
+      OutgoingMessage message = MakeMessage(to, decltype(event)::kType, ToJson(event), origin);
+      EnqueueOutbox(tx, producer, decltype(event)::kType, message);
+      return written;
+    });
+    outbox_relay_.Notify();
+    co_return result;
   }
+  // This service's fronts write events to the outbox: its relay runs while the service does.
+  void UseOutbox() { uses_outbox_ = true; }
 
   // The end of a scenario's work (CONTRACT §5): flowbench_scenario_completion_seconds{scenario}
   // from the request's accepted_at (which its messages carry along) until now, and the
@@ -158,6 +164,8 @@ class Service {
   net::thread_pool db_threads_;
   net::thread_pool cpu_threads_;
   Publisher publisher_;
+  OutboxRelay outbox_relay_;
+  bool uses_outbox_ = false;
   HttpServer http_;
   std::list<Consumer> consumers_;  // stable addresses
 };

@@ -1,9 +1,9 @@
 // order (scenario 5, saga with compensation), choreographed by events: POST /create_order
-// creates the order (pending), publishes order_created and answers 202; inventory reserves
+// creates the order (pending) with its order_created event in one transaction (the outbox)
+// and answers 202; the relay publishes it; inventory reserves
 // the stock, payment authorises. Its consumers end the saga: payment_succeeded -> confirmed;
 // payment_failed -> failed, while inventory releases the stock in parallel (the later of
-// the two records the completion). If the broker does not take order_created the order is
-// failed at once (503): it must not stay pending for ever. GET /orders/{id} reads the order.
+// the two records the completion). GET /orders/{id} reads the order.
 //
 // Publishes: order_created {"order_id", "product_id", "quantity"} to order_created_queue.
 // Consumes: order_payment_succeeded_queue, order_payment_failed_queue.
@@ -21,15 +21,13 @@ namespace {
 
 Task<Reply> CreateOrder(Service& service, const Request& request) {
   OrderRequest order_request = ParseOrderRequest(request.body());
-  Order order = co_await service.Transact(
-      [&](pqxx::work& tx) { return flowbench::CreateOrder(tx, order_request); });
-  narrate::OrderCreated(request.trace(), order);
+  auto insert = [&](pqxx::work& tx) { return flowbench::CreateOrder(tx, order_request); };
   // The saga, started by one event: inventory and payment take it from there.
-  OrderCreated event{{order.id, order.product_id, order.quantity}};
-  auto withdraw = [&](pqxx::work& tx) { SetOrderStatus(tx, order.id, OrderStatus::kFailed); };
-  std::string consequence = "order " + std::to_string(order.id) + " was not placed";
-  co_await service.PublishOrWithdraw(topology::kOrderCreated, event, request, withdraw,
-                                     consequence);
+  auto start = [](const Order& order) {
+    return OrderCreated{{order.id, order.product_id, order.quantity}};
+  };
+  Order order = co_await service.TransactWithEvent(request, topology::kOrderCreated, insert, start);
+  narrate::OrderCreated(request.trace(), order);
   co_return Reply{202, ToJson(order)};
 }
 
@@ -84,6 +82,7 @@ Task<Reply> GetOrder(Service& service, const Request& request) {
 }
 
 void AddRoutes(Service& service) {
+  service.UseOutbox();
   service.Post("/create_order", CreateOrder);
   service.Consume(topology::kOrderPaymentSucceededQueue, ConfirmOrder);
   service.Consume(topology::kOrderPaymentFailedQueue, FailOrder);

@@ -1,15 +1,16 @@
 // payment (scenario 2, and the order saga's payment step).
-//  - POST /process_payment records the payment as processing, publishes payment_initiated
-//    and answers 202; its gateway worker waits for the gateway (payment_gateway_delay, a
-//    timer; called once per payment id, claimed with its transaction id before the call) and
-//    publishes payment_completed; its recorder settles the payment;
+//  - POST /process_payment records the payment as processing with its payment_initiated
+//    event in one transaction (the outbox) and answers 202; its gateway worker waits for the
+//    gateway (payment_gateway_delay, a timer; called once per payment id, claimed with its
+//    transaction id before the call) and publishes payment_completed; its recorder settles
+//    the payment;
 //  - GET /payments/{id} reads it;
 //  - in the saga, it authorises the payment of each stock_reserved order (saga_payment_delay,
 //    a timer, then a decision with payment_failure_rate, recorded once per order in
 //    payment_decisions) and publishes payment_failed or payment_succeeded; a redelivery
 //    republishes the recorded decision at once.
-// A payment whose payment_initiated the broker did not take is withdrawn (503); its workers
-// refuse a message about a withdrawn payment (Outcome::kWithdrawn).
+// Its workers refuse a message about a payment that does not exist (Outcome::kWithdrawn):
+// the outbox never publishes one, but an older build withdrew payments.
 //
 // Consumes: payment_initiated_queue, payment_completed_queue, stock_reserved_queue.
 #include "asynchronous/runtime/service.hpp"
@@ -24,19 +25,16 @@ namespace {
 
 Task<Reply> ProcessPayment(Service& service, const Request& request) {
   PaymentRequest payment_request = ParsePaymentRequest(request.body());
-  Payment payment = co_await service.Transact([&](pqxx::work& tx) {
+  auto insert = [&](pqxx::work& tx) {
     return CreatePayment(tx, payment_request, PaymentStatus::kProcessing);
-  });
-  narrate::PaymentRecorded(request.trace(), payment);
-  // The gateway, published: the payment settles after this answer.
-  PaymentInitiated event{payment.payment_id, payment.amount, payment.currency};
-  auto withdraw = [&](pqxx::work& tx) {
-    DeletePayment(tx, payment.payment_id);
-    narrate::PaymentWithdrawn(request.trace(), payment.payment_id);
   };
-  std::string consequence = "the payment was withdrawn: nothing was recorded, it can be sent again";
-  co_await service.PublishOrWithdraw(topology::kPaymentInitiated, event, request, withdraw,
-                                     consequence);
+  // The gateway, published: the payment settles after this answer.
+  auto initiated = [](const Payment& payment) {
+    return PaymentInitiated{payment.payment_id, payment.amount, payment.currency};
+  };
+  Payment payment =
+      co_await service.TransactWithEvent(request, topology::kPaymentInitiated, insert, initiated);
+  narrate::PaymentRecorded(request.trace(), payment);
   co_return Reply{202,
                   {{"payment_id", payment.payment_id},
                    {"status", ToString(PaymentStatus::kProcessing)},
@@ -125,6 +123,7 @@ Task<Outcome> Authorize(Service& service, const IncomingMessage& message) {
 }
 
 void AddRoutes(Service& service) {
+  service.UseOutbox();
   service.Post("/process_payment", ProcessPayment);
   service.Consume(topology::kPaymentInitiatedQueue, CallGateway);
   service.Consume(topology::kPaymentCompletedQueue, RecordSettlement);

@@ -1,6 +1,7 @@
-// product (scenario 3, fan-out): PUT /products/{id} updates the product, then publishes one
-// product_updated to the product_updates fan-out exchange and answers 200 once the broker
-// has it; search, cache and analytics each get their own copy and do their work later.
+// product (scenario 3, fan-out): PUT /products/{id} updates the product with one
+// product_updated event for the product_updates fan-out exchange in one transaction (the
+// outbox) and answers 200; the relay publishes it, and search, cache and analytics each get
+// their own copy and do their work later.
 // GET /products and /products/{id} read the table.
 //
 // Publishes: product_updated {"id", "name", "stock"} to the product_updates exchange.
@@ -16,13 +17,14 @@ namespace {
 Task<Reply> UpdateProduct(Service& service, const Request& request) {
   std::int64_t id = request.PathId("product");
   ProductUpdate update = ParseProductUpdate(request.body());
-  Product product = co_await service.Transact(
-      [&](pqxx::work& tx) { return flowbench::UpdateProduct(tx, id, update); });
-  narrate::ProductUpdated(request.trace(), product);
+  auto write = [&](pqxx::work& tx) { return flowbench::UpdateProduct(tx, id, update); };
   // The fan-out: one event, one copy per service; completion is recorded by the last of them.
-  ProductUpdated event{product.id, product.name, product.stock};
-  Origin origin = Origin::Of(request);
-  co_await service.PublishAccepted(topology::kProductUpdated, event, origin);
+  auto updated = [](const Product& product) {
+    return ProductUpdated{product.id, product.name, product.stock};
+  };
+  Product product =
+      co_await service.TransactWithEvent(request, topology::kProductUpdated, write, updated);
+  narrate::ProductUpdated(request.trace(), product);
   boost::json::object body = ToJson(product);
   body["event_published"] = true;
   co_return Reply{200, body};
@@ -38,6 +40,7 @@ Task<Reply> GetProduct(Service& service, const Request& request) {
 }
 
 void AddRoutes(Service& service) {
+  service.UseOutbox();
   service.Put("/products/{id}", UpdateProduct);
   service.Get("/products", ListProducts);
   service.Get("/products/{id}", GetProduct);

@@ -1,7 +1,7 @@
-// report (scenario 4, CPU report job): POST /generate_report records the job as queued,
-// publishes report_requested and answers 202; its worker marks the job running, hashes for
-// report_cpu_time on the bounded CPU pool (never on the event loop) and records the result.
-// GET /jobs/{id} reads the job (queued -> running -> completed).
+// report (scenario 4, CPU report job): POST /generate_report records the job as queued with
+// its report_requested event in one transaction (the outbox) and answers 202; its worker marks the
+// job running, hashes for report_cpu_time on the bounded CPU pool (never on the event loop) and
+// records the result. GET /jobs/{id} reads the job (queued -> running -> completed).
 //
 // Consumes: report_jobs_queue, as many deliveries at once as CPU workers.
 #include "asynchronous/runtime/service.hpp"
@@ -20,13 +20,14 @@ constexpr std::chrono::milliseconds kHashingLeaseBase{10'000};
 
 Task<Reply> GenerateReport(Service& service, const Request& request) {
   ReportRequest report = ParseReportRequest(request.body());
-  ReportJob job = co_await service.Transact(
-      [&](pqxx::work& tx) { return CreateReportJob(tx, report, ReportStatus::kQueued); });
-  narrate::ReportJobRecorded(request.trace(), job);
+  auto insert = [&](pqxx::work& tx) { return CreateReportJob(tx, report, ReportStatus::kQueued); };
   // The CPU work, published: a worker does it after this answer.
-  ReportRequested event{job.job_id, job.report_type};
-  Origin origin = Origin::Of(request);
-  co_await service.PublishAccepted(topology::kReportRequested, event, origin);
+  auto requested = [](const ReportJob& job) {
+    return ReportRequested{job.job_id, job.report_type};
+  };
+  ReportJob job =
+      co_await service.TransactWithEvent(request, topology::kReportRequested, insert, requested);
+  narrate::ReportJobRecorded(request.trace(), job);
   co_return Reply{202,
                   {{"job_id", job.job_id},
                    {"status", ToString(ReportStatus::kQueued)},
@@ -77,6 +78,7 @@ Task<Reply> GetReportJob(Service& service, const Request& request) {
 }
 
 void AddRoutes(Service& service) {
+  service.UseOutbox();
   service.Post("/generate_report", GenerateReport);
   // As many deliveries as CPU workers: a job is "running" only while a worker hashes it.
   service.Consume(topology::kReportJobsQueue, HashReport, service.settings().CpuPoolSize());

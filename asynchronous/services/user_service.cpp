@@ -1,12 +1,11 @@
-// user (scenario 1, welcome email on registration): POST /register writes the user, then
-// publishes user_registered and answers 202; the email service sends the welcome email
-// later. If the broker does not take the event the registration is withdrawn (503): no
-// user stays without its welcome email, and the email is free again.
+// user (scenario 1, welcome email on registration): POST /register writes the user and its
+// user_registered event in one transaction (the outbox) and answers 202; the relay publishes
+// the event and the email service sends the welcome email later, even if the broker is away
+// at the time of the request.
 // GET /users/{id} reads the user (welcome_email_sent turns true once the email went out).
 //
 // Publishes: user_registered {"user_id", "email"} to user_registered_queue.
 #include "asynchronous/runtime/service.hpp"
-#include "common/domain/errors.hpp"
 #include "common/domain/scenario_ids.hpp"
 #include "common/scenarios/narration.hpp"
 #include "common/scenarios/reads.hpp"
@@ -17,18 +16,12 @@ namespace {
 
 Task<Reply> Register(Service& service, const Request& request) {
   Registration registration = ParseRegistration(request.body());
-  User user =
-      co_await service.Transact([&](pqxx::work& tx) { return CreateUser(tx, registration); });
-  narrate::UserInserted(request.trace(), user.id);
+  auto insert = [&](pqxx::work& tx) { return CreateUser(tx, registration); };
   // The welcome email, published: the email service sends it after this answer.
-  UserRegistered event{user.id, user.email};
-  auto withdraw = [&](pqxx::work& tx) {
-    DeleteUser(tx, user.id);
-    narrate::UserWithdrawn(request.trace(), user.id);
-  };
-  std::string consequence = "nothing was registered, " + user.email + " can register again";
-  co_await service.PublishOrWithdraw(topology::kUserRegistered, event, request, withdraw,
-                                     consequence);
+  auto welcome = [](const User& user) { return UserRegistered{user.id, user.email}; };
+  User user =
+      co_await service.TransactWithEvent(request, topology::kUserRegistered, insert, welcome);
+  narrate::UserInserted(request.trace(), user.id);
   co_return Reply{202,
                   {{"id", user.id},
                    {"email", user.email},
@@ -42,6 +35,7 @@ Task<Reply> GetUser(Service& service, const Request& request) {
 }
 
 void AddRoutes(Service& service) {
+  service.UseOutbox();
   service.Post("/register", Register);
   service.Get("/users/{id}", GetUser);
 }

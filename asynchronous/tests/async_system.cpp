@@ -113,7 +113,12 @@ void AsyncSystem::StartService(std::string_view name, const std::vector<std::str
       argv.push_back(extra_args_[i]);
       if (i + 1 < extra_args_.size()) argv.push_back(extra_args_[i + 1]);
     }
-    argv.insert(argv.end(), more_args.begin(), more_args.end());
+    // A flag with an empty value is left out: the service's own default applies.
+    for (std::size_t i = 0; i < more_args.size(); i += 2) {
+      if (i + 1 < more_args.size() && more_args[i + 1].empty()) continue;
+      argv.push_back(more_args[i]);
+      if (i + 1 < more_args.size()) argv.push_back(more_args[i + 1]);
+    }
     s.pid = infra::SpawnDaemon(argv, {}, s.log);
     bool healthy = PollUntil([&] { return Get(s.port, "/health").status == 200; },
                              std::chrono::seconds(20), std::chrono::milliseconds(50));
@@ -197,6 +202,14 @@ QueuePolicy::~QueuePolicy() {
   if (!PollUntil([&] { return !QueueReportsPolicy(client, queue_, name_); },
                  std::chrono::seconds(10), std::chrono::milliseconds(50))) {
     ADD_FAILURE() << "queue " << queue_ << " still reports policy " << name_;
+  }
+}
+
+void DeleteQueue(const std::string& queue) {
+  http::JsonResponse deleted = ManagementClient().Delete("/api/queues/%2F/" + queue);
+  if (deleted.status != 204) {
+    throw std::runtime_error("RabbitMQ management API did not delete queue " + queue + ": " +
+                             deleted.Describe());
   }
 }
 

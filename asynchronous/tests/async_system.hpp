@@ -32,8 +32,9 @@ class AsyncSystem {
   int Port(std::string_view service) const { return system_.Service(service).port; }
 
   // Stops one service (SIGTERM, it drains) / starts it again with the same arguments plus
-  // `more_args` (a flag there replaces the suite's own), and waits until it is healthy. The
-  // suite's arguments are flag-value pairs.
+  // `more_args` (a flag there replaces the suite's own; with an empty value it is left out,
+  // so the service's default applies), and waits until it is healthy. The suite's arguments
+  // and `more_args` are flag-value pairs.
   void StopService(std::string_view service);
   void StartService(std::string_view service, const std::vector<std::string>& more_args = {});
 
@@ -84,6 +85,10 @@ class QueuePolicy {
   std::string queue_;
   std::string name_;
 };
+
+// Deletes a queue (and the messages in it) through the management API: the default
+// exchange then routes nothing for its name until someone declares it again.
+void DeleteQueue(const std::string& queue);
 
 // The test program's PostgreSQL stopped (pg_ctl stop -m fast: every connection is cut, new
 // ones are refused) for the life of the object, or until Restart(): then started again on the

@@ -223,7 +223,7 @@ std::uint64_t AmqpConnection::Publish(const std::string& exchange, const std::st
                                       const std::string& body, const std::string& message_id,
                                       const std::map<std::string, std::string>& headers,
                                       const std::map<std::string, std::int64_t>& integer_headers,
-                                      std::optional<std::int64_t> expiration_ms) {
+                                      std::optional<std::int64_t> expiration_ms, bool mandatory) {
   HeaderTable table(headers, integer_headers);
   std::string expiration = expiration_ms ? std::to_string(*expiration_ms) : std::string();
   amqp_basic_properties_t props{};
@@ -237,8 +237,8 @@ std::uint64_t AmqpConnection::Publish(const std::string& exchange, const std::st
     props._flags |= AMQP_BASIC_EXPIRATION_FLAG;
     props.expiration = Bytes(expiration);
   }
-  Check(amqp_basic_publish(connection_, channel_, Bytes(exchange), Bytes(routing_key), 0, 0, &props,
-                           Bytes(body)),
+  Check(amqp_basic_publish(connection_, channel_, Bytes(exchange), Bytes(routing_key),
+                           mandatory ? 1 : 0, 0, &props, Bytes(body)),
         "basic.publish");
   return next_publish_tag_++;
 }
@@ -251,6 +251,24 @@ std::optional<Confirm> AmqpConnection::NextConfirm(std::chrono::milliseconds tim
   Check(status, "waiting for a publisher confirm");
   if (frame.frame_type != AMQP_FRAME_METHOD) {
     throw AmqpError("unexpected frame while waiting for a confirm");
+  }
+  if (frame.payload.method.id == AMQP_BASIC_RETURN_METHOD) {
+    auto* r = static_cast<amqp_basic_return_t*>(frame.payload.method.decoded);
+    Returned returned{"", std::to_string(r->reply_code) + " " + ToString(r->reply_text) +
+                              " to exchange '" + ToString(r->exchange) + "' routing key '" +
+                              ToString(r->routing_key) + "'"};
+    amqp_message_t message{};  // the returned message's header and body frames follow
+    amqp_rpc_reply_t read = amqp_read_message(connection_, frame.channel, &message, 0);
+    if (read.reply_type != AMQP_RESPONSE_NORMAL) {
+      throw AmqpError("reading a returned message failed: " + DescribeReply(read));
+    }
+    if (message.properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) {
+      returned.message_id = ToString(message.properties.message_id);
+    }
+    amqp_destroy_message(&message);
+    returned_.push_back(std::move(returned));
+    // Its ack follows; the caller reads it (and may read the returns first) on the next call.
+    return NextConfirm(std::chrono::milliseconds(0));
   }
   switch (frame.payload.method.id) {
     case AMQP_BASIC_ACK_METHOD: {
@@ -275,6 +293,12 @@ std::optional<Confirm> AmqpConnection::NextConfirm(std::chrono::milliseconds tim
       throw AmqpError("unexpected method " + std::to_string(frame.payload.method.id) +
                       " while waiting for a confirm");
   }
+}
+
+std::vector<Returned> AmqpConnection::TakeReturned() {
+  std::vector<Returned> taken;
+  taken.swap(returned_);
+  return taken;
 }
 
 void AmqpConnection::Consume(const std::string& queue, std::uint16_t prefetch) {

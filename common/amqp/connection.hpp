@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace flowbench {
 
@@ -35,6 +36,13 @@ struct Confirm {
   std::uint64_t delivery_tag = 0;
   bool multiple = false;  // confirms every tag up to delivery_tag
   bool ack = true;        // false: the broker nacked (the message is not safe)
+};
+
+// A mandatory publish the broker could route to no queue, sent back with basic.return
+// (before the basic.ack of the same publish: a return followed by an ack is not a success).
+struct Returned {
+  std::string message_id;
+  std::string reason;  // "312 NO_ROUTE to exchange '' routing key 'q'"
 };
 
 struct QueueOptions {
@@ -65,14 +73,19 @@ class AmqpConnection {
   void PurgeQueue(const std::string& name);
 
   // Publishing. After EnableConfirms() every publish gets a delivery tag (1, 2, ...) that the
-  // broker acks or nacks; read those with NextConfirm.
+  // broker acks or nacks; read those with NextConfirm. A `mandatory` publish that no queue
+  // takes comes back as a basic.return, which NextConfirm keeps for TakeReturned(); its ack
+  // follows.
   void EnableConfirms();
   std::uint64_t Publish(const std::string& exchange, const std::string& routing_key,
                         const std::string& body, const std::string& message_id,
                         const std::map<std::string, std::string>& headers = {},
                         const std::map<std::string, std::int64_t>& integer_headers = {},
-                        std::optional<std::int64_t> expiration_ms = std::nullopt);
+                        std::optional<std::int64_t> expiration_ms = std::nullopt,
+                        bool mandatory = false);
   std::optional<Confirm> NextConfirm(std::chrono::milliseconds timeout);
+  // The publishes returned since the last call, in the order the broker sent them back.
+  std::vector<Returned> TakeReturned();
 
   // Consuming, with manual acknowledgement and at most `prefetch` unacked deliveries.
   void Consume(const std::string& queue, std::uint16_t prefetch);
@@ -95,6 +108,7 @@ class AmqpConnection {
   amqp_connection_state_t connection_ = nullptr;
   amqp_channel_t channel_ = 1;
   std::uint64_t next_publish_tag_ = 1;
+  std::vector<Returned> returned_;
 };
 
 }  // namespace flowbench

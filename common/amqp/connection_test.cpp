@@ -69,6 +69,29 @@ TEST(AmqpConnection, MissingQueueHasNoDepthAndTheConnectionStaysUsable) {
   EXPECT_EQ(c.QueueDepth("after_404"), 0u);
 }
 
+TEST(AmqpConnection, AMandatoryPublishNoQueueTakesIsReturnedBeforeItsAck) {
+  AmqpConnection c(Url(), seconds(5));
+  c.DeclareQueue("test_routed");
+  c.EnableConfirms();
+  c.Publish("", "test_no_such_queue", "{}", "lost-1", {}, {}, std::nullopt, /*mandatory=*/true);
+  c.Publish("", "test_routed", "{}", "kept-2", {}, {}, std::nullopt, /*mandatory=*/true);
+  std::vector<Returned> returned;
+  std::uint64_t confirmed_up_to = 0;
+  while (confirmed_up_to < 2) {
+    std::optional<Confirm> confirm = c.NextConfirm(seconds(5));
+    ASSERT_TRUE(confirm) << "confirmed up to " << confirmed_up_to;
+    EXPECT_TRUE(confirm->ack);  // the broker acks what it returned: the return tells
+    for (Returned& r : c.TakeReturned()) returned.push_back(std::move(r));
+    if (confirm->delivery_tag >= 1 && returned.empty()) ADD_FAILURE() << "ack before return";
+    confirmed_up_to = std::max(confirmed_up_to, confirm->delivery_tag);
+  }
+  ASSERT_EQ(returned.size(), 1u);
+  EXPECT_EQ(returned[0].message_id, "lost-1");
+  EXPECT_NE(returned[0].reason.find("NO_ROUTE"), std::string::npos) << returned[0].reason;
+  EXPECT_EQ(c.QueueDepth("test_routed"), 1u);
+  c.PurgeQueue("test_routed");
+}
+
 TEST(AmqpConnection, FanoutExchangeCopiesToEveryBoundQueue) {
   AmqpConnection c(Url(), seconds(5));
   c.DeclareExchange("test_fanout", "fanout");

@@ -39,7 +39,7 @@ TEST(Schema, MigrationTwiceIsANoOpAndSeedsProductsAndInventory) {
   EXPECT_EQ(Count(*c,
                   "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
                   "'migrate_twice'"),
-            10);  // with effect_claims
+            11);  // with effect_claims and outbox
 }
 
 TEST(Schema, TenServicesMigratingAtOnceDoNotCollide) {

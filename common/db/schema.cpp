@@ -85,6 +85,26 @@ CREATE TABLE IF NOT EXISTS effect_claims (
 );
 )sql";
 
+// --- The transactional outbox (async build; CONTRACT §4.5) --------------------------------
+// A front's event, committed in the same transaction as its row, until the producer's relay
+// (asynchronous/runtime/outbox_relay.*) has it confirmed by the broker and deletes it. Empty
+// in the sync build's schema.
+constexpr const char* kOutbox = R"sql(
+CREATE TABLE IF NOT EXISTS outbox (
+  id          BIGSERIAL PRIMARY KEY,
+  producer    TEXT NOT NULL,
+  message_id  TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  exchange    TEXT NOT NULL,
+  routing_key TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  headers     TEXT NOT NULL,
+  created_at  TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS outbox_by_producer ON outbox (producer, id);
+)sql";
+// --- end of the outbox ----------------------------------------------------------------------
+
 constexpr const char* kSeed = R"sql(
 INSERT INTO products (id, name, stock) VALUES
   (1, 'Laptop', 100), (2, 'Smartphone', 200), (3, 'Headphones', 300)
@@ -114,6 +134,7 @@ void MigrateSchema(pqxx::connection& connection, const std::string& schema) {
   pqxx::work tx(connection);
   InSchema(tx, schema);
   tx.exec0(kTables);
+  tx.exec0(kOutbox);
   tx.exec0(kSeed);
   tx.commit();
 }
@@ -124,7 +145,7 @@ void ResetSchema(pqxx::connection& connection, const std::string& schema) {
   InSchema(tx, schema);
   tx.exec0(
       "TRUNCATE users, payments, report_jobs, orders, inventory, clicks, processed_messages, "
-      "payment_decisions, effect_claims, products RESTART IDENTITY CASCADE");
+      "payment_decisions, effect_claims, outbox, products RESTART IDENTITY CASCADE");
   tx.exec0(kSeed);
   tx.commit();
 }
