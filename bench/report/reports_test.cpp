@@ -112,10 +112,14 @@ TEST(Results, V2RoundTripsEveryNewField) {
 
 TEST(Results, FaultsRoundTripAndAreAbsentFromOlderV2Files) {
   RunResults r = V2Results();
-  r.runs[1].faults = {{"broker-kill", "rabbitmq", 3, 4, 1.0, 9.5, ""},
-                      {"service-pause", "payment", 5, 2, std::nullopt, std::nullopt, "boom"}};
+  r.runs[1].faults = {
+      {"broker-kill", "rabbitmq", 3, 4, 1.0, 9.5, "", std::nullopt},
+      {"service-pause", "payment", 5, 2, std::nullopt, std::nullopt, "boom", std::nullopt},
+      {"slow", "email", 6, 3, 0.0, 9.0, "", 300.0}};
   RunResults back = RunResultsFromJson(ToJson(r));
-  ASSERT_EQ(back.runs[1].faults.size(), 2u);
+  ASSERT_EQ(back.runs[1].faults.size(), 3u);
+  EXPECT_EQ(back.runs[1].faults[2].extra_ms, std::optional<double>(300.0));
+  EXPECT_EQ(back.runs[1].faults[0].extra_ms, std::nullopt);
   const Fault& kill = back.runs[1].faults[0];
   EXPECT_EQ(kill.kind, "broker-kill");
   EXPECT_EQ(kill.target, "rabbitmq");
@@ -134,7 +138,7 @@ TEST(Results, FaultsRoundTripAndAreAbsentFromOlderV2Files) {
 TEST(MarkdownReport, AFaultIsShownWithItsWindowErrorsRecoveryAndOutcomes) {
   RunResults r = V2Results();
   EXPECT_EQ(MarkdownReport(r).find("## Faults"), std::string::npos);
-  r.runs[1].faults = {{"service-kill", "email", 0, 1, 1.0, 1.4, ""}};
+  r.runs[1].faults = {{"service-kill", "email", 0, 1, 1.0, 1.4, "", std::nullopt}};
   std::string md = MarkdownReport(r);
   ASSERT_NE(md.find("## Faults"), std::string::npos) << md;
   // Seconds 0 (during: 50 answered per scenario, 0 errors) and 1 (after: 49 and 1 error).

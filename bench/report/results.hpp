@@ -150,13 +150,13 @@ struct Fault {
   std::string target;  // "rabbitmq" | "postgres" | a service name
   double start_s = 0;
   double duration_s = 0;
-  std::optional<double> extra_ms;  // "slow": how much longer each simulated step took
   // From the fault's end until the first second after it whose requests had no error (the
   // per-second series of every scenario together); nullopt: never within the window.
   std::optional<double> recovery_s;
   // When the component answered again (restart done, process resumed); nullopt: it did not.
   std::optional<double> restored_s;
   std::string error;  // what went wrong injecting or ending it; empty: nothing
+  std::optional<double> extra_ms;  // "slow": how much longer each simulated step took
 };
 
 // One architecture x profile x repeat: all six scenarios ran at once, as in k6.
