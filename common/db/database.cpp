@@ -38,6 +38,8 @@ boost::json::object ToJson(const DatabaseSettings& s) {
           {"acquire_timeout_ms", s.acquire_timeout.count()}};
 }
 
+std::string ConnectionString(const DatabaseSettings& settings) { return settings.url; }
+
 std::unique_ptr<pqxx::connection> Connect(const DatabaseSettings& settings) {
   auto connection = std::make_unique<pqxx::connection>(settings.url);
   pqxx::nontransaction tx(*connection);

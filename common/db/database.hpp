@@ -24,6 +24,12 @@ struct DatabaseSettings {
   int pool_size = 10;                                   // connections per service process
   std::chrono::milliseconds statement_timeout{10'000};  // server-side cap per statement
   std::chrono::milliseconds acquire_timeout{5'000};     // wait for a free connection, then 503
+  std::chrono::seconds connect_timeout{5};              // libpq connect_timeout (at least 2)
+  std::chrono::milliseconds tcp_user_timeout{10'000};   // sent data unacknowledged: dead
+  std::chrono::seconds keepalive_idle{10};  // idle connection probed after this, every this
+  // Client-side cap on one transaction: past it the connection is cut and the request gets
+  // 503. Covers a server that stops answering, which its own statement_timeout cannot.
+  std::chrono::milliseconds transaction_deadline{15'000};
 };
 
 // --db-pool-size, --db-statement-timeout-ms, --db-acquire-timeout-ms.
@@ -32,6 +38,11 @@ void BindDatabaseSettings(CLI::App& app, DatabaseSettings& settings);
 // The settings that shape a measurement (pool and timeouts, the schema); never the URL,
 // which may hold a password.
 boost::json::object ToJson(const DatabaseSettings& settings);
+
+// The libpq connection string: the URL's own parameters, plus connect_timeout, keepalives,
+// tcp_user_timeout and the session settings (search_path, statement_timeout) where the URL
+// does not set them.
+std::string ConnectionString(const DatabaseSettings& settings);
 
 // Opens one connection with the session settings applied (search_path, statement_timeout).
 std::unique_ptr<pqxx::connection> Connect(const DatabaseSettings& settings);
