@@ -253,9 +253,7 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
       // The sync build's mapping: a lost database is a 503 here too, not a 500.
       ErrorReply mapped = ToErrorReply(std::current_exception());
       response = JsonResponse(mapped.reply);
-      if (mapped.reply.status >= 500) {
-        error = boost::json::value_to<std::string>(mapped.reply.body.at("detail"));
-      }
+      if (mapped.reply.status >= 500) error = mapped.cause;  // driver text: logs only
     }
     --impl_->in_flight;
     RecordSpan(request.trace(), span::kAnswered, request.method() + " " + request.path(),

@@ -76,11 +76,17 @@ class Service {
   // A consumer of `queue` on its own connection; prefetch 0 means settings().prefetch.
   void Consume(std::string_view queue, MessageHandler handler, int prefetch = 0);
 
-  // Runs `work(pqxx::work&)` in a transaction on the database threads.
+  // Runs `work(pqxx::work&)` in a transaction on the database threads (one per pooled
+  // connection). When none takes it within --db-acquire-timeout-ms (every connection busy,
+  // or stuck on a database that stopped answering), ServiceUnavailable: a 503.
   template <typename Work>
   auto Transact(Work work) -> Task<std::invoke_result_t<Work&, pqxx::work&>> {
-    return RunOn(db_threads_,
-                 [this, work = std::move(work)]() mutable { return database_.Transact(work); });
+    const DatabaseSettings& db = options_.database;
+    return RunOnWithin(
+        db_threads_, db.acquire_timeout,
+        "database busy: no connection free within " + std::to_string(db.acquire_timeout.count()) +
+            " ms",
+        [this, work = std::move(work)]() mutable { return database_.Transact(work); });
   }
 
   // Runs CPU-bound `work()` on the bounded CPU pool (size settings().CpuPoolSize()).
