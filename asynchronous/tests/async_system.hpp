@@ -35,6 +35,9 @@ class AsyncSystem {
   // `more_args` (a flag there replaces the suite's own), and waits until it is healthy. The
   // suite's arguments are flag-value pairs.
   void StopService(std::string_view service);
+  // SIGTERM, then SIGKILL after `grace`: how long until the process was gone.
+  std::chrono::milliseconds StopServiceTimed(std::string_view service,
+                                             std::chrono::milliseconds grace);
   void StartService(std::string_view service, const std::vector<std::string>& more_args = {});
 
   // A counter or histogram _count of the service's /metrics whose labels include all of
