@@ -142,8 +142,12 @@ class Service {
 
   net::io_context& io() { return io_; }
 
-  // Serves until SIGTERM/SIGINT, then drains. Returns the process exit code.
+  // Serves until SIGTERM/SIGINT, then drains (at most settings().drain_timeout). Returns the
+  // process exit code.
   int Run();
+  // The drain ran out of time: deliveries were handed back, but work may still run on the
+  // database and CPU threads, and destroying the Service would wait for it.
+  bool LeftWorkRunning() const { return left_work_running_; }
 
  private:
   static OutgoingMessage MakeMessage(topology::Destination to, std::string_view type,
@@ -166,6 +170,7 @@ class Service {
   Publisher publisher_;
   HttpServer http_;
   std::list<Consumer> consumers_;  // stable addresses
+  bool left_work_running_ = false;
 };
 
 // A waiting step of the simulated work (an SMTP server, a gateway): a timer, no thread
