@@ -17,6 +17,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
@@ -114,7 +115,8 @@ class Service {
   void RecordCompletion(std::string_view scenario, const Request& request, WorkOutcome outcome);
   const CompletionLog& completions() const { return completions_; }
 
-  // Serves until SIGTERM or SIGINT; returns the process exit code.
+  // Serves until SIGTERM or SIGINT, then drains for at most --drain-timeout-ms; returns the
+  // process exit code.
   int Run();
 
  private:
@@ -130,6 +132,7 @@ class Service {
   std::map<std::string, std::unique_ptr<Downstream>, std::less<>> peers_;
   std::list<std::string> routes_;  // stable storage for the route labels
   prometheus::Family<prometheus::Counter>& server_faults_;
+  std::atomic<bool> draining_{false};  // SIGTERM received
 };
 
 // A waiting step of the simulated work (an SMTP server, a gateway): this thread sleeps, and
