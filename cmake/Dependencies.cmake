@@ -12,3 +12,4 @@ find_package(benchmark CONFIG REQUIRED)
 find_package(GTest REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)  # PQconninfoParse, for the connection string

@@ -63,6 +63,11 @@ void Consumer::RequestStop() {
   wakeup_.Ring();
 }
 
+void Consumer::HandBackUnacked() {
+  hand_back_ = true;
+  wakeup_.Ring();
+}
+
 void Consumer::Join() {
   if (thread_.joinable()) thread_.join();
 }
@@ -124,6 +129,12 @@ void Consumer::Serve(AmqpConnection& connection, std::uint64_t generation) {
       }
       if (stopping_) {
         if (in_flight == 0) return;
+        if (hand_back_) {
+          // Returning closes the connection: the broker requeues what was not acked.
+          log::Warn("drain timed out; handing the unacked deliveries back to the broker",
+                    {{"queue", spec_.queue}, {"unacked", in_flight}});
+          return;
+        }
         wakeup_.Wait(-1, kIdlePoll);  // only settlements matter now
         continue;
       }

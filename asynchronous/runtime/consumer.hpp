@@ -8,7 +8,8 @@
 // (RetryPolicy), and after the last attempt published to <queue>.dlq. A copy is confirmed
 // before the original is acked, so a failure never loses the message. On a lost connection the
 // thread reconnects with back-off; the deliveries it had not acked come back from the broker
-// (handlers are idempotent by message_id).
+// (handlers are idempotent by message_id). On shutdown it stops taking deliveries, waits for
+// the handlers in flight, and when the drain runs out of time hands the rest back unacked.
 #pragma once
 
 #include <atomic>
@@ -80,6 +81,10 @@ class Consumer {
   // Stops taking deliveries; the thread exits once the handlers in flight have been acked
   // (Finished()), or at Join().
   void RequestStop();
+  // After RequestStop, when the drain ran out of time: the thread stops waiting for the
+  // handlers in flight and closes the connection, which hands their deliveries back to the
+  // broker (requeued, redelivered to the next consumer; never lost, never acked undone).
+  void HandBackUnacked();
   bool Finished() const { return finished_; }
   void Join();
 
@@ -115,6 +120,7 @@ class Consumer {
   std::deque<Settlement> settlements_;
   Wakeup wakeup_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> hand_back_{false};
   std::atomic<bool> finished_{false};
   std::atomic<bool> connected_{false};
   std::thread thread_;

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <unordered_set>
 #include <vector>
 
 #include "common/domain/errors.hpp"
@@ -107,6 +108,10 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   std::vector<Route> routes;
   int in_flight = 0;
+  // After StopAccepting: answers say Connection: close, and connections waiting for a
+  // request are closed at once (a client retries those elsewhere; none was half answered).
+  bool draining = false;
+  std::unordered_set<beast::tcp_stream*> waiting_for_request;
 
   // Coroutines are member functions, not capturing lambdas: a lambda's captures would die
   // with the lambda object while its coroutine still runs.
@@ -129,11 +134,13 @@ struct HttpServer::Impl {
     boost::system::error_code ignored;
     stream.socket().set_option(tcp::no_delay(true), ignored);
     beast::flat_buffer buffer;
-    for (;;) {
+    while (!draining) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(kMaxBodyBytes);
       stream.expires_after(idle_timeout);
+      waiting_for_request.insert(&stream);
       auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+      waiting_for_request.erase(&stream);
       if (read_error == http::error::body_limit) {
         HttpResponse too_large =
             ErrorResponse(413, "payload_too_large",
@@ -167,7 +174,7 @@ struct HttpServer::Impl {
                       question == std::string::npos ? std::string() : target.substr(question + 1),
                       CleanRequestId(req[kRequestIdHeader]));
       HttpResponse answer = co_await owner->Answer(std::move(request));
-      auto res = ToBeast(answer, req.version(), req.keep_alive());
+      auto res = ToBeast(answer, req.version(), req.keep_alive() && !draining);
       stream.expires_after(kWriteTimeout);
       auto [write_error, written] = co_await http::async_write(stream, res, kAsTuple);
       if (write_error || !res.keep_alive()) break;
@@ -203,6 +210,8 @@ int HttpServer::InFlight() const { return impl_->in_flight; }
 void HttpServer::StopAccepting() {
   boost::system::error_code ignored;
   impl_->acceptor.close(ignored);
+  impl_->draining = true;
+  for (beast::tcp_stream* idle : impl_->waiting_for_request) idle->cancel();  // their reads end
 }
 
 Task<HttpResponse> HttpServer::Answer(Request request) {
@@ -253,9 +262,7 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
       // The sync build's mapping: a lost database is a 503 here too, not a 500.
       ErrorReply mapped = ToErrorReply(std::current_exception());
       response = JsonResponse(mapped.reply);
-      if (mapped.reply.status >= 500) {
-        error = boost::json::value_to<std::string>(mapped.reply.body.at("detail"));
-      }
+      if (mapped.reply.status >= 500) error = mapped.cause;  // driver text: logs only
     }
     --impl_->in_flight;
     RecordSpan(request.trace(), span::kAnswered, request.method() + " " + request.path(),

@@ -84,6 +84,8 @@ class HttpServer {
 
   // Binds now (throws when the port is taken), then accepts on the event loop.
   void Listen(const std::string& host, int port);
+  // Draining: no new connections; answers from now on close their connection, and
+  // connections waiting for their next request are closed.
   void StopAccepting();
   int InFlight() const;  // requests being handled now
 

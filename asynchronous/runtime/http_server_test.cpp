@@ -4,10 +4,15 @@
 #include "asynchronous/runtime/http_server.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <optional>
 #include <pqxx/pqxx>
+#include <thread>
 
+#include "common/infra/ports.hpp"
 #include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/metrics.hpp"
 
@@ -90,6 +95,54 @@ TEST(HttpServer, AnswersABadCompletionsCursorWith400) {
   EXPECT_EQ(page.status, 200) << page.body;
   EXPECT_EQ(Body(page).at("records").as_array().size(), 1u) << page.body;
   EXPECT_TRUE(Body(page).contains("now_unix_ns")) << page.body;
+}
+
+// Everything the server sends on `socket` until it closes the connection, or "<timeout>"
+// appended when it has not closed it within 3 s.
+std::string ReadToEnd(net::ip::tcp::socket& socket) {
+  timeval limit{3, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  std::string received;
+  char chunk[4096];
+  for (;;) {
+    ssize_t n = ::recv(socket.native_handle(), chunk, sizeof chunk, 0);
+    if (n == 0) return received;
+    if (n < 0) return received + "<timeout>";
+    received.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+TEST(HttpServer, WhenDrainingAnswersInFlightRequestsWithConnectionCloseAndClosesIdleOnes) {
+  net::io_context io;
+  Metrics metrics("async", "test");
+  HttpServer server(io, metrics, std::chrono::seconds(30));
+  server.Route("GET", "/slow", [](const Request&) -> Task<Reply> {
+    co_await Wait(std::chrono::milliseconds(300));
+    co_return Reply{200, {{"ok", true}}};
+  });
+  int port = infra::FindFreePort();
+  server.Listen("127.0.0.1", port);
+  std::thread loop([&io] { io.run_for(std::chrono::seconds(5)); });
+
+  net::io_context client;
+  net::ip::tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"),
+                                  static_cast<unsigned short>(port));
+  net::ip::tcp::socket idle(client), busy(client);
+  idle.connect(endpoint);  // keep-alive, no request yet
+  busy.connect(endpoint);
+  net::write(busy, net::buffer(std::string("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the request is in flight
+  net::post(io, [&server] { server.StopAccepting(); });
+
+  auto started = std::chrono::steady_clock::now();
+  std::string idle_received = ReadToEnd(idle);
+  EXPECT_EQ(idle_received, "");  // closed without an answer, at once
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  std::string answer = ReadToEnd(busy);  // ends: the server closed after answering
+  EXPECT_NE(answer.find("200 OK"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  io.stop();
+  loop.join();
 }
 
 }  // namespace

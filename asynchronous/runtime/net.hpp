@@ -4,6 +4,7 @@
 // Asio is compiled once, in asio_impl.cpp (BOOST_ASIO_SEPARATE_COMPILATION).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,8 +19,12 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
+
+#include "common/domain/errors.hpp"
 
 namespace flowbench::async {
 
@@ -43,6 +48,54 @@ auto RunOn(net::thread_pool& pool, Work work) -> Task<std::invoke_result_t<Work&
   return net::co_spawn(
       pool.get_executor(), [work = std::move(work)]() mutable -> Task<Result> { co_return work(); },
       net::use_awaitable);
+}
+
+// RunOn, when `work` starts on `pool` within `start_within`; otherwise ServiceUnavailable(busy)
+// and `work` never runs. Once started, it is waited for to the end. (A pool whose threads are
+// all busy queues work without limit: this is the bound on that queue.)
+template <typename Work>
+auto RunOnWithin(net::thread_pool& pool, std::chrono::milliseconds start_within, std::string busy,
+                 Work work) -> Task<std::invoke_result_t<Work&>> {
+  using Result = std::invoke_result_t<Work&>;
+  using Value = std::conditional_t<std::is_void_v<Result>, std::monostate, Result>;
+  struct State {
+    explicit State(const net::any_io_executor& executor) : timer(executor) {}
+    net::steady_timer timer;     // the start bound, then "until done"; cancelled by done
+    std::atomic<int> phase{0};   // 0 queued, 1 started, 2 given up
+    std::optional<Value> value;  // written by the pool thread, read after `done`
+    std::exception_ptr error;
+    bool done = false;  // event-loop thread only
+  };
+  auto state = std::make_shared<State>(co_await net::this_coro::executor);
+  net::post(pool, [state, work = std::move(work)]() mutable {
+    int queued = 0;
+    if (!state->phase.compare_exchange_strong(queued, 1)) return;  // given up on
+    try {
+      if constexpr (std::is_void_v<Result>) {
+        work();
+        state->value.emplace();
+      } else {
+        state->value.emplace(work());
+      }
+    } catch (...) {
+      state->error = std::current_exception();
+    }
+    net::post(state->timer.get_executor(), [state] {
+      state->done = true;
+      state->timer.cancel();
+    });
+  });
+  boost::system::error_code ignored;  // expired, or cancelled by done
+  state->timer.expires_after(start_within);
+  co_await state->timer.async_wait(net::redirect_error(net::use_awaitable, ignored));
+  if (!state->done) {
+    int queued = 0;
+    if (state->phase.compare_exchange_strong(queued, 2)) throw ServiceUnavailable(busy);
+    state->timer.expires_at(net::steady_timer::time_point::max());  // started: to the end
+    co_await state->timer.async_wait(net::redirect_error(net::use_awaitable, ignored));
+  }
+  if (state->error) std::rethrow_exception(state->error);
+  if constexpr (!std::is_void_v<Result>) co_return std::move(*state->value);
 }
 
 // A waiting step of the simulated work: a timer, never a sleeping thread.

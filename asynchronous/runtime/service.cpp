@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <cstdlib>
 
 #include "common/db/schema.hpp"
 #include "common/domain/requests.hpp"
@@ -170,6 +171,10 @@ int Service::Run() {
   return 0;
 }
 
+// No new connections or deliveries; in-flight requests and handlers get until the drain
+// timeout. What is left then is handed back: its deliveries go back to the broker unacked
+// (redelivered after a restart, done once thanks to the handlers' idempotency), its HTTP
+// connections are closed.
 Task<void> Service::Drain() {
   http_.StopAccepting();
   for (Consumer& c : consumers_) c.RequestStop();
@@ -187,6 +192,14 @@ Task<void> Service::Drain() {
   };
   while (busy() && std::chrono::steady_clock::now() < deadline) {
     co_await Wait(std::chrono::milliseconds(20));
+  }
+  if (busy()) {
+    left_work_running_ = true;
+    log::Warn("drain timeout reached; handing back what is still in flight",
+              {{"drain_timeout_ms", settings_.drain_timeout.count()},
+               {"http_in_flight", http_.InFlight()}});
+    for (Consumer& c : consumers_) c.HandBackUnacked();
+    for (Consumer& c : consumers_) c.Join();
   }
   publisher_.Stop();  // what is still unconfirmed gets its grace inside
   io_.stop();
@@ -220,7 +233,14 @@ int RunService(std::string_view name, int argc, char** argv,
     MigrateSchema(*Connect(options.database), options.database.schema);
     Service service(options, settings, amqp_url);
     add_routes(service);
-    return service.Run();
+    int code = service.Run();
+    if (service.LeftWorkRunning()) {
+      // A report still hashing or a transaction still waiting would hold the exit past the
+      // drain timeout; their deliveries are back in the broker already.
+      log::Info("stopped, not waiting for the work still running");
+      std::_Exit(code);
+    }
+    return code;
   } catch (const std::exception& e) {
     log::Error("service failed", {{"error", e.what()}});
     return 1;

@@ -77,11 +77,17 @@ class Service {
   // A consumer of `queue` on its own connection; prefetch 0 means settings().prefetch.
   void Consume(std::string_view queue, MessageHandler handler, int prefetch = 0);
 
-  // Runs `work(pqxx::work&)` in a transaction on the database threads.
+  // Runs `work(pqxx::work&)` in a transaction on the database threads (one per pooled
+  // connection). When none takes it within --db-acquire-timeout-ms (every connection busy,
+  // or stuck on a database that stopped answering), ServiceUnavailable: a 503.
   template <typename Work>
   auto Transact(Work work) -> Task<std::invoke_result_t<Work&, pqxx::work&>> {
-    return RunOn(db_threads_,
-                 [this, work = std::move(work)]() mutable { return database_.Transact(work); });
+    const DatabaseSettings& db = options_.database;
+    return RunOnWithin(
+        db_threads_, db.acquire_timeout,
+        "database busy: no connection free within " + std::to_string(db.acquire_timeout.count()) +
+            " ms",
+        [this, work = std::move(work)]() mutable { return database_.Transact(work); });
   }
 
   // Runs CPU-bound `work()` on the bounded CPU pool (size settings().CpuPoolSize()).
@@ -142,8 +148,12 @@ class Service {
 
   net::io_context& io() { return io_; }
 
-  // Serves until SIGTERM/SIGINT, then drains. Returns the process exit code.
+  // Serves until SIGTERM/SIGINT, then drains (at most settings().drain_timeout). Returns the
+  // process exit code.
   int Run();
+  // The drain ran out of time: deliveries were handed back, but work may still run on the
+  // database and CPU threads, and destroying the Service would wait for it.
+  bool LeftWorkRunning() const { return left_work_running_; }
 
  private:
   static OutgoingMessage MakeMessage(topology::Destination to, std::string_view type,
@@ -168,6 +178,7 @@ class Service {
   bool uses_outbox_ = false;
   HttpServer http_;
   std::list<Consumer> consumers_;  // stable addresses
+  bool left_work_running_ = false;
 };
 
 // A waiting step of the simulated work (an SMTP server, a gateway): a timer, no thread

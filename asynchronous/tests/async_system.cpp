@@ -93,6 +93,19 @@ void AsyncSystem::StopService(std::string_view name) {
   throw std::invalid_argument("no service " + std::string(name));
 }
 
+std::chrono::milliseconds AsyncSystem::StopServiceTimed(std::string_view name,
+                                                        std::chrono::milliseconds grace) {
+  for (RunningService& s : system_.services) {
+    if (s.name == name) {
+      auto started = std::chrono::steady_clock::now();
+      infra::Terminate(s.pid, grace);
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+    }
+  }
+  throw std::invalid_argument("no service " + std::string(name));
+}
+
 void AsyncSystem::StartService(std::string_view name, const std::vector<std::string>& more_args) {
   for (RunningService& s : system_.services) {
     if (s.name != name) continue;

@@ -36,6 +36,9 @@ class AsyncSystem {
   // so the service's default applies), and waits until it is healthy. The suite's arguments
   // and `more_args` are flag-value pairs.
   void StopService(std::string_view service);
+  // SIGTERM, then SIGKILL after `grace`: how long until the process was gone.
+  std::chrono::milliseconds StopServiceTimed(std::string_view service,
+                                             std::chrono::milliseconds grace);
   void StartService(std::string_view service, const std::vector<std::string>& more_args = {});
 
   // A counter or histogram _count of the service's /metrics whose labels include all of

@@ -836,6 +836,41 @@ TEST_F(AsyncFaults, AReportRequestDeliveredTwiceIsHashedOnce) {
   EXPECT_EQ(Consumed("report", queue, "retried") + Consumed("report", queue, "dead_lettered"), 0);
 }
 
+TEST_F(AsyncFaults, SigtermWithAReportBeingHashedExitsWithinTheDrainTimeoutAndTheJobIsDoneOnce) {
+  // Hashing takes longer than the drain may: the delivery is handed back to the broker and
+  // the process exits on time (it used to wait for the acknowledgement for ever, until
+  // SIGKILL).
+  RestartedWith slow(System(), "report",
+                     {"--report-cpu-time-ms", "4000", "--drain-timeout-ms", "500"});
+  const std::string request_id = "drain-report-" + TraceContext::NewRoot().trace_id.substr(0, 8);
+  JsonAnswer accepted = Request(Port("report"), "POST", "/generate_report",
+                                R"({"report_type": "sales"})", {{"X-Request-Id", request_id}});
+  ASSERT_EQ(accepted.status, 202) << accepted;
+  const std::string job_id = json::value_to<std::string>(accepted.body.at("job_id"));
+  auto status = [&] {
+    JsonAnswer job = Get(Port("report"), "/jobs/" + job_id);
+    return job.status == 200 ? json::value_to<std::string>(job.body.at("status")) : "";
+  };
+  ASSERT_TRUE(PollUntil([&] { return status() == "running"; }));
+
+  milliseconds stopped = System().StopServiceTimed("report", std::chrono::seconds(15));
+  EXPECT_LT(stopped, milliseconds(3000)) << "SIGTERM did not end the process in time";
+  EXPECT_EQ(Scalar("SELECT count(*) FROM report_jobs WHERE status = 'completed' AND job_id = '" +
+                   job_id + "'"),
+            0);
+
+  // Started again (quick hashing: its hashing claim lapses after 10 s + 4 x 200 ms): the
+  // requeued delivery is done, once.
+  System().StartService("report", {"--report-cpu-time-ms", "200"});
+  EXPECT_TRUE(PollUntil([&] { return status() == "completed"; }, std::chrono::seconds(40)));
+  const std::string queue(topology::kReportJobsQueue);
+  EXPECT_EQ(Consumed("report", queue, "ok"), 1);
+  EXPECT_EQ(Consumed("report", queue, "duplicate"), 0);
+  std::vector<std::pair<std::string, CompletionRecord>> records = System().Completions(request_id);
+  ASSERT_EQ(records.size(), 1u) << "the job's work should end exactly once";
+  EXPECT_EQ(records[0].second.outcome, WorkOutcome::kDone);
+}
+
 TEST_F(AsyncFaults, AFailedOrderNeverBecomesConfirmed) {
   const std::string queue(topology::kOrderPaymentSucceededQueue);
   const std::int64_t order_id = Scalar(

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <exception>
+#include <string>
 #include <string_view>
 
 #include "common/service/reply.hpp"
@@ -15,6 +16,7 @@ namespace flowbench {
 struct ErrorReply {
   Reply reply;                // {"error", "detail"}
   bool server_fault = false;  // a bug or an unexpected failure: log it, count it
+  std::string cause;          // what was thrown, driver text included: for logs, never the body
 };
 
 boost::json::object ErrorBody(std::string_view error, std::string_view detail);

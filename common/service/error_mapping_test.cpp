@@ -61,6 +61,35 @@ TEST(ErrorMapping, AStatementTimeoutIs503) {
   EXPECT_EQ(e.reply.body.at("error"), "service_unavailable");
 }
 
+TEST(ErrorMapping, ADatabaseThatCannotServeNowIs503WithoutTheDriverText) {
+  // Connection failure, shutdown in progress, too many connections: the database cannot serve
+  // now, which is not the request's fault nor a bug.
+  for (const char* state : {"08006", "57P01", "57P03", "53300"}) {
+    ErrorReply e = Map(pqxx::sql_error(
+        "FATAL:  terminating connection due to administrator command", "SELECT 1", state));
+    EXPECT_EQ(e.reply.status, 503) << state;
+    EXPECT_EQ(e.reply.body.at("error"), "service_unavailable") << state;
+    EXPECT_EQ(e.reply.body.at("detail"), "database unavailable") << state;
+    EXPECT_FALSE(e.server_fault) << state;
+    EXPECT_NE(e.cause.find("terminating connection"), std::string::npos) << state;  // for logs
+  }
+}
+
+TEST(ErrorMapping, AConnectionLostWhileCommittingIs503SayingTheOutcomeIsUnknown) {
+  ErrorReply e = Map(pqxx::in_doubt_error("connection lost during commit"));
+  EXPECT_EQ(e.reply.status, 503);
+  EXPECT_EQ(e.reply.body.at("error"), "service_unavailable");
+  EXPECT_NE(boost::json::value_to<std::string>(e.reply.body.at("detail")).find("unknown"),
+            std::string::npos);
+  EXPECT_FALSE(e.server_fault);
+}
+
+TEST(ErrorMapping, TheDriverTextOfALostDatabaseStaysInTheLogs) {
+  ErrorReply e = Map(pqxx::broken_connection("server closed the connection unexpectedly"));
+  EXPECT_EQ(e.reply.body.at("detail"), "database unreachable");
+  EXPECT_EQ(e.cause, "server closed the connection unexpectedly");
+}
+
 TEST(ErrorMapping, AnythingElseIsA500ServerFault) {
   ErrorReply e = Map(std::logic_error("a bug"));
   EXPECT_EQ(e.reply.status, 500);

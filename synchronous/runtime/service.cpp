@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include "common/db/schema.hpp"
@@ -138,6 +139,10 @@ Service::Service(ServiceOptions options, SyncSettings settings)
         log::Error("unhandled exception", {{"route", req.path}, {"error", error_reply.reply.body}});
         SetJson(res, error_reply.reply.status, error_reply.reply.body);
       });
+  // While draining, every answer closes its connection, and says so to a keep-alive client.
+  server_.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    if (draining_) res.set_header("Connection", "close");
+  });
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     double seconds = 0;
     if (t_request.armed) {
@@ -260,7 +265,9 @@ int Service::Run() {
   if (!server_.SetListenBacklog(settings_.server.listen_backlog)) {
     log::Warn("cannot raise the listen backlog", {{"backlog", settings_.server.listen_backlog}});
   }
-  // SIGTERM/SIGINT are blocked in every thread (RunService); this one waits for them.
+  // SIGTERM/SIGINT are blocked in every thread (RunService); this one waits for them, then
+  // drains: no new connections, the requests in flight get drain_timeout to finish (their
+  // answers say Connection: close), then the process exits whatever still runs.
   std::atomic<bool> serving{true};
   std::thread signal_waiter([this, &serving] {
     sigset_t signals;
@@ -270,11 +277,21 @@ int Service::Run() {
     const timespec tick{0, 200'000'000};
     while (serving) {
       int signal = sigtimedwait(&signals, nullptr, &tick);
-      if (signal > 0) {
-        log::Info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-        server_.stop();
-        return;
+      if (signal <= 0) continue;
+      log::Info("draining", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"},
+                             {"drain_timeout_ms", settings_.server.drain_timeout.count()}});
+      draining_ = true;
+      server_.stop();  // returns at once; the listening thread joins the workers
+      auto deadline = SteadyClock::now() + settings_.server.drain_timeout;
+      while (serving && SteadyClock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
+      if (serving) {
+        log::Warn("drain timeout reached; exiting with requests still in flight",
+                  {{"drain_timeout_ms", settings_.server.drain_timeout.count()}});
+        std::_Exit(0);
+      }
+      return;
     }
   });
   log::Info("listening", {{"host", options_.host},

@@ -17,6 +17,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
@@ -122,7 +123,8 @@ class Service {
   // token is asked to stop.
   void RunBeside(std::function<void(std::stop_token)> task);
 
-  // Serves until SIGTERM or SIGINT; returns the process exit code.
+  // Serves until SIGTERM or SIGINT, then drains for at most --drain-timeout-ms; returns the
+  // process exit code.
   int Run();
 
  private:
@@ -139,6 +141,7 @@ class Service {
   std::list<std::string> routes_;  // stable storage for the route labels
   std::vector<std::function<void(std::stop_token)>> beside_;
   prometheus::Family<prometheus::Counter>& server_faults_;
+  std::atomic<bool> draining_{false};  // SIGTERM received
 };
 
 // A waiting step of the simulated work (an SMTP server, a gateway): this thread sleeps, and

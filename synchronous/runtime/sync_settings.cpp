@@ -49,6 +49,8 @@ void BindSyncSettings(CLI::App& app, SyncSettings& s) {
          "connections queued by the kernel before accept (capped by net.core.somaxconn)", server);
   AddInt(app, "--http-read-timeout-s", s.server.read_timeout_s, 1, 3600,
          "time to receive a request", server);
+  AddMs(app, "--drain-timeout-ms", s.server.drain_timeout,
+        "on SIGTERM: time for the requests in flight to finish", server, 0);
 
   const char* client = "Downstream calls (sync build)";
   DownstreamSettings& d = s.downstream;

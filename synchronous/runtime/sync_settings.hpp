@@ -27,6 +27,9 @@ struct ServerSettings {
   int keep_alive_max_count = 100'000;
   // An idle keep-alive connection is closed after this long, freeing its worker.
   int keep_alive_timeout_s = 5;
+  // On SIGTERM: requests in flight get this long to finish (answered with Connection:
+  // close); then the process exits and what is still running is cut off.
+  std::chrono::milliseconds drain_timeout{10'000};
   // Connections the kernel queues before the server accepts them. cpp-httplib listens with
   // a backlog of 5, so a burst of new connections was reset; we raise it after binding.
   int listen_backlog = 1024;
@@ -64,7 +67,7 @@ struct SyncSettings {
 };
 
 // --http-threads, --keep-alive-max-count, --keep-alive-timeout-s, --listen-backlog,
-// --http-read-timeout-s,
+// --http-read-timeout-s, --drain-timeout-ms,
 // --downstream-pool-size, --downstream-connect-timeout-ms, --downstream-read-timeout-ms,
 // --report-read-timeout-ms, --downstream-max-idle-ms, --retry-max-attempts,
 // --retry-base-delay-ms, --retry-max-delay-ms, --breaker-failure-threshold,

@@ -350,6 +350,39 @@ TEST_F(SyncSystem, ProductUpdateCallsSearchCacheAndAnalyticsThenAnswers200) {
   }
 }
 
+TEST_F(SyncSystem, SigtermFinishesTheRequestInFlightWithConnectionCloseWithinTheDrainTimeout) {
+  RestartService("report", {"--report-cpu-time-ms", "1500", "--drain-timeout-ms", "5000"});
+  httplib::Client client(system_->Url("report"));
+  client.set_keep_alive(true);
+  client.set_read_timeout(10, 0);
+  auto answer = std::async(std::launch::async, [&client] {
+    return client.Post("/generate_report", R"({"report_type": "drain"})", "application/json");
+  });
+  std::this_thread::sleep_for(300ms);  // the report is being hashed
+  auto started = Clock::now();
+  ASSERT_TRUE(infra::Terminate(ServiceEntry("report").pid, 10s));
+  auto stopped = Clock::now() - started;
+  httplib::Result result = answer.get();
+  ASSERT_TRUE(result) << httplib::to_string(result.error());
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(result->get_header_value("Connection"), "close");  // a keep-alive client is told
+  EXPECT_LT(stopped, 4s);
+  RestartService("report");
+}
+
+TEST_F(SyncSystem, SigtermWithARequestLongerThanTheDrainTimeoutExitsOnTime) {
+  RestartService("report", {"--report-cpu-time-ms", "6000", "--drain-timeout-ms", "500"});
+  auto answer = std::async(std::launch::async, [] {
+    return Post("report", "/generate_report", R"({"report_type": "cut"})");
+  });
+  std::this_thread::sleep_for(300ms);  // the report is being hashed
+  auto started = Clock::now();
+  ASSERT_TRUE(infra::Terminate(ServiceEntry("report").pid, 10s));
+  EXPECT_LT(Clock::now() - started, 2500ms) << "SIGTERM did not end the process in time";
+  answer.get();  // cut off: no answer
+  RestartService("report");
+}
+
 TEST_F(SyncSystem, GenerateReportHashesInsideTheRequest) {
   Answer a = Post("report", "/generate_report", R"({"report_type": "monthly"})");
   ASSERT_EQ(a.status, 200) << a;
