@@ -155,7 +155,7 @@ struct Fault {
   std::optional<double> recovery_s;
   // When the component answered again (restart done, process resumed); nullopt: it did not.
   std::optional<double> restored_s;
-  std::string error;  // what went wrong injecting or ending it; empty: nothing
+  std::string error;               // what went wrong injecting or ending it; empty: nothing
   std::optional<double> extra_ms;  // "slow": how much longer each simulated step took
 };
 
