@@ -363,6 +363,14 @@ TEST_F(AsyncRoutes, BadInputOnEveryWriteRouteChangesNothing) {
   }
 }
 
+// The same ids as the sync build's test: the sync front URL-decodes them, this one does not.
+TEST_F(AsyncRoutes, ATextPathIdThatNoServiceMadeIs404) {
+  for (const auto& [service, path] : flowbench::testing::PathsNamingNoTextId()) {
+    JsonAnswer a = Get(Port(service), path);
+    EXPECT_EQ(a.status, 404) << service << " " << path << ": " << a;
+  }
+}
+
 // Each method and route a client invents must not become a new series: 64 buckets each,
 // kept for the life of the process.
 TEST_F(AsyncRoutes, InventedMethodsAndPathsDoNotGrowTheMetrics) {

@@ -493,6 +493,16 @@ TEST_F(SyncSystem, InventedMethodsAndPathsDoNotGrowTheMetrics) {
   EXPECT_EQ(Get("user", "/health").status, 200);
 }
 
+// The sync front URL-decodes the path, so a text id may hold any byte; the async build sends
+// the same ids (asynchronous/tests/system_test.cpp).
+TEST_F(SyncSystem, ATextPathIdThatNoServiceMadeIs404) {
+  for (const auto& [service, path] : testing::PathsNamingNoTextId()) {
+    Answer a = Get(service, path);
+    SCOPED_TRACE(std::string(service) + " " + path);
+    ExpectError(a, 404);
+  }
+}
+
 // --- Downstream faults --------------------------------------------------------------------
 
 TEST_F(SyncSystem, WithTheEmailServiceDownRegistrationStillAnswersWithoutTheEmail) {

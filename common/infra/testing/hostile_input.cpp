@@ -32,6 +32,19 @@ const std::vector<HostileBody>& HostileBodies() {
   return kBodies;
 }
 
+const std::vector<std::pair<std::string, std::string>>& PathsNamingNoTextId() {
+  static const std::vector<std::pair<std::string, std::string>> kPaths = {
+      {"payment", "/payments/%FF%FE"},
+      {"payment", "/payments/ab%00c"},
+      {"payment", "/payments/%C2%85"},
+      {"report", "/jobs/%FF"},
+      {"report", "/jobs/%00"},
+      {"report", "/jobs/a%0Ab"},
+      {"report", "/jobs/" + std::string(300, 'a')},
+  };
+  return kPaths;
+}
+
 std::map<int, int> SendInventedMethodsAndPaths(const std::string& base_url,
                                                const std::string& known_path, int count) {
   httplib::Client client(base_url);  // no keep-alive: a connection per request

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace flowbench::testing {
@@ -19,6 +20,10 @@ struct HostileBody {
   const char* field;  // as quoted in the detail: "'amount'"
 };
 const std::vector<HostileBody>& HostileBodies();
+
+// Read paths whose text id (/payments/{id}, /jobs/{id}) no service made: bytes that are not
+// UTF-8, a NUL, a control character, far too long. Both builds answer 404.
+const std::vector<std::pair<std::string, std::string>>& PathsNamingNoTextId();
 
 // Sends `count` requests of each kind to `base_url` ("http://127.0.0.1:PORT"), a connection
 // each: an invented method on a known path, a known method on an invented path, and both
