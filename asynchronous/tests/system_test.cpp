@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "common/domain/scenario_ids.hpp"
 #include "common/domain/topology.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
+#include "common/infra/testing/hostile_input.hpp"
 #include "common/telemetry/trace.hpp"
 
 namespace flowbench::async::testing {
@@ -343,6 +345,15 @@ TEST_F(AsyncRoutes, BadInputOnEveryWriteRouteChangesNothing) {
     EXPECT_TRUE(a.body.as_object().contains("error")) << what << ": " << a;
     EXPECT_TRUE(a.body.as_object().contains("detail")) << what << ": " << a;
   }
+  // What only the database would have noticed (the sync system test sends the same).
+  for (const flowbench::testing::HostileBody& c : flowbench::testing::HostileBodies()) {
+    JsonAnswer a = Request(Port(c.service), c.method, c.path, c.body);
+    std::string what = std::string(c.method) + " " + c.path + " " + c.body;
+    EXPECT_EQ(a.status, 422) << what << ": " << a;
+    if (a.status != 422) continue;
+    EXPECT_EQ(a.body.at("error"), "validation_error") << what << ": " << a;
+    EXPECT_NE(a.raw.find(c.field), std::string::npos) << what << ": " << a;
+  }
   EXPECT_EQ(published(), published_before);
   EXPECT_EQ(rows(), rows_before);
   EXPECT_EQ(Get(Port("product"), "/products/1").raw, product_before.raw);
@@ -350,6 +361,32 @@ TEST_F(AsyncRoutes, BadInputOnEveryWriteRouteChangesNothing) {
     JsonAnswer health = Get(Port(s), "/health");
     EXPECT_EQ(health.status, 200) << s << " after bad input: " << health;
   }
+}
+
+// The same ids as the sync build's test: the sync front URL-decodes them, this one does not.
+TEST_F(AsyncRoutes, ATextPathIdThatNoServiceMadeIs404) {
+  for (const auto& [service, path] : flowbench::testing::PathsNamingNoTextId()) {
+    JsonAnswer a = Get(Port(service), path);
+    EXPECT_EQ(a.status, 404) << service << " " << path << ": " << a;
+  }
+}
+
+// Each method and route a client invents must not become a new series: 64 buckets each,
+// kept for the life of the process.
+TEST_F(AsyncRoutes, InventedMethodsAndPathsDoNotGrowTheMetrics) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(Port("user"));
+  // Each kind of request once, and a scrape: the series they make exist from here on.
+  flowbench::testing::SendInventedMethodsAndPaths(url, "/register", 3);
+  Get(Port("user"), "/metrics");
+  const std::size_t before = Get(Port("user"), "/metrics").raw.size();
+
+  std::map<int, int> statuses =
+      flowbench::testing::SendInventedMethodsAndPaths(url, "/register", 1000);
+  EXPECT_EQ(statuses.count(0), 0u) << statuses[0] << " requests got no answer";
+  const std::size_t after = Get(Port("user"), "/metrics").raw.size();
+  // The counts grow by a few digits; one more series would add kilobytes.
+  EXPECT_LT(after, before + 4096) << "from " << before << " to " << after << " bytes";
+  EXPECT_EQ(Get(Port("user"), "/health").status, 200);
 }
 
 // --- Completion records (X-Request-Id, GET /completions) ----------------------------------

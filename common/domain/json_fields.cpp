@@ -9,20 +9,27 @@ namespace {
 
 std::string Quote(std::string_view key) { return "'" + std::string(key) + "'"; }
 
-std::optional<std::int64_t> AsInteger(const boost::json::value& v) {
+// Integers are written `3`, or `3.0` by a client that only has doubles (JavaScript's
+// JSON.stringify never does this, Python's may); `3.5` is not one. Every integer column is
+// BIGINT, so a value beyond 64 bits is out of range rather than rounded or wrapped; one with
+// a fraction or an exponent is exact only below 2^53, so it is out of range from 9e15 on.
+std::int64_t ReadInteger(const boost::json::value& v, std::string_view key) {
   if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+  auto out_of_range = [&] {
+    return ValidationError("field " + Quote(key) +
+                           " is out of range: integers are 64-bit (or below 9e15 when written "
+                           "with a fraction or an exponent)");
+  };
+  if (v.is_uint64()) {  // Boost.JSON reads into uint64 only what int64 cannot hold
+    if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) throw out_of_range();
     return static_cast<std::int64_t>(v.get_uint64());
   }
-  // 3.0 is an integer written by a client that only has doubles (JavaScript's JSON.stringify
-  // never does this, Python's may); 3.5 is not.
   if (v.is_double()) {
     double d = v.get_double();
-    if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.0e15) {
-      return static_cast<std::int64_t>(d);
-    }
+    if (std::isinf(d) || std::fabs(d) >= 9.0e15) throw out_of_range();  // all whole numbers
+    if (d == std::trunc(d)) return static_cast<std::int64_t>(d);
   }
-  return std::nullopt;
+  throw ValidationError("field " + Quote(key) + " must be an integer");
 }
 
 }  // namespace
@@ -59,9 +66,7 @@ std::optional<std::string> JsonFields::OptionalString(std::string_view key) cons
 }
 
 std::int64_t JsonFields::Integer(std::string_view key) const {
-  std::optional<std::int64_t> i = AsInteger(Required(key));
-  if (!i) throw ValidationError("field " + Quote(key) + " must be an integer");
-  return *i;
+  return ReadInteger(Required(key), key);
 }
 
 std::optional<std::int64_t> JsonFields::OptionalInteger(std::string_view key) const {

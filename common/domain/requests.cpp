@@ -13,9 +13,32 @@ namespace {
 
 constexpr std::size_t kMaxTextLength = 2048;
 
+// C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F, in UTF-8 0xC2 0x80-0x9F). The JSON parser
+// has already refused invalid UTF-8, so a 0xC2 byte always starts a two-byte character.
+bool HasControlCharacter(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f) return true;
+    if (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// No stored text needs a control character, and a NUL would be worse than useless: libpq
+// sends text as C strings, so the database would store the text cut short at it.
+void RequireNoControlCharacters(std::string_view key, std::string_view text) {
+  if (HasControlCharacter(text)) {
+    throw ValidationError("field '" + std::string(key) +
+                          "' must not contain control characters (U+0000-U+001F, U+007F-U+009F)");
+  }
+}
+
 std::string BoundedText(const JsonFields& fields, std::string_view key, std::size_t max_length) {
   std::string text = fields.String(key);
   if (text.empty()) throw ValidationError("field '" + std::string(key) + "' must not be empty");
+  RequireNoControlCharacters(key, text);
   if (text.size() > max_length) {
     throw ValidationError("field '" + std::string(key) + "' is longer than " +
                           std::to_string(max_length) + " characters");
@@ -27,8 +50,8 @@ std::string BoundedText(const JsonFields& fields, std::string_view key, std::siz
 
 bool IsValidEmail(std::string_view email) {
   if (email.size() < 3 || email.size() > 254) return false;
-  if (std::any_of(email.begin(), email.end(), [](unsigned char c) {
-        return std::isspace(c) || std::iscntrl(c) || c == '"' || c == ',' || c == '<' || c == '>';
+  if (HasControlCharacter(email) || std::any_of(email.begin(), email.end(), [](unsigned char c) {
+        return std::isspace(c) || c == '"' || c == ',' || c == '<' || c == '>';
       })) {
     return false;
   }
@@ -66,6 +89,13 @@ PaymentRequest ParsePaymentRequest(std::string_view body) {
     throw ValidationError("field 'amount' must be a positive number");
   }
   if (request.amount > 1e12) throw ValidationError("field 'amount' is implausibly large");
+  // The column is NUMERIC(16, 2) CHECK (amount > 0): whole cents, from one cent. Up to 1e12
+  // a double times 100 is within far less than half a cent of the integer it should be, and
+  // that integer divided by 100 is the very double a two-decimal amount was parsed into.
+  if (request.amount < 0.01) throw ValidationError("field 'amount' must be at least 0.01");
+  if (std::round(request.amount * 100) / 100 != request.amount) {
+    throw ValidationError("field 'amount' must be whole cents: at most two decimals");
+  }
   request.currency = fields.OptionalString("currency").value_or("USD");
   bool iso_code =
       request.currency.size() == 3 && std::all_of(request.currency.begin(), request.currency.end(),

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <functional>
+#include <vector>
+
 #include "common/domain/errors.hpp"
 
 namespace flowbench {
@@ -91,6 +95,80 @@ TEST(Requests, NegativeQuantityOrStockIs422) {
             422);
   EXPECT_EQ(Rejection([] { ParseOrderRequest(R"({"product_id":1,"quantity":0})"); }).status(), 422);
   EXPECT_EQ(Rejection([] { ParseProductUpdate(R"({"stock":-3})"); }).status(), 422);
+}
+
+// The payments column is NUMERIC(16, 2) CHECK (amount > 0): 0.001 would be rounded to 0.00
+// and refused by the database, 1.005 stored as another amount than the one asked for.
+TEST(Requests, AmountIsWholeCentsFromOneCent) {
+  EXPECT_DOUBLE_EQ(ParsePaymentRequest(R"({"amount":0.01})").amount, 0.01);
+  EXPECT_DOUBLE_EQ(ParsePaymentRequest(R"({"amount":100.1})").amount, 100.1);
+  EXPECT_DOUBLE_EQ(ParsePaymentRequest(R"({"amount":19.99})").amount, 19.99);
+  EXPECT_DOUBLE_EQ(ParsePaymentRequest(R"({"amount":999999999999.99})").amount, 999999999999.99);
+  EXPECT_DOUBLE_EQ(ParsePaymentRequest(R"({"amount":1e12})").amount, 1e12);
+  for (const char* body : {R"({"amount":0.001})", R"({"amount":0.009})", R"({"amount":1.005})",
+                           R"({"amount":100.123})", R"({"amount":1e-7})"}) {
+    ClientError e = Rejection([&] { ParsePaymentRequest(body); });
+    EXPECT_EQ(e.status(), 422) << body;
+    EXPECT_EQ(e.error(), "validation_error") << body;
+    EXPECT_NE(e.detail().find("'amount'"), std::string::npos) << body << ": " << e.detail();
+  }
+}
+
+// libpq sends text as C strings: a NUL would cut the value short, and no stored text needs
+// any other control character either.
+TEST(Requests, ControlCharactersInTextFieldsAre422AndNameTheField) {
+  struct Case {
+    std::function<void()> parse;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {[] { ParseRegistration(R"({"email":"a\u0000b@example.com"})"); }, "'email'"},
+      {[] { ParsePaymentRequest(R"({"amount":5,"currency":"US\u0000"})"); }, "'currency'"},
+      {[] { ParseProductUpdate(R"({"name":"Laptop\u0000 Pro"})"); }, "'name'"},
+      {[] { ParseProductUpdate(R"({"name":"Laptop\nPro"})"); }, "'name'"},
+      {[] { ParseProductUpdate(R"({"name":"Laptop\u007f"})"); }, "'name'"},
+      {[] { ParseProductUpdate(R"({"name":"Laptop\u0085"})"); }, "'name'"},  // C1 (NEL)
+      {[] { ParseReportRequest(R"({"report_type":"monthly\u0000"})"); }, "'report_type'"},
+      {[] { ParseReportRequest(R"({"report_type":"\tmonthly"})"); }, "'report_type'"},
+      {[] { ParseClickRequest(R"({"user_id":1,"page":"/home\u0000/x"})"); }, "'page'"},
+      {[] { ParseClickRequest(R"({"user_id":1,"page":"/home\r\n"})"); }, "'page'"},
+  };
+  for (const Case& c : cases) {
+    ClientError e = Rejection(c.parse);
+    EXPECT_EQ(e.status(), 422) << c.field;
+    EXPECT_NE(e.detail().find(c.field), std::string::npos) << e.detail();
+  }
+  // Text beyond ASCII is fine.
+  EXPECT_EQ(ParseProductUpdate(R"({"name":"Kopfhörer – \u00e9 日本"})").name, "Kopfhörer – é 日本");
+  EXPECT_EQ(ParseClickRequest(R"({"user_id":1,"page":"/ü"})").page, "/ü");
+}
+
+// Every integer column is BIGINT: a number beyond 64 bits is refused as out of range, with
+// the field's name, not stored, wrapped or rounded.
+TEST(Requests, IntegersBeyondSixtyFourBitsAre422AndSaySo) {
+  struct Case {
+    std::function<void()> parse;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {[] { ParseOrderRequest(R"({"product_id":1,"quantity":9e18})"); }, "'quantity'"},
+      {[] { ParseOrderRequest(R"({"product_id":1,"quantity":9223372036854775808})"); },
+       "'quantity'"},
+      {[] { ParseOrderRequest(R"({"product_id":1e19,"quantity":1})"); }, "'product_id'"},
+      {[] { ParseOrderRequest(R"({"product_id":18446744073709551615,"quantity":1})"); },
+       "'product_id'"},
+      {[] { ParseClickRequest(R"({"user_id":9223372036854775808,"page":"/"})"); }, "'user_id'"},
+      {[] { ParseClickRequest(R"({"user_id":-9223372036854775809,"page":"/"})"); }, "'user_id'"},
+      {[] { ParseProductUpdate(R"({"stock":1e300})"); }, "'stock'"},
+  };
+  for (const Case& c : cases) {
+    ClientError e = Rejection(c.parse);
+    EXPECT_EQ(e.status(), 422) << c.field;
+    EXPECT_NE(e.detail().find(c.field), std::string::npos) << e.detail();
+    EXPECT_NE(e.detail().find("out of range"), std::string::npos) << e.detail();
+  }
+  EXPECT_EQ(ParseClickRequest(R"({"user_id":9223372036854775807,"page":"/"})").user_id, INT64_MAX);
+  EXPECT_EQ(Rejection([] { ParseProductUpdate(R"({"stock":1000000001})"); }).status(), 422);
 }
 
 TEST(Requests, SlowdownIsZeroToAMinuteOfMilliseconds) {

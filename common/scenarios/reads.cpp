@@ -1,9 +1,27 @@
 #include "common/scenarios/reads.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include "common/domain/errors.hpp"
 #include "common/scenarios/stores.hpp"
 
 namespace flowbench {
+namespace {
+
+// Payment and job ids are UUIDs the services made. The sync front URL-decodes the path, so
+// a path id may hold any byte: one that is not letters, digits and '-' (at most 64) names
+// nothing, and is neither sent to the database (which refuses what is not UTF-8) nor echoed.
+void RequireTextId(std::string_view what, std::string_view id) {
+  bool plain = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+  });
+  if (!plain) {
+    throw NotFound("no " + std::string(what) + " has that id (ids are letters, digits and '-')");
+  }
+}
+
+}  // namespace
 
 Reply UserReply(pqxx::work& tx, std::int64_t user_id) {
   std::optional<User> user = FindUser(tx, user_id);
@@ -12,6 +30,7 @@ Reply UserReply(pqxx::work& tx, std::int64_t user_id) {
 }
 
 Reply PaymentReply(pqxx::work& tx, const std::string& payment_id) {
+  RequireTextId("payment", payment_id);
   std::optional<Payment> payment = FindPayment(tx, payment_id);
   if (!payment) throw DoesNotExist("payment", payment_id);
   return {200, ToJson(*payment)};
@@ -31,6 +50,7 @@ Reply ProductListReply(pqxx::work& tx) {
 }
 
 Reply ReportJobReply(pqxx::work& tx, const std::string& job_id) {
+  RequireTextId("report job", job_id);
   std::optional<ReportJob> job = FindReportJob(tx, job_id);
   if (!job) throw DoesNotExist("report job", job_id);
   return {200, ToJson(*job)};

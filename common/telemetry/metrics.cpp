@@ -2,6 +2,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace flowbench {
@@ -18,6 +20,15 @@ prometheus::Histogram::BucketBoundaries Geometric(double first, double factor, i
   prometheus::Histogram::BucketBoundaries bounds;
   for (int i = 0; i < count; ++i) bounds.push_back(first * std::pow(factor, i));
   return bounds;
+}
+
+// The client chooses the method, so it names a series only from a fixed set: every other
+// value would be one more histogram of 64 buckets, kept for the life of the process.
+std::string MethodLabel(std::string_view method) {
+  static constexpr std::array<std::string_view, 7> kKnown = {"GET",   "POST", "PUT",    "DELETE",
+                                                             "PATCH", "HEAD", "OPTIONS"};
+  bool known = std::find(kKnown.begin(), kKnown.end(), method) != kKnown.end();
+  return std::string(known ? method : "OTHER");
 }
 
 }  // namespace
@@ -84,13 +95,13 @@ Metrics::Metrics(std::string_view arch, std::string_view service)
 
 void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                                  double seconds) {
+  std::string method_label = MethodLabel(method);
   http_requests_
-      .Add({{"method", std::string(method)},
+      .Add({{"method", method_label},
             {"route", std::string(route)},
             {"status", std::to_string(status)}})
       .Increment();
-  http_duration_
-      .Add({{"method", std::string(method)}, {"route", std::string(route)}}, LatencyBuckets())
+  http_duration_.Add({{"method", method_label}, {"route", std::string(route)}}, LatencyBuckets())
       .Observe(seconds);
 }
 

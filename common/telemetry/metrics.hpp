@@ -21,7 +21,8 @@ class Metrics {
  public:
   Metrics(std::string_view arch, std::string_view service);
 
-  // Both builds.
+  // Both builds. `method` outside GET, POST, PUT, DELETE, PATCH, HEAD and OPTIONS is counted
+  // as OTHER; `route` must come from a fixed set too (the route patterns and "unmatched").
   void ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                           double seconds);
   // From `accepted_at` to the end of the scenario's last piece of work.

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "common/domain/scenario_ids.hpp"
@@ -44,6 +45,28 @@ TEST(Metrics, ExpositionHasTheContractNamesAndLabels) {
   EXPECT_NE(text.find("scenario=\"" + std::string(scenario::kEmailOnRegistration) + "\""),
             std::string::npos);
   EXPECT_NE(text.find("outcome=\"duplicate\""), std::string::npos);
+}
+
+// A client chooses the method: each new label value would be a series with 64 buckets kept
+// for the life of the process, so anything outside the standard set is one label.
+TEST(Metrics, AnHttpMethodOutsideTheStandardSetIsCountedAsOther) {
+  Metrics metrics("async", "user");
+  for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}) {
+    metrics.ObserveHttpRequest(method, "/register", 405, 0.001);
+  }
+  for (int i = 0; i < 100; ++i) {
+    metrics.ObserveHttpRequest("INVENTED" + std::to_string(i), "unmatched", 404, 0.001);
+  }
+  metrics.ObserveHttpRequest("get", "unmatched", 404, 0.001);  // methods are case-sensitive
+
+  prometheus_text::Exposition exposition = prometheus_text::ParseText(metrics.Exposition());
+  std::set<std::string> methods;
+  for (const prometheus_text::Sample& sample : exposition.samples) {
+    if (sample.name == "http_requests_total") methods.insert(sample.Label("method").value_or(""));
+  }
+  EXPECT_EQ(methods, (std::set<std::string>{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD",
+                                            "OPTIONS", "OTHER"}));
+  EXPECT_EQ(exposition.First("http_requests_total", {{"method", "OTHER"}}), 101);
 }
 
 TEST(Metrics, ExpositionHasTheProcessCpuAndMemoryOfThisProcess) {

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <map>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
+#include "common/infra/testing/hostile_input.hpp"
 #include "common/service/launcher.hpp"
 #include "common/telemetry/completion_log.hpp"
 #include "common/telemetry/prometheus_text.hpp"
@@ -495,7 +497,43 @@ TEST_F(SyncSystem, BadInputOnEveryWriteRouteIsAJsonErrorAndChangesNothing) {
     ExpectError(Send(c.method, c.service, c.path, c.body), c.status);
     EXPECT_EQ(Get(c.service, "/health").status, 200);
   }
+  // What only the database would have noticed (the async system test sends the same).
+  for (const testing::HostileBody& c : testing::HostileBodies()) {
+    SCOPED_TRACE(std::string(c.service) + " " + c.method + " " + c.path + " " + c.body);
+    Answer a = Send(c.method, c.service, c.path, c.body);
+    ExpectError(a, 422);
+    if (a.status != 422) continue;
+    EXPECT_EQ(a["error"], "validation_error") << a;
+    EXPECT_NE(a.body.find(c.field), std::string::npos) << a;
+  }
   EXPECT_EQ(fingerprint(), before);
+}
+
+// Each method and route a client invents must not become a new series: 64 buckets each,
+// kept for the life of the process.
+TEST_F(SyncSystem, InventedMethodsAndPathsDoNotGrowTheMetrics) {
+  const std::string url = system_->Url("user");
+  // Each kind of request once, and a scrape: the series they make exist from here on.
+  testing::SendInventedMethodsAndPaths(url, "/register", 3);
+  Get("user", "/metrics");
+  const std::size_t before = Get("user", "/metrics").body.size();
+
+  std::map<int, int> statuses = testing::SendInventedMethodsAndPaths(url, "/register", 1000);
+  EXPECT_EQ(statuses.count(0), 0u) << statuses[0] << " requests got no answer";
+  const std::size_t after = Get("user", "/metrics").body.size();
+  // The counts grow by a few digits; one more series would add kilobytes.
+  EXPECT_LT(after, before + 4096) << "from " << before << " to " << after << " bytes";
+  EXPECT_EQ(Get("user", "/health").status, 200);
+}
+
+// The sync front URL-decodes the path, so a text id may hold any byte; the async build sends
+// the same ids (asynchronous/tests/system_test.cpp).
+TEST_F(SyncSystem, ATextPathIdThatNoServiceMadeIs404) {
+  for (const auto& [service, path] : testing::PathsNamingNoTextId()) {
+    Answer a = Get(service, path);
+    SCOPED_TRACE(std::string(service) + " " + path);
+    ExpectError(a, 404);
+  }
 }
 
 // --- Downstream faults --------------------------------------------------------------------
