@@ -61,6 +61,9 @@ TEST(HttpServer, AnswersAnUnexpectedFailureWith500) {
       "/users/1");
   EXPECT_EQ(answer.status, 500) << answer.body;
   EXPECT_EQ(Body(answer).at("error"), "internal_error") << answer.body;
+  // What was thrown goes to the log; the client gets the trace id to quote.
+  EXPECT_EQ(answer.body.find("a bug"), std::string::npos) << answer.body;
+  EXPECT_TRUE(Body(answer).contains("trace_id")) << answer.body;
 }
 
 TEST(Request, ReadsQueryParametersAsWritten) {

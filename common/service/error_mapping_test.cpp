@@ -97,5 +97,20 @@ TEST(ErrorMapping, AnythingElseIsA500ServerFault) {
   EXPECT_TRUE(e.server_fault);
 }
 
+TEST(ErrorMapping, A500NeverCarriesWhatWasThrownOnlyTheLogDoes) {
+  // An SQL error the rules do not know (a constraint, say) is a server fault: its text names
+  // tables, columns and values, for the log and never for a client.
+  ErrorReply e = Map(pqxx::sql_error(
+      "ERROR:  new row for relation \"payments\" violates check constraint", "INSERT ...",
+      "23514"));
+  EXPECT_EQ(e.reply.status, 500);
+  std::string body = boost::json::serialize(e.reply.body);
+  EXPECT_EQ(body.find("payments"), std::string::npos) << body;
+  EXPECT_EQ(body.find("constraint"), std::string::npos) << body;
+  EXPECT_NE(e.cause.find("violates check constraint"), std::string::npos) << e.cause;
+  EXPECT_EQ(boost::json::serialize(Map(std::logic_error("a bug")).reply.body).find("a bug"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace flowbench
