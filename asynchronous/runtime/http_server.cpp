@@ -261,6 +261,7 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
     } catch (...) {
       // The sync build's mapping: a lost database is a 503 here too, not a 500.
       ErrorReply mapped = ToErrorReply(std::current_exception());
+      if (mapped.server_fault) mapped.reply.body["trace_id"] = request.trace_id();  // its log line
       response = JsonResponse(mapped.reply);
       if (mapped.reply.status >= 500) error = mapped.cause;  // driver text: logs only
     }

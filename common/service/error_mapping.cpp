@@ -25,8 +25,15 @@ ErrorReply ToErrorReply(std::exception_ptr error) {
   auto unavailable = [](std::string_view detail, std::string cause) {
     return ErrorReply{{503, ErrorBody("service_unavailable", detail)}, false, std::move(cause)};
   };
-  auto fault = [](std::string_view detail) {
-    return ErrorReply{{500, ErrorBody("internal_error", detail)}, true, std::string(detail)};
+  // A server fault: what was thrown (an SQL error names tables, columns and values) goes to
+  // `cause` for the log; the client gets a fixed sentence, and the front adds the trace id
+  // that finds the log line.
+  auto fault = [](std::string cause) {
+    return ErrorReply{
+        {500,
+         ErrorBody("internal_error", "an unexpected error in this service; its log has the cause")},
+        true,
+        std::move(cause)};
   };
   try {
     std::rethrow_exception(error);

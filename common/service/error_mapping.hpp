@@ -1,6 +1,7 @@
 // The one place that turns whatever a handler threw into the answer the client sees, in both
 // builds: a ClientError its own status, ServiceUnavailable and a lost or too slow database
-// 503, anything else 500, always as {"error": "...", "detail": "..."}. Transport-free: the
+// 503, anything else 500 (whose detail is a fixed sentence: what was thrown is only logged),
+// always as {"error": "...", "detail": "..."}. Transport-free: the
 // sync front (cpp-httplib) and the async front (Beast) both answer with it.
 #pragma once
 

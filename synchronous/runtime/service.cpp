@@ -136,7 +136,7 @@ Service::Service(ServiceOptions options, SyncSettings settings)
   server_.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
         ErrorReply error_reply = ToErrorReply(error);  // normally caught in Wrap; the last net
-        log::Error("unhandled exception", {{"route", req.path}, {"error", error_reply.reply.body}});
+        log::Error("unhandled exception", {{"route", req.path}, {"error", error_reply.cause}});
         SetJson(res, error_reply.reply.status, error_reply.reply.body);
       });
   // While draining, every answer closes its connection, and says so to a keep-alive client.
@@ -186,8 +186,9 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
       if (error.server_fault) {
         server_faults_.Add({{"route", *label}}).Increment();
         log::Error("request failed",
-                   {{"method", req.method}, {"route", *label}, {"error", error.reply.body}},
+                   {{"method", req.method}, {"route", *label}, {"error", error.cause}},
                    request.trace_id());
+        error.reply.body["trace_id"] = request.trace_id();  // finds the log line
       }
       SetJson(res, error.reply.status, error.reply.body);
     }
