@@ -95,8 +95,12 @@ void ReadMessage(const amqp_message_t& message, Delivery& d) {
 
 }  // namespace
 
+// Declared in the header for the unique_ptr; defined with the fix.
+class SendWatchdog {};
+
 AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
-                               const std::string& connection_name) {
+                               const std::string& connection_name,
+                               const ConnectionOptions& /*options*/) {
   std::vector<char> buffer(url.begin(), url.end());
   buffer.push_back('\0');
   amqp_connection_info info{};
