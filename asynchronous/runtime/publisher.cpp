@@ -288,8 +288,13 @@ void Publisher::Serve(AmqpConnection& connection) {
       follow_blocked();
     }
   } catch (const std::exception& e) {
+    connected_ = false;  // new publishes fail at once from here on
     log::Warn("publisher lost its RabbitMQ connection",
               {{"error", e.what()}, {"unconfirmed", outstanding.size()}});
+    // The queued ones too, now: the next connect attempt may take the connect timeout
+    // (a broker that accepts but does not answer) before it could fail them.
+    FailQueued(std::string("the connection to RabbitMQ was lost before it was published: ") +
+               e.what());
   }
   // Every waiter hears at once, not at its confirm timeout: the unconfirmed ones and the
   // rest of a batch cut short by the failure.
