@@ -18,6 +18,9 @@ constexpr std::chrono::milliseconds kStopGrace{5000};
 // not keeping up (a memory or disk alarm, a slow disk), and waiting longer would only turn
 // into a confirm timeout with the memory held meanwhile.
 constexpr std::size_t kQueuedWindows = 10;
+// A publish the broker's socket does not take within this long cuts the connection: the
+// broker stopped reading (hung, or blocked before it told us). rabbitmq-c would wait forever.
+constexpr std::chrono::milliseconds kSendDeadline{2000};
 
 }  // namespace
 
@@ -44,6 +47,10 @@ void Publisher::Stop() {
 Task<void> Publisher::Publish(OutgoingMessage message, bool wait_for_confirm) {
   if (!connected_) {
     throw ServiceUnavailable("RabbitMQ is unavailable (reconnecting); the message was not sent");
+  }
+  if (blocked_) {
+    throw ServiceUnavailable("RabbitMQ is blocked by a resource alarm (" + BlockedReason() +
+                             "); the message was not sent");
   }
   auto confirmed = std::make_shared<OneShotEvent<std::optional<std::string>>>(io_);
   Completion done;
@@ -88,6 +95,10 @@ Task<std::vector<std::optional<std::string>>> Publisher::PublishBatch(
   if (!connected_) {
     co_return Results(messages.size(), "RabbitMQ is unavailable (reconnecting)");
   }
+  if (blocked_) {
+    co_return Results(messages.size(),
+                      "RabbitMQ is blocked by a resource alarm (" + BlockedReason() + ")");
+  }
   // Settled on the publisher's thread, one message at a time; the last one wakes the caller.
   struct Batch {
     std::mutex mutex;
@@ -125,6 +136,11 @@ std::size_t Publisher::QueueBound() const {
   return static_cast<std::size_t>(std::max(settings_.confirm_window, 1)) * kQueuedWindows;
 }
 
+std::string Publisher::BlockedReason() {
+  std::lock_guard lock(mutex_);
+  return blocked_reason_;
+}
+
 void Publisher::FailQueued(const std::string& why) {
   std::deque<Pending> failed;
   {
@@ -139,7 +155,10 @@ void Publisher::Run() {
   while (!stopping_) {
     std::unique_ptr<AmqpConnection> connection;
     try {
-      connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_);
+      ConnectionOptions options;
+      options.blocked_notifications = true;
+      options.send_timeout = kSendDeadline;
+      connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_, options);
       DeclareContractTopology(*connection);
       connection->EnableConfirms();
     } catch (const std::exception& e) {
@@ -152,6 +171,7 @@ void Publisher::Run() {
       continue;
     }
     backoff = std::chrono::milliseconds(100);
+    blocked_ = false;  // a new connection is told again once it publishes
     connected_ = true;
     log::Info("publisher connected to RabbitMQ", {{"connection", name_}});
     Serve(*connection);
@@ -191,10 +211,34 @@ void Publisher::Serve(AmqpConnection& connection) {
     }
     outstanding.erase(begin, end);
   };
+  // A resource alarm blocks publishing: nothing sent now would be confirmed before it ends,
+  // so every waiter hears at once (a 503, the relay's back-off) rather than at its confirm
+  // timeout, and publishes fail at once until connection.unblocked.
+  auto follow_blocked = [&] {
+    const std::optional<std::string>& reason = connection.Blocked();
+    if (reason && !blocked_) {
+      {
+        std::lock_guard lock(mutex_);
+        blocked_reason_ = *reason;
+      }
+      blocked_ = true;
+      log::Warn("RabbitMQ blocked publishing (a resource alarm); publishes fail until it ends",
+                {{"reason", *reason}, {"unconfirmed", outstanding.size()}});
+      for (auto& [tag, p] : outstanding) {
+        p.done("RabbitMQ blocked publishing (" + *reason + ") before it confirmed the message");
+      }
+      outstanding.clear();  // their confirms, if they come after the alarm, are ignored
+    } else if (!reason && blocked_) {
+      blocked_ = false;
+      log::Info("RabbitMQ unblocked publishing", {{"connection", name_}});
+    }
+  };
   auto stop_deadline = std::optional<std::chrono::steady_clock::time_point>();
   std::deque<Pending> batch;  // taken from the queue, not yet published
   try {
     for (;;) {
+      // Queued before Publish saw the alarm: failed, not sent to a blocked broker.
+      if (blocked_) FailQueued("RabbitMQ is blocked by a resource alarm (" + BlockedReason() + ")");
       {
         std::lock_guard lock(mutex_);
         while (!queue_.empty() && outstanding.size() + batch.size() <
@@ -241,10 +285,16 @@ void Publisher::Serve(AmqpConnection& connection) {
           settle(*c);
         }
       }
+      follow_blocked();
     }
   } catch (const std::exception& e) {
+    connected_ = false;  // new publishes fail at once from here on
     log::Warn("publisher lost its RabbitMQ connection",
               {{"error", e.what()}, {"unconfirmed", outstanding.size()}});
+    // The queued ones too, now: the next connect attempt may take the connect timeout
+    // (a broker that accepts but does not answer) before it could fail them.
+    FailQueued(std::string("the connection to RabbitMQ was lost before it was published: ") +
+               e.what());
   }
   // Every waiter hears at once, not at its confirm timeout: the unconfirmed ones and the
   // rest of a batch cut short by the failure.

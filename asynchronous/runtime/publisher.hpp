@@ -5,7 +5,10 @@
 // persistent msg/s with a window of 100, ~2.4k/s one by one).
 // A nack, a lost connection or no confirm in time is a ServiceUnavailable (503); while the
 // broker is away the thread reconnects with back-off and publishes fail at once, and so do
-// they when 10 confirm windows of messages already wait (the broker is not keeping up).
+// they when 10 confirm windows of messages already wait (the broker is not keeping up), and
+// while a resource alarm blocks publishing (connection.blocked, until connection.unblocked).
+// A lost connection fails every waiter at once: the unconfirmed and the queued alike. A send
+// the broker does not take within 2 s cuts the connection (the thread never hangs in one).
 #pragma once
 
 #include <atomic>
@@ -72,6 +75,7 @@ class Publisher {
   void Run();
   void Serve(AmqpConnection& connection);
   void FailQueued(const std::string& why);
+  std::string BlockedReason();
   std::size_t QueueBound() const;  // messages waiting for the thread at most
 
   net::io_context& io_;
@@ -85,6 +89,8 @@ class Publisher {
   Wakeup wakeup_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};
+  std::atomic<bool> blocked_{false};  // by a resource alarm of the broker
+  std::string blocked_reason_;        // guarded by mutex_
   std::thread thread_;
 };
 

@@ -1,7 +1,13 @@
 #include "common/amqp/connection.hpp"
 
 #include <amqp_tcp_socket.h>
+#include <sys/socket.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace flowbench {
@@ -95,8 +101,77 @@ void ReadMessage(const amqp_message_t& message, Delivery& d) {
 
 }  // namespace
 
+// Gives a send a deadline: the owner thread marks when a send starts and ends; a thread of
+// our own shuts the socket down when one has run for longer than the limit (the broker
+// stopped reading), so rabbitmq-c's wait for the socket to take more ends in an error.
+// Costs the sender two atomic stores; the watchdog wakes a few times per limit.
+class SendWatchdog {
+ public:
+  SendWatchdog(int fd, std::chrono::milliseconds limit)
+      : fd_(fd), limit_(limit), thread_([this] { Run(); }) {}
+  ~SendWatchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();  // before the socket is closed: never a shutdown of a reused fd
+  }
+  SendWatchdog(const SendWatchdog&) = delete;
+  SendWatchdog& operator=(const SendWatchdog&) = delete;
+
+  // Marks one send for as long as it lives.
+  class Sending {
+   public:
+    explicit Sending(SendWatchdog* watchdog) : watchdog_(watchdog) {
+      if (watchdog_ != nullptr) watchdog_->started_ns_ = Now();
+    }
+    ~Sending() {
+      if (watchdog_ != nullptr) watchdog_->started_ns_ = 0;
+    }
+    Sending(const Sending&) = delete;
+    Sending& operator=(const Sending&) = delete;
+
+   private:
+    SendWatchdog* watchdog_;
+  };
+
+  bool Tripped() const { return tripped_; }
+  std::chrono::milliseconds Limit() const { return limit_; }
+
+ private:
+  static std::int64_t Now() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  void Run() {
+    std::unique_lock lock(mutex_);
+    auto tick = std::max(limit_ / 4, std::chrono::milliseconds(10));
+    while (!stop_) {
+      wake_.wait_for(lock, tick);
+      std::int64_t started = started_ns_;
+      if (started != 0 && !tripped_ && Now() - started > std::chrono::nanoseconds(limit_).count()) {
+        tripped_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+      }
+    }
+  }
+
+  int fd_;
+  std::chrono::milliseconds limit_;
+  std::atomic<std::int64_t> started_ns_{0};
+  std::atomic<bool> tripped_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
-                               const std::string& connection_name) {
+                               const std::string& connection_name,
+                               const ConnectionOptions& options) {
   std::vector<char> buffer(url.begin(), url.end());
   buffer.push_back('\0');
   amqp_connection_info info{};
@@ -121,11 +196,20 @@ AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds
   amqp_set_handshake_timeout(connection_, &tv);
   amqp_set_rpc_timeout(connection_, &tv);
 
-  amqp_table_entry_t name_entry{};
-  name_entry.key = amqp_cstring_bytes("connection_name");
-  name_entry.value.kind = AMQP_FIELD_KIND_UTF8;
-  name_entry.value.value.bytes = Bytes(connection_name);
-  amqp_table_t properties{1, &name_entry};
+  // Client properties: our name in the management UI, and the capabilities we asked for
+  // (rabbitmq-c merges them with its own).
+  amqp_table_entry_t blocked_capability{};
+  blocked_capability.key = amqp_cstring_bytes("connection.blocked");
+  blocked_capability.value.kind = AMQP_FIELD_KIND_BOOLEAN;
+  blocked_capability.value.value.boolean = 1;
+  std::vector<amqp_table_entry_t> entries(2);
+  entries[0].key = amqp_cstring_bytes("connection_name");
+  entries[0].value.kind = AMQP_FIELD_KIND_UTF8;
+  entries[0].value.value.bytes = Bytes(connection_name);
+  entries[1].key = amqp_cstring_bytes("capabilities");
+  entries[1].value.kind = AMQP_FIELD_KIND_TABLE;
+  entries[1].value.value.table = amqp_table_t{1, &blocked_capability};
+  amqp_table_t properties{options.blocked_notifications ? 2 : 1, entries.data()};
   amqp_rpc_reply_t reply =
       amqp_login_with_properties(connection_, info.vhost, 0, 131072, 30, &properties,
                                  AMQP_SASL_METHOD_PLAIN, info.user, info.password);
@@ -136,10 +220,14 @@ AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds
   }
   amqp_channel_open(connection_, channel_);
   CheckReply("channel.open");
+  if (options.send_timeout.count() > 0) {
+    watchdog_ = std::make_unique<SendWatchdog>(amqp_get_sockfd(connection_), options.send_timeout);
+  }
 }
 
 AmqpConnection::~AmqpConnection() {
   if (connection_ == nullptr) return;
+  watchdog_.reset();
   // Best effort: the peer may already be gone, and a destructor must not throw.
   amqp_channel_close(connection_, channel_, AMQP_REPLY_SUCCESS);
   amqp_connection_close(connection_, AMQP_REPLY_SUCCESS);
@@ -154,9 +242,14 @@ void AmqpConnection::CheckReply(const char* what) {
 }
 
 void AmqpConnection::Check(int status, const char* what) {
-  if (status != AMQP_STATUS_OK) {
-    throw AmqpError(std::string(what) + " failed: " + amqp_error_string2(status));
+  if (status == AMQP_STATUS_OK) return;
+  if (watchdog_ && watchdog_->Tripped()) {
+    throw AmqpError(std::string(what) + " failed: RabbitMQ took nothing more for " +
+                    std::to_string(watchdog_->Limit().count()) +
+                    " ms (the broker stopped reading); the connection was cut (" +
+                    amqp_error_string2(status) + ")");
   }
+  throw AmqpError(std::string(what) + " failed: " + amqp_error_string2(status));
 }
 
 void AmqpConnection::DeclareExchange(const std::string& name, const std::string& type) {
@@ -237,9 +330,13 @@ std::uint64_t AmqpConnection::Publish(const std::string& exchange, const std::st
     props._flags |= AMQP_BASIC_EXPIRATION_FLAG;
     props.expiration = Bytes(expiration);
   }
-  Check(amqp_basic_publish(connection_, channel_, Bytes(exchange), Bytes(routing_key),
-                           mandatory ? 1 : 0, 0, &props, Bytes(body)),
-        "basic.publish");
+  int status;
+  {
+    SendWatchdog::Sending sending(watchdog_.get());
+    status = amqp_basic_publish(connection_, channel_, Bytes(exchange), Bytes(routing_key),
+                                mandatory ? 1 : 0, 0, &props, Bytes(body));
+  }
+  Check(status, "basic.publish");
   return next_publish_tag_++;
 }
 
@@ -268,6 +365,16 @@ std::optional<Confirm> AmqpConnection::NextConfirm(std::chrono::milliseconds tim
     amqp_destroy_message(&message);
     returned_.push_back(std::move(returned));
     // Its ack follows; the caller reads it (and may read the returns first) on the next call.
+    return NextConfirm(std::chrono::milliseconds(0));
+  }
+  // A resource alarm (or its end) on the broker: channel 0, with the capability asked for.
+  if (frame.payload.method.id == AMQP_CONNECTION_BLOCKED_METHOD) {
+    auto* blocked = static_cast<amqp_connection_blocked_t*>(frame.payload.method.decoded);
+    blocked_ = ToString(blocked->reason);
+    return NextConfirm(std::chrono::milliseconds(0));
+  }
+  if (frame.payload.method.id == AMQP_CONNECTION_UNBLOCKED_METHOD) {
+    blocked_.reset();
     return NextConfirm(std::chrono::milliseconds(0));
   }
   switch (frame.payload.method.id) {
@@ -356,11 +463,21 @@ std::optional<Delivery> AmqpConnection::Get(const std::string& queue) {
 }
 
 void AmqpConnection::Ack(std::uint64_t delivery_tag) {
-  Check(amqp_basic_ack(connection_, channel_, delivery_tag, 0), "basic.ack");
+  int status;
+  {
+    SendWatchdog::Sending sending(watchdog_.get());
+    status = amqp_basic_ack(connection_, channel_, delivery_tag, 0);
+  }
+  Check(status, "basic.ack");
 }
 
 void AmqpConnection::Reject(std::uint64_t delivery_tag, bool requeue) {
-  Check(amqp_basic_nack(connection_, channel_, delivery_tag, 0, requeue ? 1 : 0), "basic.nack");
+  int status;
+  {
+    SendWatchdog::Sending sending(watchdog_.get());
+    status = amqp_basic_nack(connection_, channel_, delivery_tag, 0, requeue ? 1 : 0);
+  }
+  Check(status, "basic.nack");
 }
 
 int AmqpConnection::SocketFd() const { return amqp_get_sockfd(connection_); }

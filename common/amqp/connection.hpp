@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -52,11 +53,26 @@ struct QueueOptions {
   std::optional<std::int64_t> message_ttl_ms;  // x-message-ttl
 };
 
+struct ConnectionOptions {
+  // Advertise the `connection.blocked` capability: the broker then tells this connection when
+  // a resource alarm (memory, disk) stops it reading our publishes, and when that ends;
+  // NextConfirm reads both (Blocked()). Without it a blocked broker just stops confirming.
+  bool blocked_notifications = false;
+  // A send (publish, ack, reject) still not done after this long means the broker stopped
+  // reading (blocked, hung): the socket is shut down, so that call and every later one fail
+  // with an AmqpError instead of hanging the owner thread. rabbitmq-c gives these sends no
+  // deadline of their own (RPCs have the connect timeout). Zero: no deadline.
+  std::chrono::milliseconds send_timeout{0};
+};
+
+class SendWatchdog;
+
 class AmqpConnection {
  public:
   // url: amqp://user:password@host:port/vhost; the timeout bounds the TCP connect and login.
   AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
-                 const std::string& connection_name = "flowbench");
+                 const std::string& connection_name = "flowbench",
+                 const ConnectionOptions& options = {});
   ~AmqpConnection();
   AmqpConnection(const AmqpConnection&) = delete;
   AmqpConnection& operator=(const AmqpConnection&) = delete;
@@ -86,6 +102,9 @@ class AmqpConnection {
   std::optional<Confirm> NextConfirm(std::chrono::milliseconds timeout);
   // The publishes returned since the last call, in the order the broker sent them back.
   std::vector<Returned> TakeReturned();
+  // While the broker blocks this connection (connection.blocked, read by NextConfirm; needs
+  // ConnectionOptions::blocked_notifications): its reason ("low on memory"); else nullopt.
+  const std::optional<std::string>& Blocked() const { return blocked_; }
 
   // Consuming, with manual acknowledgement and at most `prefetch` unacked deliveries.
   void Consume(const std::string& queue, std::uint16_t prefetch);
@@ -109,6 +128,8 @@ class AmqpConnection {
   amqp_channel_t channel_ = 1;
   std::uint64_t next_publish_tag_ = 1;
   std::vector<Returned> returned_;
+  std::optional<std::string> blocked_;
+  std::unique_ptr<SendWatchdog> watchdog_;
 };
 
 }  // namespace flowbench

@@ -1,9 +1,15 @@
 // The AMQP connection against a real RabbitMQ: durable queue, persistent publish with
-// confirm, consume with manual ack, passive declares of missing queues.
+// confirm, consume with manual ack, passive declares of missing queues; a broker alarm read
+// as blocked and unblocked; a publish to a broker that stopped reading fails at the send
+// timeout instead of hanging.
 #include "common/amqp/connection.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <future>
+
+#include "common/infra/embedded_rabbitmq.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
 
 namespace flowbench {
@@ -13,6 +19,47 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 std::string Url() { return testing::EmbeddedInfra::State().amqp_url; }
+const infra::RabbitInstance& Rabbit() { return *testing::EmbeddedInfra::State().rabbitmq; }
+
+// A memory alarm on the broker (every publishing connection is blocked), lifted at the end of
+// the scope whatever happened in it.
+class MemoryAlarm {
+ public:
+  MemoryAlarm() { infra::RabbitCtl(Rabbit(), {"set_vm_memory_high_watermark", "0"}); }
+  ~MemoryAlarm() { Lift(); }
+  MemoryAlarm(const MemoryAlarm&) = delete;
+  MemoryAlarm& operator=(const MemoryAlarm&) = delete;
+  void Lift() {
+    if (on_) infra::RabbitCtl(Rabbit(), {"set_vm_memory_high_watermark", "0.4"});
+    on_ = false;
+  }
+
+ private:
+  bool on_ = true;
+};
+
+// The broker's VM stopped (SIGSTOP): its sockets accept but nothing reads them. Resumed at the
+// end of the scope.
+class FrozenBroker {
+ public:
+  FrozenBroker() : beam_(infra::RabbitBeamPid(Rabbit())) {
+    if (beam_ <= 0) throw std::runtime_error("the broker has no pid file");
+    ::kill(beam_, SIGSTOP);
+  }
+  ~FrozenBroker() { ::kill(beam_, SIGCONT); }
+  FrozenBroker(const FrozenBroker&) = delete;
+  FrozenBroker& operator=(const FrozenBroker&) = delete;
+
+ private:
+  pid_t beam_;
+};
+
+template <typename Condition>
+bool ReadConfirmsUntil(AmqpConnection& c, Condition done, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) c.NextConfirm(milliseconds(100));
+  return done();
+}
 
 TEST(AmqpConnection, PublishWithConfirmThenConsumeAndAck) {
   AmqpConnection publisher(Url(), seconds(5), "test-publisher");
@@ -103,6 +150,57 @@ TEST(AmqpConnection, FanoutExchangeCopiesToEveryBoundQueue) {
   c.Publish("test_fanout", "", "{}", "msg-3");
   ASSERT_TRUE(c.NextConfirm(seconds(5))->ack);
   for (const char* q : {"fan_a", "fan_b", "fan_c"}) EXPECT_EQ(c.QueueDepth(q), 1u) << q;
+}
+
+TEST(AmqpConnection, ABrokerAlarmIsReadAsBlockedAndItsEndAsUnblocked) {
+  ConnectionOptions options;
+  options.blocked_notifications = true;
+  AmqpConnection c(Url(), seconds(5), "test-blocked", options);
+  c.DeclareQueue("test_blocked");
+  c.EnableConfirms();
+  EXPECT_FALSE(c.Blocked());
+  {
+    MemoryAlarm alarm;
+    // The broker tells a connection once it publishes; one publish is enough.
+    c.Publish("", "test_blocked", "{}", "blocked-1");
+    ASSERT_TRUE(ReadConfirmsUntil(
+        c, [&] { return c.Blocked().has_value(); }, seconds(10)))
+        << "no connection.blocked within 10 s of a memory alarm";
+    EXPECT_NE(c.Blocked()->find("memory"), std::string::npos) << *c.Blocked();
+    alarm.Lift();
+    EXPECT_TRUE(ReadConfirmsUntil(
+        c, [&] { return !c.Blocked().has_value(); }, seconds(10)))
+        << "still blocked 10 s after the alarm was lifted";
+  }
+  c.PurgeQueue("test_blocked");
+}
+
+TEST(AmqpConnection, APublishToABrokerThatStoppedReadingFailsAtTheSendTimeout) {
+  ConnectionOptions options;
+  options.send_timeout = milliseconds(500);
+  AmqpConnection c(Url(), seconds(5), "test-send-timeout", options);
+  c.DeclareQueue("test_send_timeout");
+  // More than the socket buffers on both sides hold, so the send has to wait for the broker.
+  const std::string body(32 << 20, 'x');
+  std::future<std::string> outcome;
+  {
+    FrozenBroker frozen;
+    auto started = std::chrono::steady_clock::now();
+    outcome = std::async(std::launch::async, [&] {
+      try {
+        c.Publish("", "test_send_timeout", body, "big-1");
+        return std::string("published");
+      } catch (const AmqpError& e) {
+        return std::string(e.what());
+      }
+    });
+    ASSERT_EQ(outcome.wait_for(seconds(5)), std::future_status::ready)
+        << "the publish still hangs 5 s after the broker stopped reading";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(3));
+  }  // the broker resumes (and a hanging publish finishes) before `outcome` is read
+  std::string result = outcome.get();
+  EXPECT_NE(result.find("basic.publish failed"), std::string::npos) << result;
+  EXPECT_THROW(c.Publish("", "test_send_timeout", "{}", "after-1"), AmqpError);
 }
 
 TEST(AmqpConnection, UnreachableBrokerAndBadUrlAreClearErrors) {

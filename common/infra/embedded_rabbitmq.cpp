@@ -18,6 +18,7 @@ namespace {
 // The broker script proper, not /usr/sbin/rabbitmq-server (that wrapper switches to the
 // rabbitmq user and the packaged node's settings).
 const fs::path kServer = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+const fs::path kCtl = "/usr/lib/rabbitmq/bin/rabbitmqctl";
 
 fs::path FindEpmd() {
   for (const char* candidate : {"/usr/bin/epmd", "/usr/lib/erlang/bin/epmd"}) {
@@ -179,6 +180,21 @@ RabbitInstance StartRabbitAgain(RabbitInstance r) {
   r.pid = SpawnDaemon({kServer.string()}, env, r.dir / "log" / "server.log");
   WaitUntilReady(r, /*keep_data=*/true);
   return r;
+}
+
+pid_t RabbitBeamPid(const RabbitInstance& instance) { return BeamPid(instance); }
+
+std::string RabbitCtl(const RabbitInstance& instance, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{kCtl.string(), "-n", instance.node};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult result = RunCommand(argv, NodeEnvironment(instance), std::chrono::seconds(60));
+  if (result.exit_code != 0) {
+    std::string command;
+    for (const std::string& a : args) command += " " + a;
+    throw std::runtime_error("rabbitmqctl" + command + " failed (exit " +
+                             std::to_string(result.exit_code) + "): " + result.output);
+  }
+  return result.output;
 }
 
 RabbitInstance RestartRabbit(const RabbitInstance& instance) {

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace flowbench::infra {
 
@@ -39,6 +40,13 @@ void KillRabbitNode(const RabbitInstance& instance);
 // Starts a stopped or crashed node again on its ports and data (durable queues and
 // persistent messages come back), its epmd too if that died; returns the new pid.
 RabbitInstance StartRabbitAgain(RabbitInstance instance);
+
+// Runs `rabbitmqctl -n <node> args...` against the node (with its HOME and epmd port) and
+// returns its output; throws when it fails. For fault tests: a resource alarm is
+// {"set_vm_memory_high_watermark", "0"}, lifted by {"set_vm_memory_high_watermark", "0.4"}.
+std::string RabbitCtl(const RabbitInstance& instance, const std::vector<std::string>& args);
+// The node's Erlang VM (beam), from its pid file; 0 when it has none.
+pid_t RabbitBeamPid(const RabbitInstance& instance);
 
 boost::json::object ToJson(const RabbitInstance& instance);
 RabbitInstance RabbitFromJson(const boost::json::object& json);
