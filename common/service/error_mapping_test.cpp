@@ -100,9 +100,9 @@ TEST(ErrorMapping, AnythingElseIsA500ServerFault) {
 TEST(ErrorMapping, A500NeverCarriesWhatWasThrownOnlyTheLogDoes) {
   // An SQL error the rules do not know (a constraint, say) is a server fault: its text names
   // tables, columns and values, for the log and never for a client.
-  ErrorReply e = Map(pqxx::sql_error(
-      "ERROR:  new row for relation \"payments\" violates check constraint", "INSERT ...",
-      "23514"));
+  ErrorReply e =
+      Map(pqxx::sql_error("ERROR:  new row for relation \"payments\" violates check constraint",
+                          "INSERT ...", "23514"));
   EXPECT_EQ(e.reply.status, 500);
   std::string body = boost::json::serialize(e.reply.body);
   EXPECT_EQ(body.find("payments"), std::string::npos) << body;
