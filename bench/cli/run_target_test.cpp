@@ -25,6 +25,15 @@ class RunTarget : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new fs::path(testing::MakeTempDir("flowbench-target"));
+    // The embedded servers first: their six ports are drawn from the same private range,
+    // and once they listen the builds' range below cannot overlap them (a CI run once had
+    // the async user service find its port taken by one of them).
+    infra::CommandResult infra_up =
+        Flowbench({"infra", "up", "--state-dir", State().string()}, std::chrono::seconds(120));
+    if (infra_up.exit_code != 0) {
+      up_ = new infra::CommandResult(infra_up);
+      return;
+    }
     port_base_ = infra::FindFreePortBase(110);  // sync on +1..+10, async on +101..+110
     up_ = new infra::CommandResult(Flowbench({"up",
                                               "--state-dir",
