@@ -2,9 +2,11 @@
 // directory, k6 summary-export, handleSummary data or --out json NDJSON, plain or gzip, in
 // any mix; format detected from the content), with deltas and ratios to the first, and CI
 // gates: --threshold 'scenario6:p95<50ms' exits 99 on a breach, as k6 does when its
-// thresholds fail.
+// thresholds fail. --merge A B ... reads the k6 outputs of one run from several machines
+// (`--execution-segment`) as one run.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -21,6 +23,7 @@ constexpr int kUnreadableInput = 2;
 
 struct CompareCommandOptions {
   std::vector<std::string> files;
+  std::vector<std::vector<std::string>> merges;  // one run per --merge
   std::vector<std::string> thresholds;
   compare::CompareOptions table;
 };
@@ -44,13 +47,25 @@ int Compare(const CompareCommandOptions& o) {
   }
   std::vector<std::unique_ptr<k6::ResultReader>> readers = k6::DefaultResultReaders();
   std::vector<compare::RunSummary> runs;
-  for (const std::string& file : o.files) {
-    try {
-      runs.push_back(k6::ReadResultFile(file, readers));
-    } catch (const std::exception& e) {
-      std::cerr << "flowbench compare: " << e.what() << "\n";
+  if (o.files.empty() && o.merges.empty()) {
+    std::cerr << "flowbench compare: name a result file, or several k6 outputs with --merge\n";
+    return kUnreadableInput;
+  }
+  for (const std::vector<std::string>& files : o.merges) {
+    if (files.size() < 2) {  // CLI11 does not enforce a minimum per occurrence
+      std::cerr << "flowbench compare: --merge takes two or more k6 outputs of one run\n";
       return kUnreadableInput;
     }
+  }
+  try {
+    for (const std::string& file : o.files) runs.push_back(k6::ReadResultFile(file, readers));
+    for (const std::vector<std::string>& files : o.merges) {
+      std::vector<std::filesystem::path> paths(files.begin(), files.end());
+      runs.push_back(k6::ReadMergedResultFiles(paths, readers));
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "flowbench compare: " << e.what() << "\n";
+    return kUnreadableInput;
   }
   compare::CompareOptions table = o.table;
   if (table.metrics.empty() && !table.all_metrics) table.metrics = DefaultMetrics();
@@ -80,8 +95,14 @@ void AddCompareCommand(CLI::App& app) {
                   "flowbench_completion{...} (repeats averaged); DIR#async (or "
                   "DIR#async/baseline) takes one build's runs under k6's own names, to line "
                   "up with a k6 run")
-      ->required()
-      ->expected(1, -1);  // existence checked when read: a name may end in #selector
+      ->expected(0, -1);  // existence checked when read: a name may end in #selector
+  cmd->add_option("--merge", options->merges,
+                  "k6 --out json outputs (.gz too) of ONE run from several machines "
+                  "(k6 --execution-segment), read as one run: every sample in one histogram "
+                  "(percentiles of all of them), counters and checks summed, the time span "
+                  "the union. Repeatable, one run each; merged runs come after the FILES "
+                  "(the first is the baseline when no FILES are given)")
+      ->expected(2, -1);
   cmd->add_option(
       "--threshold", options->thresholds,
       "gate, e.g. 'scenario6:p95<50ms', 'http_req_failed:rate<1%'; exit code 99 "

@@ -106,6 +106,37 @@ TEST(CompareCommand, TwoResultsJsonRunByRunWithCompletionLatency) {
   EXPECT_EQ(gate.exit_code, 99) << gate.output;
 }
 
+// testdata/real-k6/segments: one run by two k6 instances (--execution-segment), and the same
+// script run whole right after.
+std::string Segment(const char* name) { return (K6SamplesDir() / "segments" / name).string(); }
+
+TEST(CompareCommand, MergeReadsTheOutputsOfOneRunFromSeveralMachinesAsOneRun) {
+  const std::string first = Segment("segment-0-1_2.ndjson.gz");
+  const std::string second = Segment("segment-1_2-1.ndjson.gz");
+  infra::CommandResult r =
+      Flowbench({"compare", Segment("whole.ndjson.gz"), "--merge", first, second});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("- **B**: `" + first + " + " + second + "` (k6 NDJSON, 2 outputs merged"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("| http_reqs | count | 1171 | 1171 | 0 | 1.00x |"), std::string::npos)
+      << r.output;
+
+  // Each --merge is a run of its own; without FILES the first is the baseline.
+  infra::CommandResult two =
+      Flowbench({"compare", "--merge", first, second, "--merge", second, first});
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_NE(two.output.find("| http_reqs | count | 1171 | 1171 | 0 | 1.00x |"), std::string::npos)
+      << two.output;
+
+  infra::CommandResult summary =
+      Flowbench({"compare", "--merge", first, Segment("whole.summary.json")});
+  EXPECT_EQ(summary.exit_code, 2) << summary.output;
+  EXPECT_NE(summary.output.find("--merge takes k6 --out json outputs"), std::string::npos)
+      << summary.output;
+  EXPECT_EQ(Flowbench({"compare", "--merge", first}).exit_code, 2);  // one file merges nothing
+}
+
 TEST(CompareCommand, MistakesAreClearErrors) {
   infra::CommandResult bad_threshold =
       Flowbench({"compare", Sample("out.ndjson.gz"), "--threshold", "scenario6:p95 under 5"});

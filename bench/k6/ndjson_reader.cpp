@@ -221,7 +221,10 @@ compare::RunSummary NdjsonAggregator::Finish(std::string source) const {
   return run;
 }
 
-compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path) {
+namespace {
+
+// Feeds every line of one file (plain or gzip) to `aggregator`; errors name the file and line.
+void FeedFile(const std::filesystem::path& path, NdjsonAggregator& aggregator) {
   gzFile file = gzopen(path.c_str(), "rb");  // reads plain files as they are
   if (file == nullptr) throw K6FormatError(path.string() + ": cannot open");
   std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(file, gzclose);
@@ -232,7 +235,6 @@ compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path) {
   std::vector<char> buffer(kChunk);
   std::string carry;  // a line split across two chunks
   std::uint64_t line_number = 0;
-  NdjsonAggregator aggregator;
   auto feed = [&](std::string_view line) {
     ++line_number;
     try {
@@ -271,7 +273,27 @@ compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path) {
     }
   }
   if (!carry.empty()) feed(carry);  // the last line may lack its newline
+}
+
+}  // namespace
+
+compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path) {
+  NdjsonAggregator aggregator;
+  FeedFile(path, aggregator);
   return aggregator.Finish(path.string());
+}
+
+compare::RunSummary ReadMergedNdjsonFiles(std::span<const std::filesystem::path> paths) {
+  if (paths.empty()) throw K6FormatError("nothing to merge: no k6 output named");
+  NdjsonAggregator aggregator;
+  std::string source;
+  for (const std::filesystem::path& path : paths) {
+    FeedFile(path, aggregator);
+    source += (source.empty() ? "" : " + ") + path.string();
+  }
+  compare::RunSummary run = aggregator.Finish(source);
+  run.format = "k6 NDJSON, " + std::to_string(paths.size()) + " outputs merged";
+  return run;
 }
 
 namespace {

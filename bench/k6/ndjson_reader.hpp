@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,14 @@ class NdjsonAggregator {
 
 // Reads a whole file (plain or gzip) through an aggregator. Errors name the file and line.
 compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path);
+
+// Several --out json outputs of ONE run, one per k6 instance (`--execution-segment`), read
+// through one aggregator: every point lands in the same histograms, so the percentiles are
+// those of all the samples together (not an average of per-file percentiles); counters,
+// counts, rates' passes and fails, and check tallies add up; the duration runs from the
+// earliest point of any file to the latest. A gauge (vus) keeps the last point read, of the
+// last file: separate streams give no instant at which to add them up.
+compare::RunSummary ReadMergedNdjsonFiles(std::span<const std::filesystem::path> paths);
 
 // Nanoseconds since the epoch of an RFC 3339 time ("2026-11-21T08:55:51.603412233Z",
 // "...+02:00"); nullopt when it is not one.

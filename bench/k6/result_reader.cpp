@@ -19,9 +19,11 @@ constexpr std::size_t kHeadBytes = 64 * 1024;
 // Summaries are kilobytes; a larger single document is not one (and is not parsed whole).
 constexpr std::uintmax_t kMaxDocumentBytes = 64ull << 20;
 
+constexpr std::string_view kNdjsonFormat = "k6 NDJSON (--out json)";
+
 class NdjsonReader : public ResultReader {
  public:
-  std::string_view Name() const override { return "k6 NDJSON (--out json)"; }
+  std::string_view Name() const override { return kNdjsonFormat; }
   bool Recognises(const FileProbe& probe) const override {
     // Any of the first few lines will do, so a broken first line is reported by line
     // number by the reader rather than as "unknown format".
@@ -180,6 +182,26 @@ compare::RunSummary ReadResultFile(const std::filesystem::path& named,
   for (const auto& reader : readers) tried << (tried.tellp() > 0 ? ", " : "") << reader->Name();
   throw K6FormatError(path.string() +
                       ": not a format flowbench compare knows (tried: " + tried.str() + ")");
+}
+
+compare::RunSummary ReadMergedResultFiles(std::span<const std::filesystem::path> paths,
+                                          std::span<const std::unique_ptr<ResultReader>> readers) {
+  for (const std::filesystem::path& path : paths) {
+    FileProbe probe = ProbeFile(path);
+    std::string_view format = "a format flowbench compare does not know";
+    for (const auto& reader : readers) {
+      if (reader->Recognises(probe)) {
+        format = reader->Name();
+        break;
+      }
+    }
+    if (format != kNdjsonFormat) {
+      throw K6FormatError(path.string() + ": --merge takes k6 --out json outputs (their samples " +
+                          "can be merged; a summary's percentiles cannot); this is " +
+                          std::string(format));
+    }
+  }
+  return ReadMergedNdjsonFiles(paths);
 }
 
 }  // namespace flowbench::k6

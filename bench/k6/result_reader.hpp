@@ -47,4 +47,11 @@ std::vector<std::unique_ptr<ResultReader>> DefaultResultReaders();
 compare::RunSummary ReadResultFile(const std::filesystem::path& path,
                                    std::span<const std::unique_ptr<ResultReader>> readers);
 
+// `flowbench compare --merge`: several k6 --out json outputs of one run (one per machine,
+// `--execution-segment`) as one run (ReadMergedNdjsonFiles). Any other format is a
+// K6FormatError naming the file and what it is: summaries hold percentiles, which cannot
+// be merged.
+compare::RunSummary ReadMergedResultFiles(std::span<const std::filesystem::path> paths,
+                                          std::span<const std::unique_ptr<ResultReader>> readers);
+
 }  // namespace flowbench::k6
