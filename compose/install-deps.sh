@@ -11,7 +11,16 @@ packages=(
   postgresql rabbitmq-server
   prometheus docker-compose
   wrk nodejs chromium libjs-chart.js
+  python3-yaml
 )
+# kubectl (kubectl kustomize, for the Kubernetes manifests' test) comes with this kind of
+# machine; Debian 12's own kubernetes-client (kubectl 1.20, kustomize 2) is too old to
+# render the manifests, so it is installed only where a package source offers `kubectl`.
+if ! command -v kubectl >/dev/null && apt-cache show kubectl >/dev/null 2>&1; then
+  packages+=(kubectl)
+elif ! command -v kubectl >/dev/null; then
+  echo "install-deps: no kubectl package here; kubernetes_manifests_test needs kubectl >= 1.27" >&2
+fi
 if [ "${1:-}" = "--checks" ]; then
   packages+=(clang-format clang-tidy)
 fi
