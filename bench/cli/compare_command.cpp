@@ -89,7 +89,8 @@ void AddCompareCommand(CLI::App& app) {
       "flowbench results.json (or its results directory), k6 --summary-export JSON, "
       "handleSummary data, --out json NDJSON (.gz too)");
   cmd->add_option("files", options->files,
-                  "result files or `flowbench run` results directories (one or more); the first "
+                  "result files or `flowbench run` results directories (none when --merge names "
+                  "the runs); the first "
                   "is the baseline. A results.json's rows are per run: "
                   "http_req_duration{arch:async,profile:baseline,scenario:scenario6}, "
                   "flowbench_completion{...} (repeats averaged); DIR#async (or "
