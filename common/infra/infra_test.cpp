@@ -108,6 +108,30 @@ TEST(Infra, EmbeddedPostgresRefusesAConnectionWithoutItsPassword) {
   fs::remove_all(dir);
 }
 
+// RabbitMQ's guest/guest is known to every local user: the embedded node has one user with a
+// generated password instead.
+TEST(Infra, EmbeddedRabbitmqRefusesGuestAndAcceptsItsGeneratedPassword) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+  UpResult up = InfraUp(options);
+  ASSERT_TRUE(up.state.rabbitmq);
+  const RabbitInstance& mq = *up.state.rabbitmq;
+  std::string host = "@127.0.0.1:" + std::to_string(mq.amqp_port) + "/%2f";
+
+  EXPECT_THROW(AmqpConnection("amqp://guest:guest" + host, std::chrono::seconds(5)), AmqpError);
+  EXPECT_THROW(AmqpConnection("amqp://" + mq.user + ":wrong" + host, std::chrono::seconds(5)),
+               AmqpError);
+  ASSERT_EQ(mq.password.size(), 32u);
+  EXPECT_NO_THROW(
+      AmqpConnection("amqp://" + mq.user + ":" + mq.password + host, std::chrono::seconds(5)));
+  EXPECT_EQ(PermissionsOf(mq.dir / "rabbitmq.conf"),
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  InfraDown(dir);
+  fs::remove_all(dir);
+}
+
 TEST(Infra, StatusDetectsACrashedServerAndUpRestartsOnlyIt) {
   fs::path dir = testing::MakeTempDir("flowbench-infra");
   InfraOptions options;
