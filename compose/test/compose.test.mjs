@@ -66,6 +66,8 @@ function publishedPorts(rendered) {
     const section = /^    ports:\n((?:    [- ] .*\n)+)/m.exec(block);
     if (!section) continue;
     ports[name] = section[1].split(/^    - /m).filter(Boolean).map((item) => {
+      const short = /^(?:([\d.]+):)?(\d+):(\d+)(?:\/\w+)?\n$/.exec(item);  // HOST_IP:PUBLISHED:TARGET/tcp
+      if (short) return { host_ip: short[1], published: Number(short[2]), target: Number(short[3]) };
       const field = (key) => (new RegExp(`(?:^|\\n\\s*)${key}: "?([^"\\n]+)"?`).exec(item) || [])[1];
       return { host_ip: field('host_ip'), published: Number(field('published')), target: Number(field('target')) };
     });
@@ -111,7 +113,8 @@ test('the sync build\'s internal-only services are never published beyond loopba
 test('no password has a default: without compose/.env the configuration does not render', () => {
   for (const [file, variable] of [['docker-compose.sync.yml', 'FLOWBENCH_PG_PASSWORD'],
     ['docker-compose.async.yml', 'FLOWBENCH_RABBITMQ_PASSWORD'], ['docker-compose.monitoring.yml', 'FLOWBENCH_GRAFANA_PASSWORD']]) {
-    const r = runComposeConfig([file], EMPTY_ENV_FILE);
+    const others = Object.fromEntries(SECRET_VARS.filter((v) => v !== variable).map((v) => [v, 'set']));
+    const r = runComposeConfig([file], EMPTY_ENV_FILE, others);
     assert.notEqual(r.status, 0, `${file} renders without any password set`);
     assert.match(r.stderr, new RegExp(variable), `${file}: the error does not name ${variable}`);
     assert.match(r.stderr, /init-env\.sh/, `${file}: the error does not say how to make compose/.env`);
