@@ -170,7 +170,8 @@ namespace {
 http::JsonClient ManagementClient() {
   http::JsonClient client(EmbeddedInfra::State().management_url,
                           {std::chrono::seconds(2), std::chrono::seconds(10)});
-  client.BasicAuth("guest", "guest");
+  client.BasicAuth(EmbeddedInfra::State().rabbitmq->user,
+                   EmbeddedInfra::State().rabbitmq->password);
   return client;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bench/cli/commands.hpp"
+#include "common/domain/secrets.hpp"
 #include "common/infra/infra.hpp"
 
 namespace flowbench::cli {
@@ -16,11 +17,20 @@ namespace {
 constexpr int kUnhealthy = 1;
 constexpr int kNotStarted = 3;
 
-void PrintStatus(const std::vector<infra::ComponentStatus>& status) {
+// Passwords are masked unless asked for: a status is pasted into tickets and chats, and a
+// terminal's scrollback is read over shoulders. `--show-secrets` is for who needs them (psql,
+// the management UI).
+void PrintStatus(const std::vector<infra::ComponentStatus>& status, bool show_secrets = false) {
+  auto shown = [show_secrets](const std::string& text) {
+    return show_secrets ? text : RedactSecrets(text);
+  };
   for (const infra::ComponentStatus& c : status) {
     std::printf("%-11s %-9s %-8s %s\n            %s\n", c.name.c_str(),
-                c.healthy ? "healthy" : "DOWN", c.managed ? "embedded" : "external", c.url.c_str(),
-                c.detail.c_str());
+                c.healthy ? "healthy" : "DOWN", c.managed ? "embedded" : "external",
+                shown(c.url).c_str(), shown(c.detail).c_str());
+    if (show_secrets && !c.password.empty()) {
+      std::printf("            password %s\n", c.password.c_str());
+    }
   }
 }
 
@@ -36,13 +46,14 @@ int Up(const infra::InfraOptions& options) {
   return 0;
 }
 
-int Status(const infra::InfraOptions& options) {
+int Status(const infra::InfraOptions& options, bool show_secrets) {
   std::vector<infra::ComponentStatus> status = infra::InfraStatus(options.state_dir);
   if (status.empty()) {
     std::printf("nothing started in %s (run `flowbench infra up`)\n", options.state_dir.c_str());
     return kNotStarted;
   }
-  PrintStatus(status);
+  PrintStatus(status, show_secrets);
+  if (!show_secrets) std::printf("(passwords hidden: --show-secrets prints them)\n");
   for (const infra::ComponentStatus& c : status) {
     if (!c.healthy) {
       std::printf(
@@ -91,8 +102,12 @@ void AddInfraCommand(CLI::App& app) {
   infra_cmd->add_subcommand("up", "start both servers (or reuse running ones), wait until ready")
       ->callback([options, exit_with] { exit_with(Up(*options)); })
       ->fallthrough();
-  infra_cmd->add_subcommand("status", "is each server alive and answering?")
-      ->callback([options, exit_with] { exit_with(Status(*options)); })
+  auto show_secrets = std::make_shared<bool>(false);
+  CLI::App* status = infra_cmd->add_subcommand("status", "is each server alive and answering?");
+  status->add_flag("--show-secrets", *show_secrets,
+                   "print the servers' passwords (hidden by default)");
+  status
+      ->callback([options, show_secrets, exit_with] { exit_with(Status(*options, *show_secrets)); })
       ->fallthrough();
   auto component = std::make_shared<std::string>();
   CLI::App* restart = infra_cmd->add_subcommand(

@@ -53,6 +53,40 @@ TEST(InfraCommand, UpStatusDownAsAUserSeesThem) {
   std::filesystem::remove_all(dir);
 }
 
+// The password of a URL ("scheme://user:PASSWORD@host"), empty when it has none.
+std::string PasswordOf(const std::string& url) {
+  std::size_t at = url.find('@');
+  std::size_t colon = url.find(':', url.find("://") + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return "";
+  return url.substr(colon + 1, at - colon - 1);
+}
+
+TEST(InfraCommand, StatusHidesPasswordsUnlessAskedToShowThem) {
+  std::string dir = testing::MakeTempDir("flowbench-cli").string();
+  infra::CommandResult up = Flowbench({"infra", "up", "--state-dir", dir});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  std::optional<infra::InfraState> state = infra::LoadInfraState(dir);
+  ASSERT_TRUE(state && state->postgres && state->rabbitmq);
+  std::vector<std::string> secrets{PasswordOf(state->amqp_url), state->postgres->password};
+  for (const std::string& secret : secrets) ASSERT_FALSE(secret.empty());
+
+  infra::CommandResult status = Flowbench({"infra", "status", "--state-dir", dir});
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  for (const std::string& secret : secrets) {
+    EXPECT_EQ(up.output.find(secret), std::string::npos) << up.output;
+    EXPECT_EQ(status.output.find(secret), std::string::npos) << status.output;
+  }
+  EXPECT_NE(status.output.find(":***@"), std::string::npos) << status.output;
+
+  infra::CommandResult shown = Flowbench({"infra", "status", "--show-secrets", "--state-dir", dir});
+  EXPECT_EQ(shown.exit_code, 0) << shown.output;
+  for (const std::string& secret : secrets) {
+    EXPECT_NE(shown.output.find(secret), std::string::npos) << shown.output;
+  }
+  EXPECT_EQ(Flowbench({"infra", "down", "--state-dir", dir}).exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(InfraCommand, MisuseIsAClearErrorWithANonZeroExitCode) {
   infra::CommandResult none = Flowbench({"infra"});
   EXPECT_NE(none.exit_code, 0);

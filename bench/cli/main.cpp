@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "bench/cli/commands.hpp"
+#include "common/domain/secrets.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -22,7 +23,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {
-    std::cerr << "flowbench: " << e.what() << "\n";
+    // Any error may quote a server's URL (an external --pg-url, a state file's): no password.
+    std::cerr << "flowbench: " << flowbench::RedactSecrets(e.what()) << "\n";
     return 1;
   }
   return 0;

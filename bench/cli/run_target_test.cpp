@@ -105,7 +105,8 @@ TEST_F(RunTarget, DrivesADeploymentItDidNotStartAndRecordsItAsATarget) {
   std::optional<infra::InfraState> infra = infra::LoadInfraState(State());
   ASSERT_TRUE(infra);
   std::string management = infra->management_url;  // http://127.0.0.1:PORT
-  management.insert(std::string("http://").size(), "guest:guest@");
+  std::string credentials = infra->rabbitmq->user + ":" + infra->rabbitmq->password;
+  management.insert(std::string("http://").size(), credentials + "@");
   fs::path out = *dir_ / "results";
   infra::CommandResult run = Flowbench(
       {"run", "--target", "sync=" + SyncUrl() + ",async=" + AsyncUrl(), "--rabbitmq-management-url",
@@ -169,7 +170,8 @@ TEST_F(RunTarget, DrivesADeploymentItDidNotStartAndRecordsItAsATarget) {
   EXPECT_EQ(in_force.at("async").at("database").at("pool_size"), 3);
   EXPECT_EQ(results.settings.at("same_workload"), true);
   std::string recorded = boost::json::serialize(results.settings);
-  EXPECT_EQ(recorded.find("guest:guest"), std::string::npos) << "a password in the results";
+  EXPECT_EQ(recorded.find(infra->rabbitmq->password), std::string::npos)
+      << "a password in the results";
   EXPECT_NE(std::string(results.versions.at("rabbitmq").as_string()).find('.'), std::string::npos);
 
   std::string markdown = cli::testing::ReadFile(out / "report.md");

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/domain/secrets.hpp"
+
 namespace flowbench {
 namespace {
 
@@ -177,7 +179,9 @@ AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds
   amqp_connection_info info{};
   amqp_default_connection_info(&info);
   if (amqp_parse_url(buffer.data(), &info) != AMQP_STATUS_OK) {
-    throw AmqpError("not an AMQP URL (amqp://user:password@host:port/vhost): " + url);
+    // Quoted without its password: the consumer and the publisher log this on every retry.
+    throw AmqpError("not an AMQP URL (amqp://user:password@host:port/vhost): " +
+                    RedactSecrets(url));
   }
   connection_ = amqp_new_connection();
   amqp_socket_t* socket = amqp_tcp_socket_new(connection_);

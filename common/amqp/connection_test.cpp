@@ -208,5 +208,17 @@ TEST(AmqpConnection, UnreachableBrokerAndBadUrlAreClearErrors) {
   EXPECT_THROW(AmqpConnection("http://nope", seconds(1)), AmqpError);
 }
 
+// The consumer and the publisher log this error on every reconnect attempt.
+TEST(AmqpConnection, AnUnparsableUrlIsQuotedWithoutItsPassword) {
+  try {
+    AmqpConnection("amqp://flowbench:hunter2@127.0.0.1:notaport/%2f", seconds(1));
+    ADD_FAILURE() << "an unparsable URL was accepted";
+  } catch (const AmqpError& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.find("hunter2"), std::string::npos) << what;
+    EXPECT_NE(what.find("amqp://flowbench:***@127.0.0.1:notaport/%2f"), std::string::npos) << what;
+  }
+}
+
 }  // namespace
 }  // namespace flowbench

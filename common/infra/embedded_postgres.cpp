@@ -1,11 +1,13 @@
 #include "common/infra/embedded_postgres.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <thread>
 
 #include "common/domain/json_fields.hpp"
+#include "common/domain/secrets.hpp"
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 
@@ -46,6 +48,42 @@ fs::path PrepareDirectory(fs::path dir, const std::string& run_as) {
   return fallback;
 }
 
+// A file path as a URL query value: everything but the unreserved characters and '/'
+// percent-encoded (libpq decodes it).
+std::string UrlEncoded(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
+// The superuser's password, set at initdb from a file (never on a command line, where `ps`
+// shows it) that is removed right after.
+void InitDataDirectory(const PostgresInstance& pg, const fs::path& data) {
+  fs::path password_file = pg.dir / "initdb-password";
+  WritePrivateFile(password_file, pg.password + "\n");
+  if (!pg.run_as.empty()) RunCommand({"chown", pg.run_as + ":", password_file.string()});
+  try {
+    // scram-sha-256 for every connection: no local user gets in without the password.
+    Run(pg, "initdb",
+        {"-D", data.string(), "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
+         "--pwfile=" + password_file.string(), "-U", "postgres", "--no-sync", "-E", "UTF8",
+         "--locale=C"});
+  } catch (...) {
+    fs::remove(password_file);
+    throw;
+  }
+  fs::remove(password_file);
+}
+
 }  // namespace
 
 fs::path FindPostgresBinDir() {
@@ -77,11 +115,18 @@ PostgresInstance StartPostgres(fs::path dir) {
   pg.dir = PrepareDirectory(std::move(dir), pg.run_as);
   pg.port = FindFreePort();
   fs::path data = pg.dir / "data";
-  if (fs::exists(data)) fs::remove_all(data);  // leftovers of a crashed instance
+  // Leftovers of a crashed instance, or a data directory of an older flowbench that trusted
+  // every local connection: either way initialised afresh, with a new password.
+  if (fs::exists(data)) fs::remove_all(data);
 
-  Run(pg, "initdb",
-      {"-D", data.string(), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
-       "--locale=C"});
+  pg.password = RandomSecret();
+  InitDataDirectory(pg, data);
+  // The services and the driver read the password from a pgpass file named in the URL
+  // (libpq's passfile): the URL passed on their command lines carries no secret.
+  fs::path pgpass = pg.dir / "pgpass";
+  WritePrivateFile(pgpass,
+                   "127.0.0.1:" + std::to_string(pg.port) + ":*:postgres:" + pg.password + "\n");
+  std::string passfile = "?passfile=" + UrlEncoded(pgpass.string());
   {
     std::ofstream conf(data / "postgresql.conf", std::ios::app);
     conf << "\n# flowbench: a private server on loopback only, no Unix socket\n"
@@ -97,13 +142,13 @@ PostgresInstance StartPostgres(fs::path dir) {
   std::ifstream pid_file(data / "postmaster.pid");
   pid_file >> pg.pid;
   std::string admin_url =
-      "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/postgres";
+      "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/postgres" + passfile;
   {
     pqxx::connection admin(admin_url);
     pqxx::nontransaction tx(admin);
     tx.exec0("CREATE DATABASE flowbench");
   }
-  pg.url = "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/flowbench";
+  pg.url = "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/flowbench" + passfile;
   return pg;
 }
 
@@ -118,6 +163,7 @@ void StopPostgres(const PostgresInstance& pg) {
   StopPostgresServer(pg);
   std::error_code ignored;  // a directory that is already gone is what we want
   fs::remove_all(pg.dir / "data", ignored);
+  fs::remove(pg.dir / "pgpass", ignored);
 }
 
 PostgresInstance StartPostgresAgain(PostgresInstance pg) {
@@ -149,7 +195,8 @@ PostgresInstance StartPostgresAgain(PostgresInstance pg) {
 boost::json::object ToJson(const PostgresInstance& pg) {
   return {{"dir", pg.dir.string()}, {"bin_dir", pg.bin_dir.string()},
           {"run_as", pg.run_as},    {"port", pg.port},
-          {"pid", pg.pid},          {"url", pg.url}};
+          {"pid", pg.pid},          {"url", pg.url},
+          {"password", pg.password}};
 }
 
 PostgresInstance PostgresFromJson(const boost::json::object& json) {
@@ -161,6 +208,8 @@ PostgresInstance PostgresFromJson(const boost::json::object& json) {
   pg.port = static_cast<int>(f.Integer("port"));
   pg.pid = static_cast<pid_t>(f.Integer("pid"));
   pg.url = f.String("url");
+  // A state file of an older flowbench (a trust-authenticated server) has none.
+  pg.password = f.OptionalString("password").value_or("");
   return pg;
 }
 

@@ -15,8 +15,9 @@ struct PostgresInstance {
   std::filesystem::path bin_dir;
   std::string run_as;  // "postgres" when we are root (initdb refuses root), else empty
   int port = 0;
-  pid_t pid = 0;    // the postmaster
-  std::string url;  // postgresql://postgres@127.0.0.1:PORT/flowbench
+  pid_t pid = 0;         // the postmaster
+  std::string url;       // postgresql://postgres@127.0.0.1:PORT/flowbench?passfile=DIR/pgpass
+  std::string password;  // the superuser's, generated at initdb (also in DIR/pgpass, 0600)
 };
 
 // initdb, start, wait until it answers, create database "flowbench". `dir` is created; as

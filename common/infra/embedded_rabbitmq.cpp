@@ -8,6 +8,7 @@
 
 #include "common/amqp/connection.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/domain/secrets.hpp"
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 
@@ -109,17 +110,23 @@ RabbitInstance StartRabbit(fs::path dir) {
   r.dist_port = FindFreePort();
   r.epmd_port = FindFreePort();
   r.node = "flowbench-" + std::to_string(r.amqp_port) + "@localhost";
-  r.url = "amqp://guest:guest@127.0.0.1:" + std::to_string(r.amqp_port) + "/%2f";
+  // Not guest/guest, which every local user knows: a generated password for the node's only
+  // user (the default user replaces guest on the node's first boot).
+  r.password = RandomSecret();
+  r.url =
+      "amqp://" + r.user + ":" + r.password + "@127.0.0.1:" + std::to_string(r.amqp_port) + "/%2f";
   r.management_url = "http://127.0.0.1:" + std::to_string(r.management_port);
 
   fs::remove_all(r.dir / "mnesia");  // leftovers of a crashed instance
   fs::create_directories(r.dir / "log");
-  WriteFile(r.dir / "rabbitmq.conf",
-            "listeners.tcp.default = 127.0.0.1:" + std::to_string(r.amqp_port) + "\n" +
-                "management.tcp.ip = 127.0.0.1\n" + "management.tcp.port = " +
-                std::to_string(r.management_port) + "\n" + "prometheus.tcp.ip = 127.0.0.1\n" +
-                "prometheus.tcp.port = " + std::to_string(r.prometheus_port) + "\n" +
-                "loopback_users = none\n");
+  WritePrivateFile(r.dir / "rabbitmq.conf",
+                   "listeners.tcp.default = 127.0.0.1:" + std::to_string(r.amqp_port) + "\n" +
+                       "management.tcp.ip = 127.0.0.1\n" +
+                       "management.tcp.port = " + std::to_string(r.management_port) + "\n" +
+                       "prometheus.tcp.ip = 127.0.0.1\n" + "prometheus.tcp.port = " +
+                       std::to_string(r.prometheus_port) + "\n" + "loopback_users = none\n" +
+                       "default_user = " + r.user + "\n" + "default_pass = " + r.password + "\n" +
+                       "default_user_tags.administrator = true\n");
   WriteFile(r.dir / "enabled_plugins", "[rabbitmq_management,rabbitmq_prometheus].\n");
   WriteFile(r.dir / "rabbitmq-env.conf", "# flowbench: everything is set in the environment\n");
 
@@ -212,6 +219,8 @@ boost::json::object ToJson(const RabbitInstance& r) {
           {"epmd_port", r.epmd_port},
           {"pid", r.pid},
           {"epmd_pid", r.epmd_pid},
+          {"user", r.user},
+          {"password", r.password},
           {"url", r.url},
           {"management_url", r.management_url}};
 }
@@ -228,6 +237,9 @@ RabbitInstance RabbitFromJson(const boost::json::object& json) {
   r.epmd_port = static_cast<int>(f.Integer("epmd_port"));
   r.pid = static_cast<pid_t>(f.Integer("pid"));
   r.epmd_pid = static_cast<pid_t>(f.Integer("epmd_pid"));
+  // A state file of an older flowbench: its node has RabbitMQ's guest/guest.
+  r.user = f.OptionalString("user").value_or("guest");
+  r.password = f.OptionalString("password").value_or("guest");
   r.url = f.String("url");
   r.management_url = f.String("management_url");
   return r;

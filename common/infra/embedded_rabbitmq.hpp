@@ -20,10 +20,12 @@ struct RabbitInstance {
   int prometheus_port = 0;
   int dist_port = 0;
   int epmd_port = 0;
-  pid_t pid = 0;               // the rabbitmq-server script: SIGTERM stops the node cleanly
-  pid_t epmd_pid = 0;          // our private epmd
-  std::string url;             // amqp://guest:guest@127.0.0.1:PORT/%2f
-  std::string management_url;  // http://127.0.0.1:PORT (guest/guest)
+  pid_t pid = 0;                   // the rabbitmq-server script: SIGTERM stops the node cleanly
+  pid_t epmd_pid = 0;              // our private epmd
+  std::string user = "flowbench";  // the node's administrator, created at its first boot
+  std::string password;            // generated; also in DIR/rabbitmq.conf (0600)
+  std::string url;                 // amqp://flowbench:PASSWORD@127.0.0.1:PORT/%2f
+  std::string management_url;      // http://127.0.0.1:PORT (user and password as above)
 };
 
 // Starts the node and waits (up to 90 s) until an AMQP login succeeds.

@@ -14,6 +14,7 @@
 #include "common/amqp/connection.hpp"
 #include "common/domain/events.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/domain/secrets.hpp"
 #include "common/infra/process.hpp"
 
 namespace flowbench::infra {
@@ -37,12 +38,9 @@ class StateLock {
 };
 
 void WriteState(const fs::path& dir, const InfraState& state) {
+  // The servers' passwords are in it: the owner's alone (0600).
   fs::path tmp = StateFile(dir).string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << boost::json::serialize(ToJson(state)) << "\n";
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
+  WritePrivateFile(tmp, boost::json::serialize(ToJson(state)) + "\n");
   fs::rename(tmp, StateFile(dir));  // atomic: readers never see half a file
 }
 
@@ -174,7 +172,8 @@ std::vector<ComponentStatus> InfraStatus(const fs::path& state_dir) {
   if (!state) return {};
   std::vector<ComponentStatus> result;
 
-  ComponentStatus pg{"postgresql", state->postgres.has_value(), false, state->pg_url, ""};
+  ComponentStatus pg{"postgresql", state->postgres.has_value(), false, state->pg_url, "", ""};
+  if (state->postgres) pg.password = state->postgres->password;
   if (state->postgres && !IsAlive(state->postgres->pid)) {
     pg.detail = "crashed: process " + std::to_string(state->postgres->pid) + " is gone";
   } else if (std::string problem = PostgresProblem(state->pg_url); !problem.empty()) {
@@ -187,17 +186,19 @@ std::vector<ComponentStatus> InfraStatus(const fs::path& state_dir) {
   }
   result.push_back(pg);
 
-  ComponentStatus mq{"rabbitmq", state->rabbitmq.has_value(), false, state->amqp_url, ""};
+  ComponentStatus mq{"rabbitmq", state->rabbitmq.has_value(), false, state->amqp_url, "", ""};
+  if (state->rabbitmq) mq.password = state->rabbitmq->password;
   if (state->rabbitmq && !IsAlive(state->rabbitmq->pid)) {
     mq.detail = "crashed: process " + std::to_string(state->rabbitmq->pid) + " is gone";
   } else if (std::string problem = RabbitProblem(state->amqp_url); !problem.empty()) {
     mq.detail = "not answering: " + problem;
   } else {
     mq.healthy = true;
-    mq.detail = state->rabbitmq ? "pid " + std::to_string(state->rabbitmq->pid) + ", node " +
-                                      state->rabbitmq->node + ", management " +
-                                      state->management_url + " (guest/guest)"
-                                : "external";
+    mq.detail = state->rabbitmq
+                    ? "pid " + std::to_string(state->rabbitmq->pid) + ", node " +
+                          state->rabbitmq->node + ", management " + state->management_url +
+                          " (user " + state->rabbitmq->user + ", the AMQP URL's password)"
+                    : "external";
   }
   result.push_back(mq);
   return result;
@@ -221,7 +222,7 @@ UpResult InfraUp(const InfraOptions& options) {
       for (const ComponentStatus& c : status) {
         if (c.healthy) continue;
         if (!c.managed) {
-          throw std::runtime_error("the external " + c.name + " at " + c.url +
+          throw std::runtime_error("the external " + c.name + " at " + RedactSecrets(c.url) +
                                    " does not answer: " + c.detail);
         }
         try {

@@ -48,8 +48,9 @@ struct ComponentStatus {
   std::string name;      // "postgresql" | "rabbitmq"
   bool managed = false;  // started by flowbench (else external)
   bool healthy = false;
-  std::string url;
-  std::string detail;  // "pid 123, port 5433" or what is wrong
+  std::string url;       // as the services get it: may hold a password (RedactSecrets to show)
+  std::string password;  // an embedded server's generated password, empty when not ours
+  std::string detail;    // "pid 123, port 5433" or what is wrong
 };
 
 // Each component's health: for ours, the process is alive and answers; for an external one,

@@ -74,6 +74,64 @@ TEST(Infra, UpStartsBothServersStatusSeesThemAndDownStopsEverything) {
   fs::remove_all(dir);
 }
 
+fs::perms PermissionsOf(const fs::path& file) {
+  return fs::status(file).permissions() & fs::perms::all;
+}
+
+// Any local user could connect to a server that trusts every local connection: the embedded
+// PostgreSQL asks for a generated password, which only its owner can read.
+TEST(Infra, EmbeddedPostgresRefusesAConnectionWithoutItsPassword) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+  UpResult up = InfraUp(options);
+  ASSERT_TRUE(up.state.postgres);
+  const PostgresInstance& pg = *up.state.postgres;
+  std::string base = "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port) + "/flowbench";
+
+  EXPECT_THROW(pqxx::connection(base + "?passfile=/nonexistent"), pqxx::broken_connection);
+  EXPECT_THROW(pqxx::connection("postgresql://postgres:wrong@127.0.0.1:" + std::to_string(pg.port) +
+                                "/flowbench?passfile=/nonexistent"),
+               pqxx::broken_connection);
+  // The URL the services get works, and carries no password itself.
+  EXPECT_NO_THROW(pqxx::connection{up.state.pg_url});
+  EXPECT_EQ(up.state.pg_url.find(pg.password), std::string::npos) << up.state.pg_url;
+  ASSERT_FALSE(pg.password.empty());
+  EXPECT_NO_THROW(pqxx::connection("postgresql://postgres:" + pg.password + "@127.0.0.1:" +
+                                   std::to_string(pg.port) + "/flowbench?passfile=/nonexistent"));
+
+  // The files that hold a password are the owner's alone.
+  EXPECT_EQ(PermissionsOf(StateFile(dir)), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(PermissionsOf(pg.dir / "pgpass"), fs::perms::owner_read | fs::perms::owner_write);
+
+  InfraDown(dir);
+  fs::remove_all(dir);
+}
+
+// RabbitMQ's guest/guest is known to every local user: the embedded node has one user with a
+// generated password instead.
+TEST(Infra, EmbeddedRabbitmqRefusesGuestAndAcceptsItsGeneratedPassword) {
+  fs::path dir = testing::MakeTempDir("flowbench-infra");
+  InfraOptions options;
+  options.state_dir = dir;
+  UpResult up = InfraUp(options);
+  ASSERT_TRUE(up.state.rabbitmq);
+  const RabbitInstance& mq = *up.state.rabbitmq;
+  std::string host = "@127.0.0.1:" + std::to_string(mq.amqp_port) + "/%2f";
+
+  EXPECT_THROW(AmqpConnection("amqp://guest:guest" + host, std::chrono::seconds(5)), AmqpError);
+  EXPECT_THROW(AmqpConnection("amqp://" + mq.user + ":wrong" + host, std::chrono::seconds(5)),
+               AmqpError);
+  ASSERT_EQ(mq.password.size(), 32u);
+  EXPECT_NO_THROW(
+      AmqpConnection("amqp://" + mq.user + ":" + mq.password + host, std::chrono::seconds(5)));
+  EXPECT_EQ(PermissionsOf(mq.dir / "rabbitmq.conf"),
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  InfraDown(dir);
+  fs::remove_all(dir);
+}
+
 TEST(Infra, StatusDetectsACrashedServerAndUpRestartsOnlyIt) {
   fs::path dir = testing::MakeTempDir("flowbench-infra");
   InfraOptions options;

@@ -1,7 +1,9 @@
 #include "common/infra/process.hpp"
 
 #define BOOST_PROCESS_USE_STD_FS
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,6 +144,24 @@ std::string Tail(const std::filesystem::path& file, int lines) {
   std::string text;
   for (const std::string& l : last) text += "    " + l + "\n";
   return text.empty() ? "    (no output in " + file.string() + ")\n" : text;
+}
+
+void WritePrivateFile(const std::filesystem::path& file, const std::string& text) {
+  // Created 0600 (never world-readable, not even for a moment), and chmod-ed in case it
+  // existed before with wider permissions.
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0600) == 0;
+  for (std::size_t written = 0; ok && written < text.size();) {
+    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  int saved = errno;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(saved));
 }
 
 }  // namespace flowbench::infra

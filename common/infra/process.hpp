@@ -42,6 +42,10 @@ bool WaitForExit(pid_t pid, std::chrono::milliseconds timeout);
 // The last `lines` lines of a log file, for error messages.
 std::string Tail(const std::filesystem::path& file, int lines = 20);
 
+// Writes `text` to `file` readable and writable by its owner alone (0600), also when the file
+// was there before with wider permissions: for the files that hold a password.
+void WritePrivateFile(const std::filesystem::path& file, const std::string& text);
+
 // When we are root, the prefix that runs a command as `user` (runuser), else empty.
 std::vector<std::string> AsUser(const std::string& user);
 bool RunningAsRoot();

@@ -169,7 +169,8 @@ void SaveSystem(const fs::path& state_dir, const RunningSystem& system) {
                            {"run_dir", system.run_dir.string()},
                            {"services", services}};
   fs::create_directories(state_dir);
-  std::ofstream(SystemFile(state_dir, system.arch)) << boost::json::serialize(json) << "\n";
+  // The recorded command lines hold the servers' URLs (the AMQP one with its password).
+  infra::WritePrivateFile(SystemFile(state_dir, system.arch), boost::json::serialize(json) + "\n");
 }
 
 std::optional<RunningSystem> LoadSystem(const fs::path& state_dir, Arch arch) {

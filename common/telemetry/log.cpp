@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "common/domain/events.hpp"
+#include "common/domain/secrets.hpp"
 
 namespace flowbench::log {
 namespace {
@@ -54,7 +55,9 @@ std::string FormatLine(Level level, std::string_view message, const boost::json:
   if (!trace_id.empty()) line["trace_id"] = trace_id;
   line["msg"] = message;
   for (const auto& [key, value] : fields) line[key] = value;
-  return boost::json::serialize(line);
+  // Redacted here, on the whole line, rather than at each call: an error that quotes a URL or
+  // a conninfo can come from any library, and no caller has to remember it.
+  return RedactSecrets(boost::json::serialize(line));
 }
 
 void Write(Level level, std::string_view message, const boost::json::object& fields,

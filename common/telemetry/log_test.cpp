@@ -13,6 +13,19 @@
 namespace flowbench {
 namespace {
 
+// An error that quotes a connection URL or a conninfo (a failed reconnect, every backoff)
+// must not carry its password into the log.
+TEST(Log, LineCarriesNoPasswordFromAnyFieldOrTheMessage) {
+  std::string line =
+      log::FormatLine(log::Level::kWarn, "cannot reach amqp://flowbench:hunter2@127.0.0.1:5672/%2f",
+                      {{"error", "not an AMQP URL: amqp://flowbench:hunter2@127.0.0.1:x/%2f"},
+                       {"conninfo", "host=127.0.0.1 password=hunter2 dbname=flowbench"}},
+                      {});
+  EXPECT_EQ(line.find("hunter2"), std::string::npos) << line;
+  EXPECT_NE(line.find("amqp://flowbench:***@127.0.0.1:5672/%2f"), std::string::npos) << line;
+  EXPECT_NO_THROW(boost::json::parse(line)) << line;
+}
+
 TEST(Log, LineIsOneJsonObjectWithIdentityTraceAndFields) {
   log::Configure("async", "email");
   std::string line = log::FormatLine(log::Level::kWarn, "email sent", {{"user_id", 7}},

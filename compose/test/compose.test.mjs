@@ -4,8 +4,9 @@
 // are compared with the C++ service catalogue (through k6-tests/contract_tool).
 // Needs FLOWBENCH_CONTRACT_TOOL (CTest sets it); DOCKER_COMPOSE and PROMTOOL may name the tools.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -32,13 +33,46 @@ function serviceBlocks(text) {
   return blocks;
 }
 
-function composeConfig(files) {
-  const args = files.flatMap((f) => ['-f', join(COMPOSE_DIR, f)]);
-  try {
-    return execFileSync(DOCKER_COMPOSE, [...args, 'config'], { encoding: 'utf8', stdio: 'pipe' });
-  } catch (e) {
-    assert.fail(`docker-compose config ${files.join(' ')} failed:\n${e.stderr}`);
+// The passwords come from compose/.env, which compose/init-env.sh writes on first use; the
+// tests render with a .env of their own (never the developer's) and the environment cleared
+// of the variables, so that what is rendered is what the files and that .env say.
+const SECRET_VARS = ['FLOWBENCH_PG_PASSWORD', 'FLOWBENCH_RABBITMQ_PASSWORD', 'FLOWBENCH_GRAFANA_PASSWORD'];
+const ENV_DIR = mkdtempSync(join(tmpdir(), 'flowbench-compose-'));
+const ENV_FILE = join(ENV_DIR, '.env');
+const EMPTY_ENV_FILE = join(ENV_DIR, 'empty.env');
+execFileSync(join(COMPOSE_DIR, 'init-env.sh'), [ENV_FILE]);
+execFileSync('touch', [EMPTY_ENV_FILE]);
+const readEnv = (file) =>
+  Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+
+function runComposeConfig(files, envFile, extraEnv = {}) {
+  const env = { ...process.env, ...extraEnv };
+  for (const name of [...SECRET_VARS, 'FLOWBENCH_BIND']) if (!(name in extraEnv)) delete env[name];
+  const args = ['--env-file', envFile, ...files.flatMap((f) => ['-f', join(COMPOSE_DIR, f)]), 'config'];
+  return spawnSync(DOCKER_COMPOSE, args, { encoding: 'utf8', env });
+}
+
+function composeConfig(files, extraEnv = {}) {
+  const r = runComposeConfig(files, ENV_FILE, extraEnv);
+  if (r.status !== 0) assert.fail(`docker-compose config ${files.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+// The published ports of each service in a rendered configuration (docker-compose config
+// writes them in the long syntax: `- host_ip: ...`, `published: ...`, `target: ...`).
+function publishedPorts(rendered) {
+  const ports = {};
+  for (const [name, block] of Object.entries(serviceBlocks(rendered))) {
+    const section = /^    ports:\n((?:    [- ] .*\n)+)/m.exec(block);
+    if (!section) continue;
+    ports[name] = section[1].split(/^    - /m).filter(Boolean).map((item) => {
+      const short = /^(?:([\d.]+):)?(\d+):(\d+)(?:\/\w+)?\n$/.exec(item);  // HOST_IP:PUBLISHED:TARGET/tcp
+      if (short) return { host_ip: short[1], published: Number(short[2]), target: Number(short[3]) };
+      const field = (key) => (new RegExp(`(?:^|\\n\\s*)${key}: "?([^"\\n]+)"?`).exec(item) || [])[1];
+      return { host_ip: field('host_ip'), published: Number(field('published')), target: Number(field('target')) };
+    });
   }
+  return ports;
 }
 
 test('docker-compose config accepts every Compose file and all three together', () => {
@@ -47,6 +81,72 @@ test('docker-compose config accepts every Compose file and all three together', 
   for (const name of ['postgres', 'rabbitmq', 'prometheus', 'grafana', 'sync-user', 'async-inventory']) {
     assert.match(all, new RegExp(`^  ${name}:$`, 'm'), `${name} missing from the combined configuration`);
   }
+});
+
+test('every published port binds to 127.0.0.1 unless FLOWBENCH_BIND opens it', () => {
+  const ports = publishedPorts(composeConfig(FILES));
+  assert.ok(Object.keys(ports).length >= 23, `too few services publish ports: ${Object.keys(ports)}`);
+  for (const [name, list] of Object.entries(ports)) {
+    for (const p of list) assert.equal(p.host_ip, '127.0.0.1', `${name} publishes ${p.published} on ${p.host_ip ?? 'every interface'}`);
+  }
+  // One variable opens the entry points, and only them.
+  const opened = publishedPorts(composeConfig(FILES, { FLOWBENCH_BIND: '0.0.0.0' }));
+  for (const name of ['sync-user', 'sync-order', 'async-user', 'rabbitmq', 'grafana', 'prometheus']) {
+    assert.ok(opened[name].every((p) => p.host_ip === '0.0.0.0'), `${name} not opened by FLOWBENCH_BIND`);
+  }
+});
+
+test('the sync build\'s internal-only services are never published beyond loopback', () => {
+  // email, search, cache and inventory serve only internal routes (CONTRACT §3.5: /send_email,
+  // /reindex, /invalidate, /reserve, /release) besides their read and built-in routes: not
+  // even FLOWBENCH_BIND opens them (a /release from outside could fence future orders).
+  const opened = publishedPorts(composeConfig(['docker-compose.sync.yml'], { FLOWBENCH_BIND: '0.0.0.0' }));
+  for (const name of ['email', 'search', 'cache', 'inventory']) {
+    const s = services.find((x) => x.name === name);
+    for (const p of opened[`sync-${name}`] ?? []) {
+      assert.equal(p.host_ip, '127.0.0.1', `sync-${name} publishes ${p.published} on ${p.host_ip}`);
+      assert.equal(p.target, s.sync_port);
+    }
+  }
+});
+
+test('no password has a default: without compose/.env the configuration does not render', () => {
+  for (const [file, variable] of [['docker-compose.sync.yml', 'FLOWBENCH_PG_PASSWORD'],
+    ['docker-compose.async.yml', 'FLOWBENCH_RABBITMQ_PASSWORD'], ['docker-compose.monitoring.yml', 'FLOWBENCH_GRAFANA_PASSWORD']]) {
+    const others = Object.fromEntries(SECRET_VARS.filter((v) => v !== variable).map((v) => [v, 'set']));
+    const r = runComposeConfig([file], EMPTY_ENV_FILE, others);
+    assert.notEqual(r.status, 0, `${file} renders without any password set`);
+    assert.match(r.stderr, new RegExp(variable), `${file}: the error does not name ${variable}`);
+    assert.match(r.stderr, /init-env\.sh/, `${file}: the error does not say how to make compose/.env`);
+  }
+  // The passwords rendered are the generated ones; none is a known default.
+  const rendered = composeConfig(FILES);
+  const env = readEnv(ENV_FILE);
+  for (const v of SECRET_VARS) assert.ok(rendered.includes(env[v]), `${v} not used`);
+  for (const known of ['flowbench:flowbench@', 'POSTGRES_PASSWORD: flowbench', 'GF_SECURITY_ADMIN_PASSWORD: admin', 'guest:guest']) {
+    assert.ok(!rendered.includes(known), `a default password in the configuration: ${known}`);
+  }
+  assert.doesNotMatch(read('rabbitmq/20-flowbench.conf'), /default_pass/);
+});
+
+test('Grafana allows no anonymous access', () => {
+  const grafana = serviceBlocks(composeConfig(['docker-compose.monitoring.yml'])).grafana;
+  assert.match(grafana, /GF_AUTH_ANONYMOUS_ENABLED: "false"/);
+  assert.doesNotMatch(grafana, /GF_AUTH_ANONYMOUS_ORG_ROLE: (Admin|Editor)/);
+});
+
+test('init-env.sh writes random passwords to a 0600 .env once, and keeps it after', () => {
+  const env = readEnv(ENV_FILE);
+  for (const v of SECRET_VARS) assert.match(env[v] ?? '', /^[0-9a-f]{32}$/, `${v} in ${ENV_FILE}`);
+  assert.equal(new Set(SECRET_VARS.map((v) => env[v])).size, SECRET_VARS.length, 'the passwords differ');
+  assert.equal(statSync(ENV_FILE).mode & 0o777, 0o600);
+  const before = readFileSync(ENV_FILE, 'utf8');
+  execFileSync(join(COMPOSE_DIR, 'init-env.sh'), [ENV_FILE]);
+  assert.equal(readFileSync(ENV_FILE, 'utf8'), before, 'a second run changed the passwords');
+  const other = join(ENV_DIR, 'other.env');
+  execFileSync(join(COMPOSE_DIR, 'init-env.sh'), [other]);
+  assert.notEqual(readEnv(other).FLOWBENCH_PG_PASSWORD, env.FLOWBENCH_PG_PASSWORD, 'not random');
+  assert.match(readFileSync(join(COMPOSE_DIR, '..', '.gitignore'), 'utf8'), /^\/compose\/\.env$/m);
 });
 
 test('promtool check config accepts the Prometheus configuration', () => {
@@ -70,7 +170,7 @@ for (const arch of ['sync', 'async']) {
       const port = arch === 'sync' ? s.sync_port : s.async_port;
       const block = blocks[`${arch}-${s.name}`];
       assert.match(block, new RegExp(`command: \\["${arch}-${s.name}"\\]`), `${arch}-${s.name} command`);
-      assert.match(block, new RegExp(`- "${port}:${port}"`), `${arch}-${s.name} port`);
+      assert.match(block, new RegExp(`- "[^"]*:${port}:${port}"`), `${arch}-${s.name} port`);
       assert.match(block, new RegExp(`http://127\\.0\\.0\\.1:${port}/health`), `${arch}-${s.name} health check`);
       for (const name of infra) {
         assert.match(block, new RegExp(`      ${name}:\\n        condition: service_healthy`), `${arch}-${s.name} must wait for ${name}`);
@@ -91,9 +191,12 @@ test('the async stack\'s RabbitMQ has the management and Prometheus plugins, and
   assert.match(read('rabbitmq/enabled_plugins'), /^\[rabbitmq_management,rabbitmq_prometheus\]\.$/m);
   assert.match(serviceBlocks(text).rabbitmq, /\.\/rabbitmq\/enabled_plugins:\/etc\/rabbitmq\/enabled_plugins/);
   assert.match(read('rabbitmq/20-flowbench.conf'), /^prometheus\.tcp\.port = 15692$/m);
-  const user = /^default_user = (\S+)$/m.exec(read('rabbitmq/20-flowbench.conf'))[1];
-  const pass = /^default_pass = (\S+)$/m.exec(read('rabbitmq/20-flowbench.conf'))[1];
-  assert.match(text, new RegExp(`FLOWBENCH_AMQP_URL: amqp://${user}:${pass}@rabbitmq:5672/`));
+  // The services log in as the broker's only user, with the password of compose/.env.
+  const rabbitmq = serviceBlocks(composeConfig(['docker-compose.async.yml'])).rabbitmq;
+  const user = /RABBITMQ_DEFAULT_USER: (\S+)/.exec(rabbitmq)[1];
+  const pass = readEnv(ENV_FILE).FLOWBENCH_RABBITMQ_PASSWORD;
+  assert.match(rabbitmq, new RegExp(`RABBITMQ_DEFAULT_PASS: ${pass}$`, 'm'));
+  assert.match(composeConfig(['docker-compose.async.yml']), new RegExp(`FLOWBENCH_AMQP_URL: amqp://${user}:${pass}@rabbitmq:5672/`));
 });
 
 test('Prometheus scrapes every service of both builds with arch and service labels, and RabbitMQ', () => {
