@@ -22,6 +22,7 @@ if(FLOWBENCH_SANITIZER STREQUAL "address")
   # report says where. detect_leaks is on by default on x86-64 Linux; said for the reader.
   set(FLOWBENCH_SANITIZER_ENVIRONMENT
       "ASAN_OPTIONS=detect_leaks=1:log_path=${reports}/asan"
+      "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp:print_suppressions=0"
       "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=${reports}/ubsan")
 elseif(FLOWBENCH_SANITIZER STREQUAL "thread")
   set(flags -fsanitize=thread)
