@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "common/domain/errors.hpp"
@@ -25,9 +26,12 @@ class Peer {
     server.set_tcp_nodelay(true);
     server.Post("/work", [this](const httplib::Request& req, httplib::Response& res) {
       int call = ++calls;
-      last_traceparent = req.get_header_value("traceparent");
+      {
+        std::lock_guard lock(mutex);  // the server's worker threads share the record
+        last_traceparent = req.get_header_value("traceparent");
+        last_request_id = req.get_header_value("X-Request-Id");
+      }
       has_request_id = req.has_header("X-Request-Id");
-      last_request_id = req.get_header_value("X-Request-Id");
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
       int answer = recover_after > 0 && call > recover_after ? 200 : status.load();
       res.status = answer;
@@ -53,8 +57,19 @@ class Peer {
   std::atomic<int> delay_ms{0};
   std::atomic<int> calls{0};
   std::atomic<int> recover_after{0};
-  std::string last_traceparent;
   std::atomic<bool> has_request_id{false};
+  std::string LastTraceparent() {
+    std::lock_guard lock(mutex);
+    return last_traceparent;
+  }
+  std::string LastRequestId() {
+    std::lock_guard lock(mutex);
+    return last_request_id;
+  }
+
+ private:
+  std::mutex mutex;
+  std::string last_traceparent;
   std::string last_request_id;
 };
 
@@ -80,8 +95,9 @@ TEST_F(DownstreamTest, PostsJsonAndReturnsTheAnswerWithTheTraceCarried) {
   boost::json::object answer =
       d.Post("/work", {{"x", 1}}, CallOrigin{trace_, {}}, Idempotency::kNotIdempotent);
   EXPECT_EQ(answer.at("x"), 1);
-  std::optional<TraceContext> sent = ParseTraceparent(peer_.last_traceparent);
-  ASSERT_TRUE(sent) << peer_.last_traceparent;
+  std::string traceparent = peer_.LastTraceparent();
+  std::optional<TraceContext> sent = ParseTraceparent(traceparent);
+  ASSERT_TRUE(sent) << traceparent;
   EXPECT_EQ(sent->trace_id, trace_.trace_id);
   EXPECT_NE(sent->parent_id, trace_.parent_id);  // a child span
   EXPECT_FALSE(peer_.has_request_id);            // none to carry
@@ -90,7 +106,7 @@ TEST_F(DownstreamTest, PostsJsonAndReturnsTheAnswerWithTheTraceCarried) {
 TEST_F(DownstreamTest, CarriesTheDriversRequestIdToThePeer) {
   Downstream d("peer", peer_.Url(), FastSettings(), metrics_);
   d.Post("/work", {}, CallOrigin{trace_, "run1-s5-000007"}, Idempotency::kIdempotent);
-  EXPECT_EQ(peer_.last_request_id, "run1-s5-000007");
+  EXPECT_EQ(peer_.LastRequestId(), "run1-s5-000007");
 }
 
 TEST_F(DownstreamTest, AClientErrorOfThePeerIsPassedOnAndNeverRetried) {
