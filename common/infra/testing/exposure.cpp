@@ -163,8 +163,10 @@ std::vector<Probe> ProbeThroughSlowloris(int port, int connections, int seconds,
     std::this_thread::sleep_for(500ms);
   }
   infra::CommandResult result = attack.get();
-  if (report != nullptr) {
-    *report = "slowhttptest exit " + std::to_string(result.exit_code) + ":\n" + result.output;
+  if (report != nullptr) {  // its last status: how many connections it held open
+    std::size_t last = result.output.rfind("slow HTTP test status");
+    *report = "slowhttptest exit " + std::to_string(result.exit_code) + ", " +
+              (last == std::string::npos ? result.output : result.output.substr(last));
   }
   return probes;
 }
@@ -195,7 +197,8 @@ void ExpectHealthAnswersWithinASecondThroughSlowloris(const std::string& binary)
   LoneService service(binary, {});
   std::string report;
   std::vector<Probe> probes = ProbeThroughSlowloris(service.port(), 200, 15, &report);
-  ASSERT_GE(probes.size(), 15U) << report;
+  // Half a second apart, each at most a second: 7 at least in the 11 s probed.
+  ASSERT_GE(probes.size(), 7U) << report;
   int slow = 0;
   for (const Probe& probe : probes) {
     if (probe.status != 200 || probe.took >= 1s) ++slow;
