@@ -222,7 +222,9 @@ void ExpectConnectionsPastTheCapRefused(const std::string& binary) {
   for (int fd : extra) {
     std::string answer;
     EXPECT_TRUE(IsClosedByServer(fd, 2s, &answer)) << "a connection past the cap stayed open";
-    if (!answer.empty()) EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0U) << answer;
+    if (!answer.empty()) {
+      EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0U) << answer;
+    }
   }
   EXPECT_FALSE(IsClosedByServer(held.front(), 100ms)) << "a connection within the cap was closed";
   CloseAll(extra);
