@@ -143,15 +143,20 @@ bool IsClosedByServer(int socket, std::chrono::milliseconds timeout, std::string
   return false;
 }
 
-std::vector<Probe> ProbeThroughSlowloris(int port, int connections, int seconds,
-                                         std::string* report) {
+std::vector<Probe> ProbeThroughSlowAttack(int port, SlowAttack attack, int connections, int seconds,
+                                          std::string* report) {
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/health";
-  // -H: slowloris (unfinished headers), a header line every 5 s (-i) of at most 24 bytes (-x),
-  // 100 new connections a second (-r), for -l seconds.
-  std::vector<std::string> argv = {
-      "slowhttptest", "-H", "-c", std::to_string(connections), "-i", "5", "-r", "100", "-x", "24",
-      "-p",           "3",  "-l", std::to_string(seconds),     "-u", url};
-  auto attack = std::async(std::launch::async, [argv, seconds] {
+  // -H: unfinished headers (slowloris); -B: a POST body, 4096 bytes announced. A follow-up
+  // of at most 24 bytes (-x) every 5 s (-i), 100 new connections a second (-r), for -l s.
+  std::vector<std::string> argv = {"slowhttptest"};
+  if (attack == SlowAttack::kHeaders) {
+    argv.emplace_back("-H");
+  } else {
+    argv.insert(argv.end(), {"-B", "-t", "POST", "-s", "4096"});
+  }
+  argv.insert(argv.end(), {"-c", std::to_string(connections), "-i", "5", "-r", "100", "-x", "24",
+                           "-p", "3", "-l", std::to_string(seconds), "-u", url});
+  auto running = std::async(std::launch::async, [argv, seconds] {
     return infra::RunCommand(argv, {}, std::chrono::seconds(seconds + 30));
   });
   // Every connection is open after connections / 100 s; probe from then until the end.
@@ -162,7 +167,7 @@ std::vector<Probe> ProbeThroughSlowloris(int port, int connections, int seconds,
     probes.push_back(ProbeHealth(port));
     std::this_thread::sleep_for(500ms);
   }
-  infra::CommandResult result = attack.get();
+  infra::CommandResult result = running.get();
   if (report != nullptr) {  // its last status: how many connections it held open
     std::size_t last = result.output.rfind("slow HTTP test status");
     *report = "slowhttptest exit " + std::to_string(result.exit_code) + ", " +
@@ -193,10 +198,12 @@ std::chrono::milliseconds TrickleUntilClosed(int port, std::chrono::milliseconds
 // --- The checks ---------------------------------------------------------------------------
 
 // Slowloris (issue 13): slow clients must not starve everyone else of the service.
-void ExpectHealthAnswersWithinASecondThroughSlowloris(const std::string& binary) {
+namespace {
+
+void ExpectHealthAnswersWithinASecondThrough(const std::string& binary, SlowAttack attack) {
   LoneService service(binary, {});
   std::string report;
-  std::vector<Probe> probes = ProbeThroughSlowloris(service.port(), 200, 15, &report);
+  std::vector<Probe> probes = ProbeThroughSlowAttack(service.port(), attack, 200, 15, &report);
   // Half a second apart, each at most a second: 7 at least in the 11 s probed.
   ASSERT_GE(probes.size(), 7U) << report;
   int slow = 0;
@@ -208,6 +215,16 @@ void ExpectHealthAnswersWithinASecondThroughSlowloris(const std::string& binary)
   EXPECT_EQ(slow, 0) << "of " << probes.size() << " probes\n"
                      << report << "\n"
                      << service.LogTail();
+}
+
+}  // namespace
+
+void ExpectHealthAnswersWithinASecondThroughSlowloris(const std::string& binary) {
+  ExpectHealthAnswersWithinASecondThrough(binary, SlowAttack::kHeaders);
+}
+
+void ExpectHealthAnswersWithinASecondThroughSlowBodies(const std::string& binary) {
+  ExpectHealthAnswersWithinASecondThrough(binary, SlowAttack::kBody);
 }
 
 // Past --max-connections a new connection is refused at once (closed, after a short 503 when

@@ -54,11 +54,15 @@ void CloseAll(std::vector<int>& sockets);
 // or without an answer first; `answer` gets what it wrote.
 bool IsClosedByServer(int socket, std::chrono::milliseconds timeout, std::string* answer = nullptr);
 
-// Runs slowhttptest in slowloris mode (-H) against GET /health with `connections`
-// connections for `seconds`, while probing /health every half second on a new connection.
-// Returns every probe; `report` gets slowhttptest's output.
-std::vector<Probe> ProbeThroughSlowloris(int port, int connections, int seconds,
-                                         std::string* report);
+// What slowhttptest sends slowly: a head that never ends (-H, slowloris), or a POST's body
+// (-B, 4096 bytes announced).
+enum class SlowAttack { kHeaders, kBody };
+
+// Runs slowhttptest against /health with `connections` connections for `seconds`, while
+// probing GET /health every half second on a new connection. Returns every probe; `report`
+// gets slowhttptest's last status.
+std::vector<Probe> ProbeThroughSlowAttack(int port, SlowAttack attack, int connections, int seconds,
+                                          std::string* report);
 
 // Sends a request's head one short header line every `interval`, for at most `give_up`:
 // how long until the server closed the connection (give_up when it never did).
@@ -70,6 +74,8 @@ std::chrono::milliseconds TrickleUntilClosed(int port, std::chrono::milliseconds
 // slowhttptest -H with 200 connections for 15 s: every /health probe meanwhile is answered 200
 // within 1 s.
 void ExpectHealthAnswersWithinASecondThroughSlowloris(const std::string& binary);
+// The same with slowhttptest -B: 200 POST bodies trickled in.
+void ExpectHealthAnswersWithinASecondThroughSlowBodies(const std::string& binary);
 // --max-connections 20: 5 more connections are closed (after a 503 at most), the 20 go on,
 // and /health answers once they all close.
 void ExpectConnectionsPastTheCapRefused(const std::string& binary);
