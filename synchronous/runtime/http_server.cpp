@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -31,6 +33,11 @@ constexpr milliseconds kAcceptPause{100};
 constexpr milliseconds kStopCheck{50};
 // A head longer than this goes to a worker unfinished; httplib then refuses it.
 constexpr std::size_t kMaxHeadBytes = 16 * 1024;
+// A body announced up to this long (every body of the contract's routes) is waited for in
+// the gate too; a longer one, or a chunked one, is read by the worker under the deadline.
+// 1024 connections at most: 80 MiB buffered at worst.
+constexpr std::size_t kMaxGateBodyBytes = 64 * 1024;
+constexpr std::size_t kMaxGateBytes = kMaxHeadBytes + kMaxGateBodyBytes;
 
 int MillisecondsUntil(Clock::time_point deadline, milliseconds cap) {
   auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
@@ -50,9 +57,40 @@ void Refuse(int fd) {
   ::close(fd);
 }
 
-bool HeadComplete(const std::string& received) {
-  return received.find("\r\n\r\n") != std::string::npos ||
-         received.find("\n\n") != std::string::npos;
+// The Content-Length of a head (lower-cased), or nullopt when it has none or its body is
+// chunked (Transfer-Encoding).
+std::optional<std::size_t> ContentLength(const std::string& head) {
+  if (head.find("\ntransfer-encoding:") != std::string::npos) return std::nullopt;
+  std::size_t at = head.find("\ncontent-length:");
+  if (at == std::string::npos) return std::nullopt;
+  std::size_t length = 0;
+  for (at += 16; at < head.size() && (head[at] == ' ' || head[at] == '\t'); ++at) {
+  }
+  std::size_t digits = 0;
+  for (; at < head.size() && head[at] >= '0' && head[at] <= '9' && digits < 12; ++at, ++digits) {
+    length = length * 10 + static_cast<std::size_t>(head[at] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  return length;
+}
+
+// Whether the gate is done with a connection's first request: its head and a short body have
+// arrived, or what is still missing is for the worker (a long or chunked body, an over-long
+// head: httplib reads or refuses it).
+bool ReadyForWorker(const std::string& received) {
+  std::size_t blank = received.find("\r\n\r\n");
+  std::size_t head_end = blank == std::string::npos ? std::string::npos : blank + 4;
+  if (head_end == std::string::npos) {
+    blank = received.find("\n\n");
+    head_end = blank == std::string::npos ? std::string::npos : blank + 2;
+  }
+  if (head_end == std::string::npos) return received.size() >= kMaxHeadBytes;
+  std::string head = received.substr(0, head_end);
+  std::transform(head.begin(), head.end(), head.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::optional<std::size_t> body = ContentLength(head);
+  if (!body || *body > kMaxGateBodyBytes) return true;
+  return received.size() >= head_end + *body;
 }
 
 void IpAndPort(const sockaddr_storage& address, std::string& ip, int& port) {
@@ -203,7 +241,7 @@ class HttpServer::Gate {
       ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
       if (n > 0) {
         received.append(chunk, static_cast<std::size_t>(n));
-        if (received.size() >= kMaxHeadBytes) break;
+        if (received.size() >= kMaxGateBytes) break;
         continue;
       }
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
@@ -212,7 +250,7 @@ class HttpServer::Gate {
       server_.Close(fd);
       return;
     }
-    if (!HeadComplete(received) && received.size() < kMaxHeadBytes) return;
+    if (!ReadyForWorker(received) && received.size() < kMaxGateBytes) return;
     Arriving arrived = std::move(it->second);
     Forget(it);
     lock.unlock();

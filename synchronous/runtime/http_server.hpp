@@ -11,7 +11,8 @@
 // Here the accept loop pauses 100 ms when out of descriptors or memory; past
 // max_connections a new connection is answered 503 and closed at once; an accepted
 // connection first waits in the *gate* (one thread, epoll), which reads until its first
-// request's head is complete, and only then gets a worker; a head that has not arrived within
+// request's head is complete (and its body, when it announces at most 64 KiB), and only then
+// gets a worker; a head that has not arrived within
 // request_deadline of the accept is closed there. On the worker, every request (head and
 // body) must arrive within request_deadline of its first byte, whatever the read timeout.
 // What is left: a keep-alive connection holds its worker between its requests (the build's
