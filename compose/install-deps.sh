@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libbenchmark-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev
   postgresql rabbitmq-server
   prometheus docker-compose
-  wrk nodejs chromium libjs-chart.js
+  wrk slowhttptest nodejs chromium libjs-chart.js
   python3-yaml
 )
 # kubectl (kubectl kustomize, for the Kubernetes manifests' test) comes with this kind of

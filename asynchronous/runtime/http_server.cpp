@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <unordered_set>
 #include <vector>
 
@@ -27,6 +28,30 @@ constexpr auto kAsTuple = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds kWriteTimeout{30};
 constexpr std::chrono::seconds kLingerTimeout{5};       // after a 413: wait for the rest ...
 constexpr std::size_t kLingerLimit = 16 * 1024 * 1024;  // ... but read no more than this
+// Out of descriptors, accept() fails at once for as long as the backlog holds a connection:
+// retried at once, that is a core spinning. A pause lets connections close meanwhile.
+constexpr std::chrono::milliseconds kAcceptPause{100};
+constexpr std::size_t kFirstRead = 4096;  // what a read waiting for a request's start takes
+
+// The process (EMFILE), the system (ENFILE) or the kernel's socket memory is exhausted:
+// retrying accept() at once fails the same way.
+bool IsOutOfResources(const boost::system::error_code& error) {
+  if (error.category() != boost::system::system_category()) return false;
+  int code = error.value();
+  return code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM;
+}
+
+// Past the cap, a new connection is answered 503 and closed at once, not queued: a queued
+// connection holds a descriptor, a client that is told "busy" can retry later or elsewhere,
+// and one that sent nothing yet still learns why. The answer is one non-blocking send into
+// an empty socket buffer: refusing never waits on the client and costs no coroutine.
+void Refuse(tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.send(net::buffer(ConnectionCapAnswer()), 0, ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
 
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> segments;
@@ -99,13 +124,18 @@ struct HttpServer::Impl {
     RawRequestHandler raw;   // ... any other
   };
 
-  Impl(net::io_context& io, Metrics& metrics, std::chrono::milliseconds idle_timeout)
-      : io(io), metrics(metrics), idle_timeout(idle_timeout), acceptor(io) {}
+  Impl(net::io_context& io, Metrics& metrics, std::chrono::milliseconds idle_timeout,
+       ConnectionLimits limits)
+      : io(io), metrics(metrics), idle_timeout(idle_timeout), limits(limits), acceptor(io) {}
 
   net::io_context& io;
   Metrics& metrics;
   std::chrono::milliseconds idle_timeout;
+  ConnectionLimits limits;
   tcp::acceptor acceptor;
+  // Open now (Serve running). Shared with each Serve's frame: a frame still pending when the
+  // io_context is destroyed after this Impl counts itself out on destruction.
+  std::shared_ptr<int> connections = std::make_shared<int>(0);
   std::vector<Route> routes;
   int in_flight = 0;
   // After StopAccepting: answers say Connection: close, and connections waiting for a
@@ -115,32 +145,83 @@ struct HttpServer::Impl {
 
   // Coroutines are member functions, not capturing lambdas: a lambda's captures would die
   // with the lambda object while its coroutine still runs.
+  // Each of the two conditions that make the loop refuse or pause is logged once when it
+  // starts and once when it ends, not once per connection.
   Task<void> Accept() {
+    net::steady_timer pause(io);
+    bool out_of_resources = false;
+    bool at_cap = false;
     for (;;) {
       auto [error, socket] = co_await acceptor.async_accept(kAsTuple);
       if (error) {
         if (!acceptor.is_open()) co_return;  // StopAccepting()
-        log::Warn("accept failed", {{"error", error.message()}});
+        if (IsOutOfResources(error)) {
+          if (!out_of_resources) {
+            log::Warn(
+                "cannot accept connections: out of descriptors or memory; retrying every "
+                "100 ms",
+                {{"error", error.message()}, {"connections", *connections}});
+          }
+          out_of_resources = true;
+          pause.expires_after(kAcceptPause);
+          co_await pause.async_wait(kAsTuple);
+          continue;
+        }
+        log::Warn("accept failed", {{"error", error.message()}});  // this connection only
         continue;
       }
+      if (out_of_resources) {
+        log::Info("accepting connections again", {{"connections", *connections}});
+        out_of_resources = false;
+      }
+      if (*connections >= limits.max_connections) {
+        if (!at_cap) {
+          log::Warn("connection cap reached: refusing new connections with 503",
+                    {{"max_connections", limits.max_connections}});
+        }
+        at_cap = true;
+        Refuse(socket);
+        continue;
+      }
+      if (at_cap) {
+        log::Info("below the connection cap again", {{"connections", *connections}});
+        at_cap = false;
+      }
+      ++*connections;  // now: Serve starts later, after more accepts maybe
       net::co_spawn(io, Serve(std::move(socket)), net::detached);
     }
   }
 
-  // One connection: read a request (with a deadline), answer it, until the peer closes, the
-  // connection idles past idle_timeout, or the request asked to close.
+  struct Counted {  // one of `connections` for as long as a Serve runs
+    std::shared_ptr<int> count;
+    ~Counted() { --*count; }
+  };
+
+  // One connection: wait for a request's first bytes (idle_timeout), read the rest of it
+  // (request_deadline), answer it, until the peer closes, the connection idles past
+  // idle_timeout, or the request asked to close. tcp_stream's timer covers a whole
+  // async_read, however slowly its bytes trickle in: it is the deadline of the whole request,
+  // not of each read.
   Task<void> Serve(tcp::socket socket) {
+    Counted counted{connections};  // counted in by Accept
     beast::tcp_stream stream(std::move(socket));
     boost::system::error_code ignored;
     stream.socket().set_option(tcp::no_delay(true), ignored);
     beast::flat_buffer buffer;
     while (!draining) {
+      if (buffer.size() == 0) {  // nothing of the next request yet (keep-alive)
+        stream.expires_after(idle_timeout);
+        waiting_for_request.insert(&stream);
+        auto [idle_error, n] =
+            co_await stream.async_read_some(buffer.prepare(kFirstRead), kAsTuple);
+        waiting_for_request.erase(&stream);
+        if (idle_error) break;  // closed by the peer, idle too long, or draining
+        buffer.commit(n);
+      }
       http::request_parser<http::string_body> parser;
       parser.body_limit(kMaxBodyBytes);
-      stream.expires_after(idle_timeout);
-      waiting_for_request.insert(&stream);
+      stream.expires_after(limits.request_deadline);
       auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
-      waiting_for_request.erase(&stream);
       if (read_error == http::error::body_limit) {
         HttpResponse too_large =
             ErrorResponse(413, "payload_too_large",
@@ -163,7 +244,7 @@ struct HttpServer::Impl {
         }
         co_return;
       }
-      if (read_error) break;  // closed by the peer, idle too long, or not HTTP
+      if (read_error) break;  // closed by the peer, too slow (deadline), or not HTTP
 
       http::request<http::string_body> req = parser.release();
       std::string target(req.target());
@@ -186,8 +267,8 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(net::io_context& io, Metrics& metrics,
-                       std::chrono::milliseconds idle_timeout)
-    : impl_(std::make_unique<Impl>(io, metrics, idle_timeout)) {
+                       std::chrono::milliseconds idle_timeout, ConnectionLimits limits)
+    : impl_(std::make_unique<Impl>(io, metrics, idle_timeout, limits)) {
   impl_->owner = this;
 }
 

@@ -4,6 +4,10 @@
 // place, through the mapping the sync build uses too (common/service/error_mapping.hpp).
 // Every answer is counted in http_requests_total by route. Beast stays inside
 // http_server.cpp; services see only Request and Reply.
+//
+// Hostile clients (CONTRACT §3.8): at most limits.max_connections open at once (past it, a
+// 503 and close); a request must arrive whole within limits.request_deadline of its first
+// byte (slowloris); out of file descriptors, the accept loop pauses instead of spinning.
 #pragma once
 
 #include <boost/json.hpp>
@@ -16,6 +20,7 @@
 
 #include "asynchronous/runtime/net.hpp"
 #include "common/domain/events.hpp"
+#include "common/service/connection_limits.hpp"
 #include "common/service/reply.hpp"
 #include "common/telemetry/trace.hpp"
 
@@ -74,7 +79,9 @@ using RawRequestHandler = std::function<Task<HttpResponse>(const Request&)>;
 
 class HttpServer {
  public:
-  HttpServer(net::io_context& io, Metrics& metrics, std::chrono::milliseconds idle_timeout);
+  // idle_timeout: a keep-alive connection without a next request is closed after it.
+  HttpServer(net::io_context& io, Metrics& metrics, std::chrono::milliseconds idle_timeout,
+             ConnectionLimits limits);
   ~HttpServer();
 
   // pattern: "/users/{id}"; a {name} segment matches any one segment (the path parameter).

@@ -24,7 +24,7 @@ HttpResponse AnswerOne(RequestHandler handler, std::string path, std::string que
                        std::string route = "/users/{id}") {
   net::io_context io;
   Metrics metrics("async", "test");
-  HttpServer server(io, metrics, std::chrono::seconds(1));
+  HttpServer server(io, metrics, std::chrono::seconds(1), ConnectionLimits{});
   server.Route("GET", std::move(route), std::move(handler));
   Request request("GET", std::move(path), "", TraceContext::NewRoot(/*sampled=*/false),
                   std::chrono::system_clock::now(), std::move(query));
@@ -118,7 +118,7 @@ std::string ReadToEnd(net::ip::tcp::socket& socket) {
 TEST(HttpServer, WhenDrainingAnswersInFlightRequestsWithConnectionCloseAndClosesIdleOnes) {
   net::io_context io;
   Metrics metrics("async", "test");
-  HttpServer server(io, metrics, std::chrono::seconds(30));
+  HttpServer server(io, metrics, std::chrono::seconds(30), ConnectionLimits{});
   server.Route("GET", "/slow", [](const Request&) -> Task<Reply> {
     co_await Wait(std::chrono::milliseconds(300));
     co_return Reply{200, {{"ok", true}}};

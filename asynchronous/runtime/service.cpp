@@ -37,7 +37,7 @@ Service::Service(const ServiceOptions& options, const AsyncRuntimeSettings& sett
       cpu_threads_(static_cast<std::size_t>(settings.CpuPoolSize())),
       publisher_(io_, amqp_url, "async-" + options.service + "-publisher", settings, metrics_),
       outbox_relay_(io_, options.service, database_, db_threads_, publisher_, metrics_),
-      http_(io_, metrics_, settings.http_idle_timeout) {
+      http_(io_, metrics_, settings.http_idle_timeout, settings.connections) {
   Get("/health", [](Service& self, const Request&) -> Task<Reply> { co_return self.Health(); });
   http_.RouteRaw("GET", "/metrics", [this](const Request&) -> Task<HttpResponse> {
     co_return HttpResponse{200, metrics_.Exposition(), std::string(Metrics::kContentType)};

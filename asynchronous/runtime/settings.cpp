@@ -68,19 +68,23 @@ void BindAsyncRuntimeSettings(CLI::App& app, AsyncRuntimeSettings& s) {
                   s.http_idle_timeout, "idle keep-alive connections are closed after this", 100);
   AddMilliseconds(app, "--drain-timeout-ms", "FLOWBENCH_DRAIN_TIMEOUT_MS", s.drain_timeout,
                   "on SIGTERM: time to finish in-flight work", 0);
+  BindConnectionLimits(app, s.connections, group);
 }
 
 boost::json::object ToJson(const AsyncRuntimeSettings& s) {
-  return {{"prefetch", s.prefetch},
-          {"publish_confirm", s.publish_confirm},
-          {"confirm_window", s.confirm_window},
-          {"confirm_timeout_ms", s.confirm_timeout.count()},
-          {"cpu_pool_size", s.CpuPoolSize()},
-          {"retry_attempts", s.retry_attempts},
-          {"retry_base_delay_ms", s.retry_base_delay.count()},
-          {"click_batch_size", s.click_batch_size},
-          {"click_flush_ms", s.click_flush_interval.count()},
-          {"reconnect_max_delay_ms", s.reconnect_max_delay.count()}};
+  boost::json::object json{{"prefetch", s.prefetch},
+                           {"publish_confirm", s.publish_confirm},
+                           {"confirm_window", s.confirm_window},
+                           {"confirm_timeout_ms", s.confirm_timeout.count()},
+                           {"cpu_pool_size", s.CpuPoolSize()},
+                           {"retry_attempts", s.retry_attempts},
+                           {"retry_base_delay_ms", s.retry_base_delay.count()},
+                           {"click_batch_size", s.click_batch_size},
+                           {"click_flush_ms", s.click_flush_interval.count()},
+                           {"reconnect_max_delay_ms", s.reconnect_max_delay.count()},
+                           {"http_idle_timeout_ms", s.http_idle_timeout.count()}};
+  AddToJson(json, s.connections);
+  return json;
 }
 
 }  // namespace flowbench::async

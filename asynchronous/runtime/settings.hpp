@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "common/service/connection_limits.hpp"
+
 namespace CLI {
 class App;
 }
@@ -29,6 +31,7 @@ struct AsyncRuntimeSettings {
   Milliseconds reconnect_max_delay{500};
   Milliseconds http_idle_timeout{30000};  // keep-alive connection without a request: closed
   Milliseconds drain_timeout{10000};      // on SIGTERM: time to finish in-flight work
+  ConnectionLimits connections;           // --max-connections, --request-deadline-ms
 
   int CpuPoolSize() const;  // cpu_pool_size, or the core count when 0
 };

@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -66,10 +65,6 @@ boost::json::object BuiltInErrorBody(const httplib::Request& req, int status) {
 
 }  // namespace
 
-bool HttpServer::SetListenBacklog(int backlog) {
-  return ::listen(svr_sock_, backlog) == 0;  // Linux: listen() again changes the backlog
-}
-
 // --- Request ------------------------------------------------------------------------------
 
 Request::Request(const httplib::Request& request, SteadyClock::time_point received)
@@ -109,14 +104,13 @@ Service::Service(ServiceOptions options, SyncSettings settings)
       metrics_("sync", options_.service),
       completions_(CompletionLog::kDefaultCapacity, options_.CompletionJournal()),
       db_(options_.database),
+      server_(settings_.server.threads, settings_.server.connections),
       server_faults_(prometheus::BuildCounter()
                          .Name("flowbench_http_server_faults_total")
                          .Help("Requests answered 500 because a handler failed unexpectedly")
                          .Labels({{"arch", "sync"}, {"service", options_.service}})
                          .Register(metrics_.registry())) {
   const ServerSettings& s = settings_.server;
-  int threads = s.threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_.set_tcp_nodelay(true);  // without it every keep-alive answer waits ~40 ms
   server_.set_keep_alive_max_count(static_cast<std::size_t>(s.keep_alive_max_count));
   server_.set_keep_alive_timeout(s.keep_alive_timeout_s);
@@ -282,7 +276,7 @@ int Service::Run() {
       log::Info("draining", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"},
                              {"drain_timeout_ms", settings_.server.drain_timeout.count()}});
       draining_ = true;
-      server_.stop();  // returns at once; the listening thread joins the workers
+      server_.Stop();  // returns at once; Serve() then joins the workers
       auto deadline = SteadyClock::now() + settings_.server.drain_timeout;
       while (serving && SteadyClock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -301,7 +295,7 @@ int Service::Run() {
                           {"workload", ToJson(options_.workload)}});
   std::vector<std::jthread> beside;
   for (const auto& task : beside_) beside.emplace_back(task);
-  bool clean = server_.listen_after_bind();
+  bool clean = server_.Serve();
   serving = false;
   signal_waiter.join();
   beside.clear();  // each asked to stop, then joined

@@ -39,6 +39,7 @@
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/trace.hpp"
 #include "synchronous/runtime/downstream.hpp"
+#include "synchronous/runtime/http_server.hpp"
 #include "synchronous/runtime/sync_settings.hpp"
 
 namespace flowbench::sync {
@@ -75,13 +76,6 @@ class Request {
 
 class Service;
 using Handler = std::function<Reply(Service&, const Request&)>;
-
-// httplib::Server with access to its listening socket, to raise the backlog of 5 that the
-// compiled library listens with.
-class HttpServer : public httplib::Server {
- public:
-  bool SetListenBacklog(int backlog);
-};
 
 class Service {
  public:

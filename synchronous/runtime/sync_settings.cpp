@@ -48,9 +48,10 @@ void BindSyncSettings(CLI::App& app, SyncSettings& s) {
   AddInt(app, "--listen-backlog", s.server.listen_backlog, 1, 65535,
          "connections queued by the kernel before accept (capped by net.core.somaxconn)", server);
   AddInt(app, "--http-read-timeout-s", s.server.read_timeout_s, 1, 3600,
-         "time to receive a request", server);
+         "longest silence while a request arrives (each read)", server);
   AddMs(app, "--drain-timeout-ms", s.server.drain_timeout,
         "on SIGTERM: time for the requests in flight to finish", server, 0);
+  BindConnectionLimits(app, s.server.connections, server);
 
   const char* client = "Downstream calls (sync build)";
   DownstreamSettings& d = s.downstream;
@@ -85,24 +86,26 @@ void BindSyncSettings(CLI::App& app, SyncSettings& s) {
 
 boost::json::object ToJson(const SyncSettings& s) {
   const DownstreamSettings& d = s.downstream;
-  return {{"http_threads", s.server.threads},
-          {"keep_alive_max_count", s.server.keep_alive_max_count},
-          {"keep_alive_timeout_s", s.server.keep_alive_timeout_s},
-          {"listen_backlog", s.server.listen_backlog},
-          {"http_read_timeout_s", s.server.read_timeout_s},
-          {"downstream_pool_size", d.pool_size},
-          {"downstream_connect_timeout_ms", d.connect_timeout.count()},
-          {"downstream_read_timeout_ms", d.read_timeout.count()},
-          {"report_read_timeout_ms", d.report_read_timeout.count()},
-          {"downstream_max_idle_ms", d.max_idle.count()},
-          {"retry_max_attempts", d.retry.max_attempts},
-          {"retry_base_delay_ms", d.retry.base_delay.count()},
-          {"retry_max_delay_ms", d.retry.max_delay.count()},
-          {"breaker_failure_threshold", d.breaker.failure_threshold},
-          {"breaker_open_ms", d.breaker.open_duration.count()},
-          {"breaker_half_open_successes", d.breaker.half_open_successes},
-          {"saga_deadline_ms", s.saga.deadline.count()},
-          {"saga_sweep_interval_ms", s.saga.sweep_interval.count()}};
+  boost::json::object json{{"http_threads", s.server.threads},
+                           {"keep_alive_max_count", s.server.keep_alive_max_count},
+                           {"keep_alive_timeout_s", s.server.keep_alive_timeout_s},
+                           {"listen_backlog", s.server.listen_backlog},
+                           {"http_read_timeout_s", s.server.read_timeout_s},
+                           {"downstream_pool_size", d.pool_size},
+                           {"downstream_connect_timeout_ms", d.connect_timeout.count()},
+                           {"downstream_read_timeout_ms", d.read_timeout.count()},
+                           {"report_read_timeout_ms", d.report_read_timeout.count()},
+                           {"downstream_max_idle_ms", d.max_idle.count()},
+                           {"retry_max_attempts", d.retry.max_attempts},
+                           {"retry_base_delay_ms", d.retry.base_delay.count()},
+                           {"retry_max_delay_ms", d.retry.max_delay.count()},
+                           {"breaker_failure_threshold", d.breaker.failure_threshold},
+                           {"breaker_open_ms", d.breaker.open_duration.count()},
+                           {"breaker_half_open_successes", d.breaker.half_open_successes},
+                           {"saga_deadline_ms", s.saga.deadline.count()},
+                           {"saga_sweep_interval_ms", s.saga.sweep_interval.count()}};
+  AddToJson(json, s.server.connections);
+  return json;
 }
 
 }  // namespace flowbench::sync

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "common/service/connection_limits.hpp"
 #include "synchronous/runtime/circuit_breaker.hpp"
 #include "synchronous/runtime/retry.hpp"
 
@@ -33,8 +34,13 @@ struct ServerSettings {
   // Connections the kernel queues before the server accepts them. cpp-httplib listens with
   // a backlog of 5, so a burst of new connections was reset; we raise it after binding.
   int listen_backlog = 1024;
-  // Time to receive a request (headers and body) once a connection has something to say.
+  // Longest silence while a request arrives (each read); the whole request has
+  // connections.request_deadline.
   int read_timeout_s = 5;
+  // --max-connections, --request-deadline-ms (the async build's flags too). The cap counts
+  // connections being served, idle between requests, and still sending their first request
+  // (those hold no worker); 1024 is 16 times the default workers.
+  ConnectionLimits connections;
 };
 
 struct DownstreamSettings {
@@ -67,7 +73,7 @@ struct SyncSettings {
 };
 
 // --http-threads, --keep-alive-max-count, --keep-alive-timeout-s, --listen-backlog,
-// --http-read-timeout-s, --drain-timeout-ms,
+// --http-read-timeout-s, --drain-timeout-ms, --max-connections, --request-deadline-ms,
 // --downstream-pool-size, --downstream-connect-timeout-ms, --downstream-read-timeout-ms,
 // --report-read-timeout-ms, --downstream-max-idle-ms, --retry-max-attempts,
 // --retry-base-delay-ms, --retry-max-delay-ms, --breaker-failure-threshold,
