@@ -233,5 +233,15 @@ TEST(Rfc3339, ParsesK6Times) {
   EXPECT_FALSE(ParseRfc3339Nanos("2026-11-21T08:55:51.Z"));
 }
 
+// Found by fuzz_rfc3339: nanoseconds since 1970 in 64 bits end in 2262 (and begin in 1677); a
+// later time overflowed (undefined behaviour) into some other time instead of being refused.
+TEST(Rfc3339, ATimeBeyondWhat64BitNanosecondsHoldIsNotOne) {
+  EXPECT_FALSE(ParseRfc3339Nanos("2360-11-21T08:55:51+02:00"));
+  EXPECT_FALSE(ParseRfc3339Nanos("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(ParseRfc3339Nanos("1600-01-01T00:00:00Z"));
+  EXPECT_TRUE(ParseRfc3339Nanos("2262-01-01T00:00:00Z"));
+  EXPECT_TRUE(ParseRfc3339Nanos("1678-01-01T00:00:00Z"));
+}
+
 }  // namespace
 }  // namespace flowbench::k6
