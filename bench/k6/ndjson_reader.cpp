@@ -335,6 +335,9 @@ std::optional<std::int64_t> ParseRfc3339Nanos(std::string_view t) {
   if (pos != t.size()) return std::nullopt;
   std::int64_t seconds =
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_s;
+  // 64-bit nanoseconds since 1970 reach from 1677 to 2262; outside, the time is not one we hold.
+  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000;
+  if (seconds >= kMaxSeconds || seconds <= -kMaxSeconds) return std::nullopt;
   return seconds * 1'000'000'000 + nanos;
 }
 
