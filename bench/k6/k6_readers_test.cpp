@@ -151,6 +151,21 @@ TEST(NdjsonReader, MalformedLineIsAnErrorNamingTheLine) {
   EXPECT_THROW(aggregator.FeedLine(R"({"type":"Point","data":{"value":1}})", 11), K6FormatError);
 }
 
+// Found by fuzz_ndjson: points 343 years apart (each time valid on its own) overflowed the
+// signed difference of their nanoseconds (undefined behaviour; a negative duration on x86).
+TEST(NdjsonReader, TheDurationOfPointsCenturiesApartIsTheirDistance) {
+  NdjsonAggregator aggregator;
+  aggregator.FeedLine(
+      R"({"metric":"http_reqs","type":"Point","data":{"time":"1683-11-21T00:00:00Z","value":1,"tags":null}})",
+      1);
+  aggregator.FeedLine(
+      R"({"metric":"http_reqs","type":"Point","data":{"time":"2026-11-21T00:00:00Z","value":1,"tags":null}})",
+      2);
+  compare::RunSummary run = aggregator.Finish("centuries");
+  ASSERT_TRUE(run.duration_s);
+  EXPECT_NEAR(*run.duration_s, 343 * 365.2425 * 86400, 86400.0);
+}
+
 TEST(NdjsonReader, TruncatedGzipIsAnError) {
   std::string many;
   for (int i = 0; i < 2000; ++i) {
