@@ -204,7 +204,10 @@ compare::RunSummary NdjsonAggregator::Finish(std::string source) const {
   run.format = "k6 NDJSON";
   double duration_s = 0;
   if (s.points > 0 && s.last_time > s.first_time) {
-    duration_s = static_cast<double>(s.last_time - s.first_time) / 1e9;
+    // Unsigned: two valid times may be further apart than a signed 64-bit difference holds.
+    std::uint64_t span_ns =
+        static_cast<std::uint64_t>(s.last_time) - static_cast<std::uint64_t>(s.first_time);
+    duration_s = static_cast<double>(span_ns) / 1e9;
     run.duration_s = duration_s;
   }
   for (const auto& [name, metric] : s.metrics) {
