@@ -11,6 +11,7 @@ packages=(
   postgresql rabbitmq-server
   prometheus docker-compose
   wrk nodejs chromium libjs-chart.js
+  clang libclang-rt-14-dev  # the fuzz preset: libFuzzer, ASan (with LeakSanitizer), UBSan
 )
 if [ "${1:-}" = "--checks" ]; then
   packages+=(clang-format clang-tidy)
