@@ -66,3 +66,42 @@ function(flowbench_add_benchmark name)
   add_test(NAME ${name} COMMAND ${name} --benchmark_min_time=0.01)
   set_tests_properties(${name} PROPERTIES LABELS benchmark TIMEOUT 120)
 endfunction()
+
+# flowbench_add_fuzzer(<name> SOURCES ... DEPENDS ...): with FLOWBENCH_FUZZ (the `fuzz`
+# preset, clang), a libFuzzer executable fuzz_<name> in build-fuzz/fuzz/, seeded from
+# corpus/<name>/ beside its first source (<module>/fuzz/<name>_fuzz.cpp). Its CTest (label `fuzz`) fuzzes for
+# FLOWBENCH_FUZZ_SECONDS (20 by default) in a copy of the seeds in the build tree, so what
+# libFuzzer adds never lands in the repository; a crash, a leak, undefined behaviour or an
+# input slower than 5 s ends it non-zero and fails the test, leaving the input in
+# build-fuzz/fuzz/artifacts/. Without FLOWBENCH_FUZZ it does nothing.
+function(flowbench_add_fuzzer name)
+  if(NOT FLOWBENCH_FUZZ)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS" ${ARGN})
+  set(target fuzz_${name})
+  add_executable(${target} ${ARG_SOURCES})
+  flowbench_target_defaults(${target})
+  target_link_libraries(${target} PRIVATE ${ARG_DEPENDS})
+  target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
+  set_property(GLOBAL APPEND PROPERTY FLOWBENCH_FUZZ_TARGETS ${target})
+
+  list(GET ARG_SOURCES 0 first_source)
+  get_filename_component(fuzz_dir ${first_source} DIRECTORY)
+  set(seeds ${CMAKE_CURRENT_SOURCE_DIR}/${fuzz_dir}/corpus/${name})
+  if(NOT IS_DIRECTORY ${seeds})
+    message(FATAL_ERROR "fuzzer ${name}: no seed corpus in ${seeds}")
+  endif()
+  # Copied at configure time (the workflow configures every time): seeds added later arrive,
+  # and what earlier runs found stays, so a rerun starts where the last one ended.
+  set(corpus ${PROJECT_BINARY_DIR}/fuzz/corpus/${name})
+  file(COPY ${seeds}/ DESTINATION ${corpus})
+  set(artifacts ${PROJECT_BINARY_DIR}/fuzz/artifacts)
+  file(MAKE_DIRECTORY ${artifacts})
+  add_test(NAME ${target}
+    COMMAND sh -c "exec \"$0\" -max_total_time=\${FLOWBENCH_FUZZ_SECONDS:-20} -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=${artifacts}/${name}- ${corpus}"
+            $<TARGET_FILE:${target}>)
+  # Generous: libFuzzer stops itself after max_total_time; this only catches a wedged run.
+  set_tests_properties(${target} PROPERTIES LABELS fuzz TIMEOUT 3600)
+endfunction()

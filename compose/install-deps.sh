@@ -12,6 +12,7 @@ packages=(
   prometheus docker-compose
   wrk slowhttptest nodejs chromium libjs-chart.js
   python3-yaml
+  clang libclang-rt-14-dev  # the fuzz preset: libFuzzer, ASan (with LeakSanitizer), UBSan
 )
 # kubectl (kubectl kustomize, for the Kubernetes manifests' test) comes with this kind of
 # machine; Debian 12's own kubernetes-client (kubectl 1.20, kustomize 2) is too old to

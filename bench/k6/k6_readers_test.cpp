@@ -151,6 +151,21 @@ TEST(NdjsonReader, MalformedLineIsAnErrorNamingTheLine) {
   EXPECT_THROW(aggregator.FeedLine(R"({"type":"Point","data":{"value":1}})", 11), K6FormatError);
 }
 
+// Found by fuzz_ndjson: points 343 years apart (each time valid on its own) overflowed the
+// signed difference of their nanoseconds (undefined behaviour; a negative duration on x86).
+TEST(NdjsonReader, TheDurationOfPointsCenturiesApartIsTheirDistance) {
+  NdjsonAggregator aggregator;
+  aggregator.FeedLine(
+      R"({"metric":"http_reqs","type":"Point","data":{"time":"1683-11-21T00:00:00Z","value":1,"tags":null}})",
+      1);
+  aggregator.FeedLine(
+      R"({"metric":"http_reqs","type":"Point","data":{"time":"2026-11-21T00:00:00Z","value":1,"tags":null}})",
+      2);
+  compare::RunSummary run = aggregator.Finish("centuries");
+  ASSERT_TRUE(run.duration_s);
+  EXPECT_NEAR(*run.duration_s, 343 * 365.2425 * 86400, 86400.0);
+}
+
 TEST(NdjsonReader, TruncatedGzipIsAnError) {
   std::string many;
   for (int i = 0; i < 2000; ++i) {
@@ -231,6 +246,16 @@ TEST(Rfc3339, ParsesK6Times) {
   EXPECT_EQ(ParseRfc3339Nanos("2026-11-21T08:55:51.603412233Z"), 1'795'251'351'603'412'233);
   EXPECT_FALSE(ParseRfc3339Nanos("2026-11-21 08:55"));
   EXPECT_FALSE(ParseRfc3339Nanos("2026-11-21T08:55:51.Z"));
+}
+
+// Found by fuzz_rfc3339: nanoseconds since 1970 in 64 bits end in 2262 (and begin in 1677); a
+// later time overflowed (undefined behaviour) into some other time instead of being refused.
+TEST(Rfc3339, ATimeBeyondWhat64BitNanosecondsHoldIsNotOne) {
+  EXPECT_FALSE(ParseRfc3339Nanos("2360-11-21T08:55:51+02:00"));
+  EXPECT_FALSE(ParseRfc3339Nanos("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(ParseRfc3339Nanos("1600-01-01T00:00:00Z"));
+  EXPECT_TRUE(ParseRfc3339Nanos("2262-01-01T00:00:00Z"));
+  EXPECT_TRUE(ParseRfc3339Nanos("1678-01-01T00:00:00Z"));
 }
 
 }  // namespace

@@ -204,7 +204,10 @@ compare::RunSummary NdjsonAggregator::Finish(std::string source) const {
   run.format = "k6 NDJSON";
   double duration_s = 0;
   if (s.points > 0 && s.last_time > s.first_time) {
-    duration_s = static_cast<double>(s.last_time - s.first_time) / 1e9;
+    // Unsigned: two valid times may be further apart than a signed 64-bit difference holds.
+    std::uint64_t span_ns =
+        static_cast<std::uint64_t>(s.last_time) - static_cast<std::uint64_t>(s.first_time);
+    duration_s = static_cast<double>(span_ns) / 1e9;
     run.duration_s = duration_s;
   }
   for (const auto& [name, metric] : s.metrics) {
@@ -357,6 +360,9 @@ std::optional<std::int64_t> ParseRfc3339Nanos(std::string_view t) {
   if (pos != t.size()) return std::nullopt;
   std::int64_t seconds =
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_s;
+  // 64-bit nanoseconds since 1970 reach from 1677 to 2262; outside, the time is not one we hold.
+  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000;
+  if (seconds >= kMaxSeconds || seconds <= -kMaxSeconds) return std::nullopt;
   return seconds * 1'000'000'000 + nanos;
 }
 

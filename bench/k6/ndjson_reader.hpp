@@ -52,7 +52,7 @@ compare::RunSummary ReadNdjsonFile(const std::filesystem::path& path);
 compare::RunSummary ReadMergedNdjsonFiles(std::span<const std::filesystem::path> paths);
 
 // Nanoseconds since the epoch of an RFC 3339 time ("2026-11-21T08:55:51.603412233Z",
-// "...+02:00"); nullopt when it is not one.
+// "...+02:00"); nullopt when it is not one, or is outside 1677..2262 (what 64 bits hold).
 std::optional<std::int64_t> ParseRfc3339Nanos(std::string_view text);
 
 }  // namespace flowbench::k6

@@ -180,6 +180,23 @@ TEST(Results, WrongSchemaOrMissingFieldIsAClearError) {
   EXPECT_ANY_THROW(RunResultsFromJson(json));
 }
 
+// Found by fuzz_flowbench_results: a bucket count of -5 was cast to an unsigned count (undefined
+// behaviour; on x86 a count near 2^64) instead of refusing the file.
+TEST(Results, ADistributionBucketWithANegativeOrFractionalCountIsAClearError) {
+  for (double count : {-5.0, 2.5, 1e30}) {
+    boost::json::object json = ToJson(LoadResults(Fixture()));
+    boost::json::object& scenario =
+        json["runs"].as_array()[0].as_object()["scenarios"].as_array()[0].as_object();
+    scenario["distribution"] = boost::json::array{boost::json::array{0.001, count}};
+    try {
+      RunResultsFromJson(json);
+      ADD_FAILURE() << "a bucket count of " << count << " was read";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("\"distribution\""), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Aggregate, MeanAndSampleStandardDeviationAcrossRepeats) {
   RunResults r = LoadResults(Fixture());
   MeanSd p95 =

@@ -1,6 +1,7 @@
 #include "bench/report/results.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -32,6 +33,16 @@ double NumberElement(const json::value& v, std::string_view array) {
   if (!v.is_number())
     throw std::runtime_error("an element of \"" + std::string(array) + "\" is not a number");
   return v.to_number<double>();
+}
+
+// A count in an array (a bucket's): a whole, non-negative number a std::uint64_t holds.
+std::uint64_t CountElement(const json::value& v, std::string_view array) {
+  double n = NumberElement(v, array);
+  if (!(n >= 0 && n < 18446744073709551616.0 && n == std::floor(n))) {
+    throw std::runtime_error("an element of \"" + std::string(array) + "\" has a count that is " +
+                             "not a whole number >= 0");
+  }
+  return static_cast<std::uint64_t>(n);
 }
 
 // Fields added to v1 after its first files were written: absent means their old meaning.
@@ -110,8 +121,7 @@ std::vector<Bucket> BucketsFrom(const json::object& o, std::string_view key) {
                                "\" is not a pair [le, count]");
     }
     const json::array& pair = b.get_array();
-    buckets.push_back(
-        {NumberElement(pair[0], key), static_cast<std::uint64_t>(NumberElement(pair[1], key))});
+    buckets.push_back({NumberElement(pair[0], key), CountElement(pair[1], key)});
   }
   return buckets;
 }
