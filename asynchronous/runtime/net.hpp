@@ -67,9 +67,17 @@ auto RunOnWithin(net::thread_pool& pool, std::chrono::milliseconds start_within,
     bool done = false;  // event-loop thread only
   };
   auto state = std::make_shared<State>(co_await net::this_coro::executor);
+  // The pool thread hands its reference back to the event loop with the result, so the state
+  // (and an exception in it) is always freed on the loop's thread, the one that reads it:
+  // an exception_ptr's count lives in the uninstrumented C++ runtime, where ThreadSanitizer
+  // cannot see that a free on the pool thread came after the loop's last read.
   net::post(pool, [state, work = std::move(work)]() mutable {
+    auto loop = state->timer.get_executor();
     int queued = 0;
-    if (!state->phase.compare_exchange_strong(queued, 1)) return;  // given up on
+    if (!state->phase.compare_exchange_strong(queued, 1)) {  // given up on
+      net::post(loop, [state = std::move(state)] {});
+      return;
+    }
     try {
       if constexpr (std::is_void_v<Result>) {
         work();
@@ -80,7 +88,7 @@ auto RunOnWithin(net::thread_pool& pool, std::chrono::milliseconds start_within,
     } catch (...) {
       state->error = std::current_exception();
     }
-    net::post(state->timer.get_executor(), [state] {
+    net::post(loop, [state = std::move(state)] {
       state->done = true;
       state->timer.cancel();
     });
