@@ -27,9 +27,9 @@ class Peer {
     server.Post("/work", [this](const httplib::Request& req, httplib::Response& res) {
       int call = ++calls;
       {
-        std::lock_guard lock(mutex);  // the server's worker threads share the record
-        last_traceparent = req.get_header_value("traceparent");
-        last_request_id = req.get_header_value("X-Request-Id");
+        std::lock_guard lock(mutex_);  // the server's worker threads share the record
+        last_traceparent_ = req.get_header_value("traceparent");
+        last_request_id_ = req.get_header_value("X-Request-Id");
       }
       has_request_id = req.has_header("X-Request-Id");
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
@@ -59,18 +59,18 @@ class Peer {
   std::atomic<int> recover_after{0};
   std::atomic<bool> has_request_id{false};
   std::string LastTraceparent() {
-    std::lock_guard lock(mutex);
-    return last_traceparent;
+    std::lock_guard lock(mutex_);
+    return last_traceparent_;
   }
   std::string LastRequestId() {
-    std::lock_guard lock(mutex);
-    return last_request_id;
+    std::lock_guard lock(mutex_);
+    return last_request_id_;
   }
 
  private:
-  std::mutex mutex;
-  std::string last_traceparent;
-  std::string last_request_id;
+  std::mutex mutex_;
+  std::string last_traceparent_;
+  std::string last_request_id_;
 };
 
 DownstreamSettings FastSettings() {
