@@ -69,7 +69,9 @@ void AddRoutes(HttpServer& server) {
 }
 
 struct Front {
-  Front() : metrics("async", "fuzz"), server(io, metrics, std::chrono::seconds(1)) {
+  Front()
+      : metrics("async", "fuzz"),
+        server(io, metrics, std::chrono::seconds(1), flowbench::ConnectionLimits{}) {
     flowbench::log::Configure("async", "fuzz", flowbench::log::Level::kError);
     AddRoutes(server);
   }
