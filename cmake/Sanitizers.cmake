@@ -17,7 +17,10 @@ endif()
 
 set(reports ${PROJECT_BINARY_DIR}/sanitizer-reports)
 if(FLOWBENCH_SANITIZER STREQUAL "address")
-  set(flags -fsanitize=address,undefined -fno-sanitize-recover=all)
+  # Without UBSan's vptr check: it probes memory through a pipe, so in a process out of file
+  # descriptors (what the EMFILE tests do to a service on purpose) it reports every virtual
+  # call as one on an invalid object. ASan still catches a use after free.
+  set(flags -fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all)
   # halt_on_error: UB stops the process, so a test sees it fail; print_stacktrace: the
   # report says where. detect_leaks is on by default on x86-64 Linux; said for the reader.
   set(FLOWBENCH_SANITIZER_ENVIRONMENT
