@@ -213,6 +213,9 @@ TEST_F(DownstreamTest, ThePoolBoundsConcurrentCallsPerTarget) {
   peer_.delay_ms = 300;
   DownstreamSettings settings = FastSettings();
   settings.connect_timeout = 100ms;  // also the wait for a free connection
+  // The two calls that got a connection wait out the peer's 300 ms; a 500 ms read timeout
+  // cut one of them on a busy CI machine, and the read timeout is not what this checks.
+  settings.read_timeout = 5s;
   Downstream d("peer", peer_.Url(), settings, metrics_);
   std::vector<std::future<bool>> calls;
   for (int i = 0; i < 3; ++i) {
