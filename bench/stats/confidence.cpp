@@ -122,4 +122,31 @@ std::optional<RatioEstimate> PercentileRatioInterval(const LatencyHistogram& a,
                        {ia->low / ib->high, ia->high / ib->low}};
 }
 
+SlopeEstimate LeastSquaresSlope(std::span<const double> x, std::span<const double> y,
+                                double confidence) {
+  SlopeEstimate estimate;
+  std::size_t n = std::min(x.size(), y.size());
+  if (n < 2) return estimate;
+  x = x.first(n);
+  y = y.first(n);
+  double mean_x = Mean(x), mean_y = Mean(y);
+  double sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sxx += (x[i] - mean_x) * (x[i] - mean_x);
+    sxy += (x[i] - mean_x) * (y[i] - mean_y);
+  }
+  if (sxx == 0) return estimate;
+  estimate.slope = sxy / sxx;
+  if (n < 3) return estimate;
+  double residuals = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double fitted = mean_y + estimate.slope * (x[i] - mean_x);
+    residuals += (y[i] - fitted) * (y[i] - fitted);
+  }
+  double degrees = static_cast<double>(n - 2);
+  double half = TwoSidedT(confidence, degrees) * std::sqrt(residuals / degrees / sxx);
+  estimate.interval = Interval{estimate.slope - half, estimate.slope + half};
+  return estimate;
+}
+
 }  // namespace flowbench::stats

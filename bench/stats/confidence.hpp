@@ -65,6 +65,16 @@ std::optional<RatioEstimate> PercentileRatioInterval(const LatencyHistogram& a,
                                                      const LatencyHistogram& b, double percentile,
                                                      double confidence = kConfidence);
 
+// The least-squares slope of y against x, with Student's t interval (n - 2 degrees of
+// freedom) when there are at least 3 points and the x are not all equal. The interval
+// assumes independent residuals.
+struct SlopeEstimate {
+  double slope = 0;
+  std::optional<Interval> interval;
+};
+SlopeEstimate LeastSquaresSlope(std::span<const double> x, std::span<const double> y,
+                                double confidence = kConfidence);
+
 // A difference is distinguishable from noise when its ratio's interval leaves out 1.
 inline bool Distinguishable(const RatioEstimate& estimate) {
   return !estimate.interval.Contains(1.0);

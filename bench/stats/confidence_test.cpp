@@ -121,5 +121,36 @@ TEST(PercentileRatioInterval, ATenfoldSlowerRunIsDistinguishable) {
   EXPECT_TRUE(Distinguishable(*estimate));
 }
 
+TEST(LeastSquaresSlope, AnExactLineHasItsSlopeAndANullWidthInterval) {
+  std::vector<double> x{0, 1, 2, 3, 4};
+  std::vector<double> y{5, 7, 9, 11, 13};
+  SlopeEstimate e = LeastSquaresSlope(x, y);
+  EXPECT_DOUBLE_EQ(e.slope, 2.0);
+  ASSERT_TRUE(e.interval);
+  EXPECT_NEAR(e.interval->low, 2.0, 1e-12);
+  EXPECT_NEAR(e.interval->high, 2.0, 1e-12);
+}
+
+TEST(LeastSquaresSlope, MatchesAHandComputedFitAndInterval) {
+  std::vector<double> x{0, 1, 2, 3};
+  std::vector<double> y{1, 3, 2, 5};
+  SlopeEstimate e = LeastSquaresSlope(x, y);
+  EXPECT_NEAR(e.slope, 1.1, 1e-12);  // sxy 5.5 / sxx 5
+  ASSERT_TRUE(e.interval);
+  // Fitted 1.1 + 1.1 x = 1.1, 2.2, 3.3, 4.4; residuals -0.1, 0.8, -1.3, 0.6; their squares
+  // sum to 2.7; the slope's standard error sqrt(2.7 / 2 / 5) = 0.5196; t(0.975, 2 df) =
+  // 4.3027: a half width of 2.2358.
+  EXPECT_NEAR(e.interval->high - e.slope, 2.2358, 1e-3);
+  EXPECT_NEAR(e.slope - e.interval->low, 2.2358, 1e-3);
+}
+
+TEST(LeastSquaresSlope, TwoPointsHaveASlopeButNoInterval) {
+  std::vector<double> x{0, 1};
+  std::vector<double> y{0, 3};
+  SlopeEstimate e = LeastSquaresSlope(x, y);
+  EXPECT_DOUBLE_EQ(e.slope, 3.0);
+  EXPECT_FALSE(e.interval);
+}
+
 }  // namespace
 }  // namespace flowbench::stats
