@@ -1,21 +1,17 @@
 // flowbench run: the comparison end to end, and flowbench profiles: what it can run.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/run_support.hpp"
 #include "bench/compare/compare_table.hpp"
 #include "bench/compare/threshold.hpp"
 #include "bench/k6/summary_readers.hpp"
 #include "bench/report/reports.hpp"
-#include "bench/run/progress_pacer.hpp"
 #include "bench/run/run_matrix.hpp"
 #include "bench/run/target.hpp"
 #include "common/domain/profiles.hpp"
@@ -24,20 +20,6 @@ namespace flowbench::cli {
 namespace {
 
 constexpr int kThresholdsBreached = 99;  // as k6 and `flowbench compare`
-constexpr int kInterrupted = 130;        // 128 + SIGINT, as a shell reports Ctrl-C
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnInterrupt(int) {
-  g_stop = true;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-  static const char kMessage[] =
-      "\nStopping: the load ends, what was measured is written, the services stop "
-      "(Ctrl-C again quits at once and leaves them running)\n";
-  ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);  // signal-safe
-  (void)ignored;
-}
-
 struct RunCommandOptions {
   run::RunOptions run;
   std::string duration;  // "30s"; "profile" for each profile's own duration
@@ -79,47 +61,6 @@ std::vector<run::TargetBuild> Targets(const RunCommandOptions& o) {
   return targets;
 }
 
-std::chrono::milliseconds ParseDuration(const std::string& text) {
-  std::size_t end = 0;
-  double value = std::stod(text, &end);
-  std::string unit = text.substr(end);
-  double ms = unit == "ms"                  ? value
-              : unit == "s" || unit.empty() ? value * 1000
-              : unit == "m"                 ? value * 60'000
-                                            : -1;
-  if (ms <= 0)
-    throw CLI::ValidationError("--duration", "'" + text + "' is not like 30s, 2m or 500ms");
-  return std::chrono::milliseconds(static_cast<long long>(ms));
-}
-
-std::filesystem::path DefaultOutDir() {
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char name[32];
-  std::strftime(name, sizeof name, "%Y%m%d-%H%M%S", &local);
-  return std::filesystem::path("results") / name;
-}
-
-void PrintProgress(const run::Progress& p) {
-  // One line, rewritten in place on a terminal; in a log, one line every 10 s and at the
-  // start of each run and phase (ProgressPacer).
-  static const bool kToTerminal = ::isatty(STDERR_FILENO);
-  static run::ProgressPacer pacer(kToTerminal);
-  if (!pacer.Due(p, run::ProgressPacer::Clock::now())) return;
-  std::fprintf(stderr,
-               "%s[%s %s %d/%d] %s %4.0f/%.0f s  %7.1f req/s  errors %llu  dropped %llu  "
-               "p95 %.1f ms  backlog %llu   %s",
-               kToTerminal ? "\r" : "", p.arch.c_str(), p.profile.c_str(), p.repeat, p.repeats,
-               p.draining      ? "draining"
-               : p.WarmingUp() ? "warm-up"
-                               : "load",
-               p.elapsed_s, p.total_s, p.requests_per_second,
-               static_cast<unsigned long long>(p.errors),
-               static_cast<unsigned long long>(p.dropped), p.p95_s * 1000,
-               static_cast<unsigned long long>(p.backlog), kToTerminal ? "" : "\n");
-}
-
 int EvaluateThresholds(const report::RunResults& results, const std::vector<std::string>& texts) {
   if (texts.empty()) return 0;
   std::vector<compare::Threshold> thresholds;
@@ -135,7 +76,7 @@ int EvaluateThresholds(const report::RunResults& results, const std::vector<std:
 }
 
 int Run(RunCommandOptions& o) {
-  if (o.duration != "profile") o.run.duration = ParseDuration(o.duration);
+  if (o.duration != "profile") o.run.duration = ParseDuration(o.duration, "--duration");
   for (const std::string& t : o.thresholds) compare::ParseThreshold(t);  // bad syntax: fail now
   if (!o.targets.empty()) o.run.targets = Targets(o);
   for (const std::string& f : o.faults) {
@@ -147,8 +88,8 @@ int Run(RunCommandOptions& o) {
   }
   std::filesystem::path out = o.out.empty() ? DefaultOutDir() : o.out;
 
-  std::signal(SIGINT, OnInterrupt);
-  report::RunResults results = run::RunMatrix(o.run, g_stop, PrintProgress);
+  const std::atomic<bool>& stop = StopOnInterrupt();
+  report::RunResults results = run::RunMatrix(o.run, stop, PrintProgress);
   std::fprintf(stderr, "\n");
 
   std::filesystem::create_directories(out);
@@ -156,10 +97,10 @@ int Run(RunCommandOptions& o) {
   std::filesystem::path html = report::WriteReports(results, out);
   std::printf("\n%s\n", report::RunSummaryTable(results).c_str());
   std::printf("%s%d runs measured. Report: %s\n                 %s\n",
-              g_stop ? "Interrupted: what was measured is saved. " : "",
+              stop ? "Interrupted: what was measured is saved. " : "",
               static_cast<int>(results.runs.size()), (out / "report.md").c_str(), html.c_str());
   int thresholds = EvaluateThresholds(results, o.thresholds);
-  if (g_stop) return kInterrupted;
+  if (stop) return kInterrupted;
   return thresholds;
 }
 

@@ -59,6 +59,7 @@ std::vector<JoinedScenario> JoinCompletions(std::span<const load::ScenarioRecord
     for (std::size_t i = 0; i < requests.size(); ++i) index[s][requests[i].iteration] = i;
     found[s].resize(requests.size());
     joined[s].completion_ns.resize(requests.size());
+    joined[s].work_ended_ns.resize(requests.size());
   }
   for (const CompletionRecord& record : records) {
     bool matched = false;
@@ -86,17 +87,20 @@ std::vector<JoinedScenario> JoinCompletions(std::span<const load::ScenarioRecord
       if (!request.Accepted()) continue;
       std::vector<const CompletionRecord*>& mine = found[s][i];
       if (mine.empty()) ++j.awaiting;
+      // The first end counts; a second record means the work (or part of it) ran twice.
+      const CompletionRecord* first = nullptr;
+      for (const CompletionRecord* r : mine) {
+        if (first == nullptr || r->end_unix_ns < first->end_unix_ns) first = r;
+      }
+      if (first != nullptr) {
+        j.work_ended_ns[i] = first->end_unix_ns - clock.service_offset_ns - clock.start_unix_ns;
+      }
       if (request.warmup) continue;
       report::Outcomes& o = j.outcomes;
       ++o.accepted;
-      if (mine.empty()) {
+      if (first == nullptr) {
         ++(work_left ? o.unfinished : o.lost);
         continue;
-      }
-      // The first end counts; a second record means the work (or part of it) ran twice.
-      const CompletionRecord* first = mine.front();
-      for (const CompletionRecord* r : mine) {
-        if (r->end_unix_ns < first->end_unix_ns) first = r;
       }
       if (mine.size() > 1) ++o.duplicated;
       Count(o, first->outcome);

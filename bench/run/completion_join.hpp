@@ -26,6 +26,10 @@ struct JoinedScenario {
   // Per request (parallel to the recording's `requests`): its completion latency, when it has
   // one that counts.
   std::vector<std::optional<std::int64_t>> completion_ns;
+  // Per request, warm-up included: when its work ended (whatever the outcome), in nanoseconds
+  // since the load's start on the driver's clock; nullopt: no record (yet). What the backlog
+  // series counts down.
+  std::vector<std::optional<std::int64_t>> work_ended_ns;
   // Accepted requests of the whole run (warm-up included) without a record yet: the drain
   // waits for these.
   std::uint64_t awaiting = 0;

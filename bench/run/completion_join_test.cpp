@@ -144,5 +144,34 @@ TEST(Timeseries, CountsEachSecondOfTheMeasuredWindowByIntendedSendTime) {
   EXPECT_DOUBLE_EQ(*series[0].answer_p99, 0.005);
 }
 
+TEST(Timeseries, BacklogCountsWorkDueAndNotDoneAtTheEndOfEachSecond) {
+  Fixture f = TwoScenarios();
+  // requests (scenario2): 0 warm-up at 1000 ms, done at 1800; 1 at 1500, done at 3500;
+  // 2 at 2000, no record (never done); 3 at 2500, done at 2900; 4 at 3000, refused (503,
+  // answered at 3005); 5 dropped at 2200; 6 cut at 3100.
+  load::RequestRecord dropped;
+  dropped.iteration = 5;
+  dropped.intended = milliseconds(2200);
+  dropped.fate = load::RequestFate::kDropped;
+  load::RequestRecord cut;
+  cut.iteration = 6;
+  cut.intended = milliseconds(3100);
+  cut.fate = load::RequestFate::kCut;
+  f.recordings[0].requests.push_back(dropped);
+  f.recordings[0].requests.push_back(cut);
+  std::vector<CompletionRecord> records = {At("tag-2-0", milliseconds(1800)),
+                                           At("tag-2-1", milliseconds(3500)),
+                                           At("tag-2-3", milliseconds(2900))};
+  std::vector<JoinedScenario> joined =
+      JoinCompletions(f.recordings, f.prefixes, records, {kStart, 0}, false);
+  // Warm-up 1 s, measured 3 s: the ends of the seconds are 2 s, 3 s and 4 s into the load.
+  std::vector<std::uint64_t> backlog =
+      BacklogPerSecond(f.recordings[0], joined[0], seconds(1), seconds(3));
+  // At 2 s: 1 (1500, not done until 3500) and 2 (due at 2000, never done).
+  // At 3 s: 1, 2 (3 was done at 2900; 4 was answered 503 at 3005, after 3 s: still waiting).
+  // At 4 s: 2 and the cut one (1 was done at 3500; 4 was refused).
+  EXPECT_EQ(backlog, (std::vector<std::uint64_t>{2, 3, 2}));
+}
+
 }  // namespace
 }  // namespace flowbench::run

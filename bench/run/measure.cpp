@@ -95,7 +95,7 @@ Plan MakePlan(const Profile& profile, const MeasuredBuild& system,
     s.port = system.Service(spec.service).port;
     report::Offered offered;
     if (Open(spec, o.model)) {
-      double rate = OpenArrivalRate(profile, spec.id);
+      double rate = o.open_rate.value_or(OpenArrivalRate(profile, spec.id));
       load::ArrivalRate arrivals = load::ConstantArrivalRate(rate, warmup + measured, o.max_vus);
       arrivals.wake_ahead = o.wake_ahead;
       arrivals.process = o.arrivals;
@@ -375,6 +375,7 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
       r.completion = Summarise(Difference(after[s.name], before[s.name]));
     }
     r.timeseries = PerSecond(s, per_request ? &joined[i] : nullptr, warmup, measured);
+    if (per_request) m.backlog[s.name] = BacklogPerSecond(s, joined[i], warmup, measured);
     r.intervals = WithinRunIntervals(h);
     run.scenarios.push_back(std::move(r));
     all.Merge(s.recorder);

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "bench/report/results.hpp"
 #include "bench/run/measured_build.hpp"
@@ -28,6 +30,9 @@ struct QueueObservation {
 struct Measurement {
   report::ProfileRun run;
   RunHistograms histograms;  // per scenario, for the comparison's intervals
+  // Per scenario: work not done yet at the end of each second of the measured window
+  // (BacklogPerSecond); only with per-request completion records.
+  std::map<std::string, std::vector<std::uint64_t>> backlog;
 };
 
 // `seed`: the arrival schedules' (the same for both builds of one repeat). `running`: the

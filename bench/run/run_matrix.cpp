@@ -12,6 +12,7 @@
 #include "bench/run/environment.hpp"
 #include "bench/run/fault_injector.hpp"
 #include "bench/run/measure.hpp"
+#include "bench/run/own_build.hpp"
 #include "bench/run/rabbitmq_management.hpp"
 #include "bench/run/run_order.hpp"
 #include "bench/run/samplers.hpp"
@@ -122,155 +123,19 @@ void Record(Measurement measurement, report::RunResults& results,
   histograms.push_back(std::move(measurement.histograms));
 }
 
-// The value of `--name V` or `--name=V` in the services' arguments, else of the environment
-// variable the services read too (a flag wins over the environment, as in the services).
-std::optional<long long> ServiceSetting(const std::vector<std::string>& args, std::string_view name,
-                                        const char* env) {
-  std::optional<std::string> text;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == name && i + 1 < args.size()) text = args[i + 1];
-    if (args[i].starts_with(std::string(name) + "=")) text = args[i].substr(name.size() + 1);
-  }
-  if (!text) {
-    if (const char* value = std::getenv(env)) text = value;
-  }
-  if (!text) return std::nullopt;
-  try {
-    return std::stoll(*text);
-  } catch (const std::exception&) {
-    return std::nullopt;  // the service refuses it at start, with a message of its own
-  }
-}
-
-// The retry delays are part of the delay queues' names, so the names to purge depend on the
-// schedule the async services are started with.
-topology::RetrySchedule ServiceRetrySchedule(const std::vector<std::string>& service_args) {
-  topology::RetrySchedule schedule;
-  if (auto attempts =
-          ServiceSetting(service_args, "--retry-attempts", "FLOWBENCH_RETRY_ATTEMPTS")) {
-    schedule.attempts = static_cast<int>(*attempts);
-  }
-  if (auto base =
-          ServiceSetting(service_args, "--retry-base-delay-ms", "FLOWBENCH_RETRY_BASE_DELAY_MS")) {
-    schedule.base_delay = std::chrono::milliseconds(*base);
-  }
-  return schedule;
-}
-
-// Fresh tables and empty queues (the builds' services must not be running: a consumer's
-// unacknowledged messages survive a purge). Every queue the async build declares is purged,
-// its delay queues and dead-letter queues too: a retry copy left from an earlier run would
-// come back into this one.
-void ResetState(Arch arch, const infra::InfraState& infra,
-                const std::vector<std::string>& service_args) {
-  DatabaseSettings db;
-  db.url = infra.pg_url;
-  db.schema = std::string(ArchName(arch));
-  ResetSchema(*Connect(db), db.schema);
-  if (arch == Arch::kAsync) {
-    AmqpConnection amqp(infra.amqp_url, std::chrono::seconds(5), "flowbench-driver-reset");
-    for (const std::string& q : topology::DeclaredQueues(ServiceRetrySchedule(service_args))) {
-      if (amqp.QueueDepth(q)) amqp.PurgeQueue(q);
-    }
-  }
-}
-
-// A run leaves the machine as it found it: the embedded servers it had to start itself are
-// stopped when it ends, Ctrl-C and errors included; servers that were already running
-// (`flowbench infra up`, `flowbench up`) are left running for the next command.
-class InfraStartedForThisRun {
- public:
-  InfraStartedForThisRun(std::filesystem::path state_dir, bool started_here)
-      : state_dir_(std::move(state_dir)), started_here_(started_here) {}
-  InfraStartedForThisRun(const InfraStartedForThisRun&) = delete;
-  InfraStartedForThisRun& operator=(const InfraStartedForThisRun&) = delete;
-  ~InfraStartedForThisRun() {
-    if (!started_here_) return;
-    try {
-      infra::InfraDown(state_dir_);
-    } catch (const std::exception& e) {
-      // A destructor cannot throw (an exception may be on its way already): say it instead.
-      std::fprintf(stderr,
-                   "flowbench: stopping the embedded servers failed: %s\n"
-                   "  `flowbench infra down --state-dir %s` stops them\n",
-                   e.what(), state_dir_.c_str());
-    }
-  }
-
- private:
-  std::filesystem::path state_dir_;
-  bool started_here_;
-};
-
-// What the build's services report at GET /settings, recorded once per build (before its
-// first repeat) under settings.in_force.<arch>.
-void RecordSettingsInForce(const MeasuredBuild& system, report::RunResults& results) {
-  boost::json::value& in_force = results.settings["in_force"];
-  if (!in_force.is_object()) in_force = boost::json::object();
-  std::string_view arch = ArchName(system.arch);
-  if (in_force.as_object().contains(arch)) return;
-  ServiceUrls urls;
-  for (const ServiceEndpoint& s : system.services) urls.emplace_back(s.name, s.Url());
-  in_force.as_object()[arch] = FetchSettingsInForce(urls);
-}
-
-std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
-  std::vector<std::string> args = ToArgs(o.workload);
-  std::vector<std::string> pass_through = o.service_args.For(arch);
-  args.insert(args.end(), pass_through.begin(), pass_through.end());
-  if (NeedsFaultInjection(o.faults)) args.emplace_back("--fault-injection");
-  return args;
-}
-
 // The builds of this checkout, started here for every run on private ports (a build started
 // by `flowbench up` keeps running undisturbed), on a fresh state each time.
 void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::RunResults& results,
                   std::vector<RunHistograms>& histograms, const std::atomic<bool>& stop,
                   const ProgressPrinter& print) {
-  infra::UpResult infra_up = infra::InfraUp(o.infra);
-  InfraStartedForThisRun stop_infra_at_the_end(o.infra.state_dir, !infra_up.reused);
-  const infra::InfraState& infra = infra_up.state;
+  EmbeddedInfra infra(o.infra);
   for (const Slot& slot : order) {
     if (stop) break;
-    SystemOptions system_options;
-    system_options.arch = slot.arch;
-    system_options.bin_dir = ExecutableDir();
-    system_options.run_dir =
-        o.infra.state_dir / "run" / ("run-" + std::string(ArchName(slot.arch)));
-    system_options.port_base = infra::FindFreePortBase(10);
-    system_options.pg_url = infra.pg_url;
-    system_options.amqp_url = infra.amqp_url;
-    system_options.extra_args = ServiceArgs(o, slot.arch);
-    QueueObservation queues{nullptr, "none"};
-    if (slot.arch == Arch::kAsync) {
-      queues = {AmqpQueueDepths(infra.amqp_url, ContractQueues()), "amqp"};
-    }
-    // Every run starts from empty tables, empty queues and fresh processes, reset before any
-    // consumer runs: an earlier run's undrained backlog must not leak into this one (a
-    // consumer would take it before a purge, then find its rows gone).
-    ResetState(slot.arch, infra, system_options.extra_args);
-    // Fresh completion journals: a service killed by a fault and started again continues its
-    // records (CONTRACT §5.1) instead of taking the unread ones with it.
-    std::filesystem::path journals = system_options.run_dir / "completions";
-    std::filesystem::remove_all(journals);
-    std::filesystem::create_directories(journals);
-    system_options.extra_args.push_back("--completion-journal=" + journals.string());
-    RunningSystem running = StartSystem(system_options);
-    if (stop) {  // Ctrl-C while the services started: nothing to measure
-      StopSystem(running);
-      break;
-    }
-    try {
-      MeasuredBuild system = FromRunningSystem(running);
-      RecordSettingsInForce(system, results);
-      Record(MeasureOnce(system, queues, *slot.profile, slot.repeat, slot.seed, o, stop, print,
-                         &running),
-             results, histograms);
-    } catch (...) {
-      StopSystem(running);
-      throw;
-    }
-    StopSystem(running);
+    std::optional<Measurement> measured =
+        MeasureOwnBuild(slot.arch, infra.State(), *slot.profile, slot.repeat, slot.seed, o, stop,
+                        print, results.settings);
+    if (!measured) break;  // Ctrl-C while the services started: nothing to measure
+    Record(std::move(*measured), results, histograms);
   }
 }
 
@@ -313,7 +178,7 @@ void RunAgainstTargets(const RunOptions& o, const std::vector<Slot>& order,
 
   std::map<Arch, QueueObservation> queues;
   for (const MeasuredBuild& system : systems) {
-    RecordSettingsInForce(system, results);
+    RecordSettingsInForce(system, results.settings);
     QueueObservation observed{nullptr, "none"};
     if (system.arch == Arch::kAsync) {
       observed = management ? QueueObservation{ManagementQueueDepths(*management), "management-api"}

@@ -33,6 +33,9 @@ struct RunOptions {
   std::optional<std::chrono::milliseconds> duration;
   int repeats = 1;
   LoadModel model = LoadModel::kOpen;
+  // Open model: every selected scenario's arrival rate instead of the profile's (a sweep's
+  // step); nullopt: the profile's (OpenArrivalRate).
+  std::optional<double> open_rate;
   load::ArrivalProcess arrivals = load::ArrivalProcess::kPoisson;
   // The arrival schedules' and the repeat order's randomness: the same seed, the same
   // experiment. Repeat r uses seed + r - 1 for its schedules (the same for both builds).

@@ -48,4 +48,37 @@ std::vector<report::SecondSample> PerSecond(const load::ScenarioRecording& recor
   return samples;
 }
 
+std::vector<std::uint64_t> BacklogPerSecond(const load::ScenarioRecording& recording,
+                                            const JoinedScenario& joined, load::Duration warmup,
+                                            load::Duration measured) {
+  auto count = static_cast<std::size_t>(std::ceil(std::chrono::duration<double>(measured).count()));
+  std::vector<std::uint64_t> backlog(count, 0);
+  constexpr auto kNever = load::Duration::max();
+  for (std::size_t i = 0; i < recording.requests.size(); ++i) {
+    const load::RequestRecord& r = recording.requests[i];
+    load::Duration end = kNever;
+    switch (r.fate) {
+      case load::RequestFate::kDropped:
+        continue;
+      case load::RequestFate::kCut:
+        break;
+      case load::RequestFate::kFailed:
+        end = r.ended;
+        break;
+      case load::RequestFate::kAnswered:
+        if (!r.Accepted()) {
+          end = r.ended;
+        } else if (i < joined.work_ended_ns.size() && joined.work_ended_ns[i]) {
+          end = load::Duration(*joined.work_ended_ns[i]);
+        }
+        break;
+    }
+    for (std::size_t s = 0; s < count; ++s) {
+      load::Duration second_end = warmup + std::chrono::seconds(s + 1);
+      if (r.intended <= second_end && end > second_end) ++backlog[s];
+    }
+  }
+  return backlog;
+}
+
 }  // namespace flowbench::run

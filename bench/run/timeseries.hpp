@@ -18,4 +18,14 @@ std::vector<report::SecondSample> PerSecond(const load::ScenarioRecording& recor
                                             const JoinedScenario* joined, load::Duration warmup,
                                             load::Duration measured);
 
+// Work not done yet at the end of each second of the measured window: requests due by then
+// (warm-up included, so that a steady state reached in the warm-up starts the series) whose
+// work had not ended. An accepted request counts until its completion record's end (for ever
+// without one); a refused or failed one until its answer or failure (its work was turned
+// away); a dropped one never (it never started); a cut one for ever. The same measure for both
+// builds, whatever holds the work: a queue, a thread, a socket.
+std::vector<std::uint64_t> BacklogPerSecond(const load::ScenarioRecording& recording,
+                                            const JoinedScenario& joined, load::Duration warmup,
+                                            load::Duration measured);
+
 }  // namespace flowbench::run

@@ -1,0 +1,31 @@
+// What `flowbench run` and `flowbench sweep` share on the command line: Ctrl-C that stops the
+// measurement but keeps what was measured, durations like 30s, the default results directory,
+// and the live progress line.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "bench/run/run_options.hpp"
+
+namespace flowbench::cli {
+
+inline constexpr int kInterrupted = 130;  // 128 + SIGINT, as a shell reports Ctrl-C
+
+// Installs the SIGINT handler: the first Ctrl-C sets the flag returned (the load ends, what was
+// measured is written, the services stop); a second one ends the process at once.
+const std::atomic<bool>& StopOnInterrupt();
+
+// "30s", "2m", "500ms", "20" (seconds); throws CLI::ValidationError naming `flag`.
+std::chrono::milliseconds ParseDuration(const std::string& text, const std::string& flag);
+
+// results/<date-time><suffix> in local time.
+std::filesystem::path DefaultOutDir(const std::string& suffix = "");
+
+// One line, rewritten in place on a terminal; in a log, one line every 10 s and at the start of
+// each run and phase.
+void PrintProgress(const run::Progress& p);
+
+}  // namespace flowbench::cli

@@ -1,0 +1,156 @@
+#include "bench/run/own_build.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bench/run/fault_injector.hpp"
+#include "bench/run/samplers.hpp"
+#include "bench/run/settings_scrape.hpp"
+#include "common/amqp/connection.hpp"
+#include "common/db/database.hpp"
+#include "common/db/schema.hpp"
+#include "common/domain/topology.hpp"
+#include "common/infra/ports.hpp"
+#include "common/service/launcher.hpp"
+
+namespace flowbench::run {
+namespace {
+
+// The value of `--name V` or `--name=V` in the services' arguments, else of the environment
+// variable the services read too (a flag wins over the environment, as in the services).
+std::optional<long long> ServiceSetting(const std::vector<std::string>& args, std::string_view name,
+                                        const char* env) {
+  std::optional<std::string> text;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == name && i + 1 < args.size()) text = args[i + 1];
+    if (args[i].starts_with(std::string(name) + "=")) text = args[i].substr(name.size() + 1);
+  }
+  if (!text) {
+    if (const char* value = std::getenv(env)) text = value;
+  }
+  if (!text) return std::nullopt;
+  try {
+    return std::stoll(*text);
+  } catch (const std::exception&) {
+    return std::nullopt;  // the service refuses it at start, with a message of its own
+  }
+}
+
+// The retry delays are part of the delay queues' names, so the names to purge depend on the
+// schedule the async services are started with.
+topology::RetrySchedule ServiceRetrySchedule(const std::vector<std::string>& service_args) {
+  topology::RetrySchedule schedule;
+  if (auto attempts =
+          ServiceSetting(service_args, "--retry-attempts", "FLOWBENCH_RETRY_ATTEMPTS")) {
+    schedule.attempts = static_cast<int>(*attempts);
+  }
+  if (auto base =
+          ServiceSetting(service_args, "--retry-base-delay-ms", "FLOWBENCH_RETRY_BASE_DELAY_MS")) {
+    schedule.base_delay = std::chrono::milliseconds(*base);
+  }
+  return schedule;
+}
+
+// Fresh tables and empty queues (the builds' services must not be running: a consumer's
+// unacknowledged messages survive a purge). Every queue the async build declares is purged,
+// its delay queues and dead-letter queues too: a retry copy left from an earlier run would
+// come back into this one.
+void ResetState(Arch arch, const infra::InfraState& infra,
+                const std::vector<std::string>& service_args) {
+  DatabaseSettings db;
+  db.url = infra.pg_url;
+  db.schema = std::string(ArchName(arch));
+  ResetSchema(*Connect(db), db.schema);
+  if (arch == Arch::kAsync) {
+    AmqpConnection amqp(infra.amqp_url, std::chrono::seconds(5), "flowbench-driver-reset");
+    for (const std::string& q : topology::DeclaredQueues(ServiceRetrySchedule(service_args))) {
+      if (amqp.QueueDepth(q)) amqp.PurgeQueue(q);
+    }
+  }
+}
+
+std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
+  std::vector<std::string> args = ToArgs(o.workload);
+  std::vector<std::string> pass_through = o.service_args.For(arch);
+  args.insert(args.end(), pass_through.begin(), pass_through.end());
+  if (NeedsFaultInjection(o.faults)) args.emplace_back("--fault-injection");
+  return args;
+}
+
+}  // namespace
+
+void RecordSettingsInForce(const MeasuredBuild& system, boost::json::object& settings) {
+  boost::json::value& in_force = settings["in_force"];
+  if (!in_force.is_object()) in_force = boost::json::object();
+  std::string_view arch = ArchName(system.arch);
+  if (in_force.as_object().contains(arch)) return;
+  ServiceUrls urls;
+  for (const ServiceEndpoint& s : system.services) urls.emplace_back(s.name, s.Url());
+  in_force.as_object()[arch] = FetchSettingsInForce(urls);
+}
+
+EmbeddedInfra::EmbeddedInfra(const infra::InfraOptions& options)
+    : state_dir_(options.state_dir), up_(infra::InfraUp(options)) {}
+
+EmbeddedInfra::~EmbeddedInfra() {
+  if (up_.reused) return;
+  try {
+    infra::InfraDown(state_dir_);
+  } catch (const std::exception& e) {
+    // A destructor cannot throw (an exception may be on its way already): say it instead.
+    std::fprintf(stderr,
+                 "flowbench: stopping the embedded servers failed: %s\n"
+                 "  `flowbench infra down --state-dir %s` stops them\n",
+                 e.what(), state_dir_.c_str());
+  }
+}
+
+std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& infra,
+                                           const Profile& profile, int repeat, std::uint64_t seed,
+                                           const RunOptions& o, const std::atomic<bool>& stop,
+                                           const ProgressPrinter& print,
+                                           boost::json::object& settings) {
+  std::optional<Measurement> measurement;
+  SystemOptions system_options;
+  system_options.arch = arch;
+  system_options.bin_dir = ExecutableDir();
+  system_options.run_dir = o.infra.state_dir / "run" / ("run-" + std::string(ArchName(arch)));
+  system_options.port_base = infra::FindFreePortBase(10);
+  system_options.pg_url = infra.pg_url;
+  system_options.amqp_url = infra.amqp_url;
+  system_options.extra_args = ServiceArgs(o, arch);
+  QueueObservation queues{nullptr, "none"};
+  if (arch == Arch::kAsync) {
+    queues = {AmqpQueueDepths(infra.amqp_url, ContractQueues()), "amqp"};
+  }
+  // Every run starts from empty tables, empty queues and fresh processes, reset before any
+  // consumer runs: an earlier run's undrained backlog must not leak into this one (a
+  // consumer would take it before a purge, then find its rows gone).
+  ResetState(arch, infra, system_options.extra_args);
+  // Fresh completion journals: a service killed by a fault and started again continues its
+  // records (CONTRACT §5.1) instead of taking the unread ones with it.
+  std::filesystem::path journals = system_options.run_dir / "completions";
+  std::filesystem::remove_all(journals);
+  std::filesystem::create_directories(journals);
+  system_options.extra_args.push_back("--completion-journal=" + journals.string());
+  RunningSystem running = StartSystem(system_options);
+  if (stop) {  // Ctrl-C while the services started: nothing to measure
+    StopSystem(running);
+    return std::nullopt;
+  }
+  try {
+    MeasuredBuild system = FromRunningSystem(running);
+    RecordSettingsInForce(system, settings);
+    measurement = MeasureOnce(system, queues, profile, repeat, seed, o, stop, print, &running);
+  } catch (...) {
+    StopSystem(running);
+    throw;
+  }
+  StopSystem(running);
+  return measurement;
+}
+
+}  // namespace flowbench::run

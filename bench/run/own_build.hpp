@@ -1,0 +1,51 @@
+// This checkout's builds, measured on this machine, as `flowbench run` and `flowbench sweep`
+// both do it: the embedded servers (started for the command unless already running, and then
+// stopped when it ends), and one measurement of one build on a fresh state: tables and queues
+// reset, the ten services started on private ports, measured, stopped.
+#pragma once
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+
+#include "bench/run/measure.hpp"
+#include "bench/run/measured_build.hpp"
+#include "bench/run/run_options.hpp"
+#include "common/domain/catalogue.hpp"
+#include "common/domain/profiles.hpp"
+#include "common/infra/infra.hpp"
+
+namespace flowbench::run {
+
+// A command leaves the machine as it found it: the embedded servers it had to start itself
+// are stopped when it ends, Ctrl-C and errors included; servers that were already running
+// (`flowbench infra up`, `flowbench up`) are left running for the next command.
+class EmbeddedInfra {
+ public:
+  explicit EmbeddedInfra(const infra::InfraOptions& options);
+  EmbeddedInfra(const EmbeddedInfra&) = delete;
+  EmbeddedInfra& operator=(const EmbeddedInfra&) = delete;
+  ~EmbeddedInfra();
+
+  const infra::InfraState& State() const { return up_.state; }
+
+ private:
+  std::filesystem::path state_dir_;
+  infra::UpResult up_;
+};
+
+// One measurement of `arch` (MeasureOnce) on a fresh state; its services' settings in force
+// are recorded under settings["in_force"][arch] the first time. nullopt: `stop` was set while
+// the services started (nothing was measured). The services are stopped either way.
+std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& infra,
+                                           const Profile& profile, int repeat, std::uint64_t seed,
+                                           const RunOptions& options, const std::atomic<bool>& stop,
+                                           const ProgressPrinter& print,
+                                           boost::json::object& settings);
+
+// What the build's services report at GET /settings, recorded once per build (before its
+// first measurement) under settings["in_force"][arch].
+void RecordSettingsInForce(const MeasuredBuild& system, boost::json::object& settings);
+
+}  // namespace flowbench::run
