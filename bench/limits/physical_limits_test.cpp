@@ -32,6 +32,7 @@ TEST(PhysicalLimits, HttpProbeAnswersEveryRequestWithoutErrors) {
   LimitProbeOptions options = OneSecond();
   options.http_connections = 8;
   sweep::PhysicalLimit limit = MeasureHttpLimit(options);
+  SCOPED_TRACE(boost::json::serialize(limit.details));
   EXPECT_EQ(limit.name, "http");
   EXPECT_GT(limit.rps, 0);
   EXPECT_EQ(Count(limit, "errors_total"), 0u);
@@ -46,6 +47,7 @@ TEST(PhysicalLimits, HttpProbeAnswersEveryRequestWithoutErrors) {
 
 TEST(PhysicalLimits, BrokerProbeConsumesEveryConfirmedMessageAndDeletesItsQueue) {
   sweep::PhysicalLimit limit = MeasureBrokerLimit(OneSecond());
+  SCOPED_TRACE(boost::json::serialize(limit.details));
   EXPECT_EQ(limit.name, "broker");
   EXPECT_GT(limit.rps, 0);
   const std::uint64_t published = Count(limit, "published");
@@ -68,6 +70,7 @@ TEST(PhysicalLimits, BrokerProbeUsesTheGivenWindowAndPrefetch) {
   options.confirm_window = 7;
   options.prefetch = 3;
   sweep::PhysicalLimit limit = MeasureBrokerLimit(options);
+  SCOPED_TRACE(boost::json::serialize(limit.details));
   EXPECT_EQ(Count(limit, "confirm_window"), 7u);
   EXPECT_EQ(Count(limit, "prefetch"), 3u);
   EXPECT_EQ(Count(limit, "consumed"), Count(limit, "published"));
@@ -78,6 +81,7 @@ TEST(PhysicalLimits, DatabaseProbeCountsBackEveryInsertedRowAndDropsItsSchema) {
   LimitProbeOptions options = OneSecond();
   options.pool_size = 3;
   sweep::PhysicalLimit limit = MeasureDatabaseLimit(options);
+  SCOPED_TRACE(boost::json::serialize(limit.details));
   EXPECT_EQ(limit.name, "database");
   EXPECT_GT(limit.rps, 0);
   EXPECT_EQ(Count(limit, "connections"), 3u);
@@ -95,6 +99,7 @@ TEST(PhysicalLimits, DatabaseProbeCountsBackEveryInsertedRowAndDropsItsSchema) {
 
 TEST(PhysicalLimits, DatabaseProbeDefaultsToTheBuildsPoolSize) {
   sweep::PhysicalLimit limit = MeasureDatabaseLimit(OneSecond());
+  SCOPED_TRACE(boost::json::serialize(limit.details));
   EXPECT_EQ(Count(limit, "connections"), 10u);
   EXPECT_EQ(Count(limit, "counted"), Count(limit, "inserted"));
 }
