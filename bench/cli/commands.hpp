@@ -14,5 +14,6 @@ void AddCompareCommand(CLI::App& app);  // flowbench compare A B ... [--threshol
 void AddRunCommands(CLI::App& app);     // flowbench run, flowbench profiles
 void AddDemoCommand(CLI::App& app);     // flowbench demo <scenario> | outage
 void AddDlqCommand(CLI::App& app);      // flowbench dlq list | redrive QUEUE
+void AddLimitsCommand(CLI::App& app);   // flowbench limits
 
 }  // namespace flowbench::cli

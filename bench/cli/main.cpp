@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddCompareCommand(app);
   flowbench::cli::AddDemoCommand(app);
   flowbench::cli::AddDlqCommand(app);
+  flowbench::cli::AddLimitsCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

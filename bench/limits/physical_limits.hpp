@@ -17,7 +17,7 @@ namespace flowbench::limits {
 struct LimitProbeOptions {
   std::chrono::milliseconds duration{5000};  // of each probe's measured window
   int http_connections = 32;
-  std::string amqp_url;  // the broker the async build uses
+  std::string amqp_url;    // the broker the async build uses
   int confirm_window = 0;  // 0: the async build's default
   int prefetch = 0;        // 0: the async build's default
   std::string pg_url;      // the database both builds use
