@@ -3,17 +3,23 @@
 // any mix; format detected from the content), with deltas and ratios to the first, and CI
 // gates: --threshold 'scenario6:p95<50ms' exits 99 on a breach, as k6 does when its
 // thresholds fail. --merge A B ... reads the k6 outputs of one run from several machines
-// (`--execution-segment`) as one run.
+// (`--execution-segment`) as one run. Two sweeps (`flowbench sweep`'s sweep.json, or their
+// directories) are lined up knee by knee instead.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "bench/cli/commands.hpp"
 #include "bench/compare/compare_table.hpp"
 #include "bench/compare/threshold.hpp"
 #include "bench/k6/result_reader.hpp"
+#include "bench/sweep/sweep_report.hpp"
 
 namespace flowbench::cli {
 namespace {
@@ -35,7 +41,48 @@ std::vector<std::string> DefaultMetrics() {
           "dropped_iterations", "checks",          "flowbench_completion"};
 }
 
+// The sweep.json a FILES argument names, or nullopt when it is not a sweep: a directory with
+// sweep.json and no results.json, or a file whose schema (written first) is a sweep's.
+std::optional<std::filesystem::path> SweepFile(const std::filesystem::path& given) {
+  if (std::filesystem::is_directory(given)) {
+    if (std::filesystem::exists(given / "sweep.json") &&
+        !std::filesystem::exists(given / "results.json")) {
+      return given / "sweep.json";
+    }
+    return std::nullopt;
+  }
+  std::ifstream in(given, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.find("\"flowbench.sweep/") == std::string::npos) return std::nullopt;
+  return given;
+}
+
+// Two sweeps, knee by knee; a sweep beside anything else is a mistake worth saying.
+std::optional<int> CompareTwoSweeps(const CompareCommandOptions& o) {
+  std::vector<std::filesystem::path> sweeps;
+  for (const std::string& file : o.files) {
+    if (std::optional<std::filesystem::path> sweep = SweepFile(file)) sweeps.push_back(*sweep);
+  }
+  if (sweeps.empty()) return std::nullopt;
+  if (sweeps.size() != 2 || o.files.size() != 2 || !o.merges.empty() || !o.thresholds.empty()) {
+    std::cerr << "flowbench compare: a sweep compares with one other sweep only (two sweep.json "
+                 "files or their directories, without --merge or --threshold)\n";
+    return kUnreadableInput;
+  }
+  try {
+    std::cout << sweep::CompareSweeps(sweep::LoadSweep(sweeps[0].string()), o.files[0],
+                                      sweep::LoadSweep(sweeps[1].string()), o.files[1]);
+  } catch (const std::exception& e) {
+    std::cerr << "flowbench compare: " << e.what() << "\n";
+    return kUnreadableInput;
+  }
+  return 0;
+}
+
 int Compare(const CompareCommandOptions& o) {
+  if (std::optional<int> code = CompareTwoSweeps(o)) return *code;
   std::vector<compare::Threshold> thresholds;
   for (const std::string& text : o.thresholds) {
     try {
@@ -87,7 +134,8 @@ void AddCompareCommand(CLI::App& app) {
       "compare",
       "side-by-side table (markdown) of runs, deltas and ratios to the first; inputs: "
       "flowbench results.json (or its results directory), k6 --summary-export JSON, "
-      "handleSummary data, --out json NDJSON (.gz too)");
+      "handleSummary data, --out json NDJSON (.gz too); or two sweeps (sweep.json or its "
+      "directory), knee by knee");
   cmd->add_option("files", options->files,
                   "result files or `flowbench run` results directories (none when --merge names "
                   "the runs); the first "

@@ -7,6 +7,7 @@
 
 #include "bench/k6/k6_samples.hpp"
 #include "bench/report/results.hpp"
+#include "bench/sweep/sweep_results.hpp"
 #include "common/infra/process.hpp"
 
 namespace flowbench {
@@ -135,6 +136,36 @@ TEST(CompareCommand, MergeReadsTheOutputsOfOneRunFromSeveralMachinesAsOneRun) {
   EXPECT_NE(summary.output.find("--merge takes k6 --out json outputs"), std::string::npos)
       << summary.output;
   EXPECT_EQ(Flowbench({"compare", "--merge", first}).exit_code, 2);  // one file merges nothing
+}
+
+TEST(CompareCommand, TwoSweepsKneeByKneeWithTheRatio) {
+  std::filesystem::path testdata =
+      std::filesystem::path(std::getenv("FLOWBENCH_SOURCE_DIR")) / "bench/sweep/testdata";
+  // B: the sync build's click ingestion takes twice the rate before its answers break.
+  sweep::SweepResults faster = sweep::LoadSweep((testdata / "sweep.json").string());
+  for (sweep::Knees& k : faster.knees) {
+    if (k.arch == "sync" && k.scenario == "scenario6") *k.answer_knee_rps *= 2;
+  }
+  std::filesystem::path b = std::filesystem::temp_directory_path() /
+                            ("flowbench-compare-sweep-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(b);
+  sweep::SaveSweep(faster, (b / "sweep.json").string());
+
+  // A sweep file, and a directory that stands for its sweep.json.
+  infra::CommandResult r = Flowbench({"compare", (testdata / "sweep.json").string(), b.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("| sync | scenario6 | 2500 req/s | 5000 req/s | 2.00x |"),
+            std::string::npos)
+      << r.output;
+
+  // A sweep lines up with a sweep only.
+  infra::CommandResult mixed =
+      Flowbench({"compare", b.string(),
+                 (std::filesystem::path(testdata) / "../../report/testdata").string()});
+  EXPECT_EQ(mixed.exit_code, 2) << mixed.output;
+  EXPECT_NE(mixed.output.find("a sweep compares with one other sweep only"), std::string::npos)
+      << mixed.output;
+  std::filesystem::remove_all(b);
 }
 
 TEST(CompareCommand, MistakesAreClearErrors) {

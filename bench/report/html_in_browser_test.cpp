@@ -5,27 +5,15 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "bench/report/headless_chromium.hpp"
 #include "bench/report/reports.hpp"
 #include "common/infra/process.hpp"
 
 namespace flowbench::report {
 namespace {
 
-constexpr const char* kChromium = "/usr/bin/chromium";
-
-std::vector<std::string> ChromiumArgs(const std::filesystem::path& profile) {
-  // No network here: background services would only log refused connections.
-  return {kChromium,
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--user-data-dir=" + profile.string()};
-}
+using testing::ChromiumArgs;
+using testing::kChromium;
 
 TEST(HtmlReport, RendersInHeadlessChromiumWithEveryChartAndNoConsoleError) {
   if (!std::filesystem::exists(kChromium)) GTEST_SKIP() << "chromium is not installed";

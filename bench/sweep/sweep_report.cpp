@@ -1,0 +1,459 @@
+#include "bench/sweep/sweep_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "bench/report/aggregate.hpp"
+#include "bench/report/html_parts.hpp"
+#include "common/domain/catalogue.hpp"
+
+namespace flowbench::sweep {
+namespace {
+
+namespace json = boost::json;
+using report::Millis;
+using report::Number;
+
+// The builds in the sweep, sync first as in every report.
+std::vector<std::string> Archs(const SweepResults& sweep) {
+  std::vector<std::string> archs;
+  for (const char* arch : {"sync", "async"}) {
+    bool present = std::any_of(sweep.steps.begin(), sweep.steps.end(),
+                               [&](const SweepStep& s) { return s.arch == arch; }) ||
+                   std::any_of(sweep.knees.begin(), sweep.knees.end(),
+                               [&](const Knees& k) { return k.arch == arch; });
+    if (present) archs.emplace_back(arch);
+  }
+  return archs;
+}
+
+// The scenarios in the sweep, in contract order (an id the catalogue does not know last).
+std::vector<std::string> ScenarioIds(const SweepResults& sweep) {
+  std::set<std::string> present;
+  for (const SweepStep& s : sweep.steps) present.insert(s.scenario);
+  for (const Knees& k : sweep.knees) present.insert(k.scenario);
+  std::vector<std::string> ids;
+  for (const ScenarioSpec& spec : Scenarios()) {
+    if (present.erase(std::string(spec.id)) > 0) ids.emplace_back(spec.id);
+  }
+  ids.insert(ids.end(), present.begin(), present.end());
+  return ids;
+}
+
+std::string Title(const std::string& scenario) {
+  const ScenarioSpec* spec = FindScenario(scenario);
+  return spec ? scenario + ": " + std::string(spec->title) : scenario;
+}
+
+// One build and scenario's steps, by offered rate.
+std::vector<const SweepStep*> StepsOf(const SweepResults& sweep, const std::string& arch,
+                                      const std::string& scenario) {
+  std::vector<const SweepStep*> steps;
+  for (const SweepStep& s : sweep.steps) {
+    if (s.arch == arch && s.scenario == scenario) steps.push_back(&s);
+  }
+  std::stable_sort(steps.begin(), steps.end(), [](const SweepStep* a, const SweepStep* b) {
+    return a->offered_rps < b->offered_rps;
+  });
+  return steps;
+}
+
+// Three significant figures at most: scenario 4's rates are fractions of one per second.
+std::string Rate(double rps) {
+  char text[32];
+  if (rps >= 100) {
+    std::snprintf(text, sizeof text, "%.0f", rps);
+  } else if (rps >= 10) {
+    std::snprintf(text, sizeof text, "%.1f", rps);
+  } else {
+    std::snprintf(text, sizeof text, "%.3g", rps);
+  }
+  return text;
+}
+
+std::string Rps(double rps) { return Rate(rps) + " req/s"; }
+
+// Why a knee was not found, in words (sweep_results.hpp lists the bounds).
+std::string BoundWords(const std::string& bound) {
+  if (bound == "below-from") return "not found: even the lowest rate offered failed";
+  if (bound == "not-reached-at-max")
+    return "not reached at --max: still passing at the highest rate";
+  if (bound == "generator-invalid")
+    return "not found: the load generator could not keep its schedule beyond";
+  if (bound == "interrupted") return "not found: interrupted (Ctrl-C) before it";
+  return bound;
+}
+
+// "1200 req/s", or, when the search did not find the knee, what it knows and why not.
+std::string KneeCell(const std::optional<double>& rps, const std::string& bound) {
+  if (bound == "found" && rps) return "**" + Rps(*rps) + "**";
+  std::string known = rps ? "≥ " + Rps(*rps) + " " : "";
+  return known + "(" + BoundWords(bound) + ")";
+}
+
+std::string OfLimit(const std::optional<double>& rps, const std::optional<double>& limit) {
+  if (!rps || !limit || *limit <= 0) return "-";
+  return Number(100.0 * *rps / *limit, 0) + " %";
+}
+
+// "answer p99 ≤ 200 ms"
+std::string SloWords(const Slo& slo) {
+  double percent = slo.quantile * 100;
+  return slo.figure + " p" + Number(percent, percent == std::floor(percent) ? 0 : 1) + " ≤ " +
+         Millis(slo.limit_s);
+}
+
+// A Markdown table cell must not hold a '|' (it would split the cell).
+std::string Cell(std::string text) {
+  std::replace(text.begin(), text.end(), '|', '/');
+  return text;
+}
+
+std::string Joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out;
+}
+
+std::string Verdicts(const SweepStep& s) {
+  std::string answer = s.answer_ok ? "answer ok" : "answer ✗ " + Joined(s.answer_problems);
+  std::string work =
+      s.sustainable_ok ? "sustainable ok" : "sustainable ✗ " + Joined(s.sustainable_problems);
+  return Cell(answer + "; " + work + (s.interrupted ? "; interrupted" : ""));
+}
+
+std::string Intro(const SweepResults& sweep) {
+  std::ostringstream md;
+  md << "# flowbench sweep\n\n"
+     << "Created " << sweep.created_at << " from commit `" << sweep.git_commit << "`; machine `"
+     << json::serialize(sweep.machine) << "`.\n\n";
+  if (sweep.interrupted) {
+    md << "> Interrupted (Ctrl-C): the steps measured until then are kept; the rest never ran, "
+          "so some knees are bounds only.\n\n";
+  }
+  std::vector<std::string> archs = Archs(sweep), ids = ScenarioIds(sweep);
+  md << "Swept: the offered rate (open loop, Poisson, the same schedule for both builds) of ";
+  for (std::size_t i = 0; i < ids.size(); ++i) md << (i ? ", " : "") << "`" << ids[i] << "`";
+  md << ", one scenario at a time, for ";
+  for (std::size_t i = 0; i < archs.size(); ++i) md << (i ? " and " : "") << archs[i];
+  md << ": " << sweep.steps.size()
+     << " steps. The **answer knee** is the highest offered rate whose answers kept their SLO "
+        "and error budget; the **sustainable rate** the highest at which the accepted work kept "
+        "up (no growing backlog, completion within its SLO, a bounded drain).\n\n"
+     << "Settings: `" << json::serialize(sweep.settings) << "`\n\n";
+  return md.str();
+}
+
+std::string LimitsSection(const SweepResults& sweep) {
+  std::ostringstream md;
+  md << "## Physical limits\n\nWhat this machine allows, measured in the same sweep.\n\n";
+  if (sweep.limits.empty()) return md.str() + "None measured.\n\n";
+  md << "| limit | rate | how |\n|---|---|---|\n";
+  for (const PhysicalLimit& l : sweep.limits) {
+    md << "| " << l.name << " | " << Rate(l.rps) << "/s | " << Cell(l.method) << " |\n";
+  }
+  md << "\n";
+  return md.str();
+}
+
+std::string KneesSection(const SweepResults& sweep) {
+  std::ostringstream md;
+  md << "## Knees\n\n"
+     << "| build | scenario | answer knee | sustainable rate | limit | answer knee / limit | "
+        "sustainable / limit | SLOs | search stopped |\n"
+     << "|---|---|---|---|---|---|---|---|---|\n";
+  for (const std::string& id : ScenarioIds(sweep)) {
+    for (const std::string& arch : Archs(sweep)) {
+      const Knees* k = sweep.KneesOf(arch, id);
+      if (k == nullptr) continue;
+      md << "| " << arch << " | " << id << " | " << KneeCell(k->answer_knee_rps, k->answer_bound)
+         << " | " << KneeCell(k->sustainable_rps, k->sustainable_bound) << " | "
+         << (k->limit_rps ? Rps(*k->limit_rps) + " (" + k->limit_source + ")" : "-") << " | "
+         << OfLimit(k->answer_knee_rps, k->limit_rps) << " | "
+         << OfLimit(k->sustainable_rps, k->limit_rps) << " | " << SloWords(k->answer_slo) << ", "
+         << SloWords(k->completion_slo) << " | " << Cell(k->stop_reason) << " |\n";
+    }
+  }
+  md << "\n";
+  return md.str();
+}
+
+std::string StepsTable(const SweepResults& sweep, const std::string& id) {
+  std::ostringstream md;
+  md << "| build | step | offered | achieved | answer p99 | completion p99 | errors | "
+        "backlog slope/s | drain | CPU ms/request | generator valid | verdicts |\n"
+     << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const std::string& arch : Archs(sweep)) {
+    for (const SweepStep* s : StepsOf(sweep, arch, id)) {
+      std::string generator = !s->generator ? "-"
+                              : s->generator->valid
+                                  ? "yes"
+                                  : "**no**: " + Cell(Joined(s->generator->problems));
+      md << "| " << arch << " | " << s->index << " (" << s->phase << ") | " << Rate(s->offered_rps)
+         << " | " << Rate(s->achieved_rps) << " | " << Millis(s->answer.p99) << " | "
+         << (s->completion ? Millis(s->completion->p99) : "-") << " | "
+         << report::Percent(s->error_rate) << " | " << Number(s->backlog_slope_per_s, 1) << " | "
+         << (s->drained ? Millis(s->drain_s) : "> " + Millis(s->drain_s) + " (not drained)")
+         << " | " << Number(s->cpu_ms_per_request, 2) << " | " << generator << " | " << Verdicts(*s)
+         << " |\n";
+    }
+  }
+  md << "\n";
+  return md.str();
+}
+
+std::string ScenarioHeading(const SweepResults& sweep, const std::string& id) {
+  std::ostringstream md;
+  md << "## " << Title(id) << "\n\n";
+  for (const std::string& arch : Archs(sweep)) {
+    if (const Knees* k = sweep.KneesOf(arch, id)) {
+      md << "- " << arch << ": answer knee (" << SloWords(k->answer_slo)
+         << "): " << KneeCell(k->answer_knee_rps, k->answer_bound) << "; sustainable rate ("
+         << SloWords(k->completion_slo)
+         << "): " << KneeCell(k->sustainable_rps, k->sustainable_bound) << "\n";
+    }
+  }
+  md << "\n";
+  return md.str();
+}
+
+// --- sweep.html: the Markdown's tables, and per scenario two Chart.js charts. ---
+
+struct ChartPoint {
+  double x = 0, y = 0;
+};
+
+json::object Line(const std::string& label, const std::vector<ChartPoint>& points,
+                  const char* colour, bool dashed, double point_radius = 3) {
+  json::array data;
+  for (const ChartPoint& p : points) data.push_back({{"x", p.x}, {"y", p.y}});
+  json::object line{{"label", label},        {"data", data},
+                    {"borderColor", colour}, {"backgroundColor", colour},
+                    {"showLine", true},      {"pointRadius", point_radius},
+                    {"borderWidth", 2}};
+  if (dashed) line["borderDash"] = json::array{6, 4};
+  return line;
+}
+
+// A vertical line at a knee, from the bottom of the chart to its top, labelled in the legend.
+json::object KneeMarker(const std::string& label, double x, double y_low, double y_high,
+                        const char* colour) {
+  json::object marker = Line(label, {{x, y_low}, {x, y_high}}, colour, true, 0);
+  marker["borderWidth"] = 1;
+  return marker;
+}
+
+std::pair<double, double> Span(const std::vector<double>& values) {
+  if (values.empty()) return {1, 1};
+  return {*std::min_element(values.begin(), values.end()),
+          *std::max_element(values.begin(), values.end())};
+}
+
+// Answer p99 and completion p99 (ms) against the offered rate, both axes logarithmic.
+json::object LatencyChart(const SweepResults& sweep, const std::string& id) {
+  json::array datasets;
+  std::vector<double> xs, ys;
+  const Knees* any = nullptr;
+  for (const std::string& arch : Archs(sweep)) {
+    std::vector<ChartPoint> answer, completion;
+    for (const SweepStep* s : StepsOf(sweep, arch, id)) {
+      // A logarithmic axis has no place for zero: such a point is left out, not drawn at 1.
+      if (s->offered_rps <= 0) continue;
+      xs.push_back(s->offered_rps);
+      if (s->answer.p99 > 0) answer.push_back({s->offered_rps, s->answer.p99 * 1000});
+      if (s->completion && s->completion->p99 > 0) {
+        completion.push_back({s->offered_rps, s->completion->p99 * 1000});
+      }
+    }
+    for (const ChartPoint& p : answer) ys.push_back(p.y);
+    for (const ChartPoint& p : completion) ys.push_back(p.y);
+    datasets.push_back(Line(arch + " answer p99", answer, report::Colour(arch, 0), false));
+    datasets.push_back(Line(arch + " completion p99", completion, report::Colour(arch, 1), true));
+    if (const Knees* k = sweep.KneesOf(arch, id)) any = k;
+  }
+  if (any != nullptr) {
+    ys.push_back(any->answer_slo.limit_s * 1000);
+    ys.push_back(any->completion_slo.limit_s * 1000);
+  }
+  auto [x_low, x_high] = Span(xs);
+  auto [y_low, y_high] = Span(ys);
+  if (any != nullptr) {
+    datasets.push_back(
+        Line("answer SLO " + SloWords(any->answer_slo),
+             {{x_low, any->answer_slo.limit_s * 1000}, {x_high, any->answer_slo.limit_s * 1000}},
+             "#555", true, 0));
+    datasets.push_back(Line(
+        "completion SLO " + SloWords(any->completion_slo),
+        {{x_low, any->completion_slo.limit_s * 1000}, {x_high, any->completion_slo.limit_s * 1000}},
+        "#aaa", true, 0));
+  }
+  for (const std::string& arch : Archs(sweep)) {
+    const Knees* k = sweep.KneesOf(arch, id);
+    if (k == nullptr || !k->answer_knee_rps || *k->answer_knee_rps <= 0) continue;
+    std::string label = arch + " answer knee " + Rps(*k->answer_knee_rps) +
+                        (k->answer_bound == "found" ? "" : " (" + k->answer_bound + ")");
+    datasets.push_back(
+        KneeMarker(label, *k->answer_knee_rps, y_low, y_high, report::Colour(arch, 0)));
+  }
+  return {{"title", "Answer and completion p99 against offered rate, " + id},
+          {"x_title", "offered rate (req/s, log)"},
+          {"y_title", "p99 (ms, log)"},
+          {"y_log", true},
+          {"datasets", datasets}};
+}
+
+// The backlog's slope (accepted work not yet done, per second) against the offered rate.
+json::object BacklogChart(const SweepResults& sweep, const std::string& id) {
+  json::array datasets;
+  std::vector<double> ys;
+  for (const std::string& arch : Archs(sweep)) {
+    std::vector<ChartPoint> slope;
+    for (const SweepStep* s : StepsOf(sweep, arch, id)) {
+      if (s->offered_rps <= 0) continue;
+      slope.push_back({s->offered_rps, s->backlog_slope_per_s});
+      ys.push_back(s->backlog_slope_per_s);
+    }
+    datasets.push_back(Line(arch + " backlog slope", slope, report::Colour(arch, 0), false));
+  }
+  ys.push_back(0);
+  auto [y_low, y_high] = Span(ys);
+  for (const std::string& arch : Archs(sweep)) {
+    const Knees* k = sweep.KneesOf(arch, id);
+    if (k == nullptr || !k->sustainable_rps || *k->sustainable_rps <= 0) continue;
+    std::string label = arch + " sustainable " + Rps(*k->sustainable_rps) +
+                        (k->sustainable_bound == "found" ? "" : " (" + k->sustainable_bound + ")");
+    datasets.push_back(
+        KneeMarker(label, *k->sustainable_rps, y_low, y_high, report::Colour(arch, 1)));
+  }
+  return {{"title", "Backlog slope against offered rate, " + id},
+          {"x_title", "offered rate (req/s, log)"},
+          {"y_title", "backlog growth (requests/s)"},
+          {"y_log", false},
+          {"datasets", datasets}};
+}
+
+// Draws every chart from the data the C++ side computed; no figure is computed here.
+constexpr const char* kDrawCharts = R"js(
+for (const [i, spec] of charts.entries()) {
+  new Chart(document.getElementById('sweepchart' + i), {
+    type: 'scatter',
+    data: { datasets: spec.datasets },
+    options: {
+      animation: false, maintainAspectRatio: false,
+      plugins: { title: { display: true, text: spec.title } },
+      scales: {
+        x: { type: 'logarithmic', title: { display: true, text: spec.x_title } },
+        y: { type: spec.y_log ? 'logarithmic' : 'linear', title: { display: true, text: spec.y_title } },
+      },
+    },
+  });
+}
+document.body.dataset.chartsDrawn = String(charts.length);
+)js";
+
+}  // namespace
+
+std::string SweepMarkdown(const SweepResults& sweep) {
+  std::string md = Intro(sweep) + LimitsSection(sweep) + KneesSection(sweep);
+  for (const std::string& id : ScenarioIds(sweep)) {
+    md += ScenarioHeading(sweep, id) + StepsTable(sweep, id);
+  }
+  return md;
+}
+
+std::string SweepHtml(const SweepResults& sweep) {
+  json::array charts;
+  std::ostringstream html;
+  html << report::HtmlHead("flowbench sweep")
+       << report::MarkdownToHtml(Intro(sweep) + LimitsSection(sweep) + KneesSection(sweep));
+  for (const std::string& id : ScenarioIds(sweep)) {
+    html << report::MarkdownToHtml(ScenarioHeading(sweep, id)) << "<div class=\"charts\">\n";
+    charts.push_back(LatencyChart(sweep, id));
+    charts.push_back(BacklogChart(sweep, id));
+    for (std::size_t i = charts.size() - 2; i < charts.size(); ++i) {
+      html << "<div class=\"chart\"><canvas id=\"sweepchart" << i << "\"></canvas></div>\n";
+    }
+    html << "</div>\n" << report::MarkdownToHtml(StepsTable(sweep, id));
+  }
+  html << "<script>\nconst charts = " << report::ScriptSafe(json::serialize(charts)) << ";\n"
+       << kDrawCharts << "</script>\n</body></html>\n";
+  return html.str();
+}
+
+std::filesystem::path WriteSweepReports(const SweepResults& sweep,
+                                        const std::filesystem::path& dir) {
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream out(dir / name);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + (dir / name).string());
+  };
+  write("sweep.md", SweepMarkdown(sweep));
+  write("sweep.html", SweepHtml(sweep));
+  return dir / "sweep.html";
+}
+
+std::string CompareSweeps(const SweepResults& a, const std::string& a_label, const SweepResults& b,
+                          const std::string& b_label) {
+  auto ratio = [](const std::optional<double>& x, const std::optional<double>& y) {
+    return x && y && *x > 0 ? Number(*y / *x, 2) + "x" : std::string("-");
+  };
+  auto rate = [](const Knees* k, const std::optional<double> Knees::*figure,
+                 const std::string Knees::*bound) {
+    if (k == nullptr) return std::string("-");
+    const std::optional<double>& rps = k->*figure;
+    if (k->*bound == "found" && rps) return Rps(*rps);
+    return (rps ? "≥ " + Rps(*rps) + " " : std::string()) + "(" + k->*bound + ")";
+  };
+  auto value = [](const Knees* k, const std::optional<double> Knees::*figure) {
+    return k ? k->*figure : std::nullopt;
+  };
+  std::ostringstream md;
+  md << "### Sweeps: A = " << a_label << ", B = " << b_label << "\n\n"
+     << "| build | scenario | answer knee A | answer knee B | B/A | sustainable A | "
+        "sustainable B | B/A |\n|---|---|---|---|---|---|---|---|\n";
+  std::vector<std::string> ids = ScenarioIds(a);
+  for (const std::string& id : ScenarioIds(b)) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  for (const std::string& id : ids) {
+    for (const char* arch : {"sync", "async"}) {
+      const Knees* ka = a.KneesOf(arch, id);
+      const Knees* kb = b.KneesOf(arch, id);
+      if (ka == nullptr && kb == nullptr) continue;
+      md << "| " << arch << " | " << id << " | "
+         << rate(ka, &Knees::answer_knee_rps, &Knees::answer_bound) << " | "
+         << rate(kb, &Knees::answer_knee_rps, &Knees::answer_bound) << " | "
+         << ratio(value(ka, &Knees::answer_knee_rps), value(kb, &Knees::answer_knee_rps)) << " | "
+         << rate(ka, &Knees::sustainable_rps, &Knees::sustainable_bound) << " | "
+         << rate(kb, &Knees::sustainable_rps, &Knees::sustainable_bound) << " | "
+         << ratio(value(ka, &Knees::sustainable_rps), value(kb, &Knees::sustainable_rps)) << " |\n";
+    }
+  }
+  md << "\n| physical limit | A | B | B/A |\n|---|---|---|---|\n";
+  std::vector<std::string> names;
+  for (const SweepResults* sweep : {&a, &b}) {
+    for (const PhysicalLimit& l : sweep->limits) {
+      if (std::find(names.begin(), names.end(), l.name) == names.end()) names.push_back(l.name);
+    }
+  }
+  auto limit = [](const SweepResults& sweep, const std::string& name) -> std::optional<double> {
+    for (const PhysicalLimit& l : sweep.limits) {
+      if (l.name == name) return l.rps;
+    }
+    return std::nullopt;
+  };
+  for (const std::string& name : names) {
+    std::optional<double> la = limit(a, name), lb = limit(b, name);
+    md << "| " << name << " | " << (la ? Rate(*la) + "/s" : "-") << " | "
+       << (lb ? Rate(*lb) + "/s" : "-") << " | " << ratio(la, lb) << " |\n";
+  }
+  return md.str();
+}
+
+}  // namespace flowbench::sweep
