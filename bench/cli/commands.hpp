@@ -15,5 +15,6 @@ void AddRunCommands(CLI::App& app);     // flowbench run, flowbench profiles
 void AddDemoCommand(CLI::App& app);     // flowbench demo <scenario> | outage
 void AddDlqCommand(CLI::App& app);      // flowbench dlq list | redrive QUEUE
 void AddLimitsCommand(CLI::App& app);   // flowbench limits
+void AddSweepCommand(CLI::App& app);    // flowbench sweep
 
 }  // namespace flowbench::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddDemoCommand(app);
   flowbench::cli::AddDlqCommand(app);
   flowbench::cli::AddLimitsCommand(app);
+  flowbench::cli::AddSweepCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,7 +18,7 @@ std::string SweepHtml(const SweepResults& sweep);
 std::filesystem::path WriteSweepReports(const SweepResults& sweep,
                                         const std::filesystem::path& dir);
 // Markdown: the knees of `a` and `b` per build and scenario, with b / a.
-std::string CompareSweeps(const SweepResults& a, const std::string& a_label,
-                          const SweepResults& b, const std::string& b_label);
+std::string CompareSweeps(const SweepResults& a, const std::string& a_label, const SweepResults& b,
+                          const std::string& b_label);
 
 }  // namespace flowbench::sweep

@@ -26,29 +26,29 @@ struct Slo {
 
 // One step: one build, one scenario, one offered rate, measured as `flowbench run` measures.
 struct SweepStep {
-  std::string arch;      // "sync" | "async"
-  std::string scenario;  // "scenario1" ...
-  int index = 0;         // 1-based, in the order the search ran this build and scenario's steps
-  std::string phase;     // "discover" (geometric steps) | "refine" (bisection of a knee)
-  double offered_rps = 0;    // the schedule's rate (open loop, Poisson, the same for both builds)
-  double achieved_rps = 0;   // answers (any status) per second of the measured window
-  double duration_s = 0;     // the measured window (less when interrupted)
+  std::string arch;         // "sync" | "async"
+  std::string scenario;     // "scenario1" ...
+  int index = 0;            // 1-based, in the order the search ran this build and scenario's steps
+  std::string phase;        // "discover" (geometric steps) | "refine" (bisection of a knee)
+  double offered_rps = 0;   // the schedule's rate (open loop, Poisson, the same for both builds)
+  double achieved_rps = 0;  // answers (any status) per second of the measured window
+  double duration_s = 0;    // the measured window (less when interrupted)
   double warmup_s = 0;
-  std::uint64_t scheduled = 0;  // requests due in the measured window
-  std::uint64_t answered = 0;   // of those, answered with any status
-  std::uint64_t errors = 0;     // errors of any kind, dropped and cut included
-  double error_rate = 0;        // errors / scheduled (report::ScenarioResult::ErrorRate)
-  report::LatencySummary answer;                 // from the intended send time
+  std::uint64_t scheduled = 0;    // requests due in the measured window
+  std::uint64_t answered = 0;     // of those, answered with any status
+  std::uint64_t errors = 0;       // errors of any kind, dropped and cut included
+  double error_rate = 0;          // errors / scheduled (report::ScenarioResult::ErrorRate)
+  report::LatencySummary answer;  // from the intended send time
   std::optional<report::LatencySummary> completion;  // nullopt: no request completed
   std::optional<report::Outcomes> outcomes;
   // Accepted work not done yet at the end of each second of the measured window (requests
   // answered 2xx whose completion record had not come), from the per-request join: the same
   // measure for both builds, whatever holds the work (a queue, a thread, a socket).
   std::vector<std::uint64_t> backlog;
-  double backlog_slope_per_s = 0;  // least-squares slope of `backlog`
+  double backlog_slope_per_s = 0;                          // least-squares slope of `backlog`
   std::optional<report::Interval> backlog_slope_interval;  // its 95 % interval
-  double drain_s = 0;    // after the load, until all accepted work was done (or the bound)
-  bool drained = true;   // false: the drain bound passed first
+  double drain_s = 0;             // after the load, until all accepted work was done (or the bound)
+  bool drained = true;            // false: the drain bound passed first
   double cpu_ms_per_request = 0;  // all ten services' CPU / requests answered
   std::optional<report::GeneratorAudit> generator;
   bool interrupted = false;  // Ctrl-C cut this step
@@ -59,7 +59,7 @@ struct SweepStep {
   std::vector<std::string> sustainable_problems;
 };
 
-// What the machine allows, measured in the same sweep (bench/sweep/physical_limits.hpp).
+// What the machine allows, measured in the same sweep (bench/limits/physical_limits.hpp).
 struct PhysicalLimit {
   std::string name;    // "http" | "broker" | "database"
   double rps = 0;      // requests (messages, rows) per second
@@ -72,10 +72,10 @@ struct Knees {
   std::string arch, scenario;
   Slo answer_slo, completion_slo;
   std::optional<double> answer_knee_rps;  // nullopt: not even the lowest rate passed
-  std::string answer_bound;  // "found" | "below-from" | "not-reached-at-max" |
-                             // "generator-invalid" | "interrupted"
+  std::string answer_bound;               // "found" | "below-from" | "not-reached-at-max" |
+                                          // "generator-invalid" | "interrupted"
   std::optional<double> sustainable_rps;
-  std::string sustainable_bound;  // the same words
+  std::string sustainable_bound;    // the same words
   std::optional<double> limit_rps;  // the physical limit this scenario's path meets first
   std::string limit_source;         // "broker" | "database" | "http" | "cpu" | ...
   std::string stop_reason;          // why the search stopped, in words

@@ -1,0 +1,55 @@
+// What `flowbench sweep` is asked to do, and each scenario's rate range. The scenarios' work
+// differs by five orders of magnitude (a click is a row, a report ten seconds of CPU), so each
+// has its own defaults (the table in bench/sweep/README.md): where the search starts, where
+// it gives up, how long a step lasts and warms up, how long the work may take to drain.
+#pragma once
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/run/run_options.hpp"
+#include "bench/sweep/knee_search.hpp"
+#include "bench/sweep/slo.hpp"
+#include "bench/sweep/step_verdict.hpp"
+
+namespace flowbench::sweep {
+
+struct ScenarioRange {
+  std::string scenario;
+  SearchRange search;
+  std::chrono::milliseconds step{10'000};    // each step's measured window
+  std::chrono::milliseconds warmup{2'000};   // before it, at the step's rate (excluded)
+  std::chrono::milliseconds drain_bound{0};  // after it: the work left must be done by then
+  // Past a knee, requests wait in the build's queues; each gets this long (the answer's SLO
+  // and ten seconds more), so that a step past the knee ends in bounded time.
+  std::chrono::seconds request_timeout{10};
+};
+
+struct SweepOptions {
+  // The infrastructure, workload, service flags, seed and load-engine settings, as `run`.
+  run::RunOptions run;
+  std::vector<std::string> archs{"sync", "async"};
+  std::vector<std::string> scenarios;  // empty: all six
+  SloAllowances slos;
+  VerdictBounds bounds;
+  // Given on the command line: every scenario's instead of its default.
+  std::optional<double> from, factor, max;
+  std::optional<std::chrono::milliseconds> step_duration;
+  std::optional<std::chrono::seconds> request_timeout;
+  bool quick = false;  // fewer, shorter steps: a first look in minutes
+  bool measure_limits = true;
+  std::chrono::milliseconds limit_duration{5'000};
+  std::string out_dir;  // where sweep.json, sweep.md and sweep.html go
+};
+
+// The scenario's range: its defaults (quick or not), then what the options override.
+// Throws std::invalid_argument for an unknown scenario.
+ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& options);
+
+boost::json::object ToJson(const ScenarioRange& range);
+
+}  // namespace flowbench::sweep

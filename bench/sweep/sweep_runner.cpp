@@ -1,0 +1,231 @@
+#include "bench/sweep/sweep_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include "bench/limits/physical_limits.hpp"
+#include "bench/run/environment.hpp"
+#include "bench/run/own_build.hpp"
+#include "bench/sweep/step_verdict.hpp"
+#include "common/domain/events.hpp"
+
+namespace flowbench::sweep {
+namespace {
+
+using std::chrono::duration;
+
+const PhysicalLimit* Find(const std::vector<PhysicalLimit>& limits, std::string_view name) {
+  auto it = std::find_if(limits.begin(), limits.end(),
+                         [&](const PhysicalLimit& l) { return l.name == name; });
+  return it == limits.end() ? nullptr : &*it;
+}
+
+boost::json::object Described(const SweepOptions& o) {
+  boost::json::array archs(o.archs.begin(), o.archs.end());
+  boost::json::array scenarios(o.scenarios.begin(), o.scenarios.end());
+  auto slo = [](const Slo& s) {
+    return boost::json::object{
+        {"figure", s.figure}, {"quantile", s.quantile}, {"allowance_s", s.limit_s}};
+  };
+  return {{"sweep",
+           {{"archs", archs},
+            {"scenarios", scenarios},
+            {"quick", o.quick},
+            {"slo_allowances",
+             {{"answer", slo(o.slos.answer)}, {"completion", slo(o.slos.completion)}}},
+            {"max_error_rate", o.bounds.max_error_rate},
+            {"max_backlog_growth", o.bounds.max_backlog_growth},
+            {"measure_limits", o.measure_limits},
+            {"limit_probe_s", static_cast<double>(o.limit_duration.count()) / 1000.0}}},
+          {"workload", ToJson(o.run.workload)},
+          {"driver",
+           {{"model", "open"},
+            {"arrivals", o.run.arrivals == load::ArrivalProcess::kPoisson ? "poisson" : "uniform"},
+            {"seed", o.run.seed},
+            {"scenario_max_vus", o.run.max_vus},
+            {"load_threads", o.run.threads},
+            {"wake_ahead_us", o.run.wake_ahead.count()}}},
+          {"service_args", o.run.service_args.ToJson()}};
+}
+
+// What one measured run says about its one scenario, as a step.
+SweepStep ToStep(const run::Measurement& m, const std::string& scenario, double rate) {
+  SweepStep step;
+  step.arch = m.run.arch;
+  step.scenario = scenario;
+  step.offered_rps = rate;
+  step.duration_s = m.run.duration_seconds;
+  step.warmup_s = m.run.warmup_seconds;
+  step.drain_s = m.run.drain_seconds;
+  step.drained = m.run.drained;
+  step.interrupted = m.run.interrupted;
+  step.generator = m.run.generator;
+  step.cpu_ms_per_request = m.run.CpuSecondsPer1000Requests();
+  const report::ScenarioResult* s = m.run.Scenario(scenario);
+  if (s == nullptr) throw std::logic_error("the step's run has no " + scenario);
+  step.scheduled = s->offered.scheduled;
+  step.answered = s->requests;
+  step.errors = s->errors.Total() + s->dropped_iterations + s->cut;
+  step.error_rate = s->ErrorRate();
+  step.achieved_rps = step.duration_s > 0 ? static_cast<double>(s->requests) / step.duration_s : 0;
+  step.answer = s->latency;
+  step.completion = s->completion;
+  step.outcomes = s->outcomes;
+  if (auto it = m.backlog.find(scenario); it != m.backlog.end()) step.backlog = it->second;
+  BacklogSlope slope = SlopeOf(step.backlog);
+  step.backlog_slope_per_s = slope.per_s;
+  step.backlog_slope_interval = slope.interval;
+  return step;
+}
+
+Knees ToKnees(const KneeSearch& search, Arch arch, const std::string& scenario, const Slo& answer,
+              const Slo& completion, const std::vector<PhysicalLimit>& limits,
+              const WorkloadSettings& workload, int cores) {
+  Knees k;
+  k.arch = std::string(ArchName(arch));
+  k.scenario = scenario;
+  k.answer_slo = answer;
+  k.completion_slo = completion;
+  k.answer_knee_rps = search.answer_knee;
+  k.answer_bound = search.answer_bound;
+  k.sustainable_rps = search.sustainable;
+  k.sustainable_bound = search.sustainable_bound;
+  std::tie(k.limit_rps, k.limit_source) = LimitFor(arch, scenario, limits, workload, cores);
+  k.stop_reason = search.stop_reason;
+  return k;
+}
+
+}  // namespace
+
+std::pair<std::optional<double>, std::string> LimitFor(Arch arch, std::string_view scenario,
+                                                       const std::vector<PhysicalLimit>& limits,
+                                                       const WorkloadSettings& workload,
+                                                       int cores) {
+  if (scenario == "scenario4") {
+    double cpu_s = ScenarioWorkSeconds(scenario, workload);
+    if (cpu_s <= 0 || cores <= 0) return {std::nullopt, "cpu"};
+    return {cores / cpu_s, "cpu"};
+  }
+  std::vector<std::string_view> path;
+  if (scenario == "scenario6") {
+    path = {arch == Arch::kAsync ? "broker" : "database"};
+  } else {
+    path = {"http", "database"};
+    if (arch == Arch::kAsync) path.emplace_back("broker");
+  }
+  std::optional<double> lowest;
+  std::string source;
+  for (std::string_view name : path) {
+    const PhysicalLimit* limit = Find(limits, name);
+    if (limit == nullptr) continue;
+    if (!lowest || limit->rps < *lowest) {
+      lowest = limit->rps;
+      source = limit->name;
+    }
+  }
+  return {lowest, source};
+}
+
+SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
+                      const SweepProgress& progress) {
+  std::vector<Arch> archs;
+  for (const std::string& name : o.archs) {
+    std::optional<Arch> arch = ParseArch(name);
+    if (!arch) throw std::invalid_argument("unknown architecture '" + name + "' (sync, async)");
+    archs.push_back(*arch);
+  }
+  std::vector<std::string> scenarios = o.scenarios;
+  if (scenarios.empty()) {
+    for (const ScenarioSpec& spec : Scenarios()) scenarios.emplace_back(spec.id);
+  }
+  std::vector<ScenarioRange> ranges;
+  for (const std::string& s : scenarios) ranges.push_back(RangeFor(s, o));  // throws first
+
+  SweepResults results;
+  results.created_at = FormatTimestamp(std::chrono::system_clock::now());
+  results.git_commit = run::GitCommit();
+  results.machine = run::MachineInfo();
+  results.versions = run::Versions();
+  results.settings = Described(o);
+  boost::json::object range_json;
+  for (const ScenarioRange& r : ranges) range_json[r.scenario] = ToJson(r);
+  results.settings["ranges"] = std::move(range_json);
+  const int cores = static_cast<int>(results.machine["cores"].to_number<double>());
+  auto save = [&] {
+    if (o.out_dir.empty()) return;
+    std::filesystem::create_directories(o.out_dir);
+    SaveSweep(results, (std::filesystem::path(o.out_dir) / "sweep.json").string());
+  };
+
+  run::EmbeddedInfra infra(o.run.infra);
+  if (o.measure_limits && !stop) {
+    if (progress.note) progress.note("measuring the machine's physical limits");
+    limits::LimitProbeOptions probe;
+    probe.duration = o.limit_duration;
+    probe.amqp_url = infra.State().amqp_url;
+    probe.pg_url = infra.State().pg_url;
+    results.limits = limits::MeasurePhysicalLimits(probe);
+    save();
+  }
+
+  for (Arch arch : archs) {
+    for (const ScenarioRange& range : ranges) {
+      if (stop) break;
+      Slo answer = AnswerSlo(arch, range.scenario, o.run.workload, o.slos);
+      Slo completion = CompletionSlo(range.scenario, o.run.workload, o.slos);
+      int index = 0;
+      auto probe = [&](double rate, const std::string& phase, bool judge_work) -> StepOutcome {
+        run::RunOptions ro = o.run;
+        ro.archs = {std::string(ArchName(arch))};
+        ro.scenarios = {range.scenario};
+        ro.open_rate = rate;
+        ro.model = run::LoadModel::kOpen;
+        ro.duration = range.step;
+        ro.warmup = std::chrono::duration_cast<std::chrono::seconds>(range.warmup);
+        // Above a rate where the work already fell behind, the drain says nothing new.
+        ro.drain_timeout = judge_work
+                               ? std::chrono::duration_cast<std::chrono::seconds>(range.drain_bound)
+                               : std::chrono::seconds(0);
+        // Waking ahead of each start and polling costs wake_ahead x rate of a core, taken
+        // from the services under test: at most 5 % of a core (at high rates a timer's
+        // ~0.1 ms wake-up is small beside the 10 ms the generator's audit allows).
+        ro.wake_ahead =
+            std::min(o.run.wake_ahead, std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::duration<double>(0.05 / rate)));
+        ro.request_timeout = range.request_timeout;
+        ro.repeats = 1;
+        const std::string label = range.scenario + " " + phase + " " + std::to_string(rate);
+        Profile profile{label, {}, 0, std::chrono::seconds(0), "flowbench sweep"};
+        std::optional<run::Measurement> m =
+            run::MeasureOwnBuild(arch, infra.State(), profile, 1, o.run.seed, ro, stop,
+                                 progress.during_step, results.settings);
+        if (!m) return {std::nullopt, std::nullopt, true};
+        SweepStep step = ToStep(*m, range.scenario, rate);
+        step.index = ++index;
+        step.phase = phase;
+        StepOutcome outcome = Judge(step, answer, completion, o.bounds);
+        if (!judge_work) {
+          step.sustainable_ok = false;
+          step.sustainable_problems.insert(
+              step.sustainable_problems.begin(),
+              "not drained: above a rate where the work already fell behind");
+        }
+        results.steps.push_back(std::move(step));
+        save();
+        if (progress.step_done) progress.step_done(results.steps.back());
+        return outcome;
+      };
+      KneeSearch search = SearchKnees(range.search, probe);
+      results.knees.push_back(ToKnees(search, arch, range.scenario, answer, completion,
+                                      results.limits, o.run.workload, cores));
+      save();
+    }
+  }
+  results.interrupted = stop;
+  save();
+  return results;
+}
+
+}  // namespace flowbench::sweep
