@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -196,7 +197,9 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
                                            std::chrono::duration<double>(0.05 / rate)));
         ro.request_timeout = range.request_timeout;
         ro.repeats = 1;
-        const std::string label = range.scenario + " " + phase + " " + std::to_string(rate);
+        char label[64];  // the progress line's: "scenario6 at 675/s"
+        std::snprintf(label, sizeof label, rate < 10 ? "%s at %.3g/s" : "%s at %.0f/s",
+                      range.scenario.c_str(), rate);
         Profile profile{label, {}, 0, std::chrono::seconds(0), "flowbench sweep"};
         std::optional<run::Measurement> m =
             run::MeasureOwnBuild(arch, infra.State(), profile, 1, o.run.seed, ro, stop,
