@@ -1,12 +1,11 @@
 #include "common/domain/events.hpp"
 
-#include <openssl/rand.h>
-
 #include <cstdio>
 #include <ctime>
 
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/domain/random_ids.hpp"
 #include "common/domain/statuses.hpp"
 
 namespace flowbench {
@@ -36,14 +35,15 @@ OrderLine ReadOrderLine(const JsonFields& f) {
 
 std::string NewMessageId() {
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
-  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
-  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
-  char text[37];
-  std::snprintf(text, sizeof text,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
+  FillRandomIdBytes(b, sizeof b);  // unique, not secret: no OpenSSL DRBG per message
+  b[6] = (b[6] & 0x0f) | 0x40;     // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;     // RFC 4122 variant
+  std::string text(36, '-');       // 8-4-4-4-12
+  WriteLowerHex(b, 4, text.data());
+  WriteLowerHex(b + 4, 2, text.data() + 9);
+  WriteLowerHex(b + 6, 2, text.data() + 14);
+  WriteLowerHex(b + 8, 2, text.data() + 19);
+  WriteLowerHex(b + 10, 6, text.data() + 24);
   return text;
 }
 
