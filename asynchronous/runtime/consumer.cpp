@@ -188,11 +188,13 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   }
   if (error.empty()) {
     try {
-      RecordSpan(message.trace, span::kConsume, message.envelope.type + " from " + spec_.queue,
-                 {{"queue", spec_.queue},
-                  {"type", message.envelope.type},
-                  {"message_id", message.envelope.message_id},
-                  {"attempt", message.attempt}});
+      if (message.trace.Sampled()) {  // spans only then: no text built otherwise
+        RecordSpan(message.trace, span::kConsume, message.envelope.type + " from " + spec_.queue,
+                   {{"queue", spec_.queue},
+                    {"type", message.envelope.type},
+                    {"message_id", message.envelope.message_id},
+                    {"attempt", message.attempt}});
+      }
       outcome = co_await spec_.handler(message);
     } catch (const std::exception& e) {
       error = e.what();
@@ -217,10 +219,12 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
            {"message_id", message.envelope.message_id}},
           message.trace.trace_id);
     }
-    RecordSpan(
-        message.trace, span::kAck,
-        spec_.queue + (outcome == Outcome::kDone ? " (done)" : " (" + std::string(label) + ")"),
-        {{"queue", spec_.queue}, {"outcome", label}});
+    if (message.trace.Sampled()) {
+      RecordSpan(
+          message.trace, span::kAck,
+          spec_.queue + (outcome == Outcome::kDone ? " (done)" : " (" + std::string(label) + ")"),
+          {{"queue", spec_.queue}, {"outcome", label}});
+    }
     Settle({generation, delivery.delivery_tag, true});
     co_return;
   }

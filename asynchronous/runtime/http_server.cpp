@@ -329,8 +329,11 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
                                           request.method() + " is not allowed on " + request.path())
                           : ErrorResponse(404, "not_found", "no route " + request.path());
   } else {
-    RecordSpan(request.trace(), span::kReceived, request.method() + " " + request.path(),
-               {{"route", route_label}});
+    bool sampled = request.trace().Sampled();  // spans only then: no text built otherwise
+    if (sampled) {
+      RecordSpan(request.trace(), span::kReceived, request.method() + " " + request.path(),
+                 {{"route", route_label}});
+    }
     ++impl_->in_flight;
     try {
       if (match->raw) {
@@ -347,8 +350,10 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
       if (mapped.reply.status >= 500) error = mapped.cause;  // driver text: logs only
     }
     --impl_->in_flight;
-    RecordSpan(request.trace(), span::kAnswered, request.method() + " " + request.path(),
-               {{"route", route_label}, {"status", response.status}});
+    if (sampled) {
+      RecordSpan(request.trace(), span::kAnswered, request.method() + " " + request.path(),
+                 {{"route", route_label}, {"status", response.status}});
+    }
   }
   if (!error.empty()) {
     log::Warn("request failed",

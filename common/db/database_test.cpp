@@ -150,6 +150,29 @@ TEST(ConnectionPool, ExceptionRollsBackAndTheConnectionIsReused) {
   EXPECT_TRUE(pool.Ping());  // the single connection came back
 }
 
+// Autocommit: each statement commits by itself (no transaction around them), so a failure
+// after a statement leaves that statement's row; the result is returned, the connection
+// reused.
+TEST(ConnectionPool, AutocommitCommitsEachStatementOnItsOwn) {
+  auto c = Connect(Settings("pool_autocommit"));
+  MigrateSchema(*c, "pool_autocommit");
+  DatabaseSettings settings = Settings("pool_autocommit");
+  settings.pool_size = 1;
+  ConnectionPool pool(settings);
+  std::int64_t id = pool.Autocommit([](pqxx::nontransaction& tx) {
+    return tx.exec1("INSERT INTO users (email) VALUES ('auto@x.io') RETURNING id")[0]
+        .as<std::int64_t>();
+  });
+  EXPECT_GT(id, 0);
+  EXPECT_THROW(pool.Autocommit([](pqxx::nontransaction& tx) {
+    tx.exec0("INSERT INTO users (email) VALUES ('kept@x.io')");
+    throw std::runtime_error("handler failed");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM users"), 2);
+  EXPECT_TRUE(pool.Ping());  // the single connection came back
+}
+
 TEST(ConnectionPool, ExhaustedPoolAnswersServiceUnavailableAfterTheAcquireTimeout) {
   DatabaseSettings settings = Settings("public");
   settings.pool_size = 1;

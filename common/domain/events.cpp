@@ -1,12 +1,11 @@
 #include "common/domain/events.hpp"
 
-#include <openssl/rand.h>
-
 #include <cstdio>
 #include <ctime>
 
 #include "common/domain/errors.hpp"
 #include "common/domain/json_fields.hpp"
+#include "common/domain/random_ids.hpp"
 #include "common/domain/statuses.hpp"
 
 namespace flowbench {
@@ -36,14 +35,15 @@ OrderLine ReadOrderLine(const JsonFields& f) {
 
 std::string NewMessageId() {
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
-  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
-  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
-  char text[37];
-  std::snprintf(text, sizeof text,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
+  FillRandomIdBytes(b, sizeof b);  // unique, not secret: no OpenSSL DRBG per message
+  b[6] = (b[6] & 0x0f) | 0x40;     // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;     // RFC 4122 variant
+  std::string text(36, '-');       // 8-4-4-4-12
+  WriteLowerHex(b, 4, text.data());
+  WriteLowerHex(b + 4, 2, text.data() + 9);
+  WriteLowerHex(b + 6, 2, text.data() + 14);
+  WriteLowerHex(b + 8, 2, text.data() + 19);
+  WriteLowerHex(b + 10, 6, text.data() + 24);
   return text;
 }
 
@@ -57,27 +57,55 @@ std::string FormatTimestamp(SystemTime time) {
   }
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[64];  // room for any year the compiler imagines
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
+  int year = utc.tm_year + 1900;
+  if (year < 0 || year > 9999) {
+    char text[64];  // room for any year the compiler imagines
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", year, utc.tm_mon + 1,
+                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
+    return text;
+  }
+  // Every click formats one or two of these: digits by hand, not snprintf's format parsing.
+  std::string text = "0000-00-00T00:00:00.000000Z";
+  auto put = [&text](std::size_t at, long value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) {
+      text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, year, 4);
+  put(5, utc.tm_mon + 1, 2);
+  put(8, utc.tm_mday, 2);
+  put(11, utc.tm_hour, 2);
+  put(14, utc.tm_min, 2);
+  put(17, utc.tm_sec, 2);
+  put(20, fraction, 6);
   return text;
 }
 
 SystemTime ParseTimestamp(std::string_view text) {
-  // GCC 12 has no std::chrono::parse; the format is fixed, so sscanf reads it exactly.
-  std::tm utc{};
-  long fraction = 0;
-  int consumed = 0;
-  std::string copy(text);
-  int fields =
-      std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6ldZ%n", &utc.tm_year, &utc.tm_mon,
-                  &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &fraction, &consumed);
-  if (fields != 7 || consumed != static_cast<int>(copy.size()) || copy.size() != 27) {
-    throw ValidationError("timestamp '" + copy +
+  // GCC 12 has no std::chrono::parse; the format is fixed (27 characters), so it is read
+  // digit by digit: every consumed message has one.
+  constexpr std::string_view kShape = "0000-00-00T00:00:00.000000Z";
+  bool valid = text.size() == kShape.size();
+  for (std::size_t i = 0; valid && i < kShape.size(); ++i) {
+    valid = kShape[i] == '0' ? text[i] >= '0' && text[i] <= '9' : text[i] == kShape[i];
+  }
+  if (!valid) {
+    throw ValidationError("timestamp '" + std::string(text) +
                           "' is not RFC 3339 UTC with microseconds (2026-01-31T12:00:00.000000Z)");
   }
-  utc.tm_year -= 1900;
-  utc.tm_mon -= 1;
+  auto number = [text](std::size_t at, std::size_t digits) {
+    long value = 0;
+    for (std::size_t i = at; i < at + digits; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  std::tm utc{};
+  utc.tm_year = static_cast<int>(number(0, 4)) - 1900;
+  utc.tm_mon = static_cast<int>(number(5, 2)) - 1;
+  utc.tm_mday = static_cast<int>(number(8, 2));
+  utc.tm_hour = static_cast<int>(number(11, 2));
+  utc.tm_min = static_cast<int>(number(14, 2));
+  utc.tm_sec = static_cast<int>(number(17, 2));
+  long fraction = number(20, 6);
   std::time_t seconds = timegm(&utc);
   return SystemTime(std::chrono::seconds(seconds)) + std::chrono::microseconds(fraction);
 }

@@ -123,6 +123,12 @@ TEST(Events, TimestampsAreRfc3339WithMicroseconds) {
   EXPECT_EQ(ParseTimestamp("2001-09-09T01:46:40.000001Z"), t);
   EXPECT_THROW(ParseTimestamp("2001-09-09 01:46:40"), ClientError);
   EXPECT_THROW(ParseTimestamp("2001-09-09T01:46:40.000001Zjunk"), ClientError);
+  EXPECT_THROW(ParseTimestamp("2001-09-09T01:46:40.+00001Z"), ClientError);
+  EXPECT_THROW(ParseTimestamp("2001-09-09T01:46: 40.000001Z"), ClientError);
+  EXPECT_EQ(FormatTimestamp(SystemTime{}), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(ParseTimestamp("1970-01-01T00:00:00.000000Z"), SystemTime{});
+  EXPECT_EQ(FormatTimestamp(ParseTimestamp("2026-12-31T23:59:59.999999Z")),
+            "2026-12-31T23:59:59.999999Z");
 }
 
 TEST(Events, MessageIdsAreUuidV4AndUnique) {

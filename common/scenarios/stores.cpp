@@ -360,7 +360,7 @@ bool VoidAuthorisation(pqxx::work& tx, std::int64_t order_id) {
 }
 
 // --- Scenario 6 ---------------------------------------------------------------------------
-std::vector<bool> InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows) {
+std::vector<bool> InsertClicks(pqxx::transaction_base& tx, const std::vector<ClickRow>& rows) {
   if (rows.empty()) return {};
   // One multi-row INSERT for the whole batch (libpqxx 6 cannot bind a variable number of
   // parameters, so the values are quoted by the connection's own escaping).

@@ -136,10 +136,10 @@ struct ClickRow {
   std::string message_id;  // empty in the sync build (no message)
   std::string request_id;  // the driver's X-Request-Id, for the completion record ("": none)
 };
-// One multi-row INSERT; rows whose message_id was written before are skipped (redelivery).
-// Says, row by row, which ones this INSERT wrote: a skipped row's work was done before.
-// Returns the number of rows written.
-std::vector<bool> InsertClicks(pqxx::work& tx, const std::vector<ClickRow>& rows);
+// One multi-row INSERT (one statement: autocommit is enough); rows whose message_id was written
+// before are skipped (redelivery). Says, row by row, which ones this INSERT wrote: a skipped row's
+// work was done before. Returns the number of rows written.
+std::vector<bool> InsertClicks(pqxx::transaction_base& tx, const std::vector<ClickRow>& rows);
 std::int64_t CountClicks(pqxx::work& tx);
 
 // --- External effects claimed once --------------------------------------------------------

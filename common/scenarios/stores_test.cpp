@@ -292,6 +292,14 @@ TEST_F(Stores, ClickBatchSkipsRowsWhoseMessageWasWrittenBeforeAndSaysWhich) {
   EXPECT_EQ(Tx([](pqxx::work& tx) { return CountClicks(tx); }), 5);
 }
 
+// The sync build writes its click with one INSERT in autocommit.
+TEST_F(Stores, ClickRowIsWrittenInAutocommit) {
+  std::vector<ClickRow> rows{{{5, "/e"}, std::chrono::system_clock::now(), "", ""}};
+  EXPECT_EQ(pool_->Autocommit([&](pqxx::nontransaction& tx) { return InsertClicks(tx, rows); }),
+            std::vector<bool>{true});
+  EXPECT_EQ(Tx([](pqxx::work& tx) { return CountClicks(tx); }), 1);
+}
+
 TEST_F(Stores, MessageIsRecordedOncePerConsumer) {
   EXPECT_TRUE(Tx([](pqxx::work& tx) { return MarkMessageProcessed(tx, "inventory", "m"); }));
   EXPECT_FALSE(Tx([](pqxx::work& tx) { return MarkMessageProcessed(tx, "inventory", "m"); }));

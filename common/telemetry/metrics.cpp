@@ -24,11 +24,25 @@ prometheus::Histogram::BucketBoundaries Geometric(double first, double factor, i
 
 // The client chooses the method, so it names a series only from a fixed set: every other
 // value would be one more histogram of 64 buckets, kept for the life of the process.
-std::string MethodLabel(std::string_view method) {
+std::string_view MethodLabel(std::string_view method) {
   static constexpr std::array<std::string_view, 7> kKnown = {"GET",   "POST", "PUT",    "DELETE",
                                                              "PATCH", "HEAD", "OPTIONS"};
   bool known = std::find(kKnown.begin(), kKnown.end(), method) != kKnown.end();
-  return std::string(known ? method : "OTHER");
+  return known ? method : "OTHER";
+}
+
+// The key of a series in a SeriesCache: its label values, each ended by a NUL (which no
+// label value here holds), so ("ab", "c") and ("a", "bc") stay apart.
+std::string KeyOf(std::initializer_list<std::string_view> values) {
+  std::string key;
+  std::size_t size = 0;
+  for (std::string_view v : values) size += v.size() + 1;
+  key.reserve(size);
+  for (std::string_view v : values) {
+    key += v;
+    key += '\0';
+  }
+  return key;
 }
 
 }  // namespace
@@ -95,44 +109,90 @@ Metrics::Metrics(std::string_view arch, std::string_view service)
 
 void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                                  double seconds) {
-  std::string method_label = MethodLabel(method);
-  http_requests_
-      .Add({{"method", method_label},
-            {"route", std::string(route)},
-            {"status", std::to_string(status)}})
+  std::string_view method_label = MethodLabel(method);
+  std::string status_label = std::to_string(status);
+  http_requests_series_
+      .Find(KeyOf({method_label, route, status_label}),
+            [&]() -> prometheus::Counter& {
+              return http_requests_.Add({{"method", std::string(method_label)},
+                                         {"route", std::string(route)},
+                                         {"status", status_label}});
+            })
       .Increment();
-  http_duration_.Add({{"method", method_label}, {"route", std::string(route)}}, LatencyBuckets())
+  http_duration_series_
+      .Find(KeyOf({method_label, route}),
+            [&]() -> prometheus::Histogram& {
+              return http_duration_.Add(
+                  {{"method", std::string(method_label)}, {"route", std::string(route)}},
+                  LatencyBuckets());
+            })
       .Observe(seconds);
 }
 
 void Metrics::ObserveScenarioCompletion(std::string_view scenario, double seconds) {
-  completion_.Add({{"scenario", std::string(scenario)}}, CompletionBuckets()).Observe(seconds);
+  completion_series_
+      .Find(KeyOf({scenario}),
+            [&]() -> prometheus::Histogram& {
+              return completion_.Add({{"scenario", std::string(scenario)}}, CompletionBuckets());
+            })
+      .Observe(seconds);
 }
 
 void Metrics::CountPublished(std::string_view exchange, std::string_view routing_key) {
-  published_.Add({{"exchange", std::string(exchange)}, {"routing_key", std::string(routing_key)}})
+  published_series_
+      .Find(KeyOf({exchange, routing_key}),
+            [&]() -> prometheus::Counter& {
+              return published_.Add(
+                  {{"exchange", std::string(exchange)}, {"routing_key", std::string(routing_key)}});
+            })
       .Increment();
 }
 
 void Metrics::CountConsumed(std::string_view queue, std::string_view outcome) {
-  consumed_.Add({{"queue", std::string(queue)}, {"outcome", std::string(outcome)}}).Increment();
+  consumed_series_
+      .Find(KeyOf({queue, outcome}),
+            [&]() -> prometheus::Counter& {
+              return consumed_.Add(
+                  {{"queue", std::string(queue)}, {"outcome", std::string(outcome)}});
+            })
+      .Increment();
 }
 
 void Metrics::ObserveMessageHandling(std::string_view queue, double seconds) {
-  handling_.Add({{"queue", std::string(queue)}}, LatencyBuckets()).Observe(seconds);
+  handling_series_
+      .Find(KeyOf({queue}),
+            [&]() -> prometheus::Histogram& {
+              return handling_.Add({{"queue", std::string(queue)}}, LatencyBuckets());
+            })
+      .Observe(seconds);
 }
 
 void Metrics::ObserveDownstreamRequest(std::string_view target, double seconds) {
-  downstream_duration_.Add({{"target", std::string(target)}}, LatencyBuckets()).Observe(seconds);
+  downstream_duration_series_
+      .Find(KeyOf({target}),
+            [&]() -> prometheus::Histogram& {
+              return downstream_duration_.Add({{"target", std::string(target)}}, LatencyBuckets());
+            })
+      .Observe(seconds);
 }
 
 void Metrics::CountDownstreamFailure(std::string_view target, std::string_view reason) {
-  downstream_failures_.Add({{"target", std::string(target)}, {"reason", std::string(reason)}})
+  downstream_failures_series_
+      .Find(KeyOf({target, reason}),
+            [&]() -> prometheus::Counter& {
+              return downstream_failures_.Add(
+                  {{"target", std::string(target)}, {"reason", std::string(reason)}});
+            })
       .Increment();
 }
 
 void Metrics::SetCircuitBreakerState(std::string_view target, int state) {
-  breaker_state_.Add({{"target", std::string(target)}}).Set(state);
+  breaker_state_series_
+      .Find(KeyOf({target}),
+            [&]() -> prometheus::Gauge& {
+              return breaker_state_.Add({{"target", std::string(target)}});
+            })
+      .Set(state);
 }
 
 std::string Metrics::Exposition() const {

@@ -113,5 +113,34 @@ TEST(Metrics, ScenarioCompletionIsExposedWithTheFineBuckets) {
   EXPECT_EQ(lines, Metrics::CompletionBuckets().size() + 1);  // and +Inf
 }
 
+// The series are found again by their label values: repeated observations add up in one
+// series, and label values that would read the same run together stay apart.
+TEST(Metrics, RepeatedObservationsAddUpInTheirOwnSeries) {
+  Metrics metrics("async", "analytics");
+  for (int i = 0; i < 3; ++i) metrics.ObserveHttpRequest("POST", "/track_click", 200, 0.001);
+  metrics.ObserveHttpRequest("POST", "/track_click", 503, 0.001);
+  metrics.ObserveHttpRequest("BREW", "/track_click", 200, 0.001);
+  metrics.CountPublished("ab", "c");
+  metrics.CountPublished("a", "bc");
+  metrics.CountPublished("a", "bc");
+  prometheus_text::Exposition exposition = prometheus_text::ParseText(metrics.Exposition());
+  EXPECT_EQ(exposition.Sum("http_requests_total",
+                           {{"method", "POST"}, {"route", "/track_click"}, {"status", "200"}}),
+            3);
+  EXPECT_EQ(exposition.Sum("http_requests_total",
+                           {{"method", "POST"}, {"route", "/track_click"}, {"status", "503"}}),
+            1);
+  EXPECT_EQ(exposition.Sum("http_requests_total", {{"method", "OTHER"}}), 1);
+  EXPECT_EQ(exposition.Sum("http_request_duration_seconds_count",
+                           {{"method", "POST"}, {"route", "/track_click"}}),
+            4);
+  EXPECT_EQ(exposition.Sum("flowbench_messages_published_total",
+                           {{"exchange", "ab"}, {"routing_key", "c"}}),
+            1);
+  EXPECT_EQ(exposition.Sum("flowbench_messages_published_total",
+                           {{"exchange", "a"}, {"routing_key", "bc"}}),
+            2);
+}
+
 }  // namespace
 }  // namespace flowbench

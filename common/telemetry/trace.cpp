@@ -1,8 +1,8 @@
 #include "common/telemetry/trace.hpp"
 
-#include <openssl/rand.h>
-
 #include <stdexcept>
+
+#include "common/domain/random_ids.hpp"
 
 namespace flowbench {
 namespace {
@@ -13,19 +13,12 @@ bool IsLowerHex(std::string_view s) {
 
 bool IsAllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
+// Trace and span ids are unique, not secret (W3C Trace Context asks for randomness, not
+// unpredictability): the cheap per-thread generator of random_ids.hpp.
 std::string RandomHex(std::size_t bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  unsigned char buffer[16];
   std::string hex;
   do {
-    if (RAND_bytes(buffer, static_cast<int>(bytes)) != 1) {
-      throw std::runtime_error("OpenSSL RAND_bytes failed");
-    }
-    hex.clear();
-    for (std::size_t i = 0; i < bytes; ++i) {
-      hex += kDigits[buffer[i] >> 4];
-      hex += kDigits[buffer[i] & 0xf];
-    }
+    hex = RandomIdHex(bytes);
   } while (IsAllZero(hex));
   return hex;
 }

@@ -17,6 +17,9 @@ struct TraceContext {
   static TraceContext NewRoot(bool sampled = true);
   TraceContext NewChild() const;      // same trace, new span id
   std::string ToTraceparent() const;  // "00-<trace_id>-<parent_id>-01"
+  // Whether spans are written for it (flag 01). A hot path asks before it builds a span's
+  // text and fields: benchmark load is unsampled and should not pay for them.
+  bool Sampled() const { return (flags & 0x01) != 0; }
 };
 
 // Parses a traceparent header; nullopt for anything the spec says to ignore (wrong length,

@@ -171,7 +171,11 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
     t_request.route = label;
     SteadyClock::time_point received = t_request.armed ? t_request.received : SteadyClock::now();
     Request request(req, received);
-    RecordSpan(request.trace(), span::kReceived, req.method + " " + req.path, {{"route", *label}});
+    bool sampled = request.trace().Sampled();  // spans only then: no text built otherwise
+    if (sampled) {
+      RecordSpan(request.trace(), span::kReceived, req.method + " " + req.path,
+                 {{"route", *label}});
+    }
     try {
       Reply reply = handler(*this, request);
       SetJson(res, reply.status, reply.body);
@@ -186,8 +190,10 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
       }
       SetJson(res, error.reply.status, error.reply.body);
     }
-    RecordSpan(request.trace(), span::kAnswered, req.method + " " + req.path,
-               {{"route", *label}, {"status", res.status}});
+    if (sampled) {
+      RecordSpan(request.trace(), span::kAnswered, req.method + " " + req.path,
+                 {{"route", *label}, {"status", res.status}});
+    }
   };
 }
 

@@ -93,6 +93,11 @@ class Service {
   auto Transact(Work&& work) {
     return db_.Transact(std::forward<Work>(work));
   }
+  // One statement in autocommit (ConnectionPool::Autocommit): no BEGIN, no COMMIT.
+  template <typename Work>
+  auto Autocommit(Work&& work) {
+    return db_.Autocommit(std::forward<Work>(work));
+  }
 
   // The client for another service: created by AddPeer while adding routes (its breaker
   // state is exposed from the start), then only looked up, from any handler thread.
