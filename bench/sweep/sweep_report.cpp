@@ -184,6 +184,23 @@ std::string KneesSection(const SweepResults& sweep) {
   return md.str();
 }
 
+// "2.03 % (dropped 1,065, timeout 3)": the rate, and what the errors were.
+std::string ErrorsCell(const SweepStep& s) {
+  std::string cell = report::Percent(s.error_rate);
+  std::string kinds;
+  auto add = [&](const char* name, std::uint64_t n) {
+    if (n == 0) return;
+    kinds += (kinds.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(n);
+  };
+  add("connect", s.error_kinds.connect);
+  add("timeout", s.error_kinds.timeout);
+  add("status", s.error_kinds.status);
+  add("check", s.error_kinds.check);
+  add("dropped", s.dropped);
+  add("cut", s.cut);
+  return kinds.empty() ? cell : cell + " (" + kinds + ")";
+}
+
 std::string StepsTable(const SweepResults& sweep, const std::string& id) {
   std::ostringstream md;
   md << "| build | step | offered | achieved | answer p99 | completion p99 | errors | "
@@ -197,8 +214,8 @@ std::string StepsTable(const SweepResults& sweep, const std::string& id) {
                                   : "**no**: " + Cell(Joined(s->generator->problems));
       md << "| " << arch << " | " << s->index << " (" << s->phase << ") | " << Rate(s->offered_rps)
          << " | " << Rate(s->achieved_rps) << " | " << Millis(s->answer.p99) << " | "
-         << (s->completion ? Millis(s->completion->p99) : "-") << " | "
-         << report::Percent(s->error_rate) << " | " << Number(s->backlog_slope_per_s, 1) << " | "
+         << (s->completion ? Millis(s->completion->p99) : "-") << " | " << ErrorsCell(*s) << " | "
+         << Number(s->backlog_slope_per_s, 1) << " | "
          << (s->drained ? Millis(s->drain_s) : "> " + Millis(s->drain_s) + " (not drained)")
          << " | " << Number(s->cpu_ms_per_request, 2) << " | " << generator << " | " << Verdicts(*s)
          << " |\n";

@@ -68,6 +68,13 @@ json::object ToJson(const SweepStep& s) {
           {"scheduled", s.scheduled},
           {"answered", s.answered},
           {"errors", s.errors},
+          {"error_kinds",
+           {{"connect", s.error_kinds.connect},
+            {"timeout", s.error_kinds.timeout},
+            {"status", s.error_kinds.status},
+            {"check", s.error_kinds.check},
+            {"dropped", s.dropped},
+            {"cut", s.cut}}},
           {"error_rate", s.error_rate},
           {"answer", ToJson(s.answer)},
           {"completion", s.completion ? json::value(ToJson(*s.completion)) : json::value()},
@@ -101,6 +108,14 @@ SweepStep StepFrom(const json::object& o) {
   s.scheduled = Count(f, "scheduled");
   s.answered = Count(f, "answered");
   s.errors = Count(f, "errors");
+  Within("error_kinds", [&] {
+    JsonFields kinds(f.Object("error_kinds"));
+    s.error_kinds = {Count(kinds, "connect"), Count(kinds, "timeout"), Count(kinds, "status"),
+                     Count(kinds, "check")};
+    s.dropped = Count(kinds, "dropped");
+    s.cut = Count(kinds, "cut");
+    return 0;
+  });
   s.error_rate = f.Number("error_rate");
   s.answer = Within("answer", [&] { return report::SummaryFrom(f.Object("answer")); });
   if (const json::object* c = OptionalObject(o, "completion")) {

@@ -34,11 +34,14 @@ struct SweepStep {
   double achieved_rps = 0;  // answers (any status) per second of the measured window
   double duration_s = 0;    // the measured window (less when interrupted)
   double warmup_s = 0;
-  std::uint64_t scheduled = 0;    // requests due in the measured window
-  std::uint64_t answered = 0;     // of those, answered with any status
-  std::uint64_t errors = 0;       // errors of any kind, dropped and cut included
-  double error_rate = 0;          // errors / scheduled (report::ScenarioResult::ErrorRate)
-  report::LatencySummary answer;  // from the intended send time
+  std::uint64_t scheduled = 0;      // requests due in the measured window
+  std::uint64_t answered = 0;       // of those, answered with any status
+  std::uint64_t errors = 0;         // errors of any kind, dropped and cut included
+  report::ErrorCounts error_kinds;  // of `errors`: answered or failed requests, by kind
+  std::uint64_t dropped = 0;        // of `errors`: due, but no connection was free to start it
+  std::uint64_t cut = 0;            // of `errors`: still running when the step's wait ended
+  double error_rate = 0;            // errors / scheduled (report::ScenarioResult::ErrorRate)
+  report::LatencySummary answer;    // from the intended send time
   std::optional<report::LatencySummary> completion;  // nullopt: no request completed
   std::optional<report::Outcomes> outcomes;
   // Accepted work not done yet at the end of each second of the measured window (requests

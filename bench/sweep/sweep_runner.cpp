@@ -69,6 +69,9 @@ SweepStep ToStep(const run::Measurement& m, const std::string& scenario, double 
   step.scheduled = s->offered.scheduled;
   step.answered = s->requests;
   step.errors = s->errors.Total() + s->dropped_iterations + s->cut;
+  step.error_kinds = s->errors;
+  step.dropped = s->dropped_iterations;
+  step.cut = s->cut;
   step.error_rate = s->ErrorRate();
   step.achieved_rps = step.duration_s > 0 ? static_cast<double>(s->requests) / step.duration_s : 0;
   step.answer = s->latency;
