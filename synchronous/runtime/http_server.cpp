@@ -181,9 +181,12 @@ class ConnectionStream : public httplib::Stream {
 
 }  // namespace
 
-// Where accepted connections wait, without a worker, until their first request's head has
-// arrived. Level-triggered epoll: every readable event is read out into the connection's
-// buffer, so a connection with half a head does not wake the thread again until more comes.
+// Where connections wait without a worker: accepted ones until their first request's head
+// has arrived, keep-alive ones between their requests (a worker serves a request, not a
+// connection, so idle connections cost no thread). Level-triggered epoll: every readable
+// event is read out into the connection's buffer, so a connection with half a head does not
+// wake the thread again until more comes; one handed back with bytes already waiting wakes
+// it at once.
 class HttpServer::Gate {
  public:
   Gate(HttpServer& server, httplib::ThreadPool& workers)
@@ -191,17 +194,45 @@ class HttpServer::Gate {
     thread_ = std::thread([this] { Run(); });
   }
   ~Gate() {
-    stopping_ = true;
-    thread_.join();
+    StopWatching();
     for (auto& [fd, arriving] : arriving_) server_.Close(fd);
     ::close(epoll_);
+  }
+
+  // No connection is handed to a worker any more; the ones waiting (and any handed back
+  // from now on) are closed when the gate goes.
+  void StopWatching() {
+    stopping_ = true;
+    if (thread_.joinable()) thread_.join();
   }
   Gate(const Gate&) = delete;
   Gate& operator=(const Gate&) = delete;
 
-  void Admit(int fd) {
+  // A connection just accepted: its first request's head must arrive within the deadline.
+  void Admit(int fd) { Watch(fd, server_.keep_alive_max_count_, false); }
+
+  // A keep-alive connection between requests, `requests_left` more allowed on it: it may
+  // idle for the keep-alive timeout; its next request's deadline starts at its first byte.
+  void Readmit(int fd, std::size_t requests_left) { Watch(fd, requests_left, true); }
+
+ private:
+  struct Arriving {
+    std::string received;
+    Clock::time_point deadline;
+    std::size_t requests_left = 0;
+    bool idle = false;  // a keep-alive connection waiting for its next request's first byte
+  };
+
+  void Watch(int fd, std::size_t requests_left, bool idle) {
     std::lock_guard lock(mutex_);
-    arriving_[fd].deadline = Clock::now() + server_.limits_.request_deadline;
+    Arriving& arriving = arriving_[fd];
+    arriving.requests_left = requests_left;
+    arriving.idle = idle;
+    arriving.deadline =
+        Clock::now() +
+        (idle ? std::chrono::duration_cast<Clock::duration>(
+                    std::chrono::seconds(server_.keep_alive_timeout_sec_))
+              : std::chrono::duration_cast<Clock::duration>(server_.limits_.request_deadline));
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
     event.data.fd = fd;
@@ -210,12 +241,6 @@ class HttpServer::Gate {
       server_.Close(fd);
     }
   }
-
- private:
-  struct Arriving {
-    std::string received;
-    Clock::time_point deadline;
-  };
 
   void Run() {
     std::vector<epoll_event> events(256);
@@ -236,6 +261,7 @@ class HttpServer::Gate {
     auto it = arriving_.find(fd);
     if (it == arriving_.end()) return;
     std::string& received = it->second.received;
+    std::size_t before = received.size();
     char chunk[4096];
     for (;;) {
       ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
@@ -250,17 +276,24 @@ class HttpServer::Gate {
       server_.Close(fd);
       return;
     }
+    if (it->second.idle && received.size() > before) {
+      // The next request began: from its first byte it has the request deadline.
+      it->second.idle = false;
+      it->second.deadline = Clock::now() + server_.limits_.request_deadline;
+    }
     if (!ReadyForWorker(received) && received.size() < kMaxGateBytes) return;
     Arriving arrived = std::move(it->second);
     Forget(it);
     lock.unlock();
     HttpServer* server = &server_;
     workers_.enqueue([server, fd, arrived = std::move(arrived)]() mutable {
-      server->ServeConnection(fd, std::move(arrived.received), arrived.deadline);
+      server->ServeConnection(fd, std::move(arrived.received), arrived.deadline,
+                              arrived.requests_left);
     });
   }
 
-  // A connection whose head did not arrive within the deadline is closed without an answer.
+  // A connection whose head did not arrive within the deadline (or that idled past the
+  // keep-alive timeout) is closed without an answer.
   void DropLate() {
     std::lock_guard lock(mutex_);
     auto now = Clock::now();
@@ -308,6 +341,7 @@ bool HttpServer::Serve() {
   httplib::ThreadPool workers(static_cast<std::size_t>(threads_));
   {
     Gate gate(*this, workers);
+    gate_ = &gate;
     bool out_of_resources = false;
     bool at_cap = false;
     while (svr_sock_ != INVALID_SOCKET) {
@@ -355,36 +389,39 @@ bool HttpServer::Serve() {
       ++connections_;
       gate.Admit(fd);
     }
-  }                    // the gate closes the connections still arriving ...
-  workers.shutdown();  // ... and the workers finish theirs (the pool must be joined by hand)
+    // The gate stops handing out connections, the workers finish the requests they have
+    // (the pool must be joined by hand), then the gate closes every connection left.
+    gate.StopWatching();
+    workers.shutdown();
+    gate_ = nullptr;
+  }
   return !failed;
 }
 
-bool HttpServer::WaitForNextRequest(int fd) const {
-  auto idle_until = Clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
-  while (svr_sock_ != INVALID_SOCKET && Clock::now() < idle_until) {
-    pollfd waiting{fd, POLLIN, 0};
-    int ready = ::poll(&waiting, 1, MillisecondsUntil(idle_until, kStopCheck));
-    if (ready != 0) return ready > 0;  // data, or the peer closed (the read will tell)
-  }
-  return false;
-}
-
-void HttpServer::ServeConnection(int fd, std::string received, Clock::time_point deadline) {
+void HttpServer::ServeConnection(int fd, std::string received, Clock::time_point deadline,
+                                 std::size_t requests_left) {
   auto read_timeout = std::chrono::duration_cast<milliseconds>(
       std::chrono::seconds(read_timeout_sec_) + std::chrono::microseconds(read_timeout_usec_));
   auto write_timeout = std::chrono::duration_cast<milliseconds>(
       std::chrono::seconds(write_timeout_sec_) + std::chrono::microseconds(write_timeout_usec_));
   ConnectionStream stream(fd, std::move(received), read_timeout, write_timeout);
-  for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
-    if (left != keep_alive_max_count_) {  // a keep-alive request: its deadline starts now
+  // The requests whose bytes are already here are served on this worker; then the connection
+  // goes back to the gate to wait for its next one without holding a thread.
+  for (bool first = true; requests_left > 0; first = false, --requests_left) {
+    if (!first) {
       if (svr_sock_ == INVALID_SOCKET) break;
-      if (!stream.HasBuffered() && !WaitForNextRequest(fd)) break;
-      deadline = Clock::now() + limits_.request_deadline;
+      if (!stream.HasBuffered()) {
+        Gate* gate = gate_.load();
+        if (gate == nullptr) break;
+        gate->Readmit(fd, requests_left);
+        return;
+      }
+      deadline = Clock::now() + limits_.request_deadline;  // a pipelined request: from now
     }
     stream.SetDeadline(deadline);
     bool connection_closed = false;
-    if (!process_request(stream, left == 1, connection_closed, nullptr) || connection_closed) {
+    if (!process_request(stream, requests_left == 1, connection_closed, nullptr) ||
+        connection_closed) {
       break;
     }
   }

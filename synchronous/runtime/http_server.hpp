@@ -15,9 +15,10 @@
 // gets a worker; a head that has not arrived within
 // request_deadline of the accept is closed there. On the worker, every request (head and
 // body) must arrive within request_deadline of its first byte, whatever the read timeout.
-// What is left: a keep-alive connection holds its worker between its requests (the build's
-// model: a worker per connection), so a client that sends one good request and then trickles
-// the next holds a worker for up to request_deadline.
+// A keep-alive connection goes back to the gate between its requests: a worker serves a
+// request, not a connection (the handlers stay plain blocking code), so open connections past
+// the worker count are served as soon as a worker is free instead of waiting for another
+// connection to idle out; the gate closes one idle past the keep-alive timeout.
 #pragma once
 
 #include <httplib.h>
@@ -46,15 +47,17 @@ class HttpServer : public httplib::Server {
   class Gate;
   using Clock = std::chrono::steady_clock;
 
-  // On a worker: the first request's head is in `received`; serves the connection's
-  // requests until it closes, idles past the keep-alive timeout, or the server stops.
-  void ServeConnection(int fd, std::string received, Clock::time_point deadline);
-  bool WaitForNextRequest(int fd) const;
+  // On a worker: a request's head is in `received`; serves it and any request already
+  // buffered behind it, then hands the connection back to the gate (or closes it: keep-alive
+  // count used up, the peer closed, the server stopping).
+  void ServeConnection(int fd, std::string received, Clock::time_point deadline,
+                       std::size_t requests_left);
   void Close(int fd);  // and counts it out
 
   int threads_;
   ConnectionLimits limits_;
-  std::atomic<int> connections_{0};  // accepted and not yet closed
+  std::atomic<int> connections_{0};   // accepted and not yet closed
+  std::atomic<Gate*> gate_{nullptr};  // while Serve() runs
 };
 
 }  // namespace flowbench::sync
