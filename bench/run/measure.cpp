@@ -1,6 +1,10 @@
 #include "bench/run/measure.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <map>
 #include <memory>
 #include <random>
@@ -234,6 +238,31 @@ std::uint64_t Count(const load::ScenarioRecording& s, load::RequestFate fate) {
                     [&](const load::RequestRecord& r) { return !r.warmup && r.fate == fate; }));
 }
 
+// This thread's nice value (Linux: per thread) for as long as it lives (0: unchanged). Without the
+// privilege to raise the priority, the run goes on at the usual one.
+class ScopedNice {
+ public:
+  explicit ScopedNice(int nice) {
+    if (nice == 0) return;
+    errno = 0;
+    int before = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    if (errno != 0) return;
+    if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) == 0) {
+      before_ = before;
+      changed_ = true;
+    }
+  }
+  ScopedNice(const ScopedNice&) = delete;
+  ScopedNice& operator=(const ScopedNice&) = delete;
+  ~ScopedNice() {
+    if (changed_) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), before_);
+  }
+
+ private:
+  int before_ = 0;
+  bool changed_ = false;
+};
+
 // Runs the load with a progress line; polls the completion records once a second meanwhile,
 // so that a service's ring never overflows during a long run. With faults, four times a
 // second: a killed service's records not read yet are gone with it (its requests then count
@@ -249,6 +278,10 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
   // so that none vanishes; what is still running then is counted as cut.
   load_options.graceful_stop = o.request_timeout;
   load::LoadRun load(std::move(plan.loads), load_options);
+  // Threads inherit their creator's nice value: the load engine's, started in Run(), get the
+  // options' (a sweep's -10: on a machine shared with the services, the generator then keeps
+  // its schedule, taking the CPU it uses and no more); this thread gets its own back after.
+  ScopedNice nice(o.load_nice);
   std::atomic<bool> load_done{false};
   std::thread helper([&] {
     const auto poll_every =

@@ -47,6 +47,10 @@ struct RunOptions {
   std::chrono::seconds request_timeout{60};  // per request (k6's default)
   int max_vus = 100;                         // open-loop scenario 6: connections at most
   int threads = 1;                           // load engine worker threads
+  // The load engine threads' nice value (0: as the process). A sweep gives them -10 (when
+  // the process may): on a machine shared with the services, the generator keeps its
+  // schedule, taking only the CPU it uses.
+  int load_nice = 0;
   // Open loop: wake this long before each due start and poll, so the driver's own timer
   // wake-up (~100 us on this machine's VMs) is not charged to the service in the corrected
   // latency (results/driver-vs-wrk.md). Costs about wake_ahead x rate of a core.

@@ -17,6 +17,11 @@ namespace {
 
 using std::chrono::duration;
 
+// The load engine's threads' nice value in a sweep: past a few thousand requests a second the
+// services, PostgreSQL and RabbitMQ use both cores, and a generator at the same priority
+// falls behind its schedule first (run_options.hpp, load_nice).
+constexpr int kLoadNice = -10;
+
 const PhysicalLimit* Find(const std::vector<PhysicalLimit>& limits, std::string_view name) {
   auto it = std::find_if(limits.begin(), limits.end(),
                          [&](const PhysicalLimit& l) { return l.name == name; });
@@ -47,7 +52,9 @@ boost::json::object Described(const SweepOptions& o) {
             {"seed", o.run.seed},
             {"scenario_max_vus", o.run.max_vus},
             {"load_threads", o.run.threads},
-            {"wake_ahead_us", o.run.wake_ahead.count()}}},
+            {"wake_ahead_us", o.run.wake_ahead.count()},
+            {"wake_ahead", "at most 5 % of a core: min(wake_ahead_us, 0.05 s / rate)"},
+            {"load_nice", kLoadNice}}},
           {"service_args", o.run.service_args.ToJson()}};
 }
 
@@ -199,6 +206,7 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
             std::min(o.run.wake_ahead, std::chrono::duration_cast<std::chrono::microseconds>(
                                            std::chrono::duration<double>(0.05 / rate)));
         ro.request_timeout = range.request_timeout;
+        ro.load_nice = kLoadNice;
         ro.repeats = 1;
         char label[64];  // the progress line's: "scenario6 at 675/s"
         std::snprintf(label, sizeof label, rate < 10 ? "%s at %.3g/s" : "%s at %.0f/s",
