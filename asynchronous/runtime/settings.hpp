@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "common/domain/topology.hpp"
 #include "common/service/connection_limits.hpp"
 
 namespace CLI {
@@ -16,12 +17,14 @@ namespace flowbench::async {
 using Milliseconds = std::chrono::milliseconds;
 
 struct AsyncRuntimeSettings {
-  int prefetch = 50;  // unacked deliveries per consumer: messages one process works on at once
-  bool publish_confirm = true;         // answer 202/200 only after the broker confirmed the message
-  int confirm_window = 100;            // publishes awaiting a confirm on one connection at most
-  Milliseconds confirm_timeout{5000};  // no confirm by then: 503
-  int cpu_pool_size = 0;               // report workers; 0: the number of cores
-  int retry_attempts = 3;              // retries after a failed handling, then <queue>.dlq
+  int prefetch = topology::kDefaultPrefetch;  // unacked deliveries per consumer: messages one
+                                              // process works on at once
+  bool publish_confirm = true;  // answer 202/200 only after the broker confirmed the message
+  int confirm_window =
+      topology::kDefaultConfirmWindow;     // publishes awaiting a confirm on one connection at most
+  Milliseconds confirm_timeout{5000};      // no confirm by then: 503
+  int cpu_pool_size = 0;                   // report workers; 0: the number of cores
+  int retry_attempts = 3;                  // retries after a failed handling, then <queue>.dlq
   Milliseconds retry_base_delay{1000};     // retry n waits base * 2^(n-1)
   int click_batch_size = 200;              // clicks written per INSERT at most
   Milliseconds click_flush_interval{100};  // a batch waits at most this long for more clicks

@@ -16,7 +16,7 @@ struct SweepCommandOptions {
   sweep::SweepOptions sweep;
   std::vector<std::string> slos;
   std::string step_duration;
-  std::string limit_duration = "5s";
+  std::string limit_duration;  // default: 5s, 2s with --quick
   std::filesystem::path out;
 };
 
@@ -59,6 +59,7 @@ int Sweep(SweepCommandOptions& o) {
   if (!o.step_duration.empty()) {
     o.sweep.step_duration = ParseDuration(o.step_duration, "--step-duration");
   }
+  if (o.limit_duration.empty()) o.limit_duration = o.sweep.quick ? "2s" : "5s";
   o.sweep.limit_duration = ParseDuration(o.limit_duration, "--limit-duration");
   std::filesystem::path out = o.out.empty() ? DefaultOutDir("-sweep") : o.out;
   o.sweep.out_dir = out.string();
@@ -123,8 +124,8 @@ void AddSweepCommand(CLI::App& app) {
                 "fewer, shorter steps (x3 apart, 3 s each, knees within x1.5): minutes");
   cmd->add_flag("!--no-limits", o->sweep.measure_limits,
                 "skip measuring the machine's physical limits");
-  cmd->add_option("--limit-duration", o->limit_duration, "each physical-limit probe's window")
-      ->capture_default_str();
+  cmd->add_option("--limit-duration", o->limit_duration,
+                  "each physical-limit probe's window (default 5s; 2s with --quick)");
   cmd->add_option("--out", o->out, "results directory (default results/<date-time>-sweep)");
   cmd->add_option("--seed", o->sweep.run.seed, "the schedules' randomness")->capture_default_str();
   cmd->add_option("--max-vus", o->sweep.run.max_vus, "connections at most per scenario")

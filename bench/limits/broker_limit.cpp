@@ -16,11 +16,11 @@
 #include <string>
 #include <thread>
 
-#include "asynchronous/runtime/settings.hpp"
 #include "bench/limits/physical_limits.hpp"
 #include "bench/limits/probe_support.hpp"
 #include "common/amqp/connection.hpp"
 #include "common/domain/secrets.hpp"
+#include "common/domain/topology.hpp"
 
 namespace flowbench::limits {
 namespace {
@@ -170,9 +170,8 @@ sweep::PhysicalLimit MeasureBrokerLimit(const LimitProbeOptions& options) {
   if (options.duration <= milliseconds::zero()) {
     throw std::invalid_argument("the probe's duration must be positive");
   }
-  const async::AsyncRuntimeSettings build_defaults;
-  const int window = OrDefault(options.confirm_window, build_defaults.confirm_window);
-  const int prefetch = OrDefault(options.prefetch, build_defaults.prefetch);
+  const int window = OrDefault(options.confirm_window, topology::kDefaultConfirmWindow);
+  const int prefetch = OrDefault(options.prefetch, topology::kDefaultPrefetch);
   if (prefetch > 65535) throw std::invalid_argument("prefetch must be at most 65535");
 
   ProbeQueue queue(options.amqp_url, UniqueProbeName("flowbench_limits_broker"));

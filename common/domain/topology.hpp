@@ -17,6 +17,12 @@
 
 namespace flowbench::topology {
 
+// The async build's defaults for what one connection has in flight (CONTRACT §4.4 and §4.1):
+// here so that the driver's raw-broker probe (bench/limits) measures the broker with the same
+// window and prefetch without linking the build.
+inline constexpr int kDefaultPrefetch = 50;
+inline constexpr int kDefaultConfirmWindow = 100;
+
 struct Destination {
   std::string_view exchange;  // "" is the default exchange: routing_key names the queue
   std::string_view routing_key;
