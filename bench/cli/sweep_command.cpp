@@ -114,14 +114,15 @@ void AddSweepCommand(CLI::App& app) {
   cmd->add_option("--from", o->sweep.from, "first offered rate, req/s (default: per scenario)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--factor", o->sweep.factor,
-                  "each discovery step's rate over the last (default 1.5; 3 with --quick)")
+                  "each discovery step's rate over the last (default 2; 4 with --quick)")
       ->check(CLI::Range(1.01, 100.0));
   cmd->add_option("--max", o->sweep.max, "highest offered rate, req/s (default: per scenario)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--step-duration", o->step_duration,
-                  "each step's measured window (default 10s; 3 x the work for long work)");
+  cmd->add_option(
+      "--step-duration", o->step_duration,
+      "each step's measured window (default 8s, at least twice the work; 2s with --quick)");
   cmd->add_flag("--quick", o->sweep.quick,
-                "fewer, shorter steps (x3 apart, 3 s each, knees within x1.5): minutes");
+                "fewer, shorter steps (x4 apart, 2 s each, knees within x2): minutes");
   cmd->add_flag("!--no-limits", o->sweep.measure_limits,
                 "skip measuring the machine's physical limits");
   cmd->add_option("--limit-duration", o->limit_duration,
@@ -133,7 +134,7 @@ void AddSweepCommand(CLI::App& app) {
   cmd->add_option("--threads", o->sweep.run.threads, "load engine threads")->capture_default_str();
   cmd->add_option_function<int>(
          "--request-timeout", [o](int s) { o->sweep.request_timeout = std::chrono::seconds(s); },
-         "seconds before a request counts as a timeout (default: the answer's SLO + 10 s)")
+         "seconds before a request counts as a timeout (default: twice the answer SLO + 1 s)")
       ->check(CLI::Range(1, 3600));
   BindWorkloadSettings(*cmd, o->sweep.run.workload);
   BindPassThroughArgs(*cmd, o->sweep.run.service_args);

@@ -1,5 +1,6 @@
 #include "bench/sweep/step_verdict.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -41,6 +42,20 @@ std::optional<bool> Verdict(std::vector<std::string>& problems, bool late,
   if (!late) return true;
   problems.push_back("not judged: " + lateness);
   return std::nullopt;
+}
+
+// Whether the backlog's rise over the window (the slope times its length) is more than three
+// standard deviations of a steady backlog of the same mean: work in flight at a steady rate
+// is about Poisson (Little's law: rate x time in the system on average), so its spread is
+// the square root of its mean. Unlike the slope's regression interval, this holds for a
+// window of three seconds, and does not take dependent seconds for independent ones.
+bool BeyondNoise(std::span<const std::uint64_t> backlog, double slope_per_s) {
+  if (backlog.size() < 2) return false;
+  double mean = 0;
+  for (std::uint64_t b : backlog) mean += static_cast<double>(b);
+  mean /= static_cast<double>(backlog.size());
+  double rise = slope_per_s * static_cast<double>(backlog.size() - 1);
+  return rise > 3 * std::sqrt(mean + 1);
 }
 
 }  // namespace
@@ -94,8 +109,7 @@ StepOutcome Judge(SweepStep& step, const Slo& answer, const Slo& completion,
     work_problems.push_back(*breach);
   }
   double tolerated = bounds.max_backlog_growth * step.offered_rps;
-  bool rising = step.backlog_slope_interval && step.backlog_slope_interval->low > 0;
-  if (rising && step.backlog_slope_per_s > tolerated) {
+  if (BeyondNoise(step.backlog, step.backlog_slope_per_s) && step.backlog_slope_per_s > tolerated) {
     work_problems.push_back(
         Format("backlog grows %.2f/s > %.2f/s", step.backlog_slope_per_s, tolerated));
   }

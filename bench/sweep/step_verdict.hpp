@@ -20,9 +20,9 @@ namespace flowbench::sweep {
 
 struct VerdictBounds {
   double max_error_rate = 0.001;  // 0.1 % of the requests the step offered
-  // The backlog grows when its slope's 95 % interval lies above 0 and the slope exceeds this
-  // fraction of the offered rate (work piling up at 5 % of what arrives): a Poisson backlog
-  // wanders by about its square root, which a few seconds' regression mistakes for a trend.
+  // The backlog grows when its least-squares slope exceeds this fraction of the offered rate
+  // (work piling up at 5 % of what arrives) and its rise over the window is beyond noise:
+  // more than three times the square root of its mean (a steady backlog is about Poisson).
   double max_backlog_growth = 0.05;
   // The generator's send lag p99 beyond which it did not keep its schedule (as `run`'s audit,
   // bench/load/generator_audit.hpp). Its other check, requests started / scheduled, is not
@@ -37,9 +37,9 @@ struct BacklogSlope {
 };
 
 // Ordinary least squares of backlog against time (one point a second), and the slope's 95 %
-// interval from Student's t with n - 2 degrees of freedom. The seconds of a backlog are not
-// independent, so the interval is narrower than the truth: the growth bound above is what
-// keeps noise from reading as growth.
+// interval from Student's t with n - 2 degrees of freedom, reported with the step. The seconds
+// of a backlog are not independent, so that interval is narrower than the truth; the verdict
+// uses the noise bound above instead.
 BacklogSlope SlopeOf(std::span<const std::uint64_t> backlog);
 
 // Fills step.answer_ok, step.sustainable_ok and their problems, and returns the verdicts for

@@ -20,7 +20,7 @@ constexpr Defaults kDefaults[] = {
     {"scenario1", 5, 3'000},    // registration: a row and an email (500 ms)
     {"scenario2", 2, 3'000},    // payment: a row and the gateway (2 s)
     {"scenario3", 5, 3'000},    // product update: a row and three calls (200 ms)
-    {"scenario4", 0.05, 5},     // report: 10 s of CPU each; 2 cores do 0.2/s at best
+    {"scenario4", 0.05, 2},     // report: 10 s of CPU each; 2 cores do 0.2/s at best
     {"scenario5", 5, 3'000},    // order saga: rows, stock, payment (500 ms), compensation
     {"scenario6", 250, 30'000}  // click: one row, or one message
 };
@@ -41,32 +41,32 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
   r.search.from = d->from;
   r.search.max = d->max;
   if (o.quick) {
-    // Quick steps are as long as the work at least (a report's ten seconds): from twice as
-    // high, so a report step still holds a request.
+    // A first look: steps x4 apart, each knee bracketed within x2, two-second windows. The
+    // report's window is its work's length, from twice as high so that a step holds requests.
     r.search.from = scenario == "scenario4" ? 2 * d->from : d->from;
-    // A first look: coarse steps (x3), a knee bracketed within x1.5, three-second steps.
-    r.search.factor = 3;
-    r.search.precision = 1.5;
+    r.search.factor = 4;
+    r.search.precision = 2;
     r.search.max_refine_steps = 1;
-    r.step = milliseconds(3'000);
+    r.step = std::max(milliseconds(2'000), work);
     r.warmup = milliseconds(1'000);
+    r.drain_bound = std::max(milliseconds(5'000), work + milliseconds(2'000));
   } else {
-    r.search.factor = 1.5;
+    // Steps x2 apart, each knee bracketed within 10 % (three bisections from x2).
+    r.search.factor = 2;
     r.search.precision = 1.1;
     r.search.max_refine_steps = 6;
-    r.step = milliseconds(10'000);
-    // Long enough for the work in flight to reach its steady level before the window.
-    r.warmup = std::max(milliseconds(2'000), work + milliseconds(1'000));
+    // An eight-second window, at least twice the work (a trend must show over it).
+    r.step = std::max(milliseconds(8'000), 2 * work);
+    r.warmup = milliseconds(2'000);
+    // What a step leaves behind must be done within twice its work and a few seconds.
+    r.drain_bound = std::max(milliseconds(10'000), 2 * work + milliseconds(5'000));
   }
-  // Work that takes long needs a window several times its length to show a trend (once its
-  // length for a quick look).
-  r.step = std::max(r.step, (o.quick ? 1 : 3) * work);
-  // What a step leaves behind must be done within this: the work's own time twice, and a few
-  // seconds for the queues.
-  r.drain_bound = std::max(milliseconds(o.quick ? 5'000 : 10'000), 2 * work + milliseconds(5'000));
+  // Past a knee, requests wait in the build's queues: each gets twice its answer SLO and a
+  // second (a request that slow has failed the test already), so that the step ends in
+  // bounded time instead of waiting out long timeouts.
   double answer_slo_s = std::max(AnswerSlo(Arch::kSync, scenario, o.run.workload, o.slos).limit_s,
                                  AnswerSlo(Arch::kAsync, scenario, o.run.workload, o.slos).limit_s);
-  r.request_timeout = std::chrono::seconds(static_cast<long long>(std::ceil(answer_slo_s)) + 10);
+  r.request_timeout = std::chrono::seconds(static_cast<long long>(std::ceil(2 * answer_slo_s + 1)));
   if (o.request_timeout) r.request_timeout = *o.request_timeout;
   if (o.from) r.search.from = *o.from;
   if (o.max) r.search.max = *o.max;

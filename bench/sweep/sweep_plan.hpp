@@ -24,8 +24,8 @@ struct ScenarioRange {
   std::chrono::milliseconds step{10'000};    // each step's measured window
   std::chrono::milliseconds warmup{2'000};   // before it, at the step's rate (excluded)
   std::chrono::milliseconds drain_bound{0};  // after it: the work left must be done by then
-  // Past a knee, requests wait in the build's queues; each gets this long (the answer's SLO
-  // and ten seconds more), so that a step past the knee ends in bounded time.
+  // Past a knee, requests wait in the build's queues; each gets this long (twice the answer's
+  // SLO and a second), so that a step past the knee ends in bounded time.
   std::chrono::seconds request_timeout{10};
 };
 
