@@ -71,9 +71,15 @@ KneeSearch SearchKnees(const SearchRange& range, const StepProbe& probe) {
     bool work_unknown =
         !outcome.sustainable_ok && !(sustainable.failed && *sustainable.failed <= rate);
     if (answer_unknown || work_unknown) {
-      unresolved = "generator-invalid";
-      search.stop_reason = "the load generator could not keep its schedule at " + Rate(rate) +
-                           ": the knees above this rate need a stronger load machine";
+      if (outcome.generator_late) {
+        unresolved = "generator-invalid";
+        search.stop_reason = "the load generator could not keep its schedule at " + Rate(rate) +
+                             ": the knees above this rate need a load machine of their own";
+      } else {
+        unresolved = "not-judged";
+        search.stop_reason =
+            "no request was due in the window at " + Rate(rate) + ": a longer --step-duration";
+      }
       return false;
     }
     return true;

@@ -32,6 +32,8 @@ struct StepOutcome {
   std::optional<bool> answer_ok;
   std::optional<bool> sustainable_ok;
   bool interrupted = false;
+  bool generator_late = false;  // why a verdict is missing: the generator fell behind (else:
+                                // no request was due in the window)
 };
 
 // Measures one step: `phase` is "discover" or "refine". `judge_work` is false when the rate is
@@ -44,7 +46,7 @@ struct KneeSearch {
   std::optional<double> answer_knee;
   std::optional<double> answer_failed_at;  // the lowest rate that failed the answer test
   std::string answer_bound;                // "found" | "below-from" | "not-reached-at-max" |
-                                           // "generator-invalid" | "interrupted"
+                                           // "generator-invalid" | "not-judged" | "interrupted"
   std::optional<double> sustainable;
   std::optional<double> sustainable_failed_at;
   std::string sustainable_bound;

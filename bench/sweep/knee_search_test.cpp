@@ -75,7 +75,9 @@ TEST(SearchKnees, StopsWhenTheGeneratorCannotKeepItsScheduleAndSaysWhy) {
   // Past 70/s the generator falls behind: the answers would have passed, but cannot say so.
   auto probe = [&](double rate, const std::string&, bool) {
     rates.push_back(rate);
-    return StepOutcome{rate < 70 ? std::optional<bool>(true) : std::nullopt, rate < 30};
+    StepOutcome o{rate < 70 ? std::optional<bool>(true) : std::nullopt, rate < 30};
+    o.generator_late = rate >= 70;
+    return o;
   };
   KneeSearch found = SearchKnees({10, 2, 10'000, 1.1, 6}, probe);
   // 10, 20, 40 (the sustainable test fails), then x4: 160, where the generator fails.
@@ -106,6 +108,16 @@ TEST(SearchKnees, AGeneratorBehindPastAKneeAlreadyPassedDoesNotStopTheSearch) {
   EXPECT_GE(*found.answer_failed_at, 400);
   // Steps above the rate where the work failed were told not to wait for their drain.
   for (const auto& [rate, judge_work] : judged) EXPECT_EQ(judge_work, rate <= 20) << rate;
+}
+
+TEST(SearchKnees, AStepWithNoRequestDueStopsTheSearchAndSaysSo) {
+  auto probe = [](double rate, const std::string&, bool) {
+    return rate < 1 ? StepOutcome{true, true} : StepOutcome{};  // nothing judged from 1/s
+  };
+  KneeSearch found = SearchKnees({0.25, 2, 100, 1.1, 6}, probe);
+  EXPECT_EQ(found.answer_bound, "not-judged");
+  EXPECT_EQ(found.answer_knee, 0.5);
+  EXPECT_NE(found.stop_reason.find("no request was due"), std::string::npos) << found.stop_reason;
 }
 
 TEST(SearchKnees, AKneeBelowTheFirstRateIsSaidToBe) {

@@ -83,6 +83,14 @@ StepOutcome Judge(SweepStep& step, const Slo& answer, const Slo& completion,
       late ? Format("the load generator fell behind its schedule (send lag p99 %.1f ms > %.0f ms)",
                     step.generator->send_lag_p99_ms, bounds.max_send_lag_p99_ms)
            : "";
+  if (step.scheduled == 0 && !step.interrupted) {
+    // Nothing to judge: no request was due in the window (a low rate's Poisson schedule).
+    std::string why = "not judged: no request was due in the window";
+    step.answer_ok = step.sustainable_ok = false;
+    step.answer_problems = {why};
+    step.sustainable_problems = {why};
+    return {};
+  }
   if (step.error_rate > bounds.max_error_rate) {
     std::string errors =
         Format("errors %.2f %% > %.2f %%", step.error_rate * 100, bounds.max_error_rate * 100);
@@ -117,6 +125,7 @@ StepOutcome Judge(SweepStep& step, const Slo& answer, const Slo& completion,
 
   StepOutcome outcome;
   outcome.interrupted = step.interrupted;
+  outcome.generator_late = late;
   if (step.interrupted) {
     answer_problems.insert(answer_problems.begin(), "interrupted");
     work_problems.insert(work_problems.begin(), "interrupted");

@@ -41,15 +41,17 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
   r.search.from = d->from;
   r.search.max = d->max;
   if (o.quick) {
-    // A first look: steps x4 apart, each knee bracketed within x2, two-second windows. The
-    // report's window is its work's length, from twice as high so that a step holds requests.
-    r.search.from = scenario == "scenario4" ? 2 * d->from : d->from;
+    // A first look: steps x4 apart, each knee bracketed within x2, two-second windows (the
+    // report's: its work's length), the report from 0.2/s.
+    r.search.from = scenario == "scenario4" ? 4 * d->from : d->from;
     r.search.factor = 4;
     r.search.precision = 2;
     r.search.max_refine_steps = 1;
     r.step = std::max(milliseconds(2'000), work);
     r.warmup = milliseconds(1'000);
-    r.drain_bound = std::max(milliseconds(5'000), work + milliseconds(2'000));
+    r.drain_bound = std::max(milliseconds(2'000), work + milliseconds(1'000));
+    r.min_requests = 3;
+    r.longest_step = milliseconds(30'000);
   } else {
     // Steps x2 apart, each knee bracketed within 10 % (three bisections from x2).
     r.search.factor = 2;
@@ -82,6 +84,8 @@ boost::json::object ToJson(const ScenarioRange& r) {
           {"precision", r.search.precision},
           {"max_refine_steps", r.search.max_refine_steps},
           {"step_s", static_cast<double>(r.step.count()) / 1000.0},
+          {"min_requests", r.min_requests},
+          {"longest_step_s", static_cast<double>(r.longest_step.count()) / 1000.0},
           {"warmup_s", static_cast<double>(r.warmup.count()) / 1000.0},
           {"drain_bound_s", static_cast<double>(r.drain_bound.count()) / 1000.0},
           {"request_timeout_s", r.request_timeout.count()}};

@@ -21,7 +21,10 @@ namespace flowbench::sweep {
 struct ScenarioRange {
   std::string scenario;
   SearchRange search;
-  std::chrono::milliseconds step{10'000};    // each step's measured window
+  std::chrono::milliseconds step{10'000};  // each step's measured window, at least
+  // ... and long enough for `min_requests` to be due at the step's rate, up to this:
+  double min_requests = 5;
+  std::chrono::milliseconds longest_step{60'000};
   std::chrono::milliseconds warmup{2'000};   // before it, at the step's rate (excluded)
   std::chrono::milliseconds drain_bound{0};  // after it: the work left must be done by then
   // Past a knee, requests wait in the build's queues; each gets this long (twice the answer's

@@ -87,6 +87,7 @@ std::string BoundWords(const std::string& bound) {
   if (bound == "generator-invalid")
     return "not found: the load generator could not keep its schedule beyond";
   if (bound == "interrupted") return "not found: interrupted (Ctrl-C) before it";
+  if (bound == "not-judged") return "not found: a step beyond could not be judged (no request due)";
   return bound;
 }
 

@@ -44,7 +44,8 @@ std::string OneOf(const JsonFields& f, std::string_view key,
 // How a search for a knee ended (sweep_results.hpp, Knees).
 std::string Bound(const JsonFields& f, std::string_view key) {
   return OneOf(f, key,
-               {"found", "below-from", "not-reached-at-max", "generator-invalid", "interrupted"});
+               {"found", "below-from", "not-reached-at-max", "generator-invalid", "not-judged",
+                "interrupted"});
 }
 
 json::object ToJson(const Slo& slo) {

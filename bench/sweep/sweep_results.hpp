@@ -76,7 +76,7 @@ struct Knees {
   Slo answer_slo, completion_slo;
   std::optional<double> answer_knee_rps;  // nullopt: not even the lowest rate passed
   std::string answer_bound;               // "found" | "below-from" | "not-reached-at-max" |
-                                          // "generator-invalid" | "interrupted"
+                                          // "generator-invalid" | "not-judged" | "interrupted"
   std::optional<double> sustainable_rps;
   std::string sustainable_bound;    // the same words
   std::optional<double> limit_rps;  // the physical limit this scenario's path meets first

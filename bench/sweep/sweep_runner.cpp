@@ -193,7 +193,11 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
         ro.scenarios = {range.scenario};
         ro.open_rate = rate;
         ro.model = run::LoadModel::kOpen;
-        ro.duration = range.step;
+        // A window long enough that requests are due in it at a low rate (a report every 20 s).
+        ro.duration = std::max(
+            range.step, std::min(range.longest_step,
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::duration<double>(range.min_requests / rate))));
         ro.warmup = std::chrono::duration_cast<std::chrono::seconds>(range.warmup);
         // Above a rate where the work already fell behind, the drain says nothing new.
         ro.drain_timeout = judge_work
