@@ -116,6 +116,10 @@ void AddSweepCommand(CLI::App& app) {
   cmd->add_option("--factor", o->sweep.factor,
                   "each discovery step's rate over the last (default 2; 4 with --quick)")
       ->check(CLI::Range(1.01, 100.0));
+  cmd->add_option("--precision", o->sweep.precision,
+                  "refine each knee until failing / passing rate is at most this (default 1.2; "
+                  "2 with --quick)")
+      ->check(CLI::Range(1.01, 100.0));
   cmd->add_option("--max", o->sweep.max, "highest offered rate, req/s (default: per scenario)")
       ->check(CLI::PositiveNumber);
   cmd->add_option(

@@ -17,12 +17,12 @@ struct Defaults {
   double from, max;
 };
 constexpr Defaults kDefaults[] = {
-    {"scenario1", 5, 3'000},    // registration: a row and an email (500 ms)
-    {"scenario2", 2, 3'000},    // payment: a row and the gateway (2 s)
-    {"scenario3", 5, 3'000},    // product update: a row and three calls (200 ms)
-    {"scenario4", 0.05, 2},     // report: 10 s of CPU each; 2 cores do 0.2/s at best
-    {"scenario5", 5, 3'000},    // order saga: rows, stock, payment (500 ms), compensation
-    {"scenario6", 250, 30'000}  // click: one row, or one message
+    {"scenario1", 8, 3'000},    // registration: a row and an email (500 ms)
+    {"scenario2", 4, 3'000},    // payment: a row and the gateway (2 s)
+    {"scenario3", 8, 3'000},    // product update: a row and three calls (200 ms)
+    {"scenario4", 0.1, 2},      // report: 10 s of CPU each; 2 cores do 0.2/s at best
+    {"scenario5", 8, 3'000},    // order saga: rows, stock, payment (500 ms), compensation
+    {"scenario6", 500, 30'000}  // click: one row, or one message
 };
 
 }  // namespace
@@ -43,7 +43,7 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
   if (o.quick) {
     // A first look: steps x4 apart, each knee bracketed within x2, two-second windows (the
     // report's: its work's length), the report from 0.2/s.
-    r.search.from = scenario == "scenario4" ? 4 * d->from : d->from;
+    r.search.from = scenario == "scenario4" ? 2 * d->from : d->from;
     r.search.factor = 4;
     r.search.precision = 2;
     r.search.max_refine_steps = 1;
@@ -53,9 +53,10 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
     r.min_requests = 3;
     r.longest_step = milliseconds(30'000);
   } else {
-    // Steps x2 apart, each knee bracketed within 10 % (three bisections from x2).
+    // Steps x2 apart, each knee bracketed within 20 % (two bisections from x2).
     r.search.factor = 2;
-    r.search.precision = 1.1;
+    r.search.precision = 1.2;
+    r.min_requests = 4;
     r.search.max_refine_steps = 6;
     // An eight-second window, at least twice the work (a trend must show over it).
     r.step = std::max(milliseconds(8'000), 2 * work);
@@ -73,6 +74,7 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
   if (o.from) r.search.from = *o.from;
   if (o.max) r.search.max = *o.max;
   if (o.factor) r.search.factor = *o.factor;
+  if (o.precision) r.search.precision = *o.precision;
   if (o.step_duration) r.step = *o.step_duration;
   return r;
 }

@@ -40,7 +40,7 @@ struct SweepOptions {
   SloAllowances slos;
   VerdictBounds bounds;
   // Given on the command line: every scenario's instead of its default.
-  std::optional<double> from, factor, max;
+  std::optional<double> from, factor, max, precision;
   std::optional<std::chrono::milliseconds> step_duration;
   std::optional<std::chrono::seconds> request_timeout;
   bool quick = false;  // fewer, shorter steps: a first look in minutes
