@@ -100,7 +100,9 @@ std::string KneeCell(const std::optional<double>& rps, const std::string& bound)
 
 std::string OfLimit(const std::optional<double>& rps, const std::optional<double>& limit) {
   if (!rps || !limit || *limit <= 0) return "-";
-  return Number(100.0 * *rps / *limit, 0) + " %";
+  double percent = 100.0 * *rps / *limit;
+  // Two significant digits below 10 %: 0.07 % is not 0 %.
+  return Number(percent, percent >= 10 ? 0 : percent >= 1 ? 1 : 2) + " %";
 }
 
 // "answer p99 ≤ 200 ms"
@@ -129,11 +131,31 @@ std::string Verdicts(const SweepStep& s) {
   return Cell(answer + "; " + work + (s.interrupted ? "; interrupted" : ""));
 }
 
+// "AMD EPYC, 2 cores, 24 GiB, Linux 6.1.0": what the results file says of the machine.
+std::string MachineWords(const json::object& machine) {
+  std::string words;
+  auto add = [&](const std::string& part) { words += (words.empty() ? "" : ", ") + part; };
+  if (const json::value* cpu = machine.if_contains("cpu_model"); cpu && cpu->is_string()) {
+    add(std::string(cpu->get_string()));
+  }
+  if (const json::value* cores = machine.if_contains("cores"); cores && cores->is_number()) {
+    add(Number(cores->to_number<double>(), 0) + " cores");
+  }
+  if (const json::value* memory = machine.if_contains("memory_bytes");
+      memory && memory->is_number()) {
+    add(Number(memory->to_number<double>() / (1024.0 * 1024 * 1024), 0) + " GiB");
+  }
+  if (const json::value* kernel = machine.if_contains("kernel"); kernel && kernel->is_string()) {
+    add(std::string(kernel->get_string()));
+  }
+  return words.empty() ? "an unrecorded machine" : words;
+}
+
 std::string Intro(const SweepResults& sweep) {
   std::ostringstream md;
   md << "# flowbench sweep\n\n"
-     << "Created " << sweep.created_at << " from commit `" << sweep.git_commit << "`; machine `"
-     << json::serialize(sweep.machine) << "`.\n\n";
+     << "Created " << sweep.created_at << " from commit `" << sweep.git_commit << "` on "
+     << MachineWords(sweep.machine) << ".\n\n";
   if (sweep.interrupted) {
     md << "> Interrupted (Ctrl-C): the steps measured until then are kept; the rest never ran, "
           "so some knees are bounds only.\n\n";
@@ -146,8 +168,9 @@ std::string Intro(const SweepResults& sweep) {
   md << ": " << sweep.steps.size()
      << " steps. The **answer knee** is the highest offered rate whose answers kept their SLO "
         "and error budget; the **sustainable rate** the highest at which the accepted work kept "
-        "up (no growing backlog, completion within its SLO, a bounded drain).\n\n"
-     << "Settings: `" << json::serialize(sweep.settings) << "`\n\n";
+        "up (no growing backlog, completion within its SLO, a bounded drain, nothing lost). "
+        "Every setting in force (the SLOs, the driver, each scenario's range, the workload and "
+        "both builds' own settings) is in `sweep.json` under `settings`.\n\n";
   return md.str();
 }
 
@@ -378,7 +401,7 @@ document.body.dataset.chartsDrawn = String(charts.length);
 }  // namespace
 
 std::string SweepMarkdown(const SweepResults& sweep) {
-  std::string md = Intro(sweep) + LimitsSection(sweep) + KneesSection(sweep);
+  std::string md = Intro(sweep) + KneesSection(sweep) + LimitsSection(sweep);
   for (const std::string& id : ScenarioIds(sweep)) {
     md += ScenarioHeading(sweep, id) + StepsTable(sweep, id);
   }
@@ -389,7 +412,7 @@ std::string SweepHtml(const SweepResults& sweep) {
   json::array charts;
   std::ostringstream html;
   html << report::HtmlHead("flowbench sweep")
-       << report::MarkdownToHtml(Intro(sweep) + LimitsSection(sweep) + KneesSection(sweep));
+       << report::MarkdownToHtml(Intro(sweep) + KneesSection(sweep) + LimitsSection(sweep));
   for (const std::string& id : ScenarioIds(sweep)) {
     html << report::MarkdownToHtml(ScenarioHeading(sweep, id)) << "<div class=\"charts\">\n";
     charts.push_back(LatencyChart(sweep, id));
