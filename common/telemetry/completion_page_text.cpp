@@ -4,6 +4,7 @@
 // again) and then copying the strings out cost it ~6k instructions a record; this is the
 // same check of the same page in a quarter of that (results/click-ingestion-profile.md).
 // What it accepts and refuses is CompletionPageFromJson's (completion_log_test.cpp).
+#include <array>
 #include <boost/json/basic_parser_impl.hpp>
 #include <cstdint>
 #include <optional>
@@ -31,6 +32,8 @@ class PageHandler {
   std::string problem;  // non-empty: not a completions page, and why
 
   bool on_document_begin(error_code&) { return true; }
+  // Records are ~110 bytes of text each: one allocation of the vector, not a dozen regrowths.
+  void Expect(std::size_t text_size) { page.records.reserve(text_size / 100); }
   bool on_document_end(error_code& ec) {
     if (!epoch_ || !next_cursor_ || !missed_) {
       return Fail(ec, std::string("completions: no \"") +
@@ -67,7 +70,7 @@ class PageHandler {
   }
   bool on_array_begin(error_code& ec) {
     if (depth_ == 0) return Fail(ec, "completions: not a JSON object");
-    if (depth_ == 1 && key_ == "records") {
+    if (depth_ == 1 && key_ == Key::kRecords) {
       records_seen_ = true;
       depth_ = 2;
       in_records_ = true;
@@ -84,11 +87,19 @@ class PageHandler {
   }
 
   bool on_key_part(string_view s, std::size_t n, error_code&) {
-    if (n == s.size()) key_.clear();
-    key_.append(s.data(), s.size());
+    if (n == s.size()) key_text_.clear();
+    key_text_.append(s.data(), s.size());
     return true;
   }
-  bool on_key(string_view s, std::size_t n, error_code& ec) { return on_key_part(s, n, ec); }
+  bool on_key(string_view s, std::size_t n, error_code& ec) {
+    if (n == s.size()) {  // the whole key at once (always, but for a page cut mid-key)
+      key_ = KeyOf(std::string_view(s.data(), s.size()));
+      return true;
+    }
+    on_key_part(s, n, ec);
+    key_ = KeyOf(key_text_);
+    return true;
+  }
 
   bool on_string_part(string_view s, std::size_t n, error_code&) {
     if (std::string* into = RecordString()) {
@@ -105,7 +116,7 @@ class PageHandler {
   bool on_number_part(string_view, error_code&) { return true; }
   bool on_int64(std::int64_t i, string_view, error_code& ec) {
     if (depth_ == 1 && i >= 0 && IsCount()) return Count(static_cast<std::uint64_t>(i));
-    if (depth_ == 3 && key_ == "end_unix_ns") {
+    if (depth_ == 3 && key_ == Key::kEndUnixNs) {
       record_.end_unix_ns = i;
       have_.end = true;
       return true;
@@ -124,6 +135,28 @@ class PageHandler {
 
  private:
   enum class Kind { kString, kContainer, kOther };
+  // The keys of a page and of its records, compared once per key rather than per use.
+  enum class Key {
+    kOther,
+    kEpoch,
+    kNextCursor,
+    kMissed,
+    kRecords,
+    kRequestId,
+    kScenario,
+    kOutcome,
+    kEndUnixNs
+  };
+  static constexpr std::array<std::string_view, 9> kKeyNames = {
+      "",           "epoch",    "next_cursor", "missed",     "records",
+      "request_id", "scenario", "outcome",     "end_unix_ns"};
+  static Key KeyOf(std::string_view text) {
+    for (std::size_t k = 1; k < kKeyNames.size(); ++k) {
+      if (kKeyNames[k] == text) return static_cast<Key>(k);
+    }
+    return Key::kOther;
+  }
+  static std::string_view KeyName(Key key) { return kKeyNames[static_cast<std::size_t>(key)]; }
   struct Have {
     bool id = false, scenario = false, outcome = false, end = false;
     bool id_string = true, scenario_string = true, outcome_string = true, end_int = true;
@@ -140,15 +173,17 @@ class PageHandler {
   // A string of the record being read, when the key names one.
   std::string* RecordString() {
     if (depth_ != 3 || !in_records_) return nullptr;
-    if (key_ == "request_id") return &record_.request_id;
-    if (key_ == "scenario") return &record_.scenario;
-    if (key_ == "outcome") return &outcome_text_;
+    if (key_ == Key::kRequestId) return &record_.request_id;
+    if (key_ == Key::kScenario) return &record_.scenario;
+    if (key_ == Key::kOutcome) return &outcome_text_;
     return nullptr;
   }
 
-  bool IsCount() const { return key_ == "epoch" || key_ == "next_cursor" || key_ == "missed"; }
+  bool IsCount() const {
+    return key_ == Key::kEpoch || key_ == Key::kNextCursor || key_ == Key::kMissed;
+  }
   bool Count(std::uint64_t value) {
-    (key_ == "epoch" ? epoch_ : key_ == "next_cursor" ? next_cursor_ : missed_) = value;
+    (key_ == Key::kEpoch ? epoch_ : key_ == Key::kNextCursor ? next_cursor_ : missed_) = value;
     return true;
   }
 
@@ -157,23 +192,24 @@ class PageHandler {
   bool Scalar(error_code& ec, Kind kind) {
     if (depth_ == 0) return Fail(ec, "completions: not a JSON object");
     if (depth_ == 1) {
-      if (key_ == "records") return Fail(ec, "completions: \"records\" is not a list");
-      if (IsCount()) return Fail(ec, "completions: \"" + key_ + "\" is not a count");
+      if (key_ == Key::kRecords) return Fail(ec, "completions: \"records\" is not a list");
+      if (IsCount())
+        return Fail(ec, "completions: \"" + std::string(KeyName(key_)) + "\" is not a count");
       return true;
     }
     if (InRecords()) return Fail(ec, "completions: a record is not an object");
     if (depth_ == 3 && in_records_) {
       const bool string = kind == Kind::kString;
-      if (key_ == "request_id") {
+      if (key_ == Key::kRequestId) {
         have_.id = true;
         have_.id_string = string;
-      } else if (key_ == "scenario") {
+      } else if (key_ == Key::kScenario) {
         have_.scenario = true;
         have_.scenario_string = string;
-      } else if (key_ == "outcome") {
+      } else if (key_ == Key::kOutcome) {
         have_.outcome = true;
         have_.outcome_string = string;
-      } else if (key_ == "end_unix_ns") {
+      } else if (key_ == Key::kEndUnixNs) {
         have_.end = true;
         have_.end_int = false;
       }
@@ -200,7 +236,8 @@ class PageHandler {
   int depth_ = 0;
   bool in_records_ = false;
   bool records_seen_ = false;
-  std::string key_;  // the last key read (reused: no allocation per record)
+  Key key_ = Key::kOther;  // the last key read
+  std::string key_text_;   // a key that came in parts
   std::optional<std::uint64_t> epoch_, next_cursor_, missed_;
   CompletionRecord record_;
   std::string outcome_text_;
@@ -211,6 +248,7 @@ class PageHandler {
 
 CompletionPage CompletionPageFromText(std::string_view text) {
   boost::json::basic_parser<PageHandler> parser{boost::json::parse_options{}};
+  parser.handler().Expect(text.size());
   error_code ec;
   parser.write_some(false, text.data(), text.size(), ec);
   PageHandler& handler = parser.handler();
