@@ -23,10 +23,13 @@ using boost::json::string_view;
 // Anything else (unknown keys, whatever they hold) is skipped, as the DOM reader ignores it.
 class PageHandler {
  public:
+  // The limits basic_parser asks its handler for, under the names it asks for them by.
+  // NOLINTBEGIN(readability-identifier-naming)
   static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  // NOLINTEND(readability-identifier-naming)
 
   CompletionPage page;
   std::string problem;  // non-empty: not a completions page, and why
