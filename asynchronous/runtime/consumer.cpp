@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "asynchronous/runtime/ack_window.hpp"
 #include "asynchronous/runtime/publisher.hpp"
 #include "asynchronous/runtime/topology.hpp"
 #include "common/telemetry/completion_route.hpp"
@@ -109,6 +110,7 @@ void Consumer::Run() {
 
 void Consumer::Serve(AmqpConnection& connection, std::uint64_t generation) {
   std::size_t in_flight = 0;  // handed to the event loop, not yet settled
+  AckWindow acks;             // this connection's deliveries (tags are per channel)
   try {
     for (;;) {
       std::deque<Settlement> settled;
@@ -121,12 +123,17 @@ void Consumer::Serve(AmqpConnection& connection, std::uint64_t generation) {
         // already put that message back.
         if (s.generation != generation) continue;
         if (s.ack) {
-          connection.Ack(s.delivery_tag);
+          acks.Acked(s.delivery_tag);
         } else {
           connection.Reject(s.delivery_tag, /*requeue=*/true);
+          acks.Rejected(s.delivery_tag);
         }
         --in_flight;
       }
+      // The acks of this round together: a committed click batch is one multiple ack.
+      AckWindow::Frames frames = acks.TakeAcks();
+      if (frames.multiple_up_to) connection.Ack(*frames.multiple_up_to, /*multiple=*/true);
+      for (std::uint64_t tag : frames.single) connection.Ack(tag);
       if (stopping_) {
         if (in_flight == 0) return;
         if (hand_back_) {
@@ -149,6 +156,7 @@ void Consumer::Serve(AmqpConnection& connection, std::uint64_t generation) {
       while (std::optional<Delivery> delivery = connection.NextDelivery(read_timeout)) {
         read_timeout = std::chrono::milliseconds(0);
         ++in_flight;
+        acks.Delivered(delivery->delivery_tag);
         // The coroutine is created on the event loop's thread, never on this one.
         net::post(io_, [this, d = std::move(*delivery), generation]() mutable {
           net::co_spawn(io_, Handle(std::move(d), generation), net::detached);

@@ -466,11 +466,11 @@ std::optional<Delivery> AmqpConnection::Get(const std::string& queue) {
   return d;
 }
 
-void AmqpConnection::Ack(std::uint64_t delivery_tag) {
+void AmqpConnection::Ack(std::uint64_t delivery_tag, bool multiple) {
   int status;
   {
     SendWatchdog::Sending sending(watchdog_.get());
-    status = amqp_basic_ack(connection_, channel_, delivery_tag, 0);
+    status = amqp_basic_ack(connection_, channel_, delivery_tag, multiple ? 1 : 0);
   }
   Check(status, "basic.ack");
 }

@@ -112,7 +112,8 @@ class AmqpConnection {
   // basic.get: the first ready message of `queue`, unacked until Ack or Reject (tools that
   // move or peek at messages: the DLQ commands); nullopt when the queue is empty.
   std::optional<Delivery> Get(const std::string& queue);
-  void Ack(std::uint64_t delivery_tag);
+  // `multiple`: every unacked delivery of the channel up to and including `delivery_tag`.
+  void Ack(std::uint64_t delivery_tag, bool multiple = false);
   void Reject(std::uint64_t delivery_tag, bool requeue);
 
   // For an owner thread that waits on this connection and its own wake-up at once (poll):

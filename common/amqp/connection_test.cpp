@@ -109,6 +109,36 @@ TEST(AmqpConnection, UnackedMessageIsRedeliveredAfterTheConsumerGoes) {
   consumer.Ack(again->delivery_tag);
 }
 
+TEST(AmqpConnection, AMultipleAckAcksEveryDeliveryUpToItsTagAndNoLater) {
+  AmqpConnection publisher(Url(), seconds(5));
+  publisher.DeclareQueue("test_multiple_ack");
+  publisher.EnableConfirms();
+  for (int i = 1; i <= 3; ++i) {
+    publisher.Publish("", "test_multiple_ack", "{}", "msg-" + std::to_string(i));
+    ASSERT_TRUE(publisher.NextConfirm(seconds(5))->ack);
+  }
+  {
+    AmqpConnection consumer(Url(), seconds(5));
+    consumer.Consume("test_multiple_ack", 10);
+    std::vector<std::uint64_t> tags;
+    for (int i = 0; i < 3; ++i) {
+      std::optional<Delivery> d = consumer.NextDelivery(seconds(5));
+      ASSERT_TRUE(d);
+      tags.push_back(d->delivery_tag);
+    }
+    consumer.Ack(tags[1], /*multiple=*/true);  // the first two
+    EXPECT_FALSE(consumer.NextDelivery(milliseconds(200)));
+  }  // closed with the third unacked: it alone comes back
+  AmqpConnection consumer(Url(), seconds(5));
+  consumer.Consume("test_multiple_ack", 10);
+  std::optional<Delivery> again = consumer.NextDelivery(seconds(5));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->message_id, "msg-3");
+  EXPECT_TRUE(again->redelivered);
+  consumer.Ack(again->delivery_tag);
+  EXPECT_FALSE(consumer.NextDelivery(milliseconds(300)));
+}
+
 TEST(AmqpConnection, MissingQueueHasNoDepthAndTheConnectionStaysUsable) {
   AmqpConnection c(Url(), seconds(5));
   EXPECT_FALSE(c.QueueDepth("no_such_queue"));

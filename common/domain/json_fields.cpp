@@ -34,9 +34,9 @@ std::int64_t ReadInteger(const boost::json::value& v, std::string_view key) {
 
 }  // namespace
 
-boost::json::object ParseJsonObject(std::string_view text) {
+boost::json::object ParseJsonObject(std::string_view text, boost::json::storage_ptr storage) {
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(text, ec);
+  boost::json::value value = boost::json::parse(text, ec, std::move(storage));
   if (ec) throw MalformedJson("request body is not valid JSON: " + ec.message());
   if (!value.is_object()) throw ValidationError("request body must be a JSON object");
   return std::move(value.as_object());

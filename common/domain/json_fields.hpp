@@ -11,7 +11,9 @@
 namespace flowbench {
 
 // Parses a request or message body; malformed JSON is a 400, a non-object a 422.
-boost::json::object ParseJsonObject(std::string_view text);
+// `storage`: where the object lives (default: the heap); a caller that only reads it may
+// pass an arena on its stack.
+boost::json::object ParseJsonObject(std::string_view text, boost::json::storage_ptr storage = {});
 
 class JsonFields {
  public:

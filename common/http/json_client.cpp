@@ -37,6 +37,15 @@ JsonClient& JsonClient::BasicAuth(std::string user, std::string password) {
 
 JsonResponse JsonClient::Send(std::string_view method, const std::string& path,
                               const std::string& body, const Headers& headers) const {
+  JsonResponse response = Transfer(method, path, body, headers);
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(response.body, ec);
+  if (!ec) response.json = std::move(parsed);  // not JSON: stays null, the body tells
+  return response;
+}
+
+JsonResponse JsonClient::Transfer(std::string_view method, const std::string& path,
+                                  const std::string& body, const Headers& headers) const {
   // A fresh connection per request, as every caller had: requests are seconds apart (polls,
   // scrapes, test steps), and a kept-alive socket a service closed would be one more failure.
   httplib::Client client(base_url_);
@@ -66,14 +75,15 @@ JsonResponse JsonClient::Send(std::string_view method, const std::string& path,
   }
   response.status = result->status;
   response.body = std::move(result->body);
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(response.body, ec);
-  if (!ec) response.json = std::move(parsed);  // not JSON: stays null, the body tells
   return response;
 }
 
+JsonResponse JsonClient::GetUnparsed(const std::string& path) const {
+  return Transfer("GET", path, {}, {});
+}
+
 boost::json::value JsonClient::GetJson(const std::string& path) const {
-  JsonResponse r = Get(path);
+  JsonResponse r = GetUnparsed(path);  // parsed once, below
   if (r.status != 200) throw HttpError(r);
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(r.body, ec);
@@ -82,7 +92,7 @@ boost::json::value JsonClient::GetJson(const std::string& path) const {
 }
 
 std::string JsonClient::GetText(const std::string& path) const {
-  JsonResponse r = Get(path);
+  JsonResponse r = GetUnparsed(path);  // text: no JSON document to build
   if (r.status != 200) throw HttpError(r);
   return std::move(r.body);
 }

@@ -84,6 +84,10 @@ class JsonClient {
     return Send("DELETE", path, {}, headers);
   }
 
+  // GET whose body the caller reads itself: `json` stays null (no JSON document is built,
+  // e.g. for the driver's completion pages, one record per request: CompletionPageFromText).
+  JsonResponse GetUnparsed(const std::string& path) const;
+
   // GET that must answer 200 with a JSON body; HttpError otherwise.
   boost::json::value GetJson(const std::string& path) const;
   // GET that must answer 200 (a /metrics scrape); the body, HttpError otherwise.
@@ -92,6 +96,10 @@ class JsonClient {
   const std::string& base_url() const { return base_url_; }
 
  private:
+  // Send() without parsing the body.
+  JsonResponse Transfer(std::string_view method, const std::string& path, const std::string& body,
+                        const Headers& headers) const;
+
   std::string base_url_;
   Timeouts timeouts_;
   std::optional<std::pair<std::string, std::string>> basic_auth_;

@@ -95,5 +95,8 @@ class CompletionLog {
 boost::json::object ToJson(const CompletionPage& page);
 // Throws std::invalid_argument naming what is missing or malformed.
 CompletionPage CompletionPageFromJson(const boost::json::value& json);
+// The same from the body as it came (what the driver's collector reads, one record per
+// request). Throws std::invalid_argument when it is not a completions page.
+CompletionPage CompletionPageFromText(std::string_view text);
 
 }  // namespace flowbench

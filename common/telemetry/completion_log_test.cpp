@@ -126,15 +126,65 @@ TEST(CompletionPage, RoundTripsThroughJson) {
   EXPECT_EQ(back.records[1].end_unix_ns, 43);
 }
 
-TEST(CompletionPage, MalformedPagesAreRefusedWithWhatIsWrong) {
-  auto error_of = [](std::string_view text) -> std::string {
+TEST(CompletionPage, ReadFromTextAsFromJson) {
+  CompletionLog log(4);
+  log.Record("a-request-id-longer-than-sso", "scenario2", WorkOutcome::kDeadLettered, 42);
+  log.Record("b", "scenario1", WorkOutcome::kWithdrawn, -43);
+  CompletionPage page = log.After(0);
+  boost::json::object json = ToJson(page);
+  json["ignored"] = boost::json::parse(R"({"records": [1, {"x": [2]}], "epoch": "no"})");
+  json["records"].as_array()[0].as_object()["extra"] = boost::json::array{1, 2};
+  CompletionPage back = CompletionPageFromText(boost::json::serialize(json));
+  EXPECT_EQ(back.epoch, page.epoch);
+  EXPECT_EQ(back.next_cursor, 2u);
+  EXPECT_EQ(back.missed, 0u);
+  ASSERT_EQ(back.records.size(), 2u);
+  EXPECT_EQ(back.records[0].request_id, "a-request-id-longer-than-sso");
+  EXPECT_EQ(back.records[0].scenario, "scenario2");
+  EXPECT_EQ(back.records[0].outcome, WorkOutcome::kDeadLettered);
+  EXPECT_EQ(back.records[0].end_unix_ns, 42);
+  EXPECT_EQ(back.records[1].request_id, "b");
+  EXPECT_EQ(back.records[1].outcome, WorkOutcome::kWithdrawn);
+  EXPECT_EQ(back.records[1].end_unix_ns, -43);
+}
+
+// Both readers refuse the same pages with the same words.
+class MalformedPage : public testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(FromJsonAndFromText, MalformedPage, testing::Bool());
+
+TEST_P(MalformedPage, IsRefusedWithWhatIsWrong) {
+  const bool from_text = GetParam();
+  auto error_of = [from_text](std::string_view text) -> std::string {
     try {
-      CompletionPageFromJson(boost::json::parse(text));
+      if (from_text) {
+        CompletionPageFromText(text);
+      } else {
+        CompletionPageFromJson(boost::json::parse(text));
+      }
     } catch (const std::invalid_argument& e) {
       return e.what();
     }
     return "(no error)";
   };
+  const std::string head = R"({"epoch":1,"next_cursor":0,"missed":0,"records":)";
+  EXPECT_EQ(error_of("{}"), "completions: no \"epoch\"");
+  EXPECT_EQ(error_of(R"({"epoch":1,"next_cursor":0,"missed":0,"records":{}})"),
+            "completions: \"records\" is not a list");
+  EXPECT_EQ(error_of(head + "[1]}"), "completions: a record is not an object");
+  EXPECT_EQ(error_of(head + R"([{"request_id":"a","scenario":"s","end_unix_ns":1}]})"),
+            "completions: no \"outcome\"");
+  EXPECT_EQ(error_of(head + R"([{"scenario":"s","outcome":"done","end_unix_ns":1}]})"),
+            "completions: no \"request_id\"");
+  EXPECT_EQ(error_of(head + R"([{"request_id":"a","scenario":"s","outcome":"done"}]})"),
+            "completions: no \"end_unix_ns\"");
+  EXPECT_EQ(
+      error_of(head + R"([{"request_id":7,"scenario":"s","outcome":"done","end_unix_ns":1}]})"),
+      "completions: a record's fields have the wrong types");
+  EXPECT_EQ(
+      error_of(head + R"([{"request_id":"a","scenario":"s","outcome":"done","end_unix_ns":"1"}]})"),
+      "completions: a record's fields have the wrong types");
+  EXPECT_EQ(error_of(head + R"([{"request_id":"a","scenario":"s","outcome":3,"end_unix_ns":1}]})"),
+            "completions: unknown outcome");
   EXPECT_EQ(error_of("[]"), "completions: not a JSON object");
   EXPECT_EQ(error_of(R"({"epoch":1,"next_cursor":0,"missed":0})"), "completions: no \"records\"");
   EXPECT_EQ(error_of(R"({"epoch":1,"next_cursor":-1,"missed":0,"records":[]})"),
