@@ -118,7 +118,7 @@ void AddSweepCommand(CLI::App& app) {
       ->check(CLI::Range(1.01, 100.0));
   cmd->add_option("--precision", o->sweep.precision,
                   "refine each knee until failing / passing rate is at most this (default 1.2; "
-                  "2 with --quick)")
+                  "--quick does not refine)")
       ->check(CLI::Range(1.01, 100.0));
   cmd->add_option("--max", o->sweep.max, "highest offered rate, req/s (default: per scenario)")
       ->check(CLI::PositiveNumber);
@@ -126,7 +126,7 @@ void AddSweepCommand(CLI::App& app) {
       "--step-duration", o->step_duration,
       "each step's measured window (default 8s, at least twice the work; 2s with --quick)");
   cmd->add_flag("--quick", o->sweep.quick,
-                "fewer, shorter steps (x4 apart, 2 s each, knees within x2): minutes");
+                "fewer, shorter steps (x4 apart, 2 s each, not refined): minutes");
   cmd->add_flag("!--no-limits", o->sweep.measure_limits,
                 "skip measuring the machine's physical limits");
   cmd->add_option("--limit-duration", o->limit_duration,

@@ -41,17 +41,19 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
   r.search.from = d->from;
   r.search.max = d->max;
   if (o.quick) {
-    // A first look: steps x4 apart, each knee bracketed within x2, two-second windows (the
-    // report's: its work's length), the report from 0.2/s.
-    r.search.from = scenario == "scenario4" ? 2 * d->from : d->from;
+    // A first look: steps x4 apart, no refining (each knee bracketed within x4), two-second
+    // windows (the report's: its work's length), the report at 0.4/s and 1.6/s (four due in
+    // its first window).
+    r.search.from = scenario == "scenario4" ? 4 * d->from : d->from;
+    r.search.max = scenario == "scenario4" ? 16 * d->from : d->max;
     r.search.factor = 4;
-    r.search.precision = 2;
-    r.search.max_refine_steps = 1;
+    r.search.precision = 4;
+    r.search.max_refine_steps = 0;
     r.step = std::max(milliseconds(2'000), work);
     r.warmup = milliseconds(1'000);
     r.drain_bound = std::max(milliseconds(2'000), work + milliseconds(1'000));
-    r.min_requests = 3;
-    r.longest_step = milliseconds(30'000);
+    r.min_requests = 2;
+    r.longest_step = milliseconds(10'000);
   } else {
     // Steps x2 apart, each knee bracketed within 20 % (two bisections from x2).
     r.search.factor = 2;
@@ -69,7 +71,8 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
   // bounded time instead of waiting out long timeouts.
   double answer_slo_s = std::max(AnswerSlo(Arch::kSync, scenario, o.run.workload, o.slos).limit_s,
                                  AnswerSlo(Arch::kAsync, scenario, o.run.workload, o.slos).limit_s);
-  r.request_timeout = std::chrono::seconds(static_cast<long long>(std::ceil(2 * answer_slo_s + 1)));
+  r.request_timeout =
+      std::chrono::seconds(static_cast<long long>(std::ceil((o.quick ? 1 : 2) * answer_slo_s + 1)));
   if (o.request_timeout) r.request_timeout = *o.request_timeout;
   if (o.from) r.search.from = *o.from;
   if (o.max) r.search.max = *o.max;
