@@ -1,7 +1,9 @@
 #include "bench/cli/live_console.hpp"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "bench/cli/run_support.hpp"
 #include "bench/console/console_server.hpp"
@@ -49,7 +51,11 @@ run::ProgressPrinter LiveConsole::Printer() {
 }
 
 void LiveConsole::Finish(const std::filesystem::path& out) {
-  if (live_) live_->Finish(out.string());
+  if (!live_) return;
+  live_->Finish(out.string());
+  // The page polls once a second: it sees the end (and stops polling, linking the report)
+  // before the console goes away with the process.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
 }
 
 }  // namespace flowbench::cli

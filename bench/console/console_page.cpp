@@ -266,7 +266,6 @@ function buildPanel(arch) {
     latency: liveChart(panel.querySelector('canvas.latency'), ['answer p50 ms', 'answer p99 ms'],
                        ['#43a047', '#e53935']),
   };
-  liveCharts[arch].latency.options.scales.y.type = 'linear';
 }
 
 function tile(value, label) {
@@ -319,6 +318,7 @@ async function pollLive() {
     state = await getJson('/api/live');
   } catch (error) {
     $('live-status').textContent = 'the run has ended (the console went away with it)';
+    $('live-badge').textContent = 'ended';
     clearInterval(liveTimer);
     return;
   }
@@ -334,7 +334,10 @@ async function pollLive() {
       : 'flowbench ' + escapeHtml(state.command) + ' running: updated every second.';
   $('live-badge').textContent = state.finished ? 'finished' : '\u25cf live';
   document.body.dataset.liveUpdates = String(Number(document.body.dataset.liveUpdates || 0) + 1);
-  if (state.finished) loadResults().catch((e) => showProblem(e.message));
+  if (state.finished) {
+    clearInterval(liveTimer);  // the run's process ends next, and its console with it
+    loadResults().catch((e) => showProblem(e.message));
+  }
 }
 
 async function route() {
@@ -359,8 +362,8 @@ window.addEventListener('hashchange', () => route().catch((e) => showProblem(e.m
     if (live.live) {
       $('nav-live').classList.remove('hidden');
       if (!location.hash) location.hash = '#live';
-      await pollLive();
       liveTimer = setInterval(pollLive, 1000);
+      await pollLive();
     }
     await route();
     document.body.dataset.ready = 'true';
