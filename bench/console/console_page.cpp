@@ -37,6 +37,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .tile span { color: #666; font-size: 0.85em; }
 .chart { height: 200px; position: relative; margin-top: 0.5em; }
 .phase { font-weight: 600; }
+.build h3 { font-size: 0.95em; margin: 0.8em 0 0.3em; }
+.queues { display: flex; flex-wrap: wrap; gap: 0.3em; color: #555; }
+.queue { background: #f5f5f5; border-radius: 3px; padding: 0.1em 0.4em; font-size: 0.85em; }
+.queue.busy { background: #fff3e0; color: #e65100; }
 .fault { color: #b71c1c; }
 iframe { width: 100%; height: calc(100vh - 9em); border: 1px solid #ddd; background: #fff; }
 #compare-output table { font-size: 12px; }
@@ -259,7 +263,7 @@ function buildPanel(arch) {
       '<div class="phase"></div><div class="fault"></div><div class="tiles"></div>' +
       '<div class="chart"><canvas class="rate" data-points="0" aria-label="' + arch + ' rates"></canvas></div>' +
       '<div class="chart"><canvas class="latency" aria-label="' + arch + ' latency"></canvas></div>' +
-      '<table class="queues"></table>';
+      '<h3>ready messages per queue</h3><div class="queues"></div>';
   liveCharts[arch] = {
     rate: liveChart(panel.querySelector('canvas.rate'), ['offered req/s', 'answered req/s'],
                     ['#90a4ae', '#1e88e5']),
@@ -292,24 +296,28 @@ function showBuild(arch, run) {
       tile((last.p99_ms || 0).toFixed(1), 'answer p99 ms') +
       tile(last.errors || 0, 'errors') + tile(last.dropped || 0, 'dropped') +
       tile(last.backlog || 0, 'backlog (ready)') +
-      tile('after drain', 'completion p99: in the report');
-  const xy = (field) => points.filter((p) => p.phase !== 'draining' || field === 'backlog')
-      .map((p) => ({x: p.t, y: p[field]}));
+      tile('in report', 'completion p99 (known after the drain)');
+  const xy = (field) => points.filter((p) => p.phase !== 'draining').map((p) => ({x: p.t, y: p[field]}));
   const charts = liveCharts[arch];
   charts.rate.data.datasets[0].data = xy('offered_per_s');
   charts.rate.data.datasets[1].data = xy('answered_per_s');
   charts.latency.data.datasets[0].data = xy('p50_ms');
   charts.latency.data.datasets[1].data = xy('p99_ms');
+  for (const chart of [charts.rate, charts.latency]) {
+    chart.options.scales.x.min = 0;
+    chart.options.scales.x.max = Math.max(Math.ceil(run.total_s), Math.ceil(last.t || 0));
+  }
   charts.rate.update();
   charts.latency.update();
   panel.querySelector('canvas.rate').dataset.points = String(charts.rate.data.datasets[1].data.length);
-  const queues = run.queues.length ? run.queues : [];
-  panel.querySelector('.queues').innerHTML = queues.length
-      ? '<thead><tr><th>queue</th><th>ready</th></tr></thead><tbody>' + queues.map((q) =>
-          '<tr><td>' + escapeHtml(q.queue) + '</td><td class="num">' + q.depth + '</td></tr>').join('') +
-        '</tbody>'
-      : '<tbody><tr><td>' + (arch === 'sync' ? 'no queues (blocking HTTP)' : 'no queue sample yet') +
-        '</td></tr></tbody>';
+  // Every work queue; a dead-letter queue only when something is in it.
+  const shown = run.queues.filter((q) => !q.queue.endsWith('.dlq') || q.depth > 0);
+  const emptyDlqs = run.queues.length - shown.length;
+  panel.querySelector('.queues').innerHTML = run.queues.length
+      ? shown.map((q) => '<span class="queue' + (q.depth > 0 ? ' busy' : '') + '">' +
+          escapeHtml(q.queue.replace(/_queue/, '')) + ' <b>' + q.depth + '</b></span>').join('') +
+        (emptyDlqs ? '<span class="queue">' + emptyDlqs + ' dead-letter queues empty</span>' : '')
+      : (arch === 'sync' ? 'no queues (blocking HTTP)' : 'no queue sample yet');
 }
 
 async function pollLive() {
