@@ -1,16 +1,24 @@
 // flowbench serve: the web console on 127.0.0.1 for the results directory: every run and
 // sweep, their reports, two of them compared (bench/console/README.md).
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <thread>
 
 #include "bench/cli/commands.hpp"
-#include "bench/cli/run_support.hpp"
 #include "bench/console/console_server.hpp"
 
 namespace flowbench::cli {
+namespace {
+
+// Ctrl-C (or a SIGTERM) stops serving; nothing else to wind down, so no message of the run's.
+std::atomic<bool> g_stop_serving{false};
+extern "C" void OnStopServing(int) { g_stop_serving = true; }
+
+}  // namespace
 
 void AddServeCommand(CLI::App& app) {
   auto options = std::make_shared<console::ConsoleOptions>();
@@ -23,13 +31,14 @@ void AddServeCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--results", options->results, "the results directory")->capture_default_str();
   cmd->callback([options] {
-    const std::atomic<bool>& stop = StopOnInterrupt();
+    std::signal(SIGINT, OnStopServing);
+    std::signal(SIGTERM, OnStopServing);
     console::ConsoleServer server(*options, nullptr);
     server.Start();
     std::printf("flowbench console: %s (results from %s; Ctrl-C stops it)\n", server.Url().c_str(),
                 options->results.c_str());
     std::fflush(stdout);
-    while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    while (!g_stop_serving) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     server.Stop();
   });
 }

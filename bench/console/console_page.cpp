@@ -157,7 +157,8 @@ async function loadResults() {
   $('results-dir').textContent = body.results_dir;
   $('results-empty').classList.toggle('hidden', results.length > 0);
   const rows = results.map((r) => {
-    const written = r.modified_unix_s ? new Date(r.modified_unix_s * 1000).toLocaleString() : '';
+    const at = r.created_at ? Date.parse(r.created_at) : r.modified_unix_s * 1000;
+    const written = at ? new Date(at).toLocaleString() : '';
     const report = r.report ? '<a href="#report/' + encodeURIComponent(r.name) + '">' +
         escapeHtml(r.report) + '</a>' : '-';
     return '<tr data-name="' + escapeHtml(r.name) + '" data-kind="' + r.kind + '">' +

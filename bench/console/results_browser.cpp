@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <fstream>
 #include <system_error>
 
 #include "bench/compare/compare_table.hpp"
@@ -39,6 +40,21 @@ long long ModifiedUnixSeconds(const fs::path& file) {
   return std::chrono::duration_cast<std::chrono::seconds>(system.time_since_epoch()).count();
 }
 
+// "created_at" of a results.json or sweep.json: written among the first fields, so read
+// from the file's head without parsing a file that may be megabytes.
+std::string CreatedAt(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  std::size_t key = head.find("\"created_at\"");
+  std::size_t colon = key == std::string::npos ? key : head.find(':', key);
+  std::size_t open = colon == std::string::npos ? colon : head.find('"', colon);
+  std::size_t close = open == std::string::npos ? open : head.find('"', open + 1);
+  if (close == std::string::npos) return "";
+  return head.substr(open + 1, close - open - 1);
+}
+
 // The results directory NAME, a run or a sweep; throws BadRequest, NotFound.
 ResultEntry Entry(const fs::path& root, const std::string& name) {
   CheckPlainName(name, "result name");
@@ -60,7 +76,8 @@ std::vector<ResultEntry> ListResults(const fs::path& root) {
   for (const fs::directory_entry& dir : fs::directory_iterator(root, error)) {
     std::string name = dir.path().filename().string();
     if (!dir.is_directory() || name.empty() || name.front() == '.') continue;
-    ResultEntry e{name, "", "", 0};
+    ResultEntry e;
+    e.name = name;
     if (fs::exists(dir.path() / "results.json")) {
       e.kind = "run";
       if (fs::exists(dir.path() / "report.html")) e.report = "report.html";
@@ -72,9 +89,11 @@ std::vector<ResultEntry> ListResults(const fs::path& root) {
     } else {
       continue;  // some other directory (micro-benchmarks, notes)
     }
+    e.created_at = CreatedAt(dir.path() / (e.kind == "run" ? "results.json" : "sweep.json"));
     entries.push_back(std::move(e));
   }
   std::sort(entries.begin(), entries.end(), [](const ResultEntry& a, const ResultEntry& b) {
+    if (a.created_at != b.created_at) return a.created_at > b.created_at;  // RFC 3339 UTC sorts
     return a.modified_unix_s != b.modified_unix_s ? a.modified_unix_s > b.modified_unix_s
                                                   : a.name < b.name;
   });
@@ -87,7 +106,8 @@ std::string ResultsJson(const fs::path& root) {
     list.push_back({{"name", e.name},
                     {"kind", e.kind},
                     {"report", e.report},
-                    {"modified_unix_s", e.modified_unix_s}});
+                    {"modified_unix_s", e.modified_unix_s},
+                    {"created_at", e.created_at}});
   }
   boost::json::object out{{"results_dir", root.string()}, {"results", std::move(list)}};
   return boost::json::serialize(out);

@@ -27,9 +27,11 @@ struct ResultEntry {
   std::string kind;               // "run" | "sweep"
   std::string report;             // "report.html" | "sweep.html", "" when it has none
   long long modified_unix_s = 0;  // its results.json / sweep.json
+  std::string created_at;         // that file's own "created_at" (RFC 3339 UTC), "" if none
 };
 
-// Newest first; a missing results directory is an empty list (nothing ran yet).
+// Newest first (by created_at, else the file's time); a missing results directory is an empty list
+// (nothing ran yet).
 std::vector<ResultEntry> ListResults(const std::filesystem::path& root);
 std::string ResultsJson(const std::filesystem::path& root);
 

@@ -39,12 +39,17 @@ class ResultsBrowser : public ::testing::Test {
 TEST_F(ResultsBrowser, ListsRunsAndSweepsNewestFirstAndNothingElse) {
   std::vector<ResultEntry> list = ListResults(root_);
   ASSERT_EQ(list.size(), 3u);
-  EXPECT_EQ(list[0].name, "run-b");
-  EXPECT_EQ(list[0].kind, "run");
-  EXPECT_EQ(list[0].report, "report.html");
-  std::vector<std::string> names{list[1].name, list[2].name};
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"run-a", "sweep-a"}));
+  // Newest by the files' own created_at (the sweep's is later than the runs'), then, for two
+  // copies of one run, by the file's time.
+  EXPECT_EQ(list[0].name, "sweep-a");
+  EXPECT_EQ(list[0].kind, "sweep");
+  EXPECT_EQ(list[0].created_at, "2026-11-30T10:00:00.000000Z");
+  EXPECT_EQ(list[1].name, "run-b");
+  EXPECT_EQ(list[1].kind, "run");
+  EXPECT_EQ(list[1].report, "report.html");
+  EXPECT_EQ(list[1].created_at, "2026-11-21T10:00:00.000000Z");
+  EXPECT_EQ(list[2].name, "run-a");
+  EXPECT_EQ(list[2].report, "");
   EXPECT_TRUE(ListResults(root_ / "missing").empty());
   boost::json::value json = boost::json::parse(ResultsJson(root_));
   EXPECT_EQ(json.at("results").as_array().size(), 3u);
