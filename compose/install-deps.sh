@@ -22,6 +22,11 @@ if ! command -v kubectl >/dev/null && apt-cache show kubectl >/dev/null 2>&1; th
 elif ! command -v kubectl >/dev/null; then
   echo "install-deps: no kubectl package here; kubernetes_manifests_test needs kubectl >= 1.27" >&2
 fi
+# npm installs the console's browser test driver (playwright-core, bench/console/browser):
+# some nodejs packages bring it along (NodeSource's), Debian's own has it apart.
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
 if [ "${1:-}" = "--checks" ]; then
   packages+=(clang-format clang-tidy)
 fi

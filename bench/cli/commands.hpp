@@ -16,5 +16,6 @@ void AddDemoCommand(CLI::App& app);     // flowbench demo <scenario> | outage
 void AddDlqCommand(CLI::App& app);      // flowbench dlq list | redrive QUEUE
 void AddLimitsCommand(CLI::App& app);   // flowbench limits
 void AddSweepCommand(CLI::App& app);    // flowbench sweep
+void AddServeCommand(CLI::App& app);    // flowbench serve
 
 }  // namespace flowbench::cli

@@ -34,13 +34,6 @@ struct CompareCommandOptions {
   compare::CompareOptions table;
 };
 
-// k6's usual ones, and the completion latency flowbench's own results carry (work done,
-// not just answered: the figure an async comparison is about).
-std::vector<std::string> DefaultMetrics() {
-  return {"http_req_duration",  "http_req_failed", "http_reqs",           "iterations",
-          "dropped_iterations", "checks",          "flowbench_completion"};
-}
-
 // The sweep.json a FILES argument names, or nullopt when it is not a sweep: a directory with
 // sweep.json and no results.json, or a file whose schema (written first) is a sweep's.
 std::optional<std::filesystem::path> SweepFile(const std::filesystem::path& given) {
@@ -115,7 +108,7 @@ int Compare(const CompareCommandOptions& o) {
     return kUnreadableInput;
   }
   compare::CompareOptions table = o.table;
-  if (table.metrics.empty() && !table.all_metrics) table.metrics = DefaultMetrics();
+  if (table.metrics.empty() && !table.all_metrics) table.metrics = compare::DefaultCompareMetrics();
   std::cout << compare::CompareTable(runs, table);
   if (std::string own = compare::SourceThresholds(runs); !own.empty()) {
     std::cout << "\n### Thresholds in the inputs\n\n" << own;

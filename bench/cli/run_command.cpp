@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/live_console.hpp"
 #include "bench/cli/run_support.hpp"
 #include "bench/compare/compare_table.hpp"
 #include "bench/compare/threshold.hpp"
@@ -28,6 +29,7 @@ struct RunCommandOptions {
   std::vector<std::string> targets;  // --target, parsed into run.targets
   std::vector<std::string> faults;   // --fault, parsed into run.faults
   bool archs_given = false;          // --arch on the command line (not its default)
+  UiOptions ui;                      // --ui: the live console
 };
 
 // --target values into the builds to drive. With sync=URL / async=URL the builds named are
@@ -88,13 +90,16 @@ int Run(RunCommandOptions& o) {
   }
   std::filesystem::path out = o.out.empty() ? DefaultOutDir() : o.out;
 
+  LiveConsole console(o.ui, "run", out);
+  console.SetFaults(o.run.faults);
   const std::atomic<bool>& stop = StopOnInterrupt();
-  report::RunResults results = run::RunMatrix(o.run, stop, PrintProgress);
+  report::RunResults results = run::RunMatrix(o.run, stop, console.Printer());
   std::fprintf(stderr, "\n");
 
   std::filesystem::create_directories(out);
   report::SaveResults(results, (out / "results.json").string());
   std::filesystem::path html = report::WriteReports(results, out);
+  console.Finish(out);
   std::printf("\n%s\n", report::RunSummaryTable(results).c_str());
   std::printf("%s%d runs measured. Report: %s\n                 %s\n",
               stop ? "Interrupted: what was measured is saved. " : "",
@@ -179,6 +184,7 @@ void AddRunCommands(CLI::App& app) {
                   "(SIGSTOP, SIGCONT after DURATION), slow:NAME+MS (each simulated step of "
                   "the service MS longer); repeatable")
       ->group("Faults");
+  BindUiOptions(*cmd, o->ui);
   BindWorkloadSettings(*cmd, o->run.workload);
   BindPassThroughArgs(*cmd, o->run.service_args);
   cmd->add_option(

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/live_console.hpp"
 #include "bench/cli/run_support.hpp"
 #include "bench/sweep/sweep_report.hpp"
 #include "bench/sweep/sweep_runner.hpp"
@@ -18,6 +19,7 @@ struct SweepCommandOptions {
   std::string step_duration;
   std::string limit_duration;  // default: 5s, 2s with --quick
   std::filesystem::path out;
+  UiOptions ui;  // --ui: the live console
 };
 
 std::string Rate(double rps) {
@@ -64,9 +66,10 @@ int Sweep(SweepCommandOptions& o) {
   std::filesystem::path out = o.out.empty() ? DefaultOutDir("-sweep") : o.out;
   o.sweep.out_dir = out.string();
 
+  LiveConsole console(o.ui, "sweep", out);
   const std::atomic<bool>& stop = StopOnInterrupt();
   sweep::SweepProgress progress;
-  progress.during_step = PrintProgress;
+  progress.during_step = console.Printer();
   progress.step_done = PrintStep;
   progress.note = [](const std::string& note) { std::fprintf(stderr, "%s\n", note.c_str()); };
   sweep::SweepResults results = sweep::RunSweep(o.sweep, stop, progress);
@@ -74,6 +77,7 @@ int Sweep(SweepCommandOptions& o) {
   std::filesystem::create_directories(out);
   sweep::SaveSweep(results, (out / "sweep.json").string());
   std::filesystem::path html = sweep::WriteSweepReports(results, out);
+  console.Finish(out);
   std::printf("\n%-6s %-10s %-22s %-22s %s\n", "build", "scenario", "answer knee",
               "sustainable rate", "physical limit");
   for (const sweep::Knees& k : results.knees) {
@@ -140,6 +144,7 @@ void AddSweepCommand(CLI::App& app) {
          "--request-timeout", [o](int s) { o->sweep.request_timeout = std::chrono::seconds(s); },
          "seconds before a request counts as a timeout (default: twice the answer SLO + 1 s)")
       ->check(CLI::Range(1, 3600));
+  BindUiOptions(*cmd, o->ui);
   BindWorkloadSettings(*cmd, o->sweep.run.workload);
   BindPassThroughArgs(*cmd, o->sweep.run.service_args);
   cmd->callback([o] {

@@ -153,4 +153,9 @@ ThresholdReport CheckThresholds(std::span<const RunSummary> runs,
   return report;
 }
 
+std::vector<std::string> DefaultCompareMetrics() {
+  return {"http_req_duration",  "http_req_failed", "http_reqs",           "iterations",
+          "dropped_iterations", "checks",          "flowbench_completion"};
+}
+
 }  // namespace flowbench::compare

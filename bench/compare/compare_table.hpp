@@ -21,6 +21,11 @@ struct CompareOptions {
 
 std::string CompareTable(std::span<const RunSummary> runs, const CompareOptions& options);
 
+// What `flowbench compare` (and the console's comparison) shows without --metric: k6's usual
+// ones, and the completion latency flowbench's own results carry (work done, not just
+// answered: the figure an async comparison is about).
+std::vector<std::string> DefaultCompareMetrics();
+
 // The thresholds each run's source evaluated itself (k6's own), as a markdown list; empty
 // when there are none.
 std::string SourceThresholds(std::span<const RunSummary> runs);

@@ -397,6 +397,7 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
   Clock::time_point next_progress = start + options_.progress_interval;
   Clock::time_point stop_deadline = Clock::time_point::max();
   std::uint64_t completed_before = 0;
+  std::uint64_t offered_before = 0;
   bool stopped_early = false;
   while (!all_finished() && Clock::now() < hard_end && Clock::now() < stop_deadline) {
     std::this_thread::sleep_for(10ms);
@@ -416,17 +417,23 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
           snapshot.scenarios[i].recorder.Merge(copies[i]);
       }
       stats::LatencyHistogram all;
+      std::uint64_t offered = 0;
       for (const ScenarioProgress& s : snapshot.scenarios) {
+        offered += s.recorder.Started() + s.recorder.Dropped();
         snapshot.completed += s.recorder.Completed();
         snapshot.errors += s.recorder.Errors().Total();
         snapshot.dropped += s.recorder.Dropped();
         all.Merge(s.recorder.Corrected());
       }
       snapshot.p95_ns = all.Percentile(95);
+      snapshot.p50_ns = all.Percentile(50);
+      snapshot.p99_ns = all.Percentile(99);
       double interval_s = std::chrono::duration<double>(options_.progress_interval).count();
       snapshot.requests_per_second =
           static_cast<double>(snapshot.completed - completed_before) / interval_s;
       completed_before = snapshot.completed;
+      snapshot.offered_per_second = static_cast<double>(offered - offered_before) / interval_s;
+      offered_before = offered;
       progress(snapshot);
       next_progress += options_.progress_interval;
     }

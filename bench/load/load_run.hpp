@@ -30,9 +30,11 @@ struct ProgressSnapshot {
   Duration total{};                // the longest scenario's planned duration
   std::uint64_t completed = 0;     // requests that ended, all scenarios
   double requests_per_second = 0;  // over the last interval
+  double offered_per_second = 0;   // started or dropped (due by the schedule), last interval
   std::uint64_t errors = 0;
   std::uint64_t dropped = 0;
   std::int64_t p95_ns = 0;  // corrected latency, all scenarios, so far
+  std::int64_t p50_ns = 0, p99_ns = 0;
   std::vector<ScenarioProgress> scenarios;
 };
 using ProgressHook = std::function<void(const ProgressSnapshot&)>;

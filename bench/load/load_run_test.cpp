@@ -231,6 +231,11 @@ TEST(LoadRun, ProgressOncePerIntervalAndStopEndsTheRunEarly) {
   EXPECT_GT(last.completed, 60u);
   EXPECT_NEAR(last.requests_per_second, 100, 30);
   EXPECT_GT(last.p95_ns, 0);
+  // What the live console shows besides: the offered rate next to the answered one, p50/p99.
+  EXPECT_NEAR(last.offered_per_second, 100, 30);
+  EXPECT_GT(last.p50_ns, 0);
+  EXPECT_LE(last.p50_ns, last.p95_ns);
+  EXPECT_LE(last.p95_ns, last.p99_ns);
   EXPECT_EQ(last.scenarios.at(0).name, "test");
   EXPECT_GE(result.scenarios.at(0).recorder.Completed(), last.completed);
 }

@@ -303,7 +303,11 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
     p.errors = s.errors;
     p.dropped = s.dropped;
     p.p95_s = static_cast<double>(s.p95_ns) * 1e-9;
+    p.p50_s = static_cast<double>(s.p50_ns) * 1e-9;
+    p.p99_s = static_cast<double>(s.p99_ns) * 1e-9;
+    p.offered_per_second = s.offered_per_second;
     p.backlog = sampler.LastBacklog();
+    p.queue_depths = sampler.LastDepths();
     print(p);
   });
   load_done = true;
@@ -353,6 +357,7 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   p.draining = true;
   auto tick = [&] {
     p.backlog = sampler.LastBacklog();
+    p.queue_depths = sampler.LastDepths();
     print(p);
   };
   DrainResult drain = per_request

@@ -75,6 +75,11 @@ struct Progress {
   std::uint64_t backlog = 0;  // ready messages in every queue
   bool draining = false;
   double warmup_s = 0;  // the first warmup_s of elapsed_s are the warm-up
+  // For the live console (`run --ui`): requests due by the schedule per second (started or
+  // dropped) next to the answered ones, answer p50/p99 so far, every queue's depth.
+  double offered_per_second = 0;
+  double p50_s = 0, p99_s = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> queue_depths{};  // at the last sample
   bool WarmingUp() const { return !draining && elapsed_s < warmup_s; }
 };
 using ProgressPrinter = std::function<void(const Progress&)>;

@@ -160,6 +160,15 @@ void RunSampler::SampleOnce(double t) {
   }
 }
 
+QueueDepths RunSampler::LastDepths() const {
+  std::lock_guard lock(mutex_);
+  QueueDepths depths;
+  for (const report::QueueSeries& q : queues_) {
+    if (!q.depth.empty()) depths.emplace_back(q.queue, q.depth.back());
+  }
+  return depths;
+}
+
 std::vector<report::QueueSeries> RunSampler::Queues() const {
   std::lock_guard lock(mutex_);
   return queues_;

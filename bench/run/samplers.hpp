@@ -68,6 +68,8 @@ class RunSampler {
 
   // Ready messages in all queues at the last sample (for the progress line).
   std::uint64_t LastBacklog() const { return last_backlog_.load(); }
+  // Every queue's ready messages at its last sample (for the live console).
+  QueueDepths LastDepths() const;
 
   std::vector<report::QueueSeries> Queues() const;
 
