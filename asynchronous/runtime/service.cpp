@@ -13,6 +13,7 @@
 #include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/tracing.hpp"
 
 namespace flowbench::async {
 
@@ -229,6 +230,7 @@ int RunService(std::string_view name, int argc, char** argv,
   log::Configure("async", options.service);
   try {
     ResolveServiceOptions(options);
+    SpanExportScope span_export(options.otlp_endpoint, "async-" + options.service);
     std::string amqp_url = infra::ResolveAmqpUrl(options.infra);
     MigrateSchema(*Connect(options.database), options.database.schema);
     Service service(options, settings, amqp_url);
@@ -238,6 +240,7 @@ int RunService(std::string_view name, int argc, char** argv,
       // A report still hashing or a transaction still waiting would hold the exit past the
       // drain timeout; their deliveries are back in the broker already.
       log::Info("stopped, not waiting for the work still running");
+      StopSpanExport();  // _Exit runs no destructor
       std::_Exit(code);
     }
     return code;

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "common/telemetry/log.hpp"
+
 namespace flowbench {
 namespace {
 
@@ -29,6 +31,15 @@ void StopSpanExport() {
   }
   if (exporter) exporter->Shutdown();
 }
+
+SpanExportScope::SpanExportScope(const std::string& endpoint, std::string service_name) {
+  if (endpoint.empty()) return;
+  StartSpanExport({endpoint, std::move(service_name)});
+  log::Info("exporting the spans of sampled traces over OTLP",
+            {{"endpoint", endpoint + "/v1/traces"}});
+}
+
+SpanExportScope::~SpanExportScope() { StopSpanExport(); }
 
 bool SpanExportEnabled() { return g_enabled.load(std::memory_order_relaxed); }
 
@@ -69,8 +80,12 @@ void Span::SetName(std::string name) {
   if (span_) span_->name = std::move(name);
 }
 
-void Span::Set(std::string_view key, boost::json::value value) {
-  if (span_) span_->attributes[key] = std::move(value);
+void Span::Set(std::string_view key, std::string_view value) {
+  if (span_) span_->attributes[key] = value;
+}
+
+void Span::Set(std::string_view key, std::int64_t value) {
+  if (span_) span_->attributes[key] = value;
 }
 
 void Span::SetError(std::string_view message) {

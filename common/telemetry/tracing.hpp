@@ -29,6 +29,16 @@ void StartSpanExport(OtlpExporterOptions options);
 void StopSpanExport();
 bool SpanExportEnabled();
 
+// main()'s span export: on for the scope when `endpoint` is not empty (the --otlp-endpoint
+// flag), flushed when the scope ends, so the last request's spans leave with the process.
+class SpanExportScope {
+ public:
+  SpanExportScope(const std::string& endpoint, std::string service_name);
+  ~SpanExportScope();
+  SpanExportScope(const SpanExportScope&) = delete;
+  SpanExportScope& operator=(const SpanExportScope&) = delete;
+};
+
 // An incoming request's or message's trace: its own context (a child of the traceparent,
 // or a new unsampled root) and, for a sampled trace, the span id of the sender (the parent
 // of the span this service records for it; empty otherwise).
@@ -57,7 +67,9 @@ class Span {
   explicit operator bool() const { return span_ != nullptr; }
 
   void SetName(std::string name);
-  void Set(std::string_view key, boost::json::value value);
+  void Set(std::string_view key, std::string_view value);
+  void Set(std::string_view key, const char* value) { Set(key, std::string_view(value)); }
+  void Set(std::string_view key, std::int64_t value);
   void SetError(std::string_view message);
   void SetStart(std::uint64_t unix_nano);  // when it began before the Span was made
   void End();
