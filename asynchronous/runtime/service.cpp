@@ -13,6 +13,7 @@
 #include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/span_conventions.hpp"
 #include "common/telemetry/tracing.hpp"
 
 namespace flowbench::async {
@@ -94,19 +95,27 @@ void Service::Consume(std::string_view queue, MessageHandler handler, int prefet
 }
 
 OutgoingMessage Service::MakeMessage(topology::Destination to, std::string_view type,
-                                     boost::json::object payload, const Origin& origin) {
+                                     boost::json::object payload, const Origin& origin,
+                                     const TraceContext& sender) {
   Envelope envelope{origin.message_id, std::string(type), origin.accepted_at, origin.trace.trace_id,
                     std::move(payload)};
   OutgoingMessage message{std::string(to.exchange),
                           std::string(to.routing_key),
                           EncodeEnvelope(envelope),
                           origin.message_id,
-                          {{"traceparent", origin.trace.NewChild().ToTraceparent()}},
+                          {{"traceparent", sender.ToTraceparent()}},
                           {}};
   if (!origin.request_id.empty()) {
     message.headers.emplace(std::string(kRequestIdAmqpHeader), origin.request_id);
   }
   return message;
+}
+
+Span Service::PublishSpan(const OutgoingMessage& message, std::string_view type,
+                          const Origin& origin, const TraceContext& publish) {
+  Span span(publish, origin.trace.parent_id, SpanKind::kProducer);
+  DescribePublishSpan(span, message.exchange, message.routing_key, message.message_id, type);
+  return span;
 }
 
 void Service::RecordPublished(topology::Destination to, std::string_view type, const Origin& origin,
