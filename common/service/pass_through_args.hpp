@@ -27,6 +27,7 @@ struct PassThroughArgs {
   // What a service of `arch` gets: --otlp-endpoint, the flags for every service, then its
   // build's own (so a build's own value wins where a flag is given twice).
   std::vector<std::string> For(Arch arch) const;
+  bool Empty() const { return For(Arch::kSync).empty() && For(Arch::kAsync).empty(); }
   // {"every": [...], "sync": [...], "async": [...]} (and "otlp_endpoint" when given)
   boost::json::object ToJson() const;
 };

@@ -100,6 +100,8 @@ TEST(PassThroughArgs, OtlpEndpointGoesToEveryServiceOfBothBuilds) {
             (std::vector<std::string>{"--otlp-endpoint", "http://localhost:4318"}));
   EXPECT_EQ(pass.ToJson().at("otlp_endpoint"), "http://localhost:4318");
   EXPECT_EQ(ParsePassThrough({}).For(Arch::kSync), std::vector<std::string>{});
+  EXPECT_TRUE(ParsePassThrough({}).Empty());
+  EXPECT_FALSE(pass.Empty());  // a --target run refuses it like any service flag
 }
 
 TEST(PassThroughArgs, ResultsRecordEachList) {
