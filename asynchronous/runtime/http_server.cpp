@@ -335,6 +335,7 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
   } else {
     bool sampled = request.trace().Sampled();  // spans only then: no text built otherwise
     Span server_span(request.trace(), request.caller_span_id(), SpanKind::kServer);
+    if (server_span) server_span.SetStart(UnixNanos(request.accepted_at()));  // read, not routed
     if (sampled) {
       RecordSpan(request.trace(), span::kReceived, request.method() + " " + request.path(),
                  {{"route", route_label}});

@@ -52,10 +52,11 @@ ReceivedTrace ReceiveTrace(std::string_view traceparent_header) {
   return {TraceContext::NewRoot(/*sampled=*/false), {}};
 }
 
-std::uint64_t UnixNanosNow() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
+std::uint64_t UnixNanosNow() { return UnixNanos(std::chrono::system_clock::now()); }
+
+std::uint64_t UnixNanos(std::chrono::system_clock::time_point at) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count());
 }
 
 Span::Span(const TraceContext& self, std::string_view parent_span_id, SpanKind kind) {

@@ -49,6 +49,7 @@ struct ReceivedTrace {
 ReceivedTrace ReceiveTrace(std::string_view traceparent_header);
 
 std::uint64_t UnixNanosNow();
+std::uint64_t UnixNanos(std::chrono::system_clock::time_point at);
 
 // One span being recorded: started when made, exported when ended (End() or destruction).
 // Not recording (every call a no-op) unless the trace is sampled and export is on; a

@@ -178,6 +178,7 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
     Request request(req, received);
     bool sampled = request.trace().Sampled();  // spans only then: no text built otherwise
     Span server_span(request.trace(), request.caller_span_id(), SpanKind::kServer);
+    if (server_span) server_span.SetStart(UnixNanos(request.accepted_at()));  // read, not routed
     if (sampled) {
       RecordSpan(request.trace(), span::kReceived, req.method + " " + req.path,
                  {{"route", *label}});
