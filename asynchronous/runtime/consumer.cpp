@@ -10,6 +10,7 @@
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/span_conventions.hpp"
 
 namespace flowbench::async {
 namespace {
@@ -179,8 +180,12 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
     message.attempt = static_cast<int>(it->second);
   }
   auto traceparent = delivery.headers.find("traceparent");
-  message.trace = ContinueOrStartTrace(traceparent == delivery.headers.end() ? std::string_view()
-                                                                             : traceparent->second);
+  ReceivedTrace incoming = ReceiveTrace(
+      traceparent == delivery.headers.end() ? std::string_view() : traceparent->second);
+  message.trace = std::move(incoming.trace);
+  // The CONSUMER span, child of the publish span that sent the message: from the delivery's
+  // arrival here to its settling, so the gap after the publish span's end is the queue wait.
+  Span process_span(message.trace, incoming.sender_span_id, SpanKind::kConsumer);
   if (auto id = delivery.headers.find(std::string(kRequestIdAmqpHeader));
       id != delivery.headers.end()) {
     message.request_id = CleanRequestId(id->second);
@@ -194,6 +199,8 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
     error = e.what();
     failure = FailureKind::kUndecodable;  // however it is retried, it never will decode
   }
+  DescribeProcessSpan(process_span, spec_.queue, delivery.message_id, message.envelope.type,
+                      message.attempt);
   if (error.empty()) {
     try {
       if (message.trace.Sampled()) {  // spans only then: no text built otherwise
@@ -227,6 +234,7 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
            {"message_id", message.envelope.message_id}},
           message.trace.trace_id);
     }
+    if (process_span) process_span.Set("flowbench.outcome", label);
     if (message.trace.Sampled()) {
       RecordSpan(
           message.trace, span::kAck,
@@ -254,6 +262,7 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
                spec_.queue + " (dependency unavailable: requeued in " +
                    std::to_string(delay.count()) + " ms)",
                {{"queue", spec_.queue}, {"outcome", "deferred"}, {"error", error}});
+    process_span.SetError(error);
     co_await Wait(delay);
     Settle({generation, delivery.delivery_tag, false});
     co_return;
@@ -263,6 +272,7 @@ Task<void> Consumer::Handle(Delivery delivery, std::uint64_t generation) {
   // not decode), confirmed, then the original is acked. Should the copy not reach the
   // broker, the original is requeued instead.
   RetryStep step = retry_.AfterFailure(spec_.queue, message.attempt, failure);
+  process_span.SetError(error);
   log::Warn(step.dead_letter ? "handler failed for the last time; dead-lettering"
                              : "handler failed; retrying later",
             {{"queue", spec_.queue},

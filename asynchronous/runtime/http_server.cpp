@@ -16,6 +16,7 @@
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/span_conventions.hpp"
 
 namespace flowbench::async {
 namespace beast = boost::beast;
@@ -87,14 +88,16 @@ http::response<http::string_body> ToBeast(const HttpResponse& answer, unsigned v
 }  // namespace
 
 Request::Request(std::string method, std::string path, std::string body, TraceContext trace,
-                 SystemTime accepted_at, std::string query, std::string request_id)
+                 SystemTime accepted_at, std::string query, std::string request_id,
+                 std::string caller_span_id)
     : method_(std::move(method)),
       path_(std::move(path)),
       body_(std::move(body)),
       trace_(std::move(trace)),
       accepted_at_(accepted_at),
       query_(std::move(query)),
-      request_id_(std::move(request_id)) {}
+      request_id_(std::move(request_id)),
+      caller_span_id_(std::move(caller_span_id)) {}
 
 std::optional<std::string> Request::Query(std::string_view name) const {
   std::string_view rest = query_;
@@ -249,11 +252,12 @@ struct HttpServer::Impl {
       http::request<http::string_body> req = parser.release();
       std::string target(req.target());
       std::size_t question = target.find('?');
+      ReceivedTrace incoming = ReceiveTrace(req["traceparent"]);
       Request request(std::string(req.method_string()), target.substr(0, question),
-                      std::move(req.body()), ContinueOrStartTrace(std::string(req["traceparent"])),
+                      std::move(req.body()), std::move(incoming.trace),
                       std::chrono::system_clock::now(),
                       question == std::string::npos ? std::string() : target.substr(question + 1),
-                      CleanRequestId(req[kRequestIdHeader]));
+                      CleanRequestId(req[kRequestIdHeader]), std::move(incoming.sender_span_id));
       HttpResponse answer = co_await owner->Answer(std::move(request));
       auto res = ToBeast(answer, req.version(), req.keep_alive() && !draining);
       stream.expires_after(kWriteTimeout);
@@ -330,6 +334,8 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
                           : ErrorResponse(404, "not_found", "no route " + request.path());
   } else {
     bool sampled = request.trace().Sampled();  // spans only then: no text built otherwise
+    Span server_span(request.trace(), request.caller_span_id(), SpanKind::kServer);
+    if (server_span) server_span.SetStart(UnixNanos(request.accepted_at()));  // read, not routed
     if (sampled) {
       RecordSpan(request.trace(), span::kReceived, request.method() + " " + request.path(),
                  {{"route", route_label}});
@@ -354,6 +360,8 @@ Task<HttpResponse> HttpServer::Answer(Request request) {
       RecordSpan(request.trace(), span::kAnswered, request.method() + " " + request.path(),
                  {{"route", route_label}, {"status", response.status}});
     }
+    DescribeHttpServerSpan(server_span, request.method(), route_label, request.path(),
+                           response.status);
   }
   if (!error.empty()) {
     log::Warn("request failed",

@@ -36,8 +36,10 @@ inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;  // larger bodies: 413
 class Request {
  public:
   // query: what followed '?' in the target; request_id: the cleaned X-Request-Id.
+  // caller_span_id: the span that sent it (ReceivedTrace), in a sampled trace only.
   Request(std::string method, std::string path, std::string body, TraceContext trace,
-          SystemTime accepted_at, std::string query = {}, std::string request_id = {});
+          SystemTime accepted_at, std::string query = {}, std::string request_id = {},
+          std::string caller_span_id = {});
 
   const std::string& method() const { return method_; }
   const std::string& path() const { return path_; }  // without the query string
@@ -47,6 +49,7 @@ class Request {
   const std::string& PathParam() const { return path_param_; }  // the {id} as text
   const TraceContext& trace() const { return trace_; }
   const std::string& trace_id() const { return trace_.trace_id; }
+  const std::string& caller_span_id() const { return caller_span_id_; }
   // When the request was read: carried to the end of its work, in every message it causes.
   SystemTime accepted_at() const { return accepted_at_; }
   // The driver's X-Request-Id (empty when the request had none): carried like accepted_at.
@@ -64,6 +67,7 @@ class Request {
   SystemTime accepted_at_;
   std::string query_;
   std::string request_id_;
+  std::string caller_span_id_;
   std::string path_param_;
 };
 

@@ -11,6 +11,7 @@
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/metrics.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/span_conventions.hpp"
 #include "common/telemetry/trace.hpp"
 
 namespace flowbench::async {
@@ -162,6 +163,19 @@ Task<OutboxRelay::Relayed> OutboxRelay::RelayBatch() {
     pending_.Set(0);
     co_return Relayed::kAll;
   }
+  // A sampled row's traceparent names the span that wrote it (the request's): its publish
+  // is a PRODUCER span of its own, child of that one, and the consumer's parent.
+  std::vector<Span> publish_spans(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string& traceparent = rows[i].message.headers["traceparent"];
+    std::optional<TraceContext> writer = ParseTraceparent(traceparent);
+    if (!writer || !writer->Sampled()) continue;
+    TraceContext publish = writer->NewChild();
+    traceparent = publish.ToTraceparent();
+    publish_spans[i] = Span(publish, writer->parent_id, SpanKind::kProducer);
+    const OutgoingMessage& m = rows[i].message;
+    DescribePublishSpan(publish_spans[i], m.exchange, m.routing_key, m.message_id, rows[i].type);
+  }
   std::vector<OutgoingMessage> messages;
   messages.reserve(rows.size());
   for (const Row& row : rows) messages.push_back(row.message);
@@ -176,8 +190,10 @@ Task<OutboxRelay::Relayed> OutboxRelay::RelayBatch() {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (errors[i]) {
       if (first_error.empty()) first_error = *errors[i];
+      publish_spans[i].SetError(*errors[i]);  // the row stays: a later publish tries again
       continue;
     }
+    publish_spans[i].End();
     sent += (sent.empty() ? "{" : ",") + std::to_string(rows[i].id);
     commit_to_confirm_.Observe(rows[i].seconds_since_commit + publish_seconds);
     std::optional<TraceContext> trace = ParseTraceparent(rows[i].message.headers["traceparent"]);

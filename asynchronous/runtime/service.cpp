@@ -13,6 +13,8 @@
 #include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/span_conventions.hpp"
+#include "common/telemetry/tracing.hpp"
 
 namespace flowbench::async {
 
@@ -93,19 +95,27 @@ void Service::Consume(std::string_view queue, MessageHandler handler, int prefet
 }
 
 OutgoingMessage Service::MakeMessage(topology::Destination to, std::string_view type,
-                                     boost::json::object payload, const Origin& origin) {
+                                     boost::json::object payload, const Origin& origin,
+                                     const TraceContext& sender) {
   Envelope envelope{origin.message_id, std::string(type), origin.accepted_at, origin.trace.trace_id,
                     std::move(payload)};
   OutgoingMessage message{std::string(to.exchange),
                           std::string(to.routing_key),
                           EncodeEnvelope(envelope),
                           origin.message_id,
-                          {{"traceparent", origin.trace.NewChild().ToTraceparent()}},
+                          {{"traceparent", sender.ToTraceparent()}},
                           {}};
   if (!origin.request_id.empty()) {
     message.headers.emplace(std::string(kRequestIdAmqpHeader), origin.request_id);
   }
   return message;
+}
+
+Span Service::PublishSpan(const OutgoingMessage& message, std::string_view type,
+                          const Origin& origin, const TraceContext& publish) {
+  Span span(publish, origin.trace.parent_id, SpanKind::kProducer);
+  DescribePublishSpan(span, message.exchange, message.routing_key, message.message_id, type);
+  return span;
 }
 
 void Service::RecordPublished(topology::Destination to, std::string_view type, const Origin& origin,
@@ -229,6 +239,7 @@ int RunService(std::string_view name, int argc, char** argv,
   log::Configure("async", options.service);
   try {
     ResolveServiceOptions(options);
+    SpanExportScope span_export(options.otlp_endpoint, "async-" + options.service);
     std::string amqp_url = infra::ResolveAmqpUrl(options.infra);
     MigrateSchema(*Connect(options.database), options.database.schema);
     Service service(options, settings, amqp_url);
@@ -238,6 +249,7 @@ int RunService(std::string_view name, int argc, char** argv,
       // A report still hashing or a transaction still waiting would hold the exit past the
       // drain timeout; their deliveries are back in the broker already.
       log::Info("stopped, not waiting for the work still running");
+      StopSpanExport();  // _Exit runs no destructor
       std::_Exit(code);
     }
     return code;

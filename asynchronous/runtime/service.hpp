@@ -35,6 +35,7 @@
 #include "common/service/service_options.hpp"
 #include "common/telemetry/completion_log.hpp"
 #include "common/telemetry/metrics.hpp"
+#include "common/telemetry/tracing.hpp"
 
 namespace flowbench::async {
 
@@ -100,7 +101,9 @@ class Service {
   // the message they handle is acked only after its follow-up is safe).
   template <typename Event>
   Task<void> Publish(topology::Destination to, const Event& event, const Origin& origin) {
-    OutgoingMessage message = MakeMessage(to, Event::kType, ToJson(event), origin);
+    TraceContext publish = origin.trace.NewChild();  // the PRODUCER span, parent of the consumer
+    OutgoingMessage message = MakeMessage(to, Event::kType, ToJson(event), origin, publish);
+    Span span = PublishSpan(message, Event::kType, origin, publish);
     co_await publisher_.Publish(std::move(message), /*wait_for_confirm=*/true);
     RecordPublished(to, Event::kType, origin, /*confirmed=*/true);
   }
@@ -109,7 +112,9 @@ class Service {
   // publisher took the message, before the broker confirmed it (the trade-off to measure).
   template <typename Event>
   Task<void> PublishAccepted(topology::Destination to, const Event& event, const Origin& origin) {
-    OutgoingMessage message = MakeMessage(to, Event::kType, ToJson(event), origin);
+    TraceContext publish = origin.trace.NewChild();
+    OutgoingMessage message = MakeMessage(to, Event::kType, ToJson(event), origin, publish);
+    Span span = PublishSpan(message, Event::kType, origin, publish);
     co_await publisher_.Publish(std::move(message), settings_.publish_confirm);
     RecordPublished(to, Event::kType, origin, settings_.publish_confirm);
   }
@@ -127,7 +132,9 @@ class Service {
     auto result = co_await Transact([&](pqxx::work& tx) {
       auto written = work(tx);
       auto event = event_of(written);
-      OutgoingMessage message = MakeMessage(to, decltype(event)::kType, ToJson(event), origin);
+      // The row carries the request's own context: the relay's publish span is its child.
+      OutgoingMessage message =
+          MakeMessage(to, decltype(event)::kType, ToJson(event), origin, origin.trace);
       EnqueueOutbox(tx, producer, decltype(event)::kType, message);
       return written;
     });
@@ -156,8 +163,13 @@ class Service {
   bool LeftWorkRunning() const { return left_work_running_; }
 
  private:
+  // `sender`: the span the message's traceparent names as its parent.
   static OutgoingMessage MakeMessage(topology::Destination to, std::string_view type,
-                                     boost::json::object payload, const Origin& origin);
+                                     boost::json::object payload, const Origin& origin,
+                                     const TraceContext& sender);
+  // The PRODUCER span of a publish from a handler (sampled traces with export on only).
+  static Span PublishSpan(const OutgoingMessage& message, std::string_view type,
+                          const Origin& origin, const TraceContext& publish);
   // The demo's "publish" span (sampled traces only).
   static void RecordPublished(topology::Destination to, std::string_view type, const Origin& origin,
                               bool confirmed);

@@ -36,8 +36,7 @@ struct RunCommandOptions {
 // the ones run; an --arch given as well must name the same ones.
 std::vector<run::TargetBuild> Targets(const RunCommandOptions& o) {
   const PassThroughArgs& pass = o.run.service_args;
-  if (!(o.run.workload == WorkloadSettings{}) || !pass.every.empty() || !pass.sync.empty() ||
-      !pass.async.empty()) {
+  if (!(o.run.workload == WorkloadSettings{}) || !pass.Empty()) {
     throw CLI::ValidationError(
         "--target",
         "workload and service flags configure the services flowbench starts; a "

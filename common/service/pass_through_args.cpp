@@ -5,16 +5,20 @@
 namespace flowbench {
 
 std::vector<std::string> PassThroughArgs::For(Arch arch) const {
-  std::vector<std::string> args = every;
+  std::vector<std::string> args;
+  if (!otlp_endpoint.empty()) args = {"--otlp-endpoint", otlp_endpoint};
+  args.insert(args.end(), every.begin(), every.end());
   const std::vector<std::string>& own = arch == Arch::kSync ? sync : async;
   args.insert(args.end(), own.begin(), own.end());
   return args;
 }
 
 boost::json::object PassThroughArgs::ToJson() const {
-  return {{"every", boost::json::array(every.begin(), every.end())},
-          {"sync", boost::json::array(sync.begin(), sync.end())},
-          {"async", boost::json::array(async.begin(), async.end())}};
+  boost::json::object json{{"every", boost::json::array(every.begin(), every.end())},
+                           {"sync", boost::json::array(sync.begin(), sync.end())},
+                           {"async", boost::json::array(async.begin(), async.end())}};
+  if (!otlp_endpoint.empty()) json["otlp_endpoint"] = otlp_endpoint;
+  return json;
 }
 
 void BindPassThroughArgs(CLI::App& app, PassThroughArgs& args) {
@@ -30,6 +34,10 @@ void BindPassThroughArgs(CLI::App& app, PassThroughArgs& args) {
                  "a flag for the async build's services only, attached with '=' (repeatable): "
                  "--async-arg=--prefetch=50")
       ->allow_extra_args(false)
+      ->group(group);
+  app.add_option("--otlp-endpoint", args.otlp_endpoint,
+                 "every service sends the spans of sampled traces (flowbench demo's) over "
+                 "OTLP/HTTP to URL/v1/traces, e.g. Jaeger's http://localhost:4318")
       ->group(group);
   app.add_option("service-args", args.every,
                  "after `--`: flags for every service of both builds (-- --db-pool-size 20)")

@@ -20,14 +20,19 @@ struct PassThroughArgs {
   std::vector<std::string> every;  // after `--`: every service of both builds
   std::vector<std::string> sync;   // --sync-arg ARG (repeatable): the sync build's only
   std::vector<std::string> async;  // --async-arg ARG (repeatable): the async build's only
+  // --otlp-endpoint URL: every service exports its sampled spans there (the service flag of
+  // the same name, given first so that a flag after `--` still wins). Empty: none.
+  std::string otlp_endpoint;
 
-  // What a service of `arch` gets: the flags for every service, then its build's own (so a
-  // build's own value wins where a flag is given twice).
+  // What a service of `arch` gets: --otlp-endpoint, the flags for every service, then its
+  // build's own (so a build's own value wins where a flag is given twice).
   std::vector<std::string> For(Arch arch) const;
-  boost::json::object ToJson() const;  // {"every": [...], "sync": [...], "async": [...]}
+  bool Empty() const { return For(Arch::kSync).empty() && For(Arch::kAsync).empty(); }
+  // {"every": [...], "sync": [...], "async": [...]} (and "otlp_endpoint" when given)
+  boost::json::object ToJson() const;
 };
 
-// --sync-arg, --async-arg and the `--` positional, on `app`.
+// --sync-arg, --async-arg, --otlp-endpoint and the `--` positional, on `app`.
 void BindPassThroughArgs(CLI::App& app, PassThroughArgs& args);
 
 }  // namespace flowbench

@@ -50,6 +50,11 @@ void BindServiceOptions(CLI::App& app, ServiceOptions& o) {
                  "continued by a restarted process")
       ->envname("FLOWBENCH_COMPLETION_JOURNAL")
       ->group(group);
+  app.add_option("--otlp-endpoint", o.otlp_endpoint,
+                 "send the spans of sampled traces over OTLP/HTTP to URL/v1/traces "
+                 "(Jaeger: http://jaeger:4318); off when empty")
+      ->envname("FLOWBENCH_OTLP_ENDPOINT")
+      ->group(group);
   infra::BindInfraOptions(app, o.infra);
   BindDatabaseSettings(app, o.database);
   BindWorkloadSettings(app, o.workload);

@@ -43,6 +43,9 @@ struct ServiceOptions {
   // directory; empty: in memory only.
   std::string completion_journal_dir;
   std::filesystem::path CompletionJournal() const;  // empty when not journaled
+  // --otlp-endpoint URL: the spans of sampled traces go out over OTLP/HTTP (JSON) to
+  // URL/v1/traces (Jaeger: http://jaeger:4318). Empty (the default): no export.
+  std::string otlp_endpoint;
 
   int port() const { return PortOf(service); }
   int PortOf(std::string_view service_name) const;

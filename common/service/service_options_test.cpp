@@ -53,6 +53,12 @@ TEST(ServiceOptions, ResolveRejectsABadPeerAndFillsTheDatabase) {
   EXPECT_EQ(good.database.schema, "async");
 }
 
+TEST(ServiceOptions, OtlpEndpointIsOffUnlessGiven) {
+  EXPECT_EQ(Parse(Arch::kSync, {}).otlp_endpoint, "");
+  EXPECT_EQ(Parse(Arch::kAsync, {"--otlp-endpoint", "http://jaeger:4318"}).otlp_endpoint,
+            "http://jaeger:4318");
+}
+
 PassThroughArgs ParsePassThrough(std::vector<std::string> args) {
   PassThroughArgs pass;
   CLI::App app;
@@ -84,8 +90,22 @@ TEST(PassThroughArgs, AnArgTakesOneValueSoWhatFollowsIsNotSwallowed) {
             std::vector<std::string>{"--http-threads=64"});
 }
 
+TEST(PassThroughArgs, OtlpEndpointGoesToEveryServiceOfBothBuilds) {
+  PassThroughArgs pass = ParsePassThrough(
+      {"--otlp-endpoint", "http://localhost:4318", "--sync-arg=--http-threads=64"});
+  EXPECT_EQ(
+      pass.For(Arch::kSync),
+      (std::vector<std::string>{"--otlp-endpoint", "http://localhost:4318", "--http-threads=64"}));
+  EXPECT_EQ(pass.For(Arch::kAsync),
+            (std::vector<std::string>{"--otlp-endpoint", "http://localhost:4318"}));
+  EXPECT_EQ(pass.ToJson().at("otlp_endpoint"), "http://localhost:4318");
+  EXPECT_EQ(ParsePassThrough({}).For(Arch::kSync), std::vector<std::string>{});
+  EXPECT_TRUE(ParsePassThrough({}).Empty());
+  EXPECT_FALSE(pass.Empty());  // a --target run refuses it like any service flag
+}
+
 TEST(PassThroughArgs, ResultsRecordEachList) {
-  PassThroughArgs pass{{"--db-pool-size", "3"}, {"--http-threads=64"}, {}};
+  PassThroughArgs pass{{"--db-pool-size", "3"}, {"--http-threads=64"}, {}, {}};
   EXPECT_EQ(boost::json::serialize(pass.ToJson()),
             R"({"every":["--db-pool-size","3"],"sync":["--http-threads=64"],"async":[]})");
 }

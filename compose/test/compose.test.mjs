@@ -129,6 +129,21 @@ test('no password has a default: without compose/.env the configuration does not
   assert.doesNotMatch(read('rabbitmq/20-flowbench.conf'), /default_pass/);
 });
 
+test('Jaeger takes OTLP on 4318 and every service of both builds sends its spans there', () => {
+  const jaeger = serviceBlocks(composeConfig(['docker-compose.monitoring.yml'])).jaeger;
+  assert.ok(jaeger, 'no jaeger service in docker-compose.monitoring.yml');
+  assert.match(jaeger, /image: jaegertracing\/all-in-one:/);
+  assert.match(jaeger, /COLLECTOR_OTLP_ENABLED: "true"/);
+  const ports = publishedPorts(composeConfig(['docker-compose.monitoring.yml'], { FLOWBENCH_BIND: '0.0.0.0' })).jaeger;
+  assert.deepEqual(ports.map((p) => [p.target, p.host_ip]).sort(), [[16686, '0.0.0.0'], [4318, '127.0.0.1']].sort());
+  for (const arch of ['sync', 'async']) {
+    const blocks = serviceBlocks(composeConfig([`docker-compose.${arch}.yml`]));
+    for (const s of services) {
+      assert.match(blocks[`${arch}-${s.name}`], /FLOWBENCH_OTLP_ENDPOINT: http:\/\/jaeger:4318/, `${arch}-${s.name} exports no spans`);
+    }
+  }
+});
+
 test('Grafana allows no anonymous access', () => {
   const grafana = serviceBlocks(composeConfig(['docker-compose.monitoring.yml'])).grafana;
   assert.match(grafana, /GF_AUTH_ANONYMOUS_ENABLED: "false"/);

@@ -9,6 +9,7 @@
 #include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/span_conventions.hpp"
 
 namespace flowbench::sync {
 namespace {
@@ -103,7 +104,11 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
         if (maybe_delivered) throw ServiceUnavailable(open);
         throw NotDelivered(open);
       }
-      httplib::Headers headers{{"traceparent", trace.NewChild().ToTraceparent()}};
+      // Each attempt is a client span of its own, and the peer's server span its child.
+      TraceContext call = trace.NewChild();
+      Span client_span(call, trace.parent_id, SpanKind::kClient);
+      DescribeHttpClientSpan(client_span, "POST", target_, base_url_, path, attempt);
+      httplib::Headers headers{{"traceparent", call.ToTraceparent()}};
       if (!origin.request_id.empty()) {
         headers.emplace(std::string(kRequestIdHeader), std::string(origin.request_id));
       }
@@ -114,10 +119,14 @@ boost::json::object Downstream::Post(std::string_view path, const boost::json::o
       if (result) {
         RecordSpan(trace, span::kCallDone, hop,
                    {{"target", target_}, {"path", path}, {"status", result->status}});
+        EndHttpClientSpan(client_span, result->status);
       } else {
         RecordSpan(trace, span::kCallDone, hop + ": " + httplib::to_string(result.error()),
                    {{"target", target_}, {"path", path}, {"error", FailureReason(result.error())}});
+        FailHttpClientSpan(client_span, FailureReason(result.error()),
+                           httplib::to_string(result.error()));
       }
+      client_span.End();
       metrics_.ObserveDownstreamRequest(
           target_, std::chrono::duration<double>(Clock::now() - start).count());
       if (!result) {

@@ -17,6 +17,8 @@
 #include "common/telemetry/completion_route.hpp"
 #include "common/telemetry/log.hpp"
 #include "common/telemetry/span.hpp"
+#include "common/telemetry/span_conventions.hpp"
+#include "common/telemetry/tracing.hpp"
 
 namespace flowbench::sync {
 namespace {
@@ -73,8 +75,11 @@ Request::Request(const httplib::Request& request, SteadyClock::time_point receiv
       accepted_at_(std::chrono::system_clock::now() -
                    std::chrono::duration_cast<std::chrono::system_clock::duration>(
                        SteadyClock::now() - received)),
-      trace_(ContinueOrStartTrace(request.get_header_value("traceparent"))),
-      request_id_(CleanRequestId(request.get_header_value(std::string(kRequestIdHeader)))) {}
+      request_id_(CleanRequestId(request.get_header_value(std::string(kRequestIdHeader)))) {
+  ReceivedTrace incoming = ReceiveTrace(request.get_header_value("traceparent"));
+  trace_ = std::move(incoming.trace);
+  caller_span_id_ = std::move(incoming.sender_span_id);
+}
 
 std::optional<std::string> Request::Query(const std::string& name) const {
   if (!request_.has_param(name)) return std::nullopt;
@@ -172,6 +177,8 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
     SteadyClock::time_point received = t_request.armed ? t_request.received : SteadyClock::now();
     Request request(req, received);
     bool sampled = request.trace().Sampled();  // spans only then: no text built otherwise
+    Span server_span(request.trace(), request.caller_span_id(), SpanKind::kServer);
+    if (server_span) server_span.SetStart(UnixNanos(request.accepted_at()));  // read, not routed
     if (sampled) {
       RecordSpan(request.trace(), span::kReceived, req.method + " " + req.path,
                  {{"route", *label}});
@@ -194,6 +201,7 @@ httplib::Server::Handler Service::Wrap(const std::string& route, Handler handler
       RecordSpan(request.trace(), span::kAnswered, req.method + " " + req.path,
                  {{"route", *label}, {"status", res.status}});
     }
+    if (server_span) DescribeHttpServerSpan(server_span, req.method, *label, req.path, res.status);
   };
 }
 
@@ -345,6 +353,7 @@ int RunService(std::string_view name, int argc, char** argv,
   log::Configure("sync", options.service);
   try {
     ResolveServiceOptions(options);
+    SpanExportScope span_export(options.otlp_endpoint, "sync-" + options.service);
     MigrateSchema(*Connect(options.database), options.database.schema);
     Service service(std::move(options), settings);
     add_routes(service);

@@ -57,6 +57,8 @@ class Request {
   std::string PathParam() const;  // the {id} as text
   const TraceContext& trace() const { return trace_; }
   const std::string& trace_id() const { return trace_.trace_id; }
+  // The span that sent this request (the caller's client span), in a sampled trace only.
+  const std::string& caller_span_id() const { return caller_span_id_; }
   // The driver's X-Request-Id (cleaned; empty when the request had none).
   const std::string& request_id() const { return request_id_; }
   // What a downstream call made for this request carries: its trace and its request id.
@@ -71,6 +73,7 @@ class Request {
   std::chrono::steady_clock::time_point received_;
   SystemTime accepted_at_;
   TraceContext trace_;
+  std::string caller_span_id_;
   std::string request_id_;
 };
 
