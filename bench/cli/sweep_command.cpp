@@ -18,6 +18,7 @@ struct SweepCommandOptions {
   std::string step_duration;
   std::string limit_duration;  // default: 5s, 2s with --quick
   std::filesystem::path out;
+  NetworkFlags network;  // --network, resolved into sweep.run.network
 };
 
 std::string Rate(double rps) {
@@ -61,6 +62,7 @@ int Sweep(SweepCommandOptions& o) {
   }
   if (o.limit_duration.empty()) o.limit_duration = o.sweep.quick ? "2s" : "5s";
   o.sweep.limit_duration = ParseDuration(o.limit_duration, "--limit-duration");
+  o.sweep.run.network = ResolveNetworkFlags(o.network);
   std::filesystem::path out = o.out.empty() ? DefaultOutDir("-sweep") : o.out;
   o.sweep.out_dir = out.string();
 
@@ -142,6 +144,7 @@ void AddSweepCommand(CLI::App& app) {
       ->check(CLI::Range(1, 3600));
   BindWorkloadSettings(*cmd, o->sweep.run.workload);
   BindPassThroughArgs(*cmd, o->sweep.run.service_args);
+  BindNetworkFlags(*cmd, o->network);
   cmd->callback([o] {
     int code = Sweep(*o);
     if (code != 0) throw CLI::RuntimeError(code);
