@@ -53,7 +53,7 @@ LinkRtt MeasureLink(const RelayLink& link, int samples) {
     relayed.push_back(ConnectCloseMs("127.0.0.1", link.listen_port) / 2);
     direct.push_back(ConnectCloseMs(link.target_host, link.target_port));
   }
-  return {link.name, Median(relayed), Median(direct), samples};
+  return {link.name, Median(relayed), Median(direct), samples, link.listen_port};
 }
 
 }  // namespace flowbench::network

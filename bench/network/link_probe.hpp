@@ -17,6 +17,7 @@ struct LinkRtt {
   double rtt_ms = 0;     // median over the samples of (connect + close through the relay) / 2
   double direct_ms = 0;  // median of the same probe straight at the target (no relay)
   int samples = 0;
+  int relay_port = 0;
 };
 
 // One probe: milliseconds from connect() until the far end closed. Throws when the host

@@ -2,15 +2,19 @@
 
 #include <sys/utsname.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 
+#include "common/infra/process.hpp"
 #include "common/service/service_options.hpp"
 
 namespace flowbench::network {
 namespace {
+
+namespace fs = std::filesystem;
 
 struct Authority {
   std::size_t host_begin = 0, end = 0;  // [host_begin, end) is host:port
@@ -30,6 +34,56 @@ Authority AuthorityOf(const std::string& url) {
 }
 
 LinkShape ShapeOf(const NetworkProfile& p) { return {p.Delay(), p.Jitter(), p.loss}; }
+
+std::string PercentDecoded(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string PercentEncoded(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+// libpq finds a password in the URL's passfile by host and port, and the relay has a port of
+// its own: the same entries for the relay's address go into a passfile of its own, next to the
+// original, so that the services' command lines still carry no secret.
+std::string WithRelayPassfile(const std::string& url, int relay_port, fs::path& written) {
+  constexpr std::string_view kKey = "passfile=";
+  std::size_t key = url.find(kKey);
+  if (key == std::string::npos) return url;
+  std::size_t begin = key + kKey.size();
+  std::size_t end = url.find('&', begin);
+  if (end == std::string::npos) end = url.size();
+  fs::path original = PercentDecoded(url.substr(begin, end - begin));
+  std::ifstream in(original);
+  if (!in) throw std::runtime_error("cannot read the PostgreSQL passfile " + original.string());
+  std::string line, entries;
+  while (std::getline(in, line)) {
+    std::size_t second = line.find(':', line.find(':') + 1);
+    if (second == std::string::npos) continue;
+    entries += "127.0.0.1:" + std::to_string(relay_port) + line.substr(second) + "\n";
+  }
+  written = original.string() + ".relay-" + std::to_string(relay_port);
+  infra::WritePrivateFile(written, entries);
+  return url.substr(0, begin) + PercentEncoded(written.string()) + url.substr(end);
+}
 
 }  // namespace
 
@@ -59,14 +113,19 @@ RelayedParts::RelayedParts(const NetworkProfile& profile, Arch arch, int port_ba
     relays_.Add(std::string(spec.name), "127.0.0.1", ports.PortOf(spec.name));
   }
   HostPort pg = HostPortOf(pg_url);
-  pg_url_ =
-      WithHostPort(pg_url, "127.0.0.1", relays_.Add("postgres", pg.host, pg.port).listen_port);
+  int pg_relay = relays_.Add("postgres", pg.host, pg.port).listen_port;
+  pg_url_ = WithRelayPassfile(WithHostPort(pg_url, "127.0.0.1", pg_relay), pg_relay, passfile_);
   amqp_url_ = amqp_url;
   if (arch == Arch::kAsync && !amqp_url.empty()) {
     HostPort amqp = HostPortOf(amqp_url);
     amqp_url_ = WithHostPort(amqp_url, "127.0.0.1",
                              relays_.Add("rabbitmq", amqp.host, amqp.port).listen_port);
   }
+}
+
+RelayedParts::~RelayedParts() {
+  std::error_code ignored;  // nothing to do about a file that is already gone
+  if (!passfile_.empty()) fs::remove(passfile_, ignored);
 }
 
 std::vector<std::string> RelayedParts::PeerArgs() const {
@@ -93,7 +152,6 @@ std::vector<LinkRtt> RelayedParts::Measure(int samples) const {
 }
 
 bool NetemAvailable() {
-  namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::exists("/sys/module/sch_netem", ec)) return true;
   utsname kernel{};

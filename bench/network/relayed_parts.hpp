@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,9 @@ class RelayedParts {
   // `port_base`: the build's (0: the contract's ports); pg_url / amqp_url: the real servers.
   RelayedParts(const NetworkProfile& profile, Arch arch, int port_base, const std::string& pg_url,
                const std::string& amqp_url, std::uint64_t seed = 1);
+  RelayedParts(const RelayedParts&) = delete;
+  RelayedParts& operator=(const RelayedParts&) = delete;
+  ~RelayedParts();  // closes the relays, removes the relay's passfile
 
   std::string PgUrl() const { return pg_url_; }
   std::string AmqpUrl() const { return amqp_url_; }
@@ -47,6 +51,7 @@ class RelayedParts {
  private:
   RelayHost relays_;
   std::string pg_url_, amqp_url_;
+  std::filesystem::path passfile_;  // the PostgreSQL passfile for the relay's port, if any
 };
 
 // Whether this kernel offers the netem queueing discipline, found without changing anything:

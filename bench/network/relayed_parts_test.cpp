@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace flowbench::network {
@@ -32,6 +34,32 @@ TEST(RelayedParts, EveryServiceAndServerGetsALinkAndThePeersPointAtThem) {
             std::string::npos);
   RelayedParts sync(lan, Arch::kSync, 30000, "postgresql://postgres@127.0.0.1:5433/flowbench", "");
   EXPECT_EQ(sync.Links().size(), Services().size() + 1) << "the sync build uses no broker";
+}
+
+// libpq looks a password up by host and port: the relay's port needs an entry of its own.
+TEST(RelayedParts, ThePostgresPassfileGetsTheRelaysAddressAndIsRemovedAfterwards) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "flowbench-relay-passfile";
+  std::filesystem::create_directories(dir / "a b");
+  std::filesystem::path passfile = dir / "a b" / "pgpass";
+  std::ofstream(passfile) << "127.0.0.1:5433:*:postgres:s3cret\n";
+  std::string url =
+      "postgresql://postgres@127.0.0.1:5433/flowbench?passfile=" + (dir / "a%20b/pgpass").string();
+  std::filesystem::path relay_passfile;
+  {
+    RelayedParts parts(ResolveProfile("lan", {}, {}, {}), Arch::kSync, 30000, url, "");
+    int port = parts.Links().back().listen_port;
+    relay_passfile = passfile.string() + ".relay-" + std::to_string(port);
+    EXPECT_EQ(parts.PgUrl(), "postgresql://postgres@127.0.0.1:" + std::to_string(port) +
+                                 "/flowbench?passfile=" + (dir / "a%20b/pgpass").string() +
+                                 ".relay-" + std::to_string(port));
+    std::ifstream in(relay_passfile);
+    std::string line;
+    std::getline(in, line);
+    EXPECT_EQ(line, "127.0.0.1:" + std::to_string(port) + ":*:postgres:s3cret");
+    EXPECT_EQ(parts.PgUrl().find("s3cret"), std::string::npos);
+  }
+  EXPECT_FALSE(std::filesystem::exists(relay_passfile));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -234,7 +234,10 @@ json::object ToJson(const ProfileRun& run) {
   }
   json::array links;
   for (const LinkRoundTrip& l : run.network_links) {
-    links.push_back({{"link", l.link}, {"rtt_ms", l.rtt_ms}, {"direct_ms", l.direct_ms}});
+    links.push_back({{"link", l.link},
+                     {"rtt_ms", l.rtt_ms},
+                     {"direct_ms", l.direct_ms},
+                     {"relay_port", l.relay_port}});
   }
   return {{"arch", run.arch},
           {"profile", run.profile},
@@ -340,7 +343,8 @@ ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
   if (o.contains("network_links")) {
     for (const json::value& v : Array(o, "network_links")) {
       JsonFields lf(Element(v, "network_links"));
-      run.network_links.push_back({lf.String("link"), lf.Number("rtt_ms"), lf.Number("direct_ms")});
+      run.network_links.push_back({lf.String("link"), lf.Number("rtt_ms"), lf.Number("direct_ms"),
+                                   static_cast<int>(lf.Integer("relay_port"))});
     }
   }
   return run;

@@ -165,6 +165,7 @@ struct LinkRoundTrip {
   std::string link;   // "user", ... (the driver's and the peers' way to it), "postgres", "rabbitmq"
   double rtt_ms = 0;  // median of (connect + close through the relay) / 2
   double direct_ms = 0;  // the same probe straight at the part: its own reaction to a close
+  int relay_port = 0;    // where its relay listened (127.0.0.1), closed when the run ended
 };
 
 // The network between the parts (`--network`, bench/network/NETWORK.md). Loopback: the parts

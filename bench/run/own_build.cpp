@@ -89,7 +89,7 @@ void RouteThroughLinks(MeasuredBuild& system, const network::RelayedParts& links
 std::vector<report::LinkRoundTrip> MeasureLinks(const network::RelayedParts& links) {
   std::vector<report::LinkRoundTrip> measured;
   for (const network::LinkRtt& l : links.Measure()) {
-    measured.push_back({l.name, l.rtt_ms, l.direct_ms});
+    measured.push_back({l.name, l.rtt_ms, l.direct_ms, l.relay_port});
   }
   return measured;
 }
