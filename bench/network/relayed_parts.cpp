@@ -49,7 +49,7 @@ std::string PercentDecoded(const std::string& text) {
 }
 
 std::string PercentEncoded(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
     if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
