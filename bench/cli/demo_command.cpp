@@ -8,9 +8,11 @@
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/run_support.hpp"
 #include "bench/demo/demo_scenarios.hpp"
 #include "bench/demo/outage.hpp"
 #include "bench/demo/scenario_demo.hpp"
+#include "bench/network/relayed_parts.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
 #include "common/infra/ports.hpp"
@@ -35,6 +37,8 @@ struct DemoCommandOptions {
   int timeout_s = 60;
   WorkloadSettings workload;
   PassThroughArgs service_args;
+  NetworkFlags network_flags;  // --network, resolved into network
+  network::NetworkProfile network;
   // outage only
   std::string outage_service = "email";
   double outage_seconds = 10;
@@ -55,6 +59,12 @@ class DemoBuilds {
       : state_dir_(o.infra.state_dir) {
     for (Arch arch : archs) {
       if (std::optional<RunningSystem> running = LoadSystem(state_dir_, arch)) {
+        if (o.network.Relayed()) {
+          throw std::runtime_error("the " + std::string(ArchName(arch)) +
+                                   " build of `flowbench up` in " + state_dir_.string() +
+                                   " runs without --network: `flowbench down` first, and the "
+                                   "demo starts its own behind the emulated network");
+        }
         RequireHealthy(*running);
         std::cout << "Using the " << ArchName(arch) << " build started by `flowbench up` (logs in "
                   << running->run_dir.string() << ").\n";
@@ -79,8 +89,26 @@ class DemoBuilds {
       options.extra_args = ToArgs(o.workload);
       std::vector<std::string> pass_through = o.service_args.For(arch);
       options.extra_args.insert(options.extra_args.end(), pass_through.begin(), pass_through.end());
+      // --network: relays in front of every part, in this process, closed with the demo.
+      network::RelayedParts* links = nullptr;
+      if (o.network.Relayed()) {
+        links = links_
+                    .emplace_back(std::make_unique<network::RelayedParts>(
+                        o.network, arch, options.port_base, infra_->pg_url, infra_->amqp_url))
+                    .get();
+        options.pg_url = links->PgUrl();
+        options.amqp_url = links->AmqpUrl();
+        std::vector<std::string> peers = links->PeerArgs();
+        options.extra_args.insert(options.extra_args.end(), peers.begin(), peers.end());
+      }
       try {
         builds_.push_back({StartSystem(options), true});
+        // The demo's requests reach each service through its link, as its peers do.
+        if (links != nullptr) {
+          for (RunningService& s : builds_.back().system.services) {
+            s.port = links->ServicePort(s.name);
+          }
+        }
       } catch (const std::exception& e) {
         StopOurs();
         throw std::runtime_error("cannot start the " + std::string(ArchName(arch)) +
@@ -121,6 +149,7 @@ class DemoBuilds {
       if (b.started_here) StopSystem(b.system);
     }
     builds_.clear();
+    links_.clear();
     if (infra_started_here_) {
       infra::InfraDown(state_dir_);
       infra_started_here_ = false;
@@ -129,6 +158,7 @@ class DemoBuilds {
 
   std::filesystem::path state_dir_;
   std::vector<Build> builds_;
+  std::vector<std::unique_ptr<network::RelayedParts>> links_;  // --network, per build started here
   std::optional<infra::InfraState> infra_;
   bool infra_started_here_ = false;
 };
@@ -232,7 +262,9 @@ void AddDemoCommand(CLI::App& app) {
                    ->group(outage);
   BindWorkloadSettings(*cmd, o->workload);
   BindPassThroughArgs(*cmd, o->service_args);  // for the services the demo starts itself
+  BindNetworkFlags(*cmd, o->network_flags);
   cmd->callback([o, service, seconds, before, after, rate] {
+    o->network = ResolveNetworkFlags(o->network_flags);
     std::signal(SIGINT, OnDemoInterrupt);
     int code = 0;
     if (o->what == "outage") {

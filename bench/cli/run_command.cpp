@@ -30,6 +30,7 @@ struct RunCommandOptions {
   std::vector<std::string> faults;   // --fault, parsed into run.faults
   bool archs_given = false;          // --arch on the command line (not its default)
   UiOptions ui;                      // --ui: the live console
+  NetworkFlags network;              // --network, resolved into run.network
 };
 
 // --target values into the builds to drive. With sync=URL / async=URL the builds named are
@@ -78,6 +79,7 @@ int EvaluateThresholds(const report::RunResults& results, const std::vector<std:
 
 int Run(RunCommandOptions& o) {
   if (o.duration != "profile") o.run.duration = ParseDuration(o.duration, "--duration");
+  o.run.network = ResolveNetworkFlags(o.network);
   for (const std::string& t : o.thresholds) compare::ParseThreshold(t);  // bad syntax: fail now
   if (!o.targets.empty()) o.run.targets = Targets(o);
   for (const std::string& f : o.faults) {
@@ -186,6 +188,7 @@ void AddRunCommands(CLI::App& app) {
   BindUiOptions(*cmd, o->ui);
   BindWorkloadSettings(*cmd, o->run.workload);
   BindPassThroughArgs(*cmd, o->run.service_args);
+  BindNetworkFlags(*cmd, o->network);
   cmd->add_option(
          "--target", o->targets,
          "drive a deployment flowbench did not start (Docker Compose, another machine) "

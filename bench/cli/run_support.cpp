@@ -31,6 +31,37 @@ const std::atomic<bool>& StopOnInterrupt() {
   return g_stop;
 }
 
+void BindNetworkFlags(CLI::App& cmd, NetworkFlags& f) {
+  const char* group = "Network";
+  cmd.add_option("--network", f.profile,
+                 "emulate a network between every part (services, PostgreSQL, RabbitMQ, the "
+                 "load generator): loopback (none), lan (0.25 ms +- 0.05 one way), zone (1 ms "
+                 "+- 0.2), region (20 ms +- 2), lossy (lan + 0.5 % loss); a delaying TCP relay "
+                 "per link (bench/network/NETWORK.md)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option_function<double>(
+         "--network-delay-ms", [&f](double ms) { f.delay_ms = ms; },
+         "one-way delay of every link instead of the profile's")
+      ->group(group);
+  cmd.add_option_function<double>(
+         "--network-jitter-ms", [&f](double ms) { f.jitter_ms = ms; },
+         "+- jitter of each chunk's delay instead of the profile's (bytes keep their order)")
+      ->group(group);
+  cmd.add_option_function<double>(
+         "--network-loss", [&f](double p) { f.loss = p; },
+         "probability that a chunk is lost once (held one retransmission timeout, >= 200 ms)")
+      ->group(group);
+}
+
+network::NetworkProfile ResolveNetworkFlags(const NetworkFlags& f) {
+  try {
+    return network::ResolveProfile(f.profile, f.delay_ms, f.jitter_ms, f.loss);
+  } catch (const std::invalid_argument& e) {
+    throw CLI::ValidationError("--network", e.what());
+  }
+}
+
 std::chrono::milliseconds ParseDuration(const std::string& text, const std::string& flag) {
   std::size_t end = 0;
   double value = -1;

@@ -6,9 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
+#include "bench/network/network_profile.hpp"
 #include "bench/run/run_options.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace flowbench::cli {
 
@@ -23,6 +29,15 @@ std::chrono::milliseconds ParseDuration(const std::string& text, const std::stri
 
 // results/<date-time><suffix> in local time.
 std::filesystem::path DefaultOutDir(const std::string& suffix = "");
+
+// `--network PROFILE` and its overrides, the same on every command that starts the builds.
+struct NetworkFlags {
+  std::string profile = "loopback";
+  std::optional<double> delay_ms, jitter_ms, loss;
+};
+void BindNetworkFlags(CLI::App& cmd, NetworkFlags& flags);
+// Throws CLI::ValidationError naming the flag to fix.
+network::NetworkProfile ResolveNetworkFlags(const NetworkFlags& flags);
 
 // One line, rewritten in place on a terminal; in a log, one line every 10 s and at the start of
 // each run and phase.

@@ -19,7 +19,8 @@ struct SweepCommandOptions {
   std::string step_duration;
   std::string limit_duration;  // default: 5s, 2s with --quick
   std::filesystem::path out;
-  UiOptions ui;  // --ui: the live console
+  UiOptions ui;          // --ui: the live console
+  NetworkFlags network;  // --network, resolved into sweep.run.network
 };
 
 std::string Rate(double rps) {
@@ -63,6 +64,7 @@ int Sweep(SweepCommandOptions& o) {
   }
   if (o.limit_duration.empty()) o.limit_duration = o.sweep.quick ? "2s" : "5s";
   o.sweep.limit_duration = ParseDuration(o.limit_duration, "--limit-duration");
+  o.sweep.run.network = ResolveNetworkFlags(o.network);
   std::filesystem::path out = o.out.empty() ? DefaultOutDir("-sweep") : o.out;
   o.sweep.out_dir = out.string();
 
@@ -147,6 +149,7 @@ void AddSweepCommand(CLI::App& app) {
   BindUiOptions(*cmd, o->ui);
   BindWorkloadSettings(*cmd, o->sweep.run.workload);
   BindPassThroughArgs(*cmd, o->sweep.run.service_args);
+  BindNetworkFlags(*cmd, o->network);
   cmd->callback([o] {
     int code = Sweep(*o);
     if (code != 0) throw CLI::RuntimeError(code);

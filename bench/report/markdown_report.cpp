@@ -487,6 +487,7 @@ void DesignTable(std::ostringstream& md, const RunResults& r) {
   md << "| warm-up | " << Seconds(d.warmup_s) << " per run, excluded from every figure |\n";
   std::string order;
   for (const std::string& o : d.order) order += (order.empty() ? "" : ", ") + o;
+  if (r.network) md << "| network | " << NetworkText(*r.network) << " |\n";
   md << "| repeats | " << d.repeats << " per build"
      << (order.empty() ? "" : "; the runs went in the order " + order)
      << (d.repeats > 1 ? " (builds interleaved in a seeded random order, each from fresh state)"
@@ -822,6 +823,19 @@ void ScenarioSections(std::ostringstream& md, const RunResults& r) {
 }
 
 }  // namespace
+
+// The emulated network in one cell: what was asked for and what the links measured.
+std::string NetworkText(const Network& n) {
+  if (n.method == "none") {
+    return n.profile + " (the parts talk directly over loopback, no emulated delay)";
+  }
+  std::string text = n.profile + ": " + Number(n.one_way_delay_ms, 2) + " ms ± " +
+                     Number(n.jitter_ms, 2) + " ms one way";
+  if (n.loss > 0) text += ", " + Number(n.loss * 100, 2) + " % loss (as retransmission delays)";
+  text += ", by " + std::string(n.method == "relay" ? "a delaying TCP relay per link" : n.method);
+  if (n.rtt_ms_measured) text += "; measured round trip " + Number(*n.rtt_ms_measured, 2) + " ms";
+  return text;
+}
 
 std::string MarkdownReport(const RunResults& r) {
   std::ostringstream md;

@@ -18,6 +18,9 @@ std::string CsvReport(const RunResults& results);
 // scenario and build, the answer p99, the completion p99 ("≥" when a lower bound) and the
 // outcomes (done/accepted and the others that are not zero).
 std::string RunSummaryTable(const RunResults& results);
+// The network in words, one table cell (`--network`): "zone: 1 ms ± 0.2 ms one way, by a
+// delaying TCP relay per link; measured round trip 2.05 ms".
+std::string NetworkText(const Network& network);
 // What `k6 run --summary-export` writes, for one architecture x profile x repeat (times in ms).
 boost::json::object K6Summary(const ProfileRun& run);
 

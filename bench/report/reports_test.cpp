@@ -135,6 +135,46 @@ TEST(Results, FaultsRoundTripAndAreAbsentFromOlderV2Files) {
   EXPECT_TRUE(RunResultsFromJson(older).runs[1].faults.empty());
 }
 
+TEST(Results, TheNetworkAndEachRunsLinksRoundTripAndAreAbsentFromOlderFiles) {
+  RunResults r = V2Results();
+  r.network = Network{"zone", 1, 0.2, 0, 2.3, "relay", false};
+  r.runs[1].network_links = {{"user", 2.2, 0.1, 40001}, {"postgres", 2.6, 1.7, 40002}};
+  RunResults back = RunResultsFromJson(ToJson(r));
+  ASSERT_TRUE(back.network.has_value());
+  EXPECT_EQ(back.network->profile, "zone");
+  EXPECT_DOUBLE_EQ(back.network->one_way_delay_ms, 1);
+  EXPECT_DOUBLE_EQ(back.network->jitter_ms, 0.2);
+  EXPECT_EQ(back.network->rtt_ms_measured, std::optional<double>(2.3));
+  EXPECT_EQ(back.network->method, "relay");
+  ASSERT_EQ(back.runs[1].network_links.size(), 2u);
+  EXPECT_EQ(back.runs[1].network_links[1].link, "postgres");
+  EXPECT_DOUBLE_EQ(back.runs[1].network_links[1].direct_ms, 1.7);
+  EXPECT_EQ(back.runs[1].network_links[0].relay_port, 40001);
+  EXPECT_TRUE(back.runs[0].network_links.empty());
+  // Files written before --network: no record, no links.
+  boost::json::object older = ToJson(V2Results());
+  older.erase("network");
+  for (boost::json::value& run : older["runs"].as_array()) run.as_object().erase("network_links");
+  RunResults old = RunResultsFromJson(older);
+  EXPECT_FALSE(old.network.has_value());
+  EXPECT_TRUE(old.runs[1].network_links.empty());
+}
+
+TEST(MarkdownReport, TheFirstTableStatesTheNetwork) {
+  RunResults r = V2Results();
+  EXPECT_EQ(MarkdownReport(r).find("| network |"), std::string::npos) << "none recorded";
+  r.network = Network{"lossy", 0.25, 0.05, 0.005, 0.61, "relay", false};
+  std::string md = MarkdownReport(r);
+  std::size_t row = md.find(
+      "| network | lossy: 0.25 ms ± 0.05 ms one way, 0.50 % loss (as retransmission delays), by "
+      "a delaying TCP relay per link; measured round trip 0.61 ms |");
+  ASSERT_NE(row, std::string::npos) << md;
+  EXPECT_LT(row, md.find("## p95 latency per profile")) << "in the design, the first table";
+  r.network = Network{};
+  EXPECT_NE(MarkdownReport(r).find("| network | loopback (the parts talk directly over loopback"),
+            std::string::npos);
+}
+
 TEST(MarkdownReport, AFaultIsShownWithItsWindowErrorsRecoveryAndOutcomes) {
   RunResults r = V2Results();
   EXPECT_EQ(MarkdownReport(r).find("## Faults"), std::string::npos);

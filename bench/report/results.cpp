@@ -232,6 +232,13 @@ json::object ToJson(const ProfileRun& run) {
     if (fault.extra_ms) f["extra_ms"] = *fault.extra_ms;
     faults.push_back(std::move(f));
   }
+  json::array links;
+  for (const LinkRoundTrip& l : run.network_links) {
+    links.push_back({{"link", l.link},
+                     {"rtt_ms", l.rtt_ms},
+                     {"direct_ms", l.direct_ms},
+                     {"relay_port", l.relay_port}});
+  }
   return {{"arch", run.arch},
           {"profile", run.profile},
           {"repeat", run.repeat},
@@ -257,6 +264,7 @@ json::object ToJson(const ProfileRun& run) {
           {"completion_problems",
            json::array(run.completion_problems.begin(), run.completion_problems.end())},
           {"faults", faults},
+          {"network_links", links},
           {"order", run.order}};
 }
 
@@ -330,6 +338,13 @@ ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
       fault.extra_ms = OptionalNumber(v.get_object(), "extra_ms");
       fault.error = ff.OptionalString("error").value_or("");
       run.faults.push_back(std::move(fault));
+    }
+  }
+  if (o.contains("network_links")) {
+    for (const json::value& v : Array(o, "network_links")) {
+      JsonFields lf(Element(v, "network_links"));
+      run.network_links.push_back({lf.String("link"), lf.Number("rtt_ms"), lf.Number("direct_ms"),
+                                   static_cast<int>(lf.Integer("relay_port"))});
     }
   }
   return run;
@@ -407,6 +422,27 @@ std::vector<const ProfileRun*> RunResults::Runs(const std::string& arch,
   return matching;
 }
 
+boost::json::object ToJson(const Network& n) {
+  return {{"profile", n.profile},
+          {"one_way_delay_ms", n.one_way_delay_ms},
+          {"jitter_ms", n.jitter_ms},
+          {"loss", n.loss},
+          {"rtt_ms_measured", ToJson(n.rtt_ms_measured)},
+          {"method", n.method},
+          {"netem_available", n.netem_available}};
+}
+
+Network NetworkFromJson(const boost::json::object& n) {
+  JsonFields f(n);
+  return Network{f.String("profile"),
+                 f.Number("one_way_delay_ms"),
+                 f.Number("jitter_ms"),
+                 f.Number("loss"),
+                 OptionalNumber(n, "rtt_ms_measured"),
+                 f.String("method"),
+                 OptionalBool(n, "netem_available")};
+}
+
 boost::json::object ToJson(const RunResults& results) {
   json::array profiles(results.profiles.begin(), results.profiles.end()), runs, statistics;
   for (const ProfileRun& r : results.runs) runs.push_back(ToJson(r));
@@ -419,6 +455,8 @@ boost::json::object ToJson(const RunResults& results) {
         {"seed", d.seed},       {"warmup_s", d.warmup_s},
         {"repeats", d.repeats}, {"order", json::array(d.order.begin(), d.order.end())}};
   }
+  json::value network = nullptr;
+  if (results.network) network = ToJson(*results.network);
   // Always the current schema: a v1 file read in holds the v2 defaults, which are v2's shape.
   return {{"schema", kSchema},
           {"created_at", results.created_at},
@@ -430,7 +468,8 @@ boost::json::object ToJson(const RunResults& results) {
           {"interrupted", results.interrupted},
           {"runs", runs},
           {"design", design},
-          {"statistics", statistics}};
+          {"statistics", statistics},
+          {"network", network}};
 }
 
 RunResults RunResultsFromJson(const boost::json::value& value) {
@@ -490,6 +529,7 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
       }
     }
   }
+  if (const json::object* n = OptionalObject(o, "network")) results.network = NetworkFromJson(*n);
   return results;
 }
 

@@ -159,6 +159,27 @@ struct Fault {
   std::optional<double> extra_ms;  // "slow": how much longer each simulated step took
 };
 
+// One emulated link's round trip, measured through its relay before the run's load
+// (`--network`; bench/network/link_probe.hpp).
+struct LinkRoundTrip {
+  std::string link;   // "user", ... (the driver's and the peers' way to it), "postgres", "rabbitmq"
+  double rtt_ms = 0;  // median of (connect + close through the relay) / 2
+  double direct_ms = 0;  // the same probe straight at the part: its own reaction to a close
+  int relay_port = 0;    // where its relay listened (127.0.0.1), closed when the run ended
+};
+
+// The network between the parts (`--network`, bench/network/NETWORK.md). Loopback: the parts
+// talk directly (method "none", nothing measured).
+struct Network {
+  std::string profile = "loopback";  // loopback | lan | zone | region | lossy | custom
+  double one_way_delay_ms = 0;
+  double jitter_ms = 0;
+  double loss = 0;
+  std::optional<double> rtt_ms_measured;  // median of every run's links; nullopt: loopback
+  std::string method = "none";            // "relay" | "netem" | "none"
+  bool netem_available = false;           // what the harmless probe of the kernel found
+};
+
 // One architecture x profile x repeat: all six scenarios ran at once, as in k6.
 struct ProfileRun {
   std::string arch;  // "sync" | "async"
@@ -187,7 +208,8 @@ struct ProfileRun {
   // What went wrong collecting completion records (a service restarted, records overwritten
   // before they were read, a clock offset too far off): the figures are then incomplete.
   std::vector<std::string> completion_problems;
-  std::vector<Fault> faults;  // --fault (absent in older v2 files: none)
+  std::vector<Fault> faults;                 // --fault (absent in older v2 files: none)
+  std::vector<LinkRoundTrip> network_links;  // --network: each link's round trip (else empty)
 
   std::uint64_t Requests() const;
   std::uint64_t Errors() const;
@@ -230,11 +252,14 @@ struct RunResults {
   // v2:
   std::optional<Design> design;            // nullopt in v1 files
   std::vector<ComparedFigure> statistics;  // empty when one build only, or v1
+  std::optional<Network> network;          // nullopt in files written before --network
 
   std::vector<const ProfileRun*> Runs(const std::string& arch, const std::string& profile) const;
 };
 
 boost::json::object ToJson(const RunResults& results);
+boost::json::object ToJson(const Network& network);
+Network NetworkFromJson(const boost::json::object& json);       // strict; throws on a bad object
 RunResults RunResultsFromJson(const boost::json::value& json);  // strict; throws on a bad file
 RunResults LoadResults(const std::string& path);
 void SaveResults(const RunResults& results, const std::string& path);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/network/relayed_parts.hpp"
 #include "bench/run/fault_injector.hpp"
 #include "bench/run/samplers.hpp"
 #include "bench/run/settings_scrape.hpp"
@@ -80,6 +81,19 @@ std::vector<std::string> ServiceArgs(const RunOptions& o, Arch arch) {
   return args;
 }
 
+// The driver reaches each service through its link, as the other services do.
+void RouteThroughLinks(MeasuredBuild& system, const network::RelayedParts& links) {
+  for (ServiceEndpoint& s : system.services) s.port = links.ServicePort(s.name);
+}
+
+std::vector<report::LinkRoundTrip> MeasureLinks(const network::RelayedParts& links) {
+  std::vector<report::LinkRoundTrip> measured;
+  for (const network::LinkRtt& l : links.Measure()) {
+    measured.push_back({l.name, l.rtt_ms, l.direct_ms, l.relay_port});
+  }
+  return measured;
+}
+
 }  // namespace
 
 void RecordSettingsInForce(const MeasuredBuild& system, boost::json::object& settings) {
@@ -90,6 +104,30 @@ void RecordSettingsInForce(const MeasuredBuild& system, boost::json::object& set
   ServiceUrls urls;
   for (const ServiceEndpoint& s : system.services) urls.emplace_back(s.name, s.Url());
   in_force.as_object()[arch] = FetchSettingsInForce(urls);
+}
+
+std::vector<report::LinkRoundTrip> LinksOf(const std::vector<report::ProfileRun>& runs) {
+  std::vector<report::LinkRoundTrip> links;
+  for (const report::ProfileRun& run : runs) {
+    links.insert(links.end(), run.network_links.begin(), run.network_links.end());
+  }
+  return links;
+}
+
+report::Network NetworkOf(const RunOptions& o, const std::vector<report::LinkRoundTrip>& measured) {
+  report::Network n;
+  n.profile = o.network.name;
+  n.one_way_delay_ms = o.network.one_way_delay_ms;
+  n.jitter_ms = o.network.jitter_ms;
+  n.loss = o.network.loss;
+  n.netem_available = network::NetemAvailable();
+  // The relay is the only method implemented: where a kernel has netem, it would be the
+  // cheaper one (bench/network/NETWORK.md), but the relay works everywhere, the same way.
+  n.method = o.network.Relayed() ? "relay" : "none";
+  std::vector<double> rtts;
+  for (const report::LinkRoundTrip& link : measured) rtts.push_back(link.rtt_ms);
+  if (!rtts.empty()) n.rtt_ms_measured = network::Median(rtts);
+  return n;
 }
 
 EmbeddedInfra::EmbeddedInfra(const infra::InfraOptions& options)
@@ -136,6 +174,15 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& i
   std::filesystem::remove_all(journals);
   std::filesystem::create_directories(journals);
   system_options.extra_args.push_back("--completion-journal=" + journals.string());
+  // --network: the relays live as long as this measurement (closed on every way out).
+  std::optional<network::RelayedParts> links;
+  if (o.network.Relayed()) {
+    links.emplace(o.network, arch, system_options.port_base, infra.pg_url, infra.amqp_url, seed);
+    system_options.pg_url = links->PgUrl();
+    system_options.amqp_url = links->AmqpUrl();
+    std::vector<std::string> peers = links->PeerArgs();
+    system_options.extra_args.insert(system_options.extra_args.end(), peers.begin(), peers.end());
+  }
   RunningSystem running = StartSystem(system_options);
   if (stop) {  // Ctrl-C while the services started: nothing to measure
     StopSystem(running);
@@ -143,8 +190,14 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& i
   }
   try {
     MeasuredBuild system = FromRunningSystem(running);
+    std::vector<report::LinkRoundTrip> link_rtts;
+    if (links) {
+      RouteThroughLinks(system, *links);
+      link_rtts = MeasureLinks(*links);
+    }
     RecordSettingsInForce(system, settings);
     measurement = MeasureOnce(system, queues, profile, repeat, seed, o, stop, print, &running);
+    measurement->run.network_links = std::move(link_rtts);
   } catch (...) {
     StopSystem(running);
     throw;

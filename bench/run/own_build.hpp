@@ -44,6 +44,12 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& i
                                            const ProgressPrinter& print,
                                            boost::json::object& settings);
 
+// What results.json says of the network (`--network`): the profile asked for and the median
+// round trip of every link measured (each run's network_links).
+report::Network NetworkOf(const RunOptions& options,
+                          const std::vector<report::LinkRoundTrip>& measured);
+std::vector<report::LinkRoundTrip> LinksOf(const std::vector<report::ProfileRun>& runs);
+
 // What the build's services report at GET /settings, recorded once per build (before its
 // first measurement) under settings["in_force"][arch].
 void RecordSettingsInForce(const MeasuredBuild& system, boost::json::object& settings);

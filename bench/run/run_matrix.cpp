@@ -202,6 +202,11 @@ void RunAgainstTargets(const RunOptions& o, const std::vector<Slot>& order,
 report::RunResults RunMatrix(const RunOptions& o, const std::atomic<bool>& stop,
                              const ProgressPrinter& print) {
   Matrix m = Validate(o);
+  if (o.network.Relayed() && !o.targets.empty()) {
+    throw std::invalid_argument(
+        "--network emulates the links between the parts flowbench starts; a --target "
+        "deployment has a network of its own");
+  }
   report::RunResults results = Described(o);
   std::vector<Slot> order = InterleavedOrder(o, m.profiles, m.archs);
   results.design = DesignOf(o, order);
@@ -218,6 +223,7 @@ report::RunResults RunMatrix(const RunOptions& o, const std::atomic<bool>& stop,
     RunAgainstTargets(o, order, results, histograms, stop, print);
   }
   results.statistics = CompareBuilds(results, histograms);
+  results.network = NetworkOf(o, LinksOf(results.runs));
   if (const boost::json::value* in_force = results.settings.if_contains("in_force")) {
     results.settings["same_workload"] = SameWorkload(in_force->as_object());
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/load/load_plan.hpp"
+#include "bench/network/network_profile.hpp"
 #include "bench/run/fault_plan.hpp"
 #include "bench/run/target.hpp"
 #include "common/domain/workload_settings.hpp"
@@ -62,6 +63,8 @@ struct RunOptions {
   std::vector<TargetBuild> targets;
   // `--fault`: injected into every run at the same moments of its measured window.
   std::vector<FaultSpec> faults;
+  // `--network`: every connection between the parts crosses an emulated link (loopback: none).
+  network::NetworkProfile network;
 };
 
 // One line of live progress, once a second.

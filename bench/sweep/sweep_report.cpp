@@ -11,6 +11,7 @@
 
 #include "bench/report/aggregate.hpp"
 #include "bench/report/html_parts.hpp"
+#include "bench/report/reports.hpp"
 #include "common/domain/catalogue.hpp"
 
 namespace flowbench::sweep {
@@ -171,6 +172,11 @@ std::string Intro(const SweepResults& sweep) {
         "up (no growing backlog, completion within its SLO, a bounded drain, nothing lost). "
         "Every setting in force (the SLOs, the driver, each scenario's range, the workload and "
         "both builds' own settings) is in `sweep.json` under `settings`.\n\n";
+  if (const json::value* network = sweep.settings.if_contains("network");
+      network && network->is_object()) {
+    md << "Network: " << report::NetworkText(report::NetworkFromJson(network->get_object()))
+       << ".\n\n";
+  }
   return md.str();
 }
 

@@ -170,6 +170,11 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
     SaveSweep(results, (std::filesystem::path(o.out_dir) / "sweep.json").string());
   };
 
+  std::vector<report::LinkRoundTrip> links;  // --network: every step's links
+  auto record_network = [&] {
+    results.settings["network"] = report::ToJson(run::NetworkOf(o.run, links));
+  };
+  record_network();
   run::EmbeddedInfra infra(o.run.infra);
   if (o.measure_limits && !stop) {
     if (progress.note) progress.note("measuring the machine's physical limits");
@@ -220,6 +225,8 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
             run::MeasureOwnBuild(arch, infra.State(), profile, 1, o.run.seed, ro, stop,
                                  progress.during_step, results.settings);
         if (!m) return {std::nullopt, std::nullopt, true};
+        links.insert(links.end(), m->run.network_links.begin(), m->run.network_links.end());
+        record_network();
         SweepStep step = ToStep(*m, range.scenario, rate);
         step.index = ++index;
         step.phase = phase;

@@ -1,0 +1,61 @@
+// The emulated network of one build's run: a relay in front of every part, so that every
+// connection one part opens to another crosses a link. One link per service (the driver's
+// requests and the other services' calls reach the service through it: the services get
+// `--peer NAME=<its relay>`), one in front of PostgreSQL and, for the async build, one in
+// front of RabbitMQ (the services get the relays' URLs). Nothing of the host's networking is
+// touched: the relays are sockets on 127.0.0.1 in this process, closed with this object.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/network/delay_relay.hpp"
+#include "bench/network/link_probe.hpp"
+#include "bench/network/network_profile.hpp"
+#include "common/domain/catalogue.hpp"
+
+namespace flowbench::network {
+
+// `url` with its host and port replaced (scheme, user, path and query kept); throws
+// std::invalid_argument when it has no scheme://host:port.
+std::string WithHostPort(const std::string& url, const std::string& host, int port);
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+HostPort HostPortOf(const std::string& url);
+
+class RelayedParts {
+ public:
+  // `port_base`: the build's (0: the contract's ports); pg_url / amqp_url: the real servers.
+  RelayedParts(const NetworkProfile& profile, Arch arch, int port_base, const std::string& pg_url,
+               const std::string& amqp_url, std::uint64_t seed = 1);
+  RelayedParts(const RelayedParts&) = delete;
+  RelayedParts& operator=(const RelayedParts&) = delete;
+  ~RelayedParts();  // closes the relays, removes the relay's passfile
+
+  std::string PgUrl() const { return pg_url_; }
+  std::string AmqpUrl() const { return amqp_url_; }
+  // --peer NAME=http://127.0.0.1:<relay> for every service, for every service's command line.
+  std::vector<std::string> PeerArgs() const;
+  // Where the driver connects to reach `service`.
+  int ServicePort(std::string_view service) const;
+  const std::vector<RelayLink>& Links() const { return relays_.Links(); }
+
+  // Every link's round trip (MeasureLink), in the order the links were added.
+  std::vector<LinkRtt> Measure(int samples = 3) const;
+
+ private:
+  RelayHost relays_;
+  std::string pg_url_, amqp_url_;
+  std::filesystem::path passfile_;  // the PostgreSQL passfile for the relay's port, if any
+};
+
+// Whether this kernel offers the netem queueing discipline, found without changing anything:
+// the module loaded, present on disk, or built in according to the kernel's config file.
+bool NetemAvailable();
+
+}  // namespace flowbench::network
