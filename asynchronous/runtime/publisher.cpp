@@ -214,6 +214,12 @@ void Publisher::Serve(AmqpConnection& connection) {
       }
     }
     outstanding.erase(begin, end);
+    // A nack: the broker could not take the message. On a cluster it is a quorum queue that
+    // lost its leader as this channel knew it, and the channel then nacks every later publish
+    // to it, even once a new leader is elected (RabbitMQ 3.10, async_cluster_test): only a new
+    // connection (the next node first) finds the new leader. Rare on a healthy broker, so
+    // reconnecting costs nothing in a run.
+    if (!ack) throw AmqpError("RabbitMQ nacked a publish; reconnecting to find its queue again");
   };
   // A resource alarm blocks publishing: nothing sent now would be confirmed before it ends,
   // so every waiter hears at once (a 503, the relay's back-off) rather than at its confirm
