@@ -144,11 +144,10 @@ void BindInfraOptions(CLI::App& app, InfraOptions& o) {
       ->envname("FLOWBENCH_RABBITMQ_MANAGEMENT_URL")
       ->group(group);
   app.add_option("--rabbitmq-nodes", o.rabbitmq_nodes,
-                 "the embedded RabbitMQ as a cluster of this many nodes (quorum queues by "
-                 "default when more than one)")
+                 "the embedded RabbitMQ as a cluster of this many nodes, the async build's "
+                 "queues then quorum queues (default: what runs in --state-dir, else 1)")
       ->envname("FLOWBENCH_RABBITMQ_NODES")
       ->check(CLI::Range(1, 7))
-      ->capture_default_str()
       ->group(group);
 }
 
@@ -267,10 +266,10 @@ UpResult InfraUp(const InfraOptions& options) {
     std::vector<ComponentStatus> status = InfraStatus(options.state_dir);
     bool healthy = std::all_of(status.begin(), status.end(),
                                [](const ComponentStatus& c) { return c.healthy; });
-    bool same_targets =
-        (options.pg_url.empty() || options.pg_url == previous->pg_url) &&
-        (options.amqp_url.empty() || options.amqp_url == previous->amqp_url) &&
-        (!options.amqp_url.empty() || options.rabbitmq_nodes == RabbitNodeCount(*previous));
+    bool same_targets = (options.pg_url.empty() || options.pg_url == previous->pg_url) &&
+                        (options.amqp_url.empty() || options.amqp_url == previous->amqp_url) &&
+                        (!options.amqp_url.empty() || options.rabbitmq_nodes == 0 ||
+                         options.rabbitmq_nodes == RabbitNodeCount(*previous));
     if (healthy && same_targets) return UpResult{*previous, true, 0};
     if (same_targets) {
       // A crash of one server: only that one starts again, on its port and data, so the
@@ -317,7 +316,7 @@ UpResult InfraUp(const InfraOptions& options) {
   }
   if (options.amqp_url.empty()) {
     mq = std::async(std::launch::async, StartRabbitCluster, options.state_dir / "rabbitmq",
-                    options.rabbitmq_nodes);
+                    std::max(1, options.rabbitmq_nodes));
   }
   std::string failure;
   try {

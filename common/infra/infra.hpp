@@ -26,8 +26,8 @@ struct InfraOptions {
   std::string amqp_url;        // --amqp-url / FLOWBENCH_AMQP_URL: an external RabbitMQ
   std::string management_url;  // --rabbitmq-management-url: its HTTP API, when known
   // --rabbitmq-nodes / FLOWBENCH_RABBITMQ_NODES: the embedded RabbitMQ as a cluster of this
-  // many nodes (1: a single node, as before).
-  int rabbitmq_nodes = 1;
+  // many nodes (1: a single node). 0, not given: what already runs is reused, else 1.
+  int rabbitmq_nodes = 0;
 };
 
 void BindInfraOptions(CLI::App& app, InfraOptions& options);
