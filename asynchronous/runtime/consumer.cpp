@@ -88,9 +88,11 @@ void Consumer::Run() {
   while (!stopping_) {
     std::unique_ptr<AmqpConnection> connection;
     try {
-      connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_);
-      DeclareContractTopology(*connection);
-      DeclareRetryQueues(*connection, spec_.queue, retry_);
+      ConnectionOptions options;
+      options.first_node = next_node_;
+      connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_, options);
+      DeclareContractTopology(*connection, QueueType());
+      DeclareRetryQueues(*connection, spec_.queue, retry_, QueueType());
       connection->Consume(spec_.queue, static_cast<std::uint16_t>(spec_.prefetch));
     } catch (const std::exception& e) {
       connected_ = false;
@@ -102,9 +104,13 @@ void Consumer::Run() {
     }
     backoff = std::chrono::milliseconds(100);
     connected_ = true;
-    log::Info("consuming", {{"queue", spec_.queue}, {"prefetch", spec_.prefetch}});
+    log::Info("consuming", {{"queue", spec_.queue},
+                            {"prefetch", spec_.prefetch},
+                            {"node", connection->NodeIndex() + 1}});
     Serve(*connection, ++generation);
     connected_ = false;
+    // Its node may have died: a cluster's next node is tried first (a single URL: the same).
+    next_node_ = connection->NodeIndex() + 1;
   }
   finished_ = true;
 }

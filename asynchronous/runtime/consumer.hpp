@@ -102,9 +102,12 @@ class Consumer {
   void Serve(AmqpConnection& connection, std::uint64_t generation);
   Task<void> Handle(Delivery delivery, std::uint64_t generation);
   void Settle(Settlement settlement);
+  // The declared queues' type; "auto" left unresolved (a test's settings) is classic.
+  std::string QueueType() const { return settings_.queue_type == "quorum" ? "quorum" : "classic"; }
 
   net::io_context& io_;
-  std::string url_;
+  std::string url_;            // a comma-separated list: a cluster's nodes
+  std::size_t next_node_ = 0;  // of url_, tried first at the next connect (its thread only)
   std::string name_;
   ConsumerSpec spec_;
   const AsyncRuntimeSettings& settings_;

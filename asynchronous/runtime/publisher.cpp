@@ -158,8 +158,9 @@ void Publisher::Run() {
       ConnectionOptions options;
       options.blocked_notifications = true;
       options.send_timeout = kSendDeadline;
+      options.first_node = next_node_;
       connection = std::make_unique<AmqpConnection>(url_, kConnectTimeout, name_, options);
-      DeclareContractTopology(*connection);
+      DeclareContractTopology(*connection, settings_.queue_type == "quorum" ? "quorum" : "classic");
       connection->EnableConfirms();
     } catch (const std::exception& e) {
       connected_ = false;
@@ -173,9 +174,12 @@ void Publisher::Run() {
     backoff = std::chrono::milliseconds(100);
     blocked_ = false;  // a new connection is told again once it publishes
     connected_ = true;
-    log::Info("publisher connected to RabbitMQ", {{"connection", name_}});
+    log::Info("publisher connected to RabbitMQ",
+              {{"connection", name_}, {"node", connection->NodeIndex() + 1}});
     Serve(*connection);
     connected_ = false;
+    // Its node may have died: a cluster's next node is tried first (a single URL: the same).
+    next_node_ = connection->NodeIndex() + 1;
   }
   FailQueued("the service is shutting down");
 }
@@ -210,6 +214,12 @@ void Publisher::Serve(AmqpConnection& connection) {
       }
     }
     outstanding.erase(begin, end);
+    // A nack: the broker could not take the message. On a cluster it is a quorum queue that
+    // lost its leader as this channel knew it, and the channel then nacks every later publish
+    // to it, even once a new leader is elected (RabbitMQ 3.10, async_cluster_test): only a new
+    // connection (the next node first) finds the new leader. Rare on a healthy broker, so
+    // reconnecting costs nothing in a run.
+    if (!ack) throw AmqpError("RabbitMQ nacked a publish; reconnecting to find its queue again");
   };
   // A resource alarm blocks publishing: nothing sent now would be confirmed before it ends,
   // so every waiter hears at once (a 503, the relay's back-off) rather than at its confirm

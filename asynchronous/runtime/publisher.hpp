@@ -79,7 +79,8 @@ class Publisher {
   std::size_t QueueBound() const;  // messages waiting for the thread at most
 
   net::io_context& io_;
-  std::string url_;
+  std::string url_;            // a comma-separated list: a cluster's nodes
+  std::size_t next_node_ = 0;  // of url_, tried first at the next connect (its thread only)
   std::string name_;
   const AsyncRuntimeSettings& settings_;
   Metrics& metrics_;

@@ -241,6 +241,7 @@ int RunService(std::string_view name, int argc, char** argv,
     ResolveServiceOptions(options);
     SpanExportScope span_export(options.otlp_endpoint, "async-" + options.service);
     std::string amqp_url = infra::ResolveAmqpUrl(options.infra);
+    ResolveQueueType(settings, amqp_url);
     MigrateSchema(*Connect(options.database), options.database.schema);
     Service service(options, settings, amqp_url);
     add_routes(service);

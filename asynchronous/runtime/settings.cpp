@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <thread>
 
+#include "common/amqp/connection.hpp"
+
 namespace flowbench::async {
 namespace {
 
@@ -68,7 +70,19 @@ void BindAsyncRuntimeSettings(CLI::App& app, AsyncRuntimeSettings& s) {
                   s.http_idle_timeout, "idle keep-alive connections are closed after this", 100);
   AddMilliseconds(app, "--drain-timeout-ms", "FLOWBENCH_DRAIN_TIMEOUT_MS", s.drain_timeout,
                   "on SIGTERM: time to finish in-flight work", 0);
+  app.add_option("--queue-type", s.queue_type,
+                 "queue type of the work, retry and dead-letter queues: classic, quorum, or auto "
+                 "(quorum when --amqp-url lists several nodes)")
+      ->envname("FLOWBENCH_QUEUE_TYPE")
+      ->check(CLI::IsMember({"auto", "classic", "quorum"}))
+      ->capture_default_str()
+      ->group(group);
   BindConnectionLimits(app, s.connections, group);
+}
+
+void ResolveQueueType(AsyncRuntimeSettings& settings, const std::string& amqp_url) {
+  if (settings.queue_type != "auto") return;
+  settings.queue_type = SplitAmqpUrls(amqp_url).size() > 1 ? "quorum" : "classic";
 }
 
 boost::json::object ToJson(const AsyncRuntimeSettings& s) {
@@ -82,7 +96,8 @@ boost::json::object ToJson(const AsyncRuntimeSettings& s) {
                            {"click_batch_size", s.click_batch_size},
                            {"click_flush_ms", s.click_flush_interval.count()},
                            {"reconnect_max_delay_ms", s.reconnect_max_delay.count()},
-                           {"http_idle_timeout_ms", s.http_idle_timeout.count()}};
+                           {"http_idle_timeout_ms", s.http_idle_timeout.count()},
+                           {"queue_type", s.queue_type}};
   AddToJson(json, s.connections);
   return json;
 }

@@ -35,6 +35,10 @@ struct AsyncRuntimeSettings {
   Milliseconds http_idle_timeout{30000};  // keep-alive connection without a request: closed
   Milliseconds drain_timeout{10000};      // on SIGTERM: time to finish in-flight work
   ConnectionLimits connections;           // --max-connections, --request-deadline-ms
+  // --queue-type: the type of every queue the build declares (work, delay and dead-letter
+  // queues). "auto": quorum when the AMQP URL lists several nodes (a cluster), else classic;
+  // ResolveQueueType makes it concrete at start-up.
+  std::string queue_type = "auto";
 
   int CpuPoolSize() const;  // cpu_pool_size, or the core count when 0
 };
@@ -43,5 +47,9 @@ struct AsyncRuntimeSettings {
 void BindAsyncRuntimeSettings(CLI::App& app, AsyncRuntimeSettings& settings);
 
 boost::json::object ToJson(const AsyncRuntimeSettings& settings);
+
+// settings.queue_type "auto" made concrete for `amqp_url` (a comma-separated list is a
+// cluster's nodes): "quorum" for several nodes, "classic" for one.
+void ResolveQueueType(AsyncRuntimeSettings& settings, const std::string& amqp_url);
 
 }  // namespace flowbench::async

@@ -23,17 +23,23 @@ struct QueueDeclaration {
   std::string bound_to;  // a fan-out exchange, or "" (the default exchange only)
 };
 
+// Every queue is of one type, `queue_type` ("classic" or "quorum", AsyncRuntimeSettings::
+// queue_type): the work queues, their delay queues and their dead-letter queues alike, so a
+// message moved between them (retry, dead-lettering) is replicated as much wherever it is.
+// A classic queue is declared without x-queue-type (as before; the broker's default).
+
 // Every queue of common/domain/topology.hpp with its binding.
-std::vector<QueueDeclaration> ContractQueueDeclarations();
+std::vector<QueueDeclaration> ContractQueueDeclarations(const std::string& queue_type = "classic");
 // A consumed queue's delay queues (one per retry) and its dead-letter queue.
 std::vector<QueueDeclaration> RetryQueueDeclarations(const std::string& queue,
-                                                     const RetryPolicy& policy);
+                                                     const RetryPolicy& policy,
+                                                     const std::string& queue_type = "classic");
 
 // Declares every exchange, queue and binding of common/domain/topology.hpp.
-void DeclareContractTopology(AmqpConnection& connection);
+void DeclareContractTopology(AmqpConnection& connection, const std::string& queue_type = "classic");
 
 // Declares a consumed queue's delay queues (one per retry) and its dead-letter queue.
 void DeclareRetryQueues(AmqpConnection& connection, const std::string& queue,
-                        const RetryPolicy& policy);
+                        const RetryPolicy& policy, const std::string& queue_type = "classic");
 
 }  // namespace flowbench::async

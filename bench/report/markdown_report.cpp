@@ -484,6 +484,12 @@ void DesignTable(std::ostringstream& md, const RunResults& r) {
      << " |\n";
   md << "| arrivals | " << (d.arrivals.empty() ? "—" : d.arrivals) << " |\n";
   md << "| seed | " << d.seed << " |\n";
+  if (r.broker) {
+    md << "| broker | RabbitMQ, " << r.broker->nodes
+       << (r.broker->nodes == 1 ? " node" : "-node cluster") << ", "
+       << (r.broker->queue_type.empty() ? "queue type not known" : r.broker->queue_type + " queues")
+       << " |\n";
+  }
   md << "| warm-up | " << Seconds(d.warmup_s) << " per run, excluded from every figure |\n";
   std::string order;
   for (const std::string& o : d.order) order += (order.empty() ? "" : ", ") + o;

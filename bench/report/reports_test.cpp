@@ -175,6 +175,20 @@ TEST(MarkdownReport, TheFirstTableStatesTheNetwork) {
             std::string::npos);
 }
 
+TEST(Results, TheBrokerRoundTripsIsInTheDesignTableAndIsAbsentFromOlderFiles) {
+  RunResults r = V2Results();
+  EXPECT_FALSE(RunResultsFromJson(ToJson(r)).broker);
+  EXPECT_EQ(MarkdownReport(r).find("| broker |"), std::string::npos);
+  r.broker = Broker{3, "quorum"};
+  RunResults back = RunResultsFromJson(ToJson(r));
+  ASSERT_TRUE(back.broker);
+  EXPECT_EQ(back.broker->nodes, 3);
+  EXPECT_EQ(back.broker->queue_type, "quorum");
+  std::string md = MarkdownReport(back);
+  EXPECT_NE(md.find("| broker | RabbitMQ, 3-node cluster, quorum queues |"), std::string::npos)
+      << md;
+}
+
 TEST(MarkdownReport, AFaultIsShownWithItsWindowErrorsRecoveryAndOutcomes) {
   RunResults r = V2Results();
   EXPECT_EQ(MarkdownReport(r).find("## Faults"), std::string::npos);

@@ -458,18 +458,22 @@ boost::json::object ToJson(const RunResults& results) {
   json::value network = nullptr;
   if (results.network) network = ToJson(*results.network);
   // Always the current schema: a v1 file read in holds the v2 defaults, which are v2's shape.
-  return {{"schema", kSchema},
-          {"created_at", results.created_at},
-          {"git_commit", results.git_commit},
-          {"machine", results.machine},
-          {"versions", results.versions},
-          {"settings", results.settings},
-          {"profiles", profiles},
-          {"interrupted", results.interrupted},
-          {"runs", runs},
-          {"design", design},
-          {"statistics", statistics},
-          {"network", network}};
+  json::object out{{"schema", kSchema},
+                   {"created_at", results.created_at},
+                   {"git_commit", results.git_commit},
+                   {"machine", results.machine},
+                   {"versions", results.versions},
+                   {"settings", results.settings},
+                   {"profiles", profiles},
+                   {"interrupted", results.interrupted},
+                   {"runs", runs},
+                   {"design", design},
+                   {"statistics", statistics},
+                   {"network", network}};
+  if (results.broker) {
+    out["broker"] = {{"nodes", results.broker->nodes}, {"queue_type", results.broker->queue_type}};
+  }
+  return out;
 }
 
 RunResults RunResultsFromJson(const boost::json::value& value) {
@@ -487,6 +491,10 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
   results.machine = f.Object("machine");
   results.versions = f.Object("versions");
   results.settings = f.Object("settings");
+  if (o.contains("broker")) {
+    JsonFields broker(f.Object("broker"));
+    results.broker = Broker{static_cast<int>(broker.Integer("nodes")), broker.String("queue_type")};
+  }
   for (const json::value& p : Array(o, "profiles")) {
     if (!p.is_string()) throw std::runtime_error("an element of \"profiles\" is not a string");
     results.profiles.push_back(std::string(p.get_string()));

@@ -239,6 +239,12 @@ struct ComparedFigure {
   bool distinguishable = false;  // the ratio's interval leaves out 1
 };
 
+// The RabbitMQ the async build ran on: how many nodes, and the type of its queues.
+struct Broker {
+  int nodes = 1;
+  std::string queue_type;  // "classic" | "quorum"; empty: not known (no async run)
+};
+
 struct RunResults {
   std::string schema = kSchema;
   std::string created_at;  // RFC 3339
@@ -253,6 +259,7 @@ struct RunResults {
   std::optional<Design> design;            // nullopt in v1 files
   std::vector<ComparedFigure> statistics;  // empty when one build only, or v1
   std::optional<Network> network;          // nullopt in files written before --network
+  std::optional<Broker> broker;            // the embedded broker's; absent in older files
 
   std::vector<const ProfileRun*> Runs(const std::string& arch, const std::string& profile) const;
 };

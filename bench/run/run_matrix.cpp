@@ -23,6 +23,7 @@
 #include "common/domain/events.hpp"
 #include "common/domain/profiles.hpp"
 #include "common/domain/topology.hpp"
+#include "common/infra/infra.hpp"
 #include "common/infra/ports.hpp"
 #include "common/service/launcher.hpp"
 
@@ -129,6 +130,7 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
                   std::vector<RunHistograms>& histograms, const std::atomic<bool>& stop,
                   const ProgressPrinter& print) {
   EmbeddedInfra infra(o.infra);
+  results.broker = report::Broker{infra::RabbitNodeCount(infra.State()), ""};
   for (const Slot& slot : order) {
     if (stop) break;
     std::optional<Measurement> measured =
@@ -224,6 +226,17 @@ report::RunResults RunMatrix(const RunOptions& o, const std::atomic<bool>& stop,
   }
   results.statistics = CompareBuilds(results, histograms);
   results.network = NetworkOf(o, LinksOf(results.runs));
+  // The queue type the async services reported in force (GET /settings, runtime.queue_type).
+  const boost::json::value* in_force = results.settings.if_contains("in_force");
+  const boost::json::value* async =
+      in_force && in_force->is_object() ? in_force->as_object().if_contains("async") : nullptr;
+  const boost::json::value* runtime =
+      async && async->is_object() ? async->as_object().if_contains("runtime") : nullptr;
+  if (results.broker && runtime && runtime->is_object()) {
+    if (const boost::json::value* type = runtime->as_object().if_contains("queue_type")) {
+      if (type->is_string()) results.broker->queue_type = std::string(type->as_string());
+    }
+  }
   if (const boost::json::value* in_force = results.settings.if_contains("in_force")) {
     results.settings["same_workload"] = SameWorkload(in_force->as_object());
   }

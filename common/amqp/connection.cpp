@@ -171,9 +171,46 @@ class SendWatchdog {
   std::thread thread_;
 };
 
+std::vector<std::string> SplitAmqpUrls(const std::string& urls) {
+  std::vector<std::string> list;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t comma = urls.find(',', start);
+    std::string url = urls.substr(start, comma == std::string::npos ? comma : comma - start);
+    if (!url.empty()) list.push_back(std::move(url));
+    if (comma == std::string::npos) return list;
+    start = comma + 1;
+  }
+}
+
 AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
                                const std::string& connection_name,
                                const ConnectionOptions& options) {
+  std::vector<std::string> nodes = SplitAmqpUrls(url);
+  if (nodes.empty()) throw AmqpError("no AMQP URL given");
+  std::string failures;
+  for (std::size_t attempt = 0; attempt < nodes.size(); ++attempt) {
+    std::size_t node = (options.first_node + attempt) % nodes.size();
+    try {
+      Open(nodes[node], timeout, connection_name, options);
+      node_index_ = node;
+      return;
+    } catch (const AmqpError& e) {
+      if (connection_ != nullptr) {  // failed after the login (channel.open)
+        amqp_destroy_connection(connection_);
+        connection_ = nullptr;
+      }
+      if (nodes.size() == 1) throw;
+      failures += std::string(failures.empty() ? "" : "; ") + "node " + std::to_string(node + 1) +
+                  ": " + e.what();
+    }
+  }
+  throw AmqpError("no node of the RabbitMQ cluster accepted a connection (" + failures + ")");
+}
+
+void AmqpConnection::Open(const std::string& url, std::chrono::milliseconds timeout,
+                          const std::string& connection_name, const ConnectionOptions& options) {
+  channel_ = 1;
   std::vector<char> buffer(url.begin(), url.end());
   buffer.push_back('\0');
   amqp_connection_info info{};
@@ -187,12 +224,14 @@ AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds
   amqp_socket_t* socket = amqp_tcp_socket_new(connection_);
   if (socket == nullptr) {
     amqp_destroy_connection(connection_);
+    connection_ = nullptr;
     throw AmqpError("cannot create a TCP socket for AMQP");
   }
   timeval tv = ToTimeval(timeout);
   int status = amqp_socket_open_noblock(socket, info.host, info.port, &tv);
   if (status != AMQP_STATUS_OK) {
     amqp_destroy_connection(connection_);
+    connection_ = nullptr;
     throw AmqpError("cannot connect to RabbitMQ at " + std::string(info.host) + ":" +
                     std::to_string(info.port) + ": " + amqp_error_string2(status));
   }
@@ -220,6 +259,7 @@ AmqpConnection::AmqpConnection(const std::string& url, std::chrono::milliseconds
   if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
     std::string why = DescribeReply(reply);
     amqp_destroy_connection(connection_);
+    connection_ = nullptr;
     throw AmqpError("RabbitMQ login failed: " + why);
   }
   amqp_channel_open(connection_, channel_);
@@ -272,6 +312,7 @@ std::uint32_t AmqpConnection::DeclareQueue(const std::string& name, const QueueO
     text["x-dead-letter-routing-key"] = options.dead_letter_routing_key;
   }
   if (options.message_ttl_ms) integers["x-message-ttl"] = *options.message_ttl_ms;
+  if (!options.queue_type.empty()) text["x-queue-type"] = options.queue_type;
   HeaderTable arguments(text, integers);
   amqp_queue_declare_ok_t* ok = amqp_queue_declare(connection_, channel_, Bytes(name), 0,
                                                    options.durable ? 1 : 0, 0, 0, arguments.table);

@@ -48,6 +48,9 @@ struct Returned {
 
 struct QueueOptions {
   bool durable = true;
+  // x-queue-type: "quorum" (replicated on a cluster's nodes: a confirm means a majority of
+  // them has the message) or "classic"; empty: the broker's default (classic), no argument.
+  std::string queue_type;
   std::string dead_letter_exchange;  // x-dead-letter-exchange, when not empty
   std::string dead_letter_routing_key;
   std::optional<std::int64_t> message_ttl_ms;  // x-message-ttl
@@ -63,13 +66,22 @@ struct ConnectionOptions {
   // with an AmqpError instead of hanging the owner thread. rabbitmq-c gives these sends no
   // deadline of their own (RPCs have the connect timeout). Zero: no deadline.
   std::chrono::milliseconds send_timeout{0};
+  // With a list of URLs (the nodes of a cluster): the one tried first, the others following in
+  // order and round. A client whose node died starts at the next one (NodeIndex() + 1).
+  std::size_t first_node = 0;
 };
+
+// "amqp://a:5672/%2f,amqp://b:5673/%2f": the nodes of one cluster, in order. A single URL is a
+// list of one. Empty entries are skipped.
+std::vector<std::string> SplitAmqpUrls(const std::string& urls);
 
 class SendWatchdog;
 
 class AmqpConnection {
  public:
-  // url: amqp://user:password@host:port/vhost; the timeout bounds the TCP connect and login.
+  // url: amqp://user:password@host:port/vhost, or a comma-separated list of them (a cluster's
+  // nodes): the first that accepts a login is used, from options.first_node on. The timeout
+  // bounds each node's TCP connect and login.
   AmqpConnection(const std::string& url, std::chrono::milliseconds timeout,
                  const std::string& connection_name = "flowbench",
                  const ConnectionOptions& options = {});
@@ -121,12 +133,18 @@ class AmqpConnection {
   int SocketFd() const;
   bool HasBufferedInput() const;
 
+  // Which URL of the list this connection went to (0 for a single URL).
+  std::size_t NodeIndex() const { return node_index_; }
+
  private:
+  void Open(const std::string& url, std::chrono::milliseconds timeout,
+            const std::string& connection_name, const ConnectionOptions& options);
   void CheckReply(const char* what);
   void Check(int status, const char* what);
 
   amqp_connection_state_t connection_ = nullptr;
   amqp_channel_t channel_ = 1;
+  std::size_t node_index_ = 0;
   std::uint64_t next_publish_tag_ = 1;
   std::vector<Returned> returned_;
   std::optional<std::string> blocked_;

@@ -238,6 +238,23 @@ TEST(AmqpConnection, UnreachableBrokerAndBadUrlAreClearErrors) {
   EXPECT_THROW(AmqpConnection("http://nope", seconds(1)), AmqpError);
 }
 
+// A cluster's nodes as one comma-separated URL: a node that is down is skipped, and a client
+// whose node died starts at the next one.
+TEST(AmqpConnection, AListOfUrlsConnectsToTheFirstNodeThatAnswersFromTheOneAskedFor) {
+  const std::string dead = "amqp://guest:guest@127.0.0.1:1/%2f";
+  EXPECT_EQ(SplitAmqpUrls(dead + "," + Url() + ","), (std::vector<std::string>{dead, Url()}));
+  EXPECT_EQ(AmqpConnection(dead + "," + Url(), seconds(1)).NodeIndex(), 1u);
+  ConnectionOptions from_second;
+  from_second.first_node = 1;
+  EXPECT_EQ(AmqpConnection(Url() + "," + dead, seconds(1), "test", from_second).NodeIndex(), 0u);
+  try {
+    AmqpConnection(dead + "," + dead, seconds(1));
+    ADD_FAILURE() << "connected to no broker";
+  } catch (const AmqpError& e) {
+    EXPECT_NE(std::string(e.what()).find("node 2:"), std::string::npos) << e.what();
+  }
+}
+
 // The consumer and the publisher log this error on every reconnect attempt.
 TEST(AmqpConnection, AnUnparsableUrlIsQuotedWithoutItsPassword) {
   try {

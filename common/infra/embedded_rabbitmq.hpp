@@ -30,6 +30,14 @@ struct RabbitInstance {
 
 // Starts the node and waits (up to 90 s) until an AMQP login succeeds.
 RabbitInstance StartRabbit(std::filesystem::path dir);
+// Starts a cluster of `nodes` such nodes (dirs DIR, DIR-2, DIR-3, ...) that share one epmd (the
+// first node's), one Erlang cookie and one user, all at once: nodes 2.. join node 1 by classic
+// config peer discovery, retrying until it is up. Returns once every node accepts a login and
+// node 1 reports all of them running; otherwise stops them all and throws. The first node
+// owns the epmd (the others have epmd_pid 0).
+std::vector<RabbitInstance> StartRabbitCluster(const std::filesystem::path& dir, int nodes);
+// The nodes the cluster reports running, asked of `instance` (rabbitmqctl cluster_status).
+std::vector<std::string> RabbitRunningNodes(const RabbitInstance& instance);
 // Stops the node, then its epmd, and removes its data (mnesia).
 void StopRabbit(const RabbitInstance& instance);
 // Stops the node and starts it again on the same ports with the same data (its epmd stays),

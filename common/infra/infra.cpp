@@ -69,8 +69,25 @@ std::string Trimmed(std::string text) {
 }
 
 void StopManaged(const InfraState& state) {
+  // A cluster's nodes stop in parallel (each takes seconds); node 1 stops its epmd last.
+  std::vector<std::future<void>> peers;
+  for (const RabbitInstance& peer : state.rabbitmq_peers) {
+    peers.push_back(std::async(std::launch::async, [&peer] { StopRabbit(peer); }));
+  }
   if (state.rabbitmq) StopRabbit(*state.rabbitmq);
+  for (std::future<void>& stopped : peers) stopped.get();
   if (state.postgres) StopPostgres(*state.postgres);
+}
+
+// The RabbitMQ node a status entry names: "rabbitmq" is node 1, "rabbitmq-N" node N.
+RabbitInstance& NodeNamed(InfraState& state, const std::string& name) {
+  if (name == "rabbitmq") return *state.rabbitmq;
+  std::size_t n = std::stoul(name.substr(std::string("rabbitmq-").size()));
+  return state.rabbitmq_peers.at(n - 2);
+}
+
+std::string NodeStatusName(std::size_t index) {
+  return index == 0 ? "rabbitmq" : "rabbitmq-" + std::to_string(index + 1);
 }
 
 // The state file, which must name a server of ours of that kind (an external one is not ours
@@ -126,6 +143,17 @@ void BindInfraOptions(CLI::App& app, InfraOptions& o) {
                  "the external RabbitMQ's management API (http://host:15672)")
       ->envname("FLOWBENCH_RABBITMQ_MANAGEMENT_URL")
       ->group(group);
+  app.add_option("--rabbitmq-nodes", o.rabbitmq_nodes,
+                 "the embedded RabbitMQ as a cluster of this many nodes, the async build's "
+                 "queues then quorum queues (default: what runs in --state-dir, else 1)")
+      ->envname("FLOWBENCH_RABBITMQ_NODES")
+      ->check(CLI::Range(1, 7))
+      ->group(group);
+}
+
+int RabbitNodeCount(const InfraState& state) {
+  if (state.rabbitmq) return 1 + static_cast<int>(state.rabbitmq_peers.size());
+  return static_cast<int>(std::max<std::size_t>(1, SplitAmqpUrls(state.amqp_url).size()));
 }
 
 fs::path StateFile(const fs::path& state_dir) { return state_dir / "infra.json"; }
@@ -138,6 +166,11 @@ boost::json::object ToJson(const InfraState& s) {
                            {"started_at", s.started_at}};
   if (s.postgres) json["postgres"] = ToJson(*s.postgres);
   if (s.rabbitmq) json["rabbitmq"] = ToJson(*s.rabbitmq);
+  if (!s.rabbitmq_peers.empty()) {
+    boost::json::array peers;
+    for (const RabbitInstance& peer : s.rabbitmq_peers) peers.emplace_back(ToJson(peer));
+    json["rabbitmq_peers"] = std::move(peers);
+  }
   return json;
 }
 
@@ -151,6 +184,11 @@ InfraState InfraStateFromJson(const boost::json::object& json) {
   s.started_at = f.String("started_at");
   if (json.contains("postgres")) s.postgres = PostgresFromJson(f.Object("postgres"));
   if (json.contains("rabbitmq")) s.rabbitmq = RabbitFromJson(f.Object("rabbitmq"));
+  if (const boost::json::value* peers = json.if_contains("rabbitmq_peers")) {
+    for (const boost::json::value& peer : peers->as_array()) {
+      s.rabbitmq_peers.push_back(RabbitFromJson(peer.as_object()));
+    }
+  }
   return s;
 }
 
@@ -186,21 +224,37 @@ std::vector<ComponentStatus> InfraStatus(const fs::path& state_dir) {
   }
   result.push_back(pg);
 
-  ComponentStatus mq{"rabbitmq", state->rabbitmq.has_value(), false, state->amqp_url, "", ""};
-  if (state->rabbitmq) mq.password = state->rabbitmq->password;
-  if (state->rabbitmq && !IsAlive(state->rabbitmq->pid)) {
-    mq.detail = "crashed: process " + std::to_string(state->rabbitmq->pid) + " is gone";
-  } else if (std::string problem = RabbitProblem(state->amqp_url); !problem.empty()) {
-    mq.detail = "not answering: " + problem;
-  } else {
-    mq.healthy = true;
-    mq.detail = state->rabbitmq
-                    ? "pid " + std::to_string(state->rabbitmq->pid) + ", node " +
-                          state->rabbitmq->node + ", management " + state->management_url +
-                          " (user " + state->rabbitmq->user + ", the AMQP URL's password)"
-                    : "external";
+  if (!state->rabbitmq) {
+    ComponentStatus mq{"rabbitmq", false, false, state->amqp_url, "", ""};
+    if (std::string problem = RabbitProblem(state->amqp_url); !problem.empty()) {
+      mq.detail = "not answering: " + problem;
+    } else {
+      mq.healthy = true;
+      mq.detail = "external";
+    }
+    result.push_back(mq);
+    return result;
   }
-  result.push_back(mq);
+  std::vector<const RabbitInstance*> nodes{&*state->rabbitmq};
+  for (const RabbitInstance& peer : state->rabbitmq_peers) nodes.push_back(&peer);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const RabbitInstance& node = *nodes[i];
+    ComponentStatus mq{NodeStatusName(i), true, false, node.url, node.password, ""};
+    if (!IsAlive(node.pid)) {
+      mq.detail = "crashed: process " + std::to_string(node.pid) + " is gone";
+    } else if (std::string problem = RabbitProblem(node.url); !problem.empty()) {
+      mq.detail = "not answering: " + problem;
+    } else {
+      mq.healthy = true;
+      mq.detail = "pid " + std::to_string(node.pid) + ", node " + node.node + ", management " +
+                  node.management_url + " (user " + node.user + ", the AMQP URL's password)";
+      if (nodes.size() > 1) {
+        mq.detail += ", node " + std::to_string(i + 1) + " of a " + std::to_string(nodes.size()) +
+                     "-node cluster";
+      }
+    }
+    result.push_back(mq);
+  }
   return result;
 }
 
@@ -213,7 +267,9 @@ UpResult InfraUp(const InfraOptions& options) {
     bool healthy = std::all_of(status.begin(), status.end(),
                                [](const ComponentStatus& c) { return c.healthy; });
     bool same_targets = (options.pg_url.empty() || options.pg_url == previous->pg_url) &&
-                        (options.amqp_url.empty() || options.amqp_url == previous->amqp_url);
+                        (options.amqp_url.empty() || options.amqp_url == previous->amqp_url) &&
+                        (!options.amqp_url.empty() || options.rabbitmq_nodes == 0 ||
+                         options.rabbitmq_nodes == RabbitNodeCount(*previous));
     if (healthy && same_targets) return UpResult{*previous, true, 0};
     if (same_targets) {
       // A crash of one server: only that one starts again, on its port and data, so the
@@ -226,7 +282,13 @@ UpResult InfraUp(const InfraOptions& options) {
                                    " does not answer: " + c.detail);
         }
         try {
-          Restart(state, c.name == "postgresql" ? Component::kPostgres : Component::kRabbitmq);
+          if (c.name == "postgresql") {
+            Restart(state, Component::kPostgres);
+          } else {
+            RabbitInstance& node = NodeNamed(state, c.name);
+            StopRabbitNode(node);
+            node = StartRabbitAgain(node);
+          }
         } catch (const std::exception& e) {
           WriteState(options.state_dir, state);  // what did come back is recorded
           throw std::runtime_error(c.name + " did not start again on its data: " + e.what() +
@@ -248,12 +310,13 @@ UpResult InfraUp(const InfraOptions& options) {
   state.started_at = FormatTimestamp(std::chrono::system_clock::now());
   // The two servers start in parallel: together they take as long as RabbitMQ alone.
   std::future<PostgresInstance> pg;
-  std::future<RabbitInstance> mq;
+  std::future<std::vector<RabbitInstance>> mq;
   if (options.pg_url.empty()) {
     pg = std::async(std::launch::async, StartPostgres, options.state_dir / "postgres");
   }
   if (options.amqp_url.empty()) {
-    mq = std::async(std::launch::async, StartRabbit, options.state_dir / "rabbitmq");
+    mq = std::async(std::launch::async, StartRabbitCluster, options.state_dir / "rabbitmq",
+                    std::max(1, options.rabbitmq_nodes));
   }
   std::string failure;
   try {
@@ -262,7 +325,11 @@ UpResult InfraUp(const InfraOptions& options) {
     failure += std::string("PostgreSQL did not start: ") + e.what() + "\n";
   }
   try {
-    if (mq.valid()) state.rabbitmq = mq.get();
+    if (mq.valid()) {
+      std::vector<RabbitInstance> nodes = mq.get();
+      state.rabbitmq = nodes.front();
+      state.rabbitmq_peers.assign(nodes.begin() + 1, nodes.end());
+    }
   } catch (const std::exception& e) {
     failure += std::string("RabbitMQ did not start: ") + e.what() + "\n";
   }
@@ -272,7 +339,11 @@ UpResult InfraUp(const InfraOptions& options) {
   }
 
   state.pg_url = state.postgres ? state.postgres->url : options.pg_url;
-  state.amqp_url = state.rabbitmq ? state.rabbitmq->url : options.amqp_url;
+  state.amqp_url = options.amqp_url;
+  if (state.rabbitmq) {
+    state.amqp_url = state.rabbitmq->url;
+    for (const RabbitInstance& peer : state.rabbitmq_peers) state.amqp_url += "," + peer.url;
+  }
   state.management_url = state.rabbitmq ? state.rabbitmq->management_url : options.management_url;
   if (!state.postgres) {
     if (std::string problem = PostgresProblem(state.pg_url); !problem.empty()) {

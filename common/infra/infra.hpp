@@ -25,14 +25,20 @@ struct InfraOptions {
   std::string pg_url;          // --pg-url / FLOWBENCH_PG_URL: an external PostgreSQL
   std::string amqp_url;        // --amqp-url / FLOWBENCH_AMQP_URL: an external RabbitMQ
   std::string management_url;  // --rabbitmq-management-url: its HTTP API, when known
+  // --rabbitmq-nodes / FLOWBENCH_RABBITMQ_NODES: the embedded RabbitMQ as a cluster of this
+  // many nodes (1: a single node). 0, not given: what already runs is reused, else 1.
+  int rabbitmq_nodes = 0;
 };
 
 void BindInfraOptions(CLI::App& app, InfraOptions& options);
 
 struct InfraState {
-  std::optional<PostgresInstance> postgres;  // set when we started it
-  std::optional<RabbitInstance> rabbitmq;
-  std::string pg_url;  // what to connect to, ours or external
+  std::optional<PostgresInstance> postgres;    // set when we started it
+  std::optional<RabbitInstance> rabbitmq;      // a cluster's node 1 (owns the epmd)
+  std::vector<RabbitInstance> rabbitmq_peers;  // a cluster's nodes 2..N; empty for one node
+  std::string pg_url;                          // what to connect to, ours or external
+  // Ours on a cluster: every node's URL, comma-separated, node 1 first (AmqpConnection tries
+  // them in turn).
   std::string amqp_url;
   std::string management_url;
   std::string started_at;
@@ -45,7 +51,7 @@ std::filesystem::path StateFile(const std::filesystem::path& state_dir);
 std::optional<InfraState> LoadInfraState(const std::filesystem::path& state_dir);
 
 struct ComponentStatus {
-  std::string name;      // "postgresql" | "rabbitmq"
+  std::string name;      // "postgresql" | "rabbitmq" | a cluster's "rabbitmq-2", ...
   bool managed = false;  // started by flowbench (else external)
   bool healthy = false;
   std::string url;       // as the services get it: may hold a password (RedactSecrets to show)
@@ -53,8 +59,11 @@ struct ComponentStatus {
   std::string detail;    // "pid 123, port 5433" or what is wrong
 };
 
-// Each component's health: for ours, the process is alive and answers; for an external one,
-// it answers. Empty when nothing was started.
+// The number of RabbitMQ nodes: 1 + peers when ours, else the URLs given.
+int RabbitNodeCount(const InfraState& state);
+
+// Each component's health (each node of a cluster its own entry): for ours, the process is alive
+// and answers; for an external one, it answers. Empty when nothing was started.
 std::vector<ComponentStatus> InfraStatus(const std::filesystem::path& state_dir);
 
 struct UpResult {

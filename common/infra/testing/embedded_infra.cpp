@@ -21,6 +21,7 @@ void EmbeddedInfra::SetUp() {
   g_dir = MakeTempDir("flowbench-test");
   infra::InfraOptions options;
   options.state_dir = g_dir;
+  options.rabbitmq_nodes = rabbitmq_nodes_;
   g_state = infra::InfraUp(options).state;
 }
 
@@ -36,8 +37,8 @@ const infra::InfraState& EmbeddedInfra::State() {
 
 const std::filesystem::path& EmbeddedInfra::StateDir() { return g_dir; }
 
-::testing::Environment* RegisterEmbeddedInfra() {
-  return ::testing::AddGlobalTestEnvironment(new EmbeddedInfra);
+::testing::Environment* RegisterEmbeddedInfra(int rabbitmq_nodes) {
+  return ::testing::AddGlobalTestEnvironment(new EmbeddedInfra(rabbitmq_nodes));
 }
 
 }  // namespace flowbench::testing
