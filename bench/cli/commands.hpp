@@ -16,5 +16,6 @@ void AddDemoCommand(CLI::App& app);     // flowbench demo <scenario> | outage
 void AddDlqCommand(CLI::App& app);      // flowbench dlq list | redrive QUEUE
 void AddLimitsCommand(CLI::App& app);   // flowbench limits
 void AddSweepCommand(CLI::App& app);    // flowbench sweep
+void AddTokenCommand(CLI::App& app);    // flowbench token --role customer|viewer
 
 }  // namespace flowbench::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddDlqCommand(app);
   flowbench::cli::AddLimitsCommand(app);
   flowbench::cli::AddSweepCommand(app);
+  flowbench::cli::AddTokenCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
