@@ -26,7 +26,8 @@ int GatewayOptions::ListenPort() const { return port == 0 ? BasePort() : port; }
 
 int GatewayOptions::UpstreamPort(std::string_view service) const {
   const ServiceSpec* spec = FindService(service);
-  if (spec == nullptr) throw std::invalid_argument("unknown service '" + std::string(service) + "'");
+  if (spec == nullptr)
+    throw std::invalid_argument("unknown service '" + std::string(service) + "'");
   return BasePort() + (spec->Port(arch) - DefaultPortBase(arch));
 }
 
@@ -40,7 +41,9 @@ void BindGatewayOptions(CLI::App& app, GatewayOptions& o) {
          },
          "the build it fronts: sync or async")
       ->required();
-  app.add_option("--host", o.host, "address to listen on")->envname("FLOWBENCH_HOST")->capture_default_str();
+  app.add_option("--host", o.host, "address to listen on")
+      ->envname("FLOWBENCH_HOST")
+      ->capture_default_str();
   app.add_option("--port", o.port, "port to listen on (0: the build's port base, 8000 or 8100)")
       ->envname("FLOWBENCH_GATEWAY_PORT")
       ->check(CLI::Range(-1, 65535))
@@ -54,10 +57,12 @@ void BindGatewayOptions(CLI::App& app, GatewayOptions& o) {
       ->check(CLI::Range(0, 65000))
       ->capture_default_str();
   app.add_option("--jwt-secret-file", o.secret_source.file, "file holding the HS256 secret");
-  app.add_option("--jwt-secret", o.secret_source.value,
-                 "the HS256 secret itself (visible in ps: prefer the file or FLOWBENCH_JWT_SECRET)");
+  app.add_option(
+      "--jwt-secret", o.secret_source.value,
+      "the HS256 secret itself (visible in ps: prefer the file or FLOWBENCH_JWT_SECRET)");
   app.add_option("--jwt-issuer", o.jwt.issuer, "the iss a token must carry")->capture_default_str();
-  app.add_option("--jwt-audience", o.jwt.audience, "the aud a token must carry")->capture_default_str();
+  app.add_option("--jwt-audience", o.jwt.audience, "the aud a token must carry")
+      ->capture_default_str();
   app.add_option("--rate-limit", o.rate_limit_text, "per subject: N/s, N/m, or off")
       ->envname("FLOWBENCH_RATE_LIMIT")
       ->capture_default_str();
@@ -71,7 +76,8 @@ void BindGatewayOptions(CLI::App& app, GatewayOptions& o) {
   AddMilliseconds(app, "--upstream-timeout-ms", "FLOWBENCH_UPSTREAM_TIMEOUT_MS", o.upstream_timeout,
                   "a forwarded request not answered within this: 504", 10);
   AddMilliseconds(app, "--upstream-max-idle-ms", "FLOWBENCH_UPSTREAM_MAX_IDLE_MS",
-                  o.upstream_max_idle, "an idle upstream connection older than this is not reused", 1);
+                  o.upstream_max_idle, "an idle upstream connection older than this is not reused",
+                  1);
 }
 
 void ResolveGatewayOptions(GatewayOptions& o) {

@@ -54,15 +54,18 @@ Answer JsonAnswer(int status, const boost::json::object& body, Headers headers =
   return Answer{status, boost::json::serialize(body), "application/json", std::move(headers)};
 }
 
-Answer ErrorAnswer(int status, std::string_view error, std::string_view detail, Headers headers = {}) {
+Answer ErrorAnswer(int status, std::string_view error, std::string_view detail,
+                   Headers headers = {}) {
   return JsonAnswer(status, ErrorBody(error, detail), std::move(headers));
 }
 
 // RFC 6750 §3: the challenge, with an error code once a token was presented.
-std::string Challenge(std::string_view error, std::string_view description, std::string_view scope = {}) {
+std::string Challenge(std::string_view error, std::string_view description,
+                      std::string_view scope = {}) {
   std::string challenge(kRealm);
   if (error.empty()) return challenge;
-  challenge += ", error=\"" + std::string(error) + "\", error_description=\"" + std::string(description) + "\"";
+  challenge += ", error=\"" + std::string(error) + "\", error_description=\"" +
+               std::string(description) + "\"";
   if (!scope.empty()) challenge += ", scope=\"" + std::string(scope) + "\"";
   return challenge;
 }
@@ -72,7 +75,8 @@ std::optional<std::string_view> BearerToken(std::string_view authorization) {
   constexpr std::string_view kScheme = "bearer ";
   if (authorization.size() < kScheme.size()) return std::nullopt;
   for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return std::nullopt;
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i])
+      return std::nullopt;
   }
   std::string_view token = authorization.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
@@ -124,15 +128,16 @@ struct Gateway::Impl {
       : io(io),
         options(options),
         metrics(ArchName(options.arch), "gateway"),
-        rate_limited(prometheus::BuildCounter()
-                         .Name("flowbench_gateway_rate_limited_total")
-                         .Help("Requests the gateway refused with 429: their subject was over its rate")
-                         .Labels({{"arch", std::string(ArchName(options.arch))}, {"service", "gateway"}})
-                         .Register(metrics.registry())
-                         .Add({})),
+        rate_limited(
+            prometheus::BuildCounter()
+                .Name("flowbench_gateway_rate_limited_total")
+                .Help("Requests the gateway refused with 429: their subject was over its rate")
+                .Labels({{"arch", std::string(ArchName(options.arch))}, {"service", "gateway"}})
+                .Register(metrics.registry())
+                .Add({})),
         limiter(options.rate_limit),
-        pool(io, UpstreamSettings{options.upstream_host, options.upstream_timeout, options.upstream_max_idle,
-                                  options.upstream_idle_per_service}),
+        pool(io, UpstreamSettings{options.upstream_host, options.upstream_timeout,
+                                  options.upstream_max_idle, options.upstream_idle_per_service}),
         acceptor(io) {}
 
   net::io_context& io;
@@ -161,7 +166,8 @@ struct Gateway::Impl {
   std::optional<Answer> Authorise(const Incoming& request, std::string& subject) {
     std::optional<std::string_view> token = BearerToken(request.authorization);
     if (!token) {
-      return ErrorAnswer(401, "unauthorized", "a Bearer token is required (Authorization: Bearer <token>)",
+      return ErrorAnswer(401, "unauthorized",
+                         "a Bearer token is required (Authorization: Bearer <token>)",
                          {{"WWW-Authenticate", Challenge({}, {})}});
     }
     VerifiedToken verified;
@@ -176,7 +182,8 @@ struct Gateway::Impl {
       std::string needed = write ? "customer" : "customer or viewer";
       std::string detail = request.method + " " + request.path + " needs the role " + needed;
       return ErrorAnswer(403, "insufficient_scope", detail,
-                         {{"WWW-Authenticate", Challenge("insufficient_scope", detail, write ? "customer" : "viewer")}});
+                         {{"WWW-Authenticate", Challenge("insufficient_scope", detail,
+                                                         write ? "customer" : "viewer")}});
     }
     subject = std::move(verified.subject);
     return std::nullopt;
@@ -189,32 +196,40 @@ struct Gateway::Impl {
     // Retry-After is whole seconds (RFC 9110 §10.2.3): rounded up, so a client that waits
     // that long finds a token.
     auto seconds = std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(std::ceil(std::chrono::duration<double>(decision.retry_after).count())));
+        1, static_cast<std::int64_t>(
+               std::ceil(std::chrono::duration<double>(decision.retry_after).count())));
     return ErrorAnswer(429, "rate_limited",
-                       "more than " + Describe(limiter.limit()) + " for subject " + subject + "; retry in " +
-                           std::to_string(seconds) + " s",
+                       "more than " + Describe(limiter.limit()) + " for subject " + subject +
+                           "; retry in " + std::to_string(seconds) + " s",
                        {{"Retry-After", std::to_string(seconds)}});
   }
 
   Task<Answer> Forward(const Incoming& request, const PublicRoute& route) {
     std::string service(route.service);
-    UpstreamRequest upstream{request.method, request.target, request.body,
+    UpstreamRequest upstream{request.method,
+                             request.target,
+                             request.body,
                              {{"traceparent", request.trace.ToTraceparent()},
                               {std::string(kRequestIdHeader), request.request_id}}};
-    if (!request.content_type.empty()) upstream.headers.emplace_back("Content-Type", request.content_type);
+    if (!request.content_type.empty())
+      upstream.headers.emplace_back("Content-Type", request.content_type);
     int port = options.UpstreamPort(service);
     bool sampled = request.trace.Sampled();
-    if (sampled) RecordSpan(request.trace, span::kCall, service + " " + request.method + " " + request.path);
+    if (sampled)
+      RecordSpan(request.trace, span::kCall, service + " " + request.method + " " + request.path);
     auto started = std::chrono::steady_clock::now();
     UpstreamResponse response = co_await pool.Send(port, upstream);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (sampled) {
-      RecordSpan(request.trace, span::kCallDone, service + " " + request.method + " " + request.path,
+      RecordSpan(request.trace, span::kCallDone,
+                 service + " " + request.method + " " + request.path,
                  {{"status", response.status}});
     }
     if (response.status == 0) {
       metrics.CountDownstreamFailure(service, response.failure);
-      log::Warn("upstream failed", {{"service", service}, {"port", port}, {"failure", response.failure}},
+      log::Warn("upstream failed",
+                {{"service", service}, {"port", port}, {"failure", response.failure}},
                 request.trace.trace_id);
       if (response.failure == "timeout" || response.failure == "connect_timeout") {
         co_return ErrorAnswer(504, "gateway_timeout",
@@ -224,10 +239,14 @@ struct Gateway::Impl {
       co_return ErrorAnswer(502, "bad_gateway", "the " + service + " service could not be reached");
     }
     metrics.ObserveDownstreamRequest(service, seconds);
-    if (response.status >= 500) metrics.CountDownstreamFailure(service, "status_" + std::to_string(response.status));
-    Answer answer{response.status, std::move(response.body),
-                  response.content_type.empty() ? "application/json" : response.content_type, {}};
-    if (!response.retry_after.empty()) answer.headers.emplace_back("Retry-After", response.retry_after);
+    if (response.status >= 500)
+      metrics.CountDownstreamFailure(service, "status_" + std::to_string(response.status));
+    Answer answer{response.status,
+                  std::move(response.body),
+                  response.content_type.empty() ? "application/json" : response.content_type,
+                  {}};
+    if (!response.retry_after.empty())
+      answer.headers.emplace_back("Retry-After", response.retry_after);
     co_return answer;
   }
 
@@ -245,7 +264,8 @@ struct Gateway::Impl {
     if (match.route == nullptr) {
       route_label = "unmatched";
       if (match.path_known) {
-        co_return ErrorAnswer(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
+        co_return ErrorAnswer(405, "method_not_allowed",
+                              request.method + " is not allowed on " + request.path);
       }
       co_return ErrorAnswer(404, "not_found", "no route " + request.path);
     }
@@ -268,7 +288,8 @@ struct Gateway::Impl {
       answer = co_await Handle(request, route_label);
     } catch (...) {
       ErrorReply mapped = ToErrorReply(std::current_exception());
-      log::Error("request failed", {{"route", route_label}, {"error", mapped.cause}}, request.trace.trace_id);
+      log::Error("request failed", {{"route", route_label}, {"error", mapped.cause}},
+                 request.trace.trace_id);
       if (mapped.server_fault) mapped.reply.body["trace_id"] = request.trace.trace_id;
       answer = JsonAnswer(mapped.reply.status, mapped.reply.body);
     }
@@ -278,7 +299,8 @@ struct Gateway::Impl {
       RecordSpan(request.trace, span::kAnswered, request.method + " " + request.path,
                  {{"route", route_label}, {"status", answer.status}});
     }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics.ObserveHttpRequest(request.method, route_label, answer.status, seconds);
     co_return answer;
   }
@@ -292,7 +314,8 @@ struct Gateway::Impl {
       if (error) {
         if (!acceptor.is_open()) co_return;  // StopAccepting()
         if (IsOutOfResources(error)) {
-          if (!out_of_resources) log::Warn("cannot accept connections: out of descriptors or memory");
+          if (!out_of_resources)
+            log::Warn("cannot accept connections: out of descriptors or memory");
           out_of_resources = true;
           pause.expires_after(kAcceptPause);
           co_await pause.async_wait(kAsTuple);
@@ -332,7 +355,8 @@ struct Gateway::Impl {
       if (buffer.size() == 0) {
         stream.expires_after(options.idle_timeout);
         waiting_for_request.insert(&stream);
-        auto [idle_error, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), kAsTuple);
+        auto [idle_error, n] =
+            co_await stream.async_read_some(buffer.prepare(kFirstRead), kAsTuple);
         waiting_for_request.erase(&stream);
         if (idle_error) break;
         buffer.commit(n);
@@ -342,8 +366,9 @@ struct Gateway::Impl {
       stream.expires_after(options.limits.request_deadline);
       auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
       if (read_error == http::error::body_limit) {
-        Answer too_large = ErrorAnswer(413, "payload_too_large",
-                                       "the body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+        Answer too_large =
+            ErrorAnswer(413, "payload_too_large",
+                        "the body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
         metrics.ObserveHttpRequest(std::string(parser.get().method_string()), "unmatched", 413, 0);
         auto res = ToBeast(too_large, parser.get().version(), false);
         stream.expires_after(kWriteTimeout);
@@ -392,7 +417,8 @@ Gateway::~Gateway() = default;
 
 void Gateway::Listen() {
   int port = impl_->options.port < 0 ? 0 : impl_->options.ListenPort();
-  tcp::endpoint endpoint(net::ip::make_address(impl_->options.host), static_cast<unsigned short>(port));
+  tcp::endpoint endpoint(net::ip::make_address(impl_->options.host),
+                         static_cast<unsigned short>(port));
   impl_->acceptor.open(endpoint.protocol());
   impl_->acceptor.set_option(net::socket_base::reuse_address(true));
   impl_->acceptor.bind(endpoint);

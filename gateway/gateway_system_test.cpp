@@ -32,9 +32,10 @@ const std::string kSecret = "the-gateway-system-test-secret-0123456789";
 
 // The shared workload flags, shortened (both builds take them).
 const std::vector<std::string> kServiceArgs = {
-    "--email-delay-ms",        "20", "--payment-gateway-delay-ms", "20", "--search-reindex-delay-ms", "10",
-    "--cache-invalidation-delay-ms", "5", "--analytics-log-delay-ms", "5", "--report-cpu-time-ms", "50",
-    "--saga-payment-delay-ms", "10"};
+    "--email-delay-ms",          "20", "--payment-gateway-delay-ms",    "20",
+    "--search-reindex-delay-ms", "10", "--cache-invalidation-delay-ms", "5",
+    "--analytics-log-delay-ms",  "5",  "--report-cpu-time-ms",          "50",
+    "--saga-payment-delay-ms",   "10"};
 
 std::string BodyOf(std::string_view scenario, const std::string& unique) {
   if (scenario == "scenario1") return R"({"email": "gw-)" + unique + R"(@example.com"})";
@@ -70,7 +71,8 @@ std::unique_ptr<RunningBuild> StartBuild(Arch arch) {
   options.pg_url = testing::EmbeddedInfra::State().pg_url;
   options.amqp_url = testing::EmbeddedInfra::State().amqp_url;
   options.extra_args = kServiceArgs;
-  if (arch == Arch::kAsync) options.extra_args.insert(options.extra_args.end(), {"--click-flush-ms", "20"});
+  if (arch == Arch::kAsync)
+    options.extra_args.insert(options.extra_args.end(), {"--click-flush-ms", "20"});
   auto build = std::make_unique<RunningBuild>();
   build->system = StartSystem(options);
 
@@ -79,9 +81,9 @@ std::unique_ptr<RunningBuild> StartBuild(Arch arch) {
   int port = infra::FindFreePort();
   fs::path log = options.run_dir / "gateway.log";
   build->gateway_pid = infra::SpawnDaemon(
-      {(fs::path(bin_dir) / "flowbench-gateway").string(), "--arch", std::string(ArchName(arch)), "--port",
-       std::to_string(port), "--port-base", std::to_string(options.port_base), "--jwt-secret-file",
-       secret_file.string()},
+      {(fs::path(bin_dir) / "flowbench-gateway").string(), "--arch", std::string(ArchName(arch)),
+       "--port", std::to_string(port), "--port-base", std::to_string(options.port_base),
+       "--jwt-secret-file", secret_file.string()},
       {}, log);
   build->gateway = std::make_unique<http::JsonClient>("http://127.0.0.1:" + std::to_string(port),
                                                       http::Timeouts{2s, 15s});
@@ -129,8 +131,9 @@ TEST_P(GatewaySystem, EveryScenarioAnswersThroughTheGatewayWithItsBuildsStatus) 
   std::string customer = Bearer("customer");
   for (const ScenarioSpec& scenario : Scenarios()) {
     std::string unique = RandomIdHex(6);
-    http::JsonResponse r = gateway_->Send(scenario.method, PathOf(scenario.path), BodyOf(scenario.id, unique),
-                                          {{"Authorization", customer}});
+    http::JsonResponse r =
+        gateway_->Send(scenario.method, PathOf(scenario.path), BodyOf(scenario.id, unique),
+                       {{"Authorization", customer}});
     int expected = scenario.Status(GetParam());
     bool compensated = GetParam() == Arch::kSync && scenario.sync_failure_status != 0 &&
                        r.status == scenario.sync_failure_status;
@@ -148,7 +151,8 @@ TEST_P(GatewaySystem, InternalRoutesAndAViewersWriteNeverReachAService) {
     EXPECT_EQ(r.status, 404) << path << ": " << r.Describe();
   }
   http::JsonResponse refused =
-      gateway_->Post("/create_order", R"({"product_id": 1, "quantity": 1})", {{"Authorization", Bearer("viewer")}});
+      gateway_->Post("/create_order", R"({"product_id": 1, "quantity": 1})",
+                     {{"Authorization", Bearer("viewer")}});
   EXPECT_EQ(refused.status, 403) << refused.Describe();
   http::JsonResponse anonymous = gateway_->Post("/track_click", R"({"user_id": 1, "page": "/"})");
   EXPECT_EQ(anonymous.status, 401) << anonymous.Describe();
@@ -156,21 +160,25 @@ TEST_P(GatewaySystem, InternalRoutesAndAViewersWriteNeverReachAService) {
 
 TEST_P(GatewaySystem, TheClientsRequestIdReachesTheServiceThatRecordsTheCompletion) {
   std::string request_id = "gateway-system-" + RandomIdHex(8);
-  http::JsonResponse r = gateway_->Post("/track_click", R"({"user_id": 7, "page": "/gateway"})",
-                                        {{"Authorization", Bearer("customer")}, {"X-Request-Id", request_id}});
+  http::JsonResponse r =
+      gateway_->Post("/track_click", R"({"user_id": 7, "page": "/gateway"})",
+                     {{"Authorization", Bearer("customer")}, {"X-Request-Id", request_id}});
   ASSERT_EQ(r.status, 200) << r.Describe();
   http::JsonClient analytics(build_->system.Url("analytics"));
   auto deadline = std::chrono::steady_clock::now() + 5s;
   for (;;) {
     std::string page = analytics.GetText("/completions?after=0&limit=10000");
     if (page.find(request_id) != std::string::npos) break;
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no completion record for " << request_id;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+        << "no completion record for " << request_id;
     std::this_thread::sleep_for(50ms);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(BothBuilds, GatewaySystem, ::testing::Values(Arch::kSync, Arch::kAsync),
-                         [](const ::testing::TestParamInfo<Arch>& info) { return std::string(ArchName(info.param)); });
+                         [](const ::testing::TestParamInfo<Arch>& info) {
+                           return std::string(ArchName(info.param));
+                         });
 
 }  // namespace
 }  // namespace flowbench

@@ -115,8 +115,9 @@ struct Answer {
   }
 };
 
-Answer SendTo(int port, const std::string& method, const std::string& path, const std::string& token,
-                   const std::string& body = "", httplib::Headers headers = {}) {
+Answer SendTo(int port, const std::string& method, const std::string& path,
+              const std::string& token, const std::string& body = "",
+              httplib::Headers headers = {}) {
   httplib::Client client("127.0.0.1", port);
   client.set_tcp_nodelay(true);
   client.set_read_timeout(5, 0);
@@ -165,7 +166,8 @@ class GatewayTest : public ::testing::Test {
     EXPECT_EQ(answer.Field("error"), "invalid_token") << answer.body;
     EXPECT_EQ(answer.Field("detail"), description) << answer.body;
     EXPECT_EQ(answer.Header("WWW-Authenticate"),
-              R"(Bearer realm="flowbench", error="invalid_token", error_description=")" + description + "\"");
+              R"(Bearer realm="flowbench", error="invalid_token", error_description=")" +
+                  description + "\"");
     EXPECT_EQ(answer.Header("Content-Type"), "application/json");
   }
 
@@ -220,28 +222,34 @@ TEST_F(GatewayTest, NoTokenIsAnUnauthorizedChallenge) {
 
 TEST_F(GatewayTest, ExpiredTamperedAndNotYetValidTokensAreRefused) {
   auto now = std::chrono::system_clock::now();
-  ExpectUnauthorized(Send("GET", "/users/1", Token("customer", "alice", now - 2h, 1h)), "the token has expired");
+  ExpectUnauthorized(Send("GET", "/users/1", Token("customer", "alice", now - 2h, 1h)),
+                     "the token has expired");
   ExpectUnauthorized(Send("GET", "/users/1", Token("customer", "alice", now + 1h, 1h)),
                      "the token is not valid yet (nbf)");
   std::string tampered = Token("customer");
   tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
-  ExpectUnauthorized(Send("GET", "/users/1", tampered), "the token's signature or encoding is invalid");
-  ExpectUnauthorized(Send("GET", "/users/1", "garbage"), "the token is not a JWT (three base64url parts)");
+  ExpectUnauthorized(Send("GET", "/users/1", tampered),
+                     "the token's signature or encoding is invalid");
+  ExpectUnauthorized(Send("GET", "/users/1", "garbage"),
+                     "the token is not a JWT (three base64url parts)");
 }
 
 TEST_F(GatewayTest, ATokenForAnotherAudienceOrIssuerIsRefused) {
   auto now = std::chrono::system_clock::now();
-  ExpectUnauthorized(Send("GET", "/users/1", Token("customer", "alice", now, 1h, {kSecret, "flowbench", "other"})),
-                     "the token is not meant for flowbench-gateway");
   ExpectUnauthorized(
-      Send("GET", "/users/1", Token("customer", "alice", now, 1h, {kSecret, "mallory", "flowbench-gateway"})),
+      Send("GET", "/users/1", Token("customer", "alice", now, 1h, {kSecret, "flowbench", "other"})),
+      "the token is not meant for flowbench-gateway");
+  ExpectUnauthorized(
+      Send("GET", "/users/1",
+           Token("customer", "alice", now, 1h, {kSecret, "mallory", "flowbench-gateway"})),
       "the token was not issued by flowbench");
 }
 
 TEST_F(GatewayTest, InternalAndBuiltInRoutesOfTheServicesAreNotFound) {
   std::string token = Token("customer");
-  for (const char* path : {"/authorize", "/void", "/reserve", "/release", "/send_email", "/reindex", "/invalidate",
-                           "/log_update", "/settings", "/completions", "/fault/slow", "/users/1/../../authorize"}) {
+  for (const char* path :
+       {"/authorize", "/void", "/reserve", "/release", "/send_email", "/reindex", "/invalidate",
+        "/log_update", "/settings", "/completions", "/fault/slow", "/users/1/../../authorize"}) {
     Answer answer = Send("POST", path, token, "{}");
     EXPECT_EQ(answer.status, 404) << path << " " << answer.body;
     EXPECT_EQ(answer.Field("error"), "not_found") << path;
@@ -311,9 +319,11 @@ TEST_F(GatewayTest, HealthAndMetricsNeedNoToken) {
                               R"(route="/users/{id}",status="200"})"),
             std::string::npos)
       << metrics.body.substr(0, 2000);
-  EXPECT_NE(metrics.body.find(R"(flowbench_downstream_request_duration_seconds_count{arch="sync",service="gateway",)"
-                              R"(target="user"})"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics.body.find(
+          R"(flowbench_downstream_request_duration_seconds_count{arch="sync",service="gateway",)"
+          R"(target="user"})"),
+      std::string::npos);
 }
 
 TEST(GatewayRateLimit, ASubjectOverItsRateGets429WithRetryAfterAndOthersDoNot) {
@@ -331,10 +341,12 @@ TEST(GatewayRateLimit, ASubjectOverItsRateGets429WithRetryAfterAndOthersDoNot) {
   boost::json::object body = boost::json::parse(refused->body).as_object();
   EXPECT_EQ(body["error"].as_string(), "rate_limited");
   EXPECT_EQ(body["detail"].as_string(), "more than 0.5/s, burst 2 for subject alice; retry in 2 s");
-  EXPECT_EQ(SendTo(gateway.port(), "GET", "/users/1", Token("customer", "bob")).status, 200);  // its own bucket
+  EXPECT_EQ(SendTo(gateway.port(), "GET", "/users/1", Token("customer", "bob")).status,
+            200);  // its own bucket
   auto metrics = client.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find(R"(flowbench_gateway_rate_limited_total{arch="sync",service="gateway"} 1)"),
+  EXPECT_NE(metrics->body.find(
+                R"(flowbench_gateway_rate_limited_total{arch="sync",service="gateway"} 1)"),
             std::string::npos);
 }
 

@@ -33,7 +33,8 @@ std::int64_t Seconds(SystemTime time) {
 std::optional<double> NumericDate(const boost::json::object& claims, std::string_view name) {
   const boost::json::value* value = claims.if_contains(name);
   if (value == nullptr) return std::nullopt;
-  if (!value->is_number()) throw TokenRejected("the " + std::string(name) + " claim is not a number");
+  if (!value->is_number())
+    throw TokenRejected("the " + std::string(name) + " claim is not a number");
   return value->to_number<double>();
 }
 
@@ -114,17 +115,20 @@ VerifiedToken VerifyToken(std::string_view token, const JwtSettings& settings, S
   jwt_t* raw = nullptr;
   // libjwt verifies the signature against the key for the alg the header names; alg "none"
   // is refused below, so a token cannot opt out of the signature.
-  int error = jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(settings.secret.data()),
-                         static_cast<int>(settings.secret.size()));
+  int error =
+      jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(settings.secret.data()),
+                 static_cast<int>(settings.secret.size()));
   JwtPtr jwt(raw);
   if (error != 0 || !jwt) throw TokenRejected("the token's signature or encoding is invalid");
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) throw TokenRejected("the token is not signed with HS256");
+  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256)
+    throw TokenRejected("the token is not signed with HS256");
 
   CharPtr grants(jwt_get_grants_json(jwt.get(), nullptr));
   if (!grants) throw TokenRejected("the token has no claims");
   boost::system::error_code parse_error;
   boost::json::value parsed = boost::json::parse(grants.get(), parse_error);
-  if (parse_error || !parsed.is_object()) throw TokenRejected("the token's claims are not a JSON object");
+  if (parse_error || !parsed.is_object())
+    throw TokenRejected("the token's claims are not a JSON object");
   const boost::json::object& claims = parsed.get_object();
 
   const boost::json::value* iss = claims.if_contains("iss");
@@ -166,7 +170,8 @@ std::string MintToken(const JwtSettings& settings, const MintRequest& request) {
                              {"roles", boost::json::array{boost::json::string(request.role)}}};
   std::string claims_json = boost::json::serialize(claims);
   if (jwt_add_grants_json(jwt.get(), claims_json.c_str()) != 0 ||
-      jwt_set_alg(jwt.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(settings.secret.data()),
+      jwt_set_alg(jwt.get(), JWT_ALG_HS256,
+                  reinterpret_cast<const unsigned char*>(settings.secret.data()),
                   static_cast<int>(settings.secret.size())) != 0) {
     throw std::runtime_error("libjwt: cannot build the token");
   }
@@ -185,7 +190,8 @@ std::chrono::seconds ParseTtl(std::string_view text) {
   if (unit == "h") scale = 3600;
   if (unit == "d") scale = 86400;
   if (error != std::errc() || count <= 0 || scale == 0 || count > 10 * 365 * 86400 / scale) {
-    throw std::invalid_argument("--ttl '" + std::string(text) + "': a positive count and s, m, h or d (1h)");
+    throw std::invalid_argument("--ttl '" + std::string(text) +
+                                "': a positive count and s, m, h or d (1h)");
   }
   return std::chrono::seconds(count * scale);
 }

@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 #include <fstream>
 
-
 namespace flowbench::gateway {
 namespace {
 
@@ -17,10 +16,12 @@ using namespace std::chrono_literals;
 const SystemTime kNow{std::chrono::seconds(1'800'000'000)};
 
 JwtSettings Settings() {
-  return JwtSettings{"a-test-secret-of-more-than-32-bytes-0123456789", "flowbench", "flowbench-gateway"};
+  return JwtSettings{"a-test-secret-of-more-than-32-bytes-0123456789", "flowbench",
+                     "flowbench-gateway"};
 }
 
-std::string Mint(std::string role = "customer", SystemTime at = kNow, std::chrono::seconds ttl = 1h) {
+std::string Mint(std::string role = "customer", SystemTime at = kNow,
+                 std::chrono::seconds ttl = 1h) {
   return MintToken(Settings(), MintRequest{"alice", std::move(role), ttl, at});
 }
 
@@ -41,7 +42,8 @@ std::string Base64Url(std::string_view in) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    unsigned n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+    unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
                  static_cast<unsigned char>(in[i + 2]);
     for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
   }
@@ -50,7 +52,8 @@ std::string Base64Url(std::string_view in) {
     out += kAlphabet[(n >> 18) & 63];
     out += kAlphabet[(n >> 12) & 63];
   } else if (i + 2 == in.size()) {
-    unsigned n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    unsigned n =
+        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
     for (int shift : {18, 12, 6}) out += kAlphabet[(n >> shift) & 63];
   }
   return out;
@@ -144,7 +147,8 @@ TEST(JwtSecret, ComesFromTheFileTheFlagOrTheEnvironmentAndHasNoDefault) {
                               ("flowbench-jwt-secret-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "secret") << std::string(40, 'g') << "\n";
-  EXPECT_EQ(ResolveSecret({dir / "secret", secret}), std::string(40, 'g'));  // file first, no newline
+  EXPECT_EQ(ResolveSecret({dir / "secret", secret}),
+            std::string(40, 'g'));  // file first, no newline
   EXPECT_THROW(ResolveSecret({dir / "missing", {}}), std::invalid_argument);
   std::filesystem::remove_all(dir);
 

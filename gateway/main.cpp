@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& error, int) {
       if (error) return;
-      flowbench::log::Info("stopping: draining requests in flight", {{"in_flight", gateway.InFlight()}});
+      flowbench::log::Info("stopping: draining requests in flight",
+                           {{"in_flight", gateway.InFlight()}});
       gateway.StopAccepting();
       DrainThenStop(io, gateway, std::chrono::steady_clock::now() + kDrainLimit);
     });

@@ -10,9 +10,9 @@ namespace {
 
 // CONTRACT §3.4, the read routes (the scenario routes come from the catalogue).
 constexpr PublicRoute kReadRoutes[] = {
-    {"GET", "/users/{id}", "user"},         {"GET", "/payments/{id}", "payment"},
-    {"GET", "/products", "product"},        {"GET", "/products/{id}", "product"},
-    {"GET", "/jobs/{id}", "report"},        {"GET", "/orders/{id}", "order"},
+    {"GET", "/users/{id}", "user"},          {"GET", "/payments/{id}", "payment"},
+    {"GET", "/products", "product"},         {"GET", "/products/{id}", "product"},
+    {"GET", "/jobs/{id}", "report"},         {"GET", "/orders/{id}", "order"},
     {"GET", "/inventory/{id}", "inventory"}, {"GET", "/clicks/count", "analytics"},
 };
 
@@ -28,7 +28,8 @@ std::vector<PublicRoute> BuildRoutes() {
 bool IsIdSegment(std::string_view segment) {
   return !segment.empty() && segment.size() <= 64 &&
          std::all_of(segment.begin(), segment.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  c == '-';
          });
 }
 

@@ -14,7 +14,8 @@ std::optional<RateLimit> ParseRateLimit(std::string_view text, double burst) {
   std::string_view count_text = text.substr(0, slash);
   std::string_view unit = text.substr(slash + 1);
   double count = 0;
-  auto [end, error] = std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
+  auto [end, error] =
+      std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
   if (error != std::errc() || end != count_text.data() + count_text.size()) return std::nullopt;
   if (!std::isfinite(count) || count <= 0) return std::nullopt;
   double seconds = 0;
@@ -52,7 +53,8 @@ RateDecision TokenBucket::Take(SteadyTime now) {
     return {true, std::chrono::nanoseconds(0)};
   }
   double wait_seconds = (1 - tokens_) / per_second_;
-  return {false, std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(wait_seconds * 1e9)))};
+  return {false,
+          std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(wait_seconds * 1e9)))};
 }
 
 RateLimiter::RateLimiter(RateLimit limit, std::size_t max_subjects)
@@ -70,7 +72,8 @@ RateDecision RateLimiter::Take(std::string_view subject, SteadyTime now) {
 }
 
 void RateLimiter::DropFullBuckets(SteadyTime now) {
-  std::erase_if(buckets_, [&](const auto& entry) { return entry.second.Tokens(now) >= limit_.burst; });
+  std::erase_if(buckets_,
+                [&](const auto& entry) { return entry.second.Tokens(now) >= limit_.burst; });
 }
 
 }  // namespace flowbench::gateway

@@ -68,8 +68,9 @@ struct UpstreamPool::Impl {
     stream->expires_after(settings.timeout);
     auto [connect_error, endpoint] = co_await stream->async_connect(endpoints, kAsTuple);
     if (connect_error) {
-      co_return std::pair{nullptr, std::string(connect_error == beast::error::timeout ? "connect_timeout"
-                                                                                       : "connect")};
+      co_return std::pair{
+          nullptr,
+          std::string(connect_error == beast::error::timeout ? "connect_timeout" : "connect")};
     }
     boost::system::error_code ignored;
     stream->socket().set_option(tcp::no_delay(true), ignored);
@@ -109,7 +110,8 @@ Task<UpstreamResponse> UpstreamPool::Send(int port, const UpstreamRequest& reque
     auto [write_error, written] = co_await http::async_write(*stream, req, kAsTuple);
     if (write_error) {
       if (reused && ClosedBeforeAnswer(write_error)) continue;
-      co_return UpstreamResponse{0, write_error == beast::error::timeout ? "timeout" : "write", {}, {}, {}};
+      co_return UpstreamResponse{
+          0, write_error == beast::error::timeout ? "timeout" : "write", {}, {}, {}};
     }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
@@ -117,10 +119,13 @@ Task<UpstreamResponse> UpstreamPool::Send(int port, const UpstreamRequest& reque
     auto [read_error, read] = co_await http::async_read(*stream, buffer, parser, kAsTuple);
     if (read_error) {
       if (reused && ClosedBeforeAnswer(read_error) && !parser.got_some()) continue;
-      co_return UpstreamResponse{0, read_error == beast::error::timeout ? "timeout" : "read", {}, {}, {}};
+      co_return UpstreamResponse{
+          0, read_error == beast::error::timeout ? "timeout" : "read", {}, {}, {}};
     }
     http::response<http::string_body> res = parser.release();
-    UpstreamResponse answer{static_cast<int>(res.result_int()), {}, std::move(res.body()),
+    UpstreamResponse answer{static_cast<int>(res.result_int()),
+                            {},
+                            std::move(res.body()),
                             std::string(res[http::field::content_type]),
                             std::string(res[http::field::retry_after])};
     // A connection with unread bytes after the answer cannot be reused safely.

@@ -22,7 +22,9 @@ void AddTokenCommand(CLI::App& app) {
   command->add_option("--role", options->mint.role, "customer (reads and writes) or viewer (reads)")
       ->check(CLI::IsMember({"customer", "viewer"}))
       ->capture_default_str();
-  command->add_option("--subject", options->mint.subject, "the sub claim: whose rate limit it counts against")
+  command
+      ->add_option("--subject", options->mint.subject,
+                   "the sub claim: whose rate limit it counts against")
       ->capture_default_str();
   command->add_option("--ttl", options->ttl, "valid for: 90s, 15m, 1h, 2d")->capture_default_str();
   command->add_option("--jwt-secret-file", options->secret.file, "file holding the HS256 secret");

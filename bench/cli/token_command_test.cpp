@@ -15,9 +15,9 @@ std::string Trimmed(std::string text) {
 }
 
 TEST(TokenCommand, PrintsATokenTheGatewayAcceptsForTheRoleAndSubject) {
-  infra::CommandResult result =
-      infra::RunCommand({testing::FlowbenchBinary(), "token", "--role", "viewer", "--subject", "k6", "--ttl", "15m"},
-                        {{"FLOWBENCH_JWT_SECRET", kSecret}}, std::chrono::seconds(10));
+  infra::CommandResult result = infra::RunCommand(
+      {testing::FlowbenchBinary(), "token", "--role", "viewer", "--subject", "k6", "--ttl", "15m"},
+      {{"FLOWBENCH_JWT_SECRET", kSecret}}, std::chrono::seconds(10));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   gateway::VerifiedToken token =
       gateway::VerifyToken(Trimmed(result.output), {kSecret, "flowbench", "flowbench-gateway"},
@@ -26,15 +26,16 @@ TEST(TokenCommand, PrintsATokenTheGatewayAcceptsForTheRoleAndSubject) {
   EXPECT_TRUE(token.MayRead());
   EXPECT_FALSE(token.MayWrite());
   // Valid for 15 minutes, not more.
-  EXPECT_THROW(gateway::VerifyToken(Trimmed(result.output), {kSecret, "flowbench", "flowbench-gateway"},
-                                    std::chrono::system_clock::now() + std::chrono::minutes(16)),
-               gateway::TokenRejected);
+  EXPECT_THROW(
+      gateway::VerifyToken(Trimmed(result.output), {kSecret, "flowbench", "flowbench-gateway"},
+                           std::chrono::system_clock::now() + std::chrono::minutes(16)),
+      gateway::TokenRejected);
 }
 
 TEST(TokenCommand, RefusesToMintWithoutASecret) {
   infra::CommandResult result =
-      infra::RunCommand({testing::FlowbenchBinary(), "token", "--role", "customer"}, {{"FLOWBENCH_JWT_SECRET", ""}},
-                        std::chrono::seconds(10));
+      infra::RunCommand({testing::FlowbenchBinary(), "token", "--role", "customer"},
+                        {{"FLOWBENCH_JWT_SECRET", ""}}, std::chrono::seconds(10));
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.output.find("no JWT secret"), std::string::npos) << result.output;
 }
