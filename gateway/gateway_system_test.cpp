@@ -5,9 +5,9 @@
 // viewer's write is refused before it reaches a service, and the request id the client
 // chose reaches the service that records the completion.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <boost/json.hpp>
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <thread>
