@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev
   libcpp-httplib-dev librabbitmq-dev libpqxx-dev libpq-dev prometheus-cpp-dev
-  libcli11-dev libbenchmark-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev
+  libcli11-dev libbenchmark-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev libjwt-dev
   postgresql rabbitmq-server
   prometheus docker-compose
   wrk slowhttptest nodejs chromium libjs-chart.js

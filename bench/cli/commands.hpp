@@ -17,5 +17,6 @@ void AddDlqCommand(CLI::App& app);      // flowbench dlq list | redrive QUEUE
 void AddLimitsCommand(CLI::App& app);   // flowbench limits
 void AddSweepCommand(CLI::App& app);    // flowbench sweep
 void AddServeCommand(CLI::App& app);    // flowbench serve
+void AddTokenCommand(CLI::App& app);    // flowbench token --role customer|viewer
 
 }  // namespace flowbench::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddLimitsCommand(app);
   flowbench::cli::AddSweepCommand(app);
   flowbench::cli::AddServeCommand(app);
+  flowbench::cli::AddTokenCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

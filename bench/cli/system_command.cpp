@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/gateway_launch.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
 #include "common/service/launcher.hpp"
@@ -19,6 +20,7 @@ struct SystemCommandOptions {
   int port_base = 0;
   WorkloadSettings workload;
   bool keep_infra = false;
+  bool gateway = false;  // --gateway: a flowbench-gateway in front of each build
   PassThroughArgs service_args;
 };
 
@@ -32,6 +34,7 @@ int Up(const SystemCommandOptions& o) {
   std::printf("infrastructure %s (%s)\n", infra_up.reused ? "already running" : "started",
               infra::StateFile(o.infra.state_dir).c_str());
   for (Arch arch : Archs(o.arch)) {
+    StopGateway(arch, o.infra.state_dir);  // in front of the services about to be restarted
     if (std::optional<RunningSystem> running = LoadSystem(o.infra.state_dir, arch)) {
       StopSystem(*running);  // `up` twice restarts with the settings given now
       ForgetSystem(o.infra.state_dir, arch);
@@ -54,12 +57,20 @@ int Up(const SystemCommandOptions& o) {
     for (const RunningService& s : system.services) {
       std::printf("  %-10s http://127.0.0.1:%d  (pid %d)\n", s.name.c_str(), s.port, s.pid);
     }
+    if (o.gateway) {
+      int port = StartGateway(arch, options.port_base, o.infra.state_dir, system.run_dir);
+      std::printf("  %-10s http://127.0.0.1:%d  (token: flowbench token --role customer)\n",
+                  "gateway", port);
+    }
   }
   return 0;
 }
 
 int Down(const SystemCommandOptions& o) {
   for (Arch arch : Archs(o.arch)) {
+    if (StopGateway(arch, o.infra.state_dir)) {
+      std::printf("%s gateway stopped\n", std::string(ArchName(arch)).c_str());
+    }
     if (std::optional<RunningSystem> system = LoadSystem(o.infra.state_dir, arch)) {
       StopSystem(*system);
       ForgetSystem(o.infra.state_dir, arch);
@@ -100,6 +111,9 @@ int Status(const SystemCommandOptions& o) {
                   h.detail.c_str());
       if (!h.healthy) code = 1;
     }
+    if (std::optional<pid_t> gateway = RunningGateway(arch, o.infra.state_dir)) {
+      std::printf("  %-10s %-8s pid %d\n", "gateway", "running", *gateway);
+    }
   }
   return code;
 }
@@ -124,6 +138,9 @@ void AddSystemCommands(CLI::App& app) {
       ->check(CLI::Range(0, 65000));
   BindWorkloadSettings(*up, o->workload);
   BindPassThroughArgs(*up, o->service_args);
+  up->add_flag(
+      "--gateway", o->gateway,
+      "also start flowbench-gateway in front of each build, on its port base (8000, 8100)");
   up->callback([o, exit_with] { exit_with(Up(*o)); });
 
   CLI::App* down = app.add_subcommand(
