@@ -105,8 +105,9 @@ TEST(RabbitCluster, KillingTheNodeOfAPublisherAndAConsumerLosesNoConfirmedMessag
   std::vector<infra::RabbitInstance> nodes = Nodes();
   const infra::RabbitInstance& victim = nodes[1];
   // Declared through the victim: a quorum queue's leader is on the declaring client's node.
-  AmqpConnection(victim.url, seconds(5), "cluster-test")
-      .DeclareQueue(kQueue, QueueOptions{.queue_type = "quorum"});
+  QueueOptions quorum;
+  quorum.queue_type = "quorum";
+  AmqpConnection(victim.url, seconds(5), "cluster-test").DeclareQueue(kQueue, quorum);
   // The victim first: publisher and consumer connect to it, and must move on to the others.
   std::string urls = victim.url + "," + nodes[2].url + "," + nodes[0].url;
 
