@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <regex>
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/live_console.hpp"
@@ -203,6 +204,13 @@ void AddRunCommands(CLI::App& app) {
                   "the gateway's rate limit for the run's one subject: N/s, N/m or off (a "
                   "measurement is not throttled unless asked)")
       ->capture_default_str()
+      ->check(
+          [](const std::string& text) -> std::string {
+            // The gateway's syntax (gateway/token_bucket.hpp), checked before anything starts.
+            static const std::regex kRate(R"((off|[0-9]+(\.[0-9]+)?/[sm]))");
+            return std::regex_match(text, kRate) ? "" : "N/s, N/m or off, not '" + text + "'";
+          },
+          "RATE")
       ->group("Gateway");
   cmd->add_option("--gateway-burst", o->run.gateway_options.burst,
                   "with --gateway-rate-limit: requests the subject may send at once")

@@ -72,5 +72,20 @@ TEST_F(RunGatewayCommand, BothBuildsThroughTheirGatewayWithTheLiveConsole) {
             std::string::npos);
 }
 
+TEST_F(RunGatewayCommand, ABadRateLimitOrATargetAreClearErrorsBeforeAnythingStarts) {
+  infra::CommandResult rate = Flowbench({"run", "--state-dir", (dir_ / "state").string(),
+                                         "--gateway", "--gateway-rate-limit", "fast"},
+                                        std::chrono::seconds(30));
+  EXPECT_NE(rate.exit_code, 0);
+  EXPECT_NE(rate.output.find("N/s, N/m or off, not 'fast'"), std::string::npos) << rate.output;
+  infra::CommandResult target = Flowbench({"run", "--state-dir", (dir_ / "state").string(),
+                                           "--gateway", "--target", "sync=http://127.0.0.1:1"},
+                                          std::chrono::seconds(30));
+  EXPECT_NE(target.exit_code, 0);
+  EXPECT_NE(target.output.find("a --target deployment has its own"), std::string::npos)
+      << target.output;
+  EXPECT_FALSE(fs::exists(dir_ / "state" / "infra.json")) << "nothing was started";
+}
+
 }  // namespace
 }  // namespace flowbench
