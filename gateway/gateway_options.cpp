@@ -78,6 +78,10 @@ void BindGatewayOptions(CLI::App& app, GatewayOptions& o) {
   AddMilliseconds(app, "--upstream-max-idle-ms", "FLOWBENCH_UPSTREAM_MAX_IDLE_MS",
                   o.upstream_max_idle, "an idle upstream connection older than this is not reused",
                   1);
+  app.add_option("--otlp-endpoint", o.otlp_endpoint,
+                 "send the spans of sampled traces over OTLP/HTTP to URL/v1/traces "
+                 "(Jaeger: http://jaeger:4318); off when empty")
+      ->envname("FLOWBENCH_OTLP_ENDPOINT");
 }
 
 void ResolveGatewayOptions(GatewayOptions& o) {

@@ -41,6 +41,9 @@ struct GatewayOptions {
   // into a connection the service is closing.
   std::chrono::milliseconds upstream_max_idle{2'000};
   int upstream_idle_per_service = 64;  // idle connections kept per service
+  // --otlp-endpoint URL: the spans of sampled traces (a SERVER span per request, a CLIENT span
+  // per forwarded call) go out over OTLP/HTTP, as the services' do; off when empty.
+  std::string otlp_endpoint;
 
   int BasePort() const;  // the port base in force (the contract's when 0)
   int ListenPort() const;

@@ -14,6 +14,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <string_view>
 
 #include "gateway/gateway_options.hpp"
 
@@ -22,6 +23,11 @@ class Metrics;
 }
 
 namespace flowbench::gateway {
+
+// Per forwarded request, the gateway's own time: from the request read to the answer
+// written, less the exchange with the service (a histogram; its _count is the requests
+// forwarded). `flowbench run --gateway` reads the hop's share of the answer latency off it.
+inline constexpr std::string_view kAddedSecondsMetric = "flowbench_gateway_added_seconds";
 
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;  // larger: 413, as the services
 

@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "common/infra/ports.hpp"
+#include "common/infra/testing/otlp_receiver.hpp"
 #include "common/telemetry/trace.hpp"
+#include "common/telemetry/tracing.hpp"
 #include "gateway/gateway_server.hpp"
 
 namespace flowbench::gateway {
@@ -271,6 +273,37 @@ TEST_F(GatewayTest, TraceparentAndRequestIdAreForwarded) {
   EXPECT_EQ(answer.Header("X-Request-Id"), "run-1-req-42");
 }
 
+// With span export on, a sampled request is a SERVER span (child of the client's span) and
+// a CLIENT span for the call to the service (child of the server span), whose id is the
+// parent the service is told in the forwarded traceparent.
+TEST_F(GatewayTest, ASampledRequestExportsItsServerAndClientSpans) {
+  testing::OtlpReceiver receiver;
+  StartSpanExport({receiver.endpoint(), "sync-gateway", 4096, 512, 50ms, 2000ms});
+  TraceContext client = TraceContext::NewRoot(true);
+  Answer answer =
+      Send("GET", "/users/1", Token("customer"), "", {{"traceparent", client.ToTraceparent()}});
+  StopSpanExport();
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  std::optional<TraceContext> forwarded = ParseTraceparent(answer.Field("traceparent"));
+  ASSERT_TRUE(forwarded);
+  std::vector<testing::ReceivedSpan> spans = receiver.SpansOf(client.trace_id);
+  ASSERT_EQ(spans.size(), 2u);
+  const testing::ReceivedSpan* server = nullptr;
+  const testing::ReceivedSpan* call = nullptr;
+  for (const testing::ReceivedSpan& span : spans) {
+    EXPECT_EQ(span.service, "sync-gateway");
+    if (span.kind == 2) server = &span;  // SPAN_KIND_SERVER
+    if (span.kind == 3) call = &span;    // SPAN_KIND_CLIENT
+  }
+  ASSERT_TRUE(server && call);
+  EXPECT_EQ(server->name, "GET /users/{id}");
+  EXPECT_EQ(server->parent_span_id, client.parent_id);
+  EXPECT_EQ(call->parent_span_id, server->span_id);
+  EXPECT_EQ(call->span_id, forwarded->parent_id) << "the service's parent is the client span";
+  EXPECT_LE(server->start_unix_nano, call->start_unix_nano);
+  EXPECT_GE(server->end_unix_nano, call->end_unix_nano);
+}
+
 TEST_F(GatewayTest, ARequestWithoutIdsGetsBoth) {
   Answer answer = Send("GET", "/users/1", Token("customer"));
   ASSERT_EQ(answer.status, 200) << answer.body;
@@ -324,6 +357,28 @@ TEST_F(GatewayTest, HealthAndMetricsNeedNoToken) {
           R"(flowbench_downstream_request_duration_seconds_count{arch="sync",service="gateway",)"
           R"(target="user"})"),
       std::string::npos);
+}
+
+// The gateway's own time per forwarded request leaves the service's time out: a 600 ms
+// upstream adds 600 ms to the answer, not to the gateway's histogram; refusals are not in it.
+TEST_F(GatewayTest, ItsAddedTimeCountsForwardedRequestsWithoutTheUpstreamsTime) {
+  GatewayOptions options = Options(port_base_);
+  options.upstream_timeout = 2s;
+  RunningGateway own(options);
+  std::string token = Token("customer");
+  EXPECT_EQ(SendTo(own.port(), "GET", "/users/1", token).status, 200);
+  EXPECT_EQ(SendTo(own.port(), "POST", "/generate_report", token, "{}").status, 200);
+  EXPECT_EQ(SendTo(own.port(), "GET", "/users/1", "").status, 401);
+  Answer metrics = SendTo(own.port(), "GET", "/metrics", "");
+  const std::string series = R"({arch="sync",service="gateway"})";
+  std::size_t count = metrics.body.find(std::string(kAddedSecondsMetric) + "_count" + series);
+  ASSERT_NE(count, std::string::npos) << metrics.body.substr(0, 3000);
+  EXPECT_EQ(std::stod(metrics.body.substr(metrics.body.find(' ', count) + 1)), 2.0);
+  std::size_t sum = metrics.body.find(std::string(kAddedSecondsMetric) + "_sum" + series);
+  ASSERT_NE(sum, std::string::npos);
+  double added = std::stod(metrics.body.substr(metrics.body.find(' ', sum) + 1));
+  EXPECT_GT(added, 0.0);
+  EXPECT_LT(added, 0.3) << "the upstream's 600 ms must not be in the gateway's own time";
 }
 
 TEST(GatewayRateLimit, ASubjectOverItsRateGets429WithRetryAfterAndOthersDoNot) {

@@ -10,6 +10,7 @@
 
 #include "common/domain/secrets.hpp"
 #include "common/telemetry/log.hpp"
+#include "common/telemetry/tracing.hpp"
 #include "gateway/gateway_server.hpp"
 
 namespace {
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   }
   flowbench::log::Configure(flowbench::ArchName(options.arch), "gateway");
   try {
+    // Declared first, so it flushes after the last request's spans were recorded.
+    flowbench::SpanExportScope span_export(
+        options.otlp_endpoint, std::string(flowbench::ArchName(options.arch)) + "-gateway");
     boost::asio::io_context io(1);
     flowbench::gateway::Gateway gateway(io, options);
     gateway.Listen();

@@ -12,6 +12,10 @@
 //   BASE_URL    scheme and host of every service (default http://127.0.0.1); the port is the
 //               contract's, or PORT_BASE + 1..10 when PORT_BASE is set (like --port-base)
 //   <SERVICE>_URL  one service's full URL, e.g. USER_URL=http://user:8001 (wins over the above)
+//   GATEWAY_URL every request goes there instead (the build's API gateway, e.g.
+//               http://127.0.0.1:8000; it routes by path), with TOKEN
+//   TOKEN       sent as `Authorization: Bearer TOKEN` on every request (a gateway needs one:
+//               flowbench token --role customer); required with GATEWAY_URL
 //   THRESHOLDS  off: no thresholds (the exit code then says nothing about the checks)
 //
 // k6 names each scenario scenario1 .. scenario6: k6 sets the system tag `scenario` to that
@@ -48,7 +52,17 @@ function serviceUrl(name) {
   const port = servicePort(name, ARCH) - CONTRACT_BASE + (__ENV.PORT_BASE ? Number(__ENV.PORT_BASE) : CONTRACT_BASE);
   return `${BASE_URL}:${port}`;
 }
-export const SERVICE_URLS = Object.fromEntries(SERVICES.map((s) => [s.name, serviceUrl(s.name)]));
+// Through a gateway: one entry point for every service, and a token on every request.
+const GATEWAY_URL = (__ENV.GATEWAY_URL || '').replace(/\/+$/, '');
+const TOKEN = __ENV.TOKEN || '';
+if (GATEWAY_URL && !TOKEN) {
+  throw new Error('GATEWAY_URL needs TOKEN (k6 run -e TOKEN=$(flowbench token --role customer) ...)');
+}
+export const SERVICE_URLS = Object.fromEntries(
+  SERVICES.map((s) => [s.name, GATEWAY_URL || serviceUrl(s.name)]));
+const HEADERS = TOKEN
+  ? { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` }
+  : { 'Content-Type': 'application/json' };
 
 // Per scenario: its own latency trend and error counter (the study's names), and one error
 // rate over all of them.
@@ -123,7 +137,7 @@ function run(scenario) {
   const { path, body } = scenario.request({ vu: __VU, iter: __ITER, run: RUN, random: Math.random });
   const url = `${SERVICE_URLS[scenario.service]}${path}`;
   const res = http.request(scenario.method, url, JSON.stringify(body), {
-    headers: { 'Content-Type': 'application/json' },
+    headers: HEADERS,
     timeout: scenario.timeout ? scenario.timeout[ARCH] : '30s',
     // One URL name per route (not per product id), and every status the contract allows
     // counts as a success in http_req_failed (the compensated sync order answers 400).

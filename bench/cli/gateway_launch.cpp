@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/domain/secrets.hpp"
 #include "common/http/json_client.hpp"
@@ -34,7 +35,8 @@ fs::path EnsureGatewaySecret(const fs::path& state_dir) {
   return file;
 }
 
-int StartGateway(Arch arch, int port_base, const fs::path& state_dir, const fs::path& run_dir) {
+int StartGateway(Arch arch, int port_base, const fs::path& state_dir, const fs::path& run_dir,
+                 const std::string& otlp_endpoint) {
   StopGateway(arch, state_dir);  // `up` twice restarts it too
   int base = port_base == 0 ? DefaultPortBase(arch) : port_base;
   fs::path binary = ExecutableDir() / "flowbench-gateway";
@@ -44,10 +46,15 @@ int StartGateway(Arch arch, int port_base, const fs::path& state_dir, const fs::
                              "flowbench-gateway)");
   }
   fs::path log = run_dir / "gateway.log";
-  pid_t pid = infra::SpawnDaemon(
-      {binary.string(), "--arch", std::string(ArchName(arch)), "--port-base", std::to_string(base),
-       "--jwt-secret-file", EnsureGatewaySecret(state_dir).string()},
-      {}, log);
+  std::vector<std::string> argv{binary.string(),
+                                "--arch",
+                                std::string(ArchName(arch)),
+                                "--port-base",
+                                std::to_string(base),
+                                "--jwt-secret-file",
+                                EnsureGatewaySecret(state_dir).string()};
+  if (!otlp_endpoint.empty()) argv.insert(argv.end(), {"--otlp-endpoint", otlp_endpoint});
+  pid_t pid = infra::SpawnDaemon(argv, {}, log);
   std::ofstream(PidFile(arch, state_dir)) << pid << "\n";
   http::JsonClient gateway("127.0.0.1", base);
   auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;

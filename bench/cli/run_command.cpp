@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <regex>
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/live_console.hpp"
@@ -82,6 +83,11 @@ int Run(RunCommandOptions& o) {
   o.run.network = ResolveNetworkFlags(o.network);
   for (const std::string& t : o.thresholds) compare::ParseThreshold(t);  // bad syntax: fail now
   if (!o.targets.empty()) o.run.targets = Targets(o);
+  if (o.run.gateway && !o.run.targets.empty()) {
+    throw CLI::ValidationError("--gateway",
+                               "starts a gateway in front of the builds flowbench "
+                               "starts itself; a --target deployment has its own");
+  }
   for (const std::string& f : o.faults) {
     try {
       o.run.faults.push_back(run::ParseFault(f));
@@ -189,6 +195,28 @@ void AddRunCommands(CLI::App& app) {
   BindWorkloadSettings(*cmd, o->run.workload);
   BindPassThroughArgs(*cmd, o->run.service_args);
   BindNetworkFlags(*cmd, o->network);
+  cmd->add_flag("--gateway", o->run.gateway,
+                "send the driver's requests through an API gateway (flowbench-gateway) in front "
+                "of each build, with a token minted for the run; the report shows the "
+                "gateway's own time per request and its share of the answer latency")
+      ->group("Gateway");
+  cmd->add_option("--gateway-rate-limit", o->run.gateway_options.rate_limit,
+                  "the gateway's rate limit for the run's one subject: N/s, N/m or off (a "
+                  "measurement is not throttled unless asked)")
+      ->capture_default_str()
+      ->check(
+          [](const std::string& text) -> std::string {
+            // The gateway's syntax (gateway/token_bucket.hpp), checked before anything starts.
+            static const std::regex kRate(R"((off|[0-9]+(\.[0-9]+)?/[sm]))");
+            return std::regex_match(text, kRate) ? "" : "N/s, N/m or off, not '" + text + "'";
+          },
+          "RATE")
+      ->group("Gateway");
+  cmd->add_option("--gateway-burst", o->run.gateway_options.burst,
+                  "with --gateway-rate-limit: requests the subject may send at once")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group("Gateway");
   cmd->add_option(
          "--target", o->targets,
          "drive a deployment flowbench did not start (Docker Compose, another machine) "

@@ -58,7 +58,8 @@ int Up(const SystemCommandOptions& o) {
       std::printf("  %-10s http://127.0.0.1:%d  (pid %d)\n", s.name.c_str(), s.port, s.pid);
     }
     if (o.gateway) {
-      int port = StartGateway(arch, options.port_base, o.infra.state_dir, system.run_dir);
+      int port = StartGateway(arch, options.port_base, o.infra.state_dir, system.run_dir,
+                              o.service_args.otlp_endpoint);
       std::printf("  %-10s http://127.0.0.1:%d  (token: flowbench token --role customer)\n",
                   "gateway", port);
     }

@@ -29,10 +29,12 @@ bool SendsBody(const HttpRequestSpec& spec) {
 // The request as bytes on the wire, into `out` (cleared; its capacity is kept from one request
 // to the next). HTTP/1.1 keeps the connection alive unless told otherwise, so no Connection
 // field. The method and target come from our own request factories, never from the network.
-void SerialiseRequest(const HttpRequestSpec& spec, std::string_view host_field, std::string& out) {
+// `fixed_fields`: the connection's own header lines, the same on every request.
+void SerialiseRequest(const HttpRequestSpec& spec, std::string_view host_field,
+                      std::string_view fixed_fields, std::string& out) {
   out.clear();
   out.append(spec.method).append(" ").append(spec.target).append(" HTTP/1.1\r\nHost: ");
-  out.append(host_field).append("\r\n");
+  out.append(host_field).append("\r\n").append(fixed_fields);
   if (!spec.request_id.empty()) out.append("X-Request-Id: ").append(spec.request_id).append("\r\n");
   if (SendsBody(spec)) {
     char length[24];
@@ -87,12 +89,16 @@ class AnswerParser final : public http::basic_parser<false> {
 }  // namespace
 
 struct HttpConnection::Impl {
-  Impl(asio::any_io_executor executor, std::string host_name, int port_number)
+  Impl(asio::any_io_executor executor, std::string host_name, int port_number,
+       std::string_view authorization)
       : resolver(executor),
         stream(executor),
         host(std::move(host_name)),
         port(port_number),
-        host_field(host + ":" + std::to_string(port)) {}
+        host_field(host + ":" + std::to_string(port)),
+        fixed_fields(authorization.empty()
+                         ? std::string()
+                         : "Authorization: " + std::string(authorization) + "\r\n") {}
 
   tcp::resolver resolver;
   beast::tcp_stream stream;
@@ -102,7 +108,8 @@ struct HttpConnection::Impl {
   std::string body;           // the last answer's body (HttpOutcome::body points here)
   std::string host;
   int port;
-  std::string host_field;  // "host:port", the Host field of every request
+  std::string host_field;    // "host:port", the Host field of every request
+  std::string fixed_fields;  // "Authorization: ...\r\n" when the connection carries a token
   std::optional<tcp::endpoint> endpoint;
   bool open = false;
 
@@ -150,15 +157,16 @@ struct HttpConnection::Impl {
   }
 };
 
-HttpConnection::HttpConnection(asio::any_io_executor executor, std::string host, int port)
-    : impl_(std::make_unique<Impl>(std::move(executor), std::move(host), port)) {}
+HttpConnection::HttpConnection(asio::any_io_executor executor, std::string host, int port,
+                               std::string_view authorization)
+    : impl_(std::make_unique<Impl>(std::move(executor), std::move(host), port, authorization)) {}
 HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::Close() { impl_->Close(); }
 
 asio::awaitable<HttpOutcome> HttpConnection::Send(const HttpRequestSpec& spec, Duration timeout) {
   Impl& c = *impl_;
-  SerialiseRequest(spec, c.host_field, c.request_bytes);
+  SerialiseRequest(spec, c.host_field, c.fixed_fields, c.request_bytes);
 
   HttpOutcome outcome;
   for (int attempt = 0; attempt < 2; ++attempt) {

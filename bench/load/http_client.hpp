@@ -24,7 +24,10 @@ struct HttpOutcome {
 
 class HttpConnection {
  public:
-  HttpConnection(boost::asio::any_io_executor executor, std::string host, int port);
+  // `authorization` non-empty: sent as the Authorization field of every request (a gateway's
+  // "Bearer <token>": one virtual user, one identity).
+  HttpConnection(boost::asio::any_io_executor executor, std::string host, int port,
+                 std::string_view authorization = {});
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;

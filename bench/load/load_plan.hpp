@@ -101,6 +101,8 @@ struct ScenarioLoad {
   // Non-empty: every request carries `X-Request-Id: <prefix><iteration>`, unique within the
   // run, which the services carry with the work and name in their completion records.
   std::string request_id_prefix;
+  // Non-empty: the Authorization field of every request ("Bearer <token>", `run --gateway`).
+  std::string authorization;
 };
 
 // What became of one iteration the schedule asked for, kept for every request of a run so

@@ -80,7 +80,7 @@ asio::awaitable<void> WakeAt(asio::steady_timer& timer, Clock::time_point until,
 struct LoadRun::Worker {
   struct Vu {
     Vu(asio::any_io_executor ex, const ScenarioLoad& load, std::uint64_t seed)
-        : connection(std::move(ex), load.host, load.port), rng(seed) {}
+        : connection(std::move(ex), load.host, load.port, load.authorization), rng(seed) {}
     HttpConnection connection;
     std::mt19937_64 rng;
   };

@@ -5,6 +5,7 @@
 
 #include "bench/report/aggregate.hpp"
 #include "bench/report/faults_section.hpp"
+#include "bench/report/gateway_section.hpp"
 #include "bench/report/reports.hpp"
 #include "common/domain/catalogue.hpp"
 
@@ -494,6 +495,7 @@ void DesignTable(std::ostringstream& md, const RunResults& r) {
   std::string order;
   for (const std::string& o : d.order) order += (order.empty() ? "" : ", ") + o;
   if (r.network) md << "| network | " << NetworkText(*r.network) << " |\n";
+  md << "| entry point | " << EntryPointText(r) << " |\n";
   md << "| repeats | " << d.repeats << " per build"
      << (order.empty() ? "" : "; the runs went in the order " + order)
      << (d.repeats > 1 ? " (builds interleaved in a seeded random order, each from fresh state)"
@@ -853,6 +855,7 @@ std::string MarkdownReport(const RunResults& r) {
   DesignTable(md, r);
   GeneratorAuditTable(md, r);
   FaultsSection(md, r);
+  GatewaySection(md, r);
   ScenarioSections(md, r);
   ProfileTable(
       md, r, "p95 latency per profile",

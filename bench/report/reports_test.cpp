@@ -175,6 +175,54 @@ TEST(MarkdownReport, TheFirstTableStatesTheNetwork) {
             std::string::npos);
 }
 
+TEST(Results, AGatewayHopRoundTripsAndIsAbsentFromOlderFiles) {
+  RunResults r = V2Results();
+  LatencySummary added;
+  added.p50 = 40e-6;
+  added.p99 = 150e-6;
+  r.runs[0].gateway = GatewayHop{"http://127.0.0.1:40100", 3020, added};
+  r.runs[1].gateway = GatewayHop{"http://127.0.0.1:40200", 2990, std::nullopt};
+  RunResults back = RunResultsFromJson(ToJson(r));
+  ASSERT_TRUE(back.runs[0].gateway);
+  EXPECT_EQ(back.runs[0].gateway->url, "http://127.0.0.1:40100");
+  EXPECT_EQ(back.runs[0].gateway->forwarded, 3020u);
+  ASSERT_TRUE(back.runs[0].gateway->added);
+  EXPECT_DOUBLE_EQ(back.runs[0].gateway->added->p99, 150e-6);
+  ASSERT_TRUE(back.runs[1].gateway);
+  EXPECT_FALSE(back.runs[1].gateway->added) << "not measured stays not measured";
+  boost::json::object older = ToJson(V2Results());
+  for (boost::json::value& run : older["runs"].as_array()) run.as_object().erase("gateway");
+  EXPECT_FALSE(RunResultsFromJson(older).runs[0].gateway);
+}
+
+TEST(MarkdownReport, AGatewayRunSaysSoInTheFirstTableAndShowsTheHopsShareOfTheAnswer) {
+  RunResults r = V2Results();
+  std::string direct = MarkdownReport(r);
+  EXPECT_NE(direct.find("| entry point | straight to each build's services |"), std::string::npos);
+  EXPECT_EQ(direct.find("## Gateway hop"), std::string::npos);
+  LatencySummary added;
+  added.p50 = 40e-6;
+  added.p99 = 1.5e-3;
+  r.runs[0].overall.p50 = 4e-3;
+  r.runs[0].overall.p99 = 30e-3;
+  r.runs[0].gateway = GatewayHop{"http://127.0.0.1:40100", 3020, added};
+  r.runs[1].gateway = GatewayHop{"http://127.0.0.1:40200", 2990, std::nullopt};
+  std::string md = MarkdownReport(r);
+  std::size_t entry = md.find("| entry point | through an API gateway per build");
+  ASSERT_NE(entry, std::string::npos) << md;
+  EXPECT_LT(entry, md.find("## p95 latency per profile")) << "in the design, the first table";
+  std::size_t section = md.find("## Gateway hop");
+  ASSERT_NE(section, std::string::npos) << md;
+  EXPECT_NE(md.find("| sync | baseline | 1 | 3020 | 40 µs | 1.50 ms | 4.00 ms | 30.0 ms | 1.00 % "
+                    "| 5.00 % |",
+                    section),
+            std::string::npos)
+      << md.substr(section, 1200);
+  EXPECT_NE(md.find("| async | baseline | 1 | 2990 | not measured | not measured |", section),
+            std::string::npos);
+  EXPECT_NE(HtmlReport(r).find("<h2>Gateway hop</h2>"), std::string::npos);
+}
+
 TEST(Results, TheBrokerRoundTripsIsInTheDesignTableAndIsAbsentFromOlderFiles) {
   RunResults r = V2Results();
   EXPECT_FALSE(RunResultsFromJson(ToJson(r)).broker);

@@ -239,6 +239,13 @@ json::object ToJson(const ProfileRun& run) {
                      {"direct_ms", l.direct_ms},
                      {"relay_port", l.relay_port}});
   }
+  json::value gateway = nullptr;
+  if (run.gateway) {
+    gateway = json::object{{"url", run.gateway->url},
+                           {"forwarded", run.gateway->forwarded},
+                           {"added", run.gateway->added ? json::value(ToJson(*run.gateway->added))
+                                                        : json::value(nullptr)}};
+  }
   return {{"arch", run.arch},
           {"profile", run.profile},
           {"repeat", run.repeat},
@@ -265,6 +272,7 @@ json::object ToJson(const ProfileRun& run) {
            json::array(run.completion_problems.begin(), run.completion_problems.end())},
           {"faults", faults},
           {"network_links", links},
+          {"gateway", gateway},
           {"order", run.order}};
 }
 
@@ -346,6 +354,14 @@ ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
       run.network_links.push_back({lf.String("link"), lf.Number("rtt_ms"), lf.Number("direct_ms"),
                                    static_cast<int>(lf.Integer("relay_port"))});
     }
+  }
+  if (const json::object* g = OptionalObject(o, "gateway")) {
+    JsonFields gf(*g);
+    GatewayHop hop;
+    hop.url = gf.String("url");
+    hop.forwarded = static_cast<std::uint64_t>(gf.Integer("forwarded"));
+    if (const json::object* added = OptionalObject(*g, "added")) hop.added = SummaryFrom(*added);
+    run.gateway = std::move(hop);
   }
   return run;
 }

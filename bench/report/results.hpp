@@ -180,6 +180,16 @@ struct Network {
   bool netem_available = false;           // what the harmless probe of the kernel found
 };
 
+// `run --gateway`: the driver's requests went through the build's API gateway (with a token).
+// `added`: the gateway's own time per forwarded request (from the request read to the answer
+// written, less the exchange with the service), from its histogram; the hop's share of the
+// answer latency is added.p50 / overall.p50 (and p99 / p99).
+struct GatewayHop {
+  std::string url;                      // where the driver sent its requests
+  std::uint64_t forwarded = 0;          // requests it forwarded during the run (warm-up included)
+  std::optional<LatencySummary> added;  // nullopt: its /metrics did not answer
+};
+
 // One architecture x profile x repeat: all six scenarios ran at once, as in k6.
 struct ProfileRun {
   std::string arch;  // "sync" | "async"
@@ -210,6 +220,7 @@ struct ProfileRun {
   std::vector<std::string> completion_problems;
   std::vector<Fault> faults;                 // --fault (absent in older v2 files: none)
   std::vector<LinkRoundTrip> network_links;  // --network: each link's round trip (else empty)
+  std::optional<GatewayHop> gateway;         // --gateway (absent: straight to the services)
 
   std::uint64_t Requests() const;
   std::uint64_t Errors() const;

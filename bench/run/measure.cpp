@@ -17,6 +17,7 @@
 #include "bench/run/completion_join.hpp"
 #include "bench/run/completion_scrape.hpp"
 #include "bench/run/fault_injector.hpp"
+#include "bench/run/gateway_hop.hpp"
 #include "bench/run/results_conversion.hpp"
 #include "bench/run/timeseries.hpp"
 #include "common/domain/topology.hpp"
@@ -95,8 +96,14 @@ Plan MakePlan(const Profile& profile, const MeasuredBuild& system,
     const ScenarioSpec& spec = *scenarios[i];
     load::ScenarioLoad s;
     s.name = std::string(spec.id);
-    s.host = system.Service(spec.service).host;
-    s.port = system.Service(spec.service).port;
+    if (system.gateway) {  // one entry point: the gateway routes by path
+      s.host = system.gateway->host;
+      s.port = system.gateway->port;
+      s.authorization = system.gateway->authorization;
+    } else {
+      s.host = system.Service(spec.service).host;
+      s.port = system.Service(spec.service).port;
+    }
     report::Offered offered;
     if (Open(spec, o.model)) {
       double rate = o.open_rate.value_or(OpenArrivalRate(profile, spec.id));
@@ -336,6 +343,8 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   bool before_complete = true;
   Histograms before;
   if (!per_request) before = ScrapeCompletion(system, &before_complete);
+  std::optional<BucketCounts> gateway_before;
+  if (system.gateway) gateway_before = ScrapeGatewayAdded(system.gateway->Url());
   RunSampler sampler(SampledServices(system), queues.reader);
   sampler.Start();
 
@@ -364,6 +373,8 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
                           ? DrainPerRequest(collector, result, plan, clock, sampler, o, stop, tick)
                           : DrainByHistograms(system, result, before, sampler, o, stop, tick);
   sampler.Stop();
+  std::optional<BucketCounts> gateway_after;
+  if (system.gateway) gateway_after = ScrapeGatewayAdded(system.gateway->Url());
   bool after_complete = true;
   Histograms after;
   if (!per_request) after = ScrapeCompletion(system, &after_complete);
@@ -429,6 +440,11 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
     for (const ServiceEndpoint& s : system.services) run.target.emplace_back(s.name, s.Url());
   }
   run.generator = ToReport(load::AuditGenerator(result));
+  if (system.gateway) {
+    run.gateway = gateway_before && gateway_after
+                      ? ToGatewayHop(system.gateway->Url(), *gateway_before, *gateway_after)
+                      : report::GatewayHop{system.gateway->Url(), 0, std::nullopt};
+  }
   if (offset) {
     run.clock_offset = report::ClockOffset{static_cast<double>(offset->offset_ns) * 1e-9,
                                            static_cast<double>(offset->uncertainty_ns) * 1e-9,

@@ -8,6 +8,8 @@ namespace flowbench::run {
 
 std::string ServiceEndpoint::Url() const { return http::BaseUrl(host, port); }
 
+std::string GatewayEndpoint::Url() const { return http::BaseUrl(host, port); }
+
 const ServiceEndpoint& MeasuredBuild::Service(std::string_view name) const {
   for (const ServiceEndpoint& s : services) {
     if (s.name == name) return s;
@@ -16,7 +18,8 @@ const ServiceEndpoint& MeasuredBuild::Service(std::string_view name) const {
 }
 
 MeasuredBuild FromRunningSystem(const RunningSystem& running) {
-  MeasuredBuild system{running.arch, {}, true};
+  MeasuredBuild system;
+  system.arch = running.arch;
   for (const RunningService& s : running.services) {
     system.services.push_back({s.name, "127.0.0.1", s.port, s.pid});
   }

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,10 +23,19 @@ struct ServiceEndpoint {
   std::string Url() const;  // http://host:port (an IPv6 host in brackets)
 };
 
+// `run --gateway`: the build's API gateway, which every scenario request goes through.
+struct GatewayEndpoint {
+  std::string host;
+  int port = 0;
+  std::string authorization;  // "Bearer <jwt>": every request carries it
+  std::string Url() const;
+};
+
 struct MeasuredBuild {
   Arch arch = Arch::kSync;
   std::vector<ServiceEndpoint> services;  // in contract order
   bool started_by_flowbench = true;
+  std::optional<GatewayEndpoint> gateway;  // scenario requests go through it (not the scrapes)
 
   const ServiceEndpoint& Service(std::string_view name) const;
 };

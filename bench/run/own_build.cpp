@@ -8,6 +8,7 @@
 
 #include "bench/network/relayed_parts.hpp"
 #include "bench/run/fault_injector.hpp"
+#include "bench/run/gateway_hop.hpp"
 #include "bench/run/samplers.hpp"
 #include "bench/run/settings_scrape.hpp"
 #include "common/amqp/connection.hpp"
@@ -196,6 +197,17 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& i
       link_rtts = MeasureLinks(*links);
     }
     RecordSettingsInForce(system, settings);
+    // --gateway: in front of the services, for this measurement only; stopped on every way
+    // out. It reaches them directly (with --network, only the driver's hop to it is not
+    // emulated: the relays' ports are not the consecutive ones the gateway expects).
+    std::optional<RunGateway> gateway;
+    if (o.gateway) {
+      GatewayHopOptions gateway_options = o.gateway_options;
+      gateway_options.otlp_endpoint = o.service_args.otlp_endpoint;  // spans beside the services'
+      gateway.emplace(arch, system_options.port_base, system_options.run_dir / "gateway",
+                      gateway_options);
+      system.gateway = GatewayEndpoint{"127.0.0.1", gateway->port(), gateway->Authorization()};
+    }
     measurement = MeasureOnce(system, queues, profile, repeat, seed, o, stop, print, &running);
     measurement->run.network_links = std::move(link_rtts);
   } catch (...) {

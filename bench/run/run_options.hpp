@@ -12,6 +12,7 @@
 #include "bench/load/load_plan.hpp"
 #include "bench/network/network_profile.hpp"
 #include "bench/run/fault_plan.hpp"
+#include "bench/run/gateway_hop.hpp"
 #include "bench/run/target.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
@@ -65,6 +66,11 @@ struct RunOptions {
   std::vector<FaultSpec> faults;
   // `--network`: every connection between the parts crosses an emulated link (loopback: none).
   network::NetworkProfile network;
+  // `--gateway`: the driver's requests go through an API gateway in front of each build (one
+  // token, minted for the run); its rate limit is off unless asked (`--gateway-rate-limit`):
+  // a measurement must not be throttled by the entry point it measures through.
+  bool gateway = false;
+  GatewayHopOptions gateway_options;
 };
 
 // One line of live progress, once a second.

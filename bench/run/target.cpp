@@ -123,7 +123,9 @@ std::vector<TargetBuild> ParseTargets(const std::vector<std::string>& values,
 }
 
 MeasuredBuild TargetSystem(const TargetBuild& target) {
-  MeasuredBuild system{target.arch, {}, false};
+  MeasuredBuild system;
+  system.arch = target.arch;
+  system.started_by_flowbench = false;
   int port = target.first_port;
   for (const ServiceSpec& spec : Services()) {
     system.services.push_back({std::string(spec.name), target.host, port++, 0});

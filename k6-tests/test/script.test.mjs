@@ -219,3 +219,25 @@ test('BASE_URL, PORT_BASE and <SERVICE>_URL move the services', async () => {
   assert.equal(await url({ ARCH: 'async', PORT_BASE: '20100' }, 'scenario6'), 'http://127.0.0.1:20106/track_click');
   assert.equal(await url({ ARCH: 'async', ORDER_URL: 'http://async-order:8105' }, 'scenario5'), 'http://async-order:8105/create_order');
 });
+
+test('GATEWAY_URL sends every scenario to the gateway with TOKEN as a Bearer token', async () => {
+  for (const arch of ['sync', 'async']) {
+    const script = await loadScript(SCRIPT, { ARCH: arch, GATEWAY_URL: 'http://127.0.0.1:8000/', TOKEN: 'a.b.c' });
+    for (const scenario of SCENARIOS) {
+      k6.reset();
+      k6.transport = () => contractAnswer(scenario, arch);
+      iterate(script, scenario.id);
+      const [request] = k6.requests;
+      const path = scenario.path.replace('{id}', '([1-3])');
+      assert.match(request.url, new RegExp(`^http://127\\.0\\.0\\.1:8000${path}$`), `${arch} ${scenario.id}`);
+      assert.equal(request.params.headers.Authorization, 'Bearer a.b.c');
+      assert.equal(request.params.headers['Content-Type'], 'application/json');
+    }
+  }
+  const direct = await loadScript(SCRIPT, { ARCH: 'sync' });
+  k6.reset();
+  k6.transport = () => ({ status: 0, body: '' });
+  iterate(direct, 'scenario1');
+  assert.equal(k6.requests[0].params.headers.Authorization, undefined, 'no token without TOKEN');
+  await assert.rejects(loadScript(SCRIPT, { ARCH: 'sync', GATEWAY_URL: 'http://127.0.0.1:8000' }), /GATEWAY_URL needs TOKEN/);
+});
