@@ -147,6 +147,9 @@ void FaultInjector::Begin(std::size_t i) {
       case FaultKind::kDbStop:
         infra::StopComponent(state_dir_, ComponentOf(f.kind));
         break;
+      case FaultKind::kBrokerNodeKill:
+        infra::KillRabbitNodeNumber(state_dir_, f.broker_node);
+        break;
       case FaultKind::kServiceKill: {
         pid_t pid = Service(f.target).pid;
         ::kill(pid, SIGKILL);
@@ -178,6 +181,10 @@ void FaultInjector::End(std::size_t i) {
       case FaultKind::kDbKill:
       case FaultKind::kDbStop:
         infra::RestartComponent(state_dir_, ComponentOf(f.kind));
+        break;
+      case FaultKind::kBrokerNodeKill:
+        // Waits until the node takes logins again; it rejoins the cluster on its own data.
+        infra::RestartRabbitNodeNumber(state_dir_, f.broker_node);
         break;
       case FaultKind::kServiceKill:
         // Waits for its /health: the service is back when this returns.

@@ -10,11 +10,12 @@ namespace flowbench::run {
 namespace {
 
 constexpr const char* kSyntax =
-    "expected KIND[:SERVICE]@START+DURATION, e.g. broker-kill@20s+10s, "
+    "expected KIND[:TARGET]@START+DURATION, e.g. broker-kill@20s+10s, "
     "service-pause:payment@5s+3s or slow:email+500@5s+10s (kinds: broker-kill, broker-stop, "
-    "db-kill, db-stop, service-kill:SERVICE, service-pause:SERVICE, slow:SERVICE+MS)";
+    "broker-node-kill:N, db-kill, db-stop, service-kill:SERVICE, service-pause:SERVICE, "
+    "slow:SERVICE+MS)";
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 7> kKinds{{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 8> kKinds{{
     {"broker-kill", FaultKind::kBrokerKill},
     {"broker-stop", FaultKind::kBrokerStop},
     {"db-kill", FaultKind::kDbKill},
@@ -22,10 +23,20 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 7> kKinds{{
     {"service-kill", FaultKind::kServiceKill},
     {"service-pause", FaultKind::kServicePause},
     {"slow", FaultKind::kSlow},
+    {"broker-node-kill", FaultKind::kBrokerNodeKill},
 }};
 
 [[noreturn]] void Fail(const std::string& text, const std::string& why) {
   throw std::invalid_argument("--fault '" + text + "': " + why);
+}
+
+// broker-node-kill:N: a cluster's node, 1 to 9 (a cluster is a few nodes).
+int ParseBrokerNode(const std::string& text, const std::string& target) {
+  if (target.size() == 1 && target[0] >= '1' && target[0] <= '9') return target[0] - '0';
+  Fail(text,
+       "broker-node-kill needs the cluster's node: broker-node-kill:N with N from 1 (the "
+       "first node) to the --rabbitmq-nodes count, not '" +
+           target + "'");
 }
 
 // "20s", "500ms", "1m", or a number of seconds.
@@ -101,6 +112,9 @@ FaultSpec ParseFault(const std::string& text) {
       Fail(text, kind_name + " needs a service: " + kind_name + ":NAME with NAME one of " + names);
     }
     spec.target = target;
+  } else if (spec.kind == FaultKind::kBrokerNodeKill) {
+    spec.broker_node = ParseBrokerNode(text, target);
+    spec.target = "rabbitmq-" + target;
   } else {
     if (!target.empty()) Fail(text, kind_name + " takes no target (':" + target + "')");
     spec.target = spec.kind == FaultKind::kBrokerKill || spec.kind == FaultKind::kBrokerStop

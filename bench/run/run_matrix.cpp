@@ -61,11 +61,18 @@ Matrix Validate(const RunOptions& o) {
   }
   for (const FaultSpec& f : o.faults) {
     bool db = f.kind == FaultKind::kDbKill || f.kind == FaultKind::kDbStop;
-    bool broker = f.kind == FaultKind::kBrokerKill || f.kind == FaultKind::kBrokerStop;
+    bool broker = f.kind == FaultKind::kBrokerKill || f.kind == FaultKind::kBrokerStop ||
+                  f.kind == FaultKind::kBrokerNodeKill;
     if ((db && !o.infra.pg_url.empty()) || (broker && !o.infra.amqp_url.empty())) {
       throw std::invalid_argument("--fault " + std::string(FaultKindName(f.kind)) +
                                   " needs the embedded server: an external one (--pg-url, "
                                   "--amqp-url) is not ours to kill or restart");
+    }
+    if (f.kind == FaultKind::kBrokerNodeKill && o.infra.rabbitmq_nodes != 0 &&
+        f.broker_node > o.infra.rabbitmq_nodes) {
+      throw std::invalid_argument(
+          "--fault " + f.target + ": the broker has " + std::to_string(o.infra.rabbitmq_nodes) +
+          " node(s) (--rabbitmq-nodes), no node " + std::to_string(f.broker_node));
     }
     if (o.duration && f.start >= *o.duration) {
       throw std::invalid_argument("--fault " + std::string(FaultKindName(f.kind)) + " starts at " +
