@@ -52,6 +52,17 @@ TEST(RunBrokerNodeKill, NodeTwoKilledMidRunLosesNoConfirmedMessageAndAnswersGoOn
   EXPECT_EQ(run.exit_code, 0) << run.output;
 
   report::RunResults results = report::LoadResults((dir / "results" / "results.json").string());
+  // The broker as it was: three nodes, quorum queues (the default on a cluster), and the
+  // confirm latency its probe measured before the load.
+  ASSERT_TRUE(results.broker.has_value());
+  EXPECT_EQ(results.broker->nodes, 3);
+  EXPECT_EQ(results.broker->queue_type, "quorum");
+  ASSERT_TRUE(results.broker->confirm_ms_p50.has_value());
+  ASSERT_TRUE(results.broker->confirm_ms_p99.has_value());
+  EXPECT_GT(*results.broker->confirm_ms_p50, 0.0);
+  EXPECT_GE(*results.broker->confirm_ms_p99, *results.broker->confirm_ms_p50);
+  std::printf("[broker] confirm p50=%.2f ms p99=%.2f ms\n", *results.broker->confirm_ms_p50,
+              *results.broker->confirm_ms_p99);
   ASSERT_EQ(results.runs.size(), 1u);
   const report::ProfileRun& r = results.runs[0];
   ASSERT_EQ(r.faults.size(), 1u);

@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "bench/run/broker_probe.hpp"
 #include "bench/run/environment.hpp"
 #include "bench/run/fault_injector.hpp"
 #include "bench/run/measure.hpp"
@@ -137,7 +138,17 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
                   std::vector<RunHistograms>& histograms, const std::atomic<bool>& stop,
                   const ProgressPrinter& print) {
   EmbeddedInfra infra(o.infra);
-  results.broker = report::Broker{infra::RabbitNodeCount(infra.State()), ""};
+  results.broker =
+      report::Broker{infra::RabbitNodeCount(infra.State()), "", std::nullopt, std::nullopt};
+  if (std::any_of(order.begin(), order.end(),
+                  [](const Slot& slot) { return slot.arch == Arch::kAsync; })) {
+    // Before any load, on the idle broker, to a queue of the type the services will declare.
+    std::string type = QueueTypeInForce(o.service_args.queue_type, results.broker->nodes);
+    results.broker->queue_type = type;  // what the services report in force replaces it
+    ConfirmLatency confirms = ProbeConfirmLatency(infra.State().amqp_url, type);
+    results.broker->confirm_ms_p50 = confirms.p50_ms;
+    results.broker->confirm_ms_p99 = confirms.p99_ms;
+  }
   for (const Slot& slot : order) {
     if (stop) break;
     std::optional<Measurement> measured =
