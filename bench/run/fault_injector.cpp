@@ -39,10 +39,11 @@ bool NeedsFaultInjection(const std::vector<FaultSpec>& faults) {
 }
 
 FaultInjector::FaultInjector(std::vector<FaultSpec> faults, std::filesystem::path state_dir,
-                             RunningSystem& system)
+                             RunningSystem& system, network::RelayedParts* links)
     : faults_(std::move(faults)),
       state_dir_(std::move(state_dir)),
       system_(system),
+      links_(links),
       state_(faults_.size(), kNotBegun) {
   for (const FaultSpec& f : faults_) {
     report::Fault r;
@@ -93,6 +94,13 @@ RunningService& FaultInjector::Service(const std::string& name) {
     if (s.name == name) return s;
   }
   throw std::invalid_argument("no service '" + name + "' in this build");
+}
+
+network::RelayedParts& FaultInjector::Links() {
+  if (links_ == nullptr) {
+    throw std::invalid_argument("a partition needs --network: without it there is no link to cut");
+  }
+  return *links_;
 }
 
 double FaultInjector::Since() const {
@@ -162,6 +170,9 @@ void FaultInjector::Begin(std::size_t i) {
       case FaultKind::kSlow:
         SetSlowdown(Service(f.target), f.extra);
         break;
+      case FaultKind::kPartition:
+        Links().SetCut(f.target, true);
+        break;
     }
   } catch (const std::exception& e) {
     error = std::string("injecting it failed: ") + e.what();
@@ -195,6 +206,9 @@ void FaultInjector::End(std::size_t i) {
         break;
       case FaultKind::kSlow:
         SetSlowdown(Service(f.target), std::chrono::milliseconds(0));
+        break;
+      case FaultKind::kPartition:
+        Links().SetCut(f.target, false);
         break;
     }
   } catch (const std::exception& e) {

@@ -13,9 +13,9 @@ constexpr const char* kSyntax =
     "expected KIND[:TARGET]@START+DURATION, e.g. broker-kill@20s+10s, "
     "service-pause:payment@5s+3s or slow:email+500@5s+10s (kinds: broker-kill, broker-stop, "
     "broker-node-kill:N, db-kill, db-stop, service-kill:SERVICE, service-pause:SERVICE, "
-    "slow:SERVICE+MS)";
+    "slow:SERVICE+MS, partition:PART with --network)";
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 8> kKinds{{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 9> kKinds{{
     {"broker-kill", FaultKind::kBrokerKill},
     {"broker-stop", FaultKind::kBrokerStop},
     {"db-kill", FaultKind::kDbKill},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 8> kKinds{{
     {"service-pause", FaultKind::kServicePause},
     {"slow", FaultKind::kSlow},
     {"broker-node-kill", FaultKind::kBrokerNodeKill},
+    {"partition", FaultKind::kPartition},
 }};
 
 [[noreturn]] void Fail(const std::string& text, const std::string& why) {
@@ -61,9 +62,10 @@ std::chrono::milliseconds ParseTime(const std::string& text, const std::string& 
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
+// A kind whose target is a part: a service (or, for a partition, PostgreSQL or RabbitMQ).
 bool IsService(FaultKind kind) {
   return kind == FaultKind::kServiceKill || kind == FaultKind::kServicePause ||
-         kind == FaultKind::kSlow;
+         kind == FaultKind::kSlow || kind == FaultKind::kPartition;
 }
 
 }  // namespace
@@ -103,7 +105,8 @@ FaultSpec ParseFault(const std::string& text) {
   }
   if (!known) Fail(text, "unknown kind '" + kind_name + "'; " + kSyntax);
   if (IsService(spec.kind)) {
-    bool is_service = false;
+    bool is_service =
+        spec.kind == FaultKind::kPartition && (target == "postgres" || target == "rabbitmq");
     for (const ServiceSpec& s : Services()) is_service = is_service || s.name == target;
     if (!is_service) {
       std::string names;

@@ -20,11 +20,15 @@ enum class FaultKind {
   // SIGKILL node N of the embedded RabbitMQ cluster; started again on its data after DURATION
   // (it rejoins the cluster; quorum queues keep a majority meanwhile)
   kBrokerNodeKill,
+  // --network: the named part's relay link holds everything (open connections stalled, new
+  // ones hang) for DURATION, then heals
+  kPartition,
 };
 
 struct FaultSpec {
   FaultKind kind = FaultKind::kBrokerKill;
-  // "rabbitmq", "postgres", the service's name, or "rabbitmq-N" (kBrokerNodeKill, N from 1)
+  // "rabbitmq", "postgres", the service's name, or "rabbitmq-N" (kBrokerNodeKill, N from 1);
+  // kPartition: a part, a service's name or "postgres" / "rabbitmq"
   std::string target;
   int broker_node = 0;  // kBrokerNodeKill: N, the cluster's node (1 is the first)
   std::chrono::milliseconds start{0};

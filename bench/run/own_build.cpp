@@ -196,7 +196,8 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& i
       link_rtts = MeasureLinks(*links);
     }
     RecordSettingsInForce(system, settings);
-    measurement = MeasureOnce(system, queues, profile, repeat, seed, o, stop, print, &running);
+    measurement = MeasureOnce(system, queues, profile, repeat, seed, o, stop, print, &running,
+                              links ? &*links : nullptr);
     measurement->run.network_links = std::move(link_rtts);
   } catch (...) {
     StopSystem(running);

@@ -69,6 +69,11 @@ Matrix Validate(const RunOptions& o) {
                                   " needs the embedded server: an external one (--pg-url, "
                                   "--amqp-url) is not ours to kill or restart");
     }
+    if (f.kind == FaultKind::kPartition && !o.network.Relayed()) {
+      throw std::invalid_argument("--fault partition:" + f.target +
+                                  " needs --network (lan, zone, ...): a partition cuts a part's "
+                                  "emulated link, and loopback has none");
+    }
     if (f.kind == FaultKind::kBrokerNodeKill && o.infra.rabbitmq_nodes != 0 &&
         f.broker_node > o.infra.rabbitmq_nodes) {
       throw std::invalid_argument(
