@@ -187,6 +187,10 @@ void AddRunCommands(CLI::App& app) {
                   "inject a fault into every run at the same moment of its measured window: "
                   "KIND[:SERVICE]@START+DURATION (e.g. broker-kill@20s+10s); kinds broker-kill, "
                   "broker-stop, db-kill, db-stop (restarted on their data after DURATION), "
+                  "broker-node-kill:N (node N of a --rabbitmq-nodes cluster SIGKILLed, "
+                  "restarted after DURATION: it rejoins), partition:PART (with --network: "
+                  "the part's link holds everything, new connections hang, until DURATION "
+                  "ends), "
                   "service-kill:NAME (restarted with its own argv), service-pause:NAME "
                   "(SIGSTOP, SIGCONT after DURATION), slow:NAME+MS (each simulated step of "
                   "the service MS longer); repeatable")

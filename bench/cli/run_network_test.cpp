@@ -135,6 +135,71 @@ TEST_F(RunNetwork, CtrlCClosesEveryRelay) {
   EXPECT_EQ(cli::testing::ProcessesMentioning(state.string()), std::vector<std::string>{});
 }
 
+// --fault partition:user: the user service's link holds everything for 3 s; scenario 1's
+// requests (they enter at the user service) get no answer inside the cut, and answers come
+// back after it heals, with nothing of the stalled requests lost.
+TEST_F(RunNetwork, APartitionedPartAnswersOnlyAfterItsLinkHeals) {
+  fs::path out = dir_ / "results";
+  infra::CommandResult run = Flowbench(Concat({"run",
+                                               "--state-dir",
+                                               (dir_ / "state").string(),
+                                               "--out",
+                                               out.string(),
+                                               "--arch",
+                                               "sync",
+                                               "--profile",
+                                               "smoke",
+                                               "--scenario",
+                                               "scenario1",
+                                               "--duration",
+                                               "8s",
+                                               "--warmup",
+                                               "1",
+                                               "--drain-timeout",
+                                               "30",
+                                               "--request-timeout",
+                                               "10",
+                                               "--network",
+                                               "lan",
+                                               "--fault",
+                                               "partition:user@2s+3s"},
+                                              kQuickWorkload),
+                                       std::chrono::seconds(180));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  report::RunResults results = report::LoadResults((out / "results.json").string());
+  ASSERT_EQ(results.runs.size(), 1u);
+  const report::ProfileRun& r = results.runs[0];
+  ASSERT_EQ(r.faults.size(), 1u);
+  EXPECT_EQ(r.faults[0].kind, "partition");
+  EXPECT_EQ(r.faults[0].target, "user");
+  EXPECT_TRUE(r.faults[0].error.empty()) << r.faults[0].error;
+  EXPECT_TRUE(r.faults[0].restored_s.has_value());
+  EXPECT_TRUE(r.faults[0].recovery_s.has_value()) << "no answers after the heal";
+  ASSERT_EQ(r.scenarios.size(), 1u);
+  // The series is by the second a request was due: those due inside the cut (2 s to 5 s)
+  // were answered only after the heal, those after it at once.
+  bool seen_inside = false, seen_after = false;
+  for (const report::SecondSample& second : r.scenarios[0].timeseries) {
+    if (!second.answer_p50) continue;
+    std::printf("[second %.0f] answered=%llu answer_p50=%.3f s\n", second.t,
+                (unsigned long long)second.answered, *second.answer_p50);
+    if (second.t >= 2.5 && second.t < 4) {
+      seen_inside = true;
+      EXPECT_GE(*second.answer_p50, 0.9) << "second " << second.t << ": crossed the cut link";
+    }
+    if (second.t >= 6) {
+      seen_after = true;
+      EXPECT_LT(*second.answer_p50, 0.5) << "second " << second.t << ": not healed";
+    }
+  }
+  EXPECT_TRUE(seen_inside && seen_after);
+  infra::CommandResult loopback = Flowbench(
+      {"run", "--state-dir", (dir_ / "state").string(), "--fault", "partition:user@1s+1s"},
+      std::chrono::seconds(30));
+  EXPECT_NE(loopback.exit_code, 0);
+  EXPECT_NE(loopback.output.find("needs --network"), std::string::npos) << loopback.output;
+}
+
 TEST_F(RunNetwork, AnUnknownProfileOrABadValueIsAClearErrorBeforeAnythingStarts) {
   infra::CommandResult profile =
       Flowbench({"run", "--state-dir", (dir_ / "state").string(), "--network", "moon"},

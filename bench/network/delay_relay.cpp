@@ -1,6 +1,7 @@
 #include "bench/network/delay_relay.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <cstdio>
@@ -44,6 +45,18 @@ class LinkRandom {
   std::mt19937_64 engine_;
 };
 
+// How often a stalled writer or connect looks whether a cut link has healed.
+constexpr std::chrono::milliseconds kCutPoll{5};
+
+// Waits while the link is cut (RelayHost::SetCut, from another thread).
+asio::awaitable<void> WhileCut(const std::atomic<bool>& cut) {
+  asio::steady_timer poll(co_await asio::this_coro::executor);
+  while (cut.load()) {
+    poll.expires_after(kCutPoll);
+    co_await poll.async_wait(kTuple);
+  }
+}
+
 struct Chunk {
   Clock::time_point release;
   std::vector<char> bytes;
@@ -61,10 +74,12 @@ void CloseBoth(tcp::socket& a, tcp::socket& b) {
 // delay: waiting there would add up the delays of back-to-back chunks.
 class Direction {
  public:
-  Direction(tcp::socket& from, tcp::socket& to, LinkRandom& random, Clock::time_point not_before)
+  Direction(tcp::socket& from, tcp::socket& to, LinkRandom& random, const std::atomic<bool>& cut,
+            Clock::time_point not_before)
       : from_(from),
         to_(to),
         random_(random),
+        cut_(cut),
         not_before_(not_before),
         wake_(from.get_executor()) {}
 
@@ -99,6 +114,8 @@ class Direction {
         wake_.expires_at(queue_.empty() ? Clock::time_point::max() : queue_.front().release);
         co_await wake_.async_wait(kTuple);  // cancelled: a chunk arrived, look again
       }
+      // A cut link holds what is due: it crosses at the heal, in order.
+      co_await WhileCut(cut_);
       Chunk chunk = std::move(queue_.front());
       queue_.pop_front();
       if (chunk.kind == Chunk::Kind::kEnd) {
@@ -121,6 +138,7 @@ class Direction {
   tcp::socket& from_;
   tcp::socket& to_;
   LinkRandom& random_;
+  const std::atomic<bool>& cut_;
   Clock::time_point not_before_;
   Clock::time_point last_release_{};
   std::deque<Chunk> queue_;
@@ -128,7 +146,8 @@ class Direction {
 };
 
 asio::awaitable<void> Relay(tcp::socket client, tcp::endpoint target, LinkRandom& random,
-                            LinkShape shape) {
+                            const std::atomic<bool>& cut, LinkShape shape) {
+  co_await WhileCut(cut);  // a connection into a partition hangs until it heals
   Clock::time_point accepted = Clock::now();
   tcp::socket server(client.get_executor());
   auto [ec] = co_await server.async_connect(target, kTuple);
@@ -137,8 +156,8 @@ asio::awaitable<void> Relay(tcp::socket client, tcp::endpoint target, LinkRandom
   client.set_option(tcp::no_delay(true));
   // The client's connect() returned at once (the kernel accepted locally); on a real link
   // its first bytes leave one round trip later, after the SYN / SYN-ACK exchange.
-  Direction up(client, server, random, accepted + 2 * shape.delay);
-  Direction down(server, client, random, accepted);
+  Direction up(client, server, random, cut, accepted + 2 * shape.delay);
+  Direction down(server, client, random, cut, accepted);
   co_await (up.Run() && down.Run());
 }
 
@@ -152,7 +171,7 @@ void ReportFailure(std::exception_ptr failure) {
 }
 
 asio::awaitable<void> Accept(tcp::acceptor& acceptor, tcp::endpoint target, LinkRandom& random,
-                             LinkShape shape) {
+                             const std::atomic<bool>& cut, LinkShape shape) {
   asio::steady_timer pause(acceptor.get_executor());
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kTuple);
@@ -164,7 +183,7 @@ asio::awaitable<void> Accept(tcp::acceptor& acceptor, tcp::endpoint target, Link
       co_await pause.async_wait(kTuple);
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), Relay(std::move(socket), target, random, shape),
+    asio::co_spawn(acceptor.get_executor(), Relay(std::move(socket), target, random, cut, shape),
                    ReportFailure);
   }
 }
@@ -176,6 +195,7 @@ struct RelayHost::Impl {
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
   std::deque<tcp::acceptor> acceptors;  // a deque: coroutines hold references to its elements
   std::deque<LinkRandom> randoms;
+  std::deque<std::atomic<bool>> cuts;  // per link, in the order of Links()
   std::thread thread;
 };
 
@@ -201,10 +221,21 @@ RelayLink RelayHost::Add(const std::string& name, const std::string& target_host
   tcp::acceptor& acceptor = impl_->acceptors.emplace_back(
       impl_->io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   LinkRandom& random = impl_->randoms.emplace_back(shape_, seed_ + links_.size());
-  asio::co_spawn(impl_->io, Accept(acceptor, target, random, shape_), ReportFailure);
+  std::atomic<bool>& cut = impl_->cuts.emplace_back(false);
+  asio::co_spawn(impl_->io, Accept(acceptor, target, random, cut, shape_), ReportFailure);
   RelayLink link{name, target_host, target_port, acceptor.local_endpoint().port()};
   links_.push_back(link);
   return link;
+}
+
+void RelayHost::SetCut(const std::string& name, bool cut) {
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (links_[i].name == name) {
+      impl_->cuts[i].store(cut);
+      return;
+    }
+  }
+  throw std::invalid_argument("no network link '" + name + "' to cut");
 }
 
 }  // namespace flowbench::network

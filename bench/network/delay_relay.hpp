@@ -44,6 +44,12 @@ class RelayHost {
   // with its listen_port. Throws when the port cannot be opened.
   RelayLink Add(const std::string& name, const std::string& target_host, int target_port);
 
+  // `--fault partition:NAME`: while the link `name` is cut, its open connections' bytes are
+  // held (as TCP retransmits them into a partition: nothing is lost, nothing arrives) and a new
+  // connection is accepted but not put through to its target; at the heal (false) both go on.
+  // Throws std::invalid_argument for a link it does not have. Safe from any thread.
+  void SetCut(const std::string& name, bool cut);
+
   const LinkShape& Shape() const { return shape_; }
   const std::vector<RelayLink>& Links() const { return links_; }
 

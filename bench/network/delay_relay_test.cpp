@@ -173,6 +173,37 @@ TEST(DelayRelay, StoppingTheRelayClosesItsPortsAndConnections) {
   EXPECT_TRUE(ec) << "the relay's port still listens";
 }
 
+// partition:NAME: while the link is cut, an open connection's bytes are held (not lost) and a
+// new connection is not put through; at the heal both go on where they were.
+TEST(DelayRelay, ACutLinkStallsOpenAndNewConnectionsUntilItHeals) {
+  EchoServer echo(2);  // one connection after the other
+  RelayHost relay({0ms, 0us, 0});
+  RelayLink link = relay.Add("echo", "127.0.0.1", echo.Port());
+  auto heal_after = [&relay](std::chrono::milliseconds after) {
+    return std::thread([&relay, after] {
+      std::this_thread::sleep_for(after);
+      relay.SetCut("echo", false);
+    });
+  };
+  asio::io_context io;
+  tcp::socket open = Connect(io, link.listen_port);
+  EchoRoundTrip(open);
+  relay.SetCut("echo", true);
+  std::thread heal = heal_after(300ms);
+  EXPECT_GE(Ms(EchoRoundTrip(open)), 250.0) << "an echo crossed the cut link";
+  heal.join();
+  open.close();
+
+  relay.SetCut("echo", true);
+  tcp::socket fresh = Connect(io, link.listen_port);  // the relay's port still takes it
+  heal = heal_after(300ms);
+  EXPECT_GE(Ms(EchoRoundTrip(fresh)), 250.0) << "a new connection was put through the cut";
+  heal.join();
+  EXPECT_LT(Ms(EchoRoundTrip(fresh)), 100.0) << "healed: answers come at once again";
+  fresh.close();
+  EXPECT_THROW(relay.SetCut("nowhere", true), std::invalid_argument);
+}
+
 TEST(LinkProbe, MeasuresTheRoundTripThroughTheRelay) {
   EchoServer echo(6);  // three probes through the relay, three straight at the server
   RelayHost relay({10ms, 0us, 0});

@@ -44,6 +44,8 @@ class RelayedParts {
   // Where the driver connects to reach `service`.
   int ServicePort(std::string_view service) const;
   const std::vector<RelayLink>& Links() const { return relays_.Links(); }
+  // `--fault partition:NAME`: the part's link cut (true) or healed (RelayHost::SetCut).
+  void SetCut(const std::string& name, bool cut) { relays_.SetCut(name, cut); }
 
   // Every link's round trip (MeasureLink), in the order the links were added.
   std::vector<LinkRtt> Measure(int samples = 3) const;

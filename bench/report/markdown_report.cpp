@@ -488,8 +488,13 @@ void DesignTable(std::ostringstream& md, const RunResults& r) {
   if (r.broker) {
     md << "| broker | RabbitMQ, " << r.broker->nodes
        << (r.broker->nodes == 1 ? " node" : "-node cluster") << ", "
-       << (r.broker->queue_type.empty() ? "queue type not known" : r.broker->queue_type + " queues")
-       << " |\n";
+       << (r.broker->queue_type.empty() ? "queue type not known"
+                                        : r.broker->queue_type + " queues");
+    if (r.broker->confirm_ms_p50 && r.broker->confirm_ms_p99) {
+      md << "; publish confirm p50 " << Number(*r.broker->confirm_ms_p50, 2) << " ms, p99 "
+         << Number(*r.broker->confirm_ms_p99, 2) << " ms";
+    }
+    md << " |\n";
   }
   md << "| warm-up | " << Seconds(d.warmup_s) << " per run, excluded from every figure |\n";
   std::string order;

@@ -227,13 +227,31 @@ TEST(Results, TheBrokerRoundTripsIsInTheDesignTableAndIsAbsentFromOlderFiles) {
   RunResults r = V2Results();
   EXPECT_FALSE(RunResultsFromJson(ToJson(r)).broker);
   EXPECT_EQ(MarkdownReport(r).find("| broker |"), std::string::npos);
-  r.broker = Broker{3, "quorum"};
+  r.broker = Broker{3, "quorum", std::nullopt, std::nullopt};
   RunResults back = RunResultsFromJson(ToJson(r));
   ASSERT_TRUE(back.broker);
   EXPECT_EQ(back.broker->nodes, 3);
   EXPECT_EQ(back.broker->queue_type, "quorum");
   std::string md = MarkdownReport(back);
   EXPECT_NE(md.find("| broker | RabbitMQ, 3-node cluster, quorum queues |"), std::string::npos)
+      << md;
+  EXPECT_FALSE(back.broker->confirm_ms_p50) << "not measured: null";
+  EXPECT_TRUE(ToJson(r).at("broker").as_object().at("confirm_ms_p50").is_null());
+}
+
+TEST(Results, TheBrokersConfirmLatencyRoundTripsAndIsInTheBrokerRow) {
+  RunResults r = V2Results();
+  r.broker = Broker{3, "quorum", 2.25, 7.5};
+  boost::json::object json = ToJson(r);
+  EXPECT_EQ(json.at("broker").as_object().at("confirm_ms_p50").as_double(), 2.25);
+  RunResults back = RunResultsFromJson(json);
+  ASSERT_TRUE(back.broker);
+  EXPECT_EQ(back.broker->confirm_ms_p50, std::optional<double>(2.25));
+  EXPECT_EQ(back.broker->confirm_ms_p99, std::optional<double>(7.5));
+  std::string md = MarkdownReport(back);
+  EXPECT_NE(md.find("| broker | RabbitMQ, 3-node cluster, quorum queues; publish confirm p50 "
+                    "2.25 ms, p99 7.50 ms |"),
+            std::string::npos)
       << md;
 }
 

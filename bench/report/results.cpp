@@ -438,6 +438,14 @@ std::vector<const ProfileRun*> RunResults::Runs(const std::string& arch,
   return matching;
 }
 
+boost::json::object ToJson(const Broker& broker) {
+  auto or_null = [](std::optional<double> v) { return v ? json::value(*v) : json::value(nullptr); };
+  return {{"nodes", broker.nodes},
+          {"queue_type", broker.queue_type},
+          {"confirm_ms_p50", or_null(broker.confirm_ms_p50)},
+          {"confirm_ms_p99", or_null(broker.confirm_ms_p99)}};
+}
+
 boost::json::object ToJson(const Network& n) {
   return {{"profile", n.profile},
           {"one_way_delay_ms", n.one_way_delay_ms},
@@ -487,7 +495,7 @@ boost::json::object ToJson(const RunResults& results) {
                    {"statistics", statistics},
                    {"network", network}};
   if (results.broker) {
-    out["broker"] = {{"nodes", results.broker->nodes}, {"queue_type", results.broker->queue_type}};
+    out["broker"] = ToJson(*results.broker);
   }
   return out;
 }
@@ -508,8 +516,15 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
   results.versions = f.Object("versions");
   results.settings = f.Object("settings");
   if (o.contains("broker")) {
-    JsonFields broker(f.Object("broker"));
-    results.broker = Broker{static_cast<int>(broker.Integer("nodes")), broker.String("queue_type")};
+    const json::object broker_json = f.Object("broker");
+    JsonFields broker(broker_json);
+    results.broker = Broker{static_cast<int>(broker.Integer("nodes")), broker.String("queue_type"),
+                            std::nullopt, std::nullopt};
+    for (auto [key, field] : {std::pair{"confirm_ms_p50", &Broker::confirm_ms_p50},
+                              std::pair{"confirm_ms_p99", &Broker::confirm_ms_p99}}) {
+      const json::value* v = broker_json.if_contains(key);
+      if (v && !v->is_null()) (*results.broker).*field = broker.Number(key);
+    }
   }
   for (const json::value& p : Array(o, "profiles")) {
     if (!p.is_string()) throw std::runtime_error("an element of \"profiles\" is not a string");

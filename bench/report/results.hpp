@@ -250,10 +250,14 @@ struct ComparedFigure {
   bool distinguishable = false;  // the ratio's interval leaves out 1
 };
 
-// The RabbitMQ the async build ran on: how many nodes, and the type of its queues.
+// The RabbitMQ the async build ran on: how many nodes, the type of its queues, and how long
+// the broker took to confirm a persistent publish to a queue of that type (a probe before
+// the load: bench/run/broker_probe.hpp).
 struct Broker {
   int nodes = 1;
-  std::string queue_type;  // "classic" | "quorum"; empty: not known (no async run)
+  std::string queue_type;                // "classic" | "quorum"; empty: not known (no async run)
+  std::optional<double> confirm_ms_p50;  // nullopt: not measured (older files)
+  std::optional<double> confirm_ms_p99;
 };
 
 struct RunResults {
@@ -277,6 +281,7 @@ struct RunResults {
 
 boost::json::object ToJson(const RunResults& results);
 boost::json::object ToJson(const Network& network);
+boost::json::object ToJson(const Broker& broker);
 Network NetworkFromJson(const boost::json::object& json);       // strict; throws on a bad object
 RunResults RunResultsFromJson(const boost::json::value& json);  // strict; throws on a bad file
 RunResults LoadResults(const std::string& path);

@@ -39,10 +39,11 @@ bool NeedsFaultInjection(const std::vector<FaultSpec>& faults) {
 }
 
 FaultInjector::FaultInjector(std::vector<FaultSpec> faults, std::filesystem::path state_dir,
-                             RunningSystem& system)
+                             RunningSystem& system, network::RelayedParts* links)
     : faults_(std::move(faults)),
       state_dir_(std::move(state_dir)),
       system_(system),
+      links_(links),
       state_(faults_.size(), kNotBegun) {
   for (const FaultSpec& f : faults_) {
     report::Fault r;
@@ -93,6 +94,13 @@ RunningService& FaultInjector::Service(const std::string& name) {
     if (s.name == name) return s;
   }
   throw std::invalid_argument("no service '" + name + "' in this build");
+}
+
+network::RelayedParts& FaultInjector::Links() {
+  if (links_ == nullptr) {
+    throw std::invalid_argument("a partition needs --network: without it there is no link to cut");
+  }
+  return *links_;
 }
 
 double FaultInjector::Since() const {
@@ -147,6 +155,9 @@ void FaultInjector::Begin(std::size_t i) {
       case FaultKind::kDbStop:
         infra::StopComponent(state_dir_, ComponentOf(f.kind));
         break;
+      case FaultKind::kBrokerNodeKill:
+        infra::KillRabbitNodeNumber(state_dir_, f.broker_node);
+        break;
       case FaultKind::kServiceKill: {
         pid_t pid = Service(f.target).pid;
         ::kill(pid, SIGKILL);
@@ -158,6 +169,9 @@ void FaultInjector::Begin(std::size_t i) {
         break;
       case FaultKind::kSlow:
         SetSlowdown(Service(f.target), f.extra);
+        break;
+      case FaultKind::kPartition:
+        Links().SetCut(f.target, true);
         break;
     }
   } catch (const std::exception& e) {
@@ -179,6 +193,10 @@ void FaultInjector::End(std::size_t i) {
       case FaultKind::kDbStop:
         infra::RestartComponent(state_dir_, ComponentOf(f.kind));
         break;
+      case FaultKind::kBrokerNodeKill:
+        // Waits until the node takes logins again; it rejoins the cluster on its own data.
+        infra::RestartRabbitNodeNumber(state_dir_, f.broker_node);
+        break;
       case FaultKind::kServiceKill:
         // Waits for its /health: the service is back when this returns.
         RestartService(Service(f.target));
@@ -188,6 +206,9 @@ void FaultInjector::End(std::size_t i) {
         break;
       case FaultKind::kSlow:
         SetSlowdown(Service(f.target), std::chrono::milliseconds(0));
+        break;
+      case FaultKind::kPartition:
+        Links().SetCut(f.target, false);
         break;
     }
   } catch (const std::exception& e) {

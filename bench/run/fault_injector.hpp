@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/network/relayed_parts.hpp"
 #include "bench/report/results.hpp"
 #include "bench/run/fault_plan.hpp"
 #include "common/service/launcher.hpp"
@@ -28,8 +29,9 @@ class FaultInjector {
  public:
   // `system`: the build under test, whose pids a service restart updates (so that it is
   // stopped afterwards); it must outlive the injector.
+  // `links`: the run's --network relays (partition faults cut them); null without --network.
   FaultInjector(std::vector<FaultSpec> faults, std::filesystem::path state_dir,
-                RunningSystem& system);
+                RunningSystem& system, network::RelayedParts* links = nullptr);
   ~FaultInjector();  // Finish()
   FaultInjector(const FaultInjector&) = delete;
   FaultInjector& operator=(const FaultInjector&) = delete;
@@ -50,10 +52,12 @@ class FaultInjector {
   void End(std::size_t i);
   double Since() const;
   RunningService& Service(const std::string& name);
+  network::RelayedParts& Links();
 
   std::vector<FaultSpec> faults_;
   std::filesystem::path state_dir_;
   RunningSystem& system_;
+  network::RelayedParts* links_;
   std::chrono::steady_clock::time_point measured_start_;
   std::vector<report::Fault> records_;
   std::vector<int> state_;  // 0 not begun, 1 on, 2 ended

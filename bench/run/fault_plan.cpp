@@ -10,11 +10,12 @@ namespace flowbench::run {
 namespace {
 
 constexpr const char* kSyntax =
-    "expected KIND[:SERVICE]@START+DURATION, e.g. broker-kill@20s+10s, "
+    "expected KIND[:TARGET]@START+DURATION, e.g. broker-kill@20s+10s, "
     "service-pause:payment@5s+3s or slow:email+500@5s+10s (kinds: broker-kill, broker-stop, "
-    "db-kill, db-stop, service-kill:SERVICE, service-pause:SERVICE, slow:SERVICE+MS)";
+    "broker-node-kill:N, db-kill, db-stop, service-kill:SERVICE, service-pause:SERVICE, "
+    "slow:SERVICE+MS, partition:PART with --network)";
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 7> kKinds{{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 9> kKinds{{
     {"broker-kill", FaultKind::kBrokerKill},
     {"broker-stop", FaultKind::kBrokerStop},
     {"db-kill", FaultKind::kDbKill},
@@ -22,10 +23,21 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 7> kKinds{{
     {"service-kill", FaultKind::kServiceKill},
     {"service-pause", FaultKind::kServicePause},
     {"slow", FaultKind::kSlow},
+    {"broker-node-kill", FaultKind::kBrokerNodeKill},
+    {"partition", FaultKind::kPartition},
 }};
 
 [[noreturn]] void Fail(const std::string& text, const std::string& why) {
   throw std::invalid_argument("--fault '" + text + "': " + why);
+}
+
+// broker-node-kill:N: a cluster's node, 1 to 9 (a cluster is a few nodes).
+int ParseBrokerNode(const std::string& text, const std::string& target) {
+  if (target.size() == 1 && target[0] >= '1' && target[0] <= '9') return target[0] - '0';
+  Fail(text,
+       "broker-node-kill needs the cluster's node: broker-node-kill:N with N from 1 (the "
+       "first node) to the --rabbitmq-nodes count, not '" +
+           target + "'");
 }
 
 // "20s", "500ms", "1m", or a number of seconds.
@@ -50,9 +62,10 @@ std::chrono::milliseconds ParseTime(const std::string& text, const std::string& 
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
+// A kind whose target is a part: a service (or, for a partition, PostgreSQL or RabbitMQ).
 bool IsService(FaultKind kind) {
   return kind == FaultKind::kServiceKill || kind == FaultKind::kServicePause ||
-         kind == FaultKind::kSlow;
+         kind == FaultKind::kSlow || kind == FaultKind::kPartition;
 }
 
 }  // namespace
@@ -92,7 +105,8 @@ FaultSpec ParseFault(const std::string& text) {
   }
   if (!known) Fail(text, "unknown kind '" + kind_name + "'; " + kSyntax);
   if (IsService(spec.kind)) {
-    bool is_service = false;
+    bool is_service =
+        spec.kind == FaultKind::kPartition && (target == "postgres" || target == "rabbitmq");
     for (const ServiceSpec& s : Services()) is_service = is_service || s.name == target;
     if (!is_service) {
       std::string names;
@@ -101,6 +115,9 @@ FaultSpec ParseFault(const std::string& text) {
       Fail(text, kind_name + " needs a service: " + kind_name + ":NAME with NAME one of " + names);
     }
     spec.target = target;
+  } else if (spec.kind == FaultKind::kBrokerNodeKill) {
+    spec.broker_node = ParseBrokerNode(text, target);
+    spec.target = "rabbitmq-" + target;
   } else {
     if (!target.empty()) Fail(text, kind_name + " takes no target (':" + target + "')");
     spec.target = spec.kind == FaultKind::kBrokerKill || spec.kind == FaultKind::kBrokerStop

@@ -35,6 +35,17 @@ TEST(FaultPlan, ParsesEveryKindWithItsTargetStartAndDuration) {
   EXPECT_EQ(slow.start, milliseconds(5'000));
   EXPECT_EQ(slow.duration, milliseconds(10'000));
   EXPECT_EQ(FaultKindName(slow.kind), "slow");
+  FaultSpec node = ParseFault("broker-node-kill:2@5s+10s");
+  EXPECT_EQ(node.kind, FaultKind::kBrokerNodeKill);
+  EXPECT_EQ(node.broker_node, 2);
+  EXPECT_EQ(node.target, "rabbitmq-2");
+  EXPECT_EQ(node.start, milliseconds(5'000));
+  EXPECT_EQ(FaultKindName(node.kind), "broker-node-kill");
+  FaultSpec cut = ParseFault("partition:payment@2s+3s");
+  EXPECT_EQ(cut.kind, FaultKind::kPartition);
+  EXPECT_EQ(cut.target, "payment");
+  EXPECT_EQ(ParseFault("partition:rabbitmq@2s+3s").target, "rabbitmq");
+  EXPECT_EQ(ParseFault("partition:postgres@2s+3s").target, "postgres");
 }
 
 void ExpectError(const std::string& text, const std::string& says) {
@@ -63,6 +74,10 @@ TEST(FaultPlan, MistakesAreClearErrors) {
   ExpectError("slow:email+0@1s+2s", "from 1 to 60000");
   ExpectError("slow:email+90000@1s+2s", "from 1 to 60000");
   ExpectError("slow:kafka+5@1s+2s", "slow needs a service");
+  ExpectError("broker-node-kill@1s+2s", "broker-node-kill needs the cluster's node");
+  ExpectError("broker-node-kill:0@1s+2s", "not '0'");
+  ExpectError("broker-node-kill:two@1s+2s", "not 'two'");
+  ExpectError("partition:kafka@1s+2s", "partition needs a service");
 }
 
 report::SecondSample Second(double t, std::uint64_t answered, std::uint64_t errors) {

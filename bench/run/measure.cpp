@@ -327,7 +327,7 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
 Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
                         const Profile& profile, int repeat, std::uint64_t seed, const RunOptions& o,
                         const std::atomic<bool>& stop, const ProgressPrinter& print,
-                        RunningSystem* running) {
+                        RunningSystem* running, network::RelayedParts* links) {
   std::vector<const ScenarioSpec*> scenarios = SelectedScenarios(o);
   const load::Duration measured =
       o.duration.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(profile.duration));
@@ -353,7 +353,7 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   p.warmup_s = duration<double>(warmup).count();
   std::unique_ptr<FaultInjector> faults;
   if (!o.faults.empty() && running != nullptr) {
-    faults = std::make_unique<FaultInjector>(o.faults, o.infra.state_dir, *running);
+    faults = std::make_unique<FaultInjector>(o.faults, o.infra.state_dir, *running, links);
     faults->Start(steady_clock::now() + warmup);  // the load starts now
   }
   load::LoadResult result = DriveLoad(plan, o, warmup, per_request ? &collector : nullptr, sampler,

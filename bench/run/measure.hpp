@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/network/relayed_parts.hpp"
 #include "bench/report/results.hpp"
 #include "bench/run/measured_build.hpp"
 #include "bench/run/run_options.hpp"
@@ -40,6 +41,7 @@ struct Measurement {
 Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& queues,
                         const Profile& profile, int repeat, std::uint64_t seed,
                         const RunOptions& options, const std::atomic<bool>& stop,
-                        const ProgressPrinter& print, RunningSystem* running = nullptr);
+                        const ProgressPrinter& print, RunningSystem* running = nullptr,
+                        network::RelayedParts* links = nullptr);
 
 }  // namespace flowbench::run

@@ -208,7 +208,8 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& i
                       gateway_options);
       system.gateway = GatewayEndpoint{"127.0.0.1", gateway->port(), gateway->Authorization()};
     }
-    measurement = MeasureOnce(system, queues, profile, repeat, seed, o, stop, print, &running);
+    measurement = MeasureOnce(system, queues, profile, repeat, seed, o, stop, print, &running,
+                              links ? &*links : nullptr);
     measurement->run.network_links = std::move(link_rtts);
   } catch (...) {
     StopSystem(running);

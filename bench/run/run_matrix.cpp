@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "bench/run/broker_probe.hpp"
 #include "bench/run/environment.hpp"
 #include "bench/run/fault_injector.hpp"
 #include "bench/run/measure.hpp"
@@ -61,11 +62,23 @@ Matrix Validate(const RunOptions& o) {
   }
   for (const FaultSpec& f : o.faults) {
     bool db = f.kind == FaultKind::kDbKill || f.kind == FaultKind::kDbStop;
-    bool broker = f.kind == FaultKind::kBrokerKill || f.kind == FaultKind::kBrokerStop;
+    bool broker = f.kind == FaultKind::kBrokerKill || f.kind == FaultKind::kBrokerStop ||
+                  f.kind == FaultKind::kBrokerNodeKill;
     if ((db && !o.infra.pg_url.empty()) || (broker && !o.infra.amqp_url.empty())) {
       throw std::invalid_argument("--fault " + std::string(FaultKindName(f.kind)) +
                                   " needs the embedded server: an external one (--pg-url, "
                                   "--amqp-url) is not ours to kill or restart");
+    }
+    if (f.kind == FaultKind::kPartition && !o.network.Relayed()) {
+      throw std::invalid_argument("--fault partition:" + f.target +
+                                  " needs --network (lan, zone, ...): a partition cuts a part's "
+                                  "emulated link, and loopback has none");
+    }
+    if (f.kind == FaultKind::kBrokerNodeKill && o.infra.rabbitmq_nodes != 0 &&
+        f.broker_node > o.infra.rabbitmq_nodes) {
+      throw std::invalid_argument(
+          "--fault " + f.target + ": the broker has " + std::to_string(o.infra.rabbitmq_nodes) +
+          " node(s) (--rabbitmq-nodes), no node " + std::to_string(f.broker_node));
     }
     if (o.duration && f.start >= *o.duration) {
       throw std::invalid_argument("--fault " + std::string(FaultKindName(f.kind)) + " starts at " +
@@ -130,7 +143,17 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
                   std::vector<RunHistograms>& histograms, const std::atomic<bool>& stop,
                   const ProgressPrinter& print) {
   EmbeddedInfra infra(o.infra);
-  results.broker = report::Broker{infra::RabbitNodeCount(infra.State()), ""};
+  results.broker =
+      report::Broker{infra::RabbitNodeCount(infra.State()), "", std::nullopt, std::nullopt};
+  if (std::any_of(order.begin(), order.end(),
+                  [](const Slot& slot) { return slot.arch == Arch::kAsync; })) {
+    // Before any load, on the idle broker, to a queue of the type the services will declare.
+    std::string type = QueueTypeInForce(o.service_args.queue_type, results.broker->nodes);
+    results.broker->queue_type = type;  // what the services report in force replaces it
+    ConfirmLatency confirms = ProbeConfirmLatency(infra.State().amqp_url, type);
+    results.broker->confirm_ms_p50 = confirms.p50_ms;
+    results.broker->confirm_ms_p99 = confirms.p99_ms;
+  }
   for (const Slot& slot : order) {
     if (stop) break;
     std::optional<Measurement> measured =

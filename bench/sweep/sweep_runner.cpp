@@ -7,10 +7,12 @@
 #include <stdexcept>
 
 #include "bench/limits/physical_limits.hpp"
+#include "bench/run/broker_probe.hpp"
 #include "bench/run/environment.hpp"
 #include "bench/run/own_build.hpp"
 #include "bench/sweep/step_verdict.hpp"
 #include "common/domain/events.hpp"
+#include "common/infra/infra.hpp"
 
 namespace flowbench::sweep {
 namespace {
@@ -176,6 +178,20 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
   };
   record_network();
   run::EmbeddedInfra infra(o.run.infra);
+  {
+    // The broker the async steps run on, and its publish-confirm latency before any load.
+    report::Broker broker{
+        infra::RabbitNodeCount(infra.State()),
+        run::QueueTypeInForce(o.run.service_args.queue_type, infra::RabbitNodeCount(infra.State())),
+        std::nullopt, std::nullopt};
+    if (std::find(archs.begin(), archs.end(), Arch::kAsync) != archs.end()) {
+      run::ConfirmLatency confirms =
+          run::ProbeConfirmLatency(infra.State().amqp_url, broker.queue_type);
+      broker.confirm_ms_p50 = confirms.p50_ms;
+      broker.confirm_ms_p99 = confirms.p99_ms;
+    }
+    results.settings["broker"] = report::ToJson(broker);
+  }
   if (o.measure_limits && !stop) {
     if (progress.note) progress.note("measuring the machine's physical limits");
     limits::LimitProbeOptions probe;

@@ -402,6 +402,37 @@ void KillComponent(const fs::path& state_dir, Component component) {
   }
 }
 
+namespace {
+
+RabbitInstance& NodeNumber(InfraState& state, const fs::path& state_dir, int node) {
+  int nodes = RabbitNodeCount(state);
+  if (node < 1 || node > nodes) {
+    throw std::invalid_argument("the RabbitMQ in " + state_dir.string() + " has " +
+                                std::to_string(nodes) + " node" + (nodes == 1 ? "" : "s") +
+                                ", no node " + std::to_string(node) +
+                                " (flowbench infra up --rabbitmq-nodes 3 starts a cluster)");
+  }
+  return node == 1 ? *state.rabbitmq : state.rabbitmq_peers.at(static_cast<std::size_t>(node - 2));
+}
+
+}  // namespace
+
+void KillRabbitNodeNumber(const fs::path& state_dir, int node) {
+  StateLock lock(state_dir);
+  InfraState state = ManagedState(state_dir, Component::kRabbitmq);
+  KillRabbitNode(NodeNumber(state, state_dir, node));
+}
+
+InfraState RestartRabbitNodeNumber(const fs::path& state_dir, int node) {
+  StateLock lock(state_dir);
+  InfraState state = ManagedState(state_dir, Component::kRabbitmq);
+  RabbitInstance& instance = NodeNumber(state, state_dir, node);
+  StopRabbitNode(instance);
+  instance = StartRabbitAgain(instance);
+  WriteState(state_dir, state);
+  return state;
+}
+
 void InfraDown(const fs::path& state_dir) {
   if (!fs::exists(state_dir)) return;
   StateLock lock(state_dir);

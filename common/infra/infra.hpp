@@ -91,6 +91,13 @@ InfraState RestartComponent(const std::filesystem::path& state_dir, Component co
 void StopComponent(const std::filesystem::path& state_dir, Component component);
 void KillComponent(const std::filesystem::path& state_dir, Component component);
 
+// One node of the embedded RabbitMQ cluster (1 is the first, the epmd's owner; with one node
+// only 1): SIGKILLed as a crash, and started again on its ports and data, where it rejoins the
+// cluster (the state file gets its new pid). For `--fault broker-node-kill:N`. Throw when the
+// broker is not ours or has no node N.
+void KillRabbitNodeNumber(const std::filesystem::path& state_dir, int node);
+InfraState RestartRabbitNodeNumber(const std::filesystem::path& state_dir, int node);
+
 // Stops exactly the processes the state file names (by PID), removes their data and the
 // state file. Nothing to stop is not an error.
 void InfraDown(const std::filesystem::path& state_dir);

@@ -8,6 +8,7 @@ std::vector<std::string> PassThroughArgs::For(Arch arch) const {
   std::vector<std::string> args;
   if (!otlp_endpoint.empty()) args = {"--otlp-endpoint", otlp_endpoint};
   args.insert(args.end(), every.begin(), every.end());
+  if (arch == Arch::kAsync && !queue_type.empty()) args.push_back("--queue-type=" + queue_type);
   const std::vector<std::string>& own = arch == Arch::kSync ? sync : async;
   args.insert(args.end(), own.begin(), own.end());
   return args;
@@ -18,6 +19,7 @@ boost::json::object PassThroughArgs::ToJson() const {
                            {"sync", boost::json::array(sync.begin(), sync.end())},
                            {"async", boost::json::array(async.begin(), async.end())}};
   if (!otlp_endpoint.empty()) json["otlp_endpoint"] = otlp_endpoint;
+  if (!queue_type.empty()) json["queue_type"] = queue_type;
   return json;
 }
 
@@ -38,6 +40,12 @@ void BindPassThroughArgs(CLI::App& app, PassThroughArgs& args) {
   app.add_option("--otlp-endpoint", args.otlp_endpoint,
                  "every service sends the spans of sampled traces (flowbench demo's) over "
                  "OTLP/HTTP to URL/v1/traces, e.g. Jaeger's http://localhost:4318")
+      ->group(group);
+  app.add_option("--queue-type", args.queue_type,
+                 "the async build's work, retry and dead-letter queues: classic, quorum (a "
+                 "confirm means a majority of a cluster's nodes has the message), or auto "
+                 "(quorum on a cluster, else classic; the services' default)")
+      ->check(CLI::IsMember({"classic", "quorum", "auto"}))
       ->group(group);
   app.add_option("service-args", args.every,
                  "after `--`: flags for every service of both builds (-- --db-pool-size 20)")

@@ -23,6 +23,9 @@ struct PassThroughArgs {
   // --otlp-endpoint URL: every service exports its sampled spans there (the service flag of
   // the same name, given first so that a flag after `--` still wins). Empty: none.
   std::string otlp_endpoint;
+  // --queue-type classic|quorum|auto: the async services' --queue-type (given before
+  // --async-arg, so a --async-arg=--queue-type=... still wins). Empty: theirs (auto).
+  std::string queue_type;
 
   // What a service of `arch` gets: --otlp-endpoint, the flags for every service, then its
   // build's own (so a build's own value wins where a flag is given twice).

@@ -90,6 +90,16 @@ TEST(PassThroughArgs, AnArgTakesOneValueSoWhatFollowsIsNotSwallowed) {
             std::vector<std::string>{"--http-threads=64"});
 }
 
+TEST(PassThroughArgs, QueueTypeGoesToTheAsyncServicesOnlyAndAnAsyncArgStillWins) {
+  PassThroughArgs pass =
+      ParsePassThrough({"--queue-type", "quorum", "--async-arg=--queue-type=classic"});
+  EXPECT_EQ(pass.For(Arch::kSync), std::vector<std::string>{});
+  EXPECT_EQ(pass.For(Arch::kAsync),
+            (std::vector<std::string>{"--queue-type=quorum", "--queue-type=classic"}));
+  EXPECT_EQ(pass.ToJson().at("queue_type"), "quorum");
+  EXPECT_THROW(ParsePassThrough({"--queue-type", "stream"}), CLI::ValidationError);
+}
+
 TEST(PassThroughArgs, OtlpEndpointGoesToEveryServiceOfBothBuilds) {
   PassThroughArgs pass = ParsePassThrough(
       {"--otlp-endpoint", "http://localhost:4318", "--sync-arg=--http-threads=64"});
@@ -105,7 +115,7 @@ TEST(PassThroughArgs, OtlpEndpointGoesToEveryServiceOfBothBuilds) {
 }
 
 TEST(PassThroughArgs, ResultsRecordEachList) {
-  PassThroughArgs pass{{"--db-pool-size", "3"}, {"--http-threads=64"}, {}, {}};
+  PassThroughArgs pass{{"--db-pool-size", "3"}, {"--http-threads=64"}, {}, {}, {}};
   EXPECT_EQ(boost::json::serialize(pass.ToJson()),
             R"({"every":["--db-pool-size","3"],"sync":["--http-threads=64"],"async":[]})");
 }
