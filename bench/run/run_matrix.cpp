@@ -249,15 +249,11 @@ report::RunResults RunMatrix(const RunOptions& o, const std::atomic<bool>& stop,
   }
   results.statistics = CompareBuilds(results, histograms);
   results.network = NetworkOf(o, LinksOf(results.runs));
-  // The queue type the async services reported in force (GET /settings, runtime.queue_type).
-  const boost::json::value* in_force = results.settings.if_contains("in_force");
-  const boost::json::value* async =
-      in_force && in_force->is_object() ? in_force->as_object().if_contains("async") : nullptr;
-  const boost::json::value* runtime =
-      async && async->is_object() ? async->as_object().if_contains("runtime") : nullptr;
-  if (results.broker && runtime && runtime->is_object()) {
-    if (const boost::json::value* type = runtime->as_object().if_contains("queue_type")) {
-      if (type->is_string()) results.broker->queue_type = std::string(type->as_string());
+  if (const boost::json::value* in_force = results.settings.if_contains("in_force");
+      results.broker && in_force != nullptr && in_force->is_object()) {
+    // What the async services reported in force (GET /settings) over what was asked for.
+    if (std::optional<std::string> type = ReportedQueueType(in_force->as_object())) {
+      results.broker->queue_type = *type;
     }
   }
   if (const boost::json::value* in_force = results.settings.if_contains("in_force")) {

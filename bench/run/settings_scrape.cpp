@@ -91,4 +91,14 @@ bool SameWorkload(const boost::json::object& in_force_per_arch) {
   return first != nullptr;
 }
 
+std::optional<std::string> ReportedQueueType(const boost::json::object& in_force_per_arch) {
+  const boost::json::value* async = in_force_per_arch.if_contains("async");
+  if (async == nullptr || !async->is_object()) return std::nullopt;
+  const boost::json::value* transport = async->as_object().if_contains("transport");
+  if (transport == nullptr || !transport->is_object()) return std::nullopt;
+  const boost::json::value* type = transport->as_object().if_contains("queue_type");
+  if (type == nullptr || !type->is_string()) return std::nullopt;
+  return std::string(type->as_string());
+}
+
 }  // namespace flowbench::run

@@ -29,4 +29,8 @@ boost::json::object SummariseSettings(
 // False when a build reported none.
 bool SameWorkload(const boost::json::object& in_force_per_arch);
 
+// The queue type the async build's services reported in force (`transport.queue_type`), from
+// FetchSettingsInForce's documents per build; nullopt when no async build reported one.
+std::optional<std::string> ReportedQueueType(const boost::json::object& in_force_per_arch);
+
 }  // namespace flowbench::run

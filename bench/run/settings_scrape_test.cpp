@@ -25,6 +25,16 @@ TEST(SettingsInForce, AgreeingServicesGiveOneDocumentWithoutTheirNames) {
   EXPECT_FALSE(summary.contains("not_reported"));
 }
 
+TEST(SettingsInForce, TheQueueTypeIsTheOneTheAsyncServicesReportInTheirTransport) {
+  boost::json::object async =
+      SummariseSettings({{"user", boost::json::object{{"transport", {{"queue_type", "quorum"}}}}}});
+  EXPECT_EQ(ReportedQueueType({{"sync", boost::json::object{}}, {"async", async}}), "quorum");
+  EXPECT_EQ(ReportedQueueType({{"sync", boost::json::object{}}}), std::nullopt) << "no async";
+  EXPECT_EQ(ReportedQueueType({{"async", SummariseSettings({{"user", std::nullopt}})}}),
+            std::nullopt)
+      << "no answer: unknown, not assumed";
+}
+
 TEST(SettingsInForce, AServiceWithItsOwnSettingsIsListedAsAnException) {
   boost::json::object summary = SummariseSettings({{"user", Document("user", 50)},
                                                    {"email", Document("email", 5)},
