@@ -34,7 +34,7 @@ bool ClosedBeforeAnswer(const boost::system::error_code& error) {
 }  // namespace
 
 struct UpstreamPool::Impl {
-  Impl(net::io_context& io, UpstreamSettings settings) : io(io), settings(std::move(settings)) {}
+  Impl(net::io_context& io, UpstreamSettings settings) : io(io), settings(settings) {}
 
   net::io_context& io;
   UpstreamSettings settings;
@@ -80,7 +80,7 @@ struct UpstreamPool::Impl {
 };
 
 UpstreamPool::UpstreamPool(net::io_context& io, UpstreamSettings settings)
-    : impl_(std::make_unique<Impl>(io, std::move(settings))) {}
+    : impl_(std::make_unique<Impl>(io, settings)) {}
 
 UpstreamPool::~UpstreamPool() = default;
 
