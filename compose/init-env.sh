@@ -1,16 +1,22 @@
 #!/bin/sh
 # Writes compose/.env (or the file named as the first argument) with a random password for
-# each server the Compose files start, the first time only: a second run keeps the passwords
-# that the volumes already hold. The file is the owner's alone (0600) and never committed
-# (.gitignore). docker compose reads it from the Compose files' directory; with no .env the
+# each server the Compose files start and the gateways' JWT secret, the first time only: a
+# second run keeps the passwords that the volumes already hold (it adds only a missing JWT
+# secret, to a .env from before the gateways). The file is the owner's alone (0600) and
+# never committed (.gitignore). docker compose reads it from the Compose files' directory; with no .env the
 # configuration refuses to render and names this script.
 set -eu
 env_file=${1:-$(dirname "$0")/.env}
+secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 if [ -e "$env_file" ]; then
+  # A .env from before the gateways has no JWT secret: added, the passwords kept.
+  if ! grep -q '^FLOWBENCH_JWT_SECRET=' "$env_file"; then
+    echo "FLOWBENCH_JWT_SECRET=$(secret)$(secret)" >> "$env_file"
+    echo "$env_file: added FLOWBENCH_JWT_SECRET (the gateways' token secret)"
+  fi
   echo "$env_file exists: keeping its passwords (delete it and the volumes, \`down -v\`, for new ones)"
   exit 0
 fi
-secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 umask 077
 tmp=$(mktemp "$env_file.XXXXXX")
 {
@@ -19,9 +25,11 @@ tmp=$(mktemp "$env_file.XXXXXX")
   echo "FLOWBENCH_PG_PASSWORD=$(secret)"
   echo "FLOWBENCH_RABBITMQ_PASSWORD=$(secret)"
   echo "FLOWBENCH_GRAFANA_PASSWORD=$(secret)"
+  echo "# The gateways' HS256 secret: \`flowbench token\` signs with it (FLOWBENCH_JWT_SECRET)."
+  echo "FLOWBENCH_JWT_SECRET=$(secret)$(secret)"
   echo "# Published ports listen on 127.0.0.1; 0.0.0.0 opens the entry points to the network."
   echo "# FLOWBENCH_BIND=127.0.0.1"
 } > "$tmp"
 chmod 600 "$tmp"
 mv "$tmp" "$env_file"
-echo "wrote $env_file (0600): the passwords of PostgreSQL, RabbitMQ and Grafana"
+echo "wrote $env_file (0600): the passwords of PostgreSQL, RabbitMQ and Grafana, the JWT secret"

@@ -1,7 +1,9 @@
 #include "gateway/gateway_options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 
 #include "common/service/service_options.hpp"
@@ -18,6 +20,34 @@ void AddMilliseconds(CLI::App& app, const std::string& flag, const std::string& 
       ->default_str(std::to_string(target.count()));
 }
 
+// "NAME=http://HOST:PORT" split, or nullopt when it is not that form with a known service.
+struct ParsedUpstream {
+  std::string service;
+  UpstreamAddress address;
+};
+std::optional<ParsedUpstream> ParseUpstream(std::string_view text) {
+  constexpr std::string_view kScheme = "http://";
+  std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos || FindService(text.substr(0, eq)) == nullptr) {
+    return std::nullopt;
+  }
+  std::string_view url = text.substr(eq + 1);
+  if (!url.starts_with(kScheme)) return std::nullopt;
+  std::string_view authority = url.substr(kScheme.size());
+  if (authority.ends_with('/')) authority.remove_suffix(1);
+  std::size_t colon = authority.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view port_text = authority.substr(colon + 1);
+  int port = 0;
+  auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (error != std::errc() || end != port_text.data() + port_text.size() || port < 1 ||
+      port > 65535) {
+    return std::nullopt;
+  }
+  return ParsedUpstream{std::string(text.substr(0, eq)),
+                        UpstreamAddress{std::string(authority.substr(0, colon)), port}};
+}
+
 }  // namespace
 
 int GatewayOptions::BasePort() const { return port_base == 0 ? DefaultPortBase(arch) : port_base; }
@@ -29,6 +59,15 @@ int GatewayOptions::UpstreamPort(std::string_view service) const {
   if (spec == nullptr)
     throw std::invalid_argument("unknown service '" + std::string(service) + "'");
   return BasePort() + (spec->Port(arch) - DefaultPortBase(arch));
+}
+
+UpstreamAddress GatewayOptions::Upstream(std::string_view service) const {
+  int port = UpstreamPort(service);  // also: the service is known
+  for (const std::string& text : upstreams) {
+    std::optional<ParsedUpstream> parsed = ParseUpstream(text);
+    if (parsed && parsed->service == service) return parsed->address;
+  }
+  return UpstreamAddress{upstream_host, port};
 }
 
 void BindGatewayOptions(CLI::App& app, GatewayOptions& o) {
@@ -51,6 +90,11 @@ void BindGatewayOptions(CLI::App& app, GatewayOptions& o) {
   app.add_option("--upstream-host", o.upstream_host, "host of the build's services")
       ->envname("FLOWBENCH_UPSTREAM_HOST")
       ->capture_default_str();
+  app.add_option("--upstream", o.upstreams,
+                 "NAME=http://HOST:PORT of one service (repeatable); the others are on "
+                 "--upstream-host and the port base")
+      ->envname("FLOWBENCH_UPSTREAMS")
+      ->delimiter(',');
   app.add_option("--port-base", o.port_base,
                  "the services are on BASE+1..BASE+10 in contract order (0: 8000 sync, 8100 async)")
       ->envname("FLOWBENCH_PORT_BASE")
@@ -91,6 +135,13 @@ void ResolveGatewayOptions(GatewayOptions& o) {
     throw std::invalid_argument("--rate-limit '" + o.rate_limit_text + "': N/s, N/m or off");
   }
   o.rate_limit = *limit;
+  for (const std::string& upstream : o.upstreams) {
+    if (!ParseUpstream(upstream)) {
+      throw std::invalid_argument("--upstream '" + upstream +
+                                  "' is not NAME=http://HOST:PORT with a known service name, "
+                                  "such as user=http://sync-user:8001");
+    }
+  }
 }
 
 }  // namespace flowbench::gateway

@@ -6,11 +6,13 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/domain/catalogue.hpp"
 #include "common/service/connection_limits.hpp"
 #include "gateway/jwt_tokens.hpp"
 #include "gateway/token_bucket.hpp"
+#include "gateway/upstream_pool.hpp"
 
 namespace CLI {
 class App;
@@ -26,6 +28,10 @@ struct GatewayOptions {
   int port = 0;
   std::string upstream_host = "127.0.0.1";  // --upstream-host: where the services are
   int port_base = 0;  // --port-base: the services are on BASE+1..BASE+10 (0: the contract's)
+  // --upstream NAME=URL (repeatable; FLOWBENCH_UPSTREAMS, comma-separated): a service with
+  // an address of its own, as in Compose (user=http://sync-user:8001); the others are on
+  // --upstream-host and the port base.
+  std::vector<std::string> upstreams;
 
   SecretSource secret_source;  // --jwt-secret-file, --jwt-secret, FLOWBENCH_JWT_SECRET
   JwtSettings jwt;             // secret filled by ResolveGatewayOptions
@@ -48,11 +54,14 @@ struct GatewayOptions {
   int BasePort() const;  // the port base in force (the contract's when 0)
   int ListenPort() const;
   int UpstreamPort(std::string_view service) const;
+  // Where the service is: its --upstream, else --upstream-host and the port base.
+  UpstreamAddress Upstream(std::string_view service) const;
 };
 
 void BindGatewayOptions(CLI::App& app, GatewayOptions& options);
 
-// After parsing: the secret and the rate limit, or std::invalid_argument naming the flag.
+// After parsing: the secret, the rate limit and the upstreams checked, or
+// std::invalid_argument naming the flag.
 void ResolveGatewayOptions(GatewayOptions& options);
 
 }  // namespace flowbench::gateway

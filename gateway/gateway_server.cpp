@@ -160,8 +160,8 @@ struct Gateway::Impl {
                   .Register(metrics.registry())
                   .Add({}, AddedBuckets())),
         limiter(options.rate_limit),
-        pool(io, UpstreamSettings{options.upstream_host, options.upstream_timeout,
-                                  options.upstream_max_idle, options.upstream_idle_per_service}),
+        pool(io, UpstreamSettings{options.upstream_timeout, options.upstream_max_idle,
+                                  options.upstream_idle_per_service}),
         acceptor(io) {}
 
   net::io_context& io;
@@ -233,14 +233,12 @@ struct Gateway::Impl {
   Task<Answer> Forward(const Incoming& request, const PublicRoute& route,
                        std::optional<double>& upstream_seconds) {
     std::string service(route.service);
-    int port = options.UpstreamPort(service);
+    UpstreamAddress address = options.Upstream(service);
     // The call to the service is a CLIENT span of its own, the parent of the service's span.
     TraceContext call = request.trace.NewChild();
     Span client_span(call, request.trace.parent_id, SpanKind::kClient);
     if (client_span) {
-      DescribeHttpClientSpan(client_span, request.method, service,
-                             "http://" + options.upstream_host + ":" + std::to_string(port),
-                             request.path, 1);
+      DescribeHttpClientSpan(client_span, request.method, service, address.Url(), request.path, 1);
     }
     UpstreamRequest upstream{request.method,
                              request.target,
@@ -253,7 +251,7 @@ struct Gateway::Impl {
     if (sampled)
       RecordSpan(request.trace, span::kCall, service + " " + request.method + " " + request.path);
     auto started = std::chrono::steady_clock::now();
-    UpstreamResponse response = co_await pool.Send(port, upstream);
+    UpstreamResponse response = co_await pool.Send(address, upstream);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     upstream_seconds = seconds;
@@ -267,7 +265,7 @@ struct Gateway::Impl {
                          "the " + service + " service: " + response.failure);
       metrics.CountDownstreamFailure(service, response.failure);
       log::Warn("upstream failed",
-                {{"service", service}, {"port", port}, {"failure", response.failure}},
+                {{"service", service}, {"upstream", address.Url()}, {"failure", response.failure}},
                 request.trace.trace_id);
       if (response.failure == "timeout" || response.failure == "connect_timeout") {
         co_return ErrorAnswer(504, "gateway_timeout",

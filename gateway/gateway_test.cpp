@@ -405,5 +405,20 @@ TEST(GatewayRateLimit, ASubjectOverItsRateGets429WithRetryAfterAndOthersDoNot) {
             std::string::npos);
 }
 
+TEST(GatewayUpstreams, AServiceGivenByNameIsReachedAtItsOwnAddressNotThePortBase) {
+  // As in Compose: each service has a hostname and port of its own (--upstream NAME=URL).
+  int port_base = infra::FindFreePortBase(10);
+  int elsewhere = infra::FindFreePortBase(10) + 7;
+  EchoUpstream order("order", elsewhere);
+  GatewayOptions options = Options(port_base);
+  options.upstreams = {"order=http://localhost:" + std::to_string(elsewhere)};
+  RunningGateway gateway(options);
+  Answer answer = SendTo(gateway.port(), "GET", "/orders/5", Token("customer"));
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.Field("service"), "order");
+  EXPECT_EQ(SendTo(gateway.port(), "GET", "/users/1", Token("customer")).status, 502)
+      << "user has no --upstream: it is on the port base, where nothing listens";
+}
+
 }  // namespace
 }  // namespace flowbench::gateway

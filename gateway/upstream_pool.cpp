@@ -34,14 +34,14 @@ bool ClosedBeforeAnswer(const boost::system::error_code& error) {
 }  // namespace
 
 struct UpstreamPool::Impl {
-  Impl(net::io_context& io, UpstreamSettings settings) : io(io), settings(std::move(settings)) {}
+  Impl(net::io_context& io, UpstreamSettings settings) : io(io), settings(settings) {}
 
   net::io_context& io;
   UpstreamSettings settings;
-  std::unordered_map<int, std::vector<Idle>> idle;  // by port, the most recent last
+  std::unordered_map<std::string, std::vector<Idle>> idle;  // by URL, the most recent last
 
-  std::unique_ptr<beast::tcp_stream> TakeIdle(int port) {
-    std::vector<Idle>& list = idle[port];
+  std::unique_ptr<beast::tcp_stream> TakeIdle(const std::string& url) {
+    std::vector<Idle>& list = idle[url];
     while (!list.empty()) {
       Idle last = std::move(list.back());
       list.pop_back();
@@ -50,8 +50,8 @@ struct UpstreamPool::Impl {
     return nullptr;
   }
 
-  void PutIdle(int port, std::unique_ptr<beast::tcp_stream> stream) {
-    std::vector<Idle>& list = idle[port];
+  void PutIdle(const std::string& url, std::unique_ptr<beast::tcp_stream> stream) {
+    std::vector<Idle>& list = idle[url];
     if (static_cast<int>(list.size()) >= settings.idle_per_service) {
       list.erase(list.begin());  // the oldest goes
     }
@@ -59,10 +59,11 @@ struct UpstreamPool::Impl {
   }
 
   // A new connection, or the reason there is none ("connect", "connect_timeout").
-  Task<std::pair<std::unique_ptr<beast::tcp_stream>, std::string>> Connect(int port) {
+  Task<std::pair<std::unique_ptr<beast::tcp_stream>, std::string>> Connect(
+      const UpstreamAddress& address) {
     tcp::resolver resolver(io);
     auto [resolve_error, endpoints] =
-        co_await resolver.async_resolve(settings.host, std::to_string(port), kAsTuple);
+        co_await resolver.async_resolve(address.host, std::to_string(address.port), kAsTuple);
     if (resolve_error) co_return std::pair{nullptr, std::string("connect")};
     auto stream = std::make_unique<beast::tcp_stream>(io);
     stream->expires_after(settings.timeout);
@@ -79,30 +80,32 @@ struct UpstreamPool::Impl {
 };
 
 UpstreamPool::UpstreamPool(net::io_context& io, UpstreamSettings settings)
-    : impl_(std::make_unique<Impl>(io, std::move(settings))) {}
+    : impl_(std::make_unique<Impl>(io, settings)) {}
 
 UpstreamPool::~UpstreamPool() = default;
 
 int UpstreamPool::IdleConnections() const {
   int count = 0;
-  for (const auto& [port, list] : impl_->idle) count += static_cast<int>(list.size());
+  for (const auto& [url, list] : impl_->idle) count += static_cast<int>(list.size());
   return count;
 }
 
-Task<UpstreamResponse> UpstreamPool::Send(int port, const UpstreamRequest& request) {
+Task<UpstreamResponse> UpstreamPool::Send(const UpstreamAddress& address,
+                                          const UpstreamRequest& request) {
+  const std::string url = address.Url();
   http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
   req.method_string(request.method);  // also a method Beast has no verb for
-  req.set(http::field::host, impl_->settings.host + ":" + std::to_string(port));
+  req.set(http::field::host, address.host + ":" + std::to_string(address.port));
   for (const auto& [name, value] : request.headers) req.set(name, value);
   req.keep_alive(true);
   req.body() = request.body;
   req.prepare_payload();
 
   for (;;) {
-    std::unique_ptr<beast::tcp_stream> stream = impl_->TakeIdle(port);
+    std::unique_ptr<beast::tcp_stream> stream = impl_->TakeIdle(url);
     bool reused = stream != nullptr;
     if (!reused) {
-      auto [fresh, failure] = co_await impl_->Connect(port);
+      auto [fresh, failure] = co_await impl_->Connect(address);
       if (!fresh) co_return UpstreamResponse{0, failure, {}, {}, {}};
       stream = std::move(fresh);
     }
@@ -131,7 +134,7 @@ Task<UpstreamResponse> UpstreamPool::Send(int port, const UpstreamRequest& reque
     // A connection with unread bytes after the answer cannot be reused safely.
     if (res.keep_alive() && buffer.size() == 0) {
       stream->expires_never();
-      impl_->PutIdle(port, std::move(stream));
+      impl_->PutIdle(url, std::move(stream));
     }
     co_return answer;
   }

@@ -33,8 +33,14 @@ struct UpstreamResponse {
   std::string retry_after;  // passed on when the service sent one
 };
 
-struct UpstreamSettings {
+// Where one service listens: from --upstream NAME=URL, or --upstream-host and the port base.
+struct UpstreamAddress {
   std::string host = "127.0.0.1";
+  int port = 0;
+  std::string Url() const { return "http://" + host + ":" + std::to_string(port); }
+};
+
+struct UpstreamSettings {
   std::chrono::milliseconds timeout{60'000};  // connect, write and read of one request
   std::chrono::milliseconds max_idle{2'000};
   int idle_per_service = 64;
@@ -48,7 +54,7 @@ class UpstreamPool {
   // Never throws for a failed exchange: the answer says what failed. A request written into
   // a reused connection that the service closed before answering a single byte is sent once
   // more on a new connection (the service never read it: it closed the connection idle).
-  Task<UpstreamResponse> Send(int port, const UpstreamRequest& request);
+  Task<UpstreamResponse> Send(const UpstreamAddress& address, const UpstreamRequest& request);
 
   int IdleConnections() const;  // tests: the pool reuses connections
 

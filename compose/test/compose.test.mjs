@@ -19,6 +19,9 @@ if (!TOOL) throw new Error('set FLOWBENCH_CONTRACT_TOOL to the built contract_to
 const { services } = JSON.parse(execFileSync(TOOL, ['catalogue'], { encoding: 'utf8' }));
 
 const FILES = ['docker-compose.sync.yml', 'docker-compose.async.yml', 'docker-compose.monitoring.yml'];
+// The overrides that publish each build's services for a driver (flowbench run --target, k6).
+const PORTS_FILES = ['docker-compose.sync.ports.yml', 'docker-compose.async.ports.yml'];
+const WITH_PORTS = [...FILES, ...PORTS_FILES];
 const read = (file) => readFileSync(join(COMPOSE_DIR, file), 'utf8');
 
 // The blocks under `services:` of one of our Compose files, by service name (our files
@@ -36,7 +39,7 @@ function serviceBlocks(text) {
 // The passwords come from compose/.env, which compose/init-env.sh writes on first use; the
 // tests render with a .env of their own (never the developer's) and the environment cleared
 // of the variables, so that what is rendered is what the files and that .env say.
-const SECRET_VARS = ['FLOWBENCH_PG_PASSWORD', 'FLOWBENCH_RABBITMQ_PASSWORD', 'FLOWBENCH_GRAFANA_PASSWORD'];
+const SECRET_VARS = ['FLOWBENCH_PG_PASSWORD', 'FLOWBENCH_RABBITMQ_PASSWORD', 'FLOWBENCH_GRAFANA_PASSWORD', 'FLOWBENCH_JWT_SECRET'];
 const ENV_DIR = mkdtempSync(join(tmpdir(), 'flowbench-compose-'));
 const ENV_FILE = join(ENV_DIR, '.env');
 const EMPTY_ENV_FILE = join(ENV_DIR, 'empty.env');
@@ -77,21 +80,22 @@ function publishedPorts(rendered) {
 
 test('docker-compose config accepts every Compose file and all three together', () => {
   for (const file of FILES) composeConfig([file]);
-  const all = composeConfig(FILES);
-  for (const name of ['postgres', 'rabbitmq', 'prometheus', 'grafana', 'sync-user', 'async-inventory']) {
+  for (const arch of ['sync', 'async']) composeConfig([`docker-compose.${arch}.yml`, `docker-compose.${arch}.ports.yml`]);
+  const all = composeConfig(WITH_PORTS);
+  for (const name of ['postgres', 'rabbitmq', 'prometheus', 'grafana', 'sync-user', 'async-inventory', 'sync-gateway', 'async-gateway']) {
     assert.match(all, new RegExp(`^  ${name}:$`, 'm'), `${name} missing from the combined configuration`);
   }
 });
 
 test('every published port binds to 127.0.0.1 unless FLOWBENCH_BIND opens it', () => {
-  const ports = publishedPorts(composeConfig(FILES));
-  assert.ok(Object.keys(ports).length >= 23, `too few services publish ports: ${Object.keys(ports)}`);
+  const ports = publishedPorts(composeConfig(WITH_PORTS));
+  assert.ok(Object.keys(ports).length >= 25, `too few services publish ports: ${Object.keys(ports)}`);
   for (const [name, list] of Object.entries(ports)) {
     for (const p of list) assert.equal(p.host_ip, '127.0.0.1', `${name} publishes ${p.published} on ${p.host_ip ?? 'every interface'}`);
   }
   // One variable opens the entry points, and only them.
-  const opened = publishedPorts(composeConfig(FILES, { FLOWBENCH_BIND: '0.0.0.0' }));
-  for (const name of ['sync-user', 'sync-order', 'async-user', 'rabbitmq', 'grafana', 'prometheus']) {
+  const opened = publishedPorts(composeConfig(WITH_PORTS, { FLOWBENCH_BIND: '0.0.0.0' }));
+  for (const name of ['sync-gateway', 'async-gateway', 'sync-user', 'sync-order', 'async-user', 'rabbitmq', 'grafana', 'prometheus']) {
     assert.ok(opened[name].every((p) => p.host_ip === '0.0.0.0'), `${name} not opened by FLOWBENCH_BIND`);
   }
 });
@@ -100,7 +104,7 @@ test('the sync build\'s internal-only services are never published beyond loopba
   // email, search, cache and inventory serve only internal routes (CONTRACT §3.5: /send_email,
   // /reindex, /invalidate, /reserve, /release) besides their read and built-in routes: not
   // even FLOWBENCH_BIND opens them (a /release from outside could fence future orders).
-  const opened = publishedPorts(composeConfig(['docker-compose.sync.yml'], { FLOWBENCH_BIND: '0.0.0.0' }));
+  const opened = publishedPorts(composeConfig(['docker-compose.sync.yml', 'docker-compose.sync.ports.yml'], { FLOWBENCH_BIND: '0.0.0.0' }));
   for (const name of ['email', 'search', 'cache', 'inventory']) {
     const s = services.find((x) => x.name === name);
     for (const p of opened[`sync-${name}`] ?? []) {
@@ -111,7 +115,7 @@ test('the sync build\'s internal-only services are never published beyond loopba
 });
 
 test('no password has a default: without compose/.env the configuration does not render', () => {
-  for (const [file, variable] of [['docker-compose.sync.yml', 'FLOWBENCH_PG_PASSWORD'],
+  for (const [file, variable] of [['docker-compose.sync.yml', 'FLOWBENCH_PG_PASSWORD'], ['docker-compose.async.yml', 'FLOWBENCH_JWT_SECRET'],
     ['docker-compose.async.yml', 'FLOWBENCH_RABBITMQ_PASSWORD'], ['docker-compose.monitoring.yml', 'FLOWBENCH_GRAFANA_PASSWORD']]) {
     const others = Object.fromEntries(SECRET_VARS.filter((v) => v !== variable).map((v) => [v, 'set']));
     const r = runComposeConfig([file], EMPTY_ENV_FILE, others);
@@ -138,7 +142,7 @@ test('Jaeger takes OTLP on 4318 and every service of both builds sends its spans
   assert.deepEqual(ports.map((p) => [p.target, p.host_ip]).sort(), [[16686, '0.0.0.0'], [4318, '127.0.0.1']].sort());
   for (const arch of ['sync', 'async']) {
     const blocks = serviceBlocks(composeConfig([`docker-compose.${arch}.yml`]));
-    for (const s of services) {
+    for (const s of [...services, { name: 'gateway' }]) {
       assert.match(blocks[`${arch}-${s.name}`], /FLOWBENCH_OTLP_ENDPOINT: http:\/\/jaeger:4318/, `${arch}-${s.name} exports no spans`);
     }
   }
@@ -152,7 +156,8 @@ test('Grafana allows no anonymous access', () => {
 
 test('init-env.sh writes random passwords to a 0600 .env once, and keeps it after', () => {
   const env = readEnv(ENV_FILE);
-  for (const v of SECRET_VARS) assert.match(env[v] ?? '', /^[0-9a-f]{32}$/, `${v} in ${ENV_FILE}`);
+  for (const v of SECRET_VARS) assert.match(env[v] ?? '', /^([0-9a-f]{32}){1,2}$/, `${v} in ${ENV_FILE}`);
+  assert.equal(env.FLOWBENCH_JWT_SECRET.length, 64, 'HS256 wants 32 bytes at least');
   assert.equal(new Set(SECRET_VARS.map((v) => env[v])).size, SECRET_VARS.length, 'the passwords differ');
   assert.equal(statSync(ENV_FILE).mode & 0o777, 0o600);
   const before = readFileSync(ENV_FILE, 'utf8');
@@ -162,7 +167,37 @@ test('init-env.sh writes random passwords to a 0600 .env once, and keeps it afte
   execFileSync(join(COMPOSE_DIR, 'init-env.sh'), [other]);
   assert.notEqual(readEnv(other).FLOWBENCH_PG_PASSWORD, env.FLOWBENCH_PG_PASSWORD, 'not random');
   assert.match(readFileSync(join(COMPOSE_DIR, '..', '.gitignore'), 'utf8'), /^\/compose\/\.env$/m);
+  // A .env from before the gateways gets the JWT secret, and keeps its passwords.
+  const old = join(ENV_DIR, 'old.env');
+  execFileSync('sh', ['-c', `grep -v '^FLOWBENCH_JWT_SECRET=' '${ENV_FILE}' > '${old}'`]);
+  execFileSync(join(COMPOSE_DIR, 'init-env.sh'), [old]);
+  const upgraded = readEnv(old);
+  assert.match(upgraded.FLOWBENCH_JWT_SECRET ?? '', /^[0-9a-f]{64}$/);
+  assert.equal(upgraded.FLOWBENCH_PG_PASSWORD, env.FLOWBENCH_PG_PASSWORD);
 });
+
+for (const [arch, base] of [['sync', 8000], ['async', 8100]]) {
+  test(`${arch} stack: the gateway is the only published service port, and reaches every service by its Compose name`, () => {
+    const rendered = composeConfig([`docker-compose.${arch}.yml`], { FLOWBENCH_BIND: '0.0.0.0' });
+    const ports = publishedPorts(rendered);
+    assert.deepEqual(ports[`${arch}-gateway`], [{ host_ip: '0.0.0.0', published: base, target: base }]);
+    for (const s of services) assert.equal(ports[`${arch}-${s.name}`], undefined, `${arch}-${s.name} is published`);
+    assert.deepEqual(Object.keys(ports).sort(), arch === 'sync' ? ['sync-gateway'] : ['async-gateway', 'rabbitmq']);
+    const gateway = serviceBlocks(rendered)[`${arch}-gateway`];
+    assert.match(gateway, new RegExp(`- flowbench-gateway\\n\\s+- --arch\\n\\s+- ${arch}\\n`));
+    assert.match(gateway, new RegExp(`FLOWBENCH_GATEWAY_PORT: ["']?${base}["']?\\n`));
+    assert.match(gateway, new RegExp(`http://127\\.0\\.0\\.1:${base}/health`));
+    const upstreams = /FLOWBENCH_UPSTREAMS: (\S+)/.exec(gateway)[1].split(',');
+    for (const s of services) {
+      const port = arch === 'sync' ? s.sync_port : s.async_port;
+      assert.ok(upstreams.includes(`${s.name}=http://${arch}-${s.name}:${port}`), `FLOWBENCH_UPSTREAMS lacks ${s.name}`);
+    }
+    // The token secret comes from compose/.env, never from the file itself.
+    assert.match(gateway, new RegExp(`FLOWBENCH_JWT_SECRET: ${readEnv(ENV_FILE).FLOWBENCH_JWT_SECRET}$`, 'm'));
+    assert.match(read(`docker-compose.${arch}.yml`), /FLOWBENCH_JWT_SECRET: \$\{FLOWBENCH_JWT_SECRET:\?run compose\/init-env\.sh/);
+    assert.doesNotMatch(gateway, /FLOWBENCH_PG_URL|FLOWBENCH_AMQP_URL/, 'the gateway needs no database or broker password');
+  });
+}
 
 test('promtool check config accepts the Prometheus configuration', () => {
   try {
@@ -179,13 +214,16 @@ for (const arch of ['sync', 'async']) {
     const infra = arch === 'sync' ? ['postgres'] : ['postgres', 'rabbitmq'];
     for (const name of infra) assert.match(blocks[name], /healthcheck:/, `${name} has no health check`);
     const peers = /FLOWBENCH_PEERS: (\S+)/.exec(text)[1].split(',');
-    const expectedNames = new Set([...infra, ...services.map((s) => `${arch}-${s.name}`)]);
+    const expectedNames = new Set([...infra, ...services.map((s) => `${arch}-${s.name}`), `${arch}-gateway`]);
+    const direct = serviceBlocks(read(`docker-compose.${arch}.ports.yml`));
+    assert.deepEqual(new Set(Object.keys(direct)), new Set(services.map((s) => `${arch}-${s.name}`)));
     assert.deepEqual(new Set(Object.keys(blocks)), expectedNames);
     for (const s of services) {
       const port = arch === 'sync' ? s.sync_port : s.async_port;
       const block = blocks[`${arch}-${s.name}`];
       assert.match(block, new RegExp(`command: \\["${arch}-${s.name}"\\]`), `${arch}-${s.name} command`);
-      assert.match(block, new RegExp(`- "[^"]*:${port}:${port}"`), `${arch}-${s.name} port`);
+      assert.doesNotMatch(block, /ports:/, `${arch}-${s.name} is published: only the gateway is`);
+      assert.match(direct[`${arch}-${s.name}`], new RegExp(`- "[^"]*:${port}:${port}"`), `${arch}-${s.name} port in the ports file`);
       assert.match(block, new RegExp(`http://127\\.0\\.0\\.1:${port}/health`), `${arch}-${s.name} health check`);
       for (const name of infra) {
         assert.match(block, new RegExp(`      ${name}:\\n        condition: service_healthy`), `${arch}-${s.name} must wait for ${name}`);
