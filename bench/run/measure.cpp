@@ -418,6 +418,9 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   DrainResult drain = per_request
                           ? DrainPerRequest(collector, result, plan, clock, sampler, o, stop, tick)
                           : DrainByHistograms(system, result, before, sampler, o, stop, tick);
+  // The drain's last read (often its only one, when nothing was left) came after its last
+  // progress: one more, so that the live completion figure covers every record read.
+  if (per_request) tick();
   sampler.Stop();
   std::optional<BucketCounts> gateway_after;
   if (system.gateway) gateway_after = ScrapeGatewayAdded(system.gateway->Url());
