@@ -14,9 +14,9 @@ namespace flowbench::cli {
 void BindUiOptions(CLI::App& cmd, UiOptions& ui) {
   cmd.add_flag("--ui", ui.enabled,
                "serve the live console while it runs: both builds' offered and answered "
-               "rates, answer p50/p99, errors, queue backlogs and the fault phase, once a "
-               "second, at http://127.0.0.1:PORT/ (and the results directory, as `flowbench "
-               "serve`)")
+               "rates, answer and completion p50/p99, errors, queue backlogs and the fault "
+               "phase, once a second, at http://127.0.0.1:PORT/ (and the results directory, "
+               "as `flowbench serve`)")
       ->group("Live console");
   cmd.add_option("--ui-port", ui.port, "the live console's port on 127.0.0.1 (0: any free one)")
       ->check(CLI::Range(0, 65535))

@@ -31,7 +31,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .builds { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 .build { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 0.8em; }
 .build h2 { margin: 0 0 0.3em; font-size: 1.1em; }
-.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.4em; margin: 0.5em 0; }
+.tiles { display: grid; grid-template-columns: repeat(5, 1fr); gap: 0.4em; margin: 0.5em 0; }
 .tile { background: #f5f5f5; border-radius: 4px; padding: 0.3em 0.5em; }
 .tile b { display: block; font-size: 1.25em; font-variant-numeric: tabular-nums; }
 .tile span { color: #666; font-size: 0.85em; }
@@ -42,6 +42,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .queue { background: #f5f5f5; border-radius: 3px; padding: 0.1em 0.4em; font-size: 0.85em; }
 .queue.busy { background: #fff3e0; color: #e65100; }
 .fault { color: #b71c1c; }
+.completion-note { color: #666; font-size: 0.85em; }
 iframe { width: 100%; height: calc(100vh - 9em); border: 1px solid #ddd; background: #fff; }
 #compare-output table { font-size: 12px; }
 #compare-controls { display: flex; gap: 1em; align-items: center; margin-bottom: 0.8em; }
@@ -246,14 +247,20 @@ for (const select of [$('compare-a'), $('compare-b')]) {
   });
 }
 
-// The live view: per build, its newest run's seconds.
-function liveChart(canvas, labels, colours) {
+// The live view: per build, its newest run's seconds. `axes[k]` 'y2': dataset k on a
+// second axis, on the right (completion takes the work's time, often far above the answer's).
+function liveChart(canvas, labels, colours, axes = []) {
+  const scales = {x: {type: 'linear', title: {display: true, text: 's'}}, y: {beginAtZero: true}};
+  if (axes.includes('y2')) {
+    scales.y2 = {beginAtZero: true, position: 'right', grid: {drawOnChartArea: false},
+      title: {display: true, text: 'completion ms'}};
+  }
   return new Chart(canvas, {
     type: 'line',
     data: {datasets: labels.map((label, k) => ({label, data: [], borderColor: colours[k],
-      backgroundColor: colours[k], pointRadius: 0, borderWidth: 2, tension: 0}))},
-    options: {animation: false, maintainAspectRatio: false, parsing: false,
-      scales: {x: {type: 'linear', title: {display: true, text: 's'}}, y: {beginAtZero: true}},
+      backgroundColor: colours[k], pointRadius: 0, borderWidth: 2, tension: 0,
+      yAxisID: axes[k] || 'y'}))},
+    options: {animation: false, maintainAspectRatio: false, parsing: false, scales,
       plugins: {legend: {position: 'bottom'}}},
   });
 }
@@ -262,19 +269,28 @@ function buildPanel(arch) {
   const panel = $('live-' + arch);
   panel.innerHTML = '<h2>' + arch + ' <span class="run-label"></span></h2>' +
       '<div class="phase"></div><div class="fault"></div><div class="tiles"></div>' +
+      '<div class="completion-note"></div>' +
       '<div class="chart"><canvas class="rate" data-points="0" aria-label="' + arch + ' rates"></canvas></div>' +
       '<div class="chart"><canvas class="latency" aria-label="' + arch + ' latency"></canvas></div>' +
       '<h3>ready messages per queue</h3><div class="queues"></div>';
   liveCharts[arch] = {
     rate: liveChart(panel.querySelector('canvas.rate'), ['offered req/s', 'answered req/s'],
                     ['#90a4ae', '#1e88e5']),
-    latency: liveChart(panel.querySelector('canvas.latency'), ['answer p50 ms', 'answer p99 ms'],
-                       ['#43a047', '#e53935']),
+    latency: liveChart(panel.querySelector('canvas.latency'),
+                       ['answer p50 ms', 'answer p99 ms', 'completion p99 ms'],
+                       ['#43a047', '#e53935', '#8e24aa'], ['y', 'y', 'y2']),
   };
 }
 
-function tile(value, label) {
-  return '<div class="tile"><b>' + value + '</b><span>' + label + '</span></div>';
+function tile(value, label, name = '') {
+  return '<div class="tile' + (name ? ' ' + name : '') + '"><b>' + value + '</b><span>' + label +
+      '</span></div>';
+}
+
+// A completion figure in ms, or n/a when there is none (not tracked, or none seen yet: the
+// note under the tiles says which), never a 0 that was not measured.
+function completionMs(value) {
+  return value === null || value === undefined ? 'n/a' : value.toFixed(1);
 }
 
 function showBuild(arch, run) {
@@ -293,17 +309,25 @@ function showBuild(arch, run) {
   panel.querySelector('.tiles').innerHTML =
       tile((last.offered_per_s || 0).toFixed(1), 'offered req/s') +
       tile((last.answered_per_s || 0).toFixed(1), 'answered req/s') +
-      tile((last.p50_ms || 0).toFixed(1), 'answer p50 ms') +
-      tile((last.p99_ms || 0).toFixed(1), 'answer p99 ms') +
       tile(last.errors || 0, 'errors') + tile(last.dropped || 0, 'dropped') +
       tile(last.backlog || 0, 'backlog (ready)') +
-      tile('in report', 'completion p99 (known after the drain)');
+      tile((last.p50_ms || 0).toFixed(1), 'answer p50 ms') +
+      tile((last.p99_ms || 0).toFixed(1), 'answer p99 ms') +
+      tile(completionMs(last.completion_p50_ms), 'completion p50 ms', 'completion-p50') +
+      tile(completionMs(last.completion_p99_ms), 'completion p99 ms', 'completion-p99') +
+      tile(last.completions || 0, 'completions seen');
+  panel.querySelector('.completion-note').textContent = last.completion_note
+      ? 'completion: ' + last.completion_note : '';
   const xy = (field) => points.filter((p) => p.phase !== 'draining').map((p) => ({x: p.t, y: p[field]}));
+  // Completion goes on during the drain (the backlog's work ends then): its seconds are charted.
+  const completionXy = points.filter((p) => p.completion_p99_ms !== null && p.completion_p99_ms !== undefined)
+      .map((p) => ({x: p.t, y: p.completion_p99_ms}));
   const charts = liveCharts[arch];
   charts.rate.data.datasets[0].data = xy('offered_per_s');
   charts.rate.data.datasets[1].data = xy('answered_per_s');
   charts.latency.data.datasets[0].data = xy('p50_ms');
   charts.latency.data.datasets[1].data = xy('p99_ms');
+  charts.latency.data.datasets[2].data = completionXy;
   for (const chart of [charts.rate, charts.latency]) {
     chart.options.scales.x.min = 0;
     chart.options.scales.x.max = Math.max(Math.ceil(run.total_s), Math.ceil(last.t || 0));
@@ -311,6 +335,7 @@ function showBuild(arch, run) {
   charts.rate.update();
   charts.latency.update();
   panel.querySelector('canvas.rate').dataset.points = String(charts.rate.data.datasets[1].data.length);
+  panel.querySelector('canvas.latency').dataset.completionPoints = String(completionXy.length);
   // Every work queue; a dead-letter queue only when something is in it.
   const shown = run.queues.filter((q) => !q.queue.endsWith('.dlq') || q.depth > 0);
   const emptyDlqs = run.queues.length - shown.length;

@@ -27,6 +27,10 @@ bool StartsAgain(const LiveRun& run, const run::Progress& p) {
   return last.phase == "draining" || p.elapsed_s + 0.5 < last.t;
 }
 
+boost::json::value Nullable(std::optional<double> v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
 boost::json::object PointJson(const LivePoint& p) {
   return {{"t", p.t},
           {"phase", p.phase},
@@ -34,6 +38,10 @@ boost::json::object PointJson(const LivePoint& p) {
           {"answered_per_s", p.answered_per_s},
           {"p50_ms", p.p50_ms},
           {"p99_ms", p.p99_ms},
+          {"completion_p50_ms", Nullable(p.completion_p50_ms)},
+          {"completion_p99_ms", Nullable(p.completion_p99_ms)},
+          {"completions", p.completions},
+          {"completion_note", p.completion_note},
           {"errors", p.errors},
           {"dropped", p.dropped},
           {"backlog", p.backlog},
@@ -94,6 +102,10 @@ void LiveState::Update(const run::Progress& p) {
   }
   point.p50_ms = p.p50_s * 1000;
   point.p99_ms = p.p99_s * 1000;
+  if (p.completion_p50_s) point.completion_p50_ms = *p.completion_p50_s * 1000;
+  if (p.completion_p99_s) point.completion_p99_ms = *p.completion_p99_s * 1000;
+  point.completions = p.completions;
+  point.completion_note = p.completion_note;
   point.errors = p.errors;
   point.dropped = p.dropped;
   point.backlog = p.backlog;

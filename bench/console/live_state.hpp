@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,12 @@ struct LivePoint {
   std::string phase;  // "warm-up" | "load" | "draining"
   double offered_per_s = 0, answered_per_s = 0;
   double p50_ms = 0, p99_ms = 0;  // answer latency (corrected), measured window so far
+  // Completion latency (the work's end, from the intended send), measured window so far, from
+  // the completion records read while the run goes; nullopt (JSON null) when none was seen yet
+  // or none is tracked: `completion_note` says why (or what the figure leaves out).
+  std::optional<double> completion_p50_ms, completion_p99_ms;
+  std::uint64_t completions = 0;
+  std::string completion_note;
   std::uint64_t errors = 0, dropped = 0, backlog = 0;
   std::string fault;  // the fault phase: "" without faults
 };

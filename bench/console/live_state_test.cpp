@@ -76,6 +76,42 @@ TEST(LiveState, KeepsTheNewestRunsAndPointsOnly) {
   EXPECT_EQ(points.front().at("t").as_double(), 3.0);
 }
 
+TEST(LiveState, CompletionLatencyIsInMillisecondsWithHowManyCompletionsItCovers) {
+  LiveState live("run");
+  run::Progress p = At("async", 4);
+  p.completion_p50_s = 0.012;
+  p.completion_p99_s = 0.250;
+  p.completions = 180;
+  live.Update(p);
+  p = At("async", 5, /*draining=*/true);  // the work ending in the drain still counts
+  p.completion_p50_s = 0.015;
+  p.completion_p99_s = 0.900;
+  p.completions = 230;
+  live.Update(p);
+  boost::json::array runs = Runs(live);
+  const boost::json::array& points = runs[0].at("points").as_array();
+  EXPECT_EQ(points[0].at("completion_p50_ms").as_double(), 12.0);
+  EXPECT_EQ(points[0].at("completion_p99_ms").as_double(), 250.0);
+  EXPECT_EQ(points[0].at("completions").as_int64(), 180);
+  EXPECT_EQ(points[0].at("completion_note").as_string(), "");
+  EXPECT_EQ(points[1].at("phase").as_string(), "draining");
+  EXPECT_EQ(points[1].at("completion_p99_ms").as_double(), 900.0);
+  EXPECT_EQ(points[1].at("completions").as_int64(), 230);
+}
+
+TEST(LiveState, CompletionNotTrackedIsNullWithTheReasonNotZero) {
+  LiveState live("run");
+  run::Progress p = At("sync", 4);
+  p.completion_note = "the services have no /completions";
+  live.Update(p);
+  boost::json::array runs = Runs(live);
+  const boost::json::value& point = runs[0].at("points").as_array()[0];
+  EXPECT_TRUE(point.at("completion_p50_ms").is_null());
+  EXPECT_TRUE(point.at("completion_p99_ms").is_null());
+  EXPECT_EQ(point.at("completions").as_int64(), 0);
+  EXPECT_EQ(point.at("completion_note").as_string(), "the services have no /completions");
+}
+
 TEST(LiveState, SaysWhenTheExperimentFinishedAndWhereItsResultsAre) {
   LiveState live("run");
   EXPECT_FALSE(boost::json::parse(live.Json()).at("finished").as_bool());

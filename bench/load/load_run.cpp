@@ -409,6 +409,7 @@ LoadResult LoadRun::Run(const ProgressHook& progress) {
       ProgressSnapshot snapshot;
       snapshot.elapsed = Clock::now() - start;
       snapshot.total = planned;
+      snapshot.start_unix_ns = start_unix_ns;
       for (std::size_t i = 0; i < scenarios_.size(); ++i)
         snapshot.scenarios.push_back({scenarios_[i].name, {}});
       for (auto& w : workers) {

@@ -36,6 +36,9 @@ struct ProgressSnapshot {
   std::int64_t p95_ns = 0;  // corrected latency, all scenarios, so far
   std::int64_t p50_ns = 0, p99_ns = 0;
   std::vector<ScenarioProgress> scenarios;
+  // The load's start on the system clock (LoadResult::start_unix_ns, known before the run
+  // ends): what joins completion records to their intended send times while it runs.
+  std::int64_t start_unix_ns = 0;
 };
 using ProgressHook = std::function<void(const ProgressSnapshot&)>;
 

@@ -6,16 +6,6 @@
 namespace flowbench::run {
 namespace {
 
-// The iteration an id of this prefix names; nullopt for an id of another prefix.
-std::optional<std::uint64_t> IterationOf(std::string_view id, std::string_view prefix) {
-  if (!id.starts_with(prefix)) return std::nullopt;
-  std::string_view digits = id.substr(prefix.size());
-  std::uint64_t iteration = 0;
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), iteration);
-  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-  return iteration;
-}
-
 void Count(report::Outcomes& o, WorkOutcome outcome) {
   switch (outcome) {
     case WorkOutcome::kDone:
@@ -39,11 +29,20 @@ void Count(report::Outcomes& o, WorkOutcome outcome) {
   }
 }
 
+}  // namespace
+
+std::optional<std::uint64_t> IterationOf(std::string_view id, std::string_view prefix) {
+  if (!id.starts_with(prefix)) return std::nullopt;
+  std::string_view digits = id.substr(prefix.size());
+  std::uint64_t iteration = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), iteration);
+  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return iteration;
+}
+
 bool IsCompletion(WorkOutcome outcome) {
   return outcome == WorkOutcome::kDone || outcome == WorkOutcome::kCompensated;
 }
-
-}  // namespace
 
 std::vector<JoinedScenario> JoinCompletions(std::span<const load::ScenarioRecording> recordings,
                                             std::span<const std::string> prefixes,

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/load/load_run.hpp"
@@ -42,6 +43,14 @@ struct JoinClock {
   std::int64_t start_unix_ns = 0;      // the load's start on the driver's system clock
   std::int64_t service_offset_ns = 0;  // the services' clock minus the driver's
 };
+
+// The iteration a request id of this prefix names (prefix + decimal iteration); nullopt for an
+// id of another prefix.
+std::optional<std::uint64_t> IterationOf(std::string_view id, std::string_view prefix);
+
+// Whether a record's outcome is a completion: the work was done or compensated (a degraded,
+// failed, dead-lettered or withdrawn request is not).
+bool IsCompletion(WorkOutcome outcome);
 
 // `prefixes[i]` is recordings[i]'s request id prefix. `work_left` says whether any queue still
 // held messages when the records were read: an accepted request without a record is then

@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <thread>
+#include <variant>
 
 #include "bench/load/generator_audit.hpp"
 #include "bench/load/load_run.hpp"
@@ -18,6 +20,7 @@
 #include "bench/run/completion_scrape.hpp"
 #include "bench/run/fault_injector.hpp"
 #include "bench/run/gateway_hop.hpp"
+#include "bench/run/live_completion.hpp"
 #include "bench/run/results_conversion.hpp"
 #include "bench/run/timeseries.hpp"
 #include "common/domain/topology.hpp"
@@ -134,6 +137,28 @@ Plan MakePlan(const Profile& profile, const MeasuredBuild& system,
     plan.offered.push_back(offered);
   }
   return plan;
+}
+
+// What the live completion join needs of the plan, taken before the load engine owns it: each
+// scenario's request id prefix and, for an open loop, its schedule (the intended send times).
+std::vector<LiveCompletionScenario> LiveScenarios(const Plan& plan) {
+  std::vector<LiveCompletionScenario> scenarios;
+  for (const load::ScenarioLoad& s : plan.loads) {
+    std::optional<load::ArrivalSchedule> schedule;
+    if (const auto* arrivals = std::get_if<load::ArrivalRate>(&s.executor)) {
+      schedule.emplace(*arrivals);
+    }
+    scenarios.push_back({s.name, s.request_id_prefix, std::move(schedule)});
+  }
+  return scenarios;
+}
+
+void ShowCompletion(Progress& p, const LiveCompletion& live) {
+  LiveCompletionFigures f = live.Figures();
+  p.completion_p50_s = f.p50_s;
+  p.completion_p99_s = f.p99_s;
+  p.completions = f.completions;
+  p.completion_note = std::move(f.note);
 }
 
 // Ready messages in every sampled queue now, work still to do: a dead-letter queue's messages
@@ -273,9 +298,12 @@ class ScopedNice {
 // Runs the load with a progress line; polls the completion records once a second meanwhile,
 // so that a service's ring never overflows during a long run. With faults, four times a
 // second: a killed service's records not read yet are gone with it (its requests then count
-// as lost), so the less time between reads, the fewer.
+// as lost), so the less time between reads, the fewer. The records read are joined to their
+// intended send times on the polling thread (`live`, for the progress), once the load's
+// start is known: the load engine's threads do nothing more for it.
 load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmup,
-                           CompletionCollector* collector, const RunSampler& sampler,
+                           CompletionCollector* collector, LiveCompletion* live,
+                           std::int64_t service_offset_ns, const RunSampler& sampler,
                            const std::atomic<bool>& stop, Progress& p, const ProgressPrinter& print,
                            bool faults) {
   load::LoadOptions load_options;
@@ -290,6 +318,7 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
   // its schedule, taking the CPU it uses and no more); this thread gets its own back after.
   ScopedNice nice(o.load_nice);
   std::atomic<bool> load_done{false};
+  std::atomic<std::int64_t> load_start_unix_ns{0};  // 0: not known yet (no progress so far)
   std::thread helper([&] {
     const auto poll_every =
         faults ? std::chrono::milliseconds(250) : std::chrono::milliseconds(1000);
@@ -299,6 +328,9 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
       if (collector != nullptr && steady_clock::now() >= next_poll) {
         collector->Poll();
         next_poll += poll_every;
+        if (std::int64_t start = load_start_unix_ns.load(); live != nullptr && start != 0) {
+          live->JoinNew(collector->Records(), JoinClock{start, service_offset_ns});
+        }
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(faults ? 50 : 100));
     }
@@ -315,6 +347,8 @@ load::LoadResult DriveLoad(Plan& plan, const RunOptions& o, load::Duration warmu
     p.offered_per_second = s.offered_per_second;
     p.backlog = sampler.LastBacklog();
     p.queue_depths = sampler.LastDepths();
+    load_start_unix_ns = s.start_unix_ns;
+    if (live != nullptr) ShowCompletion(p, *live);
     print(p);
   });
   load_done = true;
@@ -351,27 +385,42 @@ Measurement MeasureOnce(const MeasuredBuild& system, const QueueObservation& que
   Plan plan = MakePlan(profile, system, scenarios, warmup, measured, seed, o);
   Progress p{std::string(ArchName(system.arch)), std::string(profile.name), repeat, o.repeats};
   p.warmup_s = duration<double>(warmup).count();
+  // Built before the faults' clock starts: a Poisson schedule is drawn here again.
+  LiveCompletion live(LiveScenarios(plan), warmup);
+  const std::int64_t service_offset_ns = offset ? offset->offset_ns : 0;
+  if (!per_request) {
+    p.completion_note =
+        "the services have no /completions: completion only from their histograms, in the report";
+  }
   std::unique_ptr<FaultInjector> faults;
   if (!o.faults.empty() && running != nullptr) {
     faults = std::make_unique<FaultInjector>(o.faults, o.infra.state_dir, *running, links);
     faults->Start(steady_clock::now() + warmup);  // the load starts now
   }
-  load::LoadResult result = DriveLoad(plan, o, warmup, per_request ? &collector : nullptr, sampler,
-                                      stop, p, print, faults != nullptr);
+  load::LoadResult result =
+      DriveLoad(plan, o, warmup, per_request ? &collector : nullptr, per_request ? &live : nullptr,
+                service_offset_ns, sampler, stop, p, print, faults != nullptr);
   // The drain runs with every server and service back: a fault that outlasts the load ends
   // on its schedule first.
   if (faults) faults->WaitUntilEnded(stop);
 
-  JoinClock clock{result.start_unix_ns, offset ? offset->offset_ns : 0};
+  JoinClock clock{result.start_unix_ns, service_offset_ns};
   p.draining = true;
   auto tick = [&] {
     p.backlog = sampler.LastBacklog();
     p.queue_depths = sampler.LastDepths();
+    if (per_request) {  // the work still ending during the drain: the figure goes on growing
+      live.JoinNew(collector.Records(), clock);
+      ShowCompletion(p, live);
+    }
     print(p);
   };
   DrainResult drain = per_request
                           ? DrainPerRequest(collector, result, plan, clock, sampler, o, stop, tick)
                           : DrainByHistograms(system, result, before, sampler, o, stop, tick);
+  // The drain's last read (often its only one, when nothing was left) came after its last
+  // progress: one more, so that the live completion figure covers every record read.
+  if (per_request) tick();
   sampler.Stop();
   std::optional<BucketCounts> gateway_after;
   if (system.gateway) gateway_after = ScrapeGatewayAdded(system.gateway->Url());

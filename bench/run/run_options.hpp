@@ -89,6 +89,12 @@ struct Progress {
   double offered_per_second = 0;
   double p50_s = 0, p99_s = 0;
   std::vector<std::pair<std::string, std::uint64_t>> queue_depths{};  // at the last sample
+  // Completion (the work's end, from the intended send) of the measured window so far, from the
+  // completion records read while it runs (live_completion.hpp); nullopt when none was seen
+  // yet or none is tracked, and then `completion_note` says why.
+  std::optional<double> completion_p50_s{}, completion_p99_s{};
+  std::uint64_t completions = 0;
+  std::string completion_note{};
   bool WarmingUp() const { return !draining && elapsed_s < warmup_s; }
 };
 using ProgressPrinter = std::function<void(const Progress&)>;

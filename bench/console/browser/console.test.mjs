@@ -1,6 +1,8 @@
 // The live console in Debian's headless Chromium, driven by playwright-core: `flowbench serve`
 // over the committed results/ (the list, a report, two runs compared), and a short real
-// `flowbench run --ui` whose live chart gains points while it runs. Both with no console error.
+// `flowbench run --ui` whose live chart gains points and whose completion p99 is a number while
+// it runs, both with no console error; and a short real `flowbench sweep --quick --ui`, whose
+// live JSON gains steps and points while it sweeps.
 // FLOWBENCH_CONSOLE_SCREENSHOTS=DIR also saves the pictures the README shows.
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
@@ -118,13 +120,28 @@ test('run --ui: the live chart of each build gains points while it runs', async 
     const whileRunning = (waiting) => Promise.race([waiting, run.exited.then((code) => {
       throw new Error('flowbench run exited (' + code + ') first:\n' + run.output());
     })]);
-    // Each build in turn: its chart grows during its load.
+    // Each build in turn: its chart grows during its load, and its completion p99 (the
+    // services' records joined to the schedule while it runs) becomes a number.
     for (const arch of ['sync', 'async']) {
       await whileRunning(page.waitForFunction((a) => Number(document.querySelector('#live-' + a +
           ' canvas.rate')?.dataset.points) >= 1, arch, {timeout: 90_000}));
       const first = await points(arch);
       await whileRunning(page.waitForFunction(([a, n]) => Number(document.querySelector('#live-' +
           a + ' canvas.rate').dataset.points) > n, [arch, first], {timeout: 20_000}));
+      await whileRunning(page.waitForFunction((a) => /^\d+\.\d$/.test(document.querySelector('#live-' +
+          a + ' .tile.completion-p99 b')?.textContent ?? ''), arch, {timeout: 20_000}));
+      const state = await whileRunning(page.evaluate(() => fetch('/api/live').then((r) => r.json())));
+      const newest = [...state.runs].reverse().find((r) => r.arch === arch);
+      // Known while the load still ran, not only after the drain.
+      const during = newest.points.filter((p) => p.phase === 'load' && p.completion_p99_ms !== null);
+      assert.ok(during.length >= 1, arch + ': no completion p99 during the load: ' +
+          JSON.stringify(newest.points));
+      for (const p of during) {
+        assert.ok(p.completions > 0 && p.completion_p99_ms > 0 &&
+            p.completion_p99_ms >= p.completion_p50_ms, JSON.stringify(p));
+      }
+      assert.ok(Number(await page.$eval('#live-' + arch + ' canvas.latency',
+          (c) => c.dataset.completionPoints)) >= 1, arch + ' completion line');
       if (screenshots && arch === 'async') {
         await page.screenshot({path: path.join(screenshots, 'console-live.png'), fullPage: true});
       }
@@ -137,6 +154,52 @@ test('run --ui: the live chart of each build gains points while it runs', async 
   } finally {
     run.child.kill('SIGINT');
     await run.exited;
+    fs.rmSync(dir, {recursive: true, force: true});
+  }
+});
+
+test('sweep --ui: the live JSON gains steps and their points while it sweeps', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowbench-console-sweep-'));
+  // Two short steps of the clicks on the async build (100/s, then 400/s, 2 s each), no
+  // physical limits measured: the smallest sweep with more than one step.
+  const sweep = startFlowbench(['sweep', '--quick', '--ui', '--ui-port', '0', '--state-dir',
+    path.join(dir, 'state'), '--out', path.join(dir, 'results', 'live-sweep'), '--arch', 'async',
+    '--scenario', 'scenario6', '--from', '100', '--max', '400', '--no-limits']);
+  try {
+    const url = await sweep.url;
+    // What the page polls, read once a second until the sweep ends (its console goes with it).
+    const seen = [];
+    for (;;) {
+      let state;
+      try {
+        state = await (await fetch(url + 'api/live')).json();
+      } catch {
+        break;  // the sweep's process ended
+      }
+      assert.equal(state.live, true);
+      assert.equal(state.command, 'sweep');
+      seen.push(state);
+      if (state.finished) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.equal(await sweep.exited, 0, sweep.output());
+    const last = seen[seen.length - 1];
+    assert.ok(last.finished, 'the last state read says the sweep finished');
+    // Each step is a run of its own, named after its rate, with seconds of load in it.
+    const steps = last.runs.map((r) => r.profile);
+    assert.deepEqual(steps, ['scenario6 at 100/s', 'scenario6 at 400/s']);
+    for (const run of last.runs) {
+      assert.equal(run.arch, 'async');
+      assert.ok(run.points.filter((p) => p.phase === 'load').length >= 1, JSON.stringify(run));
+    }
+    // Seen growing while it ran: a state with only the first step, and points added to it.
+    const firstStepOnly = seen.filter((s) => s.runs.length === 1 && !s.finished);
+    assert.ok(firstStepOnly.length >= 2, 'the first step was seen live, twice');
+    assert.ok(firstStepOnly[firstStepOnly.length - 1].runs[0].points.length >
+              firstStepOnly[0].runs[0].points.length, 'its points grew');
+  } finally {
+    sweep.child.kill('SIGINT');
+    await sweep.exited;
     fs.rmSync(dir, {recursive: true, force: true});
   }
 });
