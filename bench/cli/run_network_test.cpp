@@ -3,6 +3,7 @@
 // the relays opened outlives the command, after a normal end and after a Ctrl-C.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -105,6 +106,52 @@ TEST_F(RunNetwork, LanDelaysEveryLinkOfBothBuildsAndLeavesNothingBehind) {
             std::string::npos)
       << markdown.substr(0, 3000);
   EXPECT_EQ(StillListening(results), std::vector<int>{}) << "relays outlived the run";
+}
+
+// A cluster the run starts itself gets links between its nodes too: a quorum confirm then pays
+// the leader's round trip to a follower (NETWORK.md, "Between RabbitMQ nodes").
+TEST_F(RunNetwork, LanOnAThreeNodeClusterDelaysTheLinksBetweenItsNodes) {
+  fs::path out = dir_ / "results";
+  infra::CommandResult run =
+      Flowbench(Concat({"run", "--state-dir", (dir_ / "state").string(), "--out", out.string(),
+                        "--arch", "async", "--profile", "smoke", "--duration", "3s", "--warmup",
+                        "1", "--drain-timeout", "60", "--rabbitmq-nodes", "3", "--network", "lan"},
+                       kQuickWorkload),
+                std::chrono::seconds(240));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+
+  report::RunResults results = report::LoadResults((out / "results.json").string());
+  ASSERT_TRUE(results.broker.has_value());
+  EXPECT_EQ(results.broker->nodes, 3);
+  EXPECT_EQ(results.broker->queue_type, "quorum");
+  ASSERT_TRUE(results.broker->confirm_ms_p50.has_value());
+  // The confirm probe goes straight to node 1, whose quorum queue confirms once a follower
+  // has the message: one round trip on a node link at least.
+  EXPECT_GE(*results.broker->confirm_ms_p50, 2 * 0.25 - 2 * 0.05);
+  std::printf("[broker] confirm p50=%.2f ms p99=%.2f ms\n", *results.broker->confirm_ms_p50,
+              results.broker->confirm_ms_p99.value_or(0));
+  ASSERT_EQ(results.runs.size(), 1u);
+  const report::ProfileRun& r = results.runs[0];
+  // Ten services, PostgreSQL, the broker, and one link in front of each of the three nodes.
+  ASSERT_EQ(r.network_links.size(), 15u);
+  for (int n = 1; n <= 3; ++n) {
+    std::string name = "rabbitmq-node-" + std::to_string(n);
+    auto link = std::find_if(r.network_links.begin(), r.network_links.end(),
+                             [&](const report::LinkRoundTrip& l) { return l.link == name; });
+    ASSERT_NE(link, r.network_links.end()) << name;
+    std::printf("%-15s round trip %.3f ms through the relay (the node's own close %.3f ms)\n",
+                name.c_str(), link->rtt_ms, link->direct_ms);
+    EXPECT_GE(link->rtt_ms, 2 * 0.25 - 2 * 0.05);
+    EXPECT_LT(link->rtt_ms, 2 * (0.25 + 0.05) + link->direct_ms / 2 + 5.0);
+  }
+  for (const report::ScenarioResult& s : r.scenarios) {
+    SCOPED_TRACE(s.scenario);
+    ASSERT_TRUE(s.outcomes.has_value());
+    EXPECT_EQ(s.outcomes->lost + s.outcomes->unfinished, 0u);
+  }
+  EXPECT_EQ(StillListening(results), std::vector<int>{}) << "relays outlived the run";
+  EXPECT_EQ(cli::testing::ProcessesMentioning((dir_ / "state").string()),
+            std::vector<std::string>{});
 }
 
 TEST_F(RunNetwork, CtrlCClosesEveryRelay) {

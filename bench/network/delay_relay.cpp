@@ -210,7 +210,8 @@ RelayHost::~RelayHost() {
   // The relayed connections' sockets close when the io_context destroys their coroutines.
 }
 
-RelayLink RelayHost::Add(const std::string& name, const std::string& target_host, int target_port) {
+RelayLink RelayHost::Add(const std::string& name, const std::string& target_host, int target_port,
+                         const std::string& listen_host, int listen_port) {
   asio::ip::tcp::resolver resolver(impl_->io);
   auto endpoints = resolver.resolve(target_host, std::to_string(target_port));
   if (endpoints.empty()) {
@@ -219,11 +220,12 @@ RelayLink RelayHost::Add(const std::string& name, const std::string& target_host
   tcp::endpoint target = endpoints.begin()->endpoint();
   // Opened in this thread before the relay thread sees it: nothing uses it concurrently.
   tcp::acceptor& acceptor = impl_->acceptors.emplace_back(
-      impl_->io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+      impl_->io,
+      tcp::endpoint(asio::ip::make_address(listen_host), static_cast<unsigned short>(listen_port)));
   LinkRandom& random = impl_->randoms.emplace_back(shape_, seed_ + links_.size());
   std::atomic<bool>& cut = impl_->cuts.emplace_back(false);
   asio::co_spawn(impl_->io, Accept(acceptor, target, random, cut, shape_), ReportFailure);
-  RelayLink link{name, target_host, target_port, acceptor.local_endpoint().port()};
+  RelayLink link{name, target_host, target_port, listen_host, acceptor.local_endpoint().port()};
   links_.push_back(link);
   return link;
 }

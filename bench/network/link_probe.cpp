@@ -50,7 +50,7 @@ double Median(std::vector<double> values) {
 LinkRtt MeasureLink(const RelayLink& link, int samples) {
   std::vector<double> relayed, direct;
   for (int i = 0; i < samples; ++i) {
-    relayed.push_back(ConnectCloseMs("127.0.0.1", link.listen_port) / 2);
+    relayed.push_back(ConnectCloseMs(link.listen_host, link.listen_port) / 2);
     direct.push_back(ConnectCloseMs(link.target_host, link.target_port));
   }
   return {link.name, Median(relayed), Median(direct), samples, link.listen_port};

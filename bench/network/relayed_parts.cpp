@@ -33,8 +33,6 @@ Authority AuthorityOf(const std::string& url) {
   return a;
 }
 
-LinkShape ShapeOf(const NetworkProfile& p) { return {p.Delay(), p.Jitter(), p.loss}; }
-
 std::string PercentDecoded(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -86,6 +84,8 @@ std::string WithRelayPassfile(const std::string& url, int relay_port, fs::path& 
 }
 
 }  // namespace
+
+LinkShape ShapeOf(const NetworkProfile& p) { return {p.Delay(), p.Jitter(), p.loss}; }
 
 HostPort HostPortOf(const std::string& url) {
   Authority a = AuthorityOf(url);

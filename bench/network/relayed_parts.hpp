@@ -28,6 +28,9 @@ struct HostPort {
 };
 HostPort HostPortOf(const std::string& url);
 
+// The shape of every link of `profile`.
+LinkShape ShapeOf(const NetworkProfile& profile);
+
 class RelayedParts {
  public:
   // `port_base`: the build's (0: the contract's ports); pg_url / amqp_url: the real servers.

@@ -162,10 +162,12 @@ struct Fault {
 // One emulated link's round trip, measured through its relay before the run's load
 // (`--network`; bench/network/link_probe.hpp).
 struct LinkRoundTrip {
-  std::string link;   // "user", ... (the driver's and the peers' way to it), "postgres", "rabbitmq"
-  double rtt_ms = 0;  // median of (connect + close through the relay) / 2
+  std::string link;  // "user", ... (the driver's and the peers' way to it), "postgres", "rabbitmq",
+                     // "rabbitmq-node-N" (the other nodes' way to node N of a cluster)
+  double rtt_ms = 0;     // median of (connect + close through the relay) / 2
   double direct_ms = 0;  // the same probe straight at the part: its own reaction to a close
-  int relay_port = 0;    // where its relay listened (127.0.0.1), closed when the run ended
+  int relay_port = 0;    // where its relay listened (127.0.0.1; a RabbitMQ node link on
+                         // 127.0.2.N, the node's own port), closed when the run ended
 };
 
 // The network between the parts (`--network`, bench/network/NETWORK.md). Loopback: the parts

@@ -87,12 +87,28 @@ void RouteThroughLinks(MeasuredBuild& system, const network::RelayedParts& links
   for (ServiceEndpoint& s : system.services) s.port = links.ServicePort(s.name);
 }
 
-std::vector<report::LinkRoundTrip> MeasureLinks(const network::RelayedParts& links) {
+std::vector<report::LinkRoundTrip> ToRoundTrips(const std::vector<network::LinkRtt>& links) {
   std::vector<report::LinkRoundTrip> measured;
-  for (const network::LinkRtt& l : links.Measure()) {
+  for (const network::LinkRtt& l : links) {
     measured.push_back({l.name, l.rtt_ms, l.direct_ms, l.relay_port});
   }
   return measured;
+}
+
+std::vector<report::LinkRoundTrip> MeasureLinks(const network::RelayedParts& links) {
+  return ToRoundTrips(links.Measure());
+}
+
+// The options InfraUp gets: with --network, a cluster it starts gets node links from `links`.
+infra::InfraOptions WithNodeLinks(infra::InfraOptions options, network::RabbitNodeLinkHost* links) {
+  if (links != nullptr) options.rabbitmq_node_links = links->Hook();
+  return options;
+}
+
+std::unique_ptr<network::RabbitNodeLinkHost> NodeLinksFor(const RunOptions& o) {
+  // One node has no link to another; 0 nodes asked for: a broker reused as it runs.
+  if (!o.network.Relayed() || o.infra.rabbitmq_nodes < 2) return nullptr;
+  return std::make_unique<network::RabbitNodeLinkHost>(o.network, o.seed);
 }
 
 }  // namespace
@@ -131,8 +147,24 @@ report::Network NetworkOf(const RunOptions& o, const std::vector<report::LinkRou
   return n;
 }
 
-EmbeddedInfra::EmbeddedInfra(const infra::InfraOptions& options)
-    : state_dir_(options.state_dir), up_(infra::InfraUp(options)) {}
+EmbeddedInfra::EmbeddedInfra(const RunOptions& options)
+    : state_dir_(options.infra.state_dir),
+      node_links_(NodeLinksFor(options)),
+      up_(infra::InfraUp(WithNodeLinks(options.infra, node_links_.get()))) {
+  if (options.network.Relayed() && up_.state.rabbitmq && !up_.state.rabbitmq_peers.empty() &&
+      up_.state.rabbitmq->dist_listen_host.empty()) {
+    std::fprintf(stderr,
+                 "flowbench: note: the RabbitMQ cluster already running in %s was started "
+                 "without --network: its nodes talk to each other undelayed (`flowbench infra "
+                 "down` first, and this run starts one with delayed node links)\n",
+                 state_dir_.c_str());
+  }
+}
+
+std::vector<report::LinkRoundTrip> EmbeddedInfra::MeasureNodeLinks() const {
+  if (node_links_ == nullptr) return {};
+  return ToRoundTrips(node_links_->Measure());
+}
 
 EmbeddedInfra::~EmbeddedInfra() {
   if (up_.reused) return;
@@ -147,11 +179,12 @@ EmbeddedInfra::~EmbeddedInfra() {
   }
 }
 
-std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& infra,
+std::optional<Measurement> MeasureOwnBuild(Arch arch, const EmbeddedInfra& servers,
                                            const Profile& profile, int repeat, std::uint64_t seed,
                                            const RunOptions& o, const std::atomic<bool>& stop,
                                            const ProgressPrinter& print,
                                            boost::json::object& settings) {
+  const infra::InfraState& infra = servers.State();
   std::optional<Measurement> measurement;
   SystemOptions system_options;
   system_options.arch = arch;
@@ -195,6 +228,8 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const infra::InfraState& i
     if (links) {
       RouteThroughLinks(system, *links);
       link_rtts = MeasureLinks(*links);
+      std::vector<report::LinkRoundTrip> node_links = servers.MeasureNodeLinks();
+      link_rtts.insert(link_rtts.end(), node_links.begin(), node_links.end());
     }
     RecordSettingsInForce(system, settings);
     // --gateway: in front of the services, for this measurement only; stopped on every way

@@ -142,7 +142,7 @@ void Record(Measurement measurement, report::RunResults& results,
 void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::RunResults& results,
                   std::vector<RunHistograms>& histograms, const std::atomic<bool>& stop,
                   const ProgressPrinter& print) {
-  EmbeddedInfra infra(o.infra);
+  EmbeddedInfra infra(o);
   results.broker =
       report::Broker{infra::RabbitNodeCount(infra.State()), "", std::nullopt, std::nullopt};
   if (std::any_of(order.begin(), order.end(),
@@ -156,9 +156,8 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
   }
   for (const Slot& slot : order) {
     if (stop) break;
-    std::optional<Measurement> measured =
-        MeasureOwnBuild(slot.arch, infra.State(), *slot.profile, slot.repeat, slot.seed, o, stop,
-                        print, results.settings);
+    std::optional<Measurement> measured = MeasureOwnBuild(
+        slot.arch, infra, *slot.profile, slot.repeat, slot.seed, o, stop, print, results.settings);
     if (!measured) break;  // Ctrl-C while the services started: nothing to measure
     Record(std::move(*measured), results, histograms);
   }

@@ -177,7 +177,7 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
     results.settings["network"] = report::ToJson(run::NetworkOf(o.run, links));
   };
   record_network();
-  run::EmbeddedInfra infra(o.run.infra);
+  run::EmbeddedInfra infra(o.run);
   {
     // The broker the async steps run on, and its publish-confirm latency before any load.
     report::Broker broker{
@@ -237,9 +237,8 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
         std::snprintf(label, sizeof label, rate < 10 ? "%s at %.3g/s" : "%s at %.0f/s",
                       range.scenario.c_str(), rate);
         Profile profile{label, {}, 0, std::chrono::seconds(0), "flowbench sweep"};
-        std::optional<run::Measurement> m =
-            run::MeasureOwnBuild(arch, infra.State(), profile, 1, o.run.seed, ro, stop,
-                                 progress.during_step, results.settings);
+        std::optional<run::Measurement> m = run::MeasureOwnBuild(
+            arch, infra, profile, 1, o.run.seed, ro, stop, progress.during_step, results.settings);
         if (!m) return {std::nullopt, std::nullopt, true};
         links.insert(links.end(), m->run.network_links.begin(), m->run.network_links.end());
         record_network();

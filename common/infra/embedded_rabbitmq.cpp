@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -37,7 +38,7 @@ void WriteFile(const fs::path& path, const std::string& text) {
 }
 
 Environment NodeEnvironment(const RabbitInstance& r) {
-  return Environment{
+  Environment env{
       {"HOME", r.dir.string()},  // the Erlang cookie lands here
       {"ERL_EPMD_PORT", std::to_string(r.epmd_port)},
       {"RABBITMQ_NODENAME", r.node},
@@ -52,6 +53,10 @@ Environment NodeEnvironment(const RabbitInstance& r) {
       {"RABBITMQ_ENABLED_PLUGINS_FILE", (r.dir / "enabled_plugins").string()},
       {"RABBITMQ_PID_FILE", (r.dir / "rabbit.pid").string()},
   };
+  // Node links: the node is named after an address (127.0.2.N), which takes long names; the
+  // server and rabbitmqctl alike.
+  if (!r.dist_listen_host.empty()) env["RABBITMQ_USE_LONGNAME"] = "true";
+  return env;
 }
 
 }  // namespace
@@ -106,8 +111,11 @@ void CheckInstalled() {
   }
 }
 
-// A node's ports, name and URLs; epmd_port 0: a private epmd of its own.
-RabbitInstance PlanNode(fs::path dir, const std::string& password, int epmd_port) {
+// A node's ports, name and URLs; epmd_port 0: a private epmd of its own. `link_number` N > 0:
+// the node of a cluster with node links, listening for the distribution on 127.0.1.N and
+// named after 127.0.2.N (RabbitNodeLinks); 0: short names on localhost.
+RabbitInstance PlanNode(fs::path dir, const std::string& password, int epmd_port,
+                        int link_number = 0) {
   RabbitInstance r;
   r.dir = std::move(dir);
   r.amqp_port = FindFreePort();
@@ -116,6 +124,10 @@ RabbitInstance PlanNode(fs::path dir, const std::string& password, int epmd_port
   r.dist_port = FindFreePort();
   r.epmd_port = epmd_port != 0 ? epmd_port : FindFreePort();
   r.node = "flowbench-" + std::to_string(r.amqp_port) + "@localhost";
+  if (link_number > 0) {
+    r.dist_listen_host = "127.0.1." + std::to_string(link_number);
+    r.node = "flowbench-" + std::to_string(r.amqp_port) + "@127.0.2." + std::to_string(link_number);
+  }
   r.password = password;
   r.url =
       "amqp://" + r.user + ":" + r.password + "@127.0.0.1:" + std::to_string(r.amqp_port) + "/%2f";
@@ -176,7 +188,29 @@ std::vector<std::string> RabbitRunningNodes(const RabbitInstance& instance) {
   return running;
 }
 
-std::vector<RabbitInstance> StartRabbitCluster(const fs::path& dir, int count) {
+std::string RabbitDistNameHost(const RabbitInstance& instance) {
+  return instance.node.substr(instance.node.find('@') + 1);
+}
+
+namespace {
+
+// The Erlang VM's own arguments for a node with node links. The distribution is started by
+// the VM itself (-name), not by RabbitMQ's prelaunch: the prelaunch first checks that the
+// distribution port is free by listening on it on every address, and the node's link relay
+// holds that port on 127.0.2.N, before the node starts and across its restarts. The node then
+// listens on its own address alone, on its fixed port (what epmd tells the dialling nodes).
+std::string LinkedNodeErlArgs(const RabbitInstance& r) {
+  std::string port = std::to_string(r.dist_port);
+  std::string erlang_address = r.dist_listen_host;  // 127.0.1.N as the Erlang term {127,0,1,N}
+  std::replace(erlang_address.begin(), erlang_address.end(), '.', ',');
+  return " -name " + r.node + " -kernel inet_dist_listen_min " + port + " inet_dist_listen_max " +
+         port + " inet_dist_use_interface {" + erlang_address + "}";
+}
+
+}  // namespace
+
+std::vector<RabbitInstance> StartRabbitCluster(const fs::path& dir, int count,
+                                               const RabbitNodeLinks& node_links) {
   if (count < 1) throw std::invalid_argument("a RabbitMQ cluster needs at least one node");
   if (count == 1) return {StartRabbit(dir)};
   CheckInstalled();
@@ -187,7 +221,8 @@ std::vector<RabbitInstance> StartRabbitCluster(const fs::path& dir, int count) {
   std::vector<RabbitInstance> nodes;
   for (int i = 0; i < count; ++i) {
     fs::path node_dir = i == 0 ? dir : fs::path(dir.string() + "-" + std::to_string(i + 1));
-    nodes.push_back(PlanNode(node_dir, password, i == 0 ? 0 : nodes.front().epmd_port));
+    nodes.push_back(
+        PlanNode(node_dir, password, i == 0 ? 0 : nodes.front().epmd_port, node_links ? i + 1 : 0));
   }
   // All nodes boot at once (measured on 2 cores: ~12 s for three, ~16 s when 2 and 3 wait for
   // 1). Nodes 2.. find node 1 by classic config and retry joining it until it is up; node 1
@@ -201,12 +236,15 @@ std::vector<RabbitInstance> StartRabbitCluster(const fs::path& dir, int count) {
       "cluster_formation.discovery_retry_interval = 500\n";
   // Schedulers that sleep instead of spinning when idle: three nodes share 2 cores here, and
   // a spinning idle scheduler takes CPU from the busy nodes and the services.
-  const std::string erl_args =
-      "SERVER_ADDITIONAL_ERL_ARGS=\"+sbwt none +sbwtdcpu none +sbwtdio none\"\n";
+  const std::string idle_schedulers = "+sbwt none +sbwtdcpu none +sbwtdio none";
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    WriteNodeFiles(nodes[i], i == 0 ? "" : join, erl_args);
+    std::string erl_args = idle_schedulers;
+    if (node_links) erl_args += LinkedNodeErlArgs(nodes[i]);
+    WriteNodeFiles(nodes[i], i == 0 ? "" : join,
+                   "SERVER_ADDITIONAL_ERL_ARGS=\"" + erl_args + "\"\n");
     WritePrivateFile(nodes[i].dir / ".erlang.cookie", cookie);
   }
+  if (node_links) node_links(nodes);  // before any node dials another
   nodes.front().epmd_pid = SpawnEpmd(nodes.front());
   for (RabbitInstance& r : nodes) r.pid = SpawnNode(r);
 
@@ -312,7 +350,8 @@ boost::json::object ToJson(const RabbitInstance& r) {
           {"user", r.user},
           {"password", r.password},
           {"url", r.url},
-          {"management_url", r.management_url}};
+          {"management_url", r.management_url},
+          {"dist_listen_host", r.dist_listen_host}};
 }
 
 RabbitInstance RabbitFromJson(const boost::json::object& json) {
@@ -332,6 +371,7 @@ RabbitInstance RabbitFromJson(const boost::json::object& json) {
   r.password = f.OptionalString("password").value_or("guest");
   r.url = f.String("url");
   r.management_url = f.String("management_url");
+  r.dist_listen_host = f.OptionalString("dist_listen_host").value_or("");  // older: no links
   return r;
 }
 

@@ -316,7 +316,7 @@ UpResult InfraUp(const InfraOptions& options) {
   }
   if (options.amqp_url.empty()) {
     mq = std::async(std::launch::async, StartRabbitCluster, options.state_dir / "rabbitmq",
-                    std::max(1, options.rabbitmq_nodes));
+                    std::max(1, options.rabbitmq_nodes), options.rabbitmq_node_links);
   }
   std::string failure;
   try {

@@ -28,6 +28,9 @@ struct InfraOptions {
   // --rabbitmq-nodes / FLOWBENCH_RABBITMQ_NODES: the embedded RabbitMQ as a cluster of this
   // many nodes (1: a single node). 0, not given: what already runs is reused, else 1.
   int rabbitmq_nodes = 0;
+  // Set by `--network` (not a flag of its own): a cluster started here gets links between its
+  // nodes (StartRabbitCluster); empty, or a broker reused as it runs: none.
+  RabbitNodeLinks rabbitmq_node_links;
 };
 
 void BindInfraOptions(CLI::App& app, InfraOptions& options);
