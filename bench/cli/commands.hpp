@@ -18,5 +18,6 @@ void AddLimitsCommand(CLI::App& app);   // flowbench limits
 void AddSweepCommand(CLI::App& app);    // flowbench sweep
 void AddServeCommand(CLI::App& app);    // flowbench serve
 void AddTokenCommand(CLI::App& app);    // flowbench token --role customer|viewer
+void AddRelayCommand(CLI::App& app);    // flowbench relay (hidden: up --network's relays)
 
 }  // namespace flowbench::cli

@@ -12,6 +12,7 @@
 #include "bench/demo/demo_scenarios.hpp"
 #include "bench/demo/outage.hpp"
 #include "bench/demo/scenario_demo.hpp"
+#include "bench/network/detached_relays.hpp"
 #include "bench/network/relayed_parts.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
@@ -59,16 +60,19 @@ class DemoBuilds {
       : state_dir_(o.infra.state_dir) {
     for (Arch arch : archs) {
       if (std::optional<RunningSystem> running = LoadSystem(state_dir_, arch)) {
-        if (o.network.Relayed()) {
-          throw std::runtime_error("the " + std::string(ArchName(arch)) +
-                                   " build of `flowbench up` in " + state_dir_.string() +
-                                   " runs without --network: `flowbench down` first, and the "
-                                   "demo starts its own behind the emulated network");
-        }
         RequireHealthy(*running);
-        std::cout << "Using the " << ArchName(arch) << " build started by `flowbench up` (logs in "
-                  << running->run_dir.string() << ").\n";
-        builds_.push_back({std::move(*running), false});
+        RunningSystem direct = *running;  // what `down` needs, whatever the demo connects to
+        if (std::optional<network::DetachedRelays> relays = UpsNetwork(o, arch)) {
+          relays->links.RouteDriver(*running);  // the demo's requests cross the links too
+          std::cout << "Using the " << ArchName(arch)
+                    << " build started by `flowbench up --network " << relays->profile.name
+                    << "` (logs in " << running->run_dir.string() << "), through its links.\n";
+        } else {
+          std::cout << "Using the " << ArchName(arch)
+                    << " build started by `flowbench up` (logs in " << running->run_dir.string()
+                    << ").\n";
+        }
+        builds_.push_back({std::move(*running), false, std::move(direct)});
         continue;
       }
       if (!infra_) {
@@ -96,19 +100,13 @@ class DemoBuilds {
                     .emplace_back(std::make_unique<network::RelayedParts>(
                         o.network, arch, options.port_base, infra_->pg_url, infra_->amqp_url))
                     .get();
-        options.pg_url = links->PgUrl();
-        options.amqp_url = links->AmqpUrl();
-        std::vector<std::string> peers = links->PeerArgs();
-        options.extra_args.insert(options.extra_args.end(), peers.begin(), peers.end());
+        links->Endpoints().Route(options);
       }
       try {
-        builds_.push_back({StartSystem(options), true});
+        RunningSystem started = StartSystem(options);
+        builds_.push_back({started, true, started});
         // The demo's requests reach each service through its link, as its peers do.
-        if (links != nullptr) {
-          for (RunningService& s : builds_.back().system.services) {
-            s.port = links->ServicePort(s.name);
-          }
-        }
+        if (links != nullptr) links->Endpoints().RouteDriver(builds_.back().system);
       } catch (const std::exception& e) {
         StopOurs();
         throw std::runtime_error("cannot start the " + std::string(ArchName(arch)) +
@@ -122,17 +120,51 @@ class DemoBuilds {
   DemoBuilds& operator=(const DemoBuilds&) = delete;
 
   struct Build {
-    RunningSystem system;
+    RunningSystem system;  // as the demo reaches it (with --network, each service's link)
     bool started_here;
+    RunningSystem direct;  // its services' own ports
   };
   std::vector<Build>& builds() { return builds_; }
   std::string amqp_url() const { return infra_ ? infra_->amqp_url : std::string(); }
   // A build of `flowbench up` whose service was restarted: `flowbench down` needs the new pid.
   void Remember(const Build& build) const {
-    if (!build.started_here) SaveSystem(state_dir_, build.system);
+    if (build.started_here) return;
+    RunningSystem saved = build.direct;  // the new pids, the services' own ports
+    for (std::size_t i = 0; i < saved.services.size(); ++i) {
+      saved.services[i].pid = build.system.services[i].pid;
+    }
+    SaveSystem(state_dir_, saved);
   }
 
  private:
+  // The network of the build `up` started: its relay process's links, when it has one. The
+  // demo's --network must be that one (the links are up's, not the demo's to change).
+  std::optional<network::DetachedRelays> UpsNetwork(const DemoCommandOptions& o, Arch arch) const {
+    std::optional<network::DetachedRelays> relays = network::LoadDetachedRelays(state_dir_, arch);
+    std::string build =
+        "the " + std::string(ArchName(arch)) + " build of `flowbench up` in " + state_dir_.string();
+    if (relays && !network::IsRunning(*relays, state_dir_)) {
+      throw std::runtime_error(build + " has lost its relay process (" +
+                               std::to_string(relays->pid) +
+                               "): run `flowbench up --network ...` again to restart it");
+    }
+    if (o.network.Relayed() && !relays) {
+      throw std::runtime_error(build + " runs without --network: run `flowbench up --network " +
+                               o.network.name +
+                               "`, or `flowbench down` and let the demo start "
+                               "its own behind the emulated network");
+    }
+    if (o.network.Relayed() && relays &&
+        (relays->profile.name != o.network.name ||
+         relays->profile.one_way_delay_ms != o.network.one_way_delay_ms ||
+         relays->profile.jitter_ms != o.network.jitter_ms ||
+         relays->profile.loss != o.network.loss)) {
+      throw std::runtime_error(build + " runs behind the network '" + relays->profile.name +
+                               "', not the one asked for ('" + o.network.name +
+                               "'): ask for that one, or run `flowbench up` with this one");
+    }
+    return relays;
+  }
   void RequireHealthy(const RunningSystem& system) const {
     for (const ServiceHealth& h : CheckSystem(system)) {
       if (!h.healthy) {

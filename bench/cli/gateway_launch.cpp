@@ -36,7 +36,7 @@ fs::path EnsureGatewaySecret(const fs::path& state_dir) {
 }
 
 int StartGateway(Arch arch, int port_base, const fs::path& state_dir, const fs::path& run_dir,
-                 const std::string& otlp_endpoint) {
+                 const std::string& otlp_endpoint, const std::vector<std::string>& extra_args) {
   StopGateway(arch, state_dir);  // `up` twice restarts it too
   int base = port_base == 0 ? DefaultPortBase(arch) : port_base;
   fs::path binary = ExecutableDir() / "flowbench-gateway";
@@ -54,6 +54,7 @@ int StartGateway(Arch arch, int port_base, const fs::path& state_dir, const fs::
                                 "--jwt-secret-file",
                                 EnsureGatewaySecret(state_dir).string()};
   if (!otlp_endpoint.empty()) argv.insert(argv.end(), {"--otlp-endpoint", otlp_endpoint});
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_t pid = infra::SpawnDaemon(argv, {}, log);
   std::ofstream(PidFile(arch, state_dir)) << pid << "\n";
   http::JsonClient gateway("127.0.0.1", base);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/domain/catalogue.hpp"
 
@@ -20,8 +21,10 @@ std::filesystem::path EnsureGatewaySecret(const std::filesystem::path& state_dir
 // Starts the gateway in front of the build whose services are on port_base+1.. (0: the
 // contract's), waits for its /health, remembers its pid; returns its port. `otlp_endpoint`
 // non-empty: it exports its spans there, as the services do (`up --otlp-endpoint`).
+// `extra_args`: more of its flags (`up --network`: an --upstream per service, its relay).
 int StartGateway(Arch arch, int port_base, const std::filesystem::path& state_dir,
-                 const std::filesystem::path& run_dir, const std::string& otlp_endpoint = {});
+                 const std::filesystem::path& run_dir, const std::string& otlp_endpoint = {},
+                 const std::vector<std::string>& extra_args = {});
 
 // Stops the gateway `up --gateway` started for `arch`, if any; true when there was one.
 bool StopGateway(Arch arch, const std::filesystem::path& state_dir);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   flowbench::cli::AddSweepCommand(app);
   flowbench::cli::AddServeCommand(app);
   flowbench::cli::AddTokenCommand(app);
+  flowbench::cli::AddRelayCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

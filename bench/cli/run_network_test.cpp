@@ -78,6 +78,15 @@ TEST_F(RunNetwork, LanDelaysEveryLinkOfBothBuildsAndLeavesNothingBehind) {
   EXPECT_DOUBLE_EQ(n.one_way_delay_ms, 0.25);
   EXPECT_DOUBLE_EQ(n.jitter_ms, 0.05);
   ASSERT_TRUE(n.rtt_ms_measured.has_value());
+  // The broker's confirm probed twice: straight to it, and through a lan link to it, which
+  // no confirm crosses faster than the link's shortest round trip.
+  ASSERT_TRUE(results.broker.has_value());
+  ASSERT_TRUE(results.broker->own_confirm_ms_p50.has_value());
+  ASSERT_TRUE(results.broker->confirm_ms_p50.has_value());
+  std::printf("broker confirm p50 %.3f ms through the link, %.3f ms straight to it\n",
+              *results.broker->confirm_ms_p50, *results.broker->own_confirm_ms_p50);
+  EXPECT_GE(*results.broker->confirm_ms_p50, 2 * 0.25 - 2 * 0.05);
+  EXPECT_GE(*results.broker->own_confirm_ms_p99, *results.broker->own_confirm_ms_p50);
   ASSERT_EQ(results.runs.size(), 2u);
   for (const report::ProfileRun& r : results.runs) {
     SCOPED_TRACE(r.arch);
@@ -104,6 +113,8 @@ TEST_F(RunNetwork, LanDelaysEveryLinkOfBothBuildsAndLeavesNothingBehind) {
   std::string markdown = cli::testing::ReadFile(out / "report.md");
   EXPECT_NE(markdown.find("| network | lan: 0.25 ms ± 0.05 ms one way, by a delaying TCP relay"),
             std::string::npos)
+      << markdown.substr(0, 3000);
+  EXPECT_NE(markdown.find("through the network link (the broker's own: p50"), std::string::npos)
       << markdown.substr(0, 3000);
   EXPECT_EQ(StillListening(results), std::vector<int>{}) << "relays outlived the run";
 }

@@ -6,6 +6,8 @@
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/gateway_launch.hpp"
+#include "bench/cli/run_support.hpp"
+#include "bench/network/detached_relays.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
 #include "common/service/launcher.hpp"
@@ -22,11 +24,43 @@ struct SystemCommandOptions {
   bool keep_infra = false;
   bool gateway = false;  // --gateway: a flowbench-gateway in front of each build
   PassThroughArgs service_args;
+  NetworkFlags network_flags;  // --network, resolved into network
+  network::NetworkProfile network;
 };
 
 std::vector<Arch> Archs(const std::string& name) {
   if (name == "both") return {Arch::kSync, Arch::kAsync};
   return {*ParseArch(name)};
+}
+
+// `up --network`: the build's relays, in a process of their own that outlives `up`.
+network::DetachedRelays StartRelays(const SystemCommandOptions& o, const SystemOptions& options) {
+  network::DetachedRelaysRequest request;
+  request.state_dir = o.infra.state_dir;
+  request.arch = options.arch;
+  request.profile = o.network;
+  request.port_base = options.port_base;
+  request.pg_url = options.pg_url;
+  request.amqp_url = options.amqp_url;
+  std::filesystem::create_directories(options.run_dir);
+  return network::StartDetachedRelays(ExecutableDir() / "flowbench", request,
+                                      options.run_dir / "relays.log");
+}
+
+// The gateway reaches each service through its link, as the services reach each other.
+std::vector<std::string> GatewayUpstreams(const network::BuildLinks& links) {
+  std::vector<std::string> args = links.PeerArgs();
+  for (std::string& arg : args) {
+    if (arg == "--peer") arg = "--upstream";
+  }
+  return args;
+}
+
+std::string ProfileText(const network::NetworkProfile& p) {
+  char text[160];
+  std::snprintf(text, sizeof text, "%s (%.3g ms one way, jitter %.3g ms, loss %.3g %%)",
+                p.name.c_str(), p.one_way_delay_ms, p.jitter_ms, p.loss * 100);
+  return text;
 }
 
 int Up(const SystemCommandOptions& o) {
@@ -39,6 +73,7 @@ int Up(const SystemCommandOptions& o) {
       StopSystem(*running);  // `up` twice restarts with the settings given now
       ForgetSystem(o.infra.state_dir, arch);
     }
+    network::StopDetachedRelays(o.infra.state_dir, arch);  // and with the network given now
     SystemOptions options;
     options.arch = arch;
     options.bin_dir = ExecutableDir();
@@ -50,16 +85,37 @@ int Up(const SystemCommandOptions& o) {
     options.extra_args = ToArgs(o.workload);
     std::vector<std::string> pass_through = o.service_args.For(arch);
     options.extra_args.insert(options.extra_args.end(), pass_through.begin(), pass_through.end());
-    RunningSystem system = StartSystem(options);
-    SaveSystem(o.infra.state_dir, system);
+    std::optional<network::DetachedRelays> relays;
+    if (o.network.Relayed()) {
+      relays = StartRelays(o, options);
+      relays->links.Route(options);
+    }
+    RunningSystem system;
+    try {
+      system = StartSystem(options);
+    } catch (...) {
+      network::StopDetachedRelays(o.infra.state_dir, arch);
+      throw;
+    }
+    SaveSystem(o.infra.state_dir, system);  // their own ports: `down` and `status` check them
     std::printf("%s build: 10 services healthy, logs in %s\n", std::string(ArchName(arch)).c_str(),
                 system.run_dir.c_str());
     for (const RunningService& s : system.services) {
-      std::printf("  %-10s http://127.0.0.1:%d  (pid %d)\n", s.name.c_str(), s.port, s.pid);
+      if (relays) {
+        std::printf("  %-10s http://127.0.0.1:%d  (pid %d; through its link: port %d)\n",
+                    s.name.c_str(), s.port, s.pid, relays->links.ServicePort(s.name));
+      } else {
+        std::printf("  %-10s http://127.0.0.1:%d  (pid %d)\n", s.name.c_str(), s.port, s.pid);
+      }
+    }
+    if (relays) {
+      std::printf("  %-10s %s: relay process %d, %zu links\n", "network",
+                  ProfileText(relays->profile).c_str(), relays->pid, relays->links.links.size());
     }
     if (o.gateway) {
-      int port = StartGateway(arch, options.port_base, o.infra.state_dir, system.run_dir,
-                              o.service_args.otlp_endpoint);
+      int port = StartGateway(
+          arch, options.port_base, o.infra.state_dir, system.run_dir, o.service_args.otlp_endpoint,
+          relays ? GatewayUpstreams(relays->links) : std::vector<std::string>{});
       std::printf("  %-10s http://127.0.0.1:%d  (token: flowbench token --role customer)\n",
                   "gateway", port);
     }
@@ -77,6 +133,18 @@ int Down(const SystemCommandOptions& o) {
       ForgetSystem(o.infra.state_dir, arch);
       std::printf("%s build stopped\n", std::string(ArchName(arch)).c_str());
     }
+    // After the services, whose connections cross them; also a leftover of a killed relay.
+    switch (network::StopDetachedRelays(o.infra.state_dir, arch)) {
+      case network::RelayStop::kStopped:
+        std::printf("%s relays stopped\n", std::string(ArchName(arch)).c_str());
+        break;
+      case network::RelayStop::kStaleRemoved:
+        std::printf("%s relays: stale state file removed (its process was gone)\n",
+                    std::string(ArchName(arch)).c_str());
+        break;
+      case network::RelayStop::kNone:
+        break;
+    }
   }
   bool any_left =
       LoadSystem(o.infra.state_dir, Arch::kSync) || LoadSystem(o.infra.state_dir, Arch::kAsync);
@@ -85,6 +153,24 @@ int Down(const SystemCommandOptions& o) {
     std::printf("infrastructure stopped\n");
   }
   return 0;
+}
+
+// The build's network (`up --network`): its profile, its relay process and every link; false
+// when the relay process is gone (its services then reach nothing).
+bool StatusOfRelays(const std::filesystem::path& state_dir, Arch arch) {
+  std::optional<network::DetachedRelays> relays = network::LoadDetachedRelays(state_dir, arch);
+  if (!relays) {
+    std::printf("  %-10s none (loopback)\n", "network");
+    return true;
+  }
+  bool running = network::IsRunning(*relays, state_dir);
+  std::printf("  %-10s %-8s %s, relay process %d\n", "network", running ? "relaying" : "DOWN",
+              ProfileText(relays->profile).c_str(), relays->pid);
+  for (const network::RelayLink& l : relays->links.links) {
+    std::printf("    %-10s 127.0.0.1:%d -> %s:%d\n", l.name.c_str(), l.listen_port,
+                l.target_host.c_str(), l.target_port);
+  }
+  return running;
 }
 
 int Status(const SystemCommandOptions& o) {
@@ -115,6 +201,7 @@ int Status(const SystemCommandOptions& o) {
     if (std::optional<pid_t> gateway = RunningGateway(arch, o.infra.state_dir)) {
       std::printf("  %-10s %-8s pid %d\n", "gateway", "running", *gateway);
     }
+    if (!StatusOfRelays(o.infra.state_dir, arch)) code = 1;
   }
   return code;
 }
@@ -142,7 +229,11 @@ void AddSystemCommands(CLI::App& app) {
   up->add_flag(
       "--gateway", o->gateway,
       "also start flowbench-gateway in front of each build, on its port base (8000, 8100)");
-  up->callback([o, exit_with] { exit_with(Up(*o)); });
+  BindNetworkFlags(*up, o->network_flags);
+  up->callback([o, exit_with] {
+    o->network = ResolveNetworkFlags(o->network_flags);
+    exit_with(Up(*o));
+  });
 
   CLI::App* down = app.add_subcommand(
       "down", "stop the services, then the embedded infrastructure (unless --keep-infra)");

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/infra/process.hpp"
+#include "common/service/launcher.hpp"
 #include "common/service/service_options.hpp"
 
 namespace flowbench::network {
@@ -87,6 +88,34 @@ std::string WithRelayPassfile(const std::string& url, int relay_port, fs::path& 
 
 LinkShape ShapeOf(const NetworkProfile& p) { return {p.Delay(), p.Jitter(), p.loss}; }
 
+std::vector<std::string> BuildLinks::PeerArgs() const {
+  std::vector<std::string> args;
+  for (const ServiceSpec& spec : Services()) {
+    args.emplace_back("--peer");
+    args.push_back(std::string(spec.name) +
+                   "=http://127.0.0.1:" + std::to_string(ServicePort(spec.name)));
+  }
+  return args;
+}
+
+int BuildLinks::ServicePort(std::string_view service) const {
+  for (const RelayLink& link : links) {
+    if (link.name == service) return link.listen_port;
+  }
+  throw std::invalid_argument("no network link to '" + std::string(service) + "'");
+}
+
+void BuildLinks::Route(SystemOptions& options) const {
+  options.pg_url = pg_url;
+  options.amqp_url = amqp_url;
+  std::vector<std::string> peers = PeerArgs();
+  options.extra_args.insert(options.extra_args.end(), peers.begin(), peers.end());
+}
+
+void BuildLinks::RouteDriver(RunningSystem& system) const {
+  for (RunningService& s : system.services) s.port = ServicePort(s.name);
+}
+
 HostPort HostPortOf(const std::string& url) {
   Authority a = AuthorityOf(url);
   std::string host_port = url.substr(a.host_begin, a.end - a.host_begin);
@@ -128,21 +157,10 @@ RelayedParts::~RelayedParts() {
   if (!passfile_.empty()) fs::remove(passfile_, ignored);
 }
 
-std::vector<std::string> RelayedParts::PeerArgs() const {
-  std::vector<std::string> args;
-  for (const ServiceSpec& spec : Services()) {
-    args.emplace_back("--peer");
-    args.push_back(std::string(spec.name) +
-                   "=http://127.0.0.1:" + std::to_string(ServicePort(spec.name)));
-  }
-  return args;
-}
+std::vector<std::string> RelayedParts::PeerArgs() const { return Endpoints().PeerArgs(); }
 
 int RelayedParts::ServicePort(std::string_view service) const {
-  for (const RelayLink& link : relays_.Links()) {
-    if (link.name == service) return link.listen_port;
-  }
-  throw std::invalid_argument("no network link to '" + std::string(service) + "'");
+  return Endpoints().ServicePort(service);
 }
 
 std::vector<LinkRtt> RelayedParts::Measure(int samples) const {

@@ -17,6 +17,11 @@
 #include "bench/network/network_profile.hpp"
 #include "common/domain/catalogue.hpp"
 
+namespace flowbench {
+struct SystemOptions;
+struct RunningSystem;
+}  // namespace flowbench
+
 namespace flowbench::network {
 
 // `url` with its host and port replaced (scheme, user, path and query kept); throws
@@ -28,8 +33,25 @@ struct HostPort {
 };
 HostPort HostPortOf(const std::string& url);
 
-// The shape of every link of `profile`.
+// A profile's shape for the relays.
 LinkShape ShapeOf(const NetworkProfile& profile);
+
+// What a build's services and its driver need to know of its links: the relays' URLs and
+// ports. `flowbench run` and `demo` get it from the RelayedParts they hold; `flowbench up`
+// from the relay process's state file (bench/network/detached_relays.hpp).
+struct BuildLinks {
+  std::string pg_url, amqp_url;  // the relays in front of PostgreSQL and RabbitMQ
+  std::vector<RelayLink> links;  // one per service, then postgres, then rabbitmq (async)
+
+  // --peer NAME=http://127.0.0.1:<relay> for every service, for every service's command line.
+  std::vector<std::string> PeerArgs() const;
+  // Where the driver connects to reach `service`; throws std::invalid_argument when unknown.
+  int ServicePort(std::string_view service) const;
+  // The services' options pointed at the relays: their database and broker URLs and --peer.
+  void Route(SystemOptions& options) const;
+  // The driver's view of a started build: each service reached through its link.
+  void RouteDriver(RunningSystem& system) const;
+};
 
 class RelayedParts {
  public:
@@ -47,6 +69,9 @@ class RelayedParts {
   // Where the driver connects to reach `service`.
   int ServicePort(std::string_view service) const;
   const std::vector<RelayLink>& Links() const { return relays_.Links(); }
+  BuildLinks Endpoints() const { return {pg_url_, amqp_url_, relays_.Links()}; }
+  // The PostgreSQL passfile written for the relay's port (empty: none), removed with this.
+  const std::filesystem::path& Passfile() const { return passfile_; }
   // `--fault partition:NAME`: the part's link cut (true) or healed (RelayHost::SetCut).
   void SetCut(const std::string& name, bool cut) { relays_.SetCut(name, cut); }
 

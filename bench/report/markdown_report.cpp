@@ -494,6 +494,12 @@ void DesignTable(std::ostringstream& md, const RunResults& r) {
       md << "; publish confirm p50 " << Number(*r.broker->confirm_ms_p50, 2) << " ms, p99 "
          << Number(*r.broker->confirm_ms_p99, 2) << " ms";
     }
+    // --network: the figure above crossed a service's link; the broker's own part beside it.
+    if (r.broker->own_confirm_ms_p50 && r.broker->own_confirm_ms_p99) {
+      md << " through the network link (the broker's own: p50 "
+         << Number(*r.broker->own_confirm_ms_p50, 2) << " ms, p99 "
+         << Number(*r.broker->own_confirm_ms_p99, 2) << " ms)";
+    }
     md << " |\n";
   }
   md << "| warm-up | " << Seconds(d.warmup_s) << " per run, excluded from every figure |\n";

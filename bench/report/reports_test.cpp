@@ -31,6 +31,20 @@ TEST(Results, FixtureLoadsAndRoundTrips) {
 
 // The fixture (v1, two repeats per build) cut to one repeat per build and given every v2
 // field, as `flowbench run` fills them: one open-model experiment, seed 42.
+Broker MakeBroker(int nodes, std::string queue_type, std::optional<double> p50 = std::nullopt,
+                  std::optional<double> p99 = std::nullopt,
+                  std::optional<double> own_p50 = std::nullopt,
+                  std::optional<double> own_p99 = std::nullopt) {
+  Broker b;
+  b.nodes = nodes;
+  b.queue_type = std::move(queue_type);
+  b.confirm_ms_p50 = p50;
+  b.confirm_ms_p99 = p99;
+  b.own_confirm_ms_p50 = own_p50;
+  b.own_confirm_ms_p99 = own_p99;
+  return b;
+}
+
 RunResults V2Results() {
   RunResults r = LoadResults(Fixture());
   r.schema = kSchema;
@@ -227,7 +241,7 @@ TEST(Results, TheBrokerRoundTripsIsInTheDesignTableAndIsAbsentFromOlderFiles) {
   RunResults r = V2Results();
   EXPECT_FALSE(RunResultsFromJson(ToJson(r)).broker);
   EXPECT_EQ(MarkdownReport(r).find("| broker |"), std::string::npos);
-  r.broker = Broker{3, "quorum", std::nullopt, std::nullopt};
+  r.broker = MakeBroker(3, "quorum");
   RunResults back = RunResultsFromJson(ToJson(r));
   ASSERT_TRUE(back.broker);
   EXPECT_EQ(back.broker->nodes, 3);
@@ -241,7 +255,7 @@ TEST(Results, TheBrokerRoundTripsIsInTheDesignTableAndIsAbsentFromOlderFiles) {
 
 TEST(Results, TheBrokersConfirmLatencyRoundTripsAndIsInTheBrokerRow) {
   RunResults r = V2Results();
-  r.broker = Broker{3, "quorum", 2.25, 7.5};
+  r.broker = MakeBroker(3, "quorum", 2.25, 7.5);
   boost::json::object json = ToJson(r);
   EXPECT_EQ(json.at("broker").as_object().at("confirm_ms_p50").as_double(), 2.25);
   RunResults back = RunResultsFromJson(json);
@@ -253,6 +267,47 @@ TEST(Results, TheBrokersConfirmLatencyRoundTripsAndIsInTheBrokerRow) {
                     "2.25 ms, p99 7.50 ms |"),
             std::string::npos)
       << md;
+}
+
+TEST(Results, UnderANetworkTheBrokersOwnConfirmRoundTripsBesideWhatAServicePays) {
+  RunResults r = V2Results();
+  r.network = Network{"zone", 1, 0.2, 0, 2.3, "relay", false};
+  r.broker = MakeBroker(1, "classic", 2.75, 4.5, 0.45, 1.2);
+  boost::json::object json = ToJson(r);
+  EXPECT_EQ(json.at("broker").as_object().at("own_confirm_ms_p50").as_double(), 0.45);
+  RunResults back = RunResultsFromJson(json);
+  ASSERT_TRUE(back.broker);
+  EXPECT_EQ(back.broker->own_confirm_ms_p50, std::optional<double>(0.45));
+  EXPECT_EQ(back.broker->own_confirm_ms_p99, std::optional<double>(1.2));
+  std::string md = MarkdownReport(back);
+  EXPECT_NE(md.find("| broker | RabbitMQ, 1 node, classic queues; publish confirm p50 2.75 ms, "
+                    "p99 4.50 ms through the network link (the broker's own: p50 0.45 ms, p99 "
+                    "1.20 ms) |"),
+            std::string::npos)
+      << md;
+
+  // A file written before the two probes has no own_confirm_ms_*: nothing said of them.
+  json["broker"].as_object().erase("own_confirm_ms_p50");
+  json["broker"].as_object().erase("own_confirm_ms_p99");
+  back = RunResultsFromJson(json);
+  EXPECT_FALSE(back.broker->own_confirm_ms_p50);
+  EXPECT_EQ(MarkdownReport(back).find("the broker's own"), std::string::npos);
+}
+
+TEST(HtmlReport, TheBrokerRowIsInTheFirstTableBesideTheNetwork) {
+  RunResults r = V2Results();
+  r.network = Network{"zone", 1, 0.2, 0, 2.3, "relay", false};
+  r.broker = MakeBroker(3, "quorum", 3.25, 6.5, 1.5, 2.5);
+  std::string html = HtmlReport(r);
+  std::size_t first_table = html.find("<table");
+  ASSERT_NE(first_table, std::string::npos);
+  std::string table = html.substr(first_table, html.find("</table>", first_table) - first_table);
+  EXPECT_NE(table.find("<td>network</td>"), std::string::npos) << table;
+  EXPECT_NE(table.find("<td>broker</td><td>RabbitMQ, 3-node cluster, quorum queues; publish "
+                       "confirm p50 3.25 ms, p99 6.50 ms through the network link (the broker's "
+                       "own: p50 1.50 ms, p99 2.50 ms)</td>"),
+            std::string::npos)
+      << table;
 }
 
 TEST(MarkdownReport, AFaultIsShownWithItsWindowErrorsRecoveryAndOutcomes) {

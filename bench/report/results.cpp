@@ -443,7 +443,9 @@ boost::json::object ToJson(const Broker& broker) {
   return {{"nodes", broker.nodes},
           {"queue_type", broker.queue_type},
           {"confirm_ms_p50", or_null(broker.confirm_ms_p50)},
-          {"confirm_ms_p99", or_null(broker.confirm_ms_p99)}};
+          {"confirm_ms_p99", or_null(broker.confirm_ms_p99)},
+          {"own_confirm_ms_p50", or_null(broker.own_confirm_ms_p50)},
+          {"own_confirm_ms_p99", or_null(broker.own_confirm_ms_p99)}};
 }
 
 boost::json::object ToJson(const Network& n) {
@@ -518,10 +520,13 @@ RunResults RunResultsFromJson(const boost::json::value& value) {
   if (o.contains("broker")) {
     const json::object broker_json = f.Object("broker");
     JsonFields broker(broker_json);
-    results.broker = Broker{static_cast<int>(broker.Integer("nodes")), broker.String("queue_type"),
-                            std::nullopt, std::nullopt};
+    results.broker.emplace();
+    results.broker->nodes = static_cast<int>(broker.Integer("nodes"));
+    results.broker->queue_type = broker.String("queue_type");
     for (auto [key, field] : {std::pair{"confirm_ms_p50", &Broker::confirm_ms_p50},
-                              std::pair{"confirm_ms_p99", &Broker::confirm_ms_p99}}) {
+                              std::pair{"confirm_ms_p99", &Broker::confirm_ms_p99},
+                              std::pair{"own_confirm_ms_p50", &Broker::own_confirm_ms_p50},
+                              std::pair{"own_confirm_ms_p99", &Broker::own_confirm_ms_p99}}) {
       const json::value* v = broker_json.if_contains(key);
       if (v && !v->is_null()) (*results.broker).*field = broker.Number(key);
     }

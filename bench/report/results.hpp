@@ -257,9 +257,15 @@ struct ComparedFigure {
 // the load: bench/run/broker_probe.hpp).
 struct Broker {
   int nodes = 1;
-  std::string queue_type;                // "classic" | "quorum"; empty: not known (no async run)
-  std::optional<double> confirm_ms_p50;  // nullopt: not measured (older files)
+  std::string queue_type;  // "classic" | "quorum"; empty: not known (no async run)
+  // What a service pays for a confirm: with --network through its link to the broker, else
+  // straight to it. nullopt: not measured (older files).
+  std::optional<double> confirm_ms_p50;
   std::optional<double> confirm_ms_p99;
+  // --network only: the broker's own confirm, straight to it (nullopt on loopback, where
+  // confirm_ms_* is that already, and in older files).
+  std::optional<double> own_confirm_ms_p50;
+  std::optional<double> own_confirm_ms_p99;
 };
 
 struct RunResults {

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "bench/network/delay_relay.hpp"
+#include "bench/network/relayed_parts.hpp"
 #include "common/amqp/connection.hpp"
 
 namespace flowbench::run {
@@ -48,6 +50,32 @@ ConfirmLatency ProbeConfirmLatency(const std::string& amqp_urls, const std::stri
   broker.PurgeQueue(queue);
   std::sort(ms.begin(), ms.end());
   return ConfirmLatency{Percentile(ms, 0.50), Percentile(ms, 0.99), messages};
+}
+
+ConfirmLatency ProbeConfirmLatencyThroughLink(const network::NetworkProfile& profile,
+                                              const std::string& amqp_urls,
+                                              const std::string& queue_type, std::uint64_t seed,
+                                              int messages) {
+  std::vector<std::string> nodes = SplitAmqpUrls(amqp_urls);
+  if (nodes.empty()) throw std::invalid_argument("the confirm probe needs a broker URL");
+  network::RelayHost link(network::ShapeOf(profile), seed);
+  network::HostPort broker = network::HostPortOf(nodes.front());
+  int port = link.Add("rabbitmq", broker.host, broker.port).listen_port;
+  return ProbeConfirmLatency(network::WithHostPort(nodes.front(), "127.0.0.1", port), queue_type,
+                             messages);
+}
+
+void ProbeBrokerConfirms(report::Broker& broker, const std::string& amqp_urls,
+                         const network::NetworkProfile& network, std::uint64_t seed) {
+  ConfirmLatency own = ProbeConfirmLatency(amqp_urls, broker.queue_type);
+  ConfirmLatency paid = own;
+  if (network.Relayed()) {
+    paid = ProbeConfirmLatencyThroughLink(network, amqp_urls, broker.queue_type, seed);
+    broker.own_confirm_ms_p50 = own.p50_ms;
+    broker.own_confirm_ms_p99 = own.p99_ms;
+  }
+  broker.confirm_ms_p50 = paid.p50_ms;
+  broker.confirm_ms_p99 = paid.p99_ms;
 }
 
 std::string QueueTypeInForce(const std::string& requested, int broker_nodes) {

@@ -3,7 +3,11 @@
 // (on a quorum queue of a cluster, a confirm waits for a majority of the nodes).
 #pragma once
 
+#include <cstdint>
 #include <string>
+
+#include "bench/network/network_profile.hpp"
+#include "bench/report/results.hpp"
 
 namespace flowbench::run {
 
@@ -20,6 +24,20 @@ struct ConfirmLatency {
 // nack, or none within 10 s).
 ConfirmLatency ProbeConfirmLatency(const std::string& amqp_urls, const std::string& queue_type,
                                    int messages = 200);
+
+// The same probe through a link shaped like `profile` in front of the broker's first node (the
+// node a service connects to first), as a service's connection crosses it under --network:
+// what a service pays for a confirm, the broker's own part plus the link's round trip.
+ConfirmLatency ProbeConfirmLatencyThroughLink(const network::NetworkProfile& profile,
+                                              const std::string& amqp_urls,
+                                              const std::string& queue_type, std::uint64_t seed = 1,
+                                              int messages = 200);
+
+// `broker`'s confirm figures, probed before any load on a queue of its queue_type: on loopback
+// confirm_ms_* is the broker's own; with a network (`--network`), confirm_ms_* is what a
+// service pays through its link, and own_confirm_ms_* the broker's own (straight to it).
+void ProbeBrokerConfirms(report::Broker& broker, const std::string& amqp_urls,
+                         const network::NetworkProfile& network, std::uint64_t seed = 1);
 
 // The queue type the async services use with `--queue-type requested` ("" or "auto": quorum on
 // a cluster, else classic; asynchronous/runtime/settings.cpp).

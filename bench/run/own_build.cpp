@@ -212,10 +212,7 @@ std::optional<Measurement> MeasureOwnBuild(Arch arch, const EmbeddedInfra& serve
   std::optional<network::RelayedParts> links;
   if (o.network.Relayed()) {
     links.emplace(o.network, arch, system_options.port_base, infra.pg_url, infra.amqp_url, seed);
-    system_options.pg_url = links->PgUrl();
-    system_options.amqp_url = links->AmqpUrl();
-    std::vector<std::string> peers = links->PeerArgs();
-    system_options.extra_args.insert(system_options.extra_args.end(), peers.begin(), peers.end());
+    links->Endpoints().Route(system_options);
   }
   RunningSystem running = StartSystem(system_options);
   if (stop) {  // Ctrl-C while the services started: nothing to measure

@@ -143,16 +143,14 @@ void RunOwnBuilds(const RunOptions& o, const std::vector<Slot>& order, report::R
                   std::vector<RunHistograms>& histograms, const std::atomic<bool>& stop,
                   const ProgressPrinter& print) {
   EmbeddedInfra infra(o);
-  results.broker =
-      report::Broker{infra::RabbitNodeCount(infra.State()), "", std::nullopt, std::nullopt};
+  results.broker.emplace();
+  results.broker->nodes = infra::RabbitNodeCount(infra.State());
   if (std::any_of(order.begin(), order.end(),
                   [](const Slot& slot) { return slot.arch == Arch::kAsync; })) {
     // Before any load, on the idle broker, to a queue of the type the services will declare.
     std::string type = QueueTypeInForce(o.service_args.queue_type, results.broker->nodes);
     results.broker->queue_type = type;  // what the services report in force replaces it
-    ConfirmLatency confirms = ProbeConfirmLatency(infra.State().amqp_url, type);
-    results.broker->confirm_ms_p50 = confirms.p50_ms;
-    results.broker->confirm_ms_p99 = confirms.p99_ms;
+    ProbeBrokerConfirms(*results.broker, infra.State().amqp_url, o.network, o.seed);
   }
   for (const Slot& slot : order) {
     if (stop) break;

@@ -180,15 +180,11 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
   run::EmbeddedInfra infra(o.run);
   {
     // The broker the async steps run on, and its publish-confirm latency before any load.
-    report::Broker broker{
-        infra::RabbitNodeCount(infra.State()),
-        run::QueueTypeInForce(o.run.service_args.queue_type, infra::RabbitNodeCount(infra.State())),
-        std::nullopt, std::nullopt};
+    report::Broker broker;
+    broker.nodes = infra::RabbitNodeCount(infra.State());
+    broker.queue_type = run::QueueTypeInForce(o.run.service_args.queue_type, broker.nodes);
     if (std::find(archs.begin(), archs.end(), Arch::kAsync) != archs.end()) {
-      run::ConfirmLatency confirms =
-          run::ProbeConfirmLatency(infra.State().amqp_url, broker.queue_type);
-      broker.confirm_ms_p50 = confirms.p50_ms;
-      broker.confirm_ms_p99 = confirms.p99_ms;
+      run::ProbeBrokerConfirms(broker, infra.State().amqp_url, o.run.network, o.run.seed);
     }
     results.settings["broker"] = report::ToJson(broker);
   }
