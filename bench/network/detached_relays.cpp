@@ -43,6 +43,7 @@ json::object ToJson(const DetachedRelays& r) {
     links.push_back({{"name", l.name},
                      {"target_host", l.target_host},
                      {"target_port", l.target_port},
+                     {"listen_host", l.listen_host},
                      {"listen_port", l.listen_port}});
   }
   return {{"pid", r.pid},
@@ -75,10 +76,13 @@ DetachedRelays FromJson(const json::value& value) {
   r.passfile = std::string(o.at("passfile").as_string());
   for (const json::value& v : o.at("links").as_array()) {
     const json::object& l = v.as_object();
-    r.links.links.push_back({std::string(l.at("name").as_string()),
-                             std::string(l.at("target_host").as_string()),
-                             static_cast<int>(l.at("target_port").to_number<int>()),
-                             static_cast<int>(l.at("listen_port").to_number<int>())});
+    RelayLink link;
+    link.name = std::string(l.at("name").as_string());
+    link.target_host = std::string(l.at("target_host").as_string());
+    link.target_port = l.at("target_port").to_number<int>();
+    link.listen_host = std::string(l.at("listen_host").as_string());
+    link.listen_port = l.at("listen_port").to_number<int>();
+    r.links.links.push_back(std::move(link));
   }
   return r;
 }
@@ -152,8 +156,8 @@ int ServeDetachedRelays(const DetachedRelaysRequest& request) {
     Save(state_file, DetachedRelays{::getpid(), request.arch, request.profile, parts.Endpoints(),
                                     parts.Passfile()});
     for (const RelayLink& l : parts.Links()) {
-      std::printf("relaying 127.0.0.1:%d -> %s:%d (%s)\n", l.listen_port, l.target_host.c_str(),
-                  l.target_port, l.name.c_str());
+      std::printf("relaying %s:%d -> %s:%d (%s)\n", l.listen_host.c_str(), l.listen_port,
+                  l.target_host.c_str(), l.target_port, l.name.c_str());
     }
     std::fflush(stdout);
     sigwait(&stop_signals, &signal);
