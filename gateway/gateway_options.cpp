@@ -1,6 +1,7 @@
 #include "gateway/gateway_options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -68,6 +69,17 @@ UpstreamAddress GatewayOptions::Upstream(std::string_view service) const {
     if (parsed && parsed->service == service) return parsed->address;
   }
   return UpstreamAddress{upstream_host, port};
+}
+
+std::vector<std::string> GatewayOptions::NamedUpstreams() const {
+  std::vector<std::string> names;
+  for (const std::string& text : upstreams) {
+    std::optional<ParsedUpstream> parsed = ParseUpstream(text);
+    if (parsed && std::find(names.begin(), names.end(), parsed->service) == names.end()) {
+      names.push_back(parsed->service);
+    }
+  }
+  return names;
 }
 
 void BindGatewayOptions(CLI::App& app, GatewayOptions& o) {

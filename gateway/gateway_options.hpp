@@ -56,6 +56,8 @@ struct GatewayOptions {
   int UpstreamPort(std::string_view service) const;
   // Where the service is: its --upstream, else --upstream-host and the port base.
   UpstreamAddress Upstream(std::string_view service) const;
+  // The services named by --upstream, in the order given (a name given twice: once).
+  std::vector<std::string> NamedUpstreams() const;
 };
 
 void BindGatewayOptions(CLI::App& app, GatewayOptions& options);

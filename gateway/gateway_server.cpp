@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -42,6 +43,9 @@ constexpr std::chrono::seconds kLingerTimeout{5};       // after a 413: wait for
 constexpr std::size_t kLingerLimit = 16 * 1024 * 1024;  // ... but read no more than this
 constexpr std::chrono::milliseconds kAcceptPause{100};  // out of descriptors: no spinning
 constexpr std::size_t kFirstRead = 4096;
+// A service that does not answer its /health within this is reported unhealthy: a probe of
+// the gateway's /health (Compose's, every few seconds) must not wait the upstream timeout.
+constexpr std::chrono::seconds kHealthTimeout{1};
 constexpr std::string_view kRealm = R"(Bearer realm="flowbench")";
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -162,6 +166,7 @@ struct Gateway::Impl {
         limiter(options.rate_limit),
         pool(io, UpstreamSettings{options.upstream_timeout, options.upstream_max_idle,
                                   options.upstream_idle_per_service}),
+        health_pool(io, UpstreamSettings{kHealthTimeout, options.upstream_max_idle, 1}),
         acceptor(io) {}
 
   net::io_context& io;
@@ -171,6 +176,7 @@ struct Gateway::Impl {
   prometheus::Histogram& added;
   RateLimiter limiter;
   UpstreamPool pool;
+  UpstreamPool health_pool;  // /health's checks: a short timeout of their own
   tcp::acceptor acceptor;
   std::shared_ptr<int> connections = std::make_shared<int>(0);
   int bound_port = 0;
@@ -178,13 +184,54 @@ struct Gateway::Impl {
   bool draining = false;
   std::unordered_set<beast::tcp_stream*> waiting_for_request;
 
-  Answer Health() const {
-    return JsonAnswer(200, {{"service", "gateway"},
-                            {"arch", ArchName(options.arch)},
-                            {"status", "ok"},
-                            {"upstream_host", options.upstream_host},
-                            {"port_base", options.BasePort()},
-                            {"rate_limit", Describe(options.rate_limit)}});
+  // One --upstream service's entry in /health: does it answer its own /health now.
+  Task<boost::json::object> CheckUpstream(std::string name) {
+    UpstreamAddress address = options.Upstream(name);
+    // A named request: GCC 12 frees a braced temporary inside a co_await expression twice.
+    const UpstreamRequest probe{"GET", "/health", {}, {}};
+    UpstreamResponse answer = co_await health_pool.Send(address, probe);
+    boost::json::object entry{{"name", name},
+                              {"url", address.Url()},
+                              {"healthy", answer.status == 200},
+                              {"status", answer.status}};
+    if (answer.status == 0) entry["failure"] = answer.failure;
+    co_return entry;
+  }
+
+  // Its own state, and for each --upstream service (Compose) whether that answers its own
+  // /health: the gateway is up either way (200), the list says what it can reach. The checks
+  // run side by side, so a probe waits one health timeout at most, not one per service.
+  Task<Answer> Health() {
+    struct Checks {
+      explicit Checks(net::io_context& io, std::size_t n) : entries(n), pending(n), done(io) {}
+      std::vector<boost::json::object> entries;
+      std::size_t pending;
+      net::steady_timer done;  // cancelled by the last check to finish
+    };
+    std::vector<std::string> names = options.NamedUpstreams();
+    auto checks = std::make_shared<Checks>(io, names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      net::co_spawn(
+          io,
+          [this, checks, i, name = names[i]]() -> Task<void> {
+            checks->entries[i] = co_await CheckUpstream(name);
+            if (--checks->pending == 0) checks->done.cancel();
+          },
+          net::detached);
+    }
+    if (checks->pending > 0) {
+      checks->done.expires_at(net::steady_timer::time_point::max());
+      co_await checks->done.async_wait(kAsTuple);  // cancelled: all checks are in
+    }
+    boost::json::array upstreams;
+    for (boost::json::object& entry : checks->entries) upstreams.push_back(std::move(entry));
+    co_return JsonAnswer(200, {{"service", "gateway"},
+                               {"arch", ArchName(options.arch)},
+                               {"status", "ok"},
+                               {"upstream_host", options.upstream_host},
+                               {"port_base", options.BasePort()},
+                               {"rate_limit", Describe(options.rate_limit)},
+                               {"upstreams", std::move(upstreams)}});
   }
 
   // Who may do what: nullopt when the request may go on, else the refusal.
@@ -293,7 +340,7 @@ struct Gateway::Impl {
                       std::optional<double>& upstream_seconds) {
     if (request.method == "GET" && request.path == "/health") {
       route_label = "/health";
-      co_return Health();
+      co_return co_await Health();
     }
     if (request.method == "GET" && request.path == "/metrics") {
       route_label = "/metrics";

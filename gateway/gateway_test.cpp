@@ -420,5 +420,38 @@ TEST(GatewayUpstreams, AServiceGivenByNameIsReachedAtItsOwnAddressNotThePortBase
       << "user has no --upstream: it is on the port base, where nothing listens";
 }
 
+TEST(GatewayUpstreams, HealthListsEachNamedServiceAndWhetherItAnswersItsHealth) {
+  int port_base = infra::FindFreePortBase(10);
+  int up = infra::FindFreePortBase(10) + 5;
+  int away = infra::FindFreePort();  // nothing listens there
+  EchoUpstream order("order", up);
+  GatewayOptions options = Options(port_base);
+  options.upstreams = {"order=http://127.0.0.1:" + std::to_string(up),
+                       "email=http://127.0.0.1:" + std::to_string(away)};
+  RunningGateway gateway(options);
+  Answer health = SendTo(gateway.port(), "GET", "/health", "");
+  ASSERT_EQ(health.status, 200) << health.body;  // the gateway itself is up either way
+  EXPECT_EQ(health.Field("status"), "ok");
+  ASSERT_TRUE(health.json.contains("upstreams")) << health.body;
+  const boost::json::array& upstreams = health.json.at("upstreams").as_array();
+  ASSERT_EQ(upstreams.size(), 2u) << health.body;
+  const boost::json::object& order_entry = upstreams[0].as_object();
+  EXPECT_EQ(order_entry.at("name"), "order");
+  EXPECT_EQ(order_entry.at("url").as_string(), "http://127.0.0.1:" + std::to_string(up));
+  EXPECT_EQ(order_entry.at("healthy"), true);
+  EXPECT_EQ(order_entry.at("status"), 200);
+  const boost::json::object& email_entry = upstreams[1].as_object();
+  EXPECT_EQ(email_entry.at("name"), "email");
+  EXPECT_EQ(email_entry.at("healthy"), false);
+  EXPECT_EQ(email_entry.at("status"), 0);
+  EXPECT_EQ(email_entry.at("failure"), "connect") << health.body;
+}
+
+TEST_F(GatewayTest, HealthListsNoUpstreamsWithoutUpstreamFlags) {
+  Answer health = Send("GET", "/health", "");
+  ASSERT_TRUE(health.json.contains("upstreams")) << health.body;
+  EXPECT_TRUE(health.json.at("upstreams").as_array().empty()) << health.body;
+}
+
 }  // namespace
 }  // namespace flowbench::gateway

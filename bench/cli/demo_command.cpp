@@ -1,11 +1,14 @@
 // flowbench demo <scenario> | outage: the classroom demo (bench/demo/README.md). It uses the
 // builds `flowbench up` started in the state directory, or starts the missing ones itself
-// on free ports, and stops what it started when it ends (Ctrl-C included).
+// on free ports, and stops what it started when it ends (Ctrl-C included). With --gateway, its
+// requests go through a gateway it starts in front of each build.
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/run_support.hpp"
@@ -14,6 +17,7 @@
 #include "bench/demo/scenario_demo.hpp"
 #include "bench/network/detached_relays.hpp"
 #include "bench/network/relayed_parts.hpp"
+#include "bench/run/gateway_hop.hpp"
 #include "common/domain/workload_settings.hpp"
 #include "common/infra/infra.hpp"
 #include "common/infra/ports.hpp"
@@ -40,6 +44,8 @@ struct DemoCommandOptions {
   PassThroughArgs service_args;
   NetworkFlags network_flags;  // --network, resolved into network
   network::NetworkProfile network;
+  bool gateway = false;  // --gateway: the demo's requests go through a gateway per build
+  run::GatewayHopOptions gateway_options;
   // outage only
   std::string outage_service = "email";
   double outage_seconds = 10;
@@ -195,6 +201,40 @@ class DemoBuilds {
   bool infra_started_here_ = false;
 };
 
+// `--gateway`: a flowbench-gateway in front of each build the demo shows (run --gateway's,
+// bench/run/gateway_hop.hpp: a free port, a secret of its own, one customer token), stopped
+// when this goes, before the builds. As with run --gateway, it reaches the services directly
+// even with --network (the relays' ports are not the consecutive ones it expects).
+class DemoGateways {
+ public:
+  DemoGateways(const DemoCommandOptions& o, DemoBuilds& builds) {
+    if (!o.gateway) return;
+    run::GatewayHopOptions options = o.gateway_options;
+    options.subject = "flowbench-demo";
+    for (DemoBuilds::Build& build : builds.builds()) {
+      const RunningSystem& system = build.system;
+      std::string arch(ArchName(system.arch));
+      const run::RunGateway& gateway = *gateways_.emplace_back(std::make_unique<run::RunGateway>(
+          system.arch, system.port_base, o.infra.state_dir / "run" / ("demo-gateway-" + arch),
+          options));
+      std::cout << "The " << arch << " build's requests go through a gateway on port "
+                << gateway.port() << " (rate limit " << options.rate_limit << "; log "
+                << gateway.log().string() << ").\n";
+      access_.push_back(
+          demo::GatewayAccess{gateway.port(), gateway.Authorization(), gateway.log()});
+    }
+  }
+  // The gateway in front of the i-th build; nullopt without --gateway.
+  std::optional<demo::GatewayAccess> For(std::size_t i) const {
+    if (i >= access_.size()) return std::nullopt;
+    return access_[i];
+  }
+
+ private:
+  std::vector<std::unique_ptr<run::RunGateway>> gateways_;
+  std::vector<demo::GatewayAccess> access_;
+};
+
 std::vector<Arch> Archs(const std::string& name) {
   if (name == "both") return {Arch::kSync, Arch::kAsync};
   return {*ParseArch(name)};
@@ -210,16 +250,17 @@ void WaitForEnter() {
 int DemoScenario(const DemoCommandOptions& o) {
   const ScenarioSpec& scenario = demo::ResolveDemoScenario(o.what);  // before starting anything
   DemoBuilds builds(o, Archs(o.arch));
+  DemoGateways gateways(o, builds);
   demo::DemoOptions options;
   options.answer_timeout = std::chrono::seconds(o.timeout_s);
   options.settle_timeout = std::chrono::seconds(o.timeout_s);
   options.interrupted = &g_interrupted;
   if (o.step) options.between_hops = WaitForEnter;
   int code = 0;
-  for (DemoBuilds::Build& build : builds.builds()) {
+  for (std::size_t i = 0; i < builds.builds().size(); ++i) {
     std::cout << "\n";
-    demo::DemoOutcome outcome = demo::RunScenarioDemo(
-        scenario, demo::DemoTarget{&build.system, builds.amqp_url()}, options, std::cout);
+    demo::DemoTarget target{&builds.builds()[i].system, builds.amqp_url(), gateways.For(i)};
+    demo::DemoOutcome outcome = demo::RunScenarioDemo(scenario, target, options, std::cout);
     if (!outcome.finished) code = 1;
     if (g_interrupted) return 130;
   }
@@ -229,6 +270,7 @@ int DemoScenario(const DemoCommandOptions& o) {
 int DemoOutage(const DemoCommandOptions& o) {
   demo::FindOutageStory(o.outage_service);  // a clear error before starting anything
   DemoBuilds builds(o, Archs(o.arch));
+  DemoGateways gateways(o, builds);
   demo::OutageOptions options;
   options.service = o.outage_service;
   options.before = Seconds(o.before_seconds);
@@ -237,10 +279,18 @@ int DemoOutage(const DemoCommandOptions& o) {
   options.rate = o.rate;
   options.catch_up_timeout = std::chrono::seconds(o.timeout_s);
   options.interrupted = &g_interrupted;
+  if (o.gateway && o.gateway_options.rate_limit != "off") {
+    // Three times what the bucket holds: a third gets through, the rest meets the limit.
+    options.burst_requests = static_cast<int>(std::ceil(3 * o.gateway_options.burst));
+    std::ostringstream limit;
+    limit << o.gateway_options.rate_limit << ", burst " << o.gateway_options.burst;
+    options.rate_limit = limit.str();
+  }
   std::vector<demo::OutageBuild> outage_builds;
-  for (DemoBuilds::Build& build : builds.builds()) {
-    outage_builds.push_back(
-        {&build.system, builds.amqp_url(), [&builds, &build] { builds.Remember(build); }});
+  for (std::size_t i = 0; i < builds.builds().size(); ++i) {
+    DemoBuilds::Build& build = builds.builds()[i];
+    outage_builds.push_back({&build.system, builds.amqp_url(),
+                             [&builds, &build] { builds.Remember(build); }, gateways.For(i)});
   }
   demo::OutageReport report = demo::RunOutageDemo(options, outage_builds, std::cout);
   if (g_interrupted) return 130;
@@ -295,6 +345,15 @@ void AddDemoCommand(CLI::App& app) {
   BindWorkloadSettings(*cmd, o->workload);
   BindPassThroughArgs(*cmd, o->service_args);  // for the services the demo starts itself
   BindNetworkFlags(*cmd, o->network_flags);
+  cmd->add_flag("--gateway", o->gateway,
+                "send the demo's requests through an API gateway (flowbench-gateway) in front of "
+                "each build, with a customer token minted for the demo; the timeline shows the "
+                "gateway's hop, and `demo outage` with a rate limit ends with a burst")
+      ->group("Gateway");
+  BindGatewayLimitFlags(*cmd, o->gateway_options,
+                        "the gateway's rate limit for the demo's one token: N/s, N/m or off; "
+                        "`demo outage` then sends 3 x --gateway-burst requests at once "
+                        "(e.g. 5/s with --gateway-burst 5)");
   cmd->callback([o, service, seconds, before, after, rate] {
     o->network = ResolveNetworkFlags(o->network_flags);
     std::signal(SIGINT, OnDemoInterrupt);

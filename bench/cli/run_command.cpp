@@ -5,7 +5,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <regex>
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/live_console.hpp"
@@ -204,23 +203,9 @@ void AddRunCommands(CLI::App& app) {
                 "of each build, with a token minted for the run; the report shows the "
                 "gateway's own time per request and its share of the answer latency")
       ->group("Gateway");
-  cmd->add_option("--gateway-rate-limit", o->run.gateway_options.rate_limit,
-                  "the gateway's rate limit for the run's one subject: N/s, N/m or off (a "
-                  "measurement is not throttled unless asked)")
-      ->capture_default_str()
-      ->check(
-          [](const std::string& text) -> std::string {
-            // The gateway's syntax (gateway/token_bucket.hpp), checked before anything starts.
-            static const std::regex kRate(R"((off|[0-9]+(\.[0-9]+)?/[sm]))");
-            return std::regex_match(text, kRate) ? "" : "N/s, N/m or off, not '" + text + "'";
-          },
-          "RATE")
-      ->group("Gateway");
-  cmd->add_option("--gateway-burst", o->run.gateway_options.burst,
-                  "with --gateway-rate-limit: requests the subject may send at once")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str()
-      ->group("Gateway");
+  BindGatewayLimitFlags(*cmd, o->run.gateway_options,
+                        "the gateway's rate limit for the run's one subject: N/s, N/m or off (a "
+                        "measurement is not throttled unless asked)");
   cmd->add_option(
          "--target", o->targets,
          "drive a deployment flowbench did not start (Docker Compose, another machine) "

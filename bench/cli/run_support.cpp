@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <regex>
 
 #include "bench/run/progress_pacer.hpp"
 
@@ -29,6 +30,25 @@ extern "C" void OnInterrupt(int) {
 const std::atomic<bool>& StopOnInterrupt() {
   std::signal(SIGINT, OnInterrupt);
   return g_stop;
+}
+
+void BindGatewayLimitFlags(CLI::App& cmd, run::GatewayHopOptions& options,
+                           const std::string& rate_help) {
+  cmd.add_option("--gateway-rate-limit", options.rate_limit, rate_help)
+      ->capture_default_str()
+      ->check(
+          [](const std::string& text) -> std::string {
+            // The gateway's syntax (gateway/token_bucket.hpp), checked before anything starts.
+            static const std::regex kRate(R"((off|[0-9]+(\.[0-9]+)?/[sm]))");
+            return std::regex_match(text, kRate) ? "" : "N/s, N/m or off, not '" + text + "'";
+          },
+          "RATE")
+      ->group("Gateway");
+  cmd.add_option("--gateway-burst", options.burst,
+                 "with --gateway-rate-limit: requests the subject may send at once")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group("Gateway");
 }
 
 void BindNetworkFlags(CLI::App& cmd, NetworkFlags& f) {

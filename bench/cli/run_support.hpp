@@ -39,6 +39,11 @@ void BindNetworkFlags(CLI::App& cmd, NetworkFlags& flags);
 // Throws CLI::ValidationError naming the flag to fix.
 network::NetworkProfile ResolveNetworkFlags(const NetworkFlags& flags);
 
+// `--gateway-rate-limit N/s|N/m|off` (the syntax checked before anything starts) and
+// `--gateway-burst N`, the same on `run` and `demo`; `rate_help` says what the limit is for.
+void BindGatewayLimitFlags(CLI::App& cmd, run::GatewayHopOptions& options,
+                           const std::string& rate_help);
+
 // One line, rewritten in place on a terminal; in a log, one line every 10 s and at the start of
 // each run and phase.
 void PrintProgress(const run::Progress& p);

@@ -11,6 +11,7 @@
 #include "bench/demo/narration.hpp"
 #include "bench/demo/outage.hpp"
 #include "bench/demo/scenario_demo.hpp"
+#include "bench/run/gateway_hop.hpp"
 #include "common/infra/ports.hpp"
 #include "common/infra/process.hpp"
 #include "common/infra/testing/embedded_infra.hpp"
@@ -99,19 +100,34 @@ class Demo : public ::testing::Test {
   }
 
   // Runs the demo of `scenario` on one build; checks the chains and that it finished.
-  static DemoOutcome Show(std::string_view scenario, Arch arch, const std::vector<Chain>& chains) {
+  static DemoOutcome Show(std::string_view scenario, Arch arch, const std::vector<Chain>& chains,
+                          std::optional<GatewayAccess> gateway = std::nullopt) {
     std::ostringstream out;
     DemoOptions options;
     options.answer_timeout = 20s;
     options.settle_timeout = 20s;
     RunningSystem& system = arch == Arch::kSync ? *sync_ : *async_;
-    DemoOutcome outcome =
-        RunScenarioDemo(ResolveDemoScenario(scenario),
-                        DemoTarget{&system, EmbeddedInfra::State().amqp_url}, options, out);
+    DemoOutcome outcome = RunScenarioDemo(
+        ResolveDemoScenario(scenario),
+        DemoTarget{&system, EmbeddedInfra::State().amqp_url, std::move(gateway)}, options, out);
     EXPECT_TRUE(outcome.finished) << out.str();
     std::string missing = MissingFromTimeline(outcome.hops, chains);
     EXPECT_EQ(missing, "") << "missing from the timeline:\n" << missing << "\n" << out.str();
     return outcome;
+  }
+
+  // `demo --gateway`'s gateway (run --gateway's) in front of the build of `arch`.
+  static std::unique_ptr<run::RunGateway> StartGateway(Arch arch, run::GatewayHopOptions options) {
+    const RunningSystem& system = arch == Arch::kSync ? *sync_ : *async_;
+    options.subject = "flowbench-demo";
+    options.bin_dir = std::getenv("FLOWBENCH_BIN_DIR");
+    return std::make_unique<run::RunGateway>(
+        arch, system.port_base,
+        flowbench::testing::MakeTempDir("flowbench-demo-gateway-" + std::string(ArchName(arch))),
+        options);
+  }
+  static GatewayAccess Access(const run::RunGateway& gateway) {
+    return {gateway.port(), gateway.Authorization(), gateway.log()};
   }
 
   static std::unique_ptr<RunningSystem> sync_, async_;
@@ -331,8 +347,9 @@ TEST_F(Demo, EmailOutageLosesNothingOnAsyncAndFailsCallsOnSync) {
   options.rate = 5;
   options.catch_up_timeout = 30s;
   options.report_interval = 500ms;
-  std::vector<OutageBuild> builds{{sync_.get(), "", {}},
-                                  {async_.get(), EmbeddedInfra::State().amqp_url, {}}};
+  std::vector<OutageBuild> builds{
+      {sync_.get(), "", {}, std::nullopt},
+      {async_.get(), EmbeddedInfra::State().amqp_url, {}, std::nullopt}};
   std::ostringstream out;
   OutageReport report = RunOutageDemo(options, builds, out);
   ASSERT_EQ(report.builds.size(), 2u) << out.str();
@@ -358,6 +375,68 @@ TEST_F(Demo, EmailOutageLosesNothingOnAsyncAndFailsCallsOnSync) {
        {{{"email", kConsume, "user_registered"},
          {"email", kWait, "SMTP send"},
          {"email", kAck, "user_registered_queue"}}});
+}
+
+// --- through the gateway ---------------------------------------------------------------------
+
+TEST_F(Demo, ThroughTheGatewayTheTimelineShowsItsHopAroundTheServicesOnBothBuilds) {
+  for (Arch arch : {Arch::kSync, Arch::kAsync}) {
+    std::unique_ptr<run::RunGateway> gateway = StartGateway(arch, {});
+    // The gateway answers for the service: what the client sees is the service's answer.
+    DemoOutcome o = Show("register", arch,
+                         {{{"client", kClientRequest, "POST /register"},
+                           {"gateway", kReceived, "POST /register"},
+                           {"gateway", kCall, "user POST /register"},
+                           {"user", kReceived, "POST /register"},
+                           {"user", kAnswered, "POST /register"},
+                           {"gateway", kCallDone, "user POST /register"},
+                           {"gateway", kAnswered, "POST /register"},
+                           {"client", kClientAnswer, ""}}},
+                         Access(*gateway));
+    EXPECT_EQ(o.answer.status, arch == Arch::kSync ? 201 : 202) << o.answer.Summary();
+  }
+}
+
+TEST_F(Demo, OutageThroughRateLimitedGatewaysEndsWithABurstRefused429WithRetryAfter) {
+  run::GatewayHopOptions limited;
+  limited.rate_limit = "5/s";
+  limited.burst = 5;
+  std::unique_ptr<run::RunGateway> sync_gateway = StartGateway(Arch::kSync, limited);
+  std::unique_ptr<run::RunGateway> async_gateway = StartGateway(Arch::kAsync, limited);
+  OutageOptions options;
+  options.service = "email";
+  options.before = 500ms;
+  options.outage = 1500ms;
+  options.after = 500ms;
+  options.rate = 2;  // below the limit: the light load itself is let through
+  options.catch_up_timeout = 30s;
+  options.report_interval = 500ms;
+  options.burst_requests = 15;
+  options.rate_limit = "5/s, burst 5";
+  std::vector<OutageBuild> builds{
+      {sync_.get(), "", {}, Access(*sync_gateway)},
+      {async_.get(), EmbeddedInfra::State().amqp_url, {}, Access(*async_gateway)}};
+  std::ostringstream out;
+  OutageReport report = RunOutageDemo(options, builds, out);
+  ASSERT_EQ(report.builds.size(), 2u) << out.str();
+  EXPECT_EQ(report.builds[1].lost(), 0) << out.str();  // the async claim holds behind it too
+  EXPECT_GT(report.builds[1].accepted, 0) << out.str();
+  ASSERT_EQ(report.bursts.size(), 2u) << out.str();
+  for (const BurstTally& burst : report.bursts) {
+    EXPECT_EQ(burst.sent, 15) << out.str();
+    EXPECT_EQ(burst.accepted + burst.rate_limited + burst.other, burst.sent) << out.str();
+    EXPECT_EQ(burst.other, 0) << out.str();
+    EXPECT_GT(burst.accepted, 0) << "the bucket's tokens let some through\n" << out.str();
+    EXPECT_GT(burst.rate_limited, 0) << "15 at once against a bucket of 5\n" << out.str();
+    EXPECT_EQ(burst.with_retry_after, burst.rate_limited) << out.str();
+    EXPECT_EQ(burst.gateway_counted, burst.rate_limited)
+        << "the gateway's counter and the 429s the demo saw disagree\n"
+        << out.str();
+  }
+  EXPECT_NE(out.str().find("Rate limit at the gateway (5/s, burst 5, per token)"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("refused 429 by the gateway"), std::string::npos) << out.str();
 }
 
 // --- the CLI ------------------------------------------------------------------------------
@@ -390,6 +469,45 @@ TEST(DemoCommand, StartsItsOwnBuildWhenNoneRunsAndStopsItAfterwards) {
   fs::remove_all(state);
 }
 
+TEST(DemoCommand, WithGatewayBothBuildsAnswerThroughItAndItsHopIsNarrated) {
+  fs::path state = flowbench::testing::MakeTempDir("flowbench-demo-cli");
+  std::vector<std::string> args{"demo",
+                                "register",
+                                "--gateway",
+                                "--arch",
+                                "both",
+                                "--state-dir",
+                                state.string(),
+                                "--pg-url",
+                                EmbeddedInfra::State().pg_url,
+                                "--amqp-url",
+                                EmbeddedInfra::State().amqp_url,
+                                "--timeout",
+                                "30"};
+  args.insert(args.end(), kWorkload.begin(), kWorkload.end());
+  infra::CommandResult run = Flowbench(args);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  for (const char* arch : {"sync", "async"}) {
+    EXPECT_NE(
+        run.output.find("The " + std::string(arch) + " build's requests go through a gateway"),
+        std::string::npos)
+        << run.output;
+  }
+  EXPECT_NE(run.output.find("through the API gateway"), std::string::npos) << run.output;
+  // One gateway hop line per build: "+ ... ms  gateway    -> call ...  user POST /register".
+  std::size_t calls = 0;
+  std::istringstream lines(run.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("  gateway ") != std::string::npos && line.find("-> call") != std::string::npos &&
+        line.find("user POST /register") != std::string::npos) {
+      ++calls;
+    }
+  }
+  EXPECT_EQ(calls, 2u) << run.output;
+  EXPECT_EQ(run.output.find("stopped waiting"), std::string::npos) << run.output;
+  fs::remove_all(state);
+}
+
 TEST(DemoCommand, UnknownScenarioAndWrongOptionsAreClearErrors) {
   fs::path state = flowbench::testing::MakeTempDir("flowbench-demo-cli");
   infra::CommandResult unknown = Flowbench({"demo", "scenario9", "--state-dir", state.string()});
@@ -405,6 +523,10 @@ TEST(DemoCommand, UnknownScenarioAndWrongOptionsAreClearErrors) {
   infra::CommandResult service =
       Flowbench({"demo", "outage", "--service", "search", "--state-dir", state.string()});
   EXPECT_NE(service.exit_code, 0);
+  infra::CommandResult rate = Flowbench({"demo", "outage", "--gateway", "--gateway-rate-limit",
+                                         "fast", "--state-dir", state.string()});
+  EXPECT_NE(rate.exit_code, 0);
+  EXPECT_NE(rate.output.find("N/s, N/m or off, not 'fast'"), std::string::npos) << rate.output;
   EXPECT_FALSE(fs::exists(state / "infra.json")) << "something started anyway";
   fs::remove_all(state);
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -30,6 +31,7 @@ constexpr OutageStory kStories[] = {
 };
 
 struct SentRequest {
+  int status = 0;
   bool accepted = false;        // the contract's answer for this scenario and build
   bool done_in_answer = false;  // sync: the answer says the work is done (email sent)
   std::string id;               // the user or order it created
@@ -64,11 +66,12 @@ bool DoneInAnswer(const OutageStory& story, const JsonReply& reply) {
 class LightLoad {
  public:
   LightLoad(const OutageStory& story, const ScenarioSpec& scenario, Arch arch, int port,
-            double rate)
+            std::map<std::string, std::string> headers, double rate)
       : story_(story),
         make_(load::ScenarioRequestFactory(scenario)),
         check_(load::ScenarioCheck(scenario, arch)),
         port_(port),
+        headers_(std::move(headers)),
         interval_(std::chrono::duration_cast<SteadyClock::duration>(
             std::chrono::duration<double>(1.0 / rate))) {}
   ~LightLoad() { Stop(); }
@@ -101,9 +104,10 @@ class LightLoad {
  private:
   void Send(const load::HttpRequestSpec& spec) {
     JsonReply reply =
-        SendJson(port_, spec.method, spec.target, spec.body, {}, std::chrono::seconds(30));
+        SendJson(port_, spec.method, spec.target, spec.body, headers_, std::chrono::seconds(30));
     bool accepted = !check_(load::HttpAnswer{reply.status, reply.body}).has_value();
-    SentRequest sent{accepted, accepted && DoneInAnswer(story_, reply), CreatedId(reply)};
+    SentRequest sent{reply.status, accepted, accepted && DoneInAnswer(story_, reply),
+                     CreatedId(reply)};
     std::lock_guard lock(mutex_);
     sent_.push_back(std::move(sent));
   }
@@ -111,7 +115,8 @@ class LightLoad {
   const OutageStory& story_;
   load::RequestFactory make_;
   load::ResponseCheck check_;
-  int port_;
+  int port_;                                    // the caller's, or its gateway's
+  std::map<std::string, std::string> headers_;  // a gateway's: its Authorization
   SteadyClock::duration interval_;
   std::vector<std::future<void>> in_flight_;  // the scheduler's own
   mutable std::mutex mutex_;
@@ -199,10 +204,11 @@ std::string Row(double seconds, std::string_view phase, std::vector<BuildView>& 
   row += text;
   for (BuildView& view : views) {
     std::vector<SentRequest> sent = view.load->Sent();
-    int ok = 0, failed = 0, not_done = 0;
+    int ok = 0, failed = 0, not_done = 0, limited = 0;
     for (std::size_t i = view.reported; i < sent.size(); ++i) {
       (sent[i].accepted ? ok : failed)++;
       if (sent[i].accepted && !sent[i].done_in_answer) ++not_done;
+      if (sent[i].status == 429) ++limited;
     }
     view.reported = sent.size();
     if (view.arch == Arch::kSync) {
@@ -219,6 +225,10 @@ std::string Row(double seconds, std::string_view phase, std::vector<BuildView>& 
                     depth == UINT64_MAX ? "?" : std::to_string(depth).c_str());
     }
     row += text;
+    if (view.build->gateway) {
+      std::snprintf(text, sizeof text, "%4d  ", limited);
+      row += text;
+    }
   }
   return row;
 }
@@ -229,8 +239,34 @@ std::string Header(const OutageStory& story, const std::vector<BuildView>& views
   for (const BuildView& view : views) {
     header += view.arch == Arch::kSync ? "| sync   ok  not done  err  failed calls  breaker   "
                                        : "| async  ok  err    queued ";
+    if (view.build->gateway) header += " 429  ";  // of the errors: refused by its gateway
   }
   return header;
+}
+
+// The rate-limit part: the same burst through each build's gateway, one build after the
+// other (each has its own gateway and bucket; one at a time, they do not share the cores).
+std::vector<BurstTally> RateLimitPart(const OutageOptions& options, const OutageStory& story,
+                                      const ScenarioSpec& scenario,
+                                      const std::vector<BuildView>& views, std::ostream& out) {
+  out << "\nRate limit at the gateway (" << options.rate_limit
+      << ", per token): " << options.burst_requests << " requests of " << scenario.id
+      << " at once on each build.\n"
+      << std::flush;
+  std::vector<BurstTally> bursts;
+  for (const BuildView& view : views) {
+    if (!view.build->gateway) continue;
+    bursts.push_back(SendBurst(scenario, view.arch, *view.build->gateway, options.burst_requests));
+    out << DescribeBurst(bursts.back()) << std::flush;
+  }
+  out << "  What this shows: the limit is the gateway's, per token, the same in front of either "
+         "build. The requests over it never reach "
+      << story.caller
+      << ": a fast 429 with Retry-After instead of a thread of the sync build held for the "
+         "whole call chain. The async build gets the same 429s, though it answers 202 and "
+         "queues what it cannot do yet (as above): there the limit caps the client; the build "
+         "itself did not need it.\n";
+  return bursts;
 }
 
 }  // namespace
@@ -251,8 +287,12 @@ OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<Outag
   for (const OutageBuild& build : builds) {
     BuildView view{&build, build.system->arch, nullptr, 0, nullptr, 0, 0, {}};
     view.tally.arch = std::string(ArchName(view.arch));
-    view.load = std::make_unique<LightLoad>(story, scenario, view.arch,
-                                            build.system->Service(story.caller).port, options.rate);
+    // Through the gateway: the caller is reached as a client reaches it, with the token.
+    int port = build.gateway ? build.gateway->port : build.system->Service(story.caller).port;
+    std::map<std::string, std::string> headers;
+    if (build.gateway) headers["Authorization"] = build.gateway->authorization;
+    view.load = std::make_unique<LightLoad>(story, scenario, view.arch, port, std::move(headers),
+                                            options.rate);
     std::error_code ec;
     view.caller_log_start = std::filesystem::file_size(build.system->Service(story.caller).log, ec);
     if (view.arch == Arch::kSync) {
@@ -269,9 +309,14 @@ OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<Outag
       << "  sync:  " << story.caller << " calls " << story.service
       << " and waits (failed calls, then its circuit breaker opens)\n"
       << "  async: " << story.caller << "'s messages wait in " << story.queue << " for "
-      << story.service << "\n\n"
-      << Header(story, views) << "\n"
-      << std::flush;
+      << story.service << "\n";
+  if (std::any_of(builds.begin(), builds.end(),
+                  [](const OutageBuild& b) { return b.gateway.has_value(); })) {
+    out << "  Each build's requests go through its API gateway with one customer token"
+        << (options.rate_limit.empty() ? "" : " (rate limit " + options.rate_limit + ")")
+        << "; 429: refused by the gateway.\n";
+  }
+  out << "\n" << Header(story, views) << "\n" << std::flush;
 
   // The service is stopped and started in the background, so the rows go on meanwhile.
   auto for_each_build = [&](const std::function<void(const OutageBuild&)>& action) {
@@ -350,6 +395,7 @@ OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<Outag
     for (const SentRequest& r : view.load->Sent()) {
       ++t.sent;
       (r.accepted ? t.accepted : t.errors)++;
+      if (r.status == 429) ++t.rate_limited;
     }
     const RunningSystem& system = *view.build->system;
     char line[512];
@@ -377,7 +423,13 @@ OutageReport RunOutageDemo(const OutageOptions& options, const std::vector<Outag
                     static_cast<unsigned long long>(t.peak_queue_depth));
     }
     out << line;
+    if (view.build->gateway) {
+      out << "         " << t.rate_limited << " of the errors were 429s from the gateway.\n";
+    }
     report.builds.push_back(t);
+  }
+  if (options.burst_requests > 0 && !interrupted()) {
+    report.bursts = RateLimitPart(options, story, scenario, views, out);
   }
   out << std::flush;
   return report;

@@ -1,6 +1,7 @@
 #include "bench/demo/scenario_demo.hpp"
 
 #include <future>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -17,9 +18,10 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kLogPoll{10};
 constexpr std::chrono::milliseconds kStatePoll{20};
 
-std::vector<std::filesystem::path> LogFiles(const RunningSystem& system) {
+std::vector<std::filesystem::path> LogFiles(const DemoTarget& target) {
   std::vector<std::filesystem::path> logs;
-  for (const RunningService& s : system.services) logs.push_back(s.log);
+  for (const RunningService& s : target.system->services) logs.push_back(s.log);
+  if (target.gateway) logs.push_back(target.gateway->log);  // the gateway's hops too
   return logs;
 }
 
@@ -32,18 +34,24 @@ DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& targ
   const std::string arch_name(ArchName(arch));
   Endpoints endpoints{[&system](std::string_view service) { return system.Service(service).port; },
                       target.amqp_url};
-  const int port = system.Service(scenario.service).port;
+  const int service_port = system.Service(scenario.service).port;
+  const int port = target.gateway ? target.gateway->port : service_port;
   DemoRequest request = MakeDemoRequest(scenario);
   TraceContext trace = TraceContext::NewRoot(/*sampled=*/true);
+  std::map<std::string, std::string> headers{{"traceparent", trace.ToTraceparent()}};
+  if (target.gateway) headers["Authorization"] = target.gateway->authorization;
 
   DemoOutcome outcome;
   outcome.trace_id = trace.trace_id;
   out << "== " << scenario.id << " (" << scenario.title << ") on the " << arch_name << " build ==\n"
       << "   " << WhatToWatch(scenario, arch) << "\n"
       << "   " << request.method << " http://127.0.0.1:" << port << request.target << " "
-      << request.body << "\n"
-      << "   traceparent " << trace.ToTraceparent() << "\n\n"
-      << std::flush;
+      << request.body << "\n";
+  if (target.gateway) {
+    out << "   through the API gateway (a customer's Bearer token), which forwards it to "
+        << scenario.service << " on port " << service_port << "\n";
+  }
+  out << "   traceparent " << trace.ToTraceparent() << "\n\n" << std::flush;
 
   std::vector<StateWatch> watches;
   for (WatchedValue& v : WatchBeforeRequest(scenario, request.body, request.target, endpoints)) {
@@ -51,7 +59,7 @@ DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& targ
   }
   for (StateWatch& w : watches) w.Poll();  // the "before" values
 
-  TraceFollower follower(trace.trace_id, LogFiles(system));
+  TraceFollower follower(trace.trace_id, LogFiles(target));
   HopBalance balance;
   const SystemTime sent = std::chrono::system_clock::now();
   follower.Add(Hop{sent,
@@ -61,8 +69,8 @@ DemoOutcome RunScenarioDemo(const ScenarioSpec& scenario, const DemoTarget& targ
                    std::string(scenario.method) + " " + request.target,
                    {}});
   std::future<JsonReply> answer = std::async(std::launch::async, [&] {
-    return SendJson(port, request.method, request.target, request.body,
-                    {{"traceparent", trace.ToTraceparent()}}, options.answer_timeout);
+    return SendJson(port, request.method, request.target, request.body, headers,
+                    options.answer_timeout);
   });
 
   auto emit = [&](std::vector<Hop> hops) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ namespace flowbench::demo {
 struct DemoTarget {
   const RunningSystem* system = nullptr;  // its arch, ports and log files
   std::string amqp_url;                   // async: to show the queues drain; may be empty
+  std::optional<GatewayAccess> gateway;   // --gateway: the request goes through it
 };
 
 struct DemoOptions {

@@ -26,6 +26,7 @@ JsonReply SendJson(int port, const std::string& method, const std::string& targe
   reply.status = response.status;
   reply.error = std::move(response.error);
   reply.body = std::move(response.body);
+  reply.retry_after = response.Header("Retry-After");
   if (boost::json::object* object = response.json.if_object()) reply.json = std::move(*object);
   return reply;
 }

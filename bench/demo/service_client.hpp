@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -15,10 +16,19 @@ struct JsonReply {
   std::string body;
   boost::json::object json;  // empty when the body is not a JSON object
   std::string error;         // the transport error
+  std::string retry_after;   // its Retry-After header (a gateway's 429), "" when none
 
   bool ok() const { return status >= 200 && status < 300; }
   // Short, for one line of output: "201 {...}" or "no answer: Connection".
   std::string Summary(std::size_t max_body = 160) const;
+};
+
+// `demo --gateway`: the build's API gateway, which the demo's own requests go through (the
+// read-backs of the eventual state go to the services, as the driver's scrapes do).
+struct GatewayAccess {
+  int port = 0;
+  std::string authorization;  // "Bearer <jwt>", a customer token minted for the demo
+  std::filesystem::path log;  // its span lines join the timeline
 };
 
 JsonReply SendJson(int port, const std::string& method, const std::string& target,

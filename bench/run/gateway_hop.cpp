@@ -26,7 +26,8 @@ constexpr std::string_view kAddedMetric = "flowbench_gateway_added_seconds";
 
 RunGateway::RunGateway(Arch arch, int port_base, const fs::path& dir,
                        const GatewayHopOptions& options) {
-  fs::path binary = ExecutableDir() / "flowbench-gateway";
+  fs::path binary =
+      (options.bin_dir.empty() ? ExecutableDir() : options.bin_dir) / "flowbench-gateway";
   if (!fs::exists(binary)) {
     throw std::runtime_error(binary.string() +
                              " not found: build it first (cmake --build build --target "
@@ -38,12 +39,12 @@ RunGateway::RunGateway(Arch arch, int port_base, const fs::path& dir,
   jwt.secret = RandomSecret(32);  // 64 hex digits, this run's only
   infra::WritePrivateFile(secret_file, jwt.secret + "\n");
   gateway::MintRequest mint;
-  mint.subject = "flowbench-run";
+  mint.subject = options.subject;
   mint.ttl = std::chrono::hours(24);  // outlives any run's drain
   authorization_ = "Bearer " + gateway::MintToken(jwt, mint);
 
   port_ = infra::FindFreePort();
-  fs::path log = dir / "gateway.log";
+  log_ = dir / "gateway.log";
   std::vector<std::string> argv{binary.string(),
                                 "--arch",
                                 std::string(ArchName(arch)),
@@ -60,15 +61,15 @@ RunGateway::RunGateway(Arch arch, int port_base, const fs::path& dir,
   if (!options.otlp_endpoint.empty()) {
     argv.insert(argv.end(), {"--otlp-endpoint", options.otlp_endpoint});
   }
-  pid_ = infra::SpawnDaemon(argv, {}, log);
+  pid_ = infra::SpawnDaemon(argv, {}, log_);
   http::JsonClient client("127.0.0.1", port_);
   auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
   while (client.Get("/health").status != 200) {
     if (!infra::IsAlive(pid_) || std::chrono::steady_clock::now() > deadline) {
       infra::Terminate(pid_, kStopGrace);
       throw std::runtime_error("the " + std::string(ArchName(arch)) +
-                               " gateway did not start. Its log, " + log.string() + ":\n" +
-                               infra::Tail(log));
+                               " gateway did not start. Its log, " + log_.string() + ":\n" +
+                               infra::Tail(log_));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

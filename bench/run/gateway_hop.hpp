@@ -22,6 +22,9 @@ struct GatewayHopOptions {
       "off";  // the gateway's --rate-limit: a run is not throttled unless asked
   int burst = 200;
   std::string otlp_endpoint;  // non-empty: the gateway exports its spans there, as the services
+  // The subject of the one (customer) token minted: the key of the rate limit.
+  std::string subject = "flowbench-run";
+  std::filesystem::path bin_dir;  // where flowbench-gateway is; empty: beside this executable
 };
 
 // One running gateway: stopped (SIGTERM, then SIGKILL) when this goes.
@@ -39,11 +42,13 @@ class RunGateway {
   pid_t pid() const { return pid_; }
   std::string Url() const;                                             // http://127.0.0.1:port
   const std::string& Authorization() const { return authorization_; }  // "Bearer <jwt>"
+  const std::filesystem::path& log() const { return log_; }  // its output: spans, warnings
 
  private:
   pid_t pid_ = 0;
   int port_ = 0;
   std::string authorization_;
+  std::filesystem::path log_;
 };
 
 // The gateway's added-time histogram from its /metrics; nullopt when it does not answer.

@@ -2,7 +2,18 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace flowbench::http {
+
+std::string JsonResponse::Header(std::string_view name) const {
+  auto lower = [](unsigned char c) { return std::tolower(c); };
+  for (const auto& [key, value] : headers) {
+    if (std::ranges::equal(key, name, {}, lower, lower)) return value;
+  }
+  return {};
+}
 
 std::string JsonResponse::Describe(std::size_t max_body) const {
   std::string what = method + " " + url + ": ";
@@ -75,6 +86,7 @@ JsonResponse JsonClient::Transfer(std::string_view method, const std::string& pa
   }
   response.status = result->status;
   response.body = std::move(result->body);
+  response.headers.assign(result->headers.begin(), result->headers.end());
   return response;
 }
 

@@ -37,10 +37,13 @@ struct JsonResponse {
   std::string body;
   boost::json::value json;  // the body parsed; null when it is not JSON
   std::string error;        // why there was no answer (cpp-httplib's words: "Connection", ...)
+  Headers headers;          // the answer's headers
 
   bool Ok() const { return status >= 200 && status < 300; }
   // The body as a JSON object; nullptr when it is something else.
   const boost::json::object* Object() const { return json.if_object(); }
+  // A header of the answer by its name in any case ("" when absent): "Retry-After".
+  std::string Header(std::string_view name) const;
   // One line for a message: "GET http://...: no answer (Connection)" or
   // "GET http://...: status 503 {...}" (the body cut at max_body characters).
   std::string Describe(std::size_t max_body = 200) const;

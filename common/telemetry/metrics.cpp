@@ -6,6 +6,8 @@
 #include <array>
 #include <cmath>
 
+#include "common/telemetry/tracing.hpp"
+
 namespace flowbench {
 namespace {
 
@@ -105,7 +107,8 @@ Metrics::Metrics(std::string_view arch, std::string_view service)
                          .Name("flowbench_circuit_breaker_state")
                          .Help("Circuit breaker per target: 0 closed, 1 open, 2 half-open")
                          .Labels(Constant(arch, service))
-                         .Register(*registry_)) {}
+                         .Register(*registry_)),
+      constant_labels_{{"arch", std::string(arch)}, {"service", std::string(service)}} {}
 
 void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                                  double seconds) {
@@ -195,9 +198,27 @@ void Metrics::SetCircuitBreakerState(std::string_view target, int state) {
       .Set(state);
 }
 
+// The span exporter's drops are counted process-wide (tracing.cpp, beside the exporter), so
+// the family is built at scrape time from that count, with this registry's constant labels.
+namespace {
+
+prometheus::MetricFamily SpansDroppedFamily(
+    const std::vector<prometheus::ClientMetric::Label>& labels) {
+  prometheus::ClientMetric sample;
+  sample.label = labels;
+  sample.counter.value = static_cast<double>(SpansDropped());
+  return {"flowbench_otlp_spans_dropped_total",
+          "Finished spans not exported: the OTLP exporter's bounded queue was full",
+          prometheus::MetricType::Counter,
+          {std::move(sample)}};
+}
+
+}  // namespace
+
 std::string Metrics::Exposition() const {
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
   for (prometheus::MetricFamily& f : process_.Collect()) families.push_back(std::move(f));
+  families.push_back(SpansDroppedFamily(constant_labels_));
   return prometheus::TextSerializer().Serialize(families);
 }
 

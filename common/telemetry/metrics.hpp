@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/telemetry/process_metrics.hpp"
 
@@ -101,6 +102,8 @@ class Metrics {
   SeriesCache<prometheus::Histogram> downstream_duration_series_;
   SeriesCache<prometheus::Counter> downstream_failures_series_;
   SeriesCache<prometheus::Gauge> breaker_state_series_;
+  // arch and service, for the families built at scrape time (flowbench_otlp_spans_dropped_total)
+  std::vector<prometheus::ClientMetric::Label> constant_labels_;
 };
 
 }  // namespace flowbench

@@ -9,6 +9,8 @@
 
 #include "common/infra/ports.hpp"
 #include "common/infra/testing/otlp_receiver.hpp"
+#include "common/telemetry/metrics.hpp"
+#include "common/telemetry/prometheus_text.hpp"
 #include "common/telemetry/tracing.hpp"
 
 namespace flowbench {
@@ -170,6 +172,26 @@ TEST(Tracing, SpansAreRecordedOnlyForSampledTracesWithExportOn) {
   EXPECT_LE(spans[0].start_unix_nano, spans[0].end_unix_nano);
   EXPECT_EQ(spans[0].attributes.at("http.response.status_code"), "200");
   EXPECT_FALSE(Span(sampled, "", SpanKind::kServer));  // stopped: off again
+}
+
+// A process whose receiver cannot keep up drops spans rather than wait: every /metrics says
+// how many, so a trace missing in Jaeger has an explanation on the dashboard.
+TEST(Tracing, SpansDroppedByAFullQueueAreCountedOnMetrics) {
+  Metrics metrics("async", "gateway");
+  auto scraped_drops = [&metrics] {
+    return prometheus_text::ParseText(metrics.Exposition())
+        .Sum("flowbench_otlp_spans_dropped_total", {{"arch", "async"}, {"service", "gateway"}});
+  };
+  double before = scraped_drops();  // process-wide: other tests in this binary may drop too
+  OtlpReceiver receiver;
+  // Room for two; the worker wakes for a batch of 100 or after an hour, so nothing leaves.
+  StartSpanExport({receiver.endpoint(), "async-gateway", 2, 100, 1h, 2s});
+  TraceContext sampled = TraceContext::NewRoot(true);
+  for (int i = 0; i < 5; ++i) Span(sampled.NewChild(), sampled.parent_id, SpanKind::kServer).End();
+  EXPECT_EQ(scraped_drops() - before, 3);
+  StopSpanExport();
+  EXPECT_EQ(receiver.Spans().size(), 2u);  // the two queued ones left at the stop
+  EXPECT_EQ(scraped_drops() - before, 3);  // a counter: the stop does not reset it
 }
 
 }  // namespace

@@ -13,6 +13,9 @@ namespace {
 std::atomic<bool> g_enabled{false};
 std::mutex g_mutex;
 std::unique_ptr<OtlpExporter> g_exporter;
+// Every span this process dropped, across exporters (one per StartSpanExport): /metrics
+// serves it as a counter, which must never go down.
+std::atomic<std::uint64_t> g_spans_dropped{0};
 
 }  // namespace
 
@@ -40,6 +43,8 @@ SpanExportScope::SpanExportScope(const std::string& endpoint, std::string servic
 }
 
 SpanExportScope::~SpanExportScope() { StopSpanExport(); }
+
+std::uint64_t SpansDropped() { return g_spans_dropped.load(std::memory_order_relaxed); }
 
 bool SpanExportEnabled() { return g_enabled.load(std::memory_order_relaxed); }
 
@@ -103,7 +108,9 @@ void Span::End() {
   if (!span_) return;
   span_->end_unix_nano = UnixNanosNow();
   std::lock_guard lock(g_mutex);  // StopSpanExport may be taking the exporter away
-  if (g_exporter) g_exporter->Export(std::move(*span_));
+  if (g_exporter && !g_exporter->Export(std::move(*span_))) {
+    g_spans_dropped.fetch_add(1, std::memory_order_relaxed);
+  }
   span_.reset();
 }
 

@@ -28,6 +28,9 @@ void StartSpanExport(OtlpExporterOptions options);
 // Sends what is queued and stops exporting (before exit). Nothing when export is off.
 void StopSpanExport();
 bool SpanExportEnabled();
+// Spans this process ended but did not export because the exporter's bounded queue was full
+// (or it was stopping): flowbench_otlp_spans_dropped_total on every /metrics.
+std::uint64_t SpansDropped();
 
 // main()'s span export: on for the scope when `endpoint` is not empty (the --otlp-endpoint
 // flag), flushed when the scope ends, so the last request's spans leave with the process.

@@ -252,7 +252,7 @@ test('the async stack\'s RabbitMQ has the management and Prometheus plugins, and
   assert.match(composeConfig(['docker-compose.async.yml']), new RegExp(`FLOWBENCH_AMQP_URL: amqp://${user}:${pass}@rabbitmq:5672/`));
 });
 
-test('Prometheus scrapes every service of both builds with arch and service labels, and RabbitMQ', () => {
+test('Prometheus scrapes every service and the gateway of both builds with arch and service labels, and RabbitMQ', () => {
   const text = read('prometheus/prometheus.yml');
   for (const arch of ['sync', 'async']) {
     for (const s of services) {
@@ -260,6 +260,11 @@ test('Prometheus scrapes every service of both builds with arch and service labe
       assert.match(text, new RegExp(`- targets: \\["${arch}-${s.name}:${port}"\\]\\n\\s+labels: \\{arch: ${arch}, service: ${s.name}\\}`),
         `no scrape target ${arch}-${s.name}:${port}`);
     }
+    // Where the Compose file has the gateway listen, inside the Compose network.
+    const gateway = serviceBlocks(composeConfig([`docker-compose.${arch}.yml`]))[`${arch}-gateway`];
+    const port = /FLOWBENCH_GATEWAY_PORT: ["']?(\d+)["']?\n/.exec(gateway)[1];
+    assert.match(text, new RegExp(`- targets: \\["${arch}-gateway:${port}"\\]\\n\\s+labels: \\{arch: ${arch}, service: gateway\\}`),
+      `no scrape target ${arch}-gateway:${port}`);
   }
   assert.match(text, /targets: \["rabbitmq:15692"\]\n\s+labels: \{arch: async, service: rabbitmq\}/);
   assert.match(text, /metrics_path: \/metrics\/detailed/);

@@ -29,7 +29,7 @@ const log = (...args) => console.log(...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- preconditions -------------------------------------------------------------------
-const executables = ['flowbench', ...['sync', 'async'].flatMap((a) => SERVICES.map((s) => `${a}-${s.name}`))];
+const executables = ['flowbench', 'flowbench-gateway', ...['sync', 'async'].flatMap((a) => SERVICES.map((s) => `${a}-${s.name}`))];
 const missing = executables.filter((e) => !existsSync(join(BIN_DIR, e)));
 if (missing.length > 0) {
   log(`SKIP: the service executables are not built yet; missing in ${BIN_DIR}: ${missing.join(', ')}`);
@@ -133,15 +133,17 @@ async function main() {
     '--cache-invalidation-delay-ms', '5', '--analytics-log-delay-ms', '5', '--report-cpu-time-ms', '30',
     '--saga-payment-delay-ms', '20', '--payment-failure-rate', '0.5',
   ];
-  log(`starting both builds: flowbench up --arch both --port-base ${base} (state in ${stateDir})`);
+  log(`starting both builds: flowbench up --arch both --gateway --port-base ${base} (state in ${stateDir})`);
   started = true;
-  execFileSync(join(BIN_DIR, 'flowbench'), ['up', '--arch', 'both', '--port-base', String(base), '--state-dir', stateDir, ...workload],
+  execFileSync(join(BIN_DIR, 'flowbench'), ['up', '--arch', 'both', '--gateway', '--port-base', String(base), '--state-dir', stateDir, ...workload],
     { stdio: 'inherit', timeout: 180000 });
 
   // Prometheus with the Compose configuration, its targets moved to the local ports.
   const infra = JSON.parse(readFileSync(join(stateDir, 'infra.json'), 'utf8'));
   const rabbitPort = infra.rabbitmq.prometheus_port;
-  const portOf = (arch, name) => base + (arch === 'async' ? 100 : 0) + SERVICES.findIndex((s) => s.name === name) + 1;
+  // A service on the build's base + 1..10, its gateway (`up --gateway`) on the base itself.
+  const portOf = (arch, name) => base + (arch === 'async' ? 100 : 0) +
+    (name === 'gateway' ? 0 : SERVICES.findIndex((s) => s.name === name) + 1);
   const config = readFileSync(join(COMPOSE_DIR, 'prometheus', 'prometheus.yml'), 'utf8')
     .replace(/scrape_interval: \d+s/, 'scrape_interval: 1s')
     .replace(/"(sync|async)-([a-z]+):\d+"/g, (_, arch, name) => `"127.0.0.1:${portOf(arch, name)}"`)
@@ -159,9 +161,9 @@ async function main() {
   await waitFor('Prometheus', async () => (await fetch(`${promUrl}/-/ready`)).ok, 30);
   await waitFor('every scrape target up', async () => {
     const up = await query(promUrl, 'up{arch=~"sync|async"} == 1');
-    return up.length === 22;  // 20 services, RabbitMQ twice (aggregated and per queue)
+    return up.length === 24;  // 20 services, 2 gateways, RabbitMQ twice (aggregated and per queue)
   }, 30);
-  log(`Prometheus ${promUrl}: 22 targets up`);
+  log(`Prometheus ${promUrl}: 24 targets up`);
 
   // Traffic through the k6 script itself; its contract checks must pass on the real services.
   k6.transport = curlTransport;
