@@ -198,7 +198,7 @@ void AddRunCommands(CLI::App& app) {
   BindWorkloadSettings(*cmd, o->run.workload);
   BindPassThroughArgs(*cmd, o->run.service_args);
   BindNetworkFlags(*cmd, o->network);
-  cmd->add_flag("--gateway", o->run.gateway,
+  cmd->add_flag("--gateway,--via-gateway", o->run.gateway,
                 "send the driver's requests through an API gateway (flowbench-gateway) in front "
                 "of each build, with a token minted for the run; the report shows the "
                 "gateway's own time per request and its share of the answer latency")

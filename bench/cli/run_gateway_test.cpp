@@ -84,6 +84,12 @@ TEST_F(RunGatewayCommand, ABadRateLimitOrATargetAreClearErrorsBeforeAnythingStar
   EXPECT_NE(target.exit_code, 0);
   EXPECT_NE(target.output.find("a --target deployment has its own"), std::string::npos)
       << target.output;
+  // --via-gateway (the name for it) is the same flag.
+  infra::CommandResult via = Flowbench({"run", "--state-dir", (dir_ / "state").string(),
+                                        "--via-gateway", "--target", "sync=http://127.0.0.1:1"},
+                                       std::chrono::seconds(30));
+  EXPECT_NE(via.exit_code, 0);
+  EXPECT_NE(via.output.find("a --target deployment has its own"), std::string::npos) << via.output;
   EXPECT_FALSE(fs::exists(dir_ / "state" / "infra.json")) << "nothing was started";
 }
 
