@@ -132,7 +132,10 @@ MixRange MixRangeFor(std::string_view profile_name, const SweepOptions& o) {
     ScenarioRange range = RangeFor(spec.id, own);
     // A scenario with no request due in the window leaves the whole mix unjudged and ends its
     // search: five due on average leave none less than 1 % of the time (Poisson, e^-5).
+    // up to the full sweep's longest window even with --quick: its ten seconds hold no report
+    // at the mix's first scale (0.1/s).
     range.min_requests = std::max(range.min_requests, 5.0);
+    range.longest_step = std::max(range.longest_step, RangeFor(spec.id, full).longest_step);
     double first = RangeFor(spec.id, full).search.from / rate;
     double last = range.search.max / rate;
     from = std::min(from.value_or(first), first);
