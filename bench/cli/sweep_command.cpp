@@ -9,6 +9,7 @@
 #include "bench/cli/run_support.hpp"
 #include "bench/sweep/sweep_report.hpp"
 #include "bench/sweep/sweep_runner.hpp"
+#include "common/domain/profiles.hpp"
 
 namespace flowbench::cli {
 namespace {
@@ -32,10 +33,16 @@ std::string Rate(double rps) {
 void PrintStep(const sweep::SweepStep& s) {
   std::string completion =
       s.completion ? std::to_string(static_cast<int>(s.completion->p99 * 1000)) + " ms" : "-";
+  std::string scale;  // a mix step's: " x0.4"
+  if (s.scale) {
+    char text[32];
+    std::snprintf(text, sizeof text, " x%.3g", *s.scale);
+    scale = text;
+  }
   std::fprintf(stderr,
-               "\n%-5s %s step %d (%s) at %s: answered %.1f/s, answer p99 %.1f ms, completion "
+               "\n%-5s %s%s step %d (%s) at %s: answered %.1f/s, answer p99 %.1f ms, completion "
                "p99 %s, errors %.2f %%, backlog %+.2f/s -> answer %s, sustainable %s\n",
-               s.arch.c_str(), s.scenario.c_str(), s.index, s.phase.c_str(),
+               s.arch.c_str(), s.scenario.c_str(), scale.c_str(), s.index, s.phase.c_str(),
                Rate(s.offered_rps).c_str(), s.achieved_rps, s.answer.p99 * 1000, completion.c_str(),
                s.error_rate * 100, s.backlog_slope_per_s, s.answer_ok ? "ok" : "FAIL",
                s.sustainable_ok ? "ok" : "FAIL");
@@ -49,6 +56,19 @@ void PrintStep(const sweep::SweepStep& s) {
 std::string Knee(const std::optional<double>& rps, const std::string& bound) {
   if (!rps) return bound;
   return Rate(*rps) + (bound == "found" ? "" : " (" + bound + ")");
+}
+
+std::string Scale(const std::optional<double>& scale) {
+  if (!scale) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "x%.3g", *scale);
+  return text;
+}
+
+std::string Names(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text.empty() ? "none" : text;
 }
 
 int Sweep(SweepCommandOptions& o) {
@@ -80,13 +100,20 @@ int Sweep(SweepCommandOptions& o) {
   sweep::SaveSweep(results, (out / "sweep.json").string());
   std::filesystem::path html = sweep::WriteSweepReports(results, out);
   console.Finish(out);
-  std::printf("\n%-6s %-10s %-22s %-22s %s\n", "build", "scenario", "answer knee",
+  std::printf("\n%-6s %-16s %-22s %-22s %s\n", "build", "scenario", "answer knee",
               "sustainable rate", "physical limit");
   for (const sweep::Knees& k : results.knees) {
     std::string limit = k.limit_rps ? Rate(*k.limit_rps) + " (" + k.limit_source + ")" : "-";
-    std::printf("%-6s %-10s %-22s %-22s %s\n", k.arch.c_str(), k.scenario.c_str(),
+    std::printf("%-6s %-16s %-22s %-22s %s\n", k.arch.c_str(), k.scenario.c_str(),
                 Knee(k.answer_knee_rps, k.answer_bound).c_str(),
                 Knee(k.sustainable_rps, k.sustainable_bound).c_str(), limit.c_str());
+    // A mix: the knees as scales, and what broke first (the lesson).
+    if (!k.mix.empty()) {
+      std::printf(
+          "       scales: answer knee %s, sustainable %s; broke first: answers %s, work %s\n",
+          Scale(k.answer_knee_scale).c_str(), Scale(k.sustainable_scale).c_str(),
+          Names(k.answer_broke_first).c_str(), Names(k.sustainable_broke_first).c_str());
+    }
   }
   std::printf("\n%s%zu steps measured. Report: %s\n                    %s\n",
               stop ? "Interrupted: what was measured is saved. " : "", results.steps.size(),
@@ -110,14 +137,24 @@ void AddSweepCommand(CLI::App& app) {
       ->delimiter(',')
       ->check(CLI::IsMember({"sync", "async"}))
       ->capture_default_str();
-  cmd->add_option("--scenario", o->sweep.scenarios, "scenario1..scenario6 (default: all)")
-      ->delimiter(',')
-      ->check(CLI::IsMember(
-          {"scenario1", "scenario2", "scenario3", "scenario4", "scenario5", "scenario6"}));
+  CLI::Option* scenario =
+      cmd->add_option("--scenario", o->sweep.scenarios, "scenario1..scenario6 (default: all)")
+          ->delimiter(',')
+          ->check(CLI::IsMember(
+              {"scenario1", "scenario2", "scenario3", "scenario4", "scenario5", "scenario6"}));
+  std::vector<std::string> profiles;
+  for (const Profile& p : Profiles()) profiles.emplace_back(p.name);
+  cmd->add_option("--mix", o->sweep.mix,
+                  "sweep a load profile's mix instead: every step offers all six scenarios at "
+                  "once, each at a scale factor x its profile rate (--from and --max are then "
+                  "scale factors)")
+      ->check(CLI::IsMember(profiles))
+      ->excludes(scenario);
   cmd->add_option("--slo", o->slos,
                   "answer:p99<200ms (default; beyond the work the answer waits for) and "
                   "completion:p99<5s (default; beyond the scenario's work); repeatable");
-  cmd->add_option("--from", o->sweep.from, "first offered rate, req/s (default: per scenario)")
+  cmd->add_option("--from", o->sweep.from,
+                  "first offered rate, req/s (default: per scenario); with --mix the first scale")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--factor", o->sweep.factor,
                   "each discovery step's rate over the last (default 2; 4 with --quick)")
@@ -126,7 +163,9 @@ void AddSweepCommand(CLI::App& app) {
                   "refine each knee until failing / passing rate is at most this (default 1.2; "
                   "--quick does not refine)")
       ->check(CLI::Range(1.01, 100.0));
-  cmd->add_option("--max", o->sweep.max, "highest offered rate, req/s (default: per scenario)")
+  cmd->add_option("--max", o->sweep.max,
+                  "highest offered rate, req/s (default: per scenario); with --mix the highest "
+                  "scale")
       ->check(CLI::PositiveNumber);
   cmd->add_option(
       "--step-duration", o->step_duration,

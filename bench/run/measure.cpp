@@ -109,7 +109,7 @@ Plan MakePlan(const Profile& profile, const MeasuredBuild& system,
     }
     report::Offered offered;
     if (Open(spec, o.model)) {
-      double rate = o.open_rate.value_or(OpenArrivalRate(profile, spec.id));
+      double rate = o.open_rate.value_or(o.open_rate_scale * OpenArrivalRate(profile, spec.id));
       load::ArrivalRate arrivals = load::ConstantArrivalRate(rate, warmup + measured, o.max_vus);
       arrivals.wake_ahead = o.wake_ahead;
       arrivals.process = o.arrivals;

@@ -38,6 +38,9 @@ struct RunOptions {
   // Open model: every selected scenario's arrival rate instead of the profile's (a sweep's
   // step); nullopt: the profile's (OpenArrivalRate).
   std::optional<double> open_rate;
+  // Open model without open_rate: the profile's rates times this (a mix sweep's step offers
+  // every scenario `open_rate_scale` x its profile rate at once).
+  double open_rate_scale = 1;
   load::ArrivalProcess arrivals = load::ArrivalProcess::kPoisson;
   // The arrival schedules' and the repeat order's randomness: the same seed, the same
   // experiment. Repeat r uses seed + r - 1 for its schedules (the same for both builds).

@@ -30,9 +30,14 @@ struct Bracket {
   bool Open(double precision) const { return passed && failed && *failed / *passed > precision; }
 };
 
-std::string Rate(double rate) {
+// "120/s", or a mix's scale factor: "x0.4".
+std::string Rate(double rate, bool scale) {
   char text[32];
-  std::snprintf(text, sizeof text, rate < 10 ? "%.3g/s" : "%.0f/s", rate);
+  if (scale) {
+    std::snprintf(text, sizeof text, "x%.3g", rate);
+  } else {
+    std::snprintf(text, sizeof text, rate < 10 ? "%.3g/s" : "%.0f/s", rate);
+  }
   return text;
 }
 
@@ -48,8 +53,9 @@ KneeSearch SearchKnees(const SearchRange& range, const StepProbe& probe) {
   if (!(range.from > 0) || !(range.factor > 1) || !(range.max >= range.from) ||
       !(range.precision > 1)) {
     throw std::invalid_argument("a sweep needs 0 < --from <= --max and --factor > 1 (got from " +
-                                Rate(range.from) + ", factor " + std::to_string(range.factor) +
-                                ", max " + Rate(range.max) + ")");
+                                Rate(range.from, range.scales) + ", factor " +
+                                std::to_string(range.factor) + ", max " +
+                                Rate(range.max, range.scales) + ")");
   }
   KneeSearch search;
   Bracket answer, sustainable;
@@ -60,7 +66,7 @@ KneeSearch SearchKnees(const SearchRange& range, const StepProbe& probe) {
     ++search.steps;
     if (outcome.interrupted) {
       unresolved = "interrupted";
-      search.stop_reason = "interrupted (Ctrl-C) at " + Rate(rate);
+      search.stop_reason = "interrupted (Ctrl-C) at " + Rate(rate, range.scales);
       return false;
     }
     if (!judge_work && !outcome.sustainable_ok) outcome.sustainable_ok = false;
@@ -73,12 +79,13 @@ KneeSearch SearchKnees(const SearchRange& range, const StepProbe& probe) {
     if (answer_unknown || work_unknown) {
       if (outcome.generator_late) {
         unresolved = "generator-invalid";
-        search.stop_reason = "the load generator could not keep its schedule at " + Rate(rate) +
+        search.stop_reason = "the load generator could not keep its schedule at " +
+                             Rate(rate, range.scales) +
                              ": the knees above this rate need a load machine of their own";
       } else {
         unresolved = "not-judged";
-        search.stop_reason =
-            "no request was due in the window at " + Rate(rate) + ": a longer --step-duration";
+        search.stop_reason = "no request was due in the window at " + Rate(rate, range.scales) +
+                             ": a longer --step-duration";
       }
       return false;
     }
@@ -94,12 +101,13 @@ KneeSearch SearchKnees(const SearchRange& range, const StepProbe& probe) {
       break;
     }
     if (answer.failed && sustainable.failed) {
-      search.stop_reason = "both knees passed at " + Rate(rate);
+      search.stop_reason = "both knees passed at " + Rate(rate, range.scales);
       break;
     }
     if (rate >= range.max) {
       unresolved = "not-reached-at-max";
-      search.stop_reason = "reached --max " + Rate(range.max) + " with a knee not passed";
+      search.stop_reason =
+          "reached --max " + Rate(range.max, range.scales) + " with a knee not passed";
       break;
     }
     if (answer.failed || sustainable.failed) step *= step;

@@ -24,6 +24,7 @@ struct SearchRange {
   double max = 1000;
   double precision = 1.1;  // refine until lowest failing / highest passing <= this
   int max_refine_steps = 6;
+  bool scales = false;  // the "rates" are a mix's scale factors: "x0.4" in the stop reason
 };
 
 // Each test's verdict; nullopt: the step cannot say (its load generator fell behind its

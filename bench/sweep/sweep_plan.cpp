@@ -4,6 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "common/domain/catalogue.hpp"
+#include "common/domain/profiles.hpp"
+
 namespace flowbench::sweep {
 namespace {
 
@@ -80,6 +83,93 @@ ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& o) {
   if (o.precision) r.search.precision = *o.precision;
   if (o.step_duration) r.step = *o.step_duration;
   return r;
+}
+
+std::chrono::milliseconds WindowAt(const ScenarioRange& range, double rate) {
+  if (!(rate > 0)) return range.step;
+  auto needed = std::chrono::duration_cast<milliseconds>(
+      std::chrono::duration<double>(range.min_requests / rate));
+  return std::max(range.step, std::min(range.longest_step, needed));
+}
+
+double MixRange::TotalRate(double scale) const {
+  double total = 0;
+  for (const auto& [scenario, rate] : rates) total += scale * rate;
+  return total;
+}
+
+milliseconds MixRange::Window(double scale) const {
+  milliseconds window{0};
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    window = std::max(window, WindowAt(ranges[i], scale * rates[i].second));
+  }
+  return window;
+}
+
+MixRange MixRangeFor(std::string_view profile_name, const SweepOptions& o) {
+  const Profile* profile = FindProfile(profile_name);
+  if (profile == nullptr) {
+    std::string names;
+    for (const Profile& p : Profiles()) names += (names.empty() ? "" : ", ") + std::string(p.name);
+    throw std::invalid_argument("unknown profile '" + std::string(profile_name) + "' (" + names +
+                                ")");
+  }
+  // Each scenario's own range, without the rates given on the command line (for a mix they
+  // are scale factors); its first rate always the full sweep's: --quick's report starts at
+  // 0.4/s, twice what two cores finish, and the mix would fail from its first step.
+  SweepOptions own = o;
+  own.from.reset();
+  own.max.reset();
+  SweepOptions full = own;
+  full.quick = false;
+  MixRange mix;
+  mix.profile = std::string(profile->name);
+  mix.search = RangeFor("scenario1", own).search;  // factor, precision, refining: as any
+  std::optional<double> from, max;
+  for (const ScenarioSpec& spec : Scenarios()) {
+    double rate = OpenArrivalRate(*profile, spec.id);
+    if (!(rate > 0)) continue;
+    ScenarioRange range = RangeFor(spec.id, own);
+    // A scenario with no request due in the window leaves the whole mix unjudged and ends its
+    // search: five due on average leave none less than 1 % of the time (Poisson, e^-5).
+    // up to the full sweep's longest window even with --quick: its ten seconds hold no report
+    // at the mix's first scale (0.1/s).
+    range.min_requests = std::max(range.min_requests, 5.0);
+    range.longest_step = std::max(range.longest_step, RangeFor(spec.id, full).longest_step);
+    double first = RangeFor(spec.id, full).search.from / rate;
+    double last = range.search.max / rate;
+    from = std::min(from.value_or(first), first);
+    max = std::max(max.value_or(last), last);
+    mix.warmup = std::max(mix.warmup, range.warmup);
+    mix.drain_bound = std::max(mix.drain_bound, range.drain_bound);
+    mix.request_timeout = std::max(mix.request_timeout, range.request_timeout);
+    mix.rates.emplace_back(spec.id, rate);
+    mix.ranges.push_back(std::move(range));
+  }
+  if (!from || !max) {
+    throw std::invalid_argument("profile '" + mix.profile + "' offers no load to any scenario");
+  }
+  mix.search.from = o.from.value_or(*from);
+  mix.search.max = o.max.value_or(*max);
+  mix.search.scales = true;
+  return mix;
+}
+
+boost::json::object ToJson(const MixRange& r) {
+  boost::json::object rates;
+  for (const auto& [scenario, rate] : r.rates) rates[scenario] = rate;
+  return {{"profile", r.profile},
+          {"rates_at_scale_1", rates},
+          {"total_rps_at_scale_1", r.TotalRate(1)},
+          {"from_scale", r.search.from},
+          {"factor", r.search.factor},
+          {"max_scale", r.search.max},
+          {"precision", r.search.precision},
+          {"max_refine_steps", r.search.max_refine_steps},
+          {"warmup_s", static_cast<double>(r.warmup.count()) / 1000.0},
+          {"drain_bound_s", static_cast<double>(r.drain_bound.count()) / 1000.0},
+          {"request_timeout_s", r.request_timeout.count()},
+          {"window", "the longest any scenario's own range asks for at its rate"}};
 }
 
 boost::json::object ToJson(const ScenarioRange& r) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bench/run/run_options.hpp"
@@ -32,11 +33,37 @@ struct ScenarioRange {
   std::chrono::seconds request_timeout{10};
 };
 
+// A mix's range (`sweep --mix PROFILE`): the scale factors searched (from the scale at which
+// the first scenario reaches its own first rate to the one at which the last reaches its own
+// maximum), and each step's window, warm-up, drain bound and request timeout wide enough for
+// all of its scenarios at once.
+struct MixRange {
+  std::string profile;
+  // The scenarios the profile offers load to and each one's rate at scale 1 (its open-model
+  // rate, OpenArrivalRate), in contract order.
+  std::vector<std::pair<std::string, double>> rates;
+  SearchRange search;                 // in scale factors
+  std::vector<ScenarioRange> ranges;  // each scenario's own (parallel to `rates`)
+  std::chrono::milliseconds warmup{0}, drain_bound{0};
+  std::chrono::seconds request_timeout{0};
+
+  double TotalRate(double scale) const;  // requests per second offered at `scale`
+  // The measured window at `scale`: the longest any scenario's own range asks for at its rate.
+  std::chrono::milliseconds Window(double scale) const;
+};
+
+// The window of one scenario's step at `rate`: its range's window, longer when needed for
+// min_requests to be due (up to longest_step).
+std::chrono::milliseconds WindowAt(const ScenarioRange& range, double rate);
+
 struct SweepOptions {
   // The infrastructure, workload, service flags, seed and load-engine settings, as `run`.
   run::RunOptions run;
   std::vector<std::string> archs{"sync", "async"};
   std::vector<std::string> scenarios;  // empty: all six
+  // A load profile's name: one mix sweep of all its scenarios at once instead (`scenarios`
+  // must be empty); `from` and `max` are then scale factors.
+  std::string mix;
   SloAllowances slos;
   VerdictBounds bounds;
   // Given on the command line: every scenario's instead of its default.
@@ -53,6 +80,10 @@ struct SweepOptions {
 // Throws std::invalid_argument for an unknown scenario.
 ScenarioRange RangeFor(std::string_view scenario, const SweepOptions& options);
 
+// The mix's range; throws std::invalid_argument for an unknown profile.
+MixRange MixRangeFor(std::string_view profile, const SweepOptions& options);
+
 boost::json::object ToJson(const ScenarioRange& range);
+boost::json::object ToJson(const MixRange& range);
 
 }  // namespace flowbench::sweep

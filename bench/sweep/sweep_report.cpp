@@ -99,6 +99,19 @@ std::string KneeCell(const std::optional<double>& rps, const std::string& bound)
   return known + "(" + BoundWords(bound) + ")";
 }
 
+std::string ScaleText(double scale) {
+  char text[32];
+  std::snprintf(text, sizeof text, "x%.3g", scale);
+  return text;
+}
+
+// A mix's knee: its total rate and its scale.
+std::string MixKneeCell(const std::optional<double>& rps, const std::optional<double>& scale,
+                        const std::string& bound) {
+  std::string cell = KneeCell(rps, bound);
+  return scale ? cell + " at " + ScaleText(*scale) : cell;
+}
+
 std::string OfLimit(const std::optional<double>& rps, const std::optional<double>& limit) {
   if (!rps || !limit || *limit <= 0) return "-";
   double percent = 100.0 * *rps / *limit;
@@ -162,6 +175,20 @@ std::string Intro(const SweepResults& sweep) {
           "so some knees are bounds only.\n\n";
   }
   std::vector<std::string> archs = Archs(sweep), ids = ScenarioIds(sweep);
+  if (sweep.IsMix()) {
+    md << "Swept: a load profile's mix (";
+    for (std::size_t i = 0; i < ids.size(); ++i) md << (i ? ", " : "") << "`" << ids[i] << "`";
+    md << "): every step offers all its scenarios at once (open loop, Poisson, the same "
+          "schedules for both builds), each at a scale factor times its rate in the profile, for ";
+    for (std::size_t i = 0; i < archs.size(); ++i) md << (i ? " and " : "") << archs[i];
+    md << ": " << sweep.steps.size()
+       << " steps. The rates shown are the total offered rate (the scale beside them). The "
+          "**answer knee** is the highest scale at which every scenario's answers kept their own "
+          "SLO and the error budget; the **sustainable rate** the highest at which every "
+          "scenario's accepted work kept up. Which scenario broke first is named with each "
+          "knee. Every setting in force is in `sweep.json` under `settings`.\n\n";
+    return md.str();
+  }
   md << "Swept: the offered rate (open loop, Poisson, the same schedule for both builds) of ";
   for (std::size_t i = 0; i < ids.size(); ++i) md << (i ? ", " : "") << "`" << ids[i] << "`";
   md << ", one scenario at a time, for ";
@@ -202,6 +229,15 @@ std::string KneesSection(const SweepResults& sweep) {
     for (const std::string& arch : Archs(sweep)) {
       const Knees* k = sweep.KneesOf(arch, id);
       if (k == nullptr) continue;
+      if (!k->mix.empty()) {
+        md << "| " << arch << " | " << id << " | "
+           << MixKneeCell(k->answer_knee_rps, k->answer_knee_scale, k->answer_bound) << " | "
+           << MixKneeCell(k->sustainable_rps, k->sustainable_scale, k->sustainable_bound)
+           << " | - | - | - | each scenario's own: " << SloWords(k->answer_slo) << ", "
+           << SloWords(k->completion_slo) << " beyond its work | " << Cell(k->stop_reason)
+           << " |\n";
+        continue;
+      }
       md << "| " << arch << " | " << id << " | " << KneeCell(k->answer_knee_rps, k->answer_bound)
          << " | " << KneeCell(k->sustainable_rps, k->sustainable_bound) << " | "
          << (k->limit_rps ? Rps(*k->limit_rps) + " (" + k->limit_source + ")" : "-") << " | "
@@ -242,8 +278,9 @@ std::string StepsTable(const SweepResults& sweep, const std::string& id) {
                               : s->generator->valid
                                   ? "yes"
                                   : "**no**: " + Cell(Joined(s->generator->problems));
-      md << "| " << arch << " | " << s->index << " (" << s->phase << ") | " << Rate(s->offered_rps)
-         << " | " << Rate(s->achieved_rps) << " | " << Millis(s->answer.p99) << " | "
+      md << "| " << arch << " | " << s->index << " (" << s->phase
+         << (s->scale ? ", " + ScaleText(*s->scale) : "") << ") | " << Rate(s->offered_rps) << " | "
+         << Rate(s->achieved_rps) << " | " << Millis(s->answer.p99) << " | "
          << (s->completion ? Millis(s->completion->p99) : "-") << " | " << ErrorsCell(*s) << " | "
          << Number(s->backlog_slope_per_s, 1) << " | "
          << (s->drained ? Millis(s->drain_s) : "> " + Millis(s->drain_s) + " (not drained)")
@@ -255,10 +292,69 @@ std::string StepsTable(const SweepResults& sweep, const std::string& id) {
   return md.str();
 }
 
+// The steps of a mix by scenario: each scenario's own figures and verdicts at every scale.
+std::string MixScenariosTable(const SweepResults& sweep, const std::string& id) {
+  std::ostringstream md;
+  md << "Each scenario within each step:\n\n"
+     << "| build | step | scenario | offered | achieved | answer p99 | completion p99 | errors | "
+        "backlog slope/s | verdicts |\n"
+     << "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const std::string& arch : Archs(sweep)) {
+    for (const SweepStep* step : StepsOf(sweep, arch, id)) {
+      for (const SweepStep& s : step->scenarios) {
+        md << "| " << arch << " | " << step->index << " ("
+           << (step->scale ? ScaleText(*step->scale) : "-") << ") | " << s.scenario << " | "
+           << Rate(s.offered_rps) << " | " << Rate(s.achieved_rps) << " | " << Millis(s.answer.p99)
+           << " | " << (s.completion ? Millis(s.completion->p99) : "-") << " | " << ErrorsCell(s)
+           << " | " << Number(s.backlog_slope_per_s, 1) << " | " << Verdicts(s) << " |\n";
+      }
+    }
+  }
+  md << "\n";
+  return md.str();
+}
+
+// What broke first at a mix's lowest failing scale, and why: "scenario4 (completion p99 ...)".
+std::string BrokeFirst(const SweepResults& sweep, const Knees& k, bool answer) {
+  const std::vector<std::string>& names = answer ? k.answer_broke_first : k.sustainable_broke_first;
+  if (names.empty()) return "nothing broke";
+  const std::optional<double>& passed = answer ? k.answer_knee_scale : k.sustainable_scale;
+  // The lowest failing scale: the lowest step of this build above the knee that failed.
+  const SweepStep* failed = nullptr;
+  for (const SweepStep* s : StepsOf(sweep, k.arch, k.scenario)) {
+    bool ok = answer ? s->answer_ok : s->sustainable_ok;
+    if (!ok && s->scale && (!passed || *s->scale > *passed) &&
+        (failed == nullptr || *s->scale < *failed->scale)) {
+      failed = s;
+    }
+  }
+  std::string text;
+  for (const std::string& name : names) {
+    std::string why;
+    if (failed != nullptr) {
+      for (const SweepStep& s : failed->scenarios) {
+        if (s.scenario == name) why = Joined(answer ? s.answer_problems : s.sustainable_problems);
+      }
+    }
+    text += (text.empty() ? "" : "; ") + name + (why.empty() ? "" : " (" + why + ")");
+  }
+  return (failed != nullptr ? "at " + ScaleText(*failed->scale) + ": " : "") + text;
+}
+
 std::string ScenarioHeading(const SweepResults& sweep, const std::string& id) {
   std::ostringstream md;
   md << "## " << Title(id) << "\n\n";
   for (const std::string& arch : Archs(sweep)) {
+    const Knees* mix = sweep.KneesOf(arch, id);
+    if (mix != nullptr && !mix->mix.empty()) {
+      md << "- " << arch << ": answer knee (every scenario within its own answer SLO): "
+         << MixKneeCell(mix->answer_knee_rps, mix->answer_knee_scale, mix->answer_bound)
+         << "; broke first " << Cell(BrokeFirst(sweep, *mix, true)) << "\n"
+         << "- " << arch << ": sustainable rate (every scenario's work keeping up): "
+         << MixKneeCell(mix->sustainable_rps, mix->sustainable_scale, mix->sustainable_bound)
+         << "; broke first " << Cell(BrokeFirst(sweep, *mix, false)) << "\n";
+      continue;
+    }
     if (const Knees* k = sweep.KneesOf(arch, id)) {
       md << "- " << arch << ": answer knee (" << SloWords(k->answer_slo)
          << "): " << KneeCell(k->answer_knee_rps, k->answer_bound) << "; sustainable rate ("
@@ -302,6 +398,17 @@ std::pair<double, double> Span(const std::vector<double>& values) {
           *std::max_element(values.begin(), values.end())};
 }
 
+// The offered rate's axis; a mix's is the total, and says which scale a rate is.
+std::string XTitle(const SweepResults& sweep, const std::string& id) {
+  for (const SweepStep& s : sweep.steps) {
+    if (s.scenario == id && s.scale && *s.scale > 0) {
+      return "total offered rate (req/s, log) = scale x " + Rate(s.offered_rps / *s.scale) +
+             " req/s";
+    }
+  }
+  return "offered rate (req/s, log)";
+}
+
 // Answer p99 and completion p99 (ms) against the offered rate, both axes logarithmic.
 json::object LatencyChart(const SweepResults& sweep, const std::string& id) {
   json::array datasets;
@@ -324,6 +431,8 @@ json::object LatencyChart(const SweepResults& sweep, const std::string& id) {
     datasets.push_back(Line(arch + " completion p99", completion, report::Colour(arch, 1), true));
     if (const Knees* k = sweep.KneesOf(arch, id)) any = k;
   }
+  // A mix has no one SLO (each scenario has its own): its lines would mislead.
+  if (any != nullptr && !any->mix.empty()) any = nullptr;
   if (any != nullptr) {
     ys.push_back(any->answer_slo.limit_s * 1000);
     ys.push_back(any->completion_slo.limit_s * 1000);
@@ -349,7 +458,7 @@ json::object LatencyChart(const SweepResults& sweep, const std::string& id) {
         KneeMarker(label, *k->answer_knee_rps, y_low, y_high, report::Colour(arch, 0)));
   }
   return {{"title", "Answer and completion p99 against offered rate, " + id},
-          {"x_title", "offered rate (req/s, log)"},
+          {"x_title", XTitle(sweep, id)},
           {"y_title", "p99 (ms, log)"},
           {"y_log", true},
           {"datasets", datasets}};
@@ -379,7 +488,7 @@ json::object BacklogChart(const SweepResults& sweep, const std::string& id) {
         KneeMarker(label, *k->sustainable_rps, y_low, y_high, report::Colour(arch, 1)));
   }
   return {{"title", "Backlog slope against offered rate, " + id},
-          {"x_title", "offered rate (req/s, log)"},
+          {"x_title", XTitle(sweep, id)},
           {"y_title", "backlog growth (requests/s)"},
           {"y_log", false},
           {"datasets", datasets}};
@@ -410,6 +519,7 @@ std::string SweepMarkdown(const SweepResults& sweep) {
   std::string md = Intro(sweep) + KneesSection(sweep) + LimitsSection(sweep);
   for (const std::string& id : ScenarioIds(sweep)) {
     md += ScenarioHeading(sweep, id) + StepsTable(sweep, id);
+    if (!MixProfileOf(id).empty()) md += MixScenariosTable(sweep, id);
   }
   return md;
 }
@@ -427,6 +537,7 @@ std::string SweepHtml(const SweepResults& sweep) {
       html << "<div class=\"chart\"><canvas id=\"sweepchart" << i << "\"></canvas></div>\n";
     }
     html << "</div>\n" << report::MarkdownToHtml(StepsTable(sweep, id));
+    if (!MixProfileOf(id).empty()) html << report::MarkdownToHtml(MixScenariosTable(sweep, id));
   }
   html << "<script>\nconst charts = " << report::ScriptSafe(json::serialize(charts)) << ";\n"
        << kDrawCharts << "</script>\n</body></html>\n";
@@ -454,12 +565,24 @@ std::string CompareSweeps(const SweepResults& a, const std::string& a_label, con
                  const std::string Knees::*bound) {
     if (k == nullptr) return std::string("-");
     const std::optional<double>& rps = k->*figure;
-    if (k->*bound == "found" && rps) return Rps(*rps);
-    return (rps ? "≥ " + Rps(*rps) + " " : std::string()) + "(" + k->*bound + ")";
+    // A mix's knee: the total rate, at its scale.
+    const std::optional<double>& scale =
+        figure == &Knees::answer_knee_rps ? k->answer_knee_scale : k->sustainable_scale;
+    std::string at = scale ? " at " + ScaleText(*scale) : "";
+    if (k->*bound == "found" && rps) return Rps(*rps) + at;
+    return (rps ? "≥ " + Rps(*rps) + at + " " : std::string()) + "(" + k->*bound + ")";
   };
   auto value = [](const Knees* k, const std::optional<double> Knees::*figure) {
     return k ? k->*figure : std::nullopt;
   };
+  if (a.IsMix() != b.IsMix()) {
+    const std::string& mix = a.IsMix() ? a_label : b_label;
+    const std::string& other = a.IsMix() ? b_label : a_label;
+    throw std::invalid_argument(
+        mix + " is a mix sweep (--mix: all scenarios at once) and " + other +
+        " a sweep of one scenario at a time: their knees are not the same measure; compare a mix "
+        "with a mix of the same profile, or two per-scenario sweeps");
+  }
   std::ostringstream md;
   md << "### Sweeps: A = " << a_label << ", B = " << b_label << "\n\n"
      << "| build | scenario | answer knee A | answer knee B | B/A | sustainable A | "

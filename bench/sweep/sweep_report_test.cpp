@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 namespace flowbench::sweep {
@@ -16,6 +17,11 @@ namespace {
 SweepResults Testdata() {
   return LoadSweep(std::string(std::getenv("FLOWBENCH_SOURCE_DIR")) +
                    "/bench/sweep/testdata/sweep.json");
+}
+
+SweepResults MixTestdata() {
+  return LoadSweep(std::string(std::getenv("FLOWBENCH_SOURCE_DIR")) +
+                   "/bench/sweep/testdata/mix-sweep.json");
 }
 
 std::size_t Occurrences(const std::string& text, const std::string& what) {
@@ -124,6 +130,46 @@ TEST(CompareSweeps, LinesUpTheKneesWithTheirRatio) {
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| database | 4600/s | 4600/s | 1.00x |"), std::string::npos) << md;
+}
+
+TEST(SweepMarkdown, AMixNamesItsKneesAsScalesAndWhatBrokeFirst) {
+  std::string md = SweepMarkdown(MixTestdata());
+  EXPECT_NE(md.find("## mix:example"), std::string::npos) << md;
+  EXPECT_NE(md.find("| sync | mix:example | **2200 req/s** at x4 | **2200 req/s** at x4 |"),
+            std::string::npos)
+      << md;
+  // The lowest failing scale, the scenarios that failed there and why.
+  EXPECT_NE(md.find("broke first at x6: scenario1 (answer p99 900 ms > 200 ms; errors 0.40 % > "
+                    "0.10 %); scenario6 (answer p99 2.40 s"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("broke first at x6: scenario6 (errors 2.00 % > 0.10 %)"), std::string::npos)
+      << md;
+  // Every scenario of every step has its own row.
+  EXPECT_NE(md.find("Each scenario within each step"), std::string::npos) << md;
+  EXPECT_EQ(Occurrences(md, "| sync | 3 (x6) | scenario"), 2u) << md;
+  std::string html = SweepHtml(MixTestdata());
+  EXPECT_NE(html.find("total offered rate (req/s, log) = scale x 550 req/s"), std::string::npos);
+}
+
+TEST(CompareSweeps, TwoMixesLineUpTheirKneesWithTheScales) {
+  SweepResults a = MixTestdata(), b = MixTestdata();
+  b.knees[0].answer_knee_rps = 3300;
+  b.knees[0].answer_knee_scale = 6;
+  std::string md = CompareSweeps(a, "before", b, "after");
+  EXPECT_NE(md.find("| sync | mix:example | 2200 req/s at x4 | 3300 req/s at x6 | 1.50x |"),
+            std::string::npos)
+      << md;
+}
+
+TEST(CompareSweeps, RefusesAMixBesideASweepOfOneScenarioAtATime) {
+  try {
+    CompareSweeps(MixTestdata(), "mix.json", Testdata(), "sweep.json");
+    FAIL() << "a mix was compared with a per-scenario sweep";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("mix.json is a mix sweep"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(CompareSweeps(Testdata(), "a", MixTestdata(), "b"), std::invalid_argument);
 }
 
 }  // namespace

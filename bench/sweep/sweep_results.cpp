@@ -57,42 +57,64 @@ Slo SloFrom(const json::object& o) {
   return {OneOf(f, "figure", {"answer", "completion"}), f.Number("quantile"), f.Number("limit_s")};
 }
 
+// Every element of the array `key`, read by `from`, with its index in any error.
+template <typename From>
+auto Elements(const json::object& o, std::string_view key, From from)
+    -> std::vector<decltype(from(o))> {
+  std::vector<decltype(from(o))> out;
+  const json::array& array = Array(o, key);
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    out.push_back(Within(std::string(key) + "[" + std::to_string(i) + "]",
+                         [&] { return from(Element(array[i], key)); }));
+  }
+  return out;
+}
+
 json::object ToJson(const SweepStep& s) {
-  return {{"arch", s.arch},
-          {"scenario", s.scenario},
-          {"index", s.index},
-          {"phase", s.phase},
-          {"offered_rps", s.offered_rps},
-          {"achieved_rps", s.achieved_rps},
-          {"duration_s", s.duration_s},
-          {"warmup_s", s.warmup_s},
-          {"scheduled", s.scheduled},
-          {"answered", s.answered},
-          {"errors", s.errors},
-          {"error_kinds",
-           {{"connect", s.error_kinds.connect},
-            {"timeout", s.error_kinds.timeout},
-            {"status", s.error_kinds.status},
-            {"check", s.error_kinds.check},
-            {"dropped", s.dropped},
-            {"cut", s.cut}}},
-          {"error_rate", s.error_rate},
-          {"answer", ToJson(s.answer)},
-          {"completion", s.completion ? json::value(ToJson(*s.completion)) : json::value()},
-          {"outcomes", s.outcomes ? json::value(ToJson(*s.outcomes)) : json::value()},
-          {"backlog", json::array(s.backlog.begin(), s.backlog.end())},
-          {"backlog_slope_per_s", s.backlog_slope_per_s},
-          {"backlog_slope_interval", ToJson(s.backlog_slope_interval)},
-          {"drain_s", s.drain_s},
-          {"drained", s.drained},
-          {"cpu_ms_per_request", s.cpu_ms_per_request},
-          {"generator", s.generator ? json::value(ToJson(*s.generator)) : json::value()},
-          {"interrupted", s.interrupted},
-          {"answer_ok", s.answer_ok},
-          {"answer_problems", json::array(s.answer_problems.begin(), s.answer_problems.end())},
-          {"sustainable_ok", s.sustainable_ok},
-          {"sustainable_problems",
-           json::array(s.sustainable_problems.begin(), s.sustainable_problems.end())}};
+  json::object o{
+      {"arch", s.arch},
+      {"scenario", s.scenario},
+      {"index", s.index},
+      {"phase", s.phase},
+      {"offered_rps", s.offered_rps},
+      {"achieved_rps", s.achieved_rps},
+      {"duration_s", s.duration_s},
+      {"warmup_s", s.warmup_s},
+      {"scheduled", s.scheduled},
+      {"answered", s.answered},
+      {"errors", s.errors},
+      {"error_kinds",
+       {{"connect", s.error_kinds.connect},
+        {"timeout", s.error_kinds.timeout},
+        {"status", s.error_kinds.status},
+        {"check", s.error_kinds.check},
+        {"dropped", s.dropped},
+        {"cut", s.cut}}},
+      {"error_rate", s.error_rate},
+      {"answer", ToJson(s.answer)},
+      {"completion", s.completion ? json::value(ToJson(*s.completion)) : json::value()},
+      {"outcomes", s.outcomes ? json::value(ToJson(*s.outcomes)) : json::value()},
+      {"backlog", json::array(s.backlog.begin(), s.backlog.end())},
+      {"backlog_slope_per_s", s.backlog_slope_per_s},
+      {"backlog_slope_interval", ToJson(s.backlog_slope_interval)},
+      {"drain_s", s.drain_s},
+      {"drained", s.drained},
+      {"cpu_ms_per_request", s.cpu_ms_per_request},
+      {"generator", s.generator ? json::value(ToJson(*s.generator)) : json::value()},
+      {"interrupted", s.interrupted},
+      {"answer_ok", s.answer_ok},
+      {"answer_problems", json::array(s.answer_problems.begin(), s.answer_problems.end())},
+      {"sustainable_ok", s.sustainable_ok},
+      {"sustainable_problems",
+       json::array(s.sustainable_problems.begin(), s.sustainable_problems.end())}};
+  if (!s.mix.empty()) {  // only a mix step has them: a step of one scenario reads as before
+    json::array scenarios;
+    for (const SweepStep& inner : s.scenarios) scenarios.push_back(ToJson(inner));
+    o["mix"] = s.mix;
+    o["scale"] = report::ToJson(s.scale);
+    o["scenarios"] = std::move(scenarios);
+  }
+  return o;
 }
 
 SweepStep StepFrom(const json::object& o) {
@@ -149,6 +171,11 @@ SweepStep StepFrom(const json::object& o) {
   s.answer_problems = Strings(o, "answer_problems");
   s.sustainable_ok = f.Bool("sustainable_ok");
   s.sustainable_problems = Strings(o, "sustainable_problems");
+  if (o.contains("mix")) {
+    s.mix = f.String("mix");
+    s.scale = OptionalNumber(o, "scale");
+    s.scenarios = Elements(o, "scenarios", StepFrom);
+  }
   return s;
 }
 
@@ -162,17 +189,26 @@ PhysicalLimit LimitFrom(const json::object& o) {
 }
 
 json::object ToJson(const Knees& k) {
-  return {{"arch", k.arch},
-          {"scenario", k.scenario},
-          {"answer_slo", ToJson(k.answer_slo)},
-          {"completion_slo", ToJson(k.completion_slo)},
-          {"answer_knee_rps", report::ToJson(k.answer_knee_rps)},
-          {"answer_bound", k.answer_bound},
-          {"sustainable_rps", report::ToJson(k.sustainable_rps)},
-          {"sustainable_bound", k.sustainable_bound},
-          {"limit_rps", report::ToJson(k.limit_rps)},
-          {"limit_source", k.limit_source},
-          {"stop_reason", k.stop_reason}};
+  json::object o{{"arch", k.arch},
+                 {"scenario", k.scenario},
+                 {"answer_slo", ToJson(k.answer_slo)},
+                 {"completion_slo", ToJson(k.completion_slo)},
+                 {"answer_knee_rps", report::ToJson(k.answer_knee_rps)},
+                 {"answer_bound", k.answer_bound},
+                 {"sustainable_rps", report::ToJson(k.sustainable_rps)},
+                 {"sustainable_bound", k.sustainable_bound},
+                 {"limit_rps", report::ToJson(k.limit_rps)},
+                 {"limit_source", k.limit_source},
+                 {"stop_reason", k.stop_reason}};
+  if (!k.mix.empty()) {
+    o["mix"] = k.mix;
+    o["answer_knee_scale"] = report::ToJson(k.answer_knee_scale);
+    o["sustainable_scale"] = report::ToJson(k.sustainable_scale);
+    o["answer_broke_first"] = json::array(k.answer_broke_first.begin(), k.answer_broke_first.end());
+    o["sustainable_broke_first"] =
+        json::array(k.sustainable_broke_first.begin(), k.sustainable_broke_first.end());
+  }
+  return o;
 }
 
 Knees KneesFrom(const json::object& o) {
@@ -189,20 +225,14 @@ Knees KneesFrom(const json::object& o) {
   k.limit_rps = OptionalNumber(o, "limit_rps");
   k.limit_source = f.String("limit_source");
   k.stop_reason = f.String("stop_reason");
-  return k;
-}
-
-// Every element of the array `key`, read by `from`, with its index in any error.
-template <typename From>
-auto Elements(const json::object& o, std::string_view key, From from)
-    -> std::vector<decltype(from(o))> {
-  std::vector<decltype(from(o))> out;
-  const json::array& array = Array(o, key);
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    out.push_back(Within(std::string(key) + "[" + std::to_string(i) + "]",
-                         [&] { return from(Element(array[i], key)); }));
+  if (o.contains("mix")) {
+    k.mix = f.String("mix");
+    k.answer_knee_scale = OptionalNumber(o, "answer_knee_scale");
+    k.sustainable_scale = OptionalNumber(o, "sustainable_scale");
+    k.answer_broke_first = Strings(o, "answer_broke_first");
+    k.sustainable_broke_first = Strings(o, "sustainable_broke_first");
   }
-  return out;
+  return k;
 }
 
 // The keys a reader knows are exactly those ToJson writes, so a key of the file that is not
@@ -234,6 +264,18 @@ const Knees* SweepResults::KneesOf(const std::string& arch, const std::string& s
     if (k.arch == arch && k.scenario == scenario) return &k;
   }
   return nullptr;
+}
+
+bool SweepResults::IsMix() const {
+  return std::any_of(steps.begin(), steps.end(),
+                     [](const SweepStep& s) { return !s.mix.empty(); }) ||
+         std::any_of(knees.begin(), knees.end(), [](const Knees& k) { return !k.mix.empty(); });
+}
+
+std::string MixKey(std::string_view profile) { return "mix:" + std::string(profile); }
+
+std::string MixProfileOf(std::string_view key) {
+  return key.starts_with("mix:") ? std::string(key.substr(4)) : std::string();
 }
 
 boost::json::object ToJson(const SweepResults& sweep) {

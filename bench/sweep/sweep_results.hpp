@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/report/results.hpp"
@@ -60,6 +61,13 @@ struct SweepStep {
   std::vector<std::string> answer_problems;
   bool sustainable_ok = false;
   std::vector<std::string> sustainable_problems;
+  // A mix step (`sweep --mix PROFILE`): all six scenarios at once, each at `scale` x its rate
+  // in the profile. `scenario` is then "mix:PROFILE", the figures above are the totals, the
+  // verdicts pass only when every scenario's own verdict does, and `scenarios` holds each
+  // scenario's own record and verdicts. Empty `mix`: a step of one scenario.
+  std::string mix;
+  std::optional<double> scale;
+  std::vector<SweepStep> scenarios;
 };
 
 // What the machine allows, measured in the same sweep (bench/limits/physical_limits.hpp).
@@ -82,6 +90,12 @@ struct Knees {
   std::optional<double> limit_rps;  // the physical limit this scenario's path meets first
   std::string limit_source;         // "broker" | "database" | "http" | "cpu" | ...
   std::string stop_reason;          // why the search stopped, in words
+  // A mix (`scenario` "mix:PROFILE"): the knees as scale factors of the profile (the rates
+  // above are the total offered rates at those scales), and the scenarios that failed the
+  // test first, at the lowest failing scale: what broke first.
+  std::string mix;  // the profile; empty: a knee of one scenario
+  std::optional<double> answer_knee_scale, sustainable_scale;
+  std::vector<std::string> answer_broke_first, sustainable_broke_first;
 };
 
 struct SweepResults {
@@ -97,7 +111,12 @@ struct SweepResults {
   bool interrupted = false;  // Ctrl-C: what was measured is kept, the rest never ran
 
   const Knees* KneesOf(const std::string& arch, const std::string& scenario) const;
+  bool IsMix() const;  // any step or knee is a mix's
 };
+
+// A mix's key where a scenario's id goes ("mix:baseline"), and its profile back ("" if none).
+std::string MixKey(std::string_view profile);
+std::string MixProfileOf(std::string_view key);
 
 boost::json::object ToJson(const SweepResults& sweep);
 SweepResults SweepResultsFromJson(const boost::json::value& json);  // strict; throws

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace flowbench::sweep {
 namespace {
@@ -129,6 +130,40 @@ TEST(SweepResults, UnknownWordsAndSchemaAreRejected) {
   missing.at("steps").at(0).as_object().erase("drained");
   EXPECT_NE(ReadError(missing).find("steps[0]: field 'drained' is required"), std::string::npos)
       << ReadError(missing);
+}
+
+// A mix sweep (`--mix`): its steps carry the profile, the scale and each scenario's own
+// record; its knees the scales and what broke first.
+TEST(SweepResults, AMixSweepReadsItsScalesScenariosAndWhatBrokeFirst) {
+  std::string path =
+      std::string(std::getenv("FLOWBENCH_SOURCE_DIR")) + "/bench/sweep/testdata/mix-sweep.json";
+  SweepResults sweep = LoadSweep(path);
+  EXPECT_TRUE(sweep.IsMix());
+  EXPECT_FALSE(LoadSweep(Testdata()).IsMix());
+  ASSERT_EQ(sweep.steps.size(), 3u);
+  const SweepStep& last = sweep.steps[2];
+  EXPECT_EQ(last.scenario, "mix:example");
+  EXPECT_EQ(last.mix, "example");
+  EXPECT_EQ(last.scale, 6);
+  ASSERT_EQ(last.scenarios.size(), 2u);
+  EXPECT_EQ(last.scenarios[1].scenario, "scenario6");
+  EXPECT_EQ(last.scheduled, last.scenarios[0].scheduled + last.scenarios[1].scheduled);
+  const Knees* knees = sweep.KneesOf("sync", MixKey("example"));
+  ASSERT_NE(knees, nullptr);
+  EXPECT_EQ(knees->answer_knee_scale, 4);
+  EXPECT_EQ(knees->sustainable_broke_first, std::vector<std::string>{"scenario6"});
+  EXPECT_EQ(MixProfileOf(knees->scenario), "example");
+  EXPECT_EQ(MixProfileOf("scenario6"), "");
+
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  json::value file = json::parse(text.str());
+  EXPECT_TRUE(Equivalent(file, ToJson(sweep))) << json::serialize(ToJson(sweep));
+
+  // The reader is as strict within a mix step's scenarios as anywhere else.
+  file.at("steps").at(1).at("scenarios").at(0).as_object()["p98"] = 1;
+  EXPECT_EQ(ReadError(file), "steps[1].scenarios[0].p98: unknown field");
 }
 
 TEST(SweepResults, AFileThatIsNotThereSaysWhich) {

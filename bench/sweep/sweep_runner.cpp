@@ -10,6 +10,9 @@
 #include "bench/run/broker_probe.hpp"
 #include "bench/run/environment.hpp"
 #include "bench/run/own_build.hpp"
+#include "bench/run/results_conversion.hpp"
+#include "bench/run/statistics.hpp"
+#include "bench/sweep/mix_search.hpp"
 #include "bench/sweep/step_verdict.hpp"
 #include "common/domain/events.hpp"
 #include "common/infra/infra.hpp"
@@ -40,6 +43,7 @@ boost::json::object Described(const SweepOptions& o) {
   return {{"sweep",
            {{"archs", archs},
             {"scenarios", scenarios},
+            {"mix", o.mix.empty() ? boost::json::value() : boost::json::value(o.mix)},
             {"quick", o.quick},
             {"slo_allowances",
              {{"answer", slo(o.slos.answer)}, {"completion", slo(o.slos.completion)}}},
@@ -110,6 +114,126 @@ Knees ToKnees(const KneeSearch& search, Arch arch, const std::string& scenario, 
   return k;
 }
 
+// The run options of one step of `arch`: the scenarios at `rate` each (or the profile's rates
+// times open_rate_scale), with the step's window, warm-up, drain and timeouts.
+run::RunOptions StepOptions(const SweepOptions& o, Arch arch, std::vector<std::string> scenarios,
+                            double total_rate, std::chrono::milliseconds window,
+                            std::chrono::milliseconds warmup, std::chrono::milliseconds drain,
+                            std::chrono::seconds request_timeout) {
+  run::RunOptions ro = o.run;
+  ro.archs = {std::string(ArchName(arch))};
+  ro.scenarios = std::move(scenarios);
+  ro.model = run::LoadModel::kOpen;
+  ro.duration = window;
+  ro.warmup = std::chrono::duration_cast<std::chrono::seconds>(warmup);
+  ro.drain_timeout = std::chrono::duration_cast<std::chrono::seconds>(drain);
+  // Waking ahead of each start and polling costs wake_ahead x rate of a core, taken from the
+  // services under test: at most 5 % of a core (at high rates a timer's ~0.1 ms wake-up is
+  // small beside the 10 ms the generator's audit allows).
+  ro.wake_ahead = std::min(o.run.wake_ahead, std::chrono::duration_cast<std::chrono::microseconds>(
+                                                 std::chrono::duration<double>(0.05 / total_rate)));
+  ro.request_timeout = request_timeout;
+  ro.load_nice = kLoadNice;
+  ro.repeats = 1;
+  return ro;
+}
+
+// "not drained: ..." first among a step's work problems, when its drain was skipped.
+void MarkNotDrained(SweepStep& step) {
+  step.sustainable_ok = false;
+  step.sustainable_problems.insert(step.sustainable_problems.begin(),
+                                   "not drained: above a rate where the work already fell behind");
+}
+
+// The element-wise sum of the scenarios' backlogs (their windows are the same run's).
+std::vector<std::uint64_t> TotalBacklog(const std::vector<SweepStep>& scenarios) {
+  std::vector<std::uint64_t> total;
+  for (const SweepStep& s : scenarios) {
+    if (s.backlog.size() > total.size()) total.resize(s.backlog.size(), 0);
+    for (std::size_t i = 0; i < s.backlog.size(); ++i) total[i] += s.backlog[i];
+  }
+  return total;
+}
+
+// A mix step from one run of all its scenarios: each scenario's own step (judged against its
+// own SLOs), and the totals; the mix passes a test when every scenario passes it.
+SweepStep ToMixStep(const run::Measurement& m, const MixRange& mix, double scale,
+                    const std::vector<std::pair<Slo, Slo>>& slos, const VerdictBounds& bounds,
+                    bool judge_work, MixStepOutcome& outcome) {
+  SweepStep step;
+  step.arch = m.run.arch;
+  step.scenario = MixKey(mix.profile);
+  step.mix = mix.profile;
+  step.scale = scale;
+  step.duration_s = m.run.duration_seconds;
+  step.warmup_s = m.run.warmup_seconds;
+  step.drain_s = m.run.drain_seconds;
+  step.drained = m.run.drained;
+  step.interrupted = m.run.interrupted;
+  step.generator = m.run.generator;
+  step.cpu_ms_per_request = m.run.CpuSecondsPer1000Requests();
+  step.answer = m.run.overall;
+  run::ScenarioHistograms all;
+  report::Outcomes outcomes;
+  bool any_outcomes = false;
+  for (std::size_t i = 0; i < mix.rates.size(); ++i) {
+    const auto& [scenario, rate] = mix.rates[i];
+    SweepStep s = ToStep(m, scenario, scale * rate);
+    StepOutcome verdict = Judge(s, slos[i].first, slos[i].second, bounds);
+    if (!judge_work) MarkNotDrained(s);
+    outcome.scenarios.push_back({scenario, verdict});
+    step.offered_rps += s.offered_rps;
+    step.achieved_rps += s.achieved_rps;
+    step.scheduled += s.scheduled;
+    step.answered += s.answered;
+    step.errors += s.errors;
+    step.error_kinds.connect += s.error_kinds.connect;
+    step.error_kinds.timeout += s.error_kinds.timeout;
+    step.error_kinds.status += s.error_kinds.status;
+    step.error_kinds.check += s.error_kinds.check;
+    step.dropped += s.dropped;
+    step.cut += s.cut;
+    if (auto h = m.histograms.find(scenario); h != m.histograms.end()) {
+      all.completion.Merge(h->second.completion);
+    }
+    if (s.outcomes) {
+      any_outcomes = true;
+      const report::Outcomes& x = *s.outcomes;
+      outcomes.accepted += x.accepted;
+      outcomes.done += x.done;
+      outcomes.degraded += x.degraded;
+      outcomes.compensated += x.compensated;
+      outcomes.failed += x.failed;
+      outcomes.dead_lettered += x.dead_lettered;
+      outcomes.withdrawn += x.withdrawn;
+      outcomes.duplicated += x.duplicated;
+      outcomes.unfinished += x.unfinished;
+      outcomes.lost += x.lost;
+      outcomes.unknown_ids += x.unknown_ids;
+    }
+    for (const std::string& p : s.answer_problems) {
+      if (!s.answer_ok) step.answer_problems.push_back(scenario + ": " + p);
+    }
+    for (const std::string& p : s.sustainable_problems) {
+      if (!s.sustainable_ok) step.sustainable_problems.push_back(scenario + ": " + p);
+    }
+    step.scenarios.push_back(std::move(s));
+  }
+  step.error_rate = step.scheduled > 0
+                        ? static_cast<double>(step.errors) / static_cast<double>(step.scheduled)
+                        : 0;
+  if (all.completion.Count() > 0) step.completion = run::ToSeconds(all.completion.Summary());
+  if (any_outcomes) step.outcomes = outcomes;
+  step.backlog = TotalBacklog(step.scenarios);
+  BacklogSlope slope = SlopeOf(step.backlog);
+  step.backlog_slope_per_s = slope.per_s;
+  step.backlog_slope_interval = slope.interval;
+  StepOutcome combined = CombineMix(outcome);
+  step.answer_ok = combined.answer_ok.value_or(false);
+  step.sustainable_ok = combined.sustainable_ok.value_or(false);
+  return step;
+}
+
 }  // namespace
 
 std::pair<std::optional<double>, std::string> LimitFor(Arch arch, std::string_view scenario,
@@ -149,12 +273,22 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
     if (!arch) throw std::invalid_argument("unknown architecture '" + name + "' (sync, async)");
     archs.push_back(*arch);
   }
-  std::vector<std::string> scenarios = o.scenarios;
-  if (scenarios.empty()) {
-    for (const ScenarioSpec& spec : Scenarios()) scenarios.emplace_back(spec.id);
+  if (!o.mix.empty() && !o.scenarios.empty()) {
+    throw std::invalid_argument(
+        "a mix sweep offers all its profile's scenarios at once: "
+        "--mix and --scenario exclude each other");
   }
+  std::optional<MixRange> mix;
   std::vector<ScenarioRange> ranges;
-  for (const std::string& s : scenarios) ranges.push_back(RangeFor(s, o));  // throws first
+  if (!o.mix.empty()) {
+    mix = MixRangeFor(o.mix, o);  // throws first
+  } else {
+    std::vector<std::string> scenarios = o.scenarios;
+    if (scenarios.empty()) {
+      for (const ScenarioSpec& spec : Scenarios()) scenarios.emplace_back(spec.id);
+    }
+    for (const std::string& s : scenarios) ranges.push_back(RangeFor(s, o));  // throws first
+  }
 
   SweepResults results;
   results.created_at = FormatTimestamp(std::chrono::system_clock::now());
@@ -163,8 +297,9 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
   results.versions = run::Versions();
   results.settings = Described(o);
   boost::json::object range_json;
-  for (const ScenarioRange& r : ranges) range_json[r.scenario] = ToJson(r);
+  for (const ScenarioRange& r : mix ? mix->ranges : ranges) range_json[r.scenario] = ToJson(r);
   results.settings["ranges"] = std::move(range_json);
+  if (mix) results.settings["mix_range"] = ToJson(*mix);
   const int cores = static_cast<int>(results.machine["cores"].to_number<double>());
   auto save = [&] {
     if (o.out_dir.empty()) return;
@@ -199,36 +334,77 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
   }
 
   for (Arch arch : archs) {
+    if (mix && !stop) {
+      std::vector<std::pair<Slo, Slo>> slos;  // each scenario's own, parallel to mix->rates
+      std::vector<std::string> scenarios;
+      for (const auto& [scenario, rate] : mix->rates) {
+        slos.emplace_back(AnswerSlo(arch, scenario, o.run.workload, o.slos),
+                          CompletionSlo(scenario, o.run.workload, o.slos));
+        scenarios.push_back(scenario);
+      }
+      const Profile* profile = FindProfile(mix->profile);
+      int index = 0;
+      auto probe = [&](double scale, const std::string& phase, bool judge_work) {
+        MixStepOutcome outcome;
+        run::RunOptions ro = StepOptions(
+            o, arch, scenarios, mix->TotalRate(scale), mix->Window(scale), mix->warmup,
+            judge_work ? mix->drain_bound : std::chrono::milliseconds(0), mix->request_timeout);
+        ro.open_rate_scale = scale;  // every scenario at scale x its profile rate
+        char label[96];              // the progress line's: "mix:baseline x0.4 (4.5/s)"
+        std::snprintf(label, sizeof label, "%s x%.3g (%.3g/s)", MixKey(mix->profile).c_str(), scale,
+                      mix->TotalRate(scale));
+        Profile step_profile = *profile;
+        step_profile.name = label;
+        std::optional<run::Measurement> m =
+            run::MeasureOwnBuild(arch, infra.State(), step_profile, 1, o.run.seed, ro, stop,
+                                 progress.during_step, results.settings);
+        if (!m) {
+          outcome.interrupted = true;
+          return outcome;
+        }
+        links.insert(links.end(), m->run.network_links.begin(), m->run.network_links.end());
+        record_network();
+        SweepStep step = ToMixStep(*m, *mix, scale, slos, o.bounds, judge_work, outcome);
+        step.index = ++index;
+        step.phase = phase;
+        for (SweepStep& s : step.scenarios) {
+          s.index = step.index;
+          s.phase = phase;
+        }
+        results.steps.push_back(std::move(step));
+        save();
+        if (progress.step_done) progress.step_done(results.steps.back());
+        return outcome;
+      };
+      MixKneeSearch search = SearchMixKnees(mix->search, probe);
+      // The knees as total offered rates, the scales beside them; no one physical limit
+      // bounds a mix of six paths.
+      Knees k = ToKnees(search.search, arch, MixKey(mix->profile), o.slos.answer, o.slos.completion,
+                        {}, o.run.workload, cores);
+      k.limit_rps.reset();
+      k.limit_source = "";
+      k.mix = mix->profile;
+      k.answer_knee_scale = search.search.answer_knee;
+      k.sustainable_scale = search.search.sustainable;
+      if (k.answer_knee_scale) k.answer_knee_rps = mix->TotalRate(*k.answer_knee_scale);
+      if (k.sustainable_scale) k.sustainable_rps = mix->TotalRate(*k.sustainable_scale);
+      k.answer_broke_first = search.answer_broke_first;
+      k.sustainable_broke_first = search.sustainable_broke_first;
+      results.knees.push_back(std::move(k));
+      save();
+    }
     for (const ScenarioRange& range : ranges) {
       if (stop) break;
       Slo answer = AnswerSlo(arch, range.scenario, o.run.workload, o.slos);
       Slo completion = CompletionSlo(range.scenario, o.run.workload, o.slos);
       int index = 0;
       auto probe = [&](double rate, const std::string& phase, bool judge_work) -> StepOutcome {
-        run::RunOptions ro = o.run;
-        ro.archs = {std::string(ArchName(arch))};
-        ro.scenarios = {range.scenario};
+        // A window long enough that requests are due in it at a low rate (a report every 20 s);
+        // above a rate where the work already fell behind, the drain says nothing new.
+        run::RunOptions ro = StepOptions(
+            o, arch, {range.scenario}, rate, WindowAt(range, rate), range.warmup,
+            judge_work ? range.drain_bound : std::chrono::milliseconds(0), range.request_timeout);
         ro.open_rate = rate;
-        ro.model = run::LoadModel::kOpen;
-        // A window long enough that requests are due in it at a low rate (a report every 20 s).
-        ro.duration = std::max(
-            range.step, std::min(range.longest_step,
-                                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::duration<double>(range.min_requests / rate))));
-        ro.warmup = std::chrono::duration_cast<std::chrono::seconds>(range.warmup);
-        // Above a rate where the work already fell behind, the drain says nothing new.
-        ro.drain_timeout = judge_work
-                               ? std::chrono::duration_cast<std::chrono::seconds>(range.drain_bound)
-                               : std::chrono::seconds(0);
-        // Waking ahead of each start and polling costs wake_ahead x rate of a core, taken
-        // from the services under test: at most 5 % of a core (at high rates a timer's
-        // ~0.1 ms wake-up is small beside the 10 ms the generator's audit allows).
-        ro.wake_ahead =
-            std::min(o.run.wake_ahead, std::chrono::duration_cast<std::chrono::microseconds>(
-                                           std::chrono::duration<double>(0.05 / rate)));
-        ro.request_timeout = range.request_timeout;
-        ro.load_nice = kLoadNice;
-        ro.repeats = 1;
         char label[64];  // the progress line's: "scenario6 at 675/s"
         std::snprintf(label, sizeof label, rate < 10 ? "%s at %.3g/s" : "%s at %.0f/s",
                       range.scenario.c_str(), rate);
@@ -242,12 +418,7 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
         step.index = ++index;
         step.phase = phase;
         StepOutcome outcome = Judge(step, answer, completion, o.bounds);
-        if (!judge_work) {
-          step.sustainable_ok = false;
-          step.sustainable_problems.insert(
-              step.sustainable_problems.begin(),
-              "not drained: above a rate where the work already fell behind");
-        }
+        if (!judge_work) MarkNotDrained(step);
         results.steps.push_back(std::move(step));
         save();
         if (progress.step_done) progress.step_done(results.steps.back());
