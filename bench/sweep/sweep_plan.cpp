@@ -139,7 +139,9 @@ MixRange MixRangeFor(std::string_view profile_name, const SweepOptions& o) {
     double first = RangeFor(spec.id, full).search.from / rate;
     double last = range.search.max / rate;
     from = std::min(from.value_or(first), first);
-    max = std::max(max.value_or(last), last);
+    // The top: the first scale at which a scenario reaches its own maximum, so that no
+    // scenario is driven past it (the largest would put the report at 3000 times its own).
+    max = std::min(max.value_or(last), last);
     mix.warmup = std::max(mix.warmup, range.warmup);
     mix.drain_bound = std::max(mix.drain_bound, range.drain_bound);
     mix.request_timeout = std::max(mix.request_timeout, range.request_timeout);

@@ -34,9 +34,9 @@ struct ScenarioRange {
 };
 
 // A mix's range (`sweep --mix PROFILE`): the scale factors searched (from the scale at which
-// the first scenario reaches its own first rate to the one at which the last reaches its own
-// maximum), and each step's window, warm-up, drain bound and request timeout wide enough for
-// all of its scenarios at once.
+// the first scenario reaches its own first rate to the one at which the first reaches its own
+// maximum: no scenario is driven past its own), and each step's window, warm-up, drain bound
+// and request timeout wide enough for all of its scenarios at once.
 struct MixRange {
   std::string profile;
   // The scenarios the profile offers load to and each one's rate at scale 1 (its open-model

@@ -13,6 +13,7 @@
 #include "bench/run/results_conversion.hpp"
 #include "bench/run/statistics.hpp"
 #include "bench/sweep/mix_search.hpp"
+#include "bench/sweep/step_conversion.hpp"
 #include "bench/sweep/step_verdict.hpp"
 #include "common/domain/events.hpp"
 #include "common/infra/infra.hpp"
@@ -64,39 +65,6 @@ boost::json::object Described(const SweepOptions& o) {
           {"service_args", o.run.service_args.ToJson()}};
 }
 
-// What one measured run says about its one scenario, as a step.
-SweepStep ToStep(const run::Measurement& m, const std::string& scenario, double rate) {
-  SweepStep step;
-  step.arch = m.run.arch;
-  step.scenario = scenario;
-  step.offered_rps = rate;
-  step.duration_s = m.run.duration_seconds;
-  step.warmup_s = m.run.warmup_seconds;
-  step.drain_s = m.run.drain_seconds;
-  step.drained = m.run.drained;
-  step.interrupted = m.run.interrupted;
-  step.generator = m.run.generator;
-  step.cpu_ms_per_request = m.run.CpuSecondsPer1000Requests();
-  const report::ScenarioResult* s = m.run.Scenario(scenario);
-  if (s == nullptr) throw std::logic_error("the step's run has no " + scenario);
-  step.scheduled = s->offered.scheduled;
-  step.answered = s->requests;
-  step.errors = s->errors.Total() + s->dropped_iterations + s->cut;
-  step.error_kinds = s->errors;
-  step.dropped = s->dropped_iterations;
-  step.cut = s->cut;
-  step.error_rate = s->ErrorRate();
-  step.achieved_rps = step.duration_s > 0 ? static_cast<double>(s->requests) / step.duration_s : 0;
-  step.answer = s->latency;
-  step.completion = s->completion;
-  step.outcomes = s->outcomes;
-  if (auto it = m.backlog.find(scenario); it != m.backlog.end()) step.backlog = it->second;
-  BacklogSlope slope = SlopeOf(step.backlog);
-  step.backlog_slope_per_s = slope.per_s;
-  step.backlog_slope_interval = slope.interval;
-  return step;
-}
-
 Knees ToKnees(const KneeSearch& search, Arch arch, const std::string& scenario, const Slo& answer,
               const Slo& completion, const std::vector<PhysicalLimit>& limits,
               const WorkloadSettings& workload, int cores) {
@@ -136,102 +104,6 @@ run::RunOptions StepOptions(const SweepOptions& o, Arch arch, std::vector<std::s
   ro.load_nice = kLoadNice;
   ro.repeats = 1;
   return ro;
-}
-
-// "not drained: ..." first among a step's work problems, when its drain was skipped.
-void MarkNotDrained(SweepStep& step) {
-  step.sustainable_ok = false;
-  step.sustainable_problems.insert(step.sustainable_problems.begin(),
-                                   "not drained: above a rate where the work already fell behind");
-}
-
-// The element-wise sum of the scenarios' backlogs (their windows are the same run's).
-std::vector<std::uint64_t> TotalBacklog(const std::vector<SweepStep>& scenarios) {
-  std::vector<std::uint64_t> total;
-  for (const SweepStep& s : scenarios) {
-    if (s.backlog.size() > total.size()) total.resize(s.backlog.size(), 0);
-    for (std::size_t i = 0; i < s.backlog.size(); ++i) total[i] += s.backlog[i];
-  }
-  return total;
-}
-
-// A mix step from one run of all its scenarios: each scenario's own step (judged against its
-// own SLOs), and the totals; the mix passes a test when every scenario passes it.
-SweepStep ToMixStep(const run::Measurement& m, const MixRange& mix, double scale,
-                    const std::vector<std::pair<Slo, Slo>>& slos, const VerdictBounds& bounds,
-                    bool judge_work, MixStepOutcome& outcome) {
-  SweepStep step;
-  step.arch = m.run.arch;
-  step.scenario = MixKey(mix.profile);
-  step.mix = mix.profile;
-  step.scale = scale;
-  step.duration_s = m.run.duration_seconds;
-  step.warmup_s = m.run.warmup_seconds;
-  step.drain_s = m.run.drain_seconds;
-  step.drained = m.run.drained;
-  step.interrupted = m.run.interrupted;
-  step.generator = m.run.generator;
-  step.cpu_ms_per_request = m.run.CpuSecondsPer1000Requests();
-  step.answer = m.run.overall;
-  run::ScenarioHistograms all;
-  report::Outcomes outcomes;
-  bool any_outcomes = false;
-  for (std::size_t i = 0; i < mix.rates.size(); ++i) {
-    const auto& [scenario, rate] = mix.rates[i];
-    SweepStep s = ToStep(m, scenario, scale * rate);
-    StepOutcome verdict = Judge(s, slos[i].first, slos[i].second, bounds);
-    if (!judge_work) MarkNotDrained(s);
-    outcome.scenarios.push_back({scenario, verdict});
-    step.offered_rps += s.offered_rps;
-    step.achieved_rps += s.achieved_rps;
-    step.scheduled += s.scheduled;
-    step.answered += s.answered;
-    step.errors += s.errors;
-    step.error_kinds.connect += s.error_kinds.connect;
-    step.error_kinds.timeout += s.error_kinds.timeout;
-    step.error_kinds.status += s.error_kinds.status;
-    step.error_kinds.check += s.error_kinds.check;
-    step.dropped += s.dropped;
-    step.cut += s.cut;
-    if (auto h = m.histograms.find(scenario); h != m.histograms.end()) {
-      all.completion.Merge(h->second.completion);
-    }
-    if (s.outcomes) {
-      any_outcomes = true;
-      const report::Outcomes& x = *s.outcomes;
-      outcomes.accepted += x.accepted;
-      outcomes.done += x.done;
-      outcomes.degraded += x.degraded;
-      outcomes.compensated += x.compensated;
-      outcomes.failed += x.failed;
-      outcomes.dead_lettered += x.dead_lettered;
-      outcomes.withdrawn += x.withdrawn;
-      outcomes.duplicated += x.duplicated;
-      outcomes.unfinished += x.unfinished;
-      outcomes.lost += x.lost;
-      outcomes.unknown_ids += x.unknown_ids;
-    }
-    for (const std::string& p : s.answer_problems) {
-      if (!s.answer_ok) step.answer_problems.push_back(scenario + ": " + p);
-    }
-    for (const std::string& p : s.sustainable_problems) {
-      if (!s.sustainable_ok) step.sustainable_problems.push_back(scenario + ": " + p);
-    }
-    step.scenarios.push_back(std::move(s));
-  }
-  step.error_rate = step.scheduled > 0
-                        ? static_cast<double>(step.errors) / static_cast<double>(step.scheduled)
-                        : 0;
-  if (all.completion.Count() > 0) step.completion = run::ToSeconds(all.completion.Summary());
-  if (any_outcomes) step.outcomes = outcomes;
-  step.backlog = TotalBacklog(step.scenarios);
-  BacklogSlope slope = SlopeOf(step.backlog);
-  step.backlog_slope_per_s = slope.per_s;
-  step.backlog_slope_interval = slope.interval;
-  StepOutcome combined = CombineMix(outcome);
-  step.answer_ok = combined.answer_ok.value_or(false);
-  step.sustainable_ok = combined.sustainable_ok.value_or(false);
-  return step;
 }
 
 }  // namespace
