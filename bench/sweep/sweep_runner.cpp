@@ -356,7 +356,7 @@ SweepResults RunSweep(const SweepOptions& o, const std::atomic<bool>& stop,
         Profile step_profile = *profile;
         step_profile.name = label;
         std::optional<run::Measurement> m =
-            run::MeasureOwnBuild(arch, infra.State(), step_profile, 1, o.run.seed, ro, stop,
+            run::MeasureOwnBuild(arch, infra, step_profile, 1, o.run.seed, ro, stop,
                                  progress.during_step, results.settings);
         if (!m) {
           outcome.interrupted = true;
