@@ -7,6 +7,8 @@
 #include <string>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/node_links_launch.hpp"
+#include "bench/cli/run_support.hpp"
 #include "common/domain/secrets.hpp"
 #include "common/infra/infra.hpp"
 
@@ -34,8 +36,8 @@ void PrintStatus(const std::vector<infra::ComponentStatus>& status, bool show_se
   }
 }
 
-int Up(const infra::InfraOptions& options) {
-  infra::UpResult result = infra::InfraUp(options);
+int Up(const infra::InfraOptions& options, const network::NetworkProfile& network) {
+  infra::UpResult result = InfraUpWithNodeLinks(options, network);
   if (result.reused) {
     std::printf("already running in %s; reusing it\n", options.state_dir.c_str());
   } else {
@@ -43,6 +45,7 @@ int Up(const infra::InfraOptions& options) {
                 infra::StateFile(options.state_dir).c_str());
   }
   PrintStatus(infra::InfraStatus(options.state_dir));
+  PrintNodeLinksStatus(options.state_dir);
   return 0;
 }
 
@@ -53,7 +56,14 @@ int Status(const infra::InfraOptions& options, bool show_secrets) {
     return kNotStarted;
   }
   PrintStatus(status, show_secrets);
+  bool links_up = PrintNodeLinksStatus(options.state_dir);
   if (!show_secrets) std::printf("(passwords hidden: --show-secrets prints them)\n");
+  if (!links_up) {
+    std::printf(
+        "\nthe RabbitMQ node links' relay process is gone: the nodes are partitioned "
+        "(`flowbench infra down` then `flowbench infra up --network ...` starts afresh)\n");
+    return kUnhealthy;
+  }
   for (const infra::ComponentStatus& c : status) {
     if (!c.healthy) {
       std::printf(
@@ -80,6 +90,7 @@ int Down(const infra::InfraOptions& options) {
   bool had_state = infra::LoadInfraState(options.state_dir).has_value();
   infra::InfraDown(options.state_dir);
   std::printf(had_state ? "stopped\n" : "nothing was running\n");
+  StopNodeLinks(options.state_dir);  // after the nodes: a link closed under a cluster partitions it
   return 0;
 }
 
@@ -99,9 +110,14 @@ void AddInfraCommand(CLI::App& app) {
   auto exit_with = [](int code) {
     if (code != 0) throw CLI::RuntimeError(code);
   };
-  infra_cmd->add_subcommand("up", "start both servers (or reuse running ones), wait until ready")
-      ->callback([options, exit_with] { exit_with(Up(*options)); })
-      ->fallthrough();
+  auto network_flags = std::make_shared<NetworkFlags>();
+  CLI::App* up = infra_cmd->add_subcommand(
+      "up", "start both servers (or reuse running ones), wait until ready");
+  // --network: the links between the nodes of a cluster it starts (--rabbitmq-nodes 2 or more).
+  BindNetworkFlags(*up, *network_flags);
+  up->callback([options, network_flags, exit_with] {
+      exit_with(Up(*options, ResolveNetworkFlags(*network_flags)));
+    })->fallthrough();
   auto show_secrets = std::make_shared<bool>(false);
   CLI::App* status = infra_cmd->add_subcommand("status", "is each server alive and answering?");
   status->add_flag("--show-secrets", *show_secrets,

@@ -6,6 +6,7 @@
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/gateway_launch.hpp"
+#include "bench/cli/node_links_launch.hpp"
 #include "bench/cli/run_support.hpp"
 #include "bench/network/detached_relays.hpp"
 #include "common/domain/workload_settings.hpp"
@@ -56,15 +57,8 @@ std::vector<std::string> GatewayUpstreams(const network::BuildLinks& links) {
   return args;
 }
 
-std::string ProfileText(const network::NetworkProfile& p) {
-  char text[160];
-  std::snprintf(text, sizeof text, "%s (%.3g ms one way, jitter %.3g ms, loss %.3g %%)",
-                p.name.c_str(), p.one_way_delay_ms, p.jitter_ms, p.loss * 100);
-  return text;
-}
-
 int Up(const SystemCommandOptions& o) {
-  infra::UpResult infra_up = infra::InfraUp(o.infra);
+  infra::UpResult infra_up = InfraUpWithNodeLinks(o.infra, o.network);
   std::printf("infrastructure %s (%s)\n", infra_up.reused ? "already running" : "started",
               infra::StateFile(o.infra.state_dir).c_str());
   for (Arch arch : Archs(o.arch)) {
@@ -151,6 +145,7 @@ int Down(const SystemCommandOptions& o) {
   if (!o.keep_infra && !any_left && infra::LoadInfraState(o.infra.state_dir)) {
     infra::InfraDown(o.infra.state_dir);
     std::printf("infrastructure stopped\n");
+    StopNodeLinks(o.infra.state_dir);  // after the nodes, as `infra down`
   }
   return 0;
 }
@@ -185,6 +180,7 @@ int Status(const SystemCommandOptions& o) {
                 c.url.c_str(), c.detail.c_str());
     if (!c.healthy) code = 1;
   }
+  if (!PrintNodeLinksStatus(o.infra.state_dir)) code = 1;
   for (Arch arch : {Arch::kSync, Arch::kAsync}) {
     std::optional<RunningSystem> system = LoadSystem(o.infra.state_dir, arch);
     if (!system) {

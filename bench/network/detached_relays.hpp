@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bench/network/network_profile.hpp"
 #include "bench/network/relayed_parts.hpp"
@@ -66,5 +67,37 @@ enum class RelayStop {
 };
 // Stops the build's relay process, if any, and removes its state file and passfile.
 RelayStop StopDetachedRelays(const std::filesystem::path& state_dir, Arch arch);
+
+// The links between the nodes of a RabbitMQ cluster that `flowbench infra up --rabbitmq-nodes N
+// --network P` starts (NETWORK.md, "Between RabbitMQ nodes"): the cluster outlives the
+// command, so its node links live in a relay process of their own too (`flowbench relay
+// --node-links`), described in `<state dir>/relays-rabbitmq-nodes.json`. `infra down` stops
+// the nodes first, then this process: a node link that closes while the cluster runs is a
+// partition.
+struct DetachedNodeLinksRequest {
+  std::filesystem::path state_dir;
+  NetworkProfile profile;
+  std::vector<RelayLink> links;  // AddRabbitNodeLinks's, each with its listen address and port
+  std::uint64_t seed = 1;
+};
+
+struct DetachedNodeLinks {
+  pid_t pid = 0;
+  NetworkProfile profile;
+  std::vector<RelayLink> links;
+};
+
+std::filesystem::path NodeLinksStateFile(const std::filesystem::path& state_dir);
+// As LoadDetachedRelays and IsRunning, for the node links' relay process.
+std::optional<DetachedNodeLinks> LoadDetachedNodeLinks(const std::filesystem::path& state_dir);
+bool IsRunning(const DetachedNodeLinks& links, const std::filesystem::path& state_dir);
+// `flowbench relay --node-links`: as ServeDetachedRelays.
+int ServeDetachedNodeLinks(const DetachedNodeLinksRequest& request);
+// As StartDetachedRelays (a node links' relay process left in the directory is stopped first).
+DetachedNodeLinks StartDetachedNodeLinks(const std::filesystem::path& flowbench_binary,
+                                         const DetachedNodeLinksRequest& request,
+                                         const std::filesystem::path& log);
+// As StopDetachedRelays. Call it after the nodes are stopped.
+RelayStop StopDetachedNodeLinks(const std::filesystem::path& state_dir);
 
 }  // namespace flowbench::network

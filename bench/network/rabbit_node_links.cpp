@@ -7,7 +7,8 @@
 
 namespace flowbench::network {
 
-void AddRabbitNodeLinks(RelayHost& relays, const std::vector<infra::RabbitInstance>& nodes) {
+std::vector<RelayLink> PlannedNodeLinks(const std::vector<infra::RabbitInstance>& nodes) {
+  std::vector<RelayLink> links;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const infra::RabbitInstance& node = nodes[i];
     if (node.dist_listen_host.empty()) {
@@ -16,8 +17,15 @@ void AddRabbitNodeLinks(RelayHost& relays, const std::vector<infra::RabbitInstan
     }
     // The relay takes the node's own port on its name's address: epmd tells the dialling
     // node that port, and it dials the address its peer is named after.
-    relays.Add("rabbitmq-node-" + std::to_string(i + 1), node.dist_listen_host, node.dist_port,
-               infra::RabbitDistNameHost(node), node.dist_port);
+    links.push_back(RelayLink{"rabbitmq-node-" + std::to_string(i + 1), node.dist_listen_host,
+                              node.dist_port, infra::RabbitDistNameHost(node), node.dist_port});
+  }
+  return links;
+}
+
+void AddRabbitNodeLinks(RelayHost& relays, const std::vector<infra::RabbitInstance>& nodes) {
+  for (const RelayLink& l : PlannedNodeLinks(nodes)) {
+    relays.Add(l.name, l.target_host, l.target_port, l.listen_host, l.listen_port);
   }
 }
 

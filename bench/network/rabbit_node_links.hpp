@@ -22,6 +22,9 @@ namespace flowbench::network {
 // node planned without node links (no dist_listen_host), std::runtime_error when a relay's
 // address and port cannot be opened.
 void AddRabbitNodeLinks(RelayHost& relays, const std::vector<infra::RabbitInstance>& nodes);
+// The same links, planned (each with the address and port it listens on), not opened: what
+// `infra up --network` asks its detached relay process to open (detached_relays.hpp).
+std::vector<RelayLink> PlannedNodeLinks(const std::vector<infra::RabbitInstance>& nodes);
 
 // The node links of a cluster that one command starts, living as long as this object (which
 // must outlive the cluster: a node link that closes is a network partition). Hook() goes into

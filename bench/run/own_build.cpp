@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/network/detached_relays.hpp"
 #include "bench/network/relayed_parts.hpp"
 #include "bench/run/fault_injector.hpp"
 #include "bench/run/gateway_hop.hpp"
@@ -162,8 +163,17 @@ EmbeddedInfra::EmbeddedInfra(const RunOptions& options)
 }
 
 std::vector<report::LinkRoundTrip> EmbeddedInfra::MeasureNodeLinks() const {
-  if (node_links_ == nullptr) return {};
-  return ToRoundTrips(node_links_->Measure());
+  if (node_links_ != nullptr && !node_links_->Links().empty()) {
+    return ToRoundTrips(node_links_->Measure());
+  }
+  // A cluster reused as it runs, started by `infra up --network`: its links' relay process.
+  std::optional<network::DetachedNodeLinks> detached = network::LoadDetachedNodeLinks(state_dir_);
+  if (!detached || !network::IsRunning(*detached, state_dir_)) return {};
+  std::vector<network::LinkRtt> measured;
+  for (const network::RelayLink& link : detached->links) {
+    measured.push_back(network::MeasureLink(link));
+  }
+  return ToRoundTrips(measured);
 }
 
 EmbeddedInfra::~EmbeddedInfra() {

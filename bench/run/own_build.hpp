@@ -35,7 +35,8 @@ class EmbeddedInfra {
 
   const infra::InfraState& State() const { return up_.state; }
   // Each link between the RabbitMQ nodes with its round trip, measured now; empty without
-  // node links (no --network, one node, or a cluster this command did not start).
+  // node links (no --network, one node, or a cluster reused as it runs that was started
+  // without them; one started by `infra up --network` has its links' relay process).
   std::vector<report::LinkRoundTrip> MeasureNodeLinks() const;
 
  private:
