@@ -39,7 +39,10 @@ class RabbitNodeLinks : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     // The nodes before their links: a link that closes under a running node partitions it.
-    for (auto it = nodes_->rbegin(); it != nodes_->rend(); ++it) infra::StopRabbit(*it);
+    // No nodes when the cluster failed to start (StartRabbitCluster stopped what it started).
+    if (nodes_ != nullptr) {
+      for (auto it = nodes_->rbegin(); it != nodes_->rend(); ++it) infra::StopRabbit(*it);
+    }
     delete nodes_;
     delete links_;
     fs::remove_all(*dir_);
