@@ -124,6 +124,23 @@ TEST(Results, V2RoundTripsEveryNewField) {
   EXPECT_THROW(RunResultsFromJson(json), std::runtime_error);
 }
 
+// Found by fuzz_flowbench_results: a depth no std::uint64_t holds was cast (undefined).
+TEST(Results, AQueueDepthThatIsNotACountIsAClearError) {
+  RunResults r = V2Results();
+  QueueSeries series;
+  series.queue = "click_tracked";
+  series.t = {1.0};
+  series.depth = {7};
+  r.runs[0].queues = {series};
+  boost::json::object json = ToJson(r);
+  EXPECT_EQ(RunResultsFromJson(json).runs[0].queues[0].depth[0], 7u);
+  for (double bad : {3.33333e87, -1.0, 2.5}) {
+    json["runs"].as_array()[0].as_object()["queues"].as_array()[0].as_object()["depth"] =
+        boost::json::array{bad};
+    EXPECT_THROW(RunResultsFromJson(json), std::runtime_error) << bad;
+  }
+}
+
 TEST(Results, FaultsRoundTripAndAreAbsentFromOlderV2Files) {
   RunResults r = V2Results();
   r.runs[1].faults = {

@@ -296,7 +296,7 @@ ProfileRun ProfileRunFrom(const json::object& o, bool v2) {
     series.queue = JsonFields(queue).String("queue");
     for (const json::value& t : Array(queue, "t")) series.t.push_back(NumberElement(t, "t"));
     for (const json::value& d : Array(queue, "depth")) {
-      series.depth.push_back(static_cast<std::uint64_t>(NumberElement(d, "depth")));
+      series.depth.push_back(CountElement(d, "depth"));
     }
     run.queues.push_back(std::move(series));
   }
